@@ -1,0 +1,124 @@
+import type { InvalidationBus } from '../cache/invalidation-bus.ts';
+import { NotFoundError, ValidationError } from '../errors.ts';
+import type { Storage } from '../storage/storage.ts';
+import type { App, AppWithSecrets } from '../storage/types.ts';
+import { hashEquals, sha256 } from '../util/hash.ts';
+import { newId } from '../util/random.ts';
+import { lastFour, newSecret } from '../util/secrets.ts';
+import type { AppCache } from './app-cache.ts';
+import { type AppInput, validateAppInput } from './validation.ts';
+
+export interface AppWithNewSecret {
+  app: AppWithSecrets;
+  /** The only time the secret exists in clear: show it once, then forget it. */
+  clientSecret: string;
+}
+
+/** Who performs a change, for the audit log: `user:<id>`, `cli`, `admin_key:<id>`. */
+export type Actor = string;
+
+/** Apps and their secrets: the service the console, the management API and the CLI call. */
+export class AppService {
+  constructor(
+    private readonly storage: Storage,
+    private readonly cache: AppCache,
+    private readonly bus: InvalidationBus,
+  ) {}
+
+  async create(input: AppInput, actor: Actor): Promise<AppWithNewSecret> {
+    const valid = validateAppInput(input);
+    if (!(await this.storage.getCompany(valid.companyId))) throw new NotFoundError('company');
+    const id = newId('app');
+    const clientId = newId('cl', 24);
+    const clientSecret = newSecret('clientSecret');
+    const app = await this.storage.createApp(
+      { ...valid, id, clientId },
+      { id: newId('sec'), secretHash: sha256(clientSecret), last4: lastFour(clientSecret) },
+      {
+        audit: {
+          companyId: valid.companyId,
+          actor,
+          action: 'app.created',
+          target: `app:${id}`,
+          data: { name: valid.name, type: valid.type, scopes: valid.scopes, grant_types: valid.grantTypes },
+        },
+      },
+    );
+    this.bus.publishLocal(`client:${clientId}`);
+    return { app, clientSecret };
+  }
+
+  async get(companyId: string, appId: string): Promise<AppWithSecrets> {
+    const app = await this.storage.getApp(companyId, appId);
+    if (!app) throw new NotFoundError('app');
+    return app;
+  }
+
+  list(companyId: string): Promise<App[]> {
+    return this.storage.listApps(companyId);
+  }
+
+  /**
+   * Issues a new secret. Older secrets keep working for `graceSeconds` (0: stop at once),
+   * so a fleet can roll the new one out without downtime.
+   */
+  async rotateSecret(
+    companyId: string,
+    appId: string,
+    actor: Actor,
+    graceSeconds = 0,
+  ): Promise<AppWithNewSecret> {
+    if (!Number.isInteger(graceSeconds) || graceSeconds < 0 || graceSeconds > 30 * 86_400)
+      throw new ValidationError('grace period must be 0 to 2,592,000 seconds (30 days)', {
+        graceSeconds: 'must be a whole number of seconds from 0 to 2592000',
+      });
+    const clientSecret = newSecret('clientSecret');
+    const app = await this.storage.rotateAppSecret(
+      companyId,
+      appId,
+      { id: newId('sec'), secretHash: sha256(clientSecret), last4: lastFour(clientSecret) },
+      new Date(Date.now() + graceSeconds * 1000),
+      {
+        audit: {
+          companyId,
+          actor,
+          action: 'app.secret_rotated',
+          target: `app:${appId}`,
+          data: { grace_seconds: graceSeconds },
+        },
+      },
+    );
+    if (!app) throw new NotFoundError('app');
+    this.bus.publishLocal(`client:${app.clientId}`);
+    return { app, clientSecret };
+  }
+
+  async delete(companyId: string, appId: string, actor: Actor): Promise<void> {
+    const app = await this.storage.getApp(companyId, appId);
+    if (!app) throw new NotFoundError('app');
+    const ok = await this.storage.deleteApp(companyId, appId, {
+      audit: { companyId, actor, action: 'app.deleted', target: `app:${appId}`, data: { name: app.name } },
+    });
+    if (!ok) throw new NotFoundError('app');
+    this.bus.publishLocal(`client:${app.clientId}`);
+  }
+
+  /** The app for a client_id, from cache. Null when there is no such app. */
+  findByClientId(clientId: string): Promise<AppWithSecrets | null> {
+    return this.cache.get(clientId);
+  }
+
+  /**
+   * Checks a presented client secret against the app's live secrets in constant time per
+   * candidate. Secrets past their grace period are refused even if still cached.
+   */
+  static secretMatches(app: AppWithSecrets, presented: string, now = Date.now()): boolean {
+    const h = sha256(presented);
+    let ok = false;
+    for (const s of app.secrets) {
+      if (s.expiresAt !== null && s.expiresAt.getTime() <= now) continue;
+      if (hashEquals(s.secretHash, h)) ok = true;
+    }
+    return ok;
+  }
+}

@@ -1,0 +1,134 @@
+import { ValidationError } from '../errors.ts';
+import { isScopeToken, normaliseScopes } from '../oauth/scopes/index.ts';
+import {
+  type AppType,
+  type ClientType,
+  type GrantDelivery,
+  SIGNING_ALGS,
+  type SigningAlg,
+  type TokenFormat,
+} from '../storage/types.ts';
+
+export const GRANT_TYPES = ['client_credentials', 'authorization_code', 'refresh_token', 'implicit'] as const;
+export const MIN_TOKEN_TTL = 60;
+export const MAX_TOKEN_TTL = 86_400;
+export const DEFAULT_TOKEN_TTL = 3600;
+
+export interface AppInput {
+  companyId: string;
+  name: string;
+  logoUrl?: string | null;
+  type?: AppType;
+  clientType?: ClientType;
+  grantTypes?: string[];
+  scopes: string[];
+  redirectUris?: string[];
+  tokenTtl?: number;
+  signingAlg?: string;
+  tokenFormat?: TokenFormat;
+  grantDelivery?: GrantDelivery;
+}
+
+export type ValidApp = Required<Omit<AppInput, 'logoUrl' | 'signingAlg'>> & {
+  logoUrl: string | null;
+  signingAlg: SigningAlg;
+};
+
+const LOOPBACK = new Set(['127.0.0.1', '[::1]', 'localhost']);
+
+/** RFC 8252 / RFC 9700: absolute, no fragment, https unless loopback (or a private-use scheme). */
+export function redirectUriProblem(uri: string): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(uri);
+  } catch {
+    return 'is not an absolute URI';
+  }
+  if (url.hash !== '' || uri.includes('#')) return 'must not contain a fragment';
+  if (url.username !== '' || url.password !== '') return 'must not contain user information';
+  if (url.protocol === 'http:' && !LOOPBACK.has(url.hostname))
+    return 'must use https (http only for loopback)';
+  if (url.protocol === 'javascript:' || url.protocol === 'data:' || url.protocol === 'file:')
+    return `must not use the ${url.protocol} scheme`;
+  if (uri.length > 2000) return 'is longer than 2000 characters';
+  return undefined;
+}
+
+function logoProblem(uri: string): string | undefined {
+  if (uri.startsWith('/')) return uri.startsWith('//') ? 'must be https or a path on this server' : undefined;
+  try {
+    const u = new URL(uri);
+    return u.protocol === 'https:' || (u.protocol === 'http:' && LOOPBACK.has(u.hostname))
+      ? undefined
+      : 'must be an https URL';
+  } catch {
+    return 'is not a URL';
+  }
+}
+
+/** Checks and fills defaults for a new app. Throws ValidationError listing every problem. */
+export function validateAppInput(input: AppInput): ValidApp {
+  const fields: Record<string, string> = {};
+  const name = (input.name ?? '').trim();
+  if (name.length === 0 || name.length > 100) fields.name = 'display name must be 1 to 100 characters';
+  const type = input.type ?? 'internal';
+  if (type !== 'internal' && type !== 'partner') fields.type = 'type must be internal or partner';
+  const grantTypes = [
+    ...new Set(input.grantTypes ?? (type === 'partner' ? ['authorization_code'] : ['client_credentials'])),
+  ];
+  const unknownGrant = grantTypes.find((g) => !(GRANT_TYPES as readonly string[]).includes(g));
+  if (unknownGrant !== undefined)
+    fields.grantTypes = `unknown grant type "${unknownGrant}" (known: ${GRANT_TYPES.join(', ')})`;
+  else if (grantTypes.length === 0) fields.grantTypes = 'at least one grant type is required';
+  const scopes = normaliseScopes(input.scopes);
+  const badScope = scopes.find((s) => !isScopeToken(s));
+  if (scopes.length === 0) fields.scopes = 'choose at least one scope';
+  else if (badScope !== undefined) fields.scopes = `"${badScope}" is not a valid scope token`;
+  const redirectUris = [...new Set(input.redirectUris ?? [])];
+  for (const uri of redirectUris) {
+    const problem = redirectUriProblem(uri);
+    if (problem) {
+      fields.redirectUris = `redirect URI "${uri.slice(0, 100)}" ${problem}`;
+      break;
+    }
+  }
+  const tokenTtl = input.tokenTtl ?? DEFAULT_TOKEN_TTL;
+  if (!Number.isInteger(tokenTtl) || tokenTtl < MIN_TOKEN_TTL || tokenTtl > MAX_TOKEN_TTL)
+    fields.tokenTtl = `token lifetime must be a whole number of seconds from ${MIN_TOKEN_TTL} to ${MAX_TOKEN_TTL}`;
+  const signingAlg = (input.signingAlg ?? 'ES256') as SigningAlg;
+  if (!SIGNING_ALGS.includes(signingAlg))
+    fields.signingAlg = `signing algorithm must be one of ${SIGNING_ALGS.join(', ')}`;
+  const tokenFormat = input.tokenFormat ?? 'jwt';
+  if (tokenFormat !== 'jwt' && tokenFormat !== 'opaque')
+    fields.tokenFormat = 'token format must be jwt or opaque';
+  const grantDelivery = input.grantDelivery ?? 'code';
+  if (grantDelivery !== 'code' && grantDelivery !== 'company_grant')
+    fields.grantDelivery = 'grant delivery must be code or company_grant';
+  const clientType = input.clientType ?? 'confidential';
+  if (clientType !== 'confidential' && clientType !== 'public')
+    fields.clientType = 'client type must be confidential or public';
+  if (clientType === 'public' && grantTypes.includes('client_credentials'))
+    fields.grantTypes = 'a public client cannot use client_credentials';
+  const logoUrl = input.logoUrl ? input.logoUrl.trim() : null;
+  if (logoUrl) {
+    const problem = logoProblem(logoUrl);
+    if (problem) fields.logoUrl = `logo URL ${problem}`;
+  }
+  if (Object.keys(fields).length > 0) {
+    throw new ValidationError(Object.values(fields).join('; '), fields);
+  }
+  return {
+    companyId: input.companyId,
+    name,
+    logoUrl,
+    type,
+    clientType,
+    grantTypes,
+    scopes,
+    redirectUris,
+    tokenTtl,
+    signingAlg,
+    tokenFormat,
+    grantDelivery,
+  };
+}

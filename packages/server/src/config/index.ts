@@ -1,0 +1,128 @@
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { randomToken } from '../util/random.ts';
+
+/**
+ * The one place where Gatehouse's settings and their defaults live. Every module receives
+ * only the slice it needs. docs/configuration.md documents each field; keep them in step.
+ */
+export interface Config {
+  /** Interface to bind. `HOST`, default 127.0.0.1 (never all interfaces by accident). */
+  host: string;
+  /** `PORT`, default 4000. */
+  port: number;
+  /** Public base URL; the `iss` of every token. `GATEHOUSE_ISSUER`, default http://HOST:PORT. */
+  issuer: string;
+  /** `aud` of access tokens. `GATEHOUSE_AUDIENCE`, default `${issuer}/api`. */
+  audience: string;
+  /** `DATABASE_URL`: postgres://... selects PostgreSQL; otherwise a SQLite file. */
+  databaseUrl: string;
+  /** `GATEHOUSE_DATA_DIR`, default ./data: SQLite file and the generated server secret. */
+  dataDir: string;
+  /** `GATEHOUSE_SECRET`: encrypts signing keys at rest. Generated into dataDir if unset. */
+  serverSecret: string;
+  /** True when the server secret was generated rather than configured. */
+  serverSecretGenerated: boolean;
+  /** Paths that answer like /oauth2/token. `GATEHOUSE_TOKEN_PATH_ALIASES`, comma separated. */
+  tokenPathAliases: string[];
+  /** `NODE_ENV=production` turns warnings about unsafe defaults into refusals where it matters. */
+  production: boolean;
+  /** `LOG_LEVEL`, default info (warn under test). */
+  logLevel: string;
+  /** `TRUST_PROXY`: `true`, or comma-separated proxy addresses/CIDRs whose X-Forwarded-* to trust. Default off. */
+  trustProxy: boolean | string;
+  /** How often a node polls for cache invalidations written by other nodes (ms). */
+  invalidationPollMs: number;
+}
+
+export const DEFAULT_TOKEN_PATH_ALIASES = ['/oauth/v1/token', '/oauth/token', '/v1/oauth2/token'];
+
+export interface LoadConfigOptions {
+  env?: NodeJS.ProcessEnv;
+  overrides?: Partial<Config>;
+}
+
+function parsePort(value: string | undefined, fallback: number): number {
+  if (value === undefined || value === '') return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new Error(`PORT must be 0-65535, got "${value}"`);
+  return n;
+}
+
+function parseTrustProxy(value: string | undefined): boolean | string {
+  if (value === undefined || value === '' || value === 'false') return false;
+  if (value === 'true') return true;
+  return value;
+}
+
+/** Reads the server secret from the environment, or from (creating) dataDir/server-secret. */
+export function resolveServerSecret(env: NodeJS.ProcessEnv, dataDir: string) {
+  const fromEnv = env.GATEHOUSE_SECRET;
+  if (fromEnv) {
+    if (fromEnv.length < 32) throw new Error('GATEHOUSE_SECRET must be at least 32 characters');
+    return { secret: fromEnv, generated: false };
+  }
+  const file = join(dataDir, 'server-secret');
+  if (existsSync(file)) return { secret: readFileSync(file, 'utf8').trim(), generated: true };
+  mkdirSync(dataDir, { recursive: true });
+  const secret = randomToken(32);
+  writeFileSync(file, `${secret}\n`, { mode: 0o600 });
+  return { secret, generated: true };
+}
+
+export function loadConfig(options: LoadConfigOptions = {}): Config {
+  const env = options.env ?? process.env;
+  const o = options.overrides ?? {};
+  const host = o.host ?? env.HOST ?? '127.0.0.1';
+  const port = o.port ?? parsePort(env.PORT, 4000);
+  const issuer = (
+    o.issuer ??
+    env.GATEHOUSE_ISSUER ??
+    `http://${host.includes(':') ? `[${host}]` : host}:${port}`
+  ).replace(/\/+$/, '');
+  const dataDir = resolve(o.dataDir ?? env.GATEHOUSE_DATA_DIR ?? 'data');
+  const databaseUrl = o.databaseUrl ?? env.DATABASE_URL ?? `sqlite:${join(dataDir, 'gatehouse.db')}`;
+  const serverSecret =
+    o.serverSecret !== undefined
+      ? { secret: o.serverSecret, generated: o.serverSecretGenerated ?? false }
+      : resolveServerSecret(env, dataDir);
+  const aliases =
+    o.tokenPathAliases ??
+    (env.GATEHOUSE_TOKEN_PATH_ALIASES !== undefined
+      ? env.GATEHOUSE_TOKEN_PATH_ALIASES.split(',')
+          .map((s) => s.trim())
+          .filter(Boolean)
+      : DEFAULT_TOKEN_PATH_ALIASES);
+  for (const a of aliases)
+    if (!a.startsWith('/')) throw new Error(`token path alias must start with "/": ${a}`);
+  const production = o.production ?? env.NODE_ENV === 'production';
+  return {
+    host,
+    port,
+    issuer,
+    audience: o.audience ?? env.GATEHOUSE_AUDIENCE ?? `${issuer}/api`,
+    databaseUrl,
+    dataDir,
+    serverSecret: serverSecret.secret,
+    serverSecretGenerated: serverSecret.generated,
+    tokenPathAliases: aliases,
+    production,
+    logLevel: o.logLevel ?? env.LOG_LEVEL ?? (env.NODE_ENV === 'test' ? 'warn' : 'info'),
+    trustProxy: o.trustProxy ?? parseTrustProxy(env.TRUST_PROXY),
+    invalidationPollMs: o.invalidationPollMs ?? Number(env.GATEHOUSE_INVALIDATION_POLL_MS ?? 250),
+  };
+}
+
+/** Defaults that are fine on a laptop and wrong in production, said loudly at start. */
+export function configWarnings(config: Config): string[] {
+  const warnings: string[] = [];
+  if (config.serverSecretGenerated)
+    warnings.push(
+      `GATEHOUSE_SECRET is not set: signing keys are encrypted with a generated secret in ${join(config.dataDir, 'server-secret')}. Set GATEHOUSE_SECRET in production and keep it out of the database's backups.`,
+    );
+  if (config.production && config.issuer.startsWith('http://'))
+    warnings.push(`The issuer ${config.issuer} is not https: tokens and cookies travel in clear text.`);
+  if (config.production && config.databaseUrl.startsWith('sqlite:'))
+    warnings.push('SQLite in production runs a single node; use DATABASE_URL=postgres://... to run several.');
+  return warnings;
+}

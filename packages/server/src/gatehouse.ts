@@ -1,0 +1,100 @@
+import type { Logger } from 'pino';
+import { AppCache } from './apps/app-cache.ts';
+import { AppService } from './apps/app-service.ts';
+import { LastUsedRecorder } from './apps/last-used.ts';
+import { InvalidationBus } from './cache/invalidation-bus.ts';
+import { CompanyService } from './companies/company-service.ts';
+import type { Config } from './config/index.ts';
+import { KeyStore } from './keys/key-store.ts';
+import type { OAuthContext } from './oauth/context.ts';
+import { authorizationServerMetadata } from './oauth/endpoints/metadata.ts';
+import { TokenEndpoint } from './oauth/endpoints/token.ts';
+import { clientCredentials } from './oauth/grants/client-credentials.ts';
+import { catalogScopes, DEFAULT_SCOPE_CATALOG, type ScopeCatalog } from './oauth/scopes/catalog.ts';
+import { openStorage } from './storage/sql/storage.ts';
+import type { Storage } from './storage/storage.ts';
+import { TokenIssuer } from './tokens/token-issuer.ts';
+
+export interface GatehouseOptions {
+  logger?: Logger;
+  /** Use this storage instead of opening config.databaseUrl (tests share one). */
+  storage?: Storage;
+  scopeCatalog?: ScopeCatalog;
+}
+
+/**
+ * The wired server without HTTP: storage, caches, keys, services and the OAuth core.
+ * The HTTP app, the CLI and tests all start from here.
+ */
+export class Gatehouse {
+  readonly apps: AppService;
+  readonly companies: CompanyService;
+  readonly tokens: TokenIssuer;
+  readonly tokenEndpoint: TokenEndpoint;
+  readonly oauthContext: OAuthContext;
+  readonly lastUsed: LastUsedRecorder;
+  readonly scopeCatalog: ScopeCatalog;
+
+  private constructor(
+    readonly config: Config,
+    readonly storage: Storage,
+    readonly bus: InvalidationBus,
+    readonly keys: KeyStore,
+    private readonly ownsStorage: boolean,
+    opts: GatehouseOptions,
+  ) {
+    this.scopeCatalog = opts.scopeCatalog ?? DEFAULT_SCOPE_CATALOG;
+    const cache = new AppCache(storage, bus);
+    this.apps = new AppService(storage, cache, bus);
+    this.companies = new CompanyService(storage);
+    this.tokens = new TokenIssuer(keys, config.issuer, config.audience);
+    this.lastUsed = new LastUsedRecorder(storage, 5000, opts.logger);
+    this.tokenEndpoint = new TokenEndpoint().register(clientCredentials);
+    this.oauthContext = {
+      issuer: config.issuer,
+      apps: this.apps,
+      tokens: this.tokens,
+      onClientUsed: (app) => this.lastUsed.record(app.id),
+    };
+    bus.subscribe((key) => {
+      if (key === 'keys')
+        void keys.reload().catch((err) => opts.logger?.error({ err }, 'reloading signing keys failed'));
+    });
+  }
+
+  /** Opens storage (unless given), migrates, loads or creates signing keys. */
+  static async open(config: Config, opts: GatehouseOptions = {}): Promise<Gatehouse> {
+    const storage = opts.storage ?? openStorage(config.databaseUrl);
+    try {
+      await storage.migrate();
+      const bus = new InvalidationBus(storage, config.invalidationPollMs, opts.logger);
+      const keys = new KeyStore(storage, config.serverSecret);
+      await keys.init();
+      return new Gatehouse(config, storage, bus, keys, opts.storage === undefined, opts);
+    } catch (err) {
+      if (!opts.storage) await storage.close();
+      throw err;
+    }
+  }
+
+  /** Starts background work: invalidation polling and last-used batching. */
+  async start(): Promise<void> {
+    await this.bus.start();
+    this.lastUsed.start();
+  }
+
+  async close(): Promise<void> {
+    await this.bus.stop();
+    await this.lastUsed.stop();
+    if (this.ownsStorage) await this.storage.close();
+  }
+
+  metadata(): Record<string, unknown> {
+    return authorizationServerMetadata({
+      issuer: this.config.issuer,
+      grantTypes: this.tokenEndpoint.grantTypes,
+      scopes: catalogScopes(this.scopeCatalog).map((s) => s.name),
+      tokenPath: '/oauth2/token',
+    });
+  }
+}

@@ -1,0 +1,67 @@
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { DomainError, ValidationError } from '../errors.ts';
+import { OAuthError } from '../oauth/errors.ts';
+import { InvalidCursor } from '../storage/storage.ts';
+
+/** The JSON body of every error Gatehouse returns: RFC 6749's shape, used everywhere. */
+export interface ErrorBody {
+  error: string;
+  error_description: string;
+  fields?: Record<string, string>;
+}
+
+function send(reply: FastifyReply, status: number, body: ErrorBody, headers: Record<string, string> = {}) {
+  reply
+    .code(status)
+    .headers(headers)
+    .header('Cache-Control', 'no-store')
+    .type('application/json; charset=utf-8');
+  return reply.send(JSON.stringify(body));
+}
+
+const FASTIFY_CODES: Record<string, [number, string, string]> = {
+  FST_ERR_CTP_BODY_TOO_LARGE: [413, 'request_too_large', 'the request body is too large'],
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: [415, 'unsupported_media_type', 'the Content-Type is not supported here'],
+  FST_ERR_CTP_EMPTY_JSON_BODY: [400, 'invalid_request', 'the JSON body is empty'],
+  FST_ERR_CTP_INVALID_JSON_BODY: [400, 'invalid_request', 'the body is not valid JSON'],
+};
+
+/**
+ * The one error writer. OAuth errors keep RFC status and headers; domain errors map to
+ * their status; framework errors to a clear 4xx; anything else is logged and answered as
+ * a bare `server_error`, never with a message or stack from inside.
+ */
+export function registerErrorHandling(app: FastifyInstance): void {
+  app.setErrorHandler((err: FastifyError | Error, request: FastifyRequest, reply: FastifyReply) => {
+    if (err instanceof OAuthError) return send(reply, err.status, err.toJSON(), err.headers);
+    if (err instanceof ValidationError)
+      return send(reply, 400, { error: err.code, error_description: err.message, fields: err.fields });
+    if (err instanceof DomainError)
+      return send(reply, err.status, { error: err.code, error_description: err.message });
+    if (err instanceof InvalidCursor)
+      return send(reply, 400, { error: 'invalid_cursor', error_description: err.message });
+    const code = (err as FastifyError).code;
+    const known = code ? FASTIFY_CODES[code] : undefined;
+    if (known) return send(reply, known[0], { error: known[1], error_description: known[2] });
+    const status = (err as FastifyError).statusCode;
+    if (status !== undefined && status >= 400 && status < 500 && (err as FastifyError).validation)
+      return send(reply, 400, { error: 'invalid_request', error_description: err.message });
+    if (status !== undefined && status >= 400 && status < 500)
+      return send(reply, status, {
+        error: 'invalid_request',
+        error_description: 'the request could not be parsed',
+      });
+    request.log.error({ err }, 'unhandled error');
+    return send(reply, 500, {
+      error: 'server_error',
+      error_description: 'The server could not complete the request.',
+    });
+  });
+
+  app.setNotFoundHandler((request, reply) =>
+    send(reply, 404, {
+      error: 'not_found',
+      error_description: `no resource at ${request.method} ${request.url.split('?')[0]?.slice(0, 200)}`,
+    }),
+  );
+}

@@ -1,0 +1,16 @@
+import type { FastifyInstance } from 'fastify';
+
+/**
+ * Headers every response gets unless a route set its own (pages set a CSP with their
+ * nonce-free policy). JSON never needs to run in or be framed by a browser.
+ */
+export function registerSecurityHeaders(app: FastifyInstance): void {
+  app.addHook('onSend', async (_request, reply, payload) => {
+    if (!reply.hasHeader('content-security-policy'))
+      reply.header('Content-Security-Policy', "default-src 'none'; frame-ancestors 'none'");
+    reply.header('X-Content-Type-Options', 'nosniff');
+    if (!reply.hasHeader('referrer-policy')) reply.header('Referrer-Policy', 'no-referrer');
+    if (!reply.hasHeader('x-frame-options')) reply.header('X-Frame-Options', 'DENY');
+    return payload;
+  });
+}

@@ -1,0 +1,27 @@
+import { hkdfSync } from 'node:crypto';
+import { CompactEncrypt, compactDecrypt } from 'jose';
+
+/**
+ * Private signing keys rest in the database as compact JWEs (`dir` + A256GCM) under a key
+ * derived from the server secret, so a database dump alone cannot forge tokens.
+ */
+export function keyEncryptionKey(serverSecret: string): Uint8Array {
+  return new Uint8Array(hkdfSync('sha256', serverSecret, 'gatehouse', 'signing-key-encryption/v1', 32));
+}
+
+export async function sealPrivateJwk(jwk: object, kek: Uint8Array): Promise<string> {
+  return new CompactEncrypt(new TextEncoder().encode(JSON.stringify(jwk)))
+    .setProtectedHeader({ alg: 'dir', enc: 'A256GCM', cty: 'jwk+json' })
+    .encrypt(kek);
+}
+
+export async function openPrivateJwk(sealed: string, kek: Uint8Array): Promise<Record<string, unknown>> {
+  try {
+    const { plaintext } = await compactDecrypt(sealed, kek);
+    return JSON.parse(new TextDecoder().decode(plaintext)) as Record<string, unknown>;
+  } catch {
+    throw new Error(
+      'cannot decrypt a signing key: GATEHOUSE_SECRET differs from the one the keys were created with',
+    );
+  }
+}

@@ -1,0 +1,38 @@
+import type { AuthenticatedClient, OAuthContext, TokenEndpointRequest } from '../context.ts';
+import { InvalidClient, InvalidRequest } from '../errors.ts';
+import { clientSecretBasic } from './client-secret-basic.ts';
+import { clientSecretPost } from './client-secret-post.ts';
+import type { ClientAuthMethod } from './method.ts';
+import { none } from './none.ts';
+
+export const CLIENT_AUTH_METHODS: readonly ClientAuthMethod[] = [clientSecretBasic, clientSecretPost, none];
+
+/**
+ * Authenticates the client with the one method whose credentials the request carries.
+ * Two at once is ambiguous (RFC 6749 2.3: "MUST NOT use more than one"); none is a 401.
+ */
+export async function authenticateClient(
+  req: TokenEndpointRequest,
+  ctx: OAuthContext,
+  methods: readonly ClientAuthMethod[] = CLIENT_AUTH_METHODS,
+): Promise<AuthenticatedClient> {
+  const basic = clientSecretBasic.present(req);
+  const post = clientSecretPost.present(req);
+  if (basic && post)
+    throw new InvalidRequest(
+      'use one client authentication method: Basic credentials and client_secret were both sent',
+    );
+  const method = methods.find((m) => m.present(req));
+  if (!method) {
+    if (req.authorization !== undefined)
+      throw new InvalidClient('the Authorization header must use the Basic scheme at the token endpoint', {
+        basicAttempted: true,
+      });
+    throw new InvalidClient(
+      'client authentication is required: send HTTP Basic credentials or client_id and client_secret in the body',
+    );
+  }
+  const client = await method.authenticate(req, ctx);
+  ctx.onClientUsed?.(client.app);
+  return client;
+}

@@ -1,0 +1,38 @@
+import type { AppService } from '../apps/app-service.ts';
+import type { AppWithSecrets } from '../storage/types.ts';
+import type { TokenIssuer } from '../tokens/token-issuer.ts';
+import type { Params } from './params.ts';
+
+/** What the protocol core needs from the rest of the server; nothing else leaks in. */
+export interface OAuthContext {
+  issuer: string;
+  apps: AppService;
+  tokens: TokenIssuer;
+  /** Called after a successful client authentication (for last-used tracking). */
+  onClientUsed?(app: AppWithSecrets): void;
+}
+
+/** A token-endpoint request as the protocol core sees it: HTTP already stripped away. */
+export interface TokenEndpointRequest {
+  params: Params;
+  /** The raw Authorization header, if any. */
+  authorization?: string;
+}
+
+export type ClientAuthMethodName = 'client_secret_basic' | 'client_secret_post' | 'none';
+
+export interface AuthenticatedClient {
+  app: AppWithSecrets;
+  method: ClientAuthMethodName;
+}
+
+/** RFC 6749 section 5.1 successful response. */
+export interface TokenResponse {
+  access_token: string;
+  token_type: 'Bearer';
+  expires_in: number;
+  scope?: string;
+  refresh_token?: string;
+  id_token?: string;
+  [extension: string]: unknown;
+}

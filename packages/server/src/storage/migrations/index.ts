@@ -1,0 +1,21 @@
+import type { Kysely, Migration, MigrationProvider } from 'kysely';
+import * as m001 from './001-foundation.ts';
+
+export interface MigrationContext {
+  dialect: 'sqlite' | 'postgres';
+}
+
+type Step = { up(db: Kysely<unknown>, ctx: MigrationContext): Promise<void> };
+
+/** Every migration, in order. Names never change once released. */
+const steps: Array<[string, Step]> = [['001-foundation', m001]];
+
+export function migrationProvider(ctx: MigrationContext): MigrationProvider {
+  return {
+    async getMigrations() {
+      const out: Record<string, Migration> = {};
+      for (const [name, step] of steps) out[name] = { up: (db) => step.up(db, ctx) };
+      return out;
+    },
+  };
+}

@@ -1,0 +1,77 @@
+import type { Generated } from 'kysely';
+
+/**
+ * Table shapes as stored. Portable choices across SQLite and PostgreSQL: timestamps are
+ * epoch milliseconds in BIGINT, lists are JSON text or space-separated scopes, booleans
+ * are 0/1 integers, ids are text.
+ */
+export interface Database {
+  companies: { id: string; name: string; plan: string; created_at: number };
+  users: {
+    id: string;
+    email: string;
+    email_lower: string;
+    name: string;
+    password_hash: string | null;
+    created_at: number;
+  };
+  memberships: { user_id: string; company_id: string; role: string; created_at: number };
+  apps: {
+    id: string;
+    client_id: string;
+    company_id: string;
+    name: string;
+    logo_url: string | null;
+    type: string;
+    client_type: string;
+    grant_types: string;
+    scopes: string;
+    redirect_uris: string;
+    token_ttl: number;
+    signing_alg: string;
+    token_format: string;
+    grant_delivery: string;
+    created_at: number;
+    last_used_at: number | null;
+  };
+  app_secrets: {
+    id: string;
+    app_id: string;
+    secret_hash: string;
+    last4: string;
+    created_at: number;
+    expires_at: number | null;
+  };
+  grants: {
+    id: string;
+    guid: string;
+    app_id: string;
+    company_id: string;
+    scopes: string;
+    granted_by: string | null;
+    created_at: number;
+    updated_at: number;
+    revoked_at: number | null;
+    last_used_at: number | null;
+  };
+  signing_keys: {
+    kid: string;
+    alg: string;
+    public_jwk: string;
+    private_jwk_encrypted: string;
+    status: string;
+    created_at: number;
+    retired_at: number | null;
+  };
+  audit_events: {
+    id: string;
+    seq: Generated<number>;
+    company_id: string | null;
+    actor: string;
+    action: string;
+    target: string | null;
+    data: string;
+    created_at: number;
+  };
+  invalidations: { seq: Generated<number>; key: string; created_at: number };
+}

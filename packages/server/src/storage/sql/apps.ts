@@ -1,0 +1,127 @@
+import type { NewApp, NewAppSecret } from '../storage.ts';
+import type { AppWithSecrets, AuditEventInput } from '../types.ts';
+import { toApp, toSecret } from './mappers.ts';
+import { type Db, insertAudit, invalidate } from './tx.ts';
+
+export async function insertApp(db: Db, app: NewApp, secret: NewAppSecret, audit?: AuditEventInput) {
+  const now = Date.now();
+  await db
+    .insertInto('apps')
+    .values({
+      id: app.id,
+      client_id: app.clientId,
+      company_id: app.companyId,
+      name: app.name,
+      logo_url: app.logoUrl,
+      type: app.type,
+      client_type: app.clientType,
+      grant_types: JSON.stringify(app.grantTypes),
+      scopes: app.scopes.join(' '),
+      redirect_uris: JSON.stringify(app.redirectUris),
+      token_ttl: app.tokenTtl,
+      signing_alg: app.signingAlg,
+      token_format: app.tokenFormat,
+      grant_delivery: app.grantDelivery,
+      created_at: now,
+      last_used_at: null,
+    })
+    .execute();
+  await db
+    .insertInto('app_secrets')
+    .values({
+      id: secret.id,
+      app_id: app.id,
+      secret_hash: secret.secretHash,
+      last4: secret.last4,
+      created_at: now,
+      expires_at: null,
+    })
+    .execute();
+  // A node may hold a negative cache entry for this client_id.
+  await invalidate(db, [`client:${app.clientId}`], now);
+  if (audit) await insertAudit(db, audit, now);
+}
+
+/** Loads an app row (optionally scoped to a company) with its secrets still valid at `now`. */
+export async function selectAppWithSecrets(
+  db: Db,
+  where: { clientId?: string; appId?: string; companyId?: string },
+  now = Date.now(),
+): Promise<AppWithSecrets | undefined> {
+  let q = db.selectFrom('apps').selectAll();
+  if (where.clientId !== undefined) q = q.where('client_id', '=', where.clientId);
+  if (where.appId !== undefined) q = q.where('id', '=', where.appId);
+  if (where.companyId !== undefined) q = q.where('company_id', '=', where.companyId);
+  const row = await q.executeTakeFirst();
+  if (!row) return undefined;
+  const secrets = await db
+    .selectFrom('app_secrets')
+    .selectAll()
+    .where('app_id', '=', row.id)
+    .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', now)]))
+    .orderBy('created_at', 'desc')
+    .execute();
+  return { ...toApp(row), secrets: secrets.map(toSecret) };
+}
+
+export async function rotateSecret(
+  db: Db,
+  companyId: string,
+  appId: string,
+  secret: NewAppSecret,
+  graceUntil: Date,
+  audit?: AuditEventInput,
+): Promise<AppWithSecrets | undefined> {
+  const app = await db
+    .selectFrom('apps')
+    .select(['id', 'client_id'])
+    .where('id', '=', appId)
+    .where('company_id', '=', companyId)
+    .executeTakeFirst();
+  if (!app) return undefined;
+  const now = Date.now();
+  const until = Math.max(now, graceUntil.getTime());
+  await db
+    .updateTable('app_secrets')
+    .set({ expires_at: until })
+    .where('app_id', '=', appId)
+    .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', until)]))
+    .execute();
+  await db
+    .insertInto('app_secrets')
+    .values({
+      id: secret.id,
+      app_id: appId,
+      secret_hash: secret.secretHash,
+      last4: secret.last4,
+      created_at: now,
+      expires_at: null,
+    })
+    .execute();
+  await invalidate(db, [`client:${app.client_id}`], now);
+  if (audit) await insertAudit(db, audit, now);
+  return selectAppWithSecrets(db, { appId }, now);
+}
+
+export async function removeApp(db: Db, companyId: string, appId: string, audit?: AuditEventInput) {
+  const app = await db
+    .selectFrom('apps')
+    .select(['id', 'client_id'])
+    .where('id', '=', appId)
+    .where('company_id', '=', companyId)
+    .executeTakeFirst();
+  if (!app) return false;
+  const now = Date.now();
+  const grants = await db
+    .selectFrom('grants')
+    .select('guid')
+    .where('app_id', '=', appId)
+    .where('revoked_at', 'is', null)
+    .execute();
+  await db.deleteFrom('app_secrets').where('app_id', '=', appId).execute();
+  await db.deleteFrom('grants').where('app_id', '=', appId).execute();
+  await db.deleteFrom('apps').where('id', '=', appId).execute();
+  await invalidate(db, [`client:${app.client_id}`, ...grants.map((g) => `grant:${g.guid}`)], now);
+  if (audit) await insertAudit(db, audit, now);
+  return true;
+}

@@ -1,0 +1,67 @@
+import type { AuditEventInput, Grant } from '../types.ts';
+import { toGrant } from './mappers.ts';
+import { type Db, insertAudit, invalidate } from './tx.ts';
+
+type NewGrant = Pick<Grant, 'id' | 'guid' | 'appId' | 'companyId' | 'scopes' | 'grantedBy'>;
+
+export async function upsertGrant(db: Db, grant: NewGrant, audit?: AuditEventInput): Promise<Grant> {
+  const now = Date.now();
+  const existing = await db
+    .selectFrom('grants')
+    .selectAll()
+    .where('app_id', '=', grant.appId)
+    .where('company_id', '=', grant.companyId)
+    .where('revoked_at', 'is', null)
+    .executeTakeFirst();
+  if (existing) {
+    await db
+      .updateTable('grants')
+      .set({ scopes: grant.scopes.join(' '), granted_by: grant.grantedBy, updated_at: now })
+      .where('id', '=', existing.id)
+      .execute();
+    await invalidate(db, [`grant:${existing.guid}`], now);
+  } else {
+    await db
+      .insertInto('grants')
+      .values({
+        id: grant.id,
+        guid: grant.guid,
+        app_id: grant.appId,
+        company_id: grant.companyId,
+        scopes: grant.scopes.join(' '),
+        granted_by: grant.grantedBy,
+        created_at: now,
+        updated_at: now,
+        revoked_at: null,
+        last_used_at: null,
+      })
+      .execute();
+  }
+  if (audit) await insertAudit(db, audit, now);
+  const row = await db
+    .selectFrom('grants')
+    .selectAll()
+    .where('id', '=', existing?.id ?? grant.id)
+    .executeTakeFirstOrThrow();
+  return toGrant(row);
+}
+
+export async function revokeGrant(db: Db, companyId: string, grantId: string, audit?: AuditEventInput) {
+  const now = Date.now();
+  const row = await db
+    .selectFrom('grants')
+    .select(['guid'])
+    .where('id', '=', grantId)
+    .where('company_id', '=', companyId)
+    .where('revoked_at', 'is', null)
+    .executeTakeFirst();
+  if (!row) return false;
+  await db
+    .updateTable('grants')
+    .set({ revoked_at: now, updated_at: now })
+    .where('id', '=', grantId)
+    .execute();
+  await invalidate(db, [`grant:${row.guid}`], now);
+  if (audit) await insertAudit(db, audit, now);
+  return true;
+}

@@ -1,0 +1,131 @@
+import type {
+  App,
+  AppSecret,
+  AppWithSecrets,
+  AuditEvent,
+  AuditEventInput,
+  Company,
+  Grant,
+  Invalidation,
+  Membership,
+  Page,
+  Role,
+  SigningKey,
+  User,
+} from './types.ts';
+
+export interface NewApp extends Omit<App, 'createdAt' | 'lastUsedAt'> {}
+export interface NewAppSecret extends Omit<AppSecret, 'createdAt' | 'expiresAt' | 'appId'> {}
+
+/** Options every mutating method accepts so the change and its audit record commit together. */
+export interface MutationOptions {
+  audit?: AuditEventInput;
+}
+
+export interface AuditFilter {
+  action?: string;
+  target?: string;
+  limit?: number;
+  cursor?: string;
+}
+
+/**
+ * Everything Gatehouse persists, named after the domain. Services call these; nothing
+ * else talks SQL. Every method that can be scoped to a company takes the company id,
+ * so that a tenant can never reach another tenant's rows by id alone.
+ *
+ * Methods documented as atomic run in one transaction; the audit event passed in
+ * `MutationOptions` commits (or rolls back) with the change.
+ *
+ * One conformance suite (test/storage-conformance.ts) runs against every dialect.
+ */
+export interface Storage {
+  readonly dialect: 'sqlite' | 'postgres';
+
+  /** Applies pending migrations. Safe to call on every start and from several nodes. */
+  migrate(): Promise<void>;
+  /** Cheap liveness probe. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+
+  // companies
+  createCompany(company: Omit<Company, 'createdAt'>, opts?: MutationOptions): Promise<Company>;
+  getCompany(id: string): Promise<Company | undefined>;
+  listCompanies(): Promise<Company[]>;
+
+  // users and memberships
+  createUser(user: Omit<User, 'createdAt'>, opts?: MutationOptions): Promise<User>;
+  getUser(id: string): Promise<User | undefined>;
+  /** Case-insensitive on the address. */
+  getUserByEmail(email: string): Promise<User | undefined>;
+  /** Adds or changes the user's role in a company. */
+  putMembership(userId: string, companyId: string, role: Role, opts?: MutationOptions): Promise<Membership>;
+  getMembership(userId: string, companyId: string): Promise<Membership | undefined>;
+  listMembershipsOfUser(userId: string): Promise<Membership[]>;
+  listMembersOfCompany(companyId: string): Promise<Membership[]>;
+
+  // apps
+  /** Atomic: the app, its first secret and the audit event. */
+  createApp(app: NewApp, secret: NewAppSecret, opts?: MutationOptions): Promise<AppWithSecrets>;
+  /** The app and its unexpired secrets, by public client_id, across companies (token endpoint). */
+  findAppByClientId(clientId: string, now?: Date): Promise<AppWithSecrets | undefined>;
+  /** Scoped lookup: undefined when the app belongs to another company. */
+  getApp(companyId: string, appId: string): Promise<AppWithSecrets | undefined>;
+  listApps(companyId: string): Promise<App[]>;
+  /**
+   * Atomic: adds the new secret and sets every older live secret to expire at `graceUntil`
+   * (now, for no grace period). Returns undefined when the app is not the company's.
+   */
+  rotateAppSecret(
+    companyId: string,
+    appId: string,
+    secret: NewAppSecret,
+    graceUntil: Date,
+    opts?: MutationOptions,
+  ): Promise<AppWithSecrets | undefined>;
+  /** Atomic: deletes the app with its secrets and revokes its grants. False when not found. */
+  deleteApp(companyId: string, appId: string, opts?: MutationOptions): Promise<boolean>;
+  /** Batched last-used stamps (written off the hot path). */
+  touchApps(stamps: ReadonlyMap<string, Date>): Promise<void>;
+
+  // grants
+  /**
+   * Atomic: creates the grant of an app to a company, or, if one is active, replaces its
+   * scopes with `scopes` and returns it with the same GUID.
+   */
+  upsertGrant(
+    grant: Pick<Grant, 'id' | 'guid' | 'appId' | 'companyId' | 'scopes' | 'grantedBy'>,
+    opts?: MutationOptions,
+  ): Promise<Grant>;
+  getGrantByGuid(guid: string): Promise<Grant | undefined>;
+  getActiveGrant(appId: string, companyId: string): Promise<Grant | undefined>;
+  listGrantsOfCompany(companyId: string): Promise<Grant[]>;
+  listGrantsOfApp(appId: string): Promise<Grant[]>;
+  /** Marks the grant revoked. False when it is not this company's or already revoked. */
+  revokeGrant(companyId: string, grantId: string, opts?: MutationOptions): Promise<boolean>;
+
+  // signing keys
+  listSigningKeys(): Promise<SigningKey[]>;
+  /** Inserts keys unless a concurrent node already created active keys for those algorithms. */
+  insertSigningKey(key: Omit<SigningKey, 'createdAt' | 'retiredAt'>): Promise<void>;
+  retireSigningKey(kid: string): Promise<void>;
+
+  // audit
+  appendAuditEvent(event: AuditEventInput): Promise<AuditEvent>;
+  /** Newest first. Throws InvalidCursor on a cursor this storage did not make. */
+  listAuditEvents(companyId: string, filter?: AuditFilter): Promise<Page<AuditEvent>>;
+
+  // cross-node cache invalidation
+  /** Highest sequence number written so far (0 when none). */
+  latestInvalidationSeq(): Promise<number>;
+  invalidationsSince(seq: number, limit?: number): Promise<Invalidation[]>;
+  /** Deletes invalidations older than `before` (housekeeping). */
+  pruneInvalidations(before: Date): Promise<void>;
+}
+
+export class InvalidCursor extends Error {
+  constructor() {
+    super('the cursor is not one this server issued');
+    this.name = 'InvalidCursor';
+  }
+}
