@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
 import type { AppInput } from '../src/apps/validation.ts';
 import { type Config, loadConfig } from '../src/config/index.ts';
 import { Gatehouse } from '../src/gatehouse.ts';
@@ -23,7 +24,7 @@ export interface TestServer {
 
 /** A Gatehouse on a fresh SQLite file (or the given storage), driven in-process via inject. */
 export async function testServer(
-  opts: { storage?: Storage; config?: Partial<Config> } = {},
+  opts: { storage?: Storage; config?: Partial<Config>; logger?: Logger } = {},
 ): Promise<TestServer> {
   const dir = mkdtempSync(join(tmpdir(), 'gatehouse-test-'));
   const config = loadConfig({
@@ -37,7 +38,7 @@ export async function testServer(
       ...opts.config,
     },
   });
-  const logger = createLogger('silent', { pretty: false });
+  const logger = opts.logger ?? createLogger('silent', { pretty: false });
   const gh = await Gatehouse.open(config, { logger, ...(opts.storage ? { storage: opts.storage } : {}) });
   await gh.start();
   const http = await buildHttpApp(gh, logger);
