@@ -5,6 +5,7 @@ import { LastUsedRecorder } from './apps/last-used.ts';
 import { InvalidationBus } from './cache/invalidation-bus.ts';
 import { CompanyService } from './companies/company-service.ts';
 import type { Config } from './config/index.ts';
+import { openSecret, sealSecret, secretEncryptionKey } from './keys/crypto.ts';
 import { KeyStore } from './keys/key-store.ts';
 import type { OAuthContext } from './oauth/context.ts';
 import { authorizationServerMetadata } from './oauth/endpoints/metadata.ts';
@@ -14,6 +15,8 @@ import { catalogScopes, DEFAULT_SCOPE_CATALOG, type ScopeCatalog } from './oauth
 import { openStorage } from './storage/sql/storage.ts';
 import type { Storage } from './storage/storage.ts';
 import { TokenIssuer } from './tokens/token-issuer.ts';
+import { WebhookDispatcher } from './webhooks/dispatcher.ts';
+import { WebhookService } from './webhooks/webhook-service.ts';
 
 export interface GatehouseOptions {
   logger?: Logger;
@@ -34,6 +37,8 @@ export class Gatehouse {
   readonly oauthContext: OAuthContext;
   readonly lastUsed: LastUsedRecorder;
   readonly scopeCatalog: ScopeCatalog;
+  readonly webhooks: WebhookService;
+  readonly webhookDispatcher: WebhookDispatcher;
 
   private constructor(
     readonly config: Config,
@@ -56,6 +61,20 @@ export class Gatehouse {
       tokens: this.tokens,
       onClientUsed: (app) => this.lastUsed.record(app.id),
     };
+    const secretKey = secretEncryptionKey(config.serverSecret);
+    this.webhooks = new WebhookService(storage, {
+      production: config.production,
+      sealSecret: (secret) => sealSecret(secret, secretKey),
+    });
+    this.webhookDispatcher = new WebhookDispatcher(storage, {
+      pollMs: config.webhooks.pollMs,
+      timeoutMs: config.webhooks.timeoutMs,
+      policy: config.webhooks.network,
+      retryScheduleSeconds: config.webhooks.retryScheduleSeconds,
+      concurrency: 8,
+      openSecret: (sealed) => openSecret(sealed, secretKey),
+      ...(opts.logger ? { log: opts.logger } : {}),
+    });
     bus.subscribe((key) => {
       if (key === 'keys')
         void keys.reload().catch((err) => opts.logger?.error({ err }, 'reloading signing keys failed'));
@@ -81,10 +100,12 @@ export class Gatehouse {
   async start(): Promise<void> {
     await this.bus.start();
     this.lastUsed.start();
+    if (this.config.webhooks.enabled) this.webhookDispatcher.start();
   }
 
   async close(): Promise<void> {
     await this.bus.stop();
+    await this.webhookDispatcher.stop();
     await this.lastUsed.stop();
     if (this.ownsStorage) await this.storage.close();
   }

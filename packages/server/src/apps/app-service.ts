@@ -86,6 +86,14 @@ export class AppService {
           target: `app:${appId}`,
           data: { grace_seconds: graceSeconds },
         },
+        events: [
+          {
+            type: 'app.secret_rotated',
+            companyIds: [companyId],
+            appId,
+            data: { app_id: appId, grace_seconds: graceSeconds, rotated_at: new Date().toISOString() },
+          },
+        ],
       },
     );
     if (!app) throw new NotFoundError('app');
@@ -96,8 +104,25 @@ export class AppService {
   async delete(companyId: string, appId: string, actor: Actor): Promise<void> {
     const app = await this.storage.getApp(companyId, appId);
     if (!app) throw new NotFoundError('app');
+    // Everyone the app touched hears of it: its owner and each company that granted it access.
+    const grantCompanies = (await this.storage.listGrantsOfApp(appId))
+      .filter((g) => g.revokedAt === null)
+      .map((g) => g.companyId);
     const ok = await this.storage.deleteApp(companyId, appId, {
       audit: { companyId, actor, action: 'app.deleted', target: `app:${appId}`, data: { name: app.name } },
+      events: [
+        {
+          type: 'app.deleted',
+          companyIds: [companyId, ...grantCompanies],
+          appId,
+          data: {
+            app_id: appId,
+            client_id: app.clientId,
+            name: app.name,
+            deleted_at: new Date().toISOString(),
+          },
+        },
+      ],
     });
     if (!ok) throw new NotFoundError('app');
     this.bus.publishLocal(`client:${app.clientId}`);

@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { randomToken } from '../util/random.ts';
+import { DEFAULT_RETRY_SCHEDULE_SECONDS } from '../webhooks/retry.ts';
 
 /**
  * The one place where Gatehouse's settings and their defaults live. Every module receives
@@ -33,6 +34,22 @@ export interface Config {
   trustProxy: boolean | string;
   /** How often a node polls for cache invalidations written by other nodes (ms). */
   invalidationPollMs: number;
+  /** Webhook delivery settings (see docs/webhooks.md). */
+  webhooks: WebhookConfig;
+}
+
+export interface WebhookConfig {
+  /** `GATEHOUSE_WEBHOOKS=off` stops this node from delivering (another node may). Default on. */
+  enabled: boolean;
+  /** Which addresses deliveries may reach. `GATEHOUSE_WEBHOOK_NETWORK`: public-only,
+   *  allow-loopback (default outside production) or allow-private. */
+  network: 'public-only' | 'allow-loopback' | 'allow-private';
+  /** `GATEHOUSE_WEBHOOK_TIMEOUT_MS`, default 5000. */
+  timeoutMs: number;
+  /** `GATEHOUSE_WEBHOOK_POLL_MS`, default 500: how soon a new event goes out. */
+  pollMs: number;
+  /** `GATEHOUSE_WEBHOOK_RETRY_SCHEDULE`: seconds between attempts, comma separated. */
+  retryScheduleSeconds: number[];
 }
 
 export const DEFAULT_TOKEN_PATH_ALIASES = ['/oauth/v1/token', '/oauth/token', '/v1/oauth2/token'];
@@ -110,6 +127,27 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
     logLevel: o.logLevel ?? env.LOG_LEVEL ?? (env.NODE_ENV === 'test' ? 'warn' : 'info'),
     trustProxy: o.trustProxy ?? parseTrustProxy(env.TRUST_PROXY),
     invalidationPollMs: o.invalidationPollMs ?? Number(env.GATEHOUSE_INVALIDATION_POLL_MS ?? 250),
+    webhooks: o.webhooks ?? webhookConfig(env, production),
+  };
+}
+
+const NETWORKS = ['public-only', 'allow-loopback', 'allow-private'] as const;
+
+function webhookConfig(env: NodeJS.ProcessEnv, production: boolean): WebhookConfig {
+  const network = env.GATEHOUSE_WEBHOOK_NETWORK ?? (production ? 'public-only' : 'allow-loopback');
+  if (!(NETWORKS as readonly string[]).includes(network))
+    throw new Error(`GATEHOUSE_WEBHOOK_NETWORK must be one of ${NETWORKS.join(', ')}`);
+  const schedule = env.GATEHOUSE_WEBHOOK_RETRY_SCHEDULE
+    ? env.GATEHOUSE_WEBHOOK_RETRY_SCHEDULE.split(',').map((s) => Number(s.trim()))
+    : DEFAULT_RETRY_SCHEDULE_SECONDS;
+  if (schedule.some((n) => !Number.isFinite(n) || n < 0))
+    throw new Error('GATEHOUSE_WEBHOOK_RETRY_SCHEDULE must be comma-separated non-negative seconds');
+  return {
+    enabled: env.GATEHOUSE_WEBHOOKS !== 'off',
+    network: network as WebhookConfig['network'],
+    timeoutMs: Number(env.GATEHOUSE_WEBHOOK_TIMEOUT_MS ?? 5000),
+    pollMs: Number(env.GATEHOUSE_WEBHOOK_POLL_MS ?? 500),
+    retryScheduleSeconds: schedule,
   };
 }
 

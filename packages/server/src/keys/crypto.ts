@@ -25,3 +25,24 @@ export async function openPrivateJwk(sealed: string, kek: Uint8Array): Promise<R
     );
   }
 }
+
+/** Key for other secrets Gatehouse must be able to read back (webhook signing secrets). */
+export function secretEncryptionKey(serverSecret: string): Uint8Array {
+  return new Uint8Array(hkdfSync('sha256', serverSecret, 'gatehouse', 'secret-encryption/v1', 32));
+}
+
+export async function sealSecret(secret: string, key: Uint8Array): Promise<string> {
+  return new CompactEncrypt(new TextEncoder().encode(secret))
+    .setProtectedHeader({ alg: 'dir', enc: 'A256GCM' })
+    .encrypt(key);
+}
+
+export async function openSecret(sealed: string, key: Uint8Array): Promise<string> {
+  try {
+    return new TextDecoder().decode((await compactDecrypt(sealed, key)).plaintext);
+  } catch {
+    throw new Error(
+      'cannot decrypt a stored secret: GATEHOUSE_SECRET differs from the one it was sealed with',
+    );
+  }
+}

@@ -74,4 +74,38 @@ export interface Database {
     created_at: number;
   };
   invalidations: { seq: Generated<number>; key: string; created_at: number };
+  webhook_endpoints: {
+    id: string;
+    company_id: string;
+    app_id: string | null;
+    url: string;
+    events: string;
+    description: string;
+    secret_encrypted: string;
+    secret_last4: string;
+    created_at: number;
+    disabled_at: number | null;
+  };
+  webhook_deliveries: {
+    id: string;
+    endpoint_id: string;
+    company_id: string;
+    event_type: string;
+    payload: string;
+    status: string;
+    attempts: number;
+    next_attempt_at: number;
+    locked_until: number | null;
+    last_error: string | null;
+    created_at: number;
+    delivered_at: number | null;
+  };
+  webhook_attempts: {
+    id: string;
+    delivery_id: string;
+    attempted_at: number;
+    status_code: number | null;
+    error: string | null;
+    duration_ms: number;
+  };
 }

@@ -1,3 +1,4 @@
+import type { AttemptOutcome } from './sql/webhooks.ts';
 import type {
   App,
   AppSecret,
@@ -5,6 +6,8 @@ import type {
   AuditEvent,
   AuditEventInput,
   Company,
+  DeliveryStatus,
+  DomainEventInput,
   Grant,
   Invalidation,
   Membership,
@@ -12,7 +15,12 @@ import type {
   Role,
   SigningKey,
   User,
+  WebhookAttempt,
+  WebhookDelivery,
+  WebhookEndpoint,
 } from './types.ts';
+
+export type { AttemptOutcome };
 
 export interface NewApp extends Omit<App, 'createdAt' | 'lastUsedAt'> {}
 export interface NewAppSecret extends Omit<AppSecret, 'createdAt' | 'expiresAt' | 'appId'> {}
@@ -20,6 +28,15 @@ export interface NewAppSecret extends Omit<AppSecret, 'createdAt' | 'expiresAt' 
 /** Options every mutating method accepts so the change and its audit record commit together. */
 export interface MutationOptions {
   audit?: AuditEventInput;
+  /** Webhook events, enqueued to the outbox in the same transaction as the change. */
+  events?: DomainEventInput[];
+}
+
+export interface DeliveryFilter {
+  endpointId?: string;
+  status?: DeliveryStatus;
+  limit?: number;
+  cursor?: string;
 }
 
 export interface AuditFilter {
@@ -114,6 +131,27 @@ export interface Storage {
   appendAuditEvent(event: AuditEventInput): Promise<AuditEvent>;
   /** Newest first. Throws InvalidCursor on a cursor this storage did not make. */
   listAuditEvents(companyId: string, filter?: AuditFilter): Promise<Page<AuditEvent>>;
+
+  // webhooks
+  createWebhookEndpoint(
+    endpoint: Omit<WebhookEndpoint, 'createdAt' | 'disabledAt'>,
+    opts?: MutationOptions,
+  ): Promise<WebhookEndpoint>;
+  listWebhookEndpoints(companyId: string): Promise<WebhookEndpoint[]>;
+  getWebhookEndpoint(companyId: string, id: string): Promise<WebhookEndpoint | undefined>;
+  /** Unscoped, for the delivery worker. */
+  getWebhookEndpointById(id: string): Promise<WebhookEndpoint | undefined>;
+  /** Deletes the endpoint and its pending deliveries. False when not this company's. */
+  deleteWebhookEndpoint(companyId: string, id: string, opts?: MutationOptions): Promise<boolean>;
+  /** Atomic per row: each due delivery is leased to exactly one caller for `leaseMs`. */
+  claimDueDeliveries(now: Date, limit: number, leaseMs: number): Promise<WebhookDelivery[]>;
+  /** Atomic: records the attempt and moves the delivery to delivered, failed or its next try. */
+  recordDeliveryAttempt(deliveryId: string, outcome: AttemptOutcome): Promise<void>;
+  /** Newest first, cursor-paged. */
+  listWebhookDeliveries(companyId: string, filter?: DeliveryFilter): Promise<Page<WebhookDelivery>>;
+  listWebhookAttempts(companyId: string, deliveryId: string): Promise<WebhookAttempt[]>;
+  /** The earliest time a pending delivery is due, or null when none is pending. */
+  nextDeliveryDue(): Promise<Date | null>;
 
   // cross-node cache invalidation
   /** Highest sequence number written so far (0 when none). */

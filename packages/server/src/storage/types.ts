@@ -120,3 +120,66 @@ export interface Page<T> {
   /** Opaque cursor for the next page, or null at the end. */
   next: string | null;
 }
+
+/** Events Gatehouse reports to webhook endpoints. */
+export const WEBHOOK_EVENT_TYPES = [
+  'authorization.granted',
+  'authorization.revoked',
+  'app.secret_rotated',
+  'app.deleted',
+  'refresh_token.reuse_detected',
+] as const;
+export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
+
+/** A change to report, written to the outbox in the change's own transaction. */
+export interface DomainEventInput {
+  type: WebhookEventType;
+  /** Companies whose endpoints hear of it (e.g. the granting company and the app's owner). */
+  companyIds: string[];
+  /** The app it concerns; an endpoint pinned to another app does not hear of it. */
+  appId: string | null;
+  data: Record<string, unknown>;
+}
+
+export interface WebhookEndpoint {
+  id: string;
+  companyId: string;
+  /** When set, only events about this app (a partner app's own endpoint). */
+  appId: string | null;
+  url: string;
+  /** Subscribed event types; `*` for all. */
+  events: string[];
+  description: string;
+  /** Signing secret sealed under the server secret (HMAC needs the raw value to sign). */
+  secretEncrypted: string;
+  secretLast4: string;
+  createdAt: Date;
+  disabledAt: Date | null;
+}
+
+export type DeliveryStatus = 'pending' | 'delivered' | 'failed';
+
+export interface WebhookDelivery {
+  /** Also the `webhook-id` header: stable across retries, so receivers can deduplicate. */
+  id: string;
+  endpointId: string;
+  companyId: string;
+  eventType: string;
+  /** The exact JSON body sent on every attempt. */
+  payload: string;
+  status: DeliveryStatus;
+  attempts: number;
+  nextAttemptAt: Date;
+  lastError: string | null;
+  createdAt: Date;
+  deliveredAt: Date | null;
+}
+
+export interface WebhookAttempt {
+  id: string;
+  deliveryId: string;
+  attemptedAt: Date;
+  statusCode: number | null;
+  error: string | null;
+  durationMs: number;
+}

@@ -1,7 +1,8 @@
 import type { NewApp, NewAppSecret } from '../storage.ts';
-import type { AppWithSecrets, AuditEventInput } from '../types.ts';
+import type { AppWithSecrets, AuditEventInput, DomainEventInput } from '../types.ts';
 import { toApp, toSecret } from './mappers.ts';
 import { type Db, insertAudit, invalidate } from './tx.ts';
+import { enqueueEvents } from './webhooks.ts';
 
 export async function insertApp(db: Db, app: NewApp, secret: NewAppSecret, audit?: AuditEventInput) {
   const now = Date.now();
@@ -71,6 +72,7 @@ export async function rotateSecret(
   secret: NewAppSecret,
   graceUntil: Date,
   audit?: AuditEventInput,
+  events?: DomainEventInput[],
 ): Promise<AppWithSecrets | undefined> {
   const app = await db
     .selectFrom('apps')
@@ -100,10 +102,17 @@ export async function rotateSecret(
     .execute();
   await invalidate(db, [`client:${app.client_id}`], now);
   if (audit) await insertAudit(db, audit, now);
+  await enqueueEvents(db, events, now);
   return selectAppWithSecrets(db, { appId }, now);
 }
 
-export async function removeApp(db: Db, companyId: string, appId: string, audit?: AuditEventInput) {
+export async function removeApp(
+  db: Db,
+  companyId: string,
+  appId: string,
+  audit?: AuditEventInput,
+  events?: DomainEventInput[],
+) {
   const app = await db
     .selectFrom('apps')
     .select(['id', 'client_id'])
@@ -123,5 +132,6 @@ export async function removeApp(db: Db, companyId: string, appId: string, audit?
   await db.deleteFrom('apps').where('id', '=', appId).execute();
   await invalidate(db, [`client:${app.client_id}`, ...grants.map((g) => `grant:${g.guid}`)], now);
   if (audit) await insertAudit(db, audit, now);
+  await enqueueEvents(db, events, now);
   return true;
 }

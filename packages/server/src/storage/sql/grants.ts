@@ -1,10 +1,16 @@
-import type { AuditEventInput, Grant } from '../types.ts';
+import type { AuditEventInput, DomainEventInput, Grant } from '../types.ts';
 import { toGrant } from './mappers.ts';
 import { type Db, insertAudit, invalidate } from './tx.ts';
+import { enqueueEvents } from './webhooks.ts';
 
 type NewGrant = Pick<Grant, 'id' | 'guid' | 'appId' | 'companyId' | 'scopes' | 'grantedBy'>;
 
-export async function upsertGrant(db: Db, grant: NewGrant, audit?: AuditEventInput): Promise<Grant> {
+export async function upsertGrant(
+  db: Db,
+  grant: NewGrant,
+  audit?: AuditEventInput,
+  events?: DomainEventInput[],
+): Promise<Grant> {
   const now = Date.now();
   const existing = await db
     .selectFrom('grants')
@@ -38,6 +44,7 @@ export async function upsertGrant(db: Db, grant: NewGrant, audit?: AuditEventInp
       .execute();
   }
   if (audit) await insertAudit(db, audit, now);
+  await enqueueEvents(db, events, now);
   const row = await db
     .selectFrom('grants')
     .selectAll()
@@ -46,7 +53,13 @@ export async function upsertGrant(db: Db, grant: NewGrant, audit?: AuditEventInp
   return toGrant(row);
 }
 
-export async function revokeGrant(db: Db, companyId: string, grantId: string, audit?: AuditEventInput) {
+export async function revokeGrant(
+  db: Db,
+  companyId: string,
+  grantId: string,
+  audit?: AuditEventInput,
+  events?: DomainEventInput[],
+) {
   const now = Date.now();
   const row = await db
     .selectFrom('grants')
@@ -63,5 +76,6 @@ export async function revokeGrant(db: Db, companyId: string, grantId: string, au
     .execute();
   await invalidate(db, [`grant:${row.guid}`], now);
   if (audit) await insertAudit(db, audit, now);
+  await enqueueEvents(db, events, now);
   return true;
 }

@@ -1,14 +1,23 @@
 import { type Kysely, Migrator } from 'kysely';
 import { migrationProvider } from '../migrations/index.ts';
 import type { Database } from '../schema.ts';
-import type { AuditFilter, MutationOptions, NewApp, NewAppSecret, Storage } from '../storage.ts';
-import type { AuditEventInput, Company, Grant, Role, SigningKey, User } from '../types.ts';
+import type {
+  AttemptOutcome,
+  AuditFilter,
+  DeliveryFilter,
+  MutationOptions,
+  NewApp,
+  NewAppSecret,
+  Storage,
+} from '../storage.ts';
+import type { AuditEventInput, Company, Grant, Role, SigningKey, User, WebhookEndpoint } from '../types.ts';
 import { insertApp, removeApp, rotateSecret, selectAppWithSecrets } from './apps.ts';
 import { connect, type Dialect } from './connect.ts';
 import { decodeCursor, encodeCursor } from './cursor.ts';
 import { revokeGrant, upsertGrant } from './grants.ts';
 import { toApp, toAuditEvent, toCompany, toGrant, toMembership, toSigningKey, toUser } from './mappers.ts';
 import { insertAudit, invalidate } from './tx.ts';
+import { claimDueDeliveries, listAttempts, listDeliveries, recordAttempt, toEndpoint } from './webhooks.ts';
 
 /** The Storage implementation for SQLite (better-sqlite3) and PostgreSQL (pg), via Kysely. */
 export class SqlStorage implements Storage {
@@ -18,7 +27,12 @@ export class SqlStorage implements Storage {
   ) {}
 
   async migrate(): Promise<void> {
-    const migrator = new Migrator({ db: this.db, provider: migrationProvider({ dialect: this.dialect }) });
+    // Unordered: branches add migrations in parallel; each is idempotent by name.
+    const migrator = new Migrator({
+      db: this.db,
+      provider: migrationProvider({ dialect: this.dialect }),
+      allowUnorderedMigrations: true,
+    });
     const { error, results } = await migrator.migrateToLatest();
     if (error) {
       const failed = results?.find((r) => r.status === 'Error')?.migrationName;
@@ -188,11 +202,11 @@ export class SqlStorage implements Storage {
   ) {
     return this.db
       .transaction()
-      .execute((tx) => rotateSecret(tx, companyId, appId, secret, graceUntil, opts.audit));
+      .execute((tx) => rotateSecret(tx, companyId, appId, secret, graceUntil, opts.audit, opts.events));
   }
 
   deleteApp(companyId: string, appId: string, opts: MutationOptions = {}) {
-    return this.db.transaction().execute((tx) => removeApp(tx, companyId, appId, opts.audit));
+    return this.db.transaction().execute((tx) => removeApp(tx, companyId, appId, opts.audit, opts.events));
   }
 
   async touchApps(stamps: ReadonlyMap<string, Date>) {
@@ -209,7 +223,7 @@ export class SqlStorage implements Storage {
     grant: Pick<Grant, 'id' | 'guid' | 'appId' | 'companyId' | 'scopes' | 'grantedBy'>,
     opts: MutationOptions = {},
   ) {
-    return this.db.transaction().execute((tx) => upsertGrant(tx, grant, opts.audit));
+    return this.db.transaction().execute((tx) => upsertGrant(tx, grant, opts.audit, opts.events));
   }
 
   async getGrantByGuid(guid: string) {
@@ -249,7 +263,9 @@ export class SqlStorage implements Storage {
   }
 
   revokeGrant(companyId: string, grantId: string, opts: MutationOptions = {}) {
-    return this.db.transaction().execute((tx) => revokeGrant(tx, companyId, grantId, opts.audit));
+    return this.db
+      .transaction()
+      .execute((tx) => revokeGrant(tx, companyId, grantId, opts.audit, opts.events));
   }
 
   // signing keys
@@ -310,6 +326,97 @@ export class SqlStorage implements Storage {
       items: page.map(toAuditEvent),
       next: rows.length > limit && last ? encodeCursor(Number(last.seq)) : null,
     };
+  }
+
+  // webhooks
+  async createWebhookEndpoint(
+    e: Omit<WebhookEndpoint, 'createdAt' | 'disabledAt'>,
+    opts: MutationOptions = {},
+  ) {
+    return this.audited(async (tx) => {
+      const now = Date.now();
+      await tx
+        .insertInto('webhook_endpoints')
+        .values({
+          id: e.id,
+          company_id: e.companyId,
+          app_id: e.appId,
+          url: e.url,
+          events: JSON.stringify(e.events),
+          description: e.description,
+          secret_encrypted: e.secretEncrypted,
+          secret_last4: e.secretLast4,
+          created_at: now,
+          disabled_at: null,
+        })
+        .execute();
+      return { ...e, createdAt: new Date(now), disabledAt: null };
+    }, opts.audit);
+  }
+
+  async listWebhookEndpoints(companyId: string) {
+    const rows = await this.db
+      .selectFrom('webhook_endpoints')
+      .selectAll()
+      .where('company_id', '=', companyId)
+      .orderBy('created_at', 'desc')
+      .execute();
+    return rows.map(toEndpoint);
+  }
+
+  async getWebhookEndpoint(companyId: string, id: string) {
+    const row = await this.db
+      .selectFrom('webhook_endpoints')
+      .selectAll()
+      .where('id', '=', id)
+      .where('company_id', '=', companyId)
+      .executeTakeFirst();
+    return row && toEndpoint(row);
+  }
+
+  async getWebhookEndpointById(id: string) {
+    const row = await this.db
+      .selectFrom('webhook_endpoints')
+      .selectAll()
+      .where('id', '=', id)
+      .executeTakeFirst();
+    return row && toEndpoint(row);
+  }
+
+  deleteWebhookEndpoint(companyId: string, id: string, opts: MutationOptions = {}) {
+    return this.audited(async (tx) => {
+      const res = await tx
+        .deleteFrom('webhook_endpoints')
+        .where('id', '=', id)
+        .where('company_id', '=', companyId)
+        .executeTakeFirst();
+      return Number(res.numDeletedRows) === 1;
+    }, opts.audit);
+  }
+
+  claimDueDeliveries(now: Date, limit: number, leaseMs: number) {
+    return this.db.transaction().execute((tx) => claimDueDeliveries(tx, now.getTime(), limit, leaseMs));
+  }
+
+  recordDeliveryAttempt(deliveryId: string, outcome: AttemptOutcome) {
+    return this.db.transaction().execute((tx) => recordAttempt(tx, deliveryId, outcome));
+  }
+
+  listWebhookDeliveries(companyId: string, filter: DeliveryFilter = {}) {
+    return listDeliveries(this.db, companyId, filter);
+  }
+
+  listWebhookAttempts(companyId: string, deliveryId: string) {
+    return listAttempts(this.db, companyId, deliveryId);
+  }
+
+  async nextDeliveryDue() {
+    const row = await this.db
+      .selectFrom('webhook_deliveries')
+      .select((eb) => eb.fn.min('next_attempt_at').as('due'))
+      .where('status', '=', 'pending')
+      .executeTakeFirst();
+    return row?.due === null || row?.due === undefined ? null : new Date(Number(row.due));
   }
 
   // invalidations

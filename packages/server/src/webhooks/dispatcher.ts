@@ -1,0 +1,120 @@
+import type { Logger } from 'pino';
+import type { Storage } from '../storage/storage.ts';
+import type { WebhookDelivery } from '../storage/types.ts';
+import { nextAttemptAt } from './retry.ts';
+import { sendWebhook } from './sender.ts';
+import { webhookHeaders } from './signing.ts';
+import type { NetworkPolicy } from './ssrf.ts';
+
+export interface DispatcherOptions {
+  pollMs: number;
+  timeoutMs: number;
+  policy: NetworkPolicy;
+  retryScheduleSeconds: readonly number[];
+  /** Deliveries in flight at once per node. */
+  concurrency: number;
+  openSecret(sealed: string): Promise<string>;
+  log?: Logger;
+}
+
+/**
+ * Works the outbox: leases due deliveries, signs and sends them, records every attempt and
+ * schedules the next one. It runs beside the HTTP server on its own timer and connection
+ * budget, so a slow or dead receiver never slows a token request. Several nodes may run
+ * it at once: leases make each attempt happen on one node.
+ */
+export class WebhookDispatcher {
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> | undefined;
+  private stopped = true;
+
+  constructor(
+    private readonly storage: Storage,
+    private readonly opts: DispatcherOptions,
+  ) {}
+
+  start(): void {
+    this.stopped = false;
+    this.schedule(0);
+  }
+
+  /** Runs a pass soon (after a change enqueued deliveries in this process). */
+  wake(): void {
+    if (!this.stopped) this.schedule(0);
+  }
+
+  private schedule(ms: number): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => void this.tick(), ms).unref();
+  }
+
+  private async tick(): Promise<void> {
+    if (this.running) return;
+    this.running = this.runOnce()
+      .then(() => undefined)
+      .catch((err: unknown) => this.opts.log?.warn({ err }, 'webhook dispatch pass failed'))
+      .finally(() => {
+        this.running = undefined;
+        if (!this.stopped) this.schedule(this.opts.pollMs);
+      });
+    await this.running;
+  }
+
+  /** One pass: deliver everything due now. Returns when the pass is done. */
+  async runOnce(): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const batch = await this.storage.claimDueDeliveries(new Date(), this.opts.concurrency, 60_000);
+      if (batch.length === 0) return total;
+      await Promise.all(batch.map((d) => this.deliver(d)));
+      total += batch.length;
+      if (this.stopped) return total;
+    }
+  }
+
+  private async deliver(d: WebhookDelivery): Promise<void> {
+    const endpoint = await this.storage.getWebhookEndpointById(d.endpointId);
+    const attemptedAt = Date.now();
+    if (!endpoint || endpoint.disabledAt) {
+      await this.storage.recordDeliveryAttempt(d.id, {
+        attemptedAt,
+        statusCode: null,
+        error: 'endpoint removed or disabled',
+        durationMs: 0,
+        delivered: false,
+        nextAttemptAt: null,
+      });
+      return;
+    }
+    const secret = await this.opts.openSecret(endpoint.secretEncrypted);
+    const result = await sendWebhook(
+      endpoint.url,
+      webhookHeaders(secret, d.id, d.payload, attemptedAt),
+      d.payload,
+      {
+        timeoutMs: this.opts.timeoutMs,
+        policy: this.opts.policy,
+      },
+    );
+    const delivered = result.statusCode !== null && result.statusCode >= 200 && result.statusCode < 300;
+    const next = delivered ? null : nextAttemptAt(d.attempts + 1, Date.now(), this.opts.retryScheduleSeconds);
+    await this.storage.recordDeliveryAttempt(d.id, {
+      attemptedAt,
+      statusCode: result.statusCode,
+      error: result.error,
+      durationMs: result.durationMs,
+      delivered,
+      nextAttemptAt: next,
+    });
+    this.opts.log?.info(
+      { delivery: d.id, event: d.eventType, status: result.statusCode, attempt: d.attempts + 1, delivered },
+      'webhook attempt',
+    );
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    await this.running;
+  }
+}

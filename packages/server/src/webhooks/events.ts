@@ -1,0 +1,63 @@
+import type { App, DomainEventInput, Grant } from '../storage/types.ts';
+
+/**
+ * Builders for the webhook events, so every code path that reports a change sends the
+ * same shape. Both sides of a grant hear of it: the company that granted access and the
+ * company that owns the app (for a partner app, the partner).
+ */
+export function authorizationGranted(
+  grant: Grant,
+  app: Pick<App, 'id' | 'clientId' | 'companyId' | 'name'>,
+): DomainEventInput {
+  return {
+    type: 'authorization.granted',
+    companyIds: [grant.companyId, app.companyId],
+    appId: app.id,
+    data: {
+      guid: grant.guid,
+      company_id: grant.companyId,
+      client_id: app.clientId,
+      app_name: app.name,
+      scope: grant.scopes.join(' '),
+      granted_by: grant.grantedBy,
+      granted_at: grant.updatedAt.toISOString(),
+    },
+  };
+}
+
+export function authorizationRevoked(
+  grant: Pick<Grant, 'guid' | 'companyId'>,
+  app: Pick<App, 'id' | 'clientId' | 'companyId'>,
+  revokedBy: string,
+): DomainEventInput {
+  return {
+    type: 'authorization.revoked',
+    companyIds: [grant.companyId, app.companyId],
+    appId: app.id,
+    data: {
+      guid: grant.guid,
+      company_id: grant.companyId,
+      client_id: app.clientId,
+      revoked_by: revokedBy,
+      revoked_at: new Date().toISOString(),
+    },
+  };
+}
+
+export function refreshTokenReuseDetected(
+  app: Pick<App, 'id' | 'clientId' | 'companyId'>,
+  info: { grantGuid: string | null; companyId: string; familyId: string },
+): DomainEventInput {
+  return {
+    type: 'refresh_token.reuse_detected',
+    companyIds: [info.companyId, app.companyId],
+    appId: app.id,
+    data: {
+      client_id: app.clientId,
+      company_id: info.companyId,
+      guid: info.grantGuid,
+      family_id: info.familyId,
+      detected_at: new Date().toISOString(),
+    },
+  };
+}

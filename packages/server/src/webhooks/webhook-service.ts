@@ -1,0 +1,118 @@
+import { NotFoundError, ValidationError } from '../errors.ts';
+import type { DeliveryFilter, Storage } from '../storage/storage.ts';
+import {
+  type Page,
+  WEBHOOK_EVENT_TYPES,
+  type WebhookAttempt,
+  type WebhookDelivery,
+  type WebhookEndpoint,
+} from '../storage/types.ts';
+import { newId } from '../util/random.ts';
+import { newWebhookSecret } from './signing.ts';
+
+export interface WebhookEndpointInput {
+  companyId: string;
+  url: string;
+  events: string[];
+  appId?: string | null;
+  description?: string;
+}
+
+const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+/** Webhook endpoints of a company (or of one of its partner apps) and their deliveries. */
+export class WebhookService {
+  constructor(
+    private readonly storage: Storage,
+    private readonly opts: { production: boolean; sealSecret(secret: string): Promise<string> },
+  ) {}
+
+  /** Creates an endpoint. The signing secret is returned this once; later only its last four. */
+  async create(
+    input: WebhookEndpointInput,
+    actor: string,
+  ): Promise<{ endpoint: WebhookEndpoint; secret: string }> {
+    const fields: Record<string, string> = {};
+    const url = this.urlProblem(input.url);
+    if (url) fields.url = url;
+    const events = [...new Set(input.events)];
+    if (events.length === 0) fields.events = 'choose at least one event';
+    const unknown = events.find((e) => e !== '*' && !(WEBHOOK_EVENT_TYPES as readonly string[]).includes(e));
+    if (unknown !== undefined)
+      fields.events = `unknown event "${unknown}" (known: ${WEBHOOK_EVENT_TYPES.join(', ')}, *)`;
+    const description = (input.description ?? '').trim();
+    if (description.length > 200) fields.description = 'at most 200 characters';
+    if (input.appId) {
+      const app = await this.storage.getApp(input.companyId, input.appId);
+      if (!app) fields.appId = 'no such app in this company';
+    }
+    if (Object.keys(fields).length > 0) throw new ValidationError(Object.values(fields).join('; '), fields);
+    const secret = newWebhookSecret();
+    const id = newId('whe');
+    const endpoint = await this.storage.createWebhookEndpoint(
+      {
+        id,
+        companyId: input.companyId,
+        appId: input.appId ?? null,
+        url: input.url,
+        events,
+        description,
+        secretEncrypted: await this.opts.sealSecret(secret),
+        secretLast4: secret.slice(-4),
+      },
+      {
+        audit: {
+          companyId: input.companyId,
+          actor,
+          action: 'webhook.created',
+          target: `webhook:${id}`,
+          data: { url: input.url, events },
+        },
+      },
+    );
+    return { endpoint, secret };
+  }
+
+  list(companyId: string): Promise<WebhookEndpoint[]> {
+    return this.storage.listWebhookEndpoints(companyId);
+  }
+
+  async get(companyId: string, id: string): Promise<WebhookEndpoint> {
+    const e = await this.storage.getWebhookEndpoint(companyId, id);
+    if (!e) throw new NotFoundError('webhook endpoint');
+    return e;
+  }
+
+  async delete(companyId: string, id: string, actor: string): Promise<void> {
+    const ok = await this.storage.deleteWebhookEndpoint(companyId, id, {
+      audit: { companyId, actor, action: 'webhook.deleted', target: `webhook:${id}`, data: {} },
+    });
+    if (!ok) throw new NotFoundError('webhook endpoint');
+  }
+
+  deliveries(companyId: string, filter: DeliveryFilter = {}): Promise<Page<WebhookDelivery>> {
+    return this.storage.listWebhookDeliveries(companyId, filter);
+  }
+
+  attempts(companyId: string, deliveryId: string): Promise<WebhookAttempt[]> {
+    return this.storage.listWebhookAttempts(companyId, deliveryId);
+  }
+
+  /** https only in production; http also for loopback hosts in development. */
+  private urlProblem(raw: string): string | undefined {
+    let u: URL;
+    try {
+      u = new URL(raw);
+    } catch {
+      return 'not an absolute URL';
+    }
+    if (raw.length > 2000) return 'longer than 2000 characters';
+    if (u.username || u.password) return 'must not contain credentials';
+    if (u.hash) return 'must not contain a fragment';
+    if (u.protocol === 'https:') return undefined;
+    if (u.protocol === 'http:' && !this.opts.production && LOOPBACK_HOSTS.has(u.hostname)) return undefined;
+    return this.opts.production
+      ? 'must use https'
+      : 'must use https (http only for localhost in development)';
+  }
+}
