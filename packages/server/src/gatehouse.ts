@@ -14,6 +14,7 @@ import { clientCredentials } from './oauth/grants/client-credentials.ts';
 import { catalogScopes, DEFAULT_SCOPE_CATALOG, type ScopeCatalog } from './oauth/scopes/catalog.ts';
 import { openStorage } from './storage/sql/storage.ts';
 import type { Storage } from './storage/storage.ts';
+import { RevocationFeed } from './tokens/revocation-feed.ts';
 import { TokenIssuer } from './tokens/token-issuer.ts';
 import { WebhookDispatcher } from './webhooks/dispatcher.ts';
 import { WebhookService } from './webhooks/webhook-service.ts';
@@ -38,6 +39,7 @@ export class Gatehouse {
   readonly lastUsed: LastUsedRecorder;
   readonly scopeCatalog: ScopeCatalog;
   readonly webhooks: WebhookService;
+  readonly revocationFeed: RevocationFeed;
   readonly webhookDispatcher: WebhookDispatcher;
 
   private constructor(
@@ -61,6 +63,7 @@ export class Gatehouse {
       tokens: this.tokens,
       onClientUsed: (app) => this.lastUsed.record(app.id),
     };
+    this.revocationFeed = new RevocationFeed(storage, bus, opts.logger);
     const secretKey = secretEncryptionKey(config.serverSecret);
     this.webhooks = new WebhookService(storage, {
       production: config.production,
@@ -98,6 +101,7 @@ export class Gatehouse {
 
   /** Starts background work: invalidation polling and last-used batching. */
   async start(): Promise<void> {
+    await this.revocationFeed.start();
     await this.bus.start();
     this.lastUsed.start();
     if (this.config.webhooks.enabled) this.webhookDispatcher.start();
@@ -116,6 +120,7 @@ export class Gatehouse {
       grantTypes: this.tokenEndpoint.grantTypes,
       scopes: catalogScopes(this.scopeCatalog).map((s) => s.name),
       tokenPath: '/oauth2/token',
+      extra: { revocation_feed_endpoint: `${this.config.issuer}/oauth2/revocations` },
     });
   }
 }

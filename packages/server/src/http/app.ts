@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { Gatehouse } from '../gatehouse.ts';
 import { registerErrorHandling } from './errors.ts';
 import { healthRoutes } from './routes/health.ts';
+import { revocationFeedRoutes } from './routes/revocation-feed.ts';
 import { acceptRawBodies, tokenRoutes } from './routes/token.ts';
 import { wellKnownRoutes } from './routes/well-known.ts';
 import { registerSecurityHeaders } from './security-headers.ts';
@@ -34,5 +35,6 @@ export async function buildHttpApp(gh: Gatehouse, logger: Logger): Promise<Fasti
   });
   wellKnownRoutes(app, { metadata: () => gh.metadata(), keys: gh.keys });
   healthRoutes(app, { storage: gh.storage });
+  revocationFeedRoutes(app, { feed: gh.revocationFeed });
   return app;
 }

@@ -108,4 +108,11 @@ export interface Database {
     error: string | null;
     duration_ms: number;
   };
+  revocations: {
+    seq: Generated<number>;
+    kind: string;
+    key_hash: string;
+    expires_at: number;
+    created_at: number;
+  };
 }

@@ -12,6 +12,8 @@ import type {
   Invalidation,
   Membership,
   Page,
+  Revocation,
+  RevocationInput,
   Role,
   SigningKey,
   User,
@@ -152,6 +154,14 @@ export interface Storage {
   listWebhookAttempts(companyId: string, deliveryId: string): Promise<WebhookAttempt[]>;
   /** The earliest time a pending delivery is due, or null when none is pending. */
   nextDeliveryDue(): Promise<Date | null>;
+
+  // revocation feed
+  /** Appends entries (e.g. a single revoked access token's jti). */
+  recordRevocations(entries: RevocationInput[]): Promise<void>;
+  /** Live entries after `seq`, oldest first. Revoking a grant or deleting an app adds entries itself. */
+  revocationsSince(seq: number, limit?: number): Promise<Revocation[]>;
+  /** Deletes entries no live token can carry any more. */
+  pruneRevocations(now?: Date): Promise<void>;
 
   // cross-node cache invalidation
   /** Highest sequence number written so far (0 when none). */

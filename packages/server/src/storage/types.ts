@@ -183,3 +183,19 @@ export interface WebhookAttempt {
   error: string | null;
   durationMs: number;
 }
+
+/** One entry of the revocation feed. */
+export interface Revocation {
+  seq: number;
+  kind: string;
+  /** SHA-256 (base64url) of `kind:value`; see tokens/revocation-keys.ts. */
+  hash: string;
+  /** After this no live token can carry the key; the entry may be dropped. */
+  expiresAt: Date;
+}
+
+export interface RevocationInput {
+  kind: 'client' | 'grant' | 'guid' | 'jti' | 'family';
+  hash: string;
+  expiresAt: Date;
+}

@@ -1,6 +1,7 @@
 import type { Kysely, Migration, MigrationProvider } from 'kysely';
 import * as m001 from './001-foundation.ts';
 import * as m004 from './004-webhooks.ts';
+import * as m005 from './005-revocations.ts';
 
 export interface MigrationContext {
   dialect: 'sqlite' | 'postgres';
@@ -12,6 +13,7 @@ type Step = { up(db: Kysely<unknown>, ctx: MigrationContext): Promise<void> };
 const steps: Array<[string, Step]> = [
   ['001-foundation', m001],
   ['004-webhooks', m004],
+  ['005-revocations', m005],
 ];
 
 export function migrationProvider(ctx: MigrationContext): MigrationProvider {

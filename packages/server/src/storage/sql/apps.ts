@@ -1,6 +1,8 @@
+import { MAX_ACCESS_TOKEN_TTL_MS, revocationHash } from '../../tokens/revocation-keys.ts';
 import type { NewApp, NewAppSecret } from '../storage.ts';
 import type { AppWithSecrets, AuditEventInput, DomainEventInput } from '../types.ts';
 import { toApp, toSecret } from './mappers.ts';
+import { grantRevocations, insertRevocations } from './revocations.ts';
 import { type Db, insertAudit, invalidate } from './tx.ts';
 import { enqueueEvents } from './webhooks.ts';
 
@@ -123,13 +125,26 @@ export async function removeApp(
   const now = Date.now();
   const grants = await db
     .selectFrom('grants')
-    .select('guid')
+    .select(['id', 'guid'])
     .where('app_id', '=', appId)
     .where('revoked_at', 'is', null)
     .execute();
   await db.deleteFrom('app_secrets').where('app_id', '=', appId).execute();
   await db.deleteFrom('grants').where('app_id', '=', appId).execute();
   await db.deleteFrom('apps').where('id', '=', appId).execute();
+  // Every token of the app dies with it, on every resource server following the feed.
+  await insertRevocations(
+    db,
+    [
+      {
+        kind: 'client',
+        hash: revocationHash('client', app.client_id),
+        expiresAt: new Date(now + MAX_ACCESS_TOKEN_TTL_MS),
+      },
+      ...grants.flatMap((g) => grantRevocations(g.id, g.guid, now)),
+    ],
+    now,
+  );
   await invalidate(db, [`client:${app.client_id}`, ...grants.map((g) => `grant:${g.guid}`)], now);
   if (audit) await insertAudit(db, audit, now);
   await enqueueEvents(db, events, now);

@@ -1,5 +1,6 @@
 import type { AuditEventInput, DomainEventInput, Grant } from '../types.ts';
 import { toGrant } from './mappers.ts';
+import { grantRevocations, insertRevocations } from './revocations.ts';
 import { type Db, insertAudit, invalidate } from './tx.ts';
 import { enqueueEvents } from './webhooks.ts';
 
@@ -74,6 +75,7 @@ export async function revokeGrant(
     .set({ revoked_at: now, updated_at: now })
     .where('id', '=', grantId)
     .execute();
+  await insertRevocations(db, grantRevocations(grantId, row.guid, now), now);
   await invalidate(db, [`grant:${row.guid}`], now);
   if (audit) await insertAudit(db, audit, now);
   await enqueueEvents(db, events, now);

@@ -10,12 +10,22 @@ import type {
   NewAppSecret,
   Storage,
 } from '../storage.ts';
-import type { AuditEventInput, Company, Grant, Role, SigningKey, User, WebhookEndpoint } from '../types.ts';
+import type {
+  AuditEventInput,
+  Company,
+  Grant,
+  RevocationInput,
+  Role,
+  SigningKey,
+  User,
+  WebhookEndpoint,
+} from '../types.ts';
 import { insertApp, removeApp, rotateSecret, selectAppWithSecrets } from './apps.ts';
 import { connect, type Dialect } from './connect.ts';
 import { decodeCursor, encodeCursor } from './cursor.ts';
 import { revokeGrant, upsertGrant } from './grants.ts';
 import { toApp, toAuditEvent, toCompany, toGrant, toMembership, toSigningKey, toUser } from './mappers.ts';
+import { insertRevocations, selectRevocationsSince } from './revocations.ts';
 import { insertAudit, invalidate } from './tx.ts';
 import { claimDueDeliveries, listAttempts, listDeliveries, recordAttempt, toEndpoint } from './webhooks.ts';
 
@@ -417,6 +427,19 @@ export class SqlStorage implements Storage {
       .where('status', '=', 'pending')
       .executeTakeFirst();
     return row?.due === null || row?.due === undefined ? null : new Date(Number(row.due));
+  }
+
+  // revocation feed
+  async recordRevocations(entries: RevocationInput[]) {
+    await this.db.transaction().execute((tx) => insertRevocations(tx, entries));
+  }
+
+  revocationsSince(seq: number, limit = 1000) {
+    return selectRevocationsSince(this.db, seq, Math.min(Math.max(limit, 1), 5000));
+  }
+
+  async pruneRevocations(now = new Date()) {
+    await this.db.deleteFrom('revocations').where('expires_at', '<=', now.getTime()).execute();
   }
 
   // invalidations
