@@ -1,8 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { loadConfig } from '../config/index.ts';
 import { DomainError, ValidationError } from '../errors.ts';
-import { Gatehouse } from '../gatehouse.ts';
+import type { Gatehouse } from '../gatehouse.ts';
 import { appCommands } from './app.ts';
 import { type Command, type CommandContext, type Output, UsageError } from './command.ts';
 import { companyCommands } from './company.ts';
@@ -118,7 +117,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     }
     const ctx: CommandContext = {
       gatehouse: () => {
-        gatehouse ??= Gatehouse.open(loadConfig());
+        gatehouse ??= openGatehouse();
         return gatehouse;
       },
       readStdin: io.readStdin,
@@ -131,6 +130,18 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
   } finally {
     if (gatehouse) await gatehouse.then((gh) => gh.close()).catch(() => {});
   }
+}
+
+/**
+ * Loaded on first use: storage drivers and the server take a second to import, and
+ * --help or a usage error should not wait for them.
+ */
+async function openGatehouse(): Promise<Gatehouse> {
+  const [{ loadConfig }, { Gatehouse }] = await Promise.all([
+    import('../config/index.ts'),
+    import('../gatehouse.ts'),
+  ]);
+  return Gatehouse.open(loadConfig());
 }
 
 function parseCommandArgs(cmd: Command, args: string[]) {

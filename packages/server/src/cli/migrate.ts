@@ -1,5 +1,4 @@
 import { loadConfig } from '../config/index.ts';
-import { openStorage } from '../storage/sql/storage.ts';
 import type { Command } from './command.ts';
 import { summary } from './format.ts';
 
@@ -24,6 +23,7 @@ const migrate: Command = {
   async run() {
     // Only the schema: migrating needs neither the server secret nor signing keys.
     const config = loadConfig();
+    const { openStorage } = await import('../storage/sql/storage.ts');
     const storage = openStorage(config.databaseUrl, { poolSize: 1 });
     try {
       await storage.migrate();
