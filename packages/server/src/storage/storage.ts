@@ -56,7 +56,7 @@ export interface AuditFilter {
  * Methods documented as atomic run in one transaction; the audit event passed in
  * `MutationOptions` commits (or rolls back) with the change.
  *
- * One conformance suite (test/storage-conformance.ts) runs against every dialect.
+ * One conformance suite (test/storage/conformance.ts) runs against every dialect.
  */
 export interface Storage {
   readonly dialect: 'sqlite' | 'postgres';
@@ -90,6 +90,12 @@ export interface Storage {
   findAppByClientId(clientId: string, now?: Date): Promise<AppWithSecrets | undefined>;
   /** Scoped lookup: undefined when the app belongs to another company. */
   getApp(companyId: string, appId: string): Promise<AppWithSecrets | undefined>;
+  /**
+   * UNSCOPED, operator-only: the app and its live secrets by id in any company. Only the
+   * `gatehouse` CLI (run by whoever holds the database) may call this, to learn an app's
+   * company before calling the scoped methods; nothing reachable over HTTP does.
+   */
+  getAppById(appId: string): Promise<AppWithSecrets | undefined>;
   listApps(companyId: string): Promise<App[]>;
   /**
    * Atomic: adds the new secret and sets every older live secret to expire at `graceUntil`

@@ -1,4 +1,4 @@
-import { type Kysely, Migrator } from 'kysely';
+import { type Kysely, Migrator, sql } from 'kysely';
 import { migrationProvider } from '../migrations/index.ts';
 import type { Database } from '../schema.ts';
 import type {
@@ -37,17 +37,21 @@ export class SqlStorage implements Storage {
   ) {}
 
   async migrate(): Promise<void> {
-    // Unordered: branches add migrations in parallel; each is idempotent by name.
-    const migrator = new Migrator({
-      db: this.db,
-      provider: migrationProvider({ dialect: this.dialect }),
-      allowUnorderedMigrations: true,
+    if (this.dialect === 'postgres') return runMigrations(this.db, this.dialect);
+    // Kysely runs SQLite migrations outside a transaction and without a lock, so a crash
+    // mid-way would leave a half-built schema and two processes (server and CLI) starting
+    // together would both build it. BEGIN IMMEDIATE takes SQLite's write lock up front
+    // (waiting out the other writer through busy_timeout) and makes the whole run atomic.
+    await this.db.connection().execute(async (conn) => {
+      await beginImmediate(conn);
+      try {
+        await runMigrations(conn, this.dialect);
+        await sql`COMMIT`.execute(conn);
+      } catch (err) {
+        await sql`ROLLBACK`.execute(conn);
+        throw err;
+      }
     });
-    const { error, results } = await migrator.migrateToLatest();
-    if (error) {
-      const failed = results?.find((r) => r.status === 'Error')?.migrationName;
-      throw new Error(`migration ${failed ?? ''} failed: ${(error as Error).message ?? String(error)}`);
-    }
   }
 
   async ping(): Promise<void> {
@@ -190,6 +194,10 @@ export class SqlStorage implements Storage {
 
   getApp(companyId: string, appId: string) {
     return selectAppWithSecrets(this.db, { appId, companyId });
+  }
+
+  getAppById(appId: string) {
+    return selectAppWithSecrets(this.db, { appId });
   }
 
   async listApps(companyId: string) {
@@ -464,6 +472,39 @@ export class SqlStorage implements Storage {
 
   async pruneInvalidations(before: Date) {
     await this.db.deleteFrom('invalidations').where('created_at', '<', before.getTime()).execute();
+  }
+}
+
+/**
+ * BEGIN IMMEDIATE, retried asynchronously: better-sqlite3 waits for a lock synchronously,
+ * which would freeze a process whose other connection holds the lock; so wait on the
+ * event loop instead, for up to a minute.
+ */
+async function beginImmediate(conn: Kysely<Database>): Promise<void> {
+  const saved = await sql<{ timeout: number }>`PRAGMA busy_timeout`.execute(conn);
+  await sql`PRAGMA busy_timeout = 0`.execute(conn);
+  try {
+    for (const deadline = Date.now() + 60_000; ; ) {
+      try {
+        await sql`BEGIN IMMEDIATE`.execute(conn);
+        return;
+      } catch (err) {
+        if ((err as { code?: string }).code !== 'SQLITE_BUSY' || Date.now() > deadline) throw err;
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    }
+  } finally {
+    await sql.raw(`PRAGMA busy_timeout = ${Number(saved.rows[0]?.timeout ?? 5000)}`).execute(conn);
+  }
+}
+
+async function runMigrations(db: Kysely<Database>, dialect: Dialect): Promise<void> {
+  // Unordered: migrations are numbered by feature and may land out of order on a dev database.
+  const migrator = new Migrator({ db, provider: migrationProvider({ dialect }), allowUnorderedMigrations: true });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) {
+    const failed = results?.find((r) => r.status === 'Error')?.migrationName;
+    throw new Error(`migration ${failed ?? ''} failed: ${(error as Error).message ?? String(error)}`);
   }
 }
 

@@ -1,0 +1,229 @@
+import { DEFAULT_TOKEN_TTL, MAX_TOKEN_TTL, MIN_TOKEN_TTL } from '../apps/validation.ts';
+import { NotFoundError } from '../errors.ts';
+import type { Gatehouse } from '../gatehouse.ts';
+import { SIGNING_ALGS } from '../storage/types.ts';
+import {
+  CLI_ACTOR,
+  type Command,
+  choiceOpt,
+  intOpt,
+  listOpt,
+  requiredOpt,
+  stringOpt,
+  UsageError,
+} from './command.ts';
+import { appJson, SECRET_WARNING, secretJson, summary, table, when } from './format.ts';
+
+/**
+ * The operator reaches any app by id (getAppById is the one unscoped lookup, kept to the
+ * CLI); every change then goes through the same company-scoped service call the console uses.
+ */
+async function operatorApp(gh: Gatehouse, appId: string) {
+  const app = await gh.storage.getAppById(appId);
+  if (!app) throw new NotFoundError(`app ${appId}`);
+  return app;
+}
+
+const create: Command = {
+  name: 'app create',
+  summary: 'Create an OAuth app in a company and print its client secret once',
+  usage:
+    '--company ID --name NAME --scopes "a b" [--grant-types a,b] [--redirect-uri URI]... [--token-ttl SECONDS] [--alg ES256|RS256|EdDSA]',
+  help: [
+    ['--company ID', 'the company that owns the app'],
+    ['--name NAME', 'display name, 1 to 100 characters'],
+    ['--scopes "a b"', 'space-separated, as in OAuth; fixed for the life of the app'],
+    ['--grant-types a,b', 'comma-separated (default client_credentials; authorization_code for partner)'],
+    ['--redirect-uri URI', 'repeatable; exact-match redirect URIs for authorization_code'],
+    [
+      '--token-ttl SECONDS',
+      `access-token lifetime, ${MIN_TOKEN_TTL} to ${MAX_TOKEN_TTL} (default ${DEFAULT_TOKEN_TTL})`,
+    ],
+    ['--alg ALG', `token signing algorithm: ${SIGNING_ALGS.join(', ')} (default ES256)`],
+    ['--type TYPE', 'internal (the company’s own integration, default) or partner'],
+    ['--client-type TYPE', 'confidential (has a secret, default) or public (PKCE only)'],
+    ['--grant-delivery MODE', 'partner apps: code (default) or company_grant'],
+    ['--logo-url URL', 'https logo shown on the consent page'],
+  ],
+  options: {
+    company: { type: 'string' },
+    name: { type: 'string' },
+    scopes: { type: 'string' },
+    'grant-types': { type: 'string' },
+    'redirect-uri': { type: 'string', multiple: true },
+    'token-ttl': { type: 'string' },
+    alg: { type: 'string' },
+    type: { type: 'string' },
+    'client-type': { type: 'string' },
+    'grant-delivery': { type: 'string' },
+    'logo-url': { type: 'string' },
+  },
+  example:
+    'gatehouse app create --company co_123 --name "Payroll sync" --scopes "users.read time_clock.read"',
+  async run(values, _positionals, ctx) {
+    const companyId = requiredOpt(values, 'company');
+    const name = requiredOpt(values, 'name');
+    const scopes = requiredOpt(values, 'scopes').split(/\s+/).filter(Boolean);
+    const grantTypes = stringOpt(values, 'grant-types')
+      ?.split(',')
+      .map((g) => g.trim())
+      .filter(Boolean);
+    if (grantTypes?.length === 0) throw new UsageError('--grant-types needs at least one grant type');
+    const tokenTtl = intOpt(values, 'token-ttl', MIN_TOKEN_TTL, MAX_TOKEN_TTL);
+    const signingAlg = choiceOpt(values, 'alg', SIGNING_ALGS);
+    const type = choiceOpt(values, 'type', ['internal', 'partner'] as const);
+    const clientType = choiceOpt(values, 'client-type', ['confidential', 'public'] as const);
+    const grantDelivery = choiceOpt(values, 'grant-delivery', ['code', 'company_grant'] as const);
+    const redirectUris = listOpt(values, 'redirect-uri');
+    const logoUrl = stringOpt(values, 'logo-url');
+    const gh = await ctx.gatehouse();
+    const { app, clientSecret } = await gh.apps.create(
+      {
+        companyId,
+        name,
+        scopes,
+        ...(grantTypes ? { grantTypes } : {}),
+        ...(redirectUris ? { redirectUris } : {}),
+        ...(tokenTtl !== undefined ? { tokenTtl } : {}),
+        ...(signingAlg ? { signingAlg } : {}),
+        ...(type ? { type } : {}),
+        ...(clientType ? { clientType } : {}),
+        ...(grantDelivery ? { grantDelivery } : {}),
+        ...(logoUrl !== undefined ? { logoUrl } : {}),
+      },
+      CLI_ACTOR,
+    );
+    return {
+      json: { ...appJson(app), client_secret: clientSecret },
+      text: [appSummary(app), '', summary([['Client secret', clientSecret]]), '', SECRET_WARNING].join('\n'),
+      warning: SECRET_WARNING,
+    };
+  },
+};
+
+function appSummary(app: Parameters<typeof appJson>[0]): string {
+  return summary([
+    ['App', `${app.name} (${app.id})`],
+    ['Company', app.companyId],
+    ['Client ID', app.clientId],
+    ['Type', `${app.type}, ${app.clientType}`],
+    ['Grant types', app.grantTypes.join(', ')],
+    ['Scopes', app.scopes.join(' ')],
+    ['Redirect URIs', app.redirectUris.join(' ') || '(none)'],
+    ['Token TTL', `${app.tokenTtl} s, ${app.signingAlg}`],
+    ['Created', app.createdAt.toISOString()],
+    ['Last used', when(app.lastUsedAt)],
+  ]);
+}
+
+const list: Command = {
+  name: 'app list',
+  summary: 'List the apps a company owns, newest first',
+  usage: '--company ID',
+  help: [['--company ID', 'the owning company']],
+  options: { company: { type: 'string' } },
+  example: 'gatehouse app list --company co_123',
+  async run(values, _positionals, ctx) {
+    const companyId = requiredOpt(values, 'company');
+    const gh = await ctx.gatehouse();
+    await gh.companies.getCompany(companyId);
+    const apps = await gh.apps.list(companyId);
+    return {
+      json: { apps: apps.map(appJson) },
+      text: table(
+        ['ID', 'CLIENT ID', 'NAME', 'TYPE', 'SCOPES', 'LAST USED'],
+        apps.map((a) => [a.id, a.clientId, a.name, a.type, a.scopes.join(' '), when(a.lastUsedAt)]),
+        'No apps in this company.',
+      ),
+    };
+  },
+};
+
+const show: Command = {
+  name: 'app show',
+  summary: 'Show an app and its live secrets (last four characters only)',
+  usage: 'APP_ID',
+  help: [],
+  options: {},
+  positionals: ['APP_ID'],
+  example: 'gatehouse app show app_123 --json',
+  async run(_values, [appId], ctx) {
+    const gh = await ctx.gatehouse();
+    const app = await operatorApp(gh, appId as string);
+    const secrets = app.secrets.map(
+      (s) =>
+        `…${s.last4} created ${s.createdAt.toISOString()}${s.expiresAt ? `, expires ${s.expiresAt.toISOString()}` : ''}`,
+    );
+    return {
+      json: { ...appJson(app), secrets: app.secrets.map(secretJson) },
+      text: [appSummary(app), summary([['Secrets', secrets.join('\n               ') || '(none)']])].join(
+        '\n',
+      ),
+    };
+  },
+};
+
+const rotate: Command = {
+  name: 'app rotate-secret',
+  summary: 'Issue a new client secret (printed once); old ones stop at once or after --grace',
+  usage: 'APP_ID [--grace SECONDS]',
+  help: [['--grace SECONDS', 'keep the old secret working this long, 0 to 2592000 (default 0)']],
+  options: { grace: { type: 'string' } },
+  positionals: ['APP_ID'],
+  example: 'gatehouse app rotate-secret app_123 --grace 3600',
+  async run(values, [appId], ctx) {
+    const grace = intOpt(values, 'grace', 0, 30 * 86_400) ?? 0;
+    const gh = await ctx.gatehouse();
+    const app = await operatorApp(gh, appId as string);
+    const { app: rotated, clientSecret } = await gh.apps.rotateSecret(
+      app.companyId,
+      app.id,
+      CLI_ACTOR,
+      grace,
+    );
+    // Older secrets still returned are the ones inside their grace period.
+    const graceEnds = rotated.secrets.flatMap((s) => (s.expiresAt ? [s.expiresAt.getTime()] : []));
+    const until = graceEnds.length > 0 ? new Date(Math.max(...graceEnds)).toISOString() : null;
+    return {
+      json: {
+        id: rotated.id,
+        client_id: rotated.clientId,
+        client_secret: clientSecret,
+        /** Null when the previous secrets were refused at once. */
+        previous_secrets_valid_until: until,
+      },
+      text: [
+        summary([
+          ['App', `${rotated.name} (${rotated.id})`],
+          ['Client ID', rotated.clientId],
+          ['Client secret', clientSecret],
+          ['Old secrets', until ? `keep working until ${until}` : 'no longer accepted'],
+        ]),
+        '',
+        SECRET_WARNING,
+      ].join('\n'),
+      warning: SECRET_WARNING,
+    };
+  },
+};
+
+const remove: Command = {
+  name: 'app delete',
+  summary: 'Delete an app: its secrets stop working and every grant to it is revoked',
+  usage: 'APP_ID',
+  help: [],
+  options: {},
+  positionals: ['APP_ID'],
+  example: 'gatehouse app delete app_123',
+  async run(_values, [appId], ctx) {
+    const gh = await ctx.gatehouse();
+    const app = await operatorApp(gh, appId as string);
+    await gh.apps.delete(app.companyId, app.id, CLI_ACTOR);
+    return {
+      json: { deleted: true, id: app.id, client_id: app.clientId, company_id: app.companyId },
+      text: `Deleted app ${app.name} (${app.id}); client ${app.clientId} can no longer get tokens.`,
+    };
+  },
+};
+
+export const appCommands: Command[] = [create, list, show, rotate, remove];

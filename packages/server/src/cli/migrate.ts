@@ -1,0 +1,44 @@
+import { loadConfig } from '../config/index.ts';
+import type { Command } from './command.ts';
+import { summary } from './format.ts';
+
+/** DATABASE_URL without credentials, for display. */
+export function describeDatabase(url: string): string {
+  if (url.startsWith('sqlite:')) return url;
+  try {
+    const u = new URL(url);
+    return `${u.protocol}//${u.host}${u.pathname}`;
+  } catch {
+    return 'postgres database';
+  }
+}
+
+const migrate: Command = {
+  name: 'migrate',
+  summary: 'Apply pending database migrations (the server also does this on start)',
+  usage: '',
+  help: [],
+  options: {},
+  example: 'DATABASE_URL=postgres://gatehouse@db/gatehouse gatehouse migrate',
+  async run() {
+    // Only the schema: migrating needs neither the server secret nor signing keys.
+    const config = loadConfig();
+    const { openStorage } = await import('../storage/sql/storage.ts');
+    const storage = openStorage(config.databaseUrl, { poolSize: 1 });
+    try {
+      await storage.migrate();
+    } finally {
+      await storage.close();
+    }
+    const database = describeDatabase(config.databaseUrl);
+    return {
+      json: { migrated: true, dialect: storage.dialect, database },
+      text: summary([
+        ['Database', `${database} (${storage.dialect})`],
+        ['Schema', 'up to date'],
+      ]),
+    };
+  },
+};
+
+export const migrateCommands: Command[] = [migrate];

@@ -1,0 +1,51 @@
+import type { NewApp, Storage } from '../../src/storage/storage.ts';
+import type { AppWithSecrets, Company } from '../../src/storage/types.ts';
+import { sha256 } from '../../src/util/hash.ts';
+import { newId } from '../../src/util/random.ts';
+import { lastFour, newSecret } from '../../src/util/secrets.ts';
+
+export async function newCompany(storage: Storage, name = 'Acme'): Promise<Company> {
+  return storage.createCompany({ id: newId('co'), name, plan: 'enterprise' });
+}
+
+export function secretRecord(secret = newSecret('clientSecret')) {
+  return { id: newId('sec'), secretHash: sha256(secret), last4: lastFour(secret) };
+}
+
+export function appRecord(companyId: string, overrides: Partial<NewApp> = {}): NewApp {
+  return {
+    id: newId('app'),
+    clientId: newId('cl', 24),
+    companyId,
+    name: 'Payroll sync',
+    logoUrl: null,
+    type: 'internal',
+    clientType: 'confidential',
+    grantTypes: ['client_credentials'],
+    scopes: ['users.read', 'users.write'],
+    redirectUris: [],
+    tokenTtl: 3600,
+    signingAlg: 'ES256',
+    tokenFormat: 'jwt',
+    grantDelivery: 'code',
+    ...overrides,
+  };
+}
+
+/** Creates an app with one secret; returns the app and the secret in clear. */
+export async function newApp(
+  storage: Storage,
+  companyId: string,
+  overrides: Partial<NewApp> = {},
+): Promise<{ app: AppWithSecrets; secret: string }> {
+  const secret = newSecret('clientSecret');
+  const app = await storage.createApp(appRecord(companyId, overrides), secretRecord(secret));
+  return { app, secret };
+}
+
+/** An audit payload JSON.stringify cannot encode: makes the audit insert throw mid-transaction. */
+export function unencodableData(): Record<string, unknown> {
+  const data: Record<string, unknown> = {};
+  data.self = data;
+  return data;
+}
