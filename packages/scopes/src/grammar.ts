@@ -48,5 +48,5 @@ export function format(tokens: readonly string[]): string {
 
 /** A token made safe to quote in an error message: ASCII only, bounded length. */
 export function printable(s: string): string {
-  return s.replace(/[^\x20-\x7E]/g, '?').slice(0, 64);
+  return s.replace(/[^\x20-\x7E]/g, '?').slice(0, 200);
 }
