@@ -7,6 +7,8 @@ export class DomainError extends Error {
     readonly code: string,
     message: string,
     readonly status: number,
+    /** Response headers the status requires (`Allow`, `Retry-After`). */
+    readonly headers: Record<string, string> = {},
   ) {
     super(message);
     this.name = 'DomainError';
@@ -32,5 +34,39 @@ export class NotFoundError extends DomainError {
 export class ConflictError extends DomainError {
   constructor(message: string) {
     super('conflict', message, 409);
+  }
+}
+
+/** RFC 9110 15.5.6: the path exists, the method does not; `Allow` lists those that do. */
+export class MethodNotAllowedError extends DomainError {
+  constructor(method: string, path: string, allow: readonly string[]) {
+    super('method_not_allowed', `${method} is not allowed on ${path} (allowed: ${allow.join(', ')})`, 405, {
+      Allow: allow.join(', '),
+    });
+  }
+}
+
+/** RFC 9110 15.5.7: the client accepts no type this JSON route produces. */
+export class NotAcceptableError extends DomainError {
+  constructor() {
+    super(
+      'not_acceptable',
+      'this resource is only available as application/json; send Accept: application/json (or */*)',
+      406,
+    );
+  }
+}
+
+/** RFC 9110 15.5.11: the resource was here and has been removed for good. */
+export class GoneError extends DomainError {
+  constructor(message: string) {
+    super('gone', message, 410);
+  }
+}
+
+/** RFC 6585 4: the client is over its rate; `Retry-After` says when it may try again. */
+export class TooManyRequestsError extends DomainError {
+  constructor(message: string, retryAfterSeconds: number) {
+    super('too_many_requests', message, 429, { 'Retry-After': String(retryAfterSeconds) });
   }
 }

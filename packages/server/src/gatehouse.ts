@@ -11,7 +11,8 @@ import type { OAuthContext } from './oauth/context.ts';
 import { authorizationServerMetadata } from './oauth/endpoints/metadata.ts';
 import { TokenEndpoint } from './oauth/endpoints/token.ts';
 import { clientCredentials } from './oauth/grants/client-credentials.ts';
-import { catalogScopes, DEFAULT_SCOPE_CATALOG, type ScopeCatalog } from './oauth/scopes/catalog.ts';
+import type { ScopeCatalog } from './oauth/scopes/catalog.ts';
+import { ScopeModel } from './oauth/scopes/model.ts';
 import { openStorage } from './storage/sql/storage.ts';
 import type { Storage } from './storage/storage.ts';
 import { RevocationFeed } from './tokens/revocation-feed.ts';
@@ -23,6 +24,7 @@ export interface GatehouseOptions {
   logger?: Logger;
   /** Use this storage instead of opening config.databaseUrl (tests share one). */
   storage?: Storage;
+  /** Overrides config.scopeCatalog. */
   scopeCatalog?: ScopeCatalog;
 }
 
@@ -41,6 +43,8 @@ export class Gatehouse {
   readonly webhooks: WebhookService;
   readonly revocationFeed: RevocationFeed;
   readonly webhookDispatcher: WebhookDispatcher;
+  /** The catalog in use with the scope algebra bound to it. */
+  readonly scopes: ScopeModel;
 
   private constructor(
     readonly config: Config,
@@ -50,9 +54,10 @@ export class Gatehouse {
     private readonly ownsStorage: boolean,
     opts: GatehouseOptions,
   ) {
-    this.scopeCatalog = opts.scopeCatalog ?? DEFAULT_SCOPE_CATALOG;
+    this.scopeCatalog = opts.scopeCatalog ?? config.scopeCatalog;
+    this.scopes = new ScopeModel(this.scopeCatalog);
     const cache = new AppCache(storage, bus);
-    this.apps = new AppService(storage, cache, bus);
+    this.apps = new AppService(storage, cache, bus, this.scopes);
     this.companies = new CompanyService(storage);
     this.tokens = new TokenIssuer(keys, config.issuer, config.audience);
     this.lastUsed = new LastUsedRecorder(storage, 5000, opts.logger);
@@ -61,6 +66,7 @@ export class Gatehouse {
       issuer: config.issuer,
       apps: this.apps,
       tokens: this.tokens,
+      scopes: this.scopes,
       onClientUsed: (app) => this.lastUsed.record(app.id),
     };
     this.revocationFeed = new RevocationFeed(storage, bus, opts.logger);
@@ -118,7 +124,7 @@ export class Gatehouse {
     return authorizationServerMetadata({
       issuer: this.config.issuer,
       grantTypes: this.tokenEndpoint.grantTypes,
-      scopes: catalogScopes(this.scopeCatalog).map((s) => s.name),
+      scopes: this.scopes.supported(),
       tokenPath: '/oauth2/token',
       extra: { revocation_feed_endpoint: `${this.config.issuer}/oauth2/revocations` },
     });

@@ -9,6 +9,7 @@ export { createLogger } from './logger.ts';
 export * from './oauth/errors.ts';
 export type { GrantHandler } from './oauth/grants/grant-handler.ts';
 export { DEFAULT_SCOPE_CATALOG, type ScopeCatalog } from './oauth/scopes/catalog.ts';
+export { ScopeModel, type ScopePolicy } from './oauth/scopes/model.ts';
 export { type RunningServer, startServer } from './server.ts';
 export { openStorage, SqlStorage } from './storage/sql/storage.ts';
 export type { Storage } from './storage/storage.ts';

@@ -1,5 +1,6 @@
 import type { InvalidationBus } from '../cache/invalidation-bus.ts';
 import { NotFoundError, ValidationError } from '../errors.ts';
+import type { ScopeModel } from '../oauth/scopes/model.ts';
 import type { Storage } from '../storage/storage.ts';
 import type { App, AppWithSecrets } from '../storage/types.ts';
 import { hashEquals, sha256 } from '../util/hash.ts';
@@ -23,10 +24,11 @@ export class AppService {
     private readonly storage: Storage,
     private readonly cache: AppCache,
     private readonly bus: InvalidationBus,
+    private readonly scopes?: ScopeModel,
   ) {}
 
   async create(input: AppInput, actor: Actor): Promise<AppWithNewSecret> {
-    const valid = validateAppInput(input);
+    const valid = validateAppInput(input, this.scopes);
     if (!(await this.storage.getCompany(valid.companyId))) throw new NotFoundError('company');
     const id = newId('app');
     const clientId = newId('cl', 24);
@@ -40,7 +42,13 @@ export class AppService {
           actor,
           action: 'app.created',
           target: `app:${id}`,
-          data: { name: valid.name, type: valid.type, scopes: valid.scopes, grant_types: valid.grantTypes },
+          data: {
+            name: valid.name,
+            type: valid.type,
+            scopes: valid.scopes,
+            grant_types: valid.grantTypes,
+            scope_policy: valid.scopePolicy,
+          },
         },
       },
     );

@@ -1,9 +1,11 @@
 import { ValidationError } from '../errors.ts';
-import { isScopeToken, normaliseScopes } from '../oauth/scopes/index.ts';
+import { DEFAULT_SCOPE_CATALOG } from '../oauth/scopes/catalog.ts';
+import { isScopeToken, ScopeModel } from '../oauth/scopes/index.ts';
 import {
   type AppType,
   type ClientType,
   type GrantDelivery,
+  type ScopePolicy,
   SIGNING_ALGS,
   type SigningAlg,
   type TokenFormat,
@@ -27,6 +29,8 @@ export interface AppInput {
   signingAlg?: string;
   tokenFormat?: TokenFormat;
   grantDelivery?: GrantDelivery;
+  /** Default `strict`. */
+  scopePolicy?: ScopePolicy;
 }
 
 export type ValidApp = Required<Omit<AppInput, 'logoUrl' | 'signingAlg'>> & {
@@ -66,8 +70,28 @@ function logoProblem(uri: string): string | undefined {
   }
 }
 
-/** Checks and fills defaults for a new app. Throws ValidationError listing every problem. */
-export function validateAppInput(input: AppInput): ValidApp {
+const DEFAULT_SCOPE_MODEL = new ScopeModel(DEFAULT_SCOPE_CATALOG);
+
+/**
+ * An app's scopes: concrete catalog scopes only. `*` and templates are request-time
+ * shorthands, never stored; a parameterized scope names its entity and permissions.
+ */
+function scopesProblem(scopes: string[], model: ScopeModel): string | undefined {
+  if (scopes.length === 0) return 'choose at least one scope';
+  const bad = scopes.find((s) => !isScopeToken(s));
+  if (bad !== undefined) return `"${bad.slice(0, 100)}" is not a valid scope token`;
+  if (scopes.includes('*'))
+    return '"*" is a request shorthand for every scope an app holds; choose the scopes themselves';
+  const unknown = model.catalog.unknown(scopes);
+  if (unknown.length > 0) return unknown.map((u) => `"${u.scope.slice(0, 100)}" ${u.problem}`).join('; ');
+  return undefined;
+}
+
+/**
+ * Checks and fills defaults for a new app against the scope catalog in use. Throws
+ * ValidationError listing every problem.
+ */
+export function validateAppInput(input: AppInput, scopeModel: ScopeModel = DEFAULT_SCOPE_MODEL): ValidApp {
   const fields: Record<string, string> = {};
   const name = (input.name ?? '').trim();
   if (name.length === 0 || name.length > 100) fields.name = 'display name must be 1 to 100 characters';
@@ -80,10 +104,12 @@ export function validateAppInput(input: AppInput): ValidApp {
   if (unknownGrant !== undefined)
     fields.grantTypes = `unknown grant type "${unknownGrant}" (known: ${GRANT_TYPES.join(', ')})`;
   else if (grantTypes.length === 0) fields.grantTypes = 'at least one grant type is required';
-  const scopes = normaliseScopes(input.scopes);
-  const badScope = scopes.find((s) => !isScopeToken(s));
-  if (scopes.length === 0) fields.scopes = 'choose at least one scope';
-  else if (badScope !== undefined) fields.scopes = `"${badScope}" is not a valid scope token`;
+  const scopes = scopeModel.normalise(Array.isArray(input.scopes) ? input.scopes : []);
+  const scopeProblem = scopesProblem(scopes, scopeModel);
+  if (scopeProblem !== undefined) fields.scopes = scopeProblem;
+  const scopePolicy = input.scopePolicy ?? 'strict';
+  if (scopePolicy !== 'strict' && scopePolicy !== 'narrow')
+    fields.scopePolicy = 'scope policy must be strict or narrow';
   const redirectUris = [...new Set(input.redirectUris ?? [])];
   for (const uri of redirectUris) {
     const problem = redirectUriProblem(uri);
@@ -130,5 +156,6 @@ export function validateAppInput(input: AppInput): ValidApp {
     signingAlg,
     tokenFormat,
     grantDelivery,
+    scopePolicy,
   };
 }

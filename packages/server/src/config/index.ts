@@ -1,5 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { DEFAULT_SCOPE_CATALOG, type ScopeCatalog } from '../oauth/scopes/catalog.ts';
+import { loadScopeCatalogFile } from '../oauth/scopes/catalog-file.ts';
 import { randomToken } from '../util/random.ts';
 import { DEFAULT_RETRY_SCHEDULE_SECONDS } from '../webhooks/retry.ts';
 
@@ -34,6 +36,14 @@ export interface Config {
   trustProxy: boolean | string;
   /** How often a node polls for cache invalidations written by other nodes (ms). */
   invalidationPollMs: number;
+  /** Scopes apps may hold. `GATEHOUSE_SCOPE_CATALOG`: a JSON file; default: the built-in catalog. */
+  scopeCatalog: ScopeCatalog;
+  /** `GATEHOUSE_MAINTENANCE=1`: every request but /healthz and /readyz gets 503 with Retry-After. */
+  maintenance: boolean;
+  /** Removed API versions: paths under these prefixes get 410. `GATEHOUSE_RETIRED_PATHS`, comma separated. */
+  retiredPathPrefixes: string[];
+  /** Token endpoint rate limits, per node. See {@link RateLimitConfig}. */
+  tokenRateLimit: RateLimitConfig;
   /** Webhook delivery settings (see docs/webhooks.md). */
   webhooks: WebhookConfig;
 }
@@ -52,6 +62,24 @@ export interface WebhookConfig {
   retryScheduleSeconds: number[];
 }
 
+/**
+ * Token buckets on the token endpoint, one per client_id and one per client IP, each in
+ * this node's memory (N nodes allow N times the rate). A rate of 0 turns that bucket off.
+ * `GATEHOUSE_TOKEN_RATE_CLIENT` / `GATEHOUSE_TOKEN_RATE_IP` as `<per second>,<burst>`.
+ * The defaults only stop floods: they sit above what one node can sign per second.
+ */
+export interface RateLimitConfig {
+  perClient: { perSecond: number; burst: number };
+  perIp: { perSecond: number; burst: number };
+}
+
+export const DEFAULT_TOKEN_RATE_LIMIT: RateLimitConfig = {
+  perClient: { perSecond: 10_000, burst: 20_000 },
+  perIp: { perSecond: 20_000, burst: 40_000 },
+};
+
+export const DEFAULT_RETIRED_PATH_PREFIXES = ['/v0/'];
+
 export const DEFAULT_TOKEN_PATH_ALIASES = ['/oauth/v1/token', '/oauth/token', '/v1/oauth2/token'];
 
 export interface LoadConfigOptions {
@@ -64,6 +92,35 @@ function parsePort(value: string | undefined, fallback: number): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 0 || n > 65535) throw new Error(`PORT must be 0-65535, got "${value}"`);
   return n;
+}
+
+function parseRate(name: string, value: string | undefined, fallback: { perSecond: number; burst: number }) {
+  if (value === undefined || value.trim() === '') return fallback;
+  const [rate, burst, extra] = value.split(',').map((x) => Number(x.trim()));
+  if (extra !== undefined || rate === undefined || !Number.isFinite(rate) || rate < 0)
+    throw new Error(`${name} must be "<requests per second>,<burst>" (e.g. "100,500"), got "${value}"`);
+  const b = burst ?? Math.max(1, rate);
+  if (!Number.isFinite(b) || b < 1)
+    throw new Error(`${name}: the burst must be a number of at least 1, got "${value}"`);
+  return { perSecond: rate, burst: b };
+}
+
+function parseFlag(name: string, value: string | undefined): boolean {
+  if (value === undefined || value === '' || value === '0' || value === 'false') return false;
+  if (value === '1' || value === 'true') return true;
+  throw new Error(`${name} must be 1 or 0 (true or false), got "${value}"`);
+}
+
+function parsePrefixes(value: string | undefined): string[] {
+  if (value === undefined) return DEFAULT_RETIRED_PATH_PREFIXES;
+  const list = value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  for (const p of list)
+    if (!p.startsWith('/') || p === '/')
+      throw new Error(`GATEHOUSE_RETIRED_PATHS entries must be path prefixes such as /v0/, got "${p}"`);
+  return list;
 }
 
 function parseTrustProxy(value: string | undefined): boolean | string {
@@ -127,6 +184,25 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
     logLevel: o.logLevel ?? env.LOG_LEVEL ?? (env.NODE_ENV === 'test' ? 'warn' : 'info'),
     trustProxy: o.trustProxy ?? parseTrustProxy(env.TRUST_PROXY),
     invalidationPollMs: o.invalidationPollMs ?? Number(env.GATEHOUSE_INVALIDATION_POLL_MS ?? 250),
+    scopeCatalog:
+      o.scopeCatalog ??
+      (env.GATEHOUSE_SCOPE_CATALOG
+        ? loadScopeCatalogFile(env.GATEHOUSE_SCOPE_CATALOG)
+        : DEFAULT_SCOPE_CATALOG),
+    maintenance: o.maintenance ?? parseFlag('GATEHOUSE_MAINTENANCE', env.GATEHOUSE_MAINTENANCE),
+    retiredPathPrefixes: o.retiredPathPrefixes ?? parsePrefixes(env.GATEHOUSE_RETIRED_PATHS),
+    tokenRateLimit: o.tokenRateLimit ?? {
+      perClient: parseRate(
+        'GATEHOUSE_TOKEN_RATE_CLIENT',
+        env.GATEHOUSE_TOKEN_RATE_CLIENT,
+        DEFAULT_TOKEN_RATE_LIMIT.perClient,
+      ),
+      perIp: parseRate(
+        'GATEHOUSE_TOKEN_RATE_IP',
+        env.GATEHOUSE_TOKEN_RATE_IP,
+        DEFAULT_TOKEN_RATE_LIMIT.perIp,
+      ),
+    },
     webhooks: o.webhooks ?? webhookConfig(env, production),
   };
 }
@@ -162,5 +238,7 @@ export function configWarnings(config: Config): string[] {
     warnings.push(`The issuer ${config.issuer} is not https: tokens and cookies travel in clear text.`);
   if (config.production && config.databaseUrl.startsWith('sqlite:'))
     warnings.push('SQLite in production runs a single node; use DATABASE_URL=postgres://... to run several.');
+  if (config.maintenance)
+    warnings.push('GATEHOUSE_MAINTENANCE is on: every request but /healthz and /readyz is answered 503.');
   return warnings;
 }

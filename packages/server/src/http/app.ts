@@ -1,7 +1,10 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import type { Logger } from 'pino';
 import type { Gatehouse } from '../gatehouse.ts';
+import { registerAvailability } from './availability.ts';
 import { registerErrorHandling } from './errors.ts';
+import { registerNotAcceptable } from './not-acceptable.ts';
+import { TokenEndpointLimiter } from './rate-limit.ts';
 import { healthRoutes } from './routes/health.ts';
 import { revocationFeedRoutes } from './routes/revocation-feed.ts';
 import { acceptRawBodies, tokenRoutes } from './routes/token.ts';
@@ -24,6 +27,9 @@ export async function buildHttpApp(gh: Gatehouse, logger: Logger): Promise<Fasti
   });
   registerErrorHandling(app);
   registerSecurityHeaders(app);
+  registerAvailability(app, gh.config);
+  registerNotAcceptable(app);
+  const tokenLimiter = new TokenEndpointLimiter(gh.config.tokenRateLimit);
 
   await app.register(async (oauth) => {
     acceptRawBodies(oauth);
@@ -31,6 +37,7 @@ export async function buildHttpApp(gh: Gatehouse, logger: Logger): Promise<Fasti
       paths: ['/oauth2/token', ...gh.config.tokenPathAliases],
       endpoint: gh.tokenEndpoint,
       ctx: gh.oauthContext,
+      limiter: tokenLimiter,
     });
   });
   wellKnownRoutes(app, { metadata: () => gh.metadata(), keys: gh.keys });

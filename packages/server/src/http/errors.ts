@@ -1,7 +1,12 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { DomainError, ValidationError } from '../errors.ts';
-import { OAuthError } from '../oauth/errors.ts';
+import { DomainError, MethodNotAllowedError, ValidationError } from '../errors.ts';
+import { OAuthError, TemporarilyUnavailable } from '../oauth/errors.ts';
 import { InvalidCursor } from '../storage/storage.ts';
+import { isDatabaseUnavailable } from '../storage/unavailable.ts';
+import { RouteMethods } from './route-methods.ts';
+
+/** Seconds a client should wait when the database is unreachable. */
+export const DATABASE_RETRY_AFTER = 5;
 
 /** The JSON body of every error Gatehouse returns: RFC 6749's shape, used everywhere. */
 export interface ErrorBody {
@@ -29,15 +34,18 @@ const FASTIFY_CODES: Record<string, [number, string, string]> = {
 /**
  * The one error writer. OAuth errors keep RFC status and headers; domain errors map to
  * their status; framework errors to a clear 4xx; anything else is logged and answered as
- * a bare `server_error`, never with a message or stack from inside.
+ * a bare `server_error`, never with a message or stack from inside; a database that
+ * cannot be reached is a 503 `temporarily_unavailable` with Retry-After, not a fault.
+ * Call before adding routes: it learns their methods to tell 405 from 404.
  */
 export function registerErrorHandling(app: FastifyInstance): void {
+  const routes = RouteMethods.track(app);
   app.setErrorHandler((err: FastifyError | Error, request: FastifyRequest, reply: FastifyReply) => {
     if (err instanceof OAuthError) return send(reply, err.status, err.toJSON(), err.headers);
     if (err instanceof ValidationError)
       return send(reply, 400, { error: err.code, error_description: err.message, fields: err.fields });
     if (err instanceof DomainError)
-      return send(reply, err.status, { error: err.code, error_description: err.message });
+      return send(reply, err.status, { error: err.code, error_description: err.message }, err.headers);
     if (err instanceof InvalidCursor)
       return send(reply, 400, { error: 'invalid_cursor', error_description: err.message });
     const code = (err as FastifyError).code;
@@ -51,6 +59,11 @@ export function registerErrorHandling(app: FastifyInstance): void {
         error: 'invalid_request',
         error_description: 'the request could not be parsed',
       });
+    if (isDatabaseUnavailable(err)) {
+      request.log.warn({ err }, 'database unavailable');
+      const e = new TemporarilyUnavailable('the service is temporarily unavailable', DATABASE_RETRY_AFTER);
+      return send(reply, e.status, e.toJSON(), e.headers);
+    }
     request.log.error({ err }, 'unhandled error');
     return send(reply, 500, {
       error: 'server_error',
@@ -58,10 +71,16 @@ export function registerErrorHandling(app: FastifyInstance): void {
     });
   });
 
-  app.setNotFoundHandler((request, reply) =>
-    send(reply, 404, {
+  app.setNotFoundHandler((request, reply) => {
+    const path = request.url.split('?', 1)[0] ?? '';
+    const allow = routes.allowed(path);
+    if (allow.length > 0) {
+      const e = new MethodNotAllowedError(request.method, path.slice(0, 200), allow);
+      return send(reply, e.status, { error: e.code, error_description: e.message }, e.headers);
+    }
+    return send(reply, 404, {
       error: 'not_found',
-      error_description: `no resource at ${request.method} ${request.url.split('?')[0]?.slice(0, 200)}`,
-    }),
-  );
+      error_description: `no resource at ${request.method} ${path.slice(0, 200)}`,
+    });
+  });
 }

@@ -2,12 +2,15 @@ import type { AppService } from '../apps/app-service.ts';
 import type { AppWithSecrets } from '../storage/types.ts';
 import type { TokenIssuer } from '../tokens/token-issuer.ts';
 import type { Params } from './params.ts';
+import type { ScopeModel } from './scopes/model.ts';
 
 /** What the protocol core needs from the rest of the server; nothing else leaks in. */
 export interface OAuthContext {
   issuer: string;
   apps: AppService;
   tokens: TokenIssuer;
+  /** The scope catalog in use and the algebra bound to it. */
+  scopes: ScopeModel;
   /** Called after a successful client authentication (for last-used tracking). */
   onClientUsed?(app: AppWithSecrets): void;
 }

@@ -33,6 +33,7 @@ export interface Database {
     grant_delivery: string;
     created_at: number;
     last_used_at: number | null;
+    scope_policy: string;
   };
   app_secrets: {
     id: string;

@@ -6,6 +6,11 @@ export type ClientType = 'confidential' | 'public';
 export type SigningAlg = 'ES256' | 'RS256' | 'EdDSA';
 export type TokenFormat = 'jwt' | 'opaque';
 export type GrantDelivery = 'code' | 'company_grant';
+/**
+ * A request for scopes beyond the app's: `strict` refuses it (invalid_scope), `narrow`
+ * grants the part the app holds (Culture Amp: "the token inherits the permissions of the credential").
+ */
+export type ScopePolicy = 'strict' | 'narrow';
 
 export const SIGNING_ALGS: readonly SigningAlg[] = ['ES256', 'RS256', 'EdDSA'];
 
@@ -61,6 +66,7 @@ export interface App {
   grantDelivery: GrantDelivery;
   createdAt: Date;
   lastUsedAt: Date | null;
+  scopePolicy: ScopePolicy;
 }
 
 /** An app together with the secrets currently accepted for it. */

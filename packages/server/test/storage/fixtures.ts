@@ -28,6 +28,7 @@ export function appRecord(companyId: string, overrides: Partial<NewApp> = {}): N
     signingAlg: 'ES256',
     tokenFormat: 'jwt',
     grantDelivery: 'code',
+    scopePolicy: 'strict',
     ...overrides,
   };
 }

@@ -3,8 +3,8 @@ import type { Storage } from '../../storage/storage.ts';
 
 /** /healthz: the process answers. /readyz: and its database does (for load balancers). */
 export function healthRoutes(app: FastifyInstance, opts: { storage: Storage }): void {
-  app.get('/healthz', async () => ({ status: 'ok' }));
-  app.get('/readyz', async (request, reply) => {
+  app.get('/healthz', { config: { jsonOnly: false } }, async () => ({ status: 'ok' }));
+  app.get('/readyz', { config: { jsonOnly: false } }, async (request, reply) => {
     try {
       await opts.storage.ping();
       return { status: 'ok' };

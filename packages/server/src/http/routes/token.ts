@@ -3,6 +3,7 @@ import type { OAuthContext } from '../../oauth/context.ts';
 import type { TokenEndpoint } from '../../oauth/endpoints/token.ts';
 import { InvalidRequest } from '../../oauth/errors.ts';
 import { Params } from '../../oauth/params.ts';
+import { clientIdHint, type TokenEndpointLimiter } from '../rate-limit.ts';
 
 export const FORM_BODY_LIMIT = 16 * 1024;
 
@@ -34,12 +35,13 @@ export function formParams(contentType: string | undefined, body: unknown): Para
 /** POST /oauth2/token and its aliases. */
 export function tokenRoutes(
   app: FastifyInstance,
-  opts: { paths: string[]; endpoint: TokenEndpoint; ctx: OAuthContext },
+  opts: { paths: string[]; endpoint: TokenEndpoint; ctx: OAuthContext; limiter?: TokenEndpointLimiter },
 ): void {
   for (const path of opts.paths) {
     app.post(path, async (request, reply) => {
       const params = formParams(request.headers['content-type'], request.body);
       const authorization = request.headers.authorization;
+      opts.limiter?.check(clientIdHint(params.get('client_id'), authorization), request.ip);
       const response = await opts.endpoint.handle(
         authorization === undefined ? { params } : { params, authorization },
         opts.ctx,

@@ -1,31 +1,20 @@
+import { concreteScopes, type FeatureFamily, type PlainScope, type ScopeCatalog } from '@gatehouse/scopes';
+
 /**
  * The scope catalog: every scope an app may be created with, and how to describe it to a
- * person on the consent page. Plain scopes stand alone (`v1_access`, `view:user`); feature
- * families expand to `<feature>.read|write|delete` as in the Connecteam guide.
+ * person on the consent page. The model (plain scopes, feature families, parameterized
+ * templates, `*`) lives in @gatehouse/scopes; this file holds Gatehouse's default catalog,
+ * which speaks every dialect of the seed guides. GATEHOUSE_SCOPE_CATALOG replaces it.
  */
-export type FeaturePermission = 'read' | 'write' | 'delete';
+export type {
+  FeatureFamily,
+  FeaturePermission,
+  PlainScope,
+  ScopeCatalog,
+  ScopeTemplate,
+} from '@gatehouse/scopes';
 
-export interface PlainScope {
-  name: string;
-  description: string;
-}
-
-export interface FeatureFamily {
-  /** Scope prefix, e.g. `time_clock`. */
-  name: string;
-  /** Human label, e.g. `Time Clock`. */
-  label: string;
-  permissions: FeaturePermission[];
-}
-
-export interface ScopeCatalog {
-  plain: PlainScope[];
-  features: FeatureFamily[];
-}
-
-const ALL: FeaturePermission[] = ['read', 'write', 'delete'];
-
-/** The sixteen features of the Connecteam guide, in its order. */
+/** The sixteen features of the Connecteam guide, in its order, each with read / write / delete. */
 export const CONNECTEAM_FEATURES: FeatureFamily[] = [
   ['account_information', 'Account Information'],
   ['company_policies', 'Company Policies'],
@@ -43,31 +32,56 @@ export const CONNECTEAM_FEATURES: FeatureFamily[] = [
   ['time_off', 'Time Off'],
   ['forms', 'Forms'],
   ['settings', 'Settings'],
-].map(([name, label]) => ({ name: name as string, label: label as string, permissions: ALL }));
+].map(([name, label]) => ({
+  name: name as string,
+  label: label as string,
+  permissions: ['read', 'write', 'delete'],
+}));
+
+/** A UUID in any case: the entity ids of the Culture Amp guide. */
+export const UUID_PATTERN = '[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}';
 
 export const DEFAULT_SCOPE_CATALOG: ScopeCatalog = {
   plain: [
+    // 7shifts: v1_access plus feature scopes named per resource.
     { name: 'v1_access', description: 'Use the API on behalf of the company' },
+    { name: 'companies_read', description: 'Read the company object' },
+    { name: 'companies_write', description: 'Change the company object' },
+    { name: 'locations_read', description: 'Read locations and departments' },
+    { name: 'locations_write', description: 'Change locations and departments' },
+    { name: 'shifts_read', description: 'Read shifts and schedule publishing' },
+    { name: 'shifts_write', description: 'Change shifts and publish schedules' },
+    { name: 'time_punches_read', description: 'Read time punches' },
+    { name: 'time_punches_write', description: 'Change time punches' },
+    // PERSCOM: verb:noun.
     { name: 'view:user', description: 'View user profiles' },
     { name: 'create:user', description: 'Create users' },
     { name: 'update:user', description: 'Update user profiles' },
     { name: 'delete:user', description: 'Delete users' },
   ],
+  // Connecteam: feature.read|write|delete.
   features: CONNECTEAM_FEATURES,
+  // Culture Amp: target-entity:<entity id>:<comma separated permissions>.
+  templates: [
+    {
+      name: 'target-entity',
+      description: 'For entity',
+      entityPattern: UUID_PATTERN,
+      permissions: [
+        { name: 'employees-read', description: 'read employees' },
+        { name: 'employees-write', description: 'change employees' },
+        { name: 'demographics-read', description: 'read demographics' },
+        { name: 'performance-evaluations-read', description: 'read performance evaluations' },
+        { name: 'performance-cycles-read', description: 'read performance cycles' },
+        { name: 'surveys-read', description: 'read survey results' },
+      ],
+    },
+  ],
+  // Connect: `scope=*` asks for everything the app holds.
+  wildcard: true,
 };
 
-const VERB: Record<FeaturePermission, string> = {
-  read: 'Read',
-  write: 'Create and update',
-  delete: 'Delete',
-};
-
-/** Every concrete scope in the catalog with its description. */
+/** Every concrete scope in the catalog with its description (templates excluded). */
 export function catalogScopes(catalog: ScopeCatalog): PlainScope[] {
-  const out: PlainScope[] = [...catalog.plain];
-  for (const f of catalog.features) {
-    for (const p of f.permissions)
-      out.push({ name: `${f.name}.${p}`, description: `${VERB[p]} ${f.label.toLowerCase()}` });
-  }
-  return out;
+  return concreteScopes(catalog);
 }

@@ -1,51 +1,67 @@
+import {
+  covers as coversIn,
+  grammar,
+  missing,
+  normalise,
+  parse,
+  type ScopeGrammar,
+  ScopeSyntaxError,
+} from '@gatehouse/scopes';
 import { InvalidScope } from '../errors.ts';
+import { DEFAULT_SCOPE_CATALOG } from './catalog.ts';
 
 /**
- * Scope grammar shared by every endpoint: one parser, one normaliser, one `covers`.
+ * Scope grammar shared by every endpoint: one parser, one normaliser, one `covers`, all
+ * from @gatehouse/scopes so the resource server judges scopes exactly as we issue them.
+ * Each function takes the grammar (which token names are parameterized) of the catalog in
+ * use; the default knows the default catalog's templates. Catalog-aware work (unknown
+ * scopes, `*`, strict or narrow policy) goes through {@link ScopeModel}.
  *
  * @see https://www.rfc-editor.org/rfc/rfc6749#section-3.3
  */
+export { isScopeToken } from '@gatehouse/scopes';
+export { ScopeModel, type ScopePolicy } from './model.ts';
 
-// scope-token = 1*( %x21 / %x23-5B / %x5D-7E ): printable ASCII except space, '"' and '\'.
-const SCOPE_TOKEN = /^[\x21\x23-\x5B\x5D-\x7E]+$/;
-
-export function isScopeToken(s: string): boolean {
-  return SCOPE_TOKEN.test(s);
-}
+/** The grammar of the default catalog (`target-entity` is parameterized). */
+export const DEFAULT_GRAMMAR: ScopeGrammar = grammar(
+  (DEFAULT_SCOPE_CATALOG.templates ?? []).map((t) => t.name),
+);
 
 /**
- * Parses a space-delimited scope string. Repeated tokens collapse; order is normalised
- * (sorted) so that equal sets always print the same. Throws InvalidScope on bad syntax.
+ * Parses a space-delimited scope string into its normal form (repeats dropped, sorted,
+ * parameterized scopes merged per entity). Throws InvalidScope on bad syntax.
  */
-export function parseScope(value: string): string[] {
-  const tokens = value.split(' ').filter((t) => t.length > 0);
-  for (const t of tokens) {
-    if (!isScopeToken(t))
-      throw new InvalidScope(`scope token "${printable(t)}" contains a character RFC 6749 forbids`);
+export function parseScope(value: string, g: ScopeGrammar = DEFAULT_GRAMMAR): string[] {
+  try {
+    return normalise(parse(value), g);
+  } catch (err) {
+    if (err instanceof ScopeSyntaxError) throw new InvalidScope(err.message);
+    throw err;
   }
-  return normaliseScopes(tokens);
 }
 
-export function normaliseScopes(tokens: Iterable<string>): string[] {
-  return [...new Set(tokens)].sort();
+export function normaliseScopes(tokens: Iterable<string>, g: ScopeGrammar = DEFAULT_GRAMMAR): string[] {
+  return normalise(tokens, g);
 }
 
 export function formatScope(tokens: readonly string[]): string {
   return tokens.join(' ');
 }
 
-/** True when every requested scope is held. */
-export function covers(held: readonly string[], requested: readonly string[]): boolean {
-  const set = new Set(held);
-  return requested.every((s) => set.has(s));
+/** True when every requested scope is held (for parameterized ones: same entity, subset of permissions). */
+export function covers(
+  held: readonly string[],
+  requested: readonly string[],
+  g: ScopeGrammar = DEFAULT_GRAMMAR,
+): boolean {
+  return coversIn(held, requested, g);
 }
 
-/** Scopes requested but not held, for error messages. */
-export function missingScopes(held: readonly string[], requested: readonly string[]): string[] {
-  const set = new Set(held);
-  return requested.filter((s) => !set.has(s));
-}
-
-function printable(s: string): string {
-  return s.replace(/[^\x20-\x7E]/g, '?').slice(0, 64);
+/** Scopes requested but not held, normalised, for error messages. */
+export function missingScopes(
+  held: readonly string[],
+  requested: readonly string[],
+  g: ScopeGrammar = DEFAULT_GRAMMAR,
+): string[] {
+  return missing(held, requested, g);
 }

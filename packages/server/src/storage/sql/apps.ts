@@ -27,6 +27,7 @@ export async function insertApp(db: Db, app: NewApp, secret: NewAppSecret, audit
       grant_delivery: app.grantDelivery,
       created_at: now,
       last_used_at: null,
+      scope_policy: app.scopePolicy,
     })
     .execute();
   await db

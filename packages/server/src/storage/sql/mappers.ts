@@ -11,6 +11,7 @@ import type {
   GrantDelivery,
   Membership,
   Role,
+  ScopePolicy,
   SigningAlg,
   SigningKey,
   TokenFormat,
@@ -62,6 +63,7 @@ export const toApp = (r: Row<'apps'>): App => ({
   grantDelivery: r.grant_delivery as GrantDelivery,
   createdAt: date(r.created_at),
   lastUsedAt: maybeDate(r.last_used_at),
+  scopePolicy: r.scope_policy as ScopePolicy,
 });
 
 export const toSecret = (r: Row<'app_secrets'>): AppSecret => ({

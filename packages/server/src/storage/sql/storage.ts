@@ -500,7 +500,11 @@ async function beginImmediate(conn: Kysely<Database>): Promise<void> {
 
 async function runMigrations(db: Kysely<Database>, dialect: Dialect): Promise<void> {
   // Unordered: migrations are numbered by feature and may land out of order on a dev database.
-  const migrator = new Migrator({ db, provider: migrationProvider({ dialect }), allowUnorderedMigrations: true });
+  const migrator = new Migrator({
+    db,
+    provider: migrationProvider({ dialect }),
+    allowUnorderedMigrations: true,
+  });
   const { error, results } = await migrator.migrateToLatest();
   if (error) {
     const failed = results?.find((r) => r.status === 'Error')?.migrationName;

@@ -1,0 +1,114 @@
+import {
+  CompiledCatalog,
+  covers,
+  describe,
+  intersect,
+  missing,
+  normalise,
+  parse,
+  printable,
+  type ScopeCatalog,
+  type ScopeDescription,
+  ScopeSyntaxError,
+  WILDCARD,
+} from '@gatehouse/scopes';
+import type { ScopePolicy } from '../../storage/types.ts';
+import { InvalidScope } from '../errors.ts';
+
+export type { ScopePolicy };
+
+const quoted = (xs: readonly string[]) => xs.map((s) => `"${printable(s)}"`).join(', ');
+
+/**
+ * The scope catalog in use plus the algebra bound to its grammar: the one object the
+ * token, authorize, refresh, introspection and revocation paths ask about scopes.
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc6749#section-3.3
+ */
+export class ScopeModel {
+  readonly catalog: CompiledCatalog;
+
+  constructor(catalog: ScopeCatalog) {
+    this.catalog = new CompiledCatalog(catalog);
+  }
+
+  get grammar() {
+    return this.catalog.grammar;
+  }
+
+  /** The catalog's concrete scopes, for `scopes_supported` and the console. */
+  supported(): string[] {
+    return [...this.catalog.concrete.keys()];
+  }
+
+  normalise(tokens: Iterable<string>): string[] {
+    return normalise(tokens, this.grammar);
+  }
+
+  covers(held: readonly string[], requested: readonly string[]): boolean {
+    return covers(held, requested, this.grammar);
+  }
+
+  intersect(a: readonly string[], b: readonly string[]): string[] {
+    return intersect(a, b, this.grammar);
+  }
+
+  missing(held: readonly string[], requested: readonly string[]): string[] {
+    return missing(held, requested, this.grammar);
+  }
+
+  describe(scopes: readonly string[]): ScopeDescription[] {
+    return describe(this.normalise(scopes), this.catalog);
+  }
+
+  /**
+   * Parses a `scope` request parameter (RFC 6749 3.3 syntax) and expands `*` into `held`
+   * when the catalog enables it. Returns the normalised request; throws InvalidScope on
+   * bad syntax or a scope the catalog does not know.
+   */
+  parseRequest(value: string, held: readonly string[]): string[] {
+    let tokens: string[];
+    try {
+      tokens = parse(value);
+    } catch (err) {
+      if (err instanceof ScopeSyntaxError) throw new InvalidScope(err.message);
+      throw err;
+    }
+    if (this.catalog.wildcard && tokens.includes(WILDCARD))
+      tokens = [...tokens.filter((t) => t !== WILDCARD), ...held];
+    const unknown = this.catalog.unknown(this.normalise(tokens));
+    if (unknown.length > 0)
+      throw new InvalidScope(
+        unknown.map((u) => `scope "${printable(u.scope)}" ${u.problem}`).join('; ') +
+          (tokens.includes(WILDCARD) ? ' ("*" is not enabled in this server\'s scope catalog)' : ''),
+      );
+    return this.normalise(tokens);
+  }
+
+  /**
+   * The scopes to grant for a request against what the client `held`s (an app's scopes,
+   * or a grant's). Absent or empty `scope`: everything held. Otherwise the request must
+   * be within `held` (`strict`), or is cut down to it (`narrow`; an empty result is still
+   * invalid_scope, since a token for nothing helps no one).
+   *
+   * @see https://www.rfc-editor.org/rfc/rfc6749#section-3.3
+   */
+  grant(held: readonly string[], requested: string | undefined, policy: ScopePolicy = 'strict'): string[] {
+    // Held scopes were normalised when the app (or grant) was created.
+    if (requested === undefined) return [...held];
+    const asked = this.parseRequest(requested, held);
+    if (asked.length === 0) return [...held];
+    if (policy === 'narrow') {
+      const granted = this.intersect(held, asked);
+      if (granted.length === 0)
+        throw new InvalidScope(`none of the requested scopes (${quoted(asked)}) is granted to this app`);
+      return granted;
+    }
+    const beyond = this.missing(held, asked);
+    if (beyond.length > 0)
+      throw new InvalidScope(
+        `scope ${quoted(beyond)} ${beyond.length === 1 ? 'is' : 'are'} not granted to this app`,
+      );
+    return asked;
+  }
+}
