@@ -281,7 +281,7 @@ export function cliSuite(
         '--name',
         'n',
         '--scopes',
-        'a',
+        'users.read',
         '--json',
       ]);
       assert.equal(missing.code, 1);

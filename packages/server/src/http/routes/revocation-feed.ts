@@ -28,7 +28,8 @@ export function revocationFeedRoutes(app: FastifyInstance, opts: { feed: Revocat
     for (const s of streams) s.end();
   });
 
-  app.get('/oauth2/revocations', async (request, reply) => {
+  // Serves JSON or an event stream, so it opts out of the JSON-only 406 check.
+  app.get('/oauth2/revocations', { config: { jsonOnly: false } }, async (request, reply) => {
     const q = request.query as Record<string, unknown>;
     const lastEventId = request.headers['last-event-id'];
     const after = parseSeq(typeof lastEventId === 'string' ? lastEventId : q.after);

@@ -31,14 +31,19 @@ export function invalidationTests(ctx: SuiteContext): void {
       seq = await s.latestInvalidationSeq();
 
       await s.revokeGrant(customer.id, g.id);
-      assert.deepEqual(await keysSince(seq), [`grant:${g.guid}`], 'revokeGrant');
+      // A revocation also wakes every node's revocation feed.
+      assert.deepEqual(
+        (await keysSince(seq)).sort(),
+        [`grant:${g.guid}`, 'revocations'].sort(),
+        'revokeGrant',
+      );
       const g2 = await s.upsertGrant({ ...base, id: newId('grt'), guid: newId('g'), scopes: ['a'] });
       seq = await s.latestInvalidationSeq();
 
       await s.deleteApp(vendor.id, app.id);
       assert.deepEqual(
         (await keysSince(seq)).sort(),
-        [`client:${app.clientId}`, `grant:${g2.guid}`].sort(),
+        [`client:${app.clientId}`, `grant:${g2.guid}`, 'revocations'].sort(),
         'deleteApp',
       );
       seq = await s.latestInvalidationSeq();
