@@ -1,8 +1,11 @@
+import cookie from '@fastify/cookie';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import type { Logger } from 'pino';
 import type { Gatehouse } from '../gatehouse.ts';
 import { registerErrorHandling } from './errors.ts';
+import { authorizeRoutes } from './routes/authorize.ts';
 import { healthRoutes } from './routes/health.ts';
+import { pageRoutes } from './routes/pages.ts';
 import { acceptRawBodies, tokenRoutes } from './routes/token.ts';
 import { wellKnownRoutes } from './routes/well-known.ts';
 import { registerSecurityHeaders } from './security-headers.ts';
@@ -31,6 +34,20 @@ export async function buildHttpApp(gh: Gatehouse, logger: Logger): Promise<Fasti
       endpoint: gh.tokenEndpoint,
       ctx: gh.oauthContext,
     });
+  });
+  await app.register(async (pages) => {
+    acceptRawBodies(pages);
+    await pages.register(cookie);
+    const deps = {
+      ctx: gh.oauthContext,
+      storage: gh.storage,
+      authorization: gh.authorization,
+      sessions: gh.sessions,
+      secure: gh.config.issuer.startsWith('https://'),
+      scopeCatalog: gh.scopeCatalog,
+    };
+    authorizeRoutes(pages, deps, ['/oauth2/authorize', '/oauth/authorize']);
+    pageRoutes(pages, deps);
   });
   wellKnownRoutes(app, { metadata: () => gh.metadata(), keys: gh.keys });
   healthRoutes(app, { storage: gh.storage });

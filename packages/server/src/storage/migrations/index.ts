@@ -1,5 +1,6 @@
 import type { Kysely, Migration, MigrationProvider } from 'kysely';
 import * as m001 from './001-foundation.ts';
+import * as m002 from './002-authorization.ts';
 
 export interface MigrationContext {
   dialect: 'sqlite' | 'postgres';
@@ -8,7 +9,10 @@ export interface MigrationContext {
 type Step = { up(db: Kysely<unknown>, ctx: MigrationContext): Promise<void> };
 
 /** Every migration, in order. Names never change once released. */
-const steps: Array<[string, Step]> = [['001-foundation', m001]];
+const steps: Array<[string, Step]> = [
+  ['001-foundation', m001],
+  ['002-authorization', m002],
+];
 
 export function migrationProvider(ctx: MigrationContext): MigrationProvider {
   return {

@@ -24,6 +24,9 @@ export async function insertApp(db: Db, app: NewApp, secret: NewAppSecret, audit
       grant_delivery: app.grantDelivery,
       created_at: now,
       last_used_at: null,
+      skip_consent: app.skipConsent ? 1 : 0,
+      refresh_idle_ttl: app.refreshIdleTtl,
+      refresh_absolute_ttl: app.refreshAbsoluteTtl,
     })
     .execute();
   await db
