@@ -14,15 +14,7 @@ import { grantGuidPage } from '../../pages/result-pages.ts';
 import type { AuthorizationFlow } from '../../storage/authorization-types.ts';
 import type { Storage } from '../../storage/storage.ts';
 import type { App } from '../../storage/types.ts';
-import {
-  ensureSession,
-  formTargetOf,
-  type PageKit,
-  queryParams,
-  seeOther,
-  sendErrorPage,
-  sendPage,
-} from '../page-kit.ts';
+import { ensureSession, type PageKit, queryParams, seeOther, sendErrorPage, sendPage } from '../page-kit.ts';
 import { formParams } from './token.ts';
 
 export interface AuthorizeDeps extends PageKit {

@@ -123,7 +123,7 @@ export function pageRoutes(app: FastifyInstance, deps: PageDeps): void {
       email.length <= 254 && password.length <= 1024 ? await deps.storage.getUserByEmail(email) : undefined;
     // Hash even for unknown users, so the response time does not tell which addresses exist.
     const ok = await verifyPassword(password, user?.passwordHash ?? (await dummyPasswordHash()));
-    if (!user || !user.passwordHash || !ok) {
+    if (!user?.passwordHash || !ok) {
       request.log.info({ event: 'login_failed' }, 'sign-in failed');
       return seeOther(reply, `/login?${flowId ? `${flowQuery(flowId)}&` : ''}error=invalid`);
     }
