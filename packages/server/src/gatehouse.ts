@@ -125,7 +125,8 @@ export class Gatehouse {
     });
   }
 
-  private async refreshImplicitInUse(logger?: Logger): Promise<void> {
+  /** Re-reads whether any app may use the implicit grant (also done on every app change). */
+  async refreshImplicitInUse(logger?: Logger): Promise<void> {
     try {
       this.implicitInUse = await this.storage.anyAppWithGrantType('implicit');
     } catch (err) {

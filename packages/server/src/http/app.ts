@@ -5,6 +5,7 @@ import type { Gatehouse } from '../gatehouse.ts';
 import { registerErrorHandling } from './errors.ts';
 import { authorizeRoutes } from './routes/authorize.ts';
 import { healthRoutes } from './routes/health.ts';
+import { openIdRoutes } from './routes/openid.ts';
 import { pageRoutes } from './routes/pages.ts';
 import { acceptRawBodies, tokenRoutes } from './routes/token.ts';
 import { wellKnownRoutes } from './routes/well-known.ts';
@@ -50,6 +51,10 @@ export async function buildHttpApp(gh: Gatehouse, logger: Logger): Promise<Fasti
     pageRoutes(pages, deps);
   });
   wellKnownRoutes(app, { metadata: () => gh.metadata(), keys: gh.keys });
+  await app.register(async (oidc) => {
+    acceptRawBodies(oidc);
+    openIdRoutes(oidc, gh);
+  });
   healthRoutes(app, { storage: gh.storage });
   return app;
 }

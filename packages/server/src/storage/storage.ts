@@ -179,6 +179,7 @@ export interface Storage {
   revokeRefreshFamily(familyId: string, now?: Date): Promise<boolean>;
   /** Whether any app may use this grant type (metadata lists `token` only when one may). */
   anyAppWithGrantType(grantType: string): Promise<boolean>;
+  isAccessTokenRevoked(jti: string): Promise<boolean>;
   /** Revoked access tokens that have not expired yet (for the revocation feed). */
   listRevokedAccessTokens(now?: Date): Promise<RevokedAccessToken[]>;
 }

@@ -417,6 +417,15 @@ export class SqlStorage implements Storage {
     return row !== undefined;
   }
 
+  async isAccessTokenRevoked(jti: string) {
+    const row = await this.db
+      .selectFrom('revoked_access_tokens')
+      .select('jti')
+      .where('jti', '=', jti)
+      .executeTakeFirst();
+    return row !== undefined;
+  }
+
   listRevokedAccessTokens(now = new Date()) {
     return tokens.selectRevokedAccessTokens(this.db, now.getTime());
   }
