@@ -2,6 +2,8 @@ import type { Logger } from 'pino';
 import { AppCache } from './apps/app-cache.ts';
 import { AppService } from './apps/app-service.ts';
 import { LastUsedRecorder } from './apps/last-used.ts';
+import { AuthorizationService } from './authorization/authorization-service.ts';
+import { SessionService } from './authorization/session-service.ts';
 import { InvalidationBus } from './cache/invalidation-bus.ts';
 import { CompanyService } from './companies/company-service.ts';
 import type { Config } from './config/index.ts';
@@ -10,11 +12,14 @@ import { KeyStore } from './keys/key-store.ts';
 import type { OAuthContext } from './oauth/context.ts';
 import { authorizationServerMetadata } from './oauth/endpoints/metadata.ts';
 import { TokenEndpoint } from './oauth/endpoints/token.ts';
+import { authorizationCode } from './oauth/grants/authorization-code.ts';
 import { clientCredentials } from './oauth/grants/client-credentials.ts';
+import { refreshToken } from './oauth/grants/refresh-token.ts';
 import type { ScopeCatalog } from './oauth/scopes/catalog.ts';
 import { ScopeModel } from './oauth/scopes/model.ts';
 import { openStorage } from './storage/sql/storage.ts';
 import type { Storage } from './storage/storage.ts';
+import { IdTokenIssuer } from './tokens/id-token.ts';
 import { RevocationFeed } from './tokens/revocation-feed.ts';
 import { TokenIssuer } from './tokens/token-issuer.ts';
 import { WebhookDispatcher } from './webhooks/dispatcher.ts';
@@ -45,6 +50,11 @@ export class Gatehouse {
   readonly webhookDispatcher: WebhookDispatcher;
   /** The catalog in use with the scope algebra bound to it. */
   readonly scopes: ScopeModel;
+  readonly sessions: SessionService;
+  readonly authorization: AuthorizationService;
+  readonly idTokens: IdTokenIssuer;
+  /** Whether some app may use the implicit grant (refreshed when apps change). */
+  private implicitInUse = false;
 
   private constructor(
     readonly config: Config,
@@ -84,6 +94,14 @@ export class Gatehouse {
       openSecret: (sealed) => openSecret(sealed, secretKey),
       ...(opts.logger ? { log: opts.logger } : {}),
     });
+    this.sessions = new SessionService(storage);
+    this.authorization = new AuthorizationService(storage, this.tokens);
+    this.idTokens = new IdTokenIssuer(keys, config.issuer);
+    this.tokenEndpoint.register(authorizationCode).register(refreshToken);
+    this.oauthContext.delegation = { storage, idTokens: this.idTokens };
+    bus.subscribe((key) => {
+      if (key.startsWith('client:')) void this.refreshImplicitInUse(opts.logger);
+    });
     bus.subscribe((key) => {
       if (key === 'keys')
         void keys.reload().catch((err) => opts.logger?.error({ err }, 'reloading signing keys failed'));
@@ -98,7 +116,9 @@ export class Gatehouse {
       const bus = new InvalidationBus(storage, config.invalidationPollMs, opts.logger);
       const keys = new KeyStore(storage, config.serverSecret);
       await keys.init();
-      return new Gatehouse(config, storage, bus, keys, opts.storage === undefined, opts);
+      const gh = new Gatehouse(config, storage, bus, keys, opts.storage === undefined, opts);
+      await gh.refreshImplicitInUse(opts.logger);
+      return gh;
     } catch (err) {
       if (!opts.storage) await storage.close();
       throw err;
@@ -126,7 +146,23 @@ export class Gatehouse {
       grantTypes: this.tokenEndpoint.grantTypes,
       scopes: this.scopes.supported(),
       tokenPath: '/oauth2/token',
-      extra: { revocation_feed_endpoint: `${this.config.issuer}/oauth2/revocations` },
+      extra: {
+        authorization_endpoint: `${this.config.issuer}/oauth2/authorize`,
+        response_types_supported: this.implicitInUse ? ['code', 'token'] : ['code'],
+        response_modes_supported: this.implicitInUse ? ['query', 'fragment'] : ['query'],
+        code_challenge_methods_supported: ['S256'],
+        authorization_response_iss_parameter_supported: true,
+        revocation_feed_endpoint: `${this.config.issuer}/oauth2/revocations`,
+      },
     });
+  }
+
+  /** Re-reads whether any app may use the implicit grant (also done on every app change). */
+  async refreshImplicitInUse(logger?: Logger): Promise<void> {
+    try {
+      this.implicitInUse = await this.storage.anyAppWithGrantType('implicit');
+    } catch (err) {
+      logger?.error({ err }, 'checking for implicit-grant apps failed');
+    }
   }
 }

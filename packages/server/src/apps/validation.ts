@@ -15,6 +15,9 @@ export const GRANT_TYPES = ['client_credentials', 'authorization_code', 'refresh
 export const MIN_TOKEN_TTL = 60;
 export const MAX_TOKEN_TTL = 86_400;
 export const DEFAULT_TOKEN_TTL = 3600;
+export const DEFAULT_REFRESH_IDLE_TTL = 30 * 86_400;
+export const DEFAULT_REFRESH_ABSOLUTE_TTL = 90 * 86_400;
+const MAX_REFRESH_TTL = 365 * 86_400;
 
 export interface AppInput {
   companyId: string;
@@ -31,6 +34,9 @@ export interface AppInput {
   grantDelivery?: GrantDelivery;
   /** Default `strict`. */
   scopePolicy?: ScopePolicy;
+  skipConsent?: boolean;
+  refreshIdleTtl?: number;
+  refreshAbsoluteTtl?: number;
 }
 
 export type ValidApp = Required<Omit<AppInput, 'logoUrl' | 'signingAlg'>> & {
@@ -140,6 +146,17 @@ export function validateAppInput(input: AppInput, scopeModel: ScopeModel = DEFAU
     const problem = logoProblem(logoUrl);
     if (problem) fields.logoUrl = `logo URL ${problem}`;
   }
+  const skipConsent = input.skipConsent ?? false;
+  const refreshIdleTtl = input.refreshIdleTtl ?? DEFAULT_REFRESH_IDLE_TTL;
+  const refreshAbsoluteTtl = input.refreshAbsoluteTtl ?? DEFAULT_REFRESH_ABSOLUTE_TTL;
+  if (
+    !Number.isInteger(refreshAbsoluteTtl) ||
+    refreshAbsoluteTtl < 3600 ||
+    refreshAbsoluteTtl > MAX_REFRESH_TTL
+  )
+    fields.refreshAbsoluteTtl = 'refresh token absolute lifetime must be 3600 to 31536000 seconds';
+  if (!Number.isInteger(refreshIdleTtl) || refreshIdleTtl < 300 || refreshIdleTtl > refreshAbsoluteTtl)
+    fields.refreshIdleTtl = 'refresh token idle lifetime must be 300 seconds up to the absolute lifetime';
   if (Object.keys(fields).length > 0) {
     throw new ValidationError(Object.values(fields).join('; '), fields);
   }
@@ -157,5 +174,8 @@ export function validateAppInput(input: AppInput, scopeModel: ScopeModel = DEFAU
     tokenFormat,
     grantDelivery,
     scopePolicy,
+    skipConsent,
+    refreshIdleTtl,
+    refreshAbsoluteTtl,
   };
 }

@@ -1,3 +1,4 @@
+import cookie from '@fastify/cookie';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import type { Logger } from 'pino';
 import type { Gatehouse } from '../gatehouse.ts';
@@ -5,7 +6,10 @@ import { registerAvailability } from './availability.ts';
 import { registerErrorHandling } from './errors.ts';
 import { registerNotAcceptable } from './not-acceptable.ts';
 import { TokenEndpointLimiter } from './rate-limit.ts';
+import { authorizeRoutes } from './routes/authorize.ts';
 import { healthRoutes } from './routes/health.ts';
+import { openIdRoutes } from './routes/openid.ts';
+import { pageRoutes } from './routes/pages.ts';
 import { revocationFeedRoutes } from './routes/revocation-feed.ts';
 import { acceptRawBodies, tokenRoutes } from './routes/token.ts';
 import { wellKnownRoutes } from './routes/well-known.ts';
@@ -40,7 +44,25 @@ export async function buildHttpApp(gh: Gatehouse, logger: Logger): Promise<Fasti
       limiter: tokenLimiter,
     });
   });
+  await app.register(async (pages) => {
+    acceptRawBodies(pages);
+    await pages.register(cookie);
+    const deps = {
+      ctx: gh.oauthContext,
+      storage: gh.storage,
+      authorization: gh.authorization,
+      sessions: gh.sessions,
+      secure: gh.config.issuer.startsWith('https://'),
+      scopeCatalog: gh.scopeCatalog,
+    };
+    authorizeRoutes(pages, deps, ['/oauth2/authorize', '/oauth/authorize']);
+    pageRoutes(pages, deps);
+  });
   wellKnownRoutes(app, { metadata: () => gh.metadata(), keys: gh.keys });
+  await app.register(async (oidc) => {
+    acceptRawBodies(oidc);
+    openIdRoutes(oidc, gh);
+  });
   healthRoutes(app, { storage: gh.storage });
   revocationFeedRoutes(app, { feed: gh.revocationFeed });
   return app;

@@ -27,8 +27,10 @@ export class TokenBuckets {
   take(key: string, now = Date.now()): number {
     if (this.perSecond <= 0) return 0;
     const b = this.buckets.get(key) ?? { tokens: this.burst, at: now };
-    b.tokens = Math.min(this.burst, b.tokens + ((now - b.at) / 1000) * this.perSecond);
-    b.at = now;
+    // A clock stepping backwards (NTP, tests) must not drain the bucket.
+    const elapsed = Math.max(0, now - b.at);
+    b.tokens = Math.min(this.burst, b.tokens + (elapsed / 1000) * this.perSecond);
+    b.at = Math.max(b.at, now);
     this.buckets.set(key, b);
     if (b.tokens >= 1) {
       b.tokens -= 1;

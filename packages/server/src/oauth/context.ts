@@ -1,5 +1,7 @@
 import type { AppService } from '../apps/app-service.ts';
+import type { Storage } from '../storage/storage.ts';
 import type { AppWithSecrets } from '../storage/types.ts';
+import type { IdTokenIssuer } from '../tokens/id-token.ts';
 import type { TokenIssuer } from '../tokens/token-issuer.ts';
 import type { Params } from './params.ts';
 import type { ScopeModel } from './scopes/model.ts';
@@ -13,6 +15,8 @@ export interface OAuthContext {
   scopes: ScopeModel;
   /** Called after a successful client authentication (for last-used tracking). */
   onClientUsed?(app: AppWithSecrets): void;
+  /** Codes, refresh tokens and ID tokens: what the user-delegated grants need. */
+  delegation?: { storage: Storage; idTokens: IdTokenIssuer };
 }
 
 /** A token-endpoint request as the protocol core sees it: HTTP already stripped away. */

@@ -119,3 +119,17 @@ export class InsufficientScope extends OAuthError {
     super('insufficient_scope', description, 403);
   }
 }
+
+/** OpenID Connect Core 3.1.2.6: prompt=none, but the user must sign in. */
+export class LoginRequired extends OAuthError {
+  constructor(description: string) {
+    super('login_required', description, 400);
+  }
+}
+
+/** OpenID Connect Core 3.1.2.6: prompt=none, but the user must consent. */
+export class ConsentRequired extends OAuthError {
+  constructor(description: string) {
+    super('consent_required', description, 400);
+  }
+}

@@ -34,6 +34,9 @@ export interface Database {
     created_at: number;
     last_used_at: number | null;
     scope_policy: string;
+    skip_consent: Generated<number>;
+    refresh_idle_ttl: Generated<number>;
+    refresh_absolute_ttl: Generated<number>;
   };
   app_secrets: {
     id: string;
@@ -116,4 +119,58 @@ export interface Database {
     expires_at: number;
     created_at: number;
   };
+  sessions: {
+    id_hash: string;
+    user_id: string | null;
+    auth_time: number | null;
+    created_at: number;
+    expires_at: number;
+  };
+  authorization_flows: {
+    id: string;
+    session_hash: string;
+    app_id: string;
+    request: string;
+    company_id: string | null;
+    grant_guid: string | null;
+    created_at: number;
+    expires_at: number;
+  };
+  authorization_codes: {
+    code_hash: string;
+    app_id: string;
+    user_id: string;
+    company_id: string;
+    grant_id: string;
+    redirect_uri: string | null;
+    redirect_uri_given: number;
+    scopes: string;
+    nonce: string | null;
+    code_challenge: string | null;
+    auth_time: number;
+    created_at: number;
+    expires_at: number;
+    consumed_at: number | null;
+    family_id: string | null;
+  };
+  token_families: {
+    id: string;
+    app_id: string;
+    user_id: string;
+    company_id: string;
+    grant_id: string;
+    created_at: number;
+    expires_at: number;
+    revoked_at: number | null;
+  };
+  refresh_tokens: {
+    token_hash: string;
+    family_id: string;
+    scopes: string;
+    created_at: number;
+    expires_at: number;
+    rotated_at: number | null;
+  };
+  issued_access_tokens: { jti: string; family_id: string; expires_at: number };
+  revoked_access_tokens: { jti: string; expires_at: number; revoked_at: number };
 }

@@ -1,3 +1,13 @@
+import type {
+  AuthorizationCode,
+  AuthorizationFlow,
+  ConsumeCodeResult,
+  RefreshToken,
+  RevokedAccessToken,
+  RotateRefreshResult,
+  Session,
+  TokenFamily,
+} from './authorization-types.ts';
 import type { AttemptOutcome } from './sql/webhooks.ts';
 import type {
   App,
@@ -175,6 +185,57 @@ export interface Storage {
   invalidationsSince(seq: number, limit?: number): Promise<Invalidation[]>;
   /** Deletes invalidations older than `before` (housekeeping). */
   pruneInvalidations(before: Date): Promise<void>;
+
+  // browser sessions and pending authorization flows
+  createSession(session: Omit<Session, 'createdAt'>): Promise<Session>;
+  /** The session if it exists and has not expired. */
+  getSession(idHash: string, now?: Date): Promise<Session | undefined>;
+  /** Atomic: creates `next`, moves the old session's pending flows to it, deletes the old one. */
+  replaceSession(oldHash: string | null, next: Omit<Session, 'createdAt'>): Promise<Session>;
+  /** Deletes the session and its pending flows (sign-out). */
+  deleteSession(idHash: string): Promise<void>;
+  createAuthorizationFlow(flow: Omit<AuthorizationFlow, 'createdAt'>): Promise<AuthorizationFlow>;
+  /** Only for the session the flow is bound to, and only until it expires. */
+  getAuthorizationFlow(id: string, sessionHash: string, now?: Date): Promise<AuthorizationFlow | undefined>;
+  /** False when the flow is gone, another session's, or already granted. */
+  setAuthorizationFlowCompany(id: string, sessionHash: string, companyId: string): Promise<boolean>;
+  /** Atomic: removes and returns the pending flow; exactly one concurrent caller wins. */
+  claimAuthorizationFlow(id: string, sessionHash: string, now?: Date): Promise<AuthorizationFlow | undefined>;
+
+  // authorization codes, token families, refresh tokens
+  createAuthorizationCode(
+    code: Omit<AuthorizationCode, 'createdAt' | 'consumedAt' | 'familyId'>,
+  ): Promise<void>;
+  getAuthorizationCode(codeHash: string): Promise<AuthorizationCode | undefined>;
+  /**
+   * Atomic: marks the code consumed and creates the token family `familyId` for what it
+   * issues. Exactly one concurrent caller wins (`consumed`); the others get `replayed`.
+   */
+  consumeAuthorizationCode(
+    codeHash: string,
+    family: { id: string; expiresAt: Date },
+    now?: Date,
+  ): Promise<ConsumeCodeResult>;
+  /** Records an access token of a family (born revoked when the family already is). */
+  recordFamilyAccessToken(familyId: string, jti: string, expiresAt: Date): Promise<void>;
+  createRefreshToken(token: Omit<RefreshToken, 'createdAt' | 'rotatedAt'>): Promise<void>;
+  getRefreshToken(tokenHash: string): Promise<{ token: RefreshToken; family: TokenFamily } | undefined>;
+  /**
+   * Atomic: retires `oldHash` and stores its successor (same scopes, same family). Exactly
+   * one concurrent caller wins. A token already rotated revokes the whole family (`reused`).
+   */
+  rotateRefreshToken(
+    oldHash: string,
+    next: { tokenHash: string; expiresAt: Date },
+    now?: Date,
+  ): Promise<RotateRefreshResult>;
+  /** Atomic: revokes the family, its refresh tokens and its unexpired access tokens. */
+  revokeRefreshFamily(familyId: string, now?: Date): Promise<boolean>;
+  /** Whether any app may use this grant type (metadata lists `token` only when one may). */
+  anyAppWithGrantType(grantType: string): Promise<boolean>;
+  isAccessTokenRevoked(jti: string): Promise<boolean>;
+  /** Revoked access tokens that have not expired yet (for the revocation feed). */
+  listRevokedAccessTokens(now?: Date): Promise<RevokedAccessToken[]>;
 }
 
 export class InvalidCursor extends Error {

@@ -67,6 +67,12 @@ export interface App {
   createdAt: Date;
   lastUsedAt: Date | null;
   scopePolicy: ScopePolicy;
+  /** A later authorization within the granted scopes skips the consent page. Default false. */
+  skipConsent: boolean;
+  /** Refresh tokens expire after this many seconds unused (default 30 days). */
+  refreshIdleTtl: number;
+  /** And never live longer than this from the original authorization (default 90 days). */
+  refreshAbsoluteTtl: number;
 }
 
 /** An app together with the secrets currently accepted for it. */

@@ -29,6 +29,9 @@ export function appRecord(companyId: string, overrides: Partial<NewApp> = {}): N
     tokenFormat: 'jwt',
     grantDelivery: 'code',
     scopePolicy: 'strict',
+    skipConsent: false,
+    refreshIdleTtl: 30 * 86_400,
+    refreshAbsoluteTtl: 90 * 86_400,
     ...overrides,
   };
 }

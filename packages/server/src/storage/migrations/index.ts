@@ -1,5 +1,6 @@
 import type { Kysely, Migration, MigrationProvider } from 'kysely';
 import * as m001 from './001-foundation.ts';
+import * as m002 from './002-authorization.ts';
 import * as m003 from './003-scope-policy.ts';
 import * as m004 from './004-webhooks.ts';
 import * as m005 from './005-revocations.ts';
@@ -13,6 +14,7 @@ type Step = { up(db: Kysely<unknown>, ctx: MigrationContext): Promise<void> };
 /** Every migration, in order. Names never change once released. */
 const steps: Array<[string, Step]> = [
   ['001-foundation', m001],
+  ['002-authorization', m002],
   ['003-scope-policy', m003],
   ['004-webhooks', m004],
   ['005-revocations', m005],

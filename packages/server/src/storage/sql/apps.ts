@@ -28,6 +28,9 @@ export async function insertApp(db: Db, app: NewApp, secret: NewAppSecret, audit
       created_at: now,
       last_used_at: null,
       scope_policy: app.scopePolicy,
+      skip_consent: app.skipConsent ? 1 : 0,
+      refresh_idle_ttl: app.refreshIdleTtl,
+      refresh_absolute_ttl: app.refreshAbsoluteTtl,
     })
     .execute();
   await db

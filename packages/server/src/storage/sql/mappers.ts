@@ -64,6 +64,9 @@ export const toApp = (r: Row<'apps'>): App => ({
   createdAt: date(r.created_at),
   lastUsedAt: maybeDate(r.last_used_at),
   scopePolicy: r.scope_policy as ScopePolicy,
+  skipConsent: Number(r.skip_consent) === 1,
+  refreshIdleTtl: Number(r.refresh_idle_ttl),
+  refreshAbsoluteTtl: Number(r.refresh_absolute_ttl),
 });
 
 export const toSecret = (r: Row<'app_secrets'>): AppSecret => ({

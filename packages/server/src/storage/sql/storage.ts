@@ -1,4 +1,5 @@
 import { type Kysely, Migrator, sql } from 'kysely';
+import type { AuthorizationCode, AuthorizationFlow, RefreshToken, Session } from '../authorization-types.ts';
 import { migrationProvider } from '../migrations/index.ts';
 import type { Database } from '../schema.ts';
 import type {
@@ -26,6 +27,8 @@ import { decodeCursor, encodeCursor } from './cursor.ts';
 import { revokeGrant, upsertGrant } from './grants.ts';
 import { toApp, toAuditEvent, toCompany, toGrant, toMembership, toSigningKey, toUser } from './mappers.ts';
 import { insertRevocations, selectRevocationsSince } from './revocations.ts';
+import * as sessions from './sessions.ts';
+import * as tokens from './tokens.ts';
 import { insertAudit, invalidate } from './tx.ts';
 import { claimDueDeliveries, listAttempts, listDeliveries, recordAttempt, toEndpoint } from './webhooks.ts';
 
@@ -472,6 +475,97 @@ export class SqlStorage implements Storage {
 
   async pruneInvalidations(before: Date) {
     await this.db.deleteFrom('invalidations').where('created_at', '<', before.getTime()).execute();
+  }
+
+  // sessions and authorization flows (sql/sessions.ts)
+  createSession(session: Omit<Session, 'createdAt'>) {
+    return sessions.insertSession(this.db, session);
+  }
+
+  getSession(idHash: string, now = new Date()) {
+    return sessions.selectSession(this.db, idHash, now.getTime());
+  }
+
+  replaceSession(oldHash: string | null, next: Omit<Session, 'createdAt'>) {
+    return this.db.transaction().execute((tx) => sessions.replaceSession(tx, oldHash, next));
+  }
+
+  deleteSession(idHash: string) {
+    return this.db.transaction().execute((tx) => sessions.deleteSession(tx, idHash));
+  }
+
+  createAuthorizationFlow(flow: Omit<AuthorizationFlow, 'createdAt'>) {
+    return sessions.insertFlow(this.db, flow);
+  }
+
+  getAuthorizationFlow(id: string, sessionHash: string, now = new Date()) {
+    return sessions.selectFlow(this.db, id, sessionHash, now.getTime());
+  }
+
+  setAuthorizationFlowCompany(id: string, sessionHash: string, companyId: string) {
+    return sessions.setFlowCompany(this.db, id, sessionHash, companyId);
+  }
+
+  claimAuthorizationFlow(id: string, sessionHash: string, now = new Date()) {
+    return this.db.transaction().execute((tx) => sessions.claimFlow(tx, id, sessionHash, now.getTime()));
+  }
+
+  // codes, families and refresh tokens (sql/tokens.ts)
+  createAuthorizationCode(code: Omit<AuthorizationCode, 'createdAt' | 'consumedAt' | 'familyId'>) {
+    return tokens.insertCode(this.db, code);
+  }
+
+  getAuthorizationCode(codeHash: string) {
+    return tokens.selectCode(this.db, codeHash);
+  }
+
+  consumeAuthorizationCode(codeHash: string, family: { id: string; expiresAt: Date }, now = new Date()) {
+    return this.db.transaction().execute((tx) => tokens.consumeCode(tx, codeHash, family, now.getTime()));
+  }
+
+  recordFamilyAccessToken(familyId: string, jti: string, expiresAt: Date) {
+    return this.db
+      .transaction()
+      .execute((tx) => tokens.recordAccessToken(tx, familyId, jti, expiresAt, Date.now()));
+  }
+
+  createRefreshToken(token: Omit<RefreshToken, 'createdAt' | 'rotatedAt'>) {
+    return tokens.insertRefresh(this.db, token, Date.now());
+  }
+
+  getRefreshToken(tokenHash: string) {
+    return tokens.selectRefresh(this.db, tokenHash);
+  }
+
+  rotateRefreshToken(oldHash: string, next: { tokenHash: string; expiresAt: Date }, now = new Date()) {
+    return this.db.transaction().execute((tx) => tokens.rotateRefresh(tx, oldHash, next, now.getTime()));
+  }
+
+  revokeRefreshFamily(familyId: string, now = new Date()) {
+    return this.db.transaction().execute((tx) => tokens.revokeFamily(tx, familyId, now.getTime()));
+  }
+
+  async anyAppWithGrantType(grantType: string) {
+    const row = await this.db
+      .selectFrom('apps')
+      .select('id')
+      .where('grant_types', 'like', `%${JSON.stringify(grantType)}%`)
+      .limit(1)
+      .executeTakeFirst();
+    return row !== undefined;
+  }
+
+  async isAccessTokenRevoked(jti: string) {
+    const row = await this.db
+      .selectFrom('revoked_access_tokens')
+      .select('jti')
+      .where('jti', '=', jti)
+      .executeTakeFirst();
+    return row !== undefined;
+  }
+
+  listRevokedAccessTokens(now = new Date()) {
+    return tokens.selectRevokedAccessTokens(this.db, now.getTime());
   }
 }
 

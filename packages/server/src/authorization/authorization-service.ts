@@ -1,0 +1,142 @@
+import type { AuthorizationRequest } from '../oauth/endpoints/authorize.ts';
+import { OIDC_SCOPES } from '../oauth/endpoints/authorize.ts';
+import { covers, normaliseScopes } from '../oauth/scopes/index.ts';
+import type { AuthorizationFlow } from '../storage/authorization-types.ts';
+import type { Storage } from '../storage/storage.ts';
+import type { App, Company, Grant } from '../storage/types.ts';
+import type { TokenIssuer } from '../tokens/token-issuer.ts';
+import { sha256 } from '../util/hash.ts';
+import { newId } from '../util/random.ts';
+import { newSecret } from '../util/secrets.ts';
+
+/** RFC 6749 4.1.2 recommends at most ten minutes; one is plenty for a redirect. */
+export const CODE_TTL_MS = 60_000;
+/** How long a person has to get from the first page to Grant. */
+export const FLOW_TTL_MS = 30 * 60_000;
+
+/** What the authorization produced for the browser. */
+export type Outcome =
+  | { kind: 'code'; code: string }
+  | { kind: 'token'; accessToken: string; expiresIn: number; scope: string }
+  | { kind: 'company_grant'; grant: Grant };
+
+export function apiScopes(scopes: readonly string[]): string[] {
+  return scopes.filter((s) => !(OIDC_SCOPES as readonly string[]).includes(s));
+}
+
+/**
+ * The domain side of the authorization endpoint: pending flows, which companies a person
+ * may grant for, grants, and what a completed authorization hands back.
+ */
+export class AuthorizationService {
+  constructor(
+    private readonly storage: Storage,
+    private readonly tokens: TokenIssuer,
+  ) {}
+
+  async startFlow(app: App, request: AuthorizationRequest, sessionHash: string): Promise<AuthorizationFlow> {
+    return this.storage.createAuthorizationFlow({
+      id: newId('flow', 24),
+      sessionHash,
+      appId: app.id,
+      request: JSON.stringify(request),
+      companyId: null,
+      grantGuid: null,
+      expiresAt: new Date(Date.now() + FLOW_TTL_MS),
+    });
+  }
+
+  static request(flow: AuthorizationFlow): AuthorizationRequest {
+    return JSON.parse(flow.request) as AuthorizationRequest;
+  }
+
+  /**
+   * Companies the user may grant this app for: those where they are an admin. An internal
+   * app can only ever be granted by the company that owns it.
+   */
+  async grantableCompanies(userId: string, app: App): Promise<Company[]> {
+    const memberships = await this.storage.listMembershipsOfUser(userId);
+    const out: Company[] = [];
+    for (const m of memberships) {
+      if (m.role !== 'admin') continue;
+      if (app.type === 'internal' && m.companyId !== app.companyId) continue;
+      const company = await this.storage.getCompany(m.companyId);
+      if (company) out.push(company);
+    }
+    return out;
+  }
+
+  /** True when an active grant already covers the request and the app allows skipping consent. */
+  async canSkipConsent(app: App, companyId: string, request: AuthorizationRequest): Promise<boolean> {
+    if (!app.skipConsent || request.prompt === 'consent') return false;
+    const grant = await this.storage.getActiveGrant(app.id, companyId);
+    return grant !== undefined && covers(grant.scopes, apiScopes(request.scopes));
+  }
+
+  /** Records consent and produces the response the app asked for. */
+  async complete(
+    app: App,
+    request: AuthorizationRequest,
+    userId: string,
+    companyId: string,
+    authTime: Date,
+  ): Promise<Outcome> {
+    const existing = await this.storage.getActiveGrant(app.id, companyId);
+    const wanted = apiScopes(request.scopes);
+    const grant =
+      existing && covers(existing.scopes, wanted)
+        ? existing
+        : await this.storage.upsertGrant(
+            {
+              id: newId('gr'),
+              guid: crypto.randomUUID(),
+              appId: app.id,
+              companyId,
+              scopes: normaliseScopes([...(existing?.scopes ?? []), ...wanted]),
+              grantedBy: userId,
+            },
+            {
+              audit: {
+                companyId,
+                actor: `user:${userId}`,
+                action: 'grant.created',
+                target: `app:${app.id}`,
+                data: { scopes: wanted },
+              },
+            },
+          );
+    if (app.grantDelivery === 'company_grant') return { kind: 'company_grant', grant };
+    if (request.responseType === 'token') {
+      const scopes = apiScopes(request.scopes);
+      const issued = await this.tokens.issueAccessToken({
+        app,
+        subject: userId,
+        scopes,
+        companyId,
+        grantId: grant.id,
+      });
+      return {
+        kind: 'token',
+        accessToken: issued.token,
+        expiresIn: issued.expiresIn,
+        scope: scopes.join(' '),
+      };
+    }
+    const code = newSecret('authorizationCode');
+    await this.storage.createAuthorizationCode({
+      codeHash: sha256(code),
+      appId: app.id,
+      userId,
+      companyId,
+      grantId: grant.id,
+      redirectUri: request.redirectUri,
+      redirectUriGiven: request.redirectUriGiven,
+      scopes: request.scopes,
+      nonce: request.nonce,
+      codeChallenge: request.codeChallenge,
+      authTime,
+      expiresAt: new Date(Date.now() + CODE_TTL_MS),
+    });
+    return { kind: 'code', code };
+  }
+}

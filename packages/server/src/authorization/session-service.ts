@@ -1,0 +1,69 @@
+import { createHash } from 'node:crypto';
+import type { Session } from '../storage/authorization-types.ts';
+import type { Storage } from '../storage/storage.ts';
+import { hashEquals, sha256 } from '../util/hash.ts';
+import { randomToken } from '../util/random.ts';
+
+/** A browser session lives at most this long; signing in starts a fresh one. */
+export const SESSION_TTL_MS = 12 * 3600_000;
+
+export interface ActiveSession {
+  /** The cookie value (256 random bits); only its hash is stored. */
+  token: string;
+  session: Session;
+}
+
+/**
+ * Server-side browser sessions. The cookie carries a random token; the database keeps its
+ * SHA-256. A session exists before sign-in too, so that pending authorization flows and
+ * CSRF tokens are bound to the browser from the first page.
+ */
+export class SessionService {
+  constructor(private readonly storage: Storage) {}
+
+  async load(token: string | undefined): Promise<ActiveSession | undefined> {
+    if (!token || token.length > 100) return undefined;
+    const session = await this.storage.getSession(sha256(token));
+    return session && { token, session };
+  }
+
+  async startAnonymous(): Promise<ActiveSession> {
+    const token = randomToken(32);
+    const session = await this.storage.createSession({
+      idHash: sha256(token),
+      userId: null,
+      authTime: null,
+      expiresAt: new Date(Date.now() + SESSION_TTL_MS),
+    });
+    return { token, session };
+  }
+
+  /** Signs in: a new session id (no fixation), carrying the pending flows over. */
+  async signIn(previous: ActiveSession | undefined, userId: string): Promise<ActiveSession> {
+    const token = randomToken(32);
+    const now = Date.now();
+    const session = await this.storage.replaceSession(previous?.session.idHash ?? null, {
+      idHash: sha256(token),
+      userId,
+      authTime: new Date(now),
+      expiresAt: new Date(now + SESSION_TTL_MS),
+    });
+    return { token, session };
+  }
+
+  signOut(active: ActiveSession): Promise<void> {
+    return this.storage.deleteSession(active.session.idHash);
+  }
+
+  /**
+   * The CSRF token of a session: derived from the session token, which only the HttpOnly
+   * cookie carries, so a cross-site page can neither read nor compute it.
+   */
+  static csrfToken(active: ActiveSession): string {
+    return createHash('sha256').update(`csrf\0${active.token}`).digest('base64url');
+  }
+
+  static csrfValid(active: ActiveSession, presented: string | undefined): boolean {
+    return presented !== undefined && hashEquals(SessionService.csrfToken(active), presented);
+  }
+}

@@ -1,0 +1,80 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { createLocalJWKSet, jwtVerify } from 'jose';
+import type { Gatehouse } from '../../gatehouse.ts';
+import { OIDC_SCOPES } from '../../oauth/endpoints/authorize.ts';
+import { InsufficientScope, InvalidToken } from '../../oauth/errors.ts';
+import { SIGNING_ALGS } from '../../storage/types.ts';
+import { userClaims } from '../../tokens/id-token.ts';
+
+/** OpenID Provider metadata: the RFC 8414 document plus what OIDC clients look for. */
+export function openIdConfiguration(gh: Gatehouse): Record<string, unknown> {
+  const base = gh.metadata();
+  return {
+    ...base,
+    userinfo_endpoint: `${gh.config.issuer}/userinfo`,
+    id_token_signing_alg_values_supported: [...SIGNING_ALGS],
+    subject_types_supported: ['public'],
+    claims_supported: [
+      'sub',
+      'iss',
+      'aud',
+      'exp',
+      'iat',
+      'auth_time',
+      'nonce',
+      'name',
+      'email',
+      'email_verified',
+    ],
+    scopes_supported: [...OIDC_SCOPES, ...((base.scopes_supported as string[] | undefined) ?? [])],
+  };
+}
+
+function bearer(request: FastifyRequest): string {
+  const header = request.headers.authorization ?? '';
+  const m = /^Bearer ([A-Za-z0-9\-._~+/]+=*)$/i.exec(header);
+  if (!m) throw new InvalidToken('send the access token as "Authorization: Bearer <token>"');
+  return m[1] as string;
+}
+
+/**
+ * /.well-known/openid-configuration and /userinfo (GET and POST, bearer token with `openid`).
+ *
+ * @see https://openid.net/specs/openid-connect-core-1_0.html#UserInfo
+ * @see https://openid.net/specs/openid-connect-discovery-1_0.html#ProviderMetadata
+ */
+export function openIdRoutes(app: FastifyInstance, gh: Gatehouse): void {
+  app.get('/.well-known/openid-configuration', async (_req, reply) => {
+    reply.header('Cache-Control', 'public, max-age=300');
+    return openIdConfiguration(gh);
+  });
+  const userinfo = async (request: FastifyRequest) => {
+    const token = bearer(request);
+    let payload: Record<string, unknown>;
+    try {
+      ({ payload } = await jwtVerify(token, createLocalJWKSet(gh.keys.publicJwks()), {
+        issuer: gh.config.issuer,
+        audience: gh.config.audience,
+        typ: 'at+jwt',
+      }));
+    } catch {
+      throw new InvalidToken('the access token is invalid or expired');
+    }
+    if (typeof payload.jti !== 'string' || (await gh.storage.isAccessTokenRevoked(payload.jti)))
+      throw new InvalidToken('the access token has been revoked');
+    const scopes = typeof payload.scope === 'string' ? payload.scope.split(' ') : [];
+    if (!scopes.includes('openid'))
+      throw new InsufficientScope('the access token lacks the openid scope', 'openid');
+    const user = typeof payload.sub === 'string' ? await gh.storage.getUser(payload.sub) : undefined;
+    if (!user) throw new InvalidToken('the access token does not belong to a user');
+    return { sub: user.id, ...userClaims(user, scopes) };
+  };
+  app.get('/userinfo', async (request, reply) => {
+    reply.header('Cache-Control', 'no-store');
+    return userinfo(request);
+  });
+  app.post('/userinfo', async (request, reply) => {
+    reply.header('Cache-Control', 'no-store');
+    return userinfo(request);
+  });
+}

@@ -1,0 +1,145 @@
+import type { AppWithSecrets } from '../../storage/types.ts';
+import type { OAuthContext } from '../context.ts';
+import {
+  InvalidRequest,
+  InvalidScope,
+  OAuthError,
+  UnauthorizedClient,
+  UnsupportedResponseType,
+} from '../errors.ts';
+import type { Params } from '../params.ts';
+import { readCodeChallenge } from '../pkce.ts';
+import { resolveRedirectUri } from '../redirect-uri.ts';
+import { missingScopes, parseScope } from '../scopes/index.ts';
+
+/** Scopes of OpenID Connect itself: any app using the code flow may ask for them. */
+export const OIDC_SCOPES = ['openid', 'profile', 'email'] as const;
+
+/** A validated authorization request, as stored between the pages. */
+export interface AuthorizationRequest {
+  clientId: string;
+  responseType: 'code' | 'token';
+  /** Null only for company_grant apps without a redirect URI (the GUID is shown on a page). */
+  redirectUri: string | null;
+  redirectUriGiven: boolean;
+  /** Every requested scope, OIDC ones included. */
+  scopes: string[];
+  state: string | null;
+  nonce: string | null;
+  codeChallenge: string | null;
+  prompt: string | null;
+}
+
+/** Before client_id and redirect_uri are proven, errors go on a page: never a redirect. */
+export class AuthorizationPageError extends Error {
+  constructor(readonly oauth: OAuthError) {
+    super(oauth.description);
+    this.name = 'AuthorizationPageError';
+  }
+}
+
+/** After that, errors go back to the client's redirect URI. */
+export class AuthorizationRedirectError extends Error {
+  constructor(
+    readonly oauth: OAuthError,
+    readonly request: Pick<AuthorizationRequest, 'redirectUri' | 'responseType' | 'state'>,
+  ) {
+    super(oauth.description);
+    this.name = 'AuthorizationRedirectError';
+  }
+}
+
+/**
+ * Validates an authorization request in the order that keeps the endpoint from being an
+ * open redirector: client, then redirect URI (errors on a page), then everything else
+ * (errors redirected with `iss`, RFC 9207).
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc6749#section-4.1.2.1
+ */
+export async function validateAuthorizationRequest(
+  parse: () => Params,
+  ctx: OAuthContext,
+): Promise<{ app: AppWithSecrets; request: AuthorizationRequest }> {
+  let params: Params;
+  try {
+    params = parse();
+  } catch (err) {
+    if (err instanceof OAuthError) throw new AuthorizationPageError(err);
+    throw err;
+  }
+  const clientId = params.get('client_id');
+  if (clientId === undefined) throw new AuthorizationPageError(new InvalidRequest('client_id is required'));
+  const app = await ctx.apps.findByClientId(clientId);
+  if (!app) throw new AuthorizationPageError(new InvalidRequest('no app is registered with this client_id'));
+  const companyGrant = app.grantDelivery === 'company_grant';
+  const resolved = resolveRedirectUri(app.redirectUris, params.get('redirect_uri'), {
+    allowNone: companyGrant,
+  });
+  if (!resolved.ok) throw new AuthorizationPageError(new InvalidRequest(resolved.problem));
+
+  const rawType = params.get('response_type') ?? (companyGrant ? 'code' : undefined);
+  const state = params.get('state') ?? null;
+  const fail = (err: OAuthError, responseType: 'code' | 'token' = 'code') => {
+    if (resolved.uri === null) return new AuthorizationPageError(err);
+    return new AuthorizationRedirectError(err, { redirectUri: resolved.uri, responseType, state });
+  };
+  if (rawType === undefined) throw fail(new InvalidRequest('response_type is required'));
+  if (rawType !== 'code' && rawType !== 'token')
+    throw fail(
+      new UnsupportedResponseType(
+        'response_type must be code (or token, for apps allowed the implicit grant)',
+      ),
+    );
+  const responseType = rawType;
+  if (responseType === 'code' && !companyGrant && !app.grantTypes.includes('authorization_code'))
+    throw fail(new UnauthorizedClient('this app is not allowed to use the authorization_code grant'));
+  if (responseType === 'token' && (!app.grantTypes.includes('implicit') || companyGrant))
+    throw fail(new UnauthorizedClient('this app is not allowed to use the implicit grant'), 'code');
+  if (responseType === 'token' && resolved.uri === null)
+    throw fail(new InvalidRequest('the implicit grant needs a redirect URI'));
+
+  let scopes: string[];
+  try {
+    const raw = params.get('scope');
+    scopes = raw === undefined || raw.trim() === '*' ? [...app.scopes] : parseScope(raw);
+  } catch (err) {
+    throw fail(err as OAuthError, responseType);
+  }
+  const missing = missingScopes([...app.scopes, ...OIDC_SCOPES], scopes);
+  if (missing.length > 0)
+    throw fail(
+      new InvalidScope(`scope ${missing.map((s) => `"${s}"`).join(', ')} is not available to this app`),
+      responseType,
+    );
+  if (scopes.length === 0) scopes = [...app.scopes];
+
+  let codeChallenge: string | null = null;
+  if (responseType === 'code') {
+    try {
+      codeChallenge = readCodeChallenge(
+        params.get('code_challenge'),
+        params.get('code_challenge_method'),
+        app.clientType === 'public',
+      );
+    } catch (err) {
+      throw fail(err as OAuthError, responseType);
+    }
+  }
+  const prompt = params.get('prompt') ?? null;
+  if (prompt !== null && !['none', 'login', 'consent', 'select_account'].includes(prompt))
+    throw fail(new InvalidRequest('prompt must be none, login, consent or select_account'), responseType);
+  return {
+    app,
+    request: {
+      clientId,
+      responseType,
+      redirectUri: resolved.uri,
+      redirectUriGiven: resolved.given,
+      scopes,
+      state,
+      nonce: params.get('nonce') ?? null,
+      codeChallenge,
+      prompt,
+    },
+  };
+}

@@ -1,0 +1,71 @@
+import { sha256 } from '../../util/hash.ts';
+import { newId } from '../../util/random.ts';
+import { InvalidGrant, InvalidRequest } from '../errors.ts';
+import { verifyCodeVerifier } from '../pkce.ts';
+import { delegation, issueFamilyTokens } from './delegated-tokens.ts';
+import type { GrantHandler } from './grant-handler.ts';
+
+/**
+ * Exchanges an authorization code. The code is single-use and bound to the client, the
+ * redirect URI, the PKCE challenge, the user, the company and the scopes. A second use fails
+ * and revokes every token issued from the first (RFC 6749 4.1.2, RFC 9700 4.5).
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc6749#section-4.1.3
+ * @see https://www.rfc-editor.org/rfc/rfc7636#section-4.6
+ */
+export const authorizationCode: GrantHandler = {
+  grantType: 'authorization_code',
+  parameters: ['code', 'redirect_uri', 'code_verifier'],
+
+  async handle(req, { app }, ctx) {
+    const { storage, idTokens } = delegation(ctx);
+    const raw = req.params.require('code');
+    if (raw.length > 200) throw new InvalidGrant('the authorization code is invalid');
+    const codeHash = sha256(raw);
+    const code = await storage.getAuthorizationCode(codeHash);
+    if (!code) throw new InvalidGrant('the authorization code is invalid, expired or already used');
+    if (code.consumedAt !== null) {
+      if (code.familyId !== null) await storage.revokeRefreshFamily(code.familyId);
+      throw new InvalidGrant('the authorization code was already used; tokens issued from it are revoked');
+    }
+    if (code.appId !== app.id) throw new InvalidGrant('the authorization code was issued to another client');
+    if (code.expiresAt.getTime() <= Date.now()) throw new InvalidGrant('the authorization code has expired');
+    const redirectUri = req.params.get('redirect_uri');
+    if (code.redirectUriGiven && redirectUri === undefined)
+      throw new InvalidRequest('redirect_uri is required: the authorization request included it');
+    if (redirectUri !== undefined && redirectUri !== code.redirectUri)
+      throw new InvalidGrant('redirect_uri does not match the one of the authorization request');
+    verifyCodeVerifier(code.codeChallenge, req.params.get('code_verifier'));
+
+    const grant = await storage.getActiveGrant(app.id, code.companyId);
+    if (!grant || grant.id !== code.grantId) throw new InvalidGrant('the grant behind this code was revoked');
+    const result = await storage.consumeAuthorizationCode(codeHash, {
+      id: newId('fam', 24),
+      expiresAt: new Date(Date.now() + app.refreshAbsoluteTtl * 1000),
+    });
+    if (result.status === 'replayed') {
+      if (result.code.familyId !== null) await storage.revokeRefreshFamily(result.code.familyId);
+      throw new InvalidGrant('the authorization code was already used; tokens issued from it are revoked');
+    }
+    if (result.status !== 'consumed') throw new InvalidGrant('the authorization code is invalid');
+    const response = await issueFamilyTokens(ctx, {
+      app,
+      family: result.family,
+      scopes: code.scopes,
+      ...(app.grantTypes.includes('refresh_token') ? { refreshToken: 'new' as const } : {}),
+    });
+    if (code.scopes.includes('openid')) {
+      const user = await storage.getUser(code.userId);
+      if (!user) throw new InvalidGrant('the user of this code no longer exists');
+      response.id_token = await idTokens.issue({
+        app,
+        user,
+        scopes: code.scopes,
+        nonce: code.nonce,
+        authTime: code.authTime,
+        companyId: code.companyId,
+      });
+    }
+    return response;
+  },
+};

@@ -1,0 +1,59 @@
+import { sha256 } from '../../util/hash.ts';
+import { newSecret } from '../../util/secrets.ts';
+import { InvalidGrant, InvalidScope } from '../errors.ts';
+import { covers, missingScopes, parseScope } from '../scopes/index.ts';
+import { delegation, issueFamilyTokens, refreshExpiry } from './delegated-tokens.ts';
+import type { GrantHandler } from './grant-handler.ts';
+
+/**
+ * Refresh with rotation: every use returns a new refresh token and retires the old one.
+ * Presenting a retired token means two parties hold the family, so the whole family and
+ * the access tokens it issued are revoked. `scope` may narrow, never widen.
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc6749#section-6
+ * @see https://www.rfc-editor.org/rfc/rfc9700#section-4.14.2
+ */
+export const refreshToken: GrantHandler = {
+  grantType: 'refresh_token',
+  parameters: ['refresh_token', 'scope'],
+
+  async handle(req, { app }, ctx) {
+    const { storage } = delegation(ctx);
+    const raw = req.params.require('refresh_token');
+    if (raw.length > 200) throw new InvalidGrant('the refresh token is invalid');
+    const hash = sha256(raw);
+    const found = await storage.getRefreshToken(hash);
+    if (!found) throw new InvalidGrant('the refresh token is invalid, expired or revoked');
+    // Another client's token is refused without touching it: rotating it would log its owner out.
+    if (found.family.appId !== app.id)
+      throw new InvalidGrant('the refresh token was issued to another client');
+    let scopes = found.token.scopes;
+    const requested = req.params.get('scope');
+    if (requested !== undefined) {
+      const narrowed = parseScope(requested);
+      if (!covers(found.token.scopes, narrowed))
+        throw new InvalidScope(
+          `scope ${missingScopes(found.token.scopes, narrowed)
+            .map((s) => `"${s}"`)
+            .join(', ')} was not granted to this refresh token`,
+        );
+      if (narrowed.length > 0) scopes = narrowed;
+    }
+    const now = Date.now();
+    const grant = await storage.getActiveGrant(app.id, found.family.companyId);
+    if (!grant || grant.id !== found.family.grantId) {
+      await storage.revokeRefreshFamily(found.family.id);
+      throw new InvalidGrant('the grant behind this refresh token was revoked');
+    }
+    const next = newSecret('refreshToken');
+    const rotated = await storage.rotateRefreshToken(hash, {
+      tokenHash: sha256(next),
+      expiresAt: refreshExpiry(app, found.family, now),
+    });
+    if (rotated.status === 'reused')
+      throw new InvalidGrant('the refresh token was already used; its token family is revoked');
+    if (rotated.status !== 'rotated')
+      throw new InvalidGrant('the refresh token is invalid, expired or revoked');
+    return issueFamilyTokens(ctx, { app, family: rotated.family, scopes, refreshToken: next });
+  },
+};

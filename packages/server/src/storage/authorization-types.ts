@@ -1,0 +1,86 @@
+/** Records of the browser flows (see migrations/002-authorization.ts). Timestamps are Dates. */
+
+export interface Session {
+  /** SHA-256 of the cookie value; the value itself is never stored. */
+  idHash: string;
+  /** Null until someone signs in (the session then carries only pending flows). */
+  userId: string | null;
+  authTime: Date | null;
+  createdAt: Date;
+  expiresAt: Date;
+}
+
+/** An authorization request in progress between the pages, bound to one browser session. */
+export interface AuthorizationFlow {
+  id: string;
+  sessionHash: string;
+  appId: string;
+  /** The validated request as JSON (see oauth/endpoints/authorize.ts). */
+  request: string;
+  companyId: string | null;
+  /** Set once granted when the GUID is shown on a page rather than redirected. */
+  grantGuid: string | null;
+  createdAt: Date;
+  expiresAt: Date;
+}
+
+export interface AuthorizationCode {
+  codeHash: string;
+  appId: string;
+  userId: string;
+  companyId: string;
+  grantId: string;
+  redirectUri: string | null;
+  /** Whether the authorization request carried redirect_uri (then the token request must too). */
+  redirectUriGiven: boolean;
+  scopes: string[];
+  nonce: string | null;
+  codeChallenge: string | null;
+  authTime: Date;
+  createdAt: Date;
+  expiresAt: Date;
+  consumedAt: Date | null;
+  /** The token family created when the code was redeemed. */
+  familyId: string | null;
+}
+
+/** Every token descending from one authorization code: revoked together. */
+export interface TokenFamily {
+  id: string;
+  appId: string;
+  userId: string;
+  companyId: string;
+  grantId: string;
+  createdAt: Date;
+  /** Absolute lifetime: no refresh token of the family outlives it. */
+  expiresAt: Date;
+  revokedAt: Date | null;
+}
+
+export interface RefreshToken {
+  tokenHash: string;
+  familyId: string;
+  scopes: string[];
+  createdAt: Date;
+  /** Idle expiry (never after the family's absolute expiry). */
+  expiresAt: Date;
+  rotatedAt: Date | null;
+}
+
+export type ConsumeCodeResult =
+  | { status: 'consumed'; code: AuthorizationCode; family: TokenFamily }
+  /** Already redeemed: the caller must revoke `code.familyId`. */
+  | { status: 'replayed'; code: AuthorizationCode }
+  | { status: 'unknown' };
+
+export type RotateRefreshResult =
+  | { status: 'rotated'; family: TokenFamily; previous: RefreshToken }
+  /** Presented after rotation: the family has been revoked. */
+  | { status: 'reused'; familyId: string }
+  | { status: 'invalid' };
+
+export interface RevokedAccessToken {
+  jti: string;
+  expiresAt: Date;
+  revokedAt: Date;
+}

@@ -1,0 +1,243 @@
+import type { Selectable } from 'kysely';
+import type {
+  AuthorizationCode,
+  ConsumeCodeResult,
+  RefreshToken,
+  RevokedAccessToken,
+  RotateRefreshResult,
+  TokenFamily,
+} from '../authorization-types.ts';
+import type { Database } from '../schema.ts';
+import { splitScopes } from './mappers.ts';
+import type { Db } from './tx.ts';
+
+const date = (ms: number) => new Date(Number(ms));
+const maybeDate = (ms: number | null) => (ms === null ? null : new Date(Number(ms)));
+
+const toCode = (r: Selectable<Database['authorization_codes']>): AuthorizationCode => ({
+  codeHash: r.code_hash,
+  appId: r.app_id,
+  userId: r.user_id,
+  companyId: r.company_id,
+  grantId: r.grant_id,
+  redirectUri: r.redirect_uri,
+  redirectUriGiven: Number(r.redirect_uri_given) === 1,
+  scopes: splitScopes(r.scopes),
+  nonce: r.nonce,
+  codeChallenge: r.code_challenge,
+  authTime: date(r.auth_time),
+  createdAt: date(r.created_at),
+  expiresAt: date(r.expires_at),
+  consumedAt: maybeDate(r.consumed_at),
+  familyId: r.family_id,
+});
+
+const toFamily = (r: Selectable<Database['token_families']>): TokenFamily => ({
+  id: r.id,
+  appId: r.app_id,
+  userId: r.user_id,
+  companyId: r.company_id,
+  grantId: r.grant_id,
+  createdAt: date(r.created_at),
+  expiresAt: date(r.expires_at),
+  revokedAt: maybeDate(r.revoked_at),
+});
+
+const toRefresh = (r: Selectable<Database['refresh_tokens']>): RefreshToken => ({
+  tokenHash: r.token_hash,
+  familyId: r.family_id,
+  scopes: splitScopes(r.scopes),
+  createdAt: date(r.created_at),
+  expiresAt: date(r.expires_at),
+  rotatedAt: maybeDate(r.rotated_at),
+});
+
+export type NewCode = Omit<AuthorizationCode, 'createdAt' | 'consumedAt' | 'familyId'>;
+export type NewFamily = Omit<
+  TokenFamily,
+  'createdAt' | 'revokedAt' | 'appId' | 'userId' | 'companyId' | 'grantId'
+>;
+
+export async function insertCode(db: Db, c: NewCode, now = Date.now()): Promise<void> {
+  await db
+    .insertInto('authorization_codes')
+    .values({
+      code_hash: c.codeHash,
+      app_id: c.appId,
+      user_id: c.userId,
+      company_id: c.companyId,
+      grant_id: c.grantId,
+      redirect_uri: c.redirectUri,
+      redirect_uri_given: c.redirectUriGiven ? 1 : 0,
+      scopes: c.scopes.join(' '),
+      nonce: c.nonce,
+      code_challenge: c.codeChallenge,
+      auth_time: c.authTime.getTime(),
+      created_at: now,
+      expires_at: c.expiresAt.getTime(),
+      consumed_at: null,
+      family_id: null,
+    })
+    .execute();
+}
+
+export async function selectCode(db: Db, codeHash: string): Promise<AuthorizationCode | undefined> {
+  const row = await db
+    .selectFrom('authorization_codes')
+    .selectAll()
+    .where('code_hash', '=', codeHash)
+    .executeTakeFirst();
+  return row && toCode(row);
+}
+
+/**
+ * Marks the code consumed and creates its token family. The conditional UPDATE is the
+ * arbiter: of concurrent callers exactly one sees a row change, on SQLite and PostgreSQL
+ * (there the second UPDATE waits for the first to commit and re-checks the condition).
+ */
+export async function consumeCode(db: Db, codeHash: string, family: NewFamily, now: number) {
+  const res = await db
+    .updateTable('authorization_codes')
+    .set({ consumed_at: now, family_id: family.id })
+    .where('code_hash', '=', codeHash)
+    .where('consumed_at', 'is', null)
+    .executeTakeFirst();
+  const code = await selectCode(db, codeHash);
+  if (!code) return { status: 'unknown' } satisfies ConsumeCodeResult;
+  if (Number(res.numUpdatedRows) !== 1) return { status: 'replayed', code } satisfies ConsumeCodeResult;
+  const row = {
+    id: family.id,
+    app_id: code.appId,
+    user_id: code.userId,
+    company_id: code.companyId,
+    grant_id: code.grantId,
+    created_at: now,
+    expires_at: family.expiresAt.getTime(),
+    revoked_at: null,
+  };
+  await db.insertInto('token_families').values(row).execute();
+  return { status: 'consumed', code, family: toFamily(row) } satisfies ConsumeCodeResult;
+}
+
+/** Records an access token under its family; born revoked if the family already is. */
+export async function recordAccessToken(db: Db, familyId: string, jti: string, expiresAt: Date, now: number) {
+  await db
+    .insertInto('issued_access_tokens')
+    .values({ jti, family_id: familyId, expires_at: expiresAt.getTime() })
+    .execute();
+  const fam = await db
+    .selectFrom('token_families')
+    .select('revoked_at')
+    .where('id', '=', familyId)
+    .executeTakeFirst();
+  if (fam?.revoked_at != null)
+    await db
+      .insertInto('revoked_access_tokens')
+      .values({ jti, expires_at: expiresAt.getTime(), revoked_at: now })
+      .execute();
+}
+
+export async function insertRefresh(db: Db, t: Omit<RefreshToken, 'createdAt' | 'rotatedAt'>, now: number) {
+  await db
+    .insertInto('refresh_tokens')
+    .values({
+      token_hash: t.tokenHash,
+      family_id: t.familyId,
+      scopes: t.scopes.join(' '),
+      created_at: now,
+      expires_at: t.expiresAt.getTime(),
+      rotated_at: null,
+    })
+    .execute();
+}
+
+export async function selectRefresh(db: Db, tokenHash: string) {
+  const row = await db
+    .selectFrom('refresh_tokens')
+    .selectAll()
+    .where('token_hash', '=', tokenHash)
+    .executeTakeFirst();
+  if (!row) return undefined;
+  const fam = await db
+    .selectFrom('token_families')
+    .selectAll()
+    .where('id', '=', row.family_id)
+    .executeTakeFirstOrThrow();
+  return { token: toRefresh(row), family: toFamily(fam) };
+}
+
+/** Revokes the family, its refresh tokens and every unexpired access token it issued. */
+export async function revokeFamily(db: Db, familyId: string, now: number): Promise<boolean> {
+  const res = await db
+    .updateTable('token_families')
+    .set({ revoked_at: now })
+    .where('id', '=', familyId)
+    .where('revoked_at', 'is', null)
+    .executeTakeFirst();
+  const issued = await db
+    .selectFrom('issued_access_tokens')
+    .select(['jti', 'expires_at'])
+    .where('family_id', '=', familyId)
+    .where('expires_at', '>', now)
+    .execute();
+  for (const t of issued) {
+    const seen = await db
+      .selectFrom('revoked_access_tokens')
+      .select('jti')
+      .where('jti', '=', t.jti)
+      .executeTakeFirst();
+    if (!seen)
+      await db
+        .insertInto('revoked_access_tokens')
+        .values({ jti: t.jti, expires_at: t.expires_at, revoked_at: now })
+        .execute();
+  }
+  return Number(res.numUpdatedRows) === 1;
+}
+
+/**
+ * Rotates a refresh token: exactly one concurrent caller wins. Presenting a token that was
+ * already rotated revokes its whole family (RFC 9700 4.14.2).
+ */
+export async function rotateRefresh(
+  db: Db,
+  oldHash: string,
+  next: { tokenHash: string; expiresAt: Date },
+  now: number,
+): Promise<RotateRefreshResult> {
+  const current = await selectRefresh(db, oldHash);
+  if (!current) return { status: 'invalid' };
+  const { token, family } = current;
+  if (token.rotatedAt !== null) {
+    await revokeFamily(db, family.id, now);
+    return { status: 'reused', familyId: family.id };
+  }
+  if (family.revokedAt !== null || token.expiresAt.getTime() <= now || family.expiresAt.getTime() <= now)
+    return { status: 'invalid' };
+  const res = await db
+    .updateTable('refresh_tokens')
+    .set({ rotated_at: now })
+    .where('token_hash', '=', oldHash)
+    .where('rotated_at', 'is', null)
+    .executeTakeFirst();
+  if (Number(res.numUpdatedRows) !== 1) {
+    await revokeFamily(db, family.id, now);
+    return { status: 'reused', familyId: family.id };
+  }
+  await insertRefresh(
+    db,
+    { tokenHash: next.tokenHash, familyId: family.id, scopes: token.scopes, expiresAt: next.expiresAt },
+    now,
+  );
+  return { status: 'rotated', family, previous: token };
+}
+
+export async function selectRevokedAccessTokens(db: Db, now: number): Promise<RevokedAccessToken[]> {
+  const rows = await db
+    .selectFrom('revoked_access_tokens')
+    .selectAll()
+    .where('expires_at', '>', now)
+    .orderBy('revoked_at')
+    .execute();
+  return rows.map((r) => ({ jti: r.jti, expiresAt: date(r.expires_at), revokedAt: date(r.revoked_at) }));
+}
