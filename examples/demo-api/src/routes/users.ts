@@ -36,14 +36,11 @@ export function userRoutes(app: FastifyInstance, opts: { auth: FastifyAuth; stor
     if (companyId === undefined) return reply;
     const parsed = parseNewUser(request.body);
     if ('fields' in parsed)
-      return reply
-        .code(400)
-        .header('Cache-Control', 'no-store')
-        .send({
-          error: 'invalid_request',
-          error_description: 'the user is not valid',
-          fields: parsed.fields,
-        });
+      return reply.code(400).header('Cache-Control', 'no-store').send({
+        error: 'invalid_request',
+        error_description: 'the user is not valid',
+        fields: parsed.fields,
+      });
     const created = store.create(companyId, parsed.user);
     if (created === 'duplicate')
       return sendJsonError(reply, 409, 'conflict', `a user with email ${parsed.user.email} exists`);
