@@ -42,6 +42,8 @@ export async function createDemoApi(options: DemoApiOptions): Promise<FastifyIns
       (request as unknown as { log: FastifyBaseLogger }).log.info({ code: err.code }, 'request refused'),
   });
   registerDemoErrors(app);
+  // JSON only: a text body is 415, not a string that fails validation.
+  app.removeContentTypeParser('text/plain');
   await app.register(auth.plugin);
   app.get('/health', async () => ({ status: 'ok' }));
   userRoutes(app, { auth, store: new UsersStore() });
