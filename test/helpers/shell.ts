@@ -8,6 +8,11 @@ const run = promisify(execFile);
  * real curl binary. `-s` is not added: the commands run exactly as written.
  */
 export async function sh(command: string): Promise<string> {
-  const { stdout } = await run('/bin/sh', ['-c', command], { timeout: 30_000 });
-  return stdout;
+  try {
+    const { stdout } = await run('/bin/sh', ['-c', command], { timeout: 30_000 });
+    return stdout;
+  } catch (err) {
+    const e = err as Error & { stdout?: string; stderr?: string };
+    throw new Error(`${e.message}\nstdout: ${e.stdout ?? ''}\nstderr: ${e.stderr ?? ''}`);
+  }
 }
