@@ -2,6 +2,7 @@
 export { AppService } from './apps/app-service.ts';
 export type { AppInput } from './apps/validation.ts';
 export { type Config, configWarnings, loadConfig } from './config/index.ts';
+export { type DemoCredentials, type SeedResult, seedDemo } from './demo/seed.ts';
 export { DomainError, NotFoundError, ValidationError } from './errors.ts';
 export { Gatehouse, type GatehouseOptions } from './gatehouse.ts';
 export { buildHttpApp } from './http/app.ts';

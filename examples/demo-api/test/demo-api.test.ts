@@ -1,0 +1,168 @@
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import type { FastifyInstance } from 'fastify';
+import { type LiveGatehouse, liveGatehouse } from '../../../test/helpers/live-gatehouse.ts';
+import { createDemoApi } from '../src/index.ts';
+
+let gh: LiveGatehouse;
+let api: FastifyInstance;
+let full: string;
+let readOnly: string;
+
+before(async () => {
+  gh = await liveGatehouse();
+  api = await createDemoApi({ issuer: gh.issuer, audience: gh.audience });
+  const app = await gh.createApp({ scopes: ['users.read', 'users.write', 'users.delete'] });
+  full = await gh.token(app);
+  readOnly = await gh.token(app, 'users.read');
+});
+after(async () => {
+  await api.close();
+  await gh.close();
+});
+
+const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+
+test('GET /users/v1/users lists the seeded users of the token company', async () => {
+  const res = await api.inject({ method: 'GET', url: '/users/v1/users', headers: bearer(readOnly) });
+  assert.equal(res.statusCode, 200);
+  assert.match(res.headers['content-type'] as string, /^application\/json/);
+  const body = res.json() as { data: { users: { id: number; email: string }[] }; paging: { total: number } };
+  assert.equal(body.data.users.length, 5);
+  assert.equal(body.paging.total, 5);
+  // Deterministic per company: a second API instance shows the same people.
+  const again = await createDemoApi({ issuer: gh.issuer, audience: gh.audience, jwksUri: gh.jwksUri });
+  const res2 = await again.inject({ method: 'GET', url: '/users/v1/users', headers: bearer(readOnly) });
+  assert.deepEqual(res2.json(), body);
+  await again.close();
+});
+
+test('POST creates (201 with Location), validates, refuses duplicates; DELETE 204 then 404', async () => {
+  const user = { first_name: 'Lin', last_name: 'Yu', email: 'lin.yu@example.com' };
+  const created = await api.inject({
+    method: 'POST',
+    url: '/users/v1/users',
+    headers: bearer(full),
+    payload: user,
+  });
+  assert.equal(created.statusCode, 201);
+  const u = (created.json() as { data: { user: { id: number; role: string; email: string } } }).data.user;
+  assert.equal(u.email, user.email);
+  assert.equal(u.role, 'user');
+  assert.equal(created.headers.location, `/users/v1/users/${u.id}`);
+  const dup = await api.inject({
+    method: 'POST',
+    url: '/users/v1/users',
+    headers: bearer(full),
+    payload: user,
+  });
+  assert.equal(dup.statusCode, 409);
+  assert.equal(dup.json().error, 'conflict');
+
+  const bad = await api.inject({
+    method: 'POST',
+    url: '/users/v1/users',
+    headers: bearer(full),
+    payload: { first_name: '', email: 'nope', role: 'owner', extra: 1 },
+  });
+  assert.equal(bad.statusCode, 400);
+  assert.deepEqual(Object.keys(bad.json().fields).sort(), [
+    'email',
+    'extra',
+    'first_name',
+    'last_name',
+    'role',
+  ]);
+  const notJson = await api.inject({
+    method: 'POST',
+    url: '/users/v1/users',
+    headers: { ...bearer(full), 'content-type': 'application/json' },
+    payload: '{"first_name":',
+  });
+  assert.equal(notJson.statusCode, 400);
+  assert.equal(notJson.json().error, 'invalid_request');
+  const array = await api.inject({
+    method: 'POST',
+    url: '/users/v1/users',
+    headers: bearer(full),
+    payload: [1],
+  });
+  assert.equal(array.statusCode, 400);
+  const text = await api.inject({
+    method: 'POST',
+    url: '/users/v1/users',
+    headers: { ...bearer(full), 'content-type': 'text/plain' },
+    payload: 'hi',
+  });
+  assert.equal(text.statusCode, 415);
+
+  const del = await api.inject({ method: 'DELETE', url: `/users/v1/users/${u.id}`, headers: bearer(full) });
+  assert.equal(del.statusCode, 204);
+  assert.equal(del.body, '');
+  for (const id of [String(u.id), 'abc', '0', '99999999999999999999'])
+    assert.equal(
+      (await api.inject({ method: 'DELETE', url: `/users/v1/users/${id}`, headers: bearer(full) }))
+        .statusCode,
+      404,
+    );
+});
+
+test('401 invalid_token for a missing, malformed or query-string token, with the challenge', async () => {
+  const cases: Record<string, string>[] = [
+    {},
+    { authorization: 'Bearer not-a-jwt' },
+    { authorization: `Basic ${full}` },
+  ];
+  for (const headers of cases) {
+    const res = await api.inject({ method: 'GET', url: '/users/v1/users', headers });
+    assert.equal(res.statusCode, 401);
+    assert.match(
+      res.headers['www-authenticate'] as string,
+      /^Bearer realm="demo-api", error="invalid_token", error_description="[^"]+"$/,
+    );
+    assert.equal(res.json().error, 'invalid_token');
+    assert.equal(typeof res.json().error_description, 'string');
+  }
+  const query = await api.inject({ method: 'GET', url: `/users/v1/users?access_token=${full}` });
+  assert.equal(query.statusCode, 401);
+});
+
+test('403 insufficient_scope names the scope the route needs', async () => {
+  const post = await api.inject({
+    method: 'POST',
+    url: '/users/v1/users',
+    headers: bearer(readOnly),
+    payload: { first_name: 'A', last_name: 'B', email: 'a@b.example' },
+  });
+  assert.equal(post.statusCode, 403);
+  assert.match(
+    post.headers['www-authenticate'] as string,
+    /error="insufficient_scope".*scope="users.write"$/,
+  );
+  assert.deepEqual(post.json().scope, 'users.write');
+  const del = await api.inject({ method: 'DELETE', url: '/users/v1/users/1001', headers: bearer(readOnly) });
+  assert.equal(del.statusCode, 403);
+  assert.equal(del.json().error, 'insufficient_scope');
+  assert.equal(del.json().scope, 'users.delete');
+});
+
+test('a partner token without company_id is 403 company_required', async () => {
+  const partner = await gh.createApp({
+    type: 'partner',
+    grantTypes: ['client_credentials'],
+    scopes: ['users.read'],
+  });
+  const res = await api.inject({
+    method: 'GET',
+    url: '/users/v1/users',
+    headers: bearer(await gh.token(partner)),
+  });
+  assert.equal(res.statusCode, 403);
+  assert.equal(res.json().error, 'company_required');
+});
+
+test('unknown routes are JSON 404s', async () => {
+  const res = await api.inject({ method: 'GET', url: '/nope' });
+  assert.equal(res.statusCode, 404);
+  assert.equal(res.json().error, 'not_found');
+});

@@ -1,0 +1,114 @@
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ConflictError } from '../errors.ts';
+import type { Gatehouse } from '../gatehouse.ts';
+import type { Role } from '../storage/types.ts';
+import { randomToken } from '../util/random.ts';
+
+export const DEMO_COMPANY_NAME = 'Demo Company';
+export const DEMO_APP_NAME = 'Demo app';
+export const DEMO_SCOPES = ['users.read', 'users.write', 'users.delete'];
+/** 24 hours, as Connecteam's tokens. */
+export const DEMO_TOKEN_TTL = 86_400;
+const DEMO_USERS: { email: string; name: string; role: Role }[] = [
+  { email: 'admin@demo-company.example', name: 'Demo Admin', role: 'admin' },
+  { email: 'member@demo-company.example', name: 'Demo Member', role: 'member' },
+];
+const ACTOR = 'system:demo-seed';
+
+export interface DemoCredentials {
+  companyId: string;
+  appId: string;
+  clientId: string;
+  clientSecret: string;
+  /** Password is null when the user existed before this file did (it cannot be recovered). */
+  users: { email: string; role: Role; password: string | null }[];
+}
+
+export interface SeedResult {
+  credentials: DemoCredentials;
+  /** True when this call created (or repaired) the demo data. */
+  created: boolean;
+  /** Where the credentials are kept for the next start. */
+  file: string;
+}
+
+export function demoCredentialsFile(dataDir: string): string {
+  return join(dataDir, 'demo-credentials.json');
+}
+
+function readCredentials(file: string): DemoCredentials | undefined {
+  if (!existsSync(file)) return undefined;
+  try {
+    const c = JSON.parse(readFileSync(file, 'utf8')) as DemoCredentials;
+    return typeof c.clientId === 'string' && typeof c.clientSecret === 'string' && Array.isArray(c.users)
+      ? c
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Seeds the local demo, once: "Demo Company" with an admin and a member (generated
+ * passwords) and an internal client-credentials app holding users.read, users.write and
+ * users.delete with a 24-hour token lifetime. The credentials go to
+ * `<dataDir>/demo-credentials.json` (mode 0600) so that every later start can print
+ * working commands: a convenience of the local demo only, since Gatehouse itself never
+ * keeps a secret in clear.
+ *
+ * Idempotent: when the file's app still exists nothing changes. When the file is lost
+ * but the company exists (say, a shared PostgreSQL with a new data directory), the demo
+ * app's secret is rotated so that the printed credentials work again.
+ */
+export async function seedDemo(gh: Gatehouse): Promise<SeedResult> {
+  const file = demoCredentialsFile(gh.config.dataDir);
+  const saved = readCredentials(file);
+  if (saved) {
+    const app = await gh.apps.findByClientId(saved.clientId);
+    if (app && app.companyId === saved.companyId) return { credentials: saved, created: false, file };
+  }
+  const companies = await gh.companies.listCompanies();
+  const company =
+    companies.find((c) => c.name === DEMO_COMPANY_NAME) ??
+    (await gh.companies.createCompany({ name: DEMO_COMPANY_NAME }, ACTOR));
+
+  const users: DemoCredentials['users'] = [];
+  for (const u of DEMO_USERS) {
+    const password = randomToken(18);
+    try {
+      await gh.companies.createUser({ ...u, password, companyId: company.id }, ACTOR);
+      users.push({ email: u.email, role: u.role, password });
+    } catch (err) {
+      if (!(err instanceof ConflictError)) throw err;
+      users.push({ email: u.email, role: u.role, password: null });
+    }
+  }
+
+  const existingApp = (await gh.apps.list(company.id)).find((a) => a.name === DEMO_APP_NAME);
+  const { app, clientSecret } = existingApp
+    ? await gh.apps.rotateSecret(company.id, existingApp.id, ACTOR)
+    : await gh.apps.create(
+        {
+          companyId: company.id,
+          name: DEMO_APP_NAME,
+          type: 'internal',
+          grantTypes: ['client_credentials'],
+          scopes: DEMO_SCOPES,
+          tokenTtl: DEMO_TOKEN_TTL,
+        },
+        ACTOR,
+      );
+
+  const credentials: DemoCredentials = {
+    companyId: company.id,
+    appId: app.id,
+    clientId: app.clientId,
+    clientSecret,
+    users,
+  };
+  mkdirSync(gh.config.dataDir, { recursive: true });
+  writeFileSync(file, `${JSON.stringify(credentials, null, 2)}\n`, { mode: 0o600 });
+  chmodSync(file, 0o600); // mode above applies only to a new file
+  return { credentials, created: true, file };
+}

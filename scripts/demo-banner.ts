@@ -1,0 +1,59 @@
+import type { SeedResult } from '@gatehouse/server';
+
+export interface BannerInput {
+  seed: SeedResult;
+  serverUrl: string;
+  demoApiUrl: string;
+  /** The token endpoint path printed: Connecteam's alias when it is served. */
+  tokenPath: string;
+}
+
+/**
+ * What `npm start` prints on stdout (not through the logger: it holds the demo secret,
+ * and logs never may). The two curl commands are Connecteam's guide, steps 3 and 4, with
+ * only the host changed; the start test runs them exactly as printed.
+ */
+export function demoBanner({ seed, serverUrl, demoApiUrl, tokenPath }: BannerInput): string {
+  const c = seed.credentials;
+  const users = c.users
+    .map(
+      (u) =>
+        `    ${u.role.padEnd(7)} ${u.email}  password: ${u.password ?? '(set before this file existed)'}`,
+    )
+    .join('\n');
+  return `
+Gatehouse is running.
+
+  Gatehouse        ${serverUrl}
+  Metadata         ${serverUrl}/.well-known/oauth-authorization-server
+  JWKS             ${serverUrl}/.well-known/jwks.json
+  Demo API         ${demoApiUrl}/users/v1/users
+
+Demo company "Demo Company" (${c.companyId})${seed.created ? ', created just now' : ''}:
+  App "Demo app", scopes users.read users.write users.delete, tokens valid 24 hours
+    CLIENT_ID      ${c.clientId}
+    CLIENT_SECRET  ${c.clientSecret}
+  Users
+${users}
+
+These credentials are kept in ${seed.file} (mode 0600) only so that this local demo can
+print them on every start. Gatehouse itself stores only hashes; delete that file (or the
+data directory) before using this setup for anything real.
+
+1. Get an access token:
+
+curl --request POST \\
+  --url ${serverUrl}${tokenPath} \\
+  --header 'Content-Type: application/x-www-form-urlencoded' \\
+  --user ${c.clientId}:${c.clientSecret} \\
+  --data 'grant_type=client_credentials'
+
+2. Call the demo API with it (replace YOUR_ACCESS_TOKEN with the access_token above):
+
+curl --request GET \\
+  --url ${demoApiUrl}/users/v1/users \\
+  --header 'Authorization: Bearer YOUR_ACCESS_TOKEN'
+
+Press Ctrl+C to stop.
+`;
+}

@@ -1,0 +1,138 @@
+import assert from 'node:assert/strict';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { freePort } from './helpers/live-gatehouse.ts';
+import { sh } from './helpers/shell.ts';
+
+const root = new URL('..', import.meta.url).pathname;
+
+interface Started {
+  child: ChildProcess;
+  output: () => string;
+  exit: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+/** `npm start`'s own command, on fresh ports and the given data directory. */
+function start(dataDir: string, port: number, demoPort: number): Started {
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    NODE_ENV: 'development',
+    LOG_LEVEL: 'info',
+    PORT: String(port),
+    DEMO_API_PORT: String(demoPort),
+    GATEHOUSE_DATA_DIR: dataDir,
+  };
+  for (const name of ['GATEHOUSE_ISSUER', 'GATEHOUSE_AUDIENCE', 'GATEHOUSE_SECRET', 'DATABASE_URL', 'HOST'])
+    delete env[name];
+  const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/start.ts'], {
+    cwd: root,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout?.on('data', (d) => {
+    out += d;
+  });
+  child.stderr?.on('data', (d) => {
+    out += d;
+  });
+  const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.on('exit', (code, signal) => resolve({ code, signal })),
+  );
+  return { child, output: () => out, exit };
+}
+
+/** Resolves once the banner is complete; fails if the process exits first. */
+async function banner(s: Started): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const check = () => {
+      if (s.output().includes('Press Ctrl+C to stop.')) {
+        s.child.stdout?.off('data', check);
+        resolve(s.output());
+      }
+    };
+    s.child.stdout?.on('data', check);
+    void s.exit.then(() => reject(new Error(`start exited early:\n${s.output()}`)));
+    check();
+  });
+}
+
+/** The printed curl commands, each from `curl ` up to its last continued line. */
+function curlCommands(text: string): string[] {
+  const commands: string[] = [];
+  const lines = text.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    if (!lines[i]?.startsWith('curl ')) continue;
+    const cmd: string[] = [];
+    while (i < lines.length) {
+      const line = lines[i] as string;
+      cmd.push(line);
+      if (!line.endsWith('\\')) break;
+      i++;
+    }
+    commands.push(cmd.join('\n'));
+  }
+  return commands;
+}
+
+test('npm start seeds once, prints working curl commands, and stops cleanly on SIGTERM', async () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'gatehouse-start-'));
+  const children: ChildProcess[] = [];
+  try {
+    const port = await freePort();
+    const demoPort = await freePort();
+    const first = start(dataDir, port, demoPort);
+    children.push(first.child);
+    const text = await banner(first);
+    const [tokenCmd, usersCmd] = curlCommands(text);
+    assert.ok(tokenCmd && usersCmd, text);
+    assert.match(tokenCmd, new RegExp(`--url http://127\\.0\\.0\\.1:${port}/oauth/v1/token`));
+    assert.match(usersCmd, new RegExp(`--url http://127\\.0\\.0\\.1:${demoPort}/users/v1/users`));
+    const secret = /CLIENT_SECRET +(\S+)/.exec(text)?.[1] as string;
+    assert.ok(secret.startsWith('gths_'));
+    assert.equal(statSync(join(dataDir, 'demo-credentials.json')).mode & 0o777, 0o600);
+    assert.match(text, /demo-credentials\.json \(mode 0600\) only so that this local demo/);
+
+    const response = JSON.parse(await sh(tokenCmd));
+    assert.equal(response.token_type, 'Bearer');
+    assert.equal(response.expires_in, 86_400);
+    assert.equal(response.scope, 'users.delete users.read users.write');
+    const users = JSON.parse(
+      await sh(`${usersCmd.replace('YOUR_ACCESS_TOKEN', response.access_token)} --fail-with-body`),
+    );
+    assert.equal(users.data.users.length, 5);
+
+    first.child.kill('SIGTERM');
+    assert.deepEqual(await first.exit, { code: 0, signal: null });
+    const logs = first
+      .output()
+      .split('\n')
+      .filter((l) => l.startsWith('{'));
+    assert.ok(
+      logs.some((l) => JSON.parse(l).msg === 'stopped'),
+      'logs are JSON off a TTY',
+    );
+    for (const line of logs) {
+      assert.ok(!line.includes(secret), `a log line holds the secret: ${line}`);
+      assert.ok(!line.includes(response.access_token), `a log line holds the token: ${line}`);
+    }
+
+    // A second start on the same data directory seeds nothing new and prints the same app.
+    const second = start(dataDir, port, demoPort);
+    children.push(second.child);
+    const text2 = await banner(second);
+    assert.doesNotMatch(text2, /created just now/);
+    assert.equal(/CLIENT_SECRET +(\S+)/.exec(text2)?.[1], secret);
+    const again = JSON.parse(await sh(curlCommands(text2)[0] as string));
+    assert.equal(again.expires_in, 86_400);
+    second.child.kill('SIGINT');
+    assert.deepEqual(await second.exit, { code: 0, signal: null });
+  } finally {
+    // A failed assertion must not leave a server running (and the test runner waiting).
+    for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+});
