@@ -7,6 +7,7 @@ import { SessionService } from './authorization/session-service.ts';
 import { InvalidationBus } from './cache/invalidation-bus.ts';
 import { CompanyService } from './companies/company-service.ts';
 import type { Config } from './config/index.ts';
+import { GrantService } from './grants/grant-service.ts';
 import { openSecret, sealSecret, secretEncryptionKey } from './keys/crypto.ts';
 import { KeyStore } from './keys/key-store.ts';
 import type { OAuthContext } from './oauth/context.ts';
@@ -40,6 +41,7 @@ export interface GatehouseOptions {
 export class Gatehouse {
   readonly apps: AppService;
   readonly companies: CompanyService;
+  readonly grants: GrantService;
   readonly tokens: TokenIssuer;
   readonly tokenEndpoint: TokenEndpoint;
   readonly oauthContext: OAuthContext;
@@ -69,6 +71,7 @@ export class Gatehouse {
     const cache = new AppCache(storage, bus);
     this.apps = new AppService(storage, cache, bus, this.scopes);
     this.companies = new CompanyService(storage);
+    this.grants = new GrantService(storage, bus);
     this.tokens = new TokenIssuer(keys, config.issuer, config.audience);
     this.lastUsed = new LastUsedRecorder(storage, 5000, opts.logger);
     this.tokenEndpoint = new TokenEndpoint().register(clientCredentials);

@@ -8,6 +8,7 @@ import type { TokenIssuer } from '../tokens/token-issuer.ts';
 import { sha256 } from '../util/hash.ts';
 import { newId } from '../util/random.ts';
 import { newSecret } from '../util/secrets.ts';
+import { authorizationGranted } from '../webhooks/events.ts';
 
 /** RFC 6749 4.1.2 recommends at most ten minutes; one is plenty for a redirect. */
 export const CODE_TTL_MS = 60_000;
@@ -73,6 +74,34 @@ export class AuthorizationService {
     return grant !== undefined && covers(grant.scopes, apiScopes(request.scopes));
   }
 
+  /** Creates the grant, or widens the active one; the partner hears of it by webhook. */
+  private recordGrant(
+    app: App,
+    existing: Grant | undefined,
+    wanted: string[],
+    userId: string,
+    companyId: string,
+  ) {
+    const grant = {
+      id: newId('gr'),
+      guid: existing?.guid ?? crypto.randomUUID(),
+      appId: app.id,
+      companyId,
+      scopes: normaliseScopes([...(existing?.scopes ?? []), ...wanted]),
+      grantedBy: userId,
+    };
+    return this.storage.upsertGrant(grant, {
+      audit: {
+        companyId,
+        actor: `user:${userId}`,
+        action: existing ? 'grant.updated' : 'grant.created',
+        target: `app:${app.id}`,
+        data: { scopes: wanted, guid: grant.guid },
+      },
+      events: [authorizationGranted(grant, app)],
+    });
+  }
+
   /** Records consent and produces the response the app asked for. */
   async complete(
     app: App,
@@ -86,25 +115,7 @@ export class AuthorizationService {
     const grant =
       existing && covers(existing.scopes, wanted)
         ? existing
-        : await this.storage.upsertGrant(
-            {
-              id: newId('gr'),
-              guid: crypto.randomUUID(),
-              appId: app.id,
-              companyId,
-              scopes: normaliseScopes([...(existing?.scopes ?? []), ...wanted]),
-              grantedBy: userId,
-            },
-            {
-              audit: {
-                companyId,
-                actor: `user:${userId}`,
-                action: 'grant.created',
-                target: `app:${app.id}`,
-                data: { scopes: wanted },
-              },
-            },
-          );
+        : await this.recordGrant(app, existing, wanted, userId, companyId);
     if (app.grantDelivery === 'company_grant') return { kind: 'company_grant', grant };
     if (request.responseType === 'token') {
       const scopes = apiScopes(request.scopes);

@@ -228,6 +228,8 @@ export interface Storage {
     oldHash: string,
     next: { tokenHash: string; expiresAt: Date },
     now?: Date,
+    /** Enqueued with the family's revocation when this call detects reuse. */
+    opts?: { eventsOnReuse?: DomainEventInput[] },
   ): Promise<RotateRefreshResult>;
   /** Atomic: revokes the family, its refresh tokens and its unexpired access tokens. */
   revokeRefreshFamily(familyId: string, now?: Date): Promise<boolean>;

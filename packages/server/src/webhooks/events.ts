@@ -6,7 +6,7 @@ import type { App, DomainEventInput, Grant } from '../storage/types.ts';
  * company that owns the app (for a partner app, the partner).
  */
 export function authorizationGranted(
-  grant: Grant,
+  grant: Pick<Grant, 'guid' | 'companyId' | 'scopes' | 'grantedBy'>,
   app: Pick<App, 'id' | 'clientId' | 'companyId' | 'name'>,
 ): DomainEventInput {
   return {
@@ -20,7 +20,7 @@ export function authorizationGranted(
       app_name: app.name,
       scope: grant.scopes.join(' '),
       granted_by: grant.grantedBy,
-      granted_at: grant.updatedAt.toISOString(),
+      granted_at: new Date().toISOString(),
     },
   };
 }

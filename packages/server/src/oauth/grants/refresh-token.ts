@@ -1,5 +1,6 @@
 import { sha256 } from '../../util/hash.ts';
 import { newSecret } from '../../util/secrets.ts';
+import { refreshTokenReuseDetected } from '../../webhooks/events.ts';
 import { InvalidGrant, InvalidScope } from '../errors.ts';
 import { covers, missingScopes, parseScope } from '../scopes/index.ts';
 import { delegation, issueFamilyTokens, refreshExpiry } from './delegated-tokens.ts';
@@ -46,10 +47,20 @@ export const refreshToken: GrantHandler = {
       throw new InvalidGrant('the grant behind this refresh token was revoked');
     }
     const next = newSecret('refreshToken');
-    const rotated = await storage.rotateRefreshToken(hash, {
-      tokenHash: sha256(next),
-      expiresAt: refreshExpiry(app, found.family, now),
-    });
+    const rotated = await storage.rotateRefreshToken(
+      hash,
+      { tokenHash: sha256(next), expiresAt: refreshExpiry(app, found.family, now) },
+      new Date(now),
+      {
+        eventsOnReuse: [
+          refreshTokenReuseDetected(app, {
+            grantGuid: grant.guid,
+            companyId: found.family.companyId,
+            familyId: found.family.id,
+          }),
+        ],
+      },
+    );
     if (rotated.status === 'reused')
       throw new InvalidGrant('the refresh token was already used; its token family is revoked');
     if (rotated.status !== 'rotated')

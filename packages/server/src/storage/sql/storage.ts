@@ -14,6 +14,7 @@ import type {
 import type {
   AuditEventInput,
   Company,
+  DomainEventInput,
   Grant,
   RevocationInput,
   Role,
@@ -537,8 +538,15 @@ export class SqlStorage implements Storage {
     return tokens.selectRefresh(this.db, tokenHash);
   }
 
-  rotateRefreshToken(oldHash: string, next: { tokenHash: string; expiresAt: Date }, now = new Date()) {
-    return this.db.transaction().execute((tx) => tokens.rotateRefresh(tx, oldHash, next, now.getTime()));
+  rotateRefreshToken(
+    oldHash: string,
+    next: { tokenHash: string; expiresAt: Date },
+    now = new Date(),
+    opts: { eventsOnReuse?: DomainEventInput[] } = {},
+  ) {
+    return this.db
+      .transaction()
+      .execute((tx) => tokens.rotateRefresh(tx, oldHash, next, now.getTime(), opts.eventsOnReuse));
   }
 
   revokeRefreshFamily(familyId: string, now = new Date()) {

@@ -1,4 +1,5 @@
 import type { Selectable } from 'kysely';
+import { MAX_ACCESS_TOKEN_TTL_MS, revocationHash } from '../../tokens/revocation-keys.ts';
 import type {
   AuthorizationCode,
   ConsumeCodeResult,
@@ -8,8 +9,11 @@ import type {
   TokenFamily,
 } from '../authorization-types.ts';
 import type { Database } from '../schema.ts';
+import type { DomainEventInput } from '../types.ts';
 import { splitScopes } from './mappers.ts';
+import { insertRevocations } from './revocations.ts';
 import type { Db } from './tx.ts';
+import { enqueueEvents } from './webhooks.ts';
 
 const date = (ms: number) => new Date(Number(ms));
 const maybeDate = (ms: number | null) => (ms === null ? null : new Date(Number(ms)));
@@ -130,11 +134,13 @@ export async function recordAccessToken(db: Db, familyId: string, jti: string, e
     .select('revoked_at')
     .where('id', '=', familyId)
     .executeTakeFirst();
-  if (fam?.revoked_at != null)
+  if (fam?.revoked_at != null) {
     await db
       .insertInto('revoked_access_tokens')
       .values({ jti, expires_at: expiresAt.getTime(), revoked_at: now })
       .execute();
+    await insertRevocations(db, [{ kind: 'jti', hash: revocationHash('jti', jti), expiresAt }], now);
+  }
 }
 
 export async function insertRefresh(db: Db, t: Omit<RefreshToken, 'createdAt' | 'rotatedAt'>, now: number) {
@@ -192,6 +198,24 @@ export async function revokeFamily(db: Db, familyId: string, now: number): Promi
         .values({ jti: t.jti, expires_at: t.expires_at, revoked_at: now })
         .execute();
   }
+  // Resource servers following the feed refuse the family's live access tokens too.
+  if (Number(res.numUpdatedRows) === 1)
+    await insertRevocations(
+      db,
+      [
+        {
+          kind: 'family',
+          hash: revocationHash('family', familyId),
+          expiresAt: new Date(now + MAX_ACCESS_TOKEN_TTL_MS),
+        },
+        ...issued.map((t) => ({
+          kind: 'jti' as const,
+          hash: revocationHash('jti', t.jti),
+          expiresAt: new Date(Number(t.expires_at)),
+        })),
+      ],
+      now,
+    );
   return Number(res.numUpdatedRows) === 1;
 }
 
@@ -204,12 +228,15 @@ export async function rotateRefresh(
   oldHash: string,
   next: { tokenHash: string; expiresAt: Date },
   now: number,
+  eventsOnReuse?: DomainEventInput[],
 ): Promise<RotateRefreshResult> {
   const current = await selectRefresh(db, oldHash);
   if (!current) return { status: 'invalid' };
   const { token, family } = current;
   if (token.rotatedAt !== null) {
-    await revokeFamily(db, family.id, now);
+    // Only the first detection reports: later replays find the family already revoked.
+    if ((await revokeFamily(db, family.id, now)) && eventsOnReuse)
+      await enqueueEvents(db, eventsOnReuse, now);
     return { status: 'reused', familyId: family.id };
   }
   if (family.revokedAt !== null || token.expiresAt.getTime() <= now || family.expiresAt.getTime() <= now)
@@ -221,7 +248,8 @@ export async function rotateRefresh(
     .where('rotated_at', 'is', null)
     .executeTakeFirst();
   if (Number(res.numUpdatedRows) !== 1) {
-    await revokeFamily(db, family.id, now);
+    if ((await revokeFamily(db, family.id, now)) && eventsOnReuse)
+      await enqueueEvents(db, eventsOnReuse, now);
     return { status: 'reused', familyId: family.id };
   }
   await insertRefresh(
