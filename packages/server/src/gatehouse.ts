@@ -5,6 +5,7 @@ import { LastUsedRecorder } from './apps/last-used.ts';
 import { AuthorizationService } from './authorization/authorization-service.ts';
 import { SessionService } from './authorization/session-service.ts';
 import { InvalidationBus } from './cache/invalidation-bus.ts';
+import { AccessPolicy } from './companies/access-policy.ts';
 import { CompanyService } from './companies/company-service.ts';
 import type { Config } from './config/index.ts';
 import { GrantService } from './grants/grant-service.ts';
@@ -42,6 +43,8 @@ export class Gatehouse {
   readonly apps: AppService;
   readonly companies: CompanyService;
   readonly grants: GrantService;
+  /** Plan gating and admin checks. */
+  readonly access: AccessPolicy;
   readonly tokens: TokenIssuer;
   readonly tokenEndpoint: TokenEndpoint;
   readonly oauthContext: OAuthContext;
@@ -72,6 +75,7 @@ export class Gatehouse {
     this.apps = new AppService(storage, cache, bus, this.scopes);
     this.companies = new CompanyService(storage);
     this.grants = new GrantService(storage, bus);
+    this.access = new AccessPolicy(storage, config.planRules);
     this.tokens = new TokenIssuer(keys, config.issuer, config.audience);
     this.lastUsed = new LastUsedRecorder(storage, 5000, opts.logger);
     this.tokenEndpoint = new TokenEndpoint().register(clientCredentials);

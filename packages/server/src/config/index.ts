@@ -1,5 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { DEFAULT_PLAN_RULES, type PlanRules } from '../companies/access-policy.ts';
 import { DEFAULT_SCOPE_CATALOG, type ScopeCatalog } from '../oauth/scopes/catalog.ts';
 import { loadScopeCatalogFile } from '../oauth/scopes/catalog-file.ts';
 import { randomToken } from '../util/random.ts';
@@ -46,6 +47,8 @@ export interface Config {
   tokenRateLimit: RateLimitConfig;
   /** Webhook delivery settings (see docs/webhooks.md). */
   webhooks: WebhookConfig;
+  /** Which company plans unlock creating apps and granting access. */
+  planRules: PlanRules;
 }
 
 export interface WebhookConfig {
@@ -204,7 +207,19 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
       ),
     },
     webhooks: o.webhooks ?? webhookConfig(env, production),
+    planRules: o.planRules ?? {
+      createApps: parsePlans(env.GATEHOUSE_PLANS_CREATE_APPS, DEFAULT_PLAN_RULES.createApps),
+      grantAccess: parsePlans(env.GATEHOUSE_PLANS_GRANT_ACCESS, DEFAULT_PLAN_RULES.grantAccess),
+    },
   };
+}
+
+function parsePlans(value: string | undefined, fallback: string[]): string[] {
+  if (value === undefined || value.trim() === '') return fallback;
+  return value
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean);
 }
 
 const NETWORKS = ['public-only', 'allow-loopback', 'allow-private'] as const;
