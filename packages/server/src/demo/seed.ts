@@ -4,6 +4,7 @@ import { ConflictError } from '../errors.ts';
 import type { Gatehouse } from '../gatehouse.ts';
 import type { Role } from '../storage/types.ts';
 import { randomToken } from '../util/random.ts';
+import { createGuideApps, GUIDE_APPS, type GuideAppCredentials } from './guide-apps.ts';
 
 export const DEMO_COMPANY_NAME = 'Demo Company';
 export const DEMO_APP_NAME = 'Demo app';
@@ -15,6 +16,8 @@ const DEMO_USERS: { email: string; name: string; role: Role }[] = [
   { email: 'member@demo-company.example', name: 'Demo Member', role: 'member' },
 ];
 const ACTOR = 'system:demo-seed';
+export const SECOND_COMPANY_NAME = 'Demo Company West';
+export const PARTNER_COMPANY_NAME = 'Demo Partner Inc.';
 
 export interface DemoCredentials {
   companyId: string;
@@ -23,6 +26,12 @@ export interface DemoCredentials {
   clientSecret: string;
   /** Password is null when the user existed before this file did (it cannot be recovered). */
   users: { email: string; role: Role; password: string | null }[];
+  /** A second company the demo admin also administers (the company chooser shows both). */
+  secondCompanyId?: string;
+  /** The company that owns the partner apps of the guides. */
+  partnerCompanyId?: string;
+  /** One app per seed guide (test/seeds replays each guide against it). */
+  guides?: GuideAppCredentials[];
 }
 
 export interface SeedResult {
@@ -66,7 +75,13 @@ export async function seedDemo(gh: Gatehouse): Promise<SeedResult> {
   const saved = readCredentials(file);
   if (saved) {
     const app = await gh.apps.findByClientId(saved.clientId);
-    if (app && app.companyId === saved.companyId) return { credentials: saved, created: false, file };
+    if (app && app.companyId === saved.companyId) {
+      if (saved.guides) return { credentials: saved, created: false, file };
+      // A file from before the guide apps existed: add them.
+      const withGuides = { ...saved, ...(await seedGuides(gh, saved.companyId)) };
+      writeCredentials(gh, file, withGuides);
+      return { credentials: withGuides, created: true, file };
+    }
   }
   const companies = await gh.companies.listCompanies();
   const company =
@@ -106,9 +121,56 @@ export async function seedDemo(gh: Gatehouse): Promise<SeedResult> {
     clientId: app.clientId,
     clientSecret,
     users,
+    ...(await seedGuides(gh, company.id)),
   };
+  writeCredentials(gh, file, credentials);
+  return { credentials, created: true, file };
+}
+
+function writeCredentials(gh: Gatehouse, file: string, credentials: DemoCredentials): void {
   mkdirSync(gh.config.dataDir, { recursive: true });
   writeFileSync(file, `${JSON.stringify(credentials, null, 2)}\n`, { mode: 0o600 });
   chmodSync(file, 0o600); // mode above applies only to a new file
-  return { credentials, created: true, file };
+}
+
+/**
+ * A second company the demo admin also administers, a partner company, and one app per
+ * seed guide. Apps found by name (a lost credentials file) get a fresh secret.
+ */
+async function seedGuides(
+  gh: Gatehouse,
+  companyId: string,
+): Promise<Required<Pick<DemoCredentials, 'secondCompanyId' | 'partnerCompanyId' | 'guides'>>> {
+  const companies = await gh.companies.listCompanies();
+  const findOrCreate = async (name: string) =>
+    companies.find((c) => c.name === name) ?? (await gh.companies.createCompany({ name }, ACTOR));
+  const second = await findOrCreate(SECOND_COMPANY_NAME);
+  const partner = await findOrCreate(PARTNER_COMPANY_NAME);
+  const admin = await gh.storage.getUserByEmail(DEMO_USERS[0]?.email ?? '');
+  if (admin) await gh.companies.addMembership(admin.id, second.id, 'admin', ACTOR);
+
+  const existing = [...(await gh.apps.list(companyId)), ...(await gh.apps.list(partner.id))];
+  const missing = GUIDE_APPS.filter((g) => !existing.some((a) => a.name === g.input.name));
+  const created = await createGuideApps(gh, companyId, partner.id, ACTOR, missing);
+  const guides: GuideAppCredentials[] = [];
+  for (const spec of GUIDE_APPS) {
+    const fresh = created.find((c) => c.guide === spec.guide);
+    if (fresh) {
+      guides.push(fresh);
+      continue;
+    }
+    const app = existing.find((a) => a.name === spec.input.name);
+    if (!app) continue;
+    const rotated = await gh.apps.rotateSecret(app.companyId, app.id, ACTOR);
+    guides.push({
+      guide: spec.guide,
+      name: app.name,
+      summary: spec.summary,
+      appId: app.id,
+      clientId: app.clientId,
+      clientSecret: rotated.clientSecret,
+      redirectUris: app.redirectUris,
+    });
+  }
+  return { secondCompanyId: second.id, partnerCompanyId: partner.id, guides };
 }
