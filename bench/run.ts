@@ -51,6 +51,7 @@ async function runOnTarget(
   start: (o: BenchOptions) => Promise<RunningTarget>,
   opts: BenchOptions,
 ) {
+  if (opts.targets.length > 0 && !opts.targets.includes(name)) return;
   const scenarios = selected.filter(
     (s): s is Extract<Scenario, { kind: 'http' }> => s.kind === 'http' && s.targets.includes(name),
   );
@@ -86,7 +87,8 @@ async function runOnTarget(
 for (const t of HTTP_TARGETS) await runOnTarget(t.name, t.start, options);
 await runOnTarget('gatehouse-scale', (o) => startScaleTarget(o, log), options);
 for (const s of selected) {
-  if (s.kind !== 'in-process') continue;
+  if (s.kind !== 'in-process' || (options.targets.length > 0 && !options.targets.includes('in-process')))
+    continue;
   const reason = await s.unsupported();
   if (reason) {
     skips.push({ scenario: s.name, target: 'in-process', reason });

@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import type { BenchOptions } from './types.ts';
 
-const USAGE = `usage: npm run bench -- [--db sqlite|postgres] [--only <scenario>[,<scenario>]]
+const USAGE = `usage: npm run bench -- [--db sqlite|postgres] [--only <scenario>[,...]] [--targets <target>[,...]]
        [--duration <s>] [--warmup <s>] [--connections <n>] [--runtime built|tsx] [--profile] [--record]`;
 
 export function parseOptions(argv: string[]): BenchOptions {
@@ -10,6 +10,7 @@ export function parseOptions(argv: string[]): BenchOptions {
     options: {
       db: { type: 'string', default: 'sqlite' },
       only: { type: 'string', multiple: true, default: [] },
+      targets: { type: 'string', multiple: true, default: [] },
       duration: { type: 'string', default: '15' },
       warmup: { type: 'string', default: '10' },
       connections: { type: 'string', default: '32' },
@@ -39,6 +40,7 @@ export function parseOptions(argv: string[]): BenchOptions {
     connections: Math.floor(num('connections', values.connections, 1)),
     runtime: values.runtime,
     only: values.only.flatMap((o) => o.split(',')).filter(Boolean),
+    targets: values.targets.flatMap((o) => o.split(',')).filter(Boolean),
     profile: values.profile,
     record: values.record,
   };

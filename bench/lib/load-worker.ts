@@ -4,6 +4,7 @@
  * never share an event loop.
  */
 import autocannon from 'autocannon';
+import { pacedLoad } from './paced.ts';
 import type { LoadResult, LoadSpec } from './types.ts';
 
 export interface WorkerInput {
@@ -14,8 +15,10 @@ export interface WorkerInput {
   duration: number;
   /** Send exactly this many requests (single-use credentials). */
   amount?: number;
-  /** Requests per second over all connections (for the half-rate latency run). */
+  /** autocannon's overallRate: requests per second over all connections, sent in bursts. */
   overallRate?: number;
+  /** Evenly spaced requests per second instead of autocannon (bench/lib/paced.ts). */
+  pacedRate?: number;
 }
 
 function run(input: WorkerInput): Promise<LoadResult> {
@@ -29,7 +32,10 @@ function run(input: WorkerInput): Promise<LoadResult> {
         url: input.url,
         connections: input.connections,
         ...(input.amount !== undefined ? { amount: input.amount } : { duration: input.duration }),
-        ...(input.overallRate !== undefined ? { overallRate: input.overallRate } : {}),
+        ...(input.overallRate !== undefined
+          ? // Its correction assumes 1 ms between requests (Math.ceil(1 / rate)): it would invent samples.
+            { overallRate: input.overallRate, ignoreCoordinatedOmission: true }
+          : {}),
         requests: [
           {
             method: spec.method,
@@ -69,7 +75,15 @@ function run(input: WorkerInput): Promise<LoadResult> {
 }
 
 process.once('message', (input: WorkerInput) => {
-  run(input).then(
+  const job =
+    input.pacedRate !== undefined
+      ? pacedLoad(input.url, input.spec, {
+          rate: input.pacedRate,
+          seconds: input.duration,
+          connections: input.connections,
+        })
+      : run(input);
+  job.then(
     (result) => process.send!({ result }, () => process.exit(0)),
     (err: unknown) => process.send!({ error: String(err) }, () => process.exit(1)),
   );

@@ -13,7 +13,7 @@ export async function measureHttp(
   spec: LoadSpec,
   opts: BenchOptions,
   log: (msg: string) => void,
-  extra: { overallRate?: number; warmup?: number } = {},
+  extra: { overallRate?: number; pacedRate?: number; warmup?: number } = {},
 ): Promise<Measurement> {
   const base = { url: target.url, spec, connections: opts.connections, duration: opts.duration };
   const warmup = extra.warmup ?? opts.warmup;
@@ -28,7 +28,12 @@ export async function measureHttp(
     });
   }
   const mem = target.memory();
-  const variant = extra.overallRate !== undefined ? 'half rate' : undefined;
+  const variant =
+    extra.pacedRate !== undefined
+      ? 'half rate, paced'
+      : extra.overallRate !== undefined
+        ? 'half rate, autocannon'
+        : undefined;
   log(
     `${scenario} on ${target.name}${variant ? ` (${variant})` : ''}: ${Math.round(result.reqPerSec)} req/s, p99 ${result.p99Ms} ms, ${result.errors} errors, RSS ${mem.rssMb.toFixed(0)} MB`,
   );

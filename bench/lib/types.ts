@@ -12,6 +12,8 @@ export interface BenchOptions {
   /** `built` (esbuild bundle, as in production) or `tsx` (TypeScript loaded at run time). */
   runtime: 'built' | 'tsx';
   only: string[];
+  /** Run only on these targets (e.g. gatehouse while tuning); empty: all. */
+  targets: string[];
   /** Profile Gatehouse with --cpu-prof into bench/results/profiles. */
   profile: boolean;
   record: boolean;
