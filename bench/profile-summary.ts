@@ -20,9 +20,14 @@ interface Profile {
 function area(url: string): string {
   const nm = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url);
   if (nm) return nm[1]!;
-  if (url.startsWith('node:')) return 'node internals';
+  if (url.startsWith('node:'))
+    return url
+      .replace(/^node:internal\/(.*)$/, 'node:$1')
+      .split('/')
+      .slice(0, 2)
+      .join('/');
   if (url === '') return '(native / GC / idle)';
-  const src = /(packages\/[^/]+\/src\/[^:]+|bench\/[^:]+|\.build\/[^:]+)/.exec(url);
+  const src = /(packages\/[^/]+\/src\/[^:]+|bench\/\.build\/[^:]+|bench\/[^:]+)/.exec(url);
   return src ? src[1]! : url;
 }
 
@@ -37,7 +42,8 @@ export function summarise(profile: Profile, top = 20): string {
     if (!node) return;
     total += dt;
     const { functionName, url, lineNumber } = node.callFrame;
-    const key = `${functionName || '(anonymous)'} ${area(url)}${url ? `:${lineNumber + 1}` : ''}`;
+    const where = url.startsWith('node:') ? url.slice('node:internal/'.length) : area(url);
+    const key = `${functionName || '(anonymous)'} ${where}${url ? `:${lineNumber + 1}` : ''}`;
     fn.set(key, (fn.get(key) ?? 0) + dt);
     pkg.set(area(url), (pkg.get(area(url)) ?? 0) + dt);
   });

@@ -74,6 +74,7 @@ async function runOnTarget(
       if (s.halfRateOn?.includes(name)) {
         const rate = Math.floor(m.reqPerSec / 2);
         log(`${s.name} on ${name}: latency at half of peak (${rate} req/s)`);
+        measurements.push(await measureHttp(s.name, target, spec, opts, log, { pacedRate: rate, warmup: 0 }));
         measurements.push(
           await measureHttp(s.name, target, spec, opts, log, { overallRate: rate, warmup: 0 }),
         );

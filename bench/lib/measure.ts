@@ -25,6 +25,7 @@ export async function measureHttp(
     result = await runLoad({
       ...base,
       ...(extra.overallRate !== undefined ? { overallRate: extra.overallRate } : {}),
+      ...(extra.pacedRate !== undefined ? { pacedRate: extra.pacedRate } : {}),
     });
   }
   const mem = target.memory();
