@@ -3,7 +3,7 @@ import { migrationProvider } from '../migrations/index.ts';
 import type { Database } from '../schema.ts';
 import type { AuditFilter, MutationOptions, NewApp, NewAppSecret, Storage } from '../storage.ts';
 import type { AuditEventInput, Company, Grant, Role, SigningKey, User } from '../types.ts';
-import { insertApp, removeApp, rotateSecret, selectAppWithSecrets } from './apps.ts';
+import { insertApp, removeApp, rotateSecret, selectAppWithSecrets, touchApps } from './apps.ts';
 import { connect, type Dialect } from './connect.ts';
 import { decodeCursor, encodeCursor } from './cursor.ts';
 import { revokeGrant, upsertGrant } from './grants.ts';
@@ -197,11 +197,7 @@ export class SqlStorage implements Storage {
 
   async touchApps(stamps: ReadonlyMap<string, Date>) {
     if (stamps.size === 0) return;
-    await this.db.transaction().execute(async (tx) => {
-      for (const [appId, at] of stamps) {
-        await tx.updateTable('apps').set({ last_used_at: at.getTime() }).where('id', '=', appId).execute();
-      }
-    });
+    await this.db.transaction().execute((tx) => touchApps(tx, stamps));
   }
 
   // grants
