@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { MAX_ACCESS_TOKEN_TTL_MS, revocationHash } from '../../tokens/revocation-keys.ts';
 import type { NewApp, NewAppSecret } from '../storage.ts';
 import type { AppWithSecrets, AuditEventInput, DomainEventInput } from '../types.ts';
@@ -153,4 +154,27 @@ export async function removeApp(
   if (audit) await insertAudit(db, audit, now);
   await enqueueEvents(db, events, now);
   return true;
+}
+
+/** Apps per UPDATE in touchApps: 2 parameters each, well under SQLite's and pg's limits. */
+const TOUCH_CHUNK = 1000;
+
+/**
+ * Stamps last_used_at on many apps with one `UPDATE apps ... FROM (VALUES (id, ms), ...)`
+ * per 1,000 apps, a join on the primary key that both dialects run (SQLite 3.33+ names
+ * the VALUES columns column1, column2 as PostgreSQL does). One statement per app made a
+ * flush of 10,000 busy apps block the event loop for about a second on SQLite (bench:
+ * scale_client_credentials); this is 10 statements. The CAST keeps PostgreSQL from typing
+ * the parameters as text.
+ */
+export async function touchApps(db: Db, stamps: ReadonlyMap<string, Date>): Promise<void> {
+  const entries = [...stamps];
+  for (let i = 0; i < entries.length; i += TOUCH_CHUNK) {
+    const rows = sql.join(
+      entries.slice(i, i + TOUCH_CHUNK).map(([id, at]) => sql`(${id}, CAST(${at.getTime()} AS BIGINT))`),
+    );
+    await sql`UPDATE apps SET last_used_at = v.column2 FROM (VALUES ${rows}) AS v WHERE apps.id = v.column1`.execute(
+      db,
+    );
+  }
 }

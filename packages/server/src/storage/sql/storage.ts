@@ -22,7 +22,7 @@ import type {
   User,
   WebhookEndpoint,
 } from '../types.ts';
-import { insertApp, removeApp, rotateSecret, selectAppWithSecrets } from './apps.ts';
+import { insertApp, removeApp, rotateSecret, selectAppWithSecrets, touchApps } from './apps.ts';
 import { connect, type Dialect } from './connect.ts';
 import { decodeCursor, encodeCursor } from './cursor.ts';
 import { revokeGrant, upsertGrant } from './grants.ts';
@@ -233,11 +233,7 @@ export class SqlStorage implements Storage {
 
   async touchApps(stamps: ReadonlyMap<string, Date>) {
     if (stamps.size === 0) return;
-    await this.db.transaction().execute(async (tx) => {
-      for (const [appId, at] of stamps) {
-        await tx.updateTable('apps').set({ last_used_at: at.getTime() }).where('id', '=', appId).execute();
-      }
-    });
+    await this.db.transaction().execute((tx) => touchApps(tx, stamps));
   }
 
   // grants

@@ -1,0 +1,111 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { createInterface } from 'node:readline';
+import type { RunningTarget, TargetName } from './types.ts';
+
+/** A free TCP port on 127.0.0.1 (the server needs it up front: it is part of the issuer). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const addr = s.address();
+      const port = typeof addr === 'object' && addr ? addr.port : 0;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+/** VmRSS and VmHWM of a process, in MB (Linux). */
+export function processMemory(pid: number): { rssMb: number; peakRssMb: number } {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const kb = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+)`, 'm').exec(status)?.[1] ?? 0);
+    return { rssMb: kb('VmRSS') / 1024, peakRssMb: kb('VmHWM') / 1024 };
+  } catch {
+    return { rssMb: 0, peakRssMb: 0 };
+  }
+}
+
+function waitExit(child: ChildProcess, ms: number): Promise<boolean> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(true);
+  return new Promise((resolve) => {
+    const t = setTimeout(() => resolve(false), ms);
+    child.once('exit', () => {
+      clearTimeout(t);
+      resolve(true);
+    });
+  });
+}
+
+/**
+ * Starts a server process that prints one JSON line `{"ready":true,"url":...}` on stdout
+ * once it listens, and stops it with SIGTERM (each bench server exits cleanly on it, which
+ * also lets --cpu-prof write its profile).
+ */
+export async function startChild(
+  name: TargetName,
+  args: string[],
+  env: Record<string, string>,
+  timeoutMs = 60_000,
+): Promise<RunningTarget> {
+  const child = spawn(process.execPath, args, {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr!.on('data', (d: Buffer) => {
+    stderr = (stderr + d.toString()).slice(-4000);
+  });
+  const ready = await new Promise<Record<string, unknown>>((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new Error(`${name} did not start within ${timeoutMs} ms`)),
+      timeoutMs,
+    );
+    const lines = createInterface({ input: child.stdout! });
+    lines.on('line', (line) => {
+      if (!line.startsWith('{"ready":true')) return;
+      clearTimeout(timer);
+      resolve(JSON.parse(line) as Record<string, unknown>);
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`${name} exited with ${code} before it was ready:\n${stderr}`));
+    });
+  });
+  child.stdout!.resume();
+  child.removeAllListeners('exit');
+  const pid = child.pid!;
+  return {
+    name,
+    url: String(ready.url),
+    pid,
+    info: ready,
+    memory: () => processMemory(pid),
+    async stop() {
+      child.kill('SIGTERM');
+      if (!(await waitExit(child, 10_000))) {
+        child.kill('SIGKILL');
+        await waitExit(child, 5_000);
+      }
+    },
+  };
+}
+
+/** Announces readiness to the harness (used by the bench servers). */
+export function announceReady(info: { url: string } & Record<string, unknown>): void {
+  process.stdout.write(`${JSON.stringify({ ready: true, ...info })}\n`);
+}
+
+/** Runs `close` then exits on SIGTERM/SIGINT, so profiles and databases are flushed. */
+export function exitOnSignal(close: () => Promise<void>): void {
+  const stop = () => {
+    close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.once('SIGTERM', stop);
+  process.once('SIGINT', stop);
+}

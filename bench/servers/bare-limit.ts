@@ -1,0 +1,60 @@
+/**
+ * The bare limit: node:http, a SHA-256-hashed secret compared in constant time, an ES256
+ * JWT signed with jose, nothing else (no framework, no storage, no logging). What a token
+ * endpoint on this machine cannot beat; Gatehouse's distance to it is its overhead.
+ */
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { createServer } from 'node:http';
+import { generateKeyPair, SignJWT } from 'jose';
+import { announceReady, exitOnSignal } from '../lib/child.ts';
+
+const port = Number(process.env.PORT ?? 0);
+const issuer = `http://127.0.0.1:${port}`;
+const clientId = 'bare-client';
+const clientSecret = 'bare-secret-0123456789abcdef0123456789abcdef';
+const sha = (s: string) => createHash('sha256').update(s).digest();
+const secretHash = sha(clientSecret);
+const { privateKey } = await generateKeyPair('ES256');
+let seq = 0;
+
+function send(res: import('node:http').ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store' });
+  res.end(JSON.stringify(body));
+}
+
+const server = createServer((req, res) => {
+  if (req.method !== 'POST' || req.url !== '/token') return send(res, 404, { error: 'not_found' });
+  let body = '';
+  req.setEncoding('utf8');
+  req.on('data', (c: string) => {
+    body += c;
+  });
+  req.on('end', () => {
+    const params = new URLSearchParams(body);
+    if (params.get('grant_type') !== 'client_credentials')
+      return send(res, 400, { error: 'unsupported_grant_type' });
+    const basic = Buffer.from((req.headers.authorization ?? '').slice(6), 'base64').toString();
+    const colon = basic.indexOf(':');
+    if (basic.slice(0, colon) !== clientId || !timingSafeEqual(sha(basic.slice(colon + 1)), secretHash))
+      return send(res, 401, { error: 'invalid_client' });
+    const scope = params.get('scope') ?? 'users.read users.write';
+    const iat = Math.floor(Date.now() / 1000);
+    new SignJWT({ client_id: clientId, scope })
+      .setProtectedHeader({ alg: 'ES256', kid: 'bare', typ: 'at+jwt' })
+      .setIssuer(issuer)
+      .setSubject(clientId)
+      .setAudience(`${issuer}/api`)
+      .setIssuedAt(iat)
+      .setExpirationTime(iat + 3600)
+      .setJti(`at_${process.pid}_${seq++}`)
+      .sign(privateKey)
+      .then((token) =>
+        send(res, 200, { access_token: token, token_type: 'Bearer', expires_in: 3600, scope }),
+      );
+  });
+});
+server.keepAliveTimeout = 60_000;
+server.listen(port, '127.0.0.1', () => {
+  exitOnSignal(() => new Promise((r) => server.close(() => r())));
+  announceReady({ url: issuer, tokenPath: '/token', clients: { jwt: { clientId, clientSecret } } });
+});

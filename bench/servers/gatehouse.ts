@@ -1,0 +1,63 @@
+/**
+ * Gatehouse as the benchmark runs it: loadConfig() from the environment (NODE_ENV=production,
+ * LOG_LEVEL=warn, DATABASE_URL, PORT set by the harness) and startServer(), exactly as the
+ * production entry point does. It then registers the clients the scenarios use through
+ * Gatehouse's own services and announces their credentials on stdout.
+ * bench/lib/build.ts bundles this file (esbuild) so the benchmark runs built JavaScript.
+ */
+import { loadConfig, startServer } from '../../packages/server/src/index.ts';
+import { announceReady, exitOnSignal } from '../lib/child.ts';
+import { BENCH_REDIRECT_URI, BENCH_SCOPES } from '../lib/constants.ts';
+
+const server = await startServer(loadConfig());
+const gh = server.gatehouse;
+const company = await gh.companies.createCompany({ name: 'Bench Co' }, 'bench');
+const cc = await gh.apps.create(
+  {
+    companyId: company.id,
+    name: 'Bench machine client',
+    scopes: BENCH_SCOPES,
+    grantTypes: ['client_credentials'],
+  },
+  'bench',
+);
+const opaque = await gh.apps.create(
+  {
+    companyId: company.id,
+    name: 'Bench opaque client',
+    scopes: BENCH_SCOPES,
+    grantTypes: ['client_credentials'],
+    tokenFormat: 'opaque',
+  },
+  'bench',
+);
+const partner = await gh.apps.create(
+  {
+    companyId: company.id,
+    name: 'Bench partner',
+    type: 'partner',
+    scopes: BENCH_SCOPES,
+    grantTypes: ['authorization_code', 'refresh_token'],
+    redirectUris: [BENCH_REDIRECT_URI],
+  },
+  'bench',
+);
+const password = 'bench-password-0123456789';
+const email = 'admin@bench.test';
+await gh.companies.createUser({ email, password, companyId: company.id, role: 'admin' }, 'bench');
+
+exitOnSignal(() => server.close());
+announceReady({
+  url: server.url,
+  companyId: company.id,
+  clients: {
+    jwt: { clientId: cc.app.clientId, clientSecret: cc.clientSecret },
+    opaque: { clientId: opaque.app.clientId, clientSecret: opaque.clientSecret },
+    partner: {
+      clientId: partner.app.clientId,
+      clientSecret: partner.clientSecret,
+      redirectUri: BENCH_REDIRECT_URI,
+    },
+  },
+  user: { email, password },
+});

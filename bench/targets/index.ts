@@ -1,0 +1,81 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { buildGatehouse } from '../lib/build.ts';
+import { freePort, startChild } from '../lib/child.ts';
+import { createPostgresDatabase, dropPostgresDatabase } from '../lib/postgres.ts';
+import type { BenchOptions, RunningTarget, TargetName } from '../lib/types.ts';
+
+const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
+export const BENCH_SERVER_SECRET = 'bench-server-secret-0123456789abcdef';
+
+export interface GatehouseStart {
+  /** Use this (already seeded) database instead of a fresh one. */
+  databaseUrl?: string;
+  /** Tag for CPU profile file names. */
+  profileName?: string;
+}
+
+/** Starts Gatehouse from the built bundle (or through tsx) on a fresh database. */
+export async function startGatehouse(
+  options: BenchOptions,
+  start: GatehouseStart = {},
+  name: TargetName = 'gatehouse',
+): Promise<RunningTarget> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'gatehouse-bench-'));
+  let dbUrl = start.databaseUrl;
+  let dropDb: string | undefined;
+  if (dbUrl === undefined) {
+    if (options.db === 'postgres') {
+      dbUrl = await createPostgresDatabase();
+      dropDb = dbUrl;
+    } else dbUrl = `sqlite:${join(dataDir, 'gatehouse.db')}`;
+  }
+  const entry =
+    options.runtime === 'built'
+      ? [await buildGatehouse()]
+      : ['--import', 'tsx', here('../servers/gatehouse.ts')];
+  const prof = options.profile
+    ? [
+        '--cpu-prof',
+        `--cpu-prof-dir=${here('../results/profiles')}`,
+        `--cpu-prof-name=${start.profileName ?? name}.cpuprofile`,
+      ]
+    : [];
+  const port = await freePort();
+  const target = await startChild(
+    name,
+    [...prof, ...(options.runtime === 'built' ? ['--enable-source-maps'] : []), ...entry],
+    {
+      NODE_ENV: 'production',
+      LOG_LEVEL: 'warn',
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      DATABASE_URL: dbUrl,
+      GATEHOUSE_DATA_DIR: dataDir,
+      GATEHOUSE_SECRET: BENCH_SERVER_SECRET,
+    },
+  );
+  const stop = target.stop;
+  return {
+    ...target,
+    async stop() {
+      await stop();
+      if (dropDb) await dropPostgresDatabase(dropDb);
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+async function startScript(name: TargetName, script: string): Promise<RunningTarget> {
+  const port = await freePort();
+  return startChild(name, ['--import', 'tsx', here(script)], { NODE_ENV: 'production', PORT: String(port) });
+}
+
+/** The HTTP targets in the order they run, one after the other. */
+export const HTTP_TARGETS: { name: TargetName; start(o: BenchOptions): Promise<RunningTarget> }[] = [
+  { name: 'gatehouse', start: (o) => startGatehouse(o) },
+  { name: 'oidc-provider', start: () => startScript('oidc-provider', '../servers/oidc-provider.ts') },
+  { name: 'bare-limit', start: () => startScript('bare-limit', '../servers/bare-limit.ts') },
+];
