@@ -1,62 +1,21 @@
 import assert from 'node:assert/strict';
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { freePort } from './helpers/live-gatehouse.ts';
 import { sh } from './helpers/shell.ts';
-
-const root = new URL('..', import.meta.url).pathname;
-
-interface Started {
-  child: ChildProcess;
-  output: () => string;
-  exit: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-}
+import { banner, type StartedProcess, startProcess } from './helpers/start-process.ts';
 
 /** `npm start`'s own command, on fresh ports and the given data directory. */
-function start(dataDir: string, port: number, demoPort: number): Started {
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
+function start(dataDir: string, port: number, demoPort: number): StartedProcess {
+  return startProcess({
     NODE_ENV: 'development',
     LOG_LEVEL: 'info',
     PORT: String(port),
     DEMO_API_PORT: String(demoPort),
     GATEHOUSE_DATA_DIR: dataDir,
-  };
-  for (const name of ['GATEHOUSE_ISSUER', 'GATEHOUSE_AUDIENCE', 'GATEHOUSE_SECRET', 'DATABASE_URL', 'HOST'])
-    delete env[name];
-  const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/start.ts'], {
-    cwd: root,
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  child.stdout?.on('data', (d) => {
-    out += d;
-  });
-  child.stderr?.on('data', (d) => {
-    out += d;
-  });
-  const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.on('exit', (code, signal) => resolve({ code, signal })),
-  );
-  return { child, output: () => out, exit };
-}
-
-/** Resolves once the banner is complete; fails if the process exits first. */
-async function banner(s: Started): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const check = () => {
-      if (s.output().includes('Press Ctrl+C to stop.')) {
-        s.child.stdout?.off('data', check);
-        resolve(s.output());
-      }
-    };
-    s.child.stdout?.on('data', check);
-    void s.exit.then(() => reject(new Error(`start exited early:\n${s.output()}`)));
-    check();
   });
 }
 

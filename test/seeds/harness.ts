@@ -1,4 +1,3 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,8 +6,7 @@ import type { Guide, GuideAppCredentials } from '../../packages/server/src/demo/
 import type { DemoCredentials } from '../../packages/server/src/demo/seed.ts';
 import { postgresSkip, withTestPostgres } from '../../packages/server/test/pg.ts';
 import { freePort } from '../helpers/live-gatehouse.ts';
-
-const root = new URL('../..', import.meta.url).pathname;
+import { banner, startProcess } from '../helpers/start-process.ts';
 
 /** Gatehouse and the demo API as `npm start` runs them, on fresh ports and a fresh database. */
 export interface Stack {
@@ -25,45 +23,18 @@ async function startStack(databaseUrl: string | undefined): Promise<Stack & { st
   const dataDir = mkdtempSync(join(tmpdir(), 'gatehouse-seeds-'));
   const port = await freePort();
   const demoPort = await freePort();
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
+  const proc = startProcess({
     NODE_ENV: 'development',
     LOG_LEVEL: 'warn',
     PORT: String(port),
     DEMO_API_PORT: String(demoPort),
     GATEHOUSE_DATA_DIR: dataDir,
-    // The demo API follows the revocation feed; webhooks to loopback receivers are allowed.
+    // Other nodes' changes (and revocations) reach this one within 100 ms.
     GATEHOUSE_INVALIDATION_POLL_MS: '100',
-  };
-  for (const k of ['GATEHOUSE_ISSUER', 'GATEHOUSE_AUDIENCE', 'GATEHOUSE_SECRET', 'DATABASE_URL', 'HOST'])
-    delete env[k];
-  if (databaseUrl) env.DATABASE_URL = databaseUrl;
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'scripts/start.ts'], {
-    cwd: root,
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
+    ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
   });
-  let out = '';
-  child.stdout?.on('data', (d) => {
-    out += d;
-  });
-  child.stderr?.on('data', (d) => {
-    out += d;
-  });
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`npm start did not come up:\n${out}`)), 60_000);
-    const check = () => {
-      if (out.includes('Press Ctrl+C to stop.')) {
-        clearTimeout(timer);
-        resolve();
-      }
-    };
-    child.stdout?.on('data', check);
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`npm start exited (${code}):\n${out}`));
-    });
-  });
+  const child = proc.child;
+  await banner(proc);
   const creds = JSON.parse(readFileSync(join(dataDir, 'demo-credentials.json'), 'utf8')) as DemoCredentials;
   const admin = creds.users.find((u) => u.role === 'admin');
   if (!admin?.password) throw new Error('the demo admin has no password in demo-credentials.json');

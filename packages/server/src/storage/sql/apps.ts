@@ -34,20 +34,25 @@ export async function insertApp(db: Db, app: NewApp, secret: NewAppSecret, audit
       refresh_absolute_ttl: app.refreshAbsoluteTtl,
     })
     .execute();
-  await db
+  await insertSecret(db, app.id, secret, now);
+  // A node may hold a negative cache entry for this client_id.
+  await invalidate(db, [`client:${app.clientId}`], now);
+  if (audit) await insertAudit(db, audit, now);
+}
+
+/** A new live secret (stored as its hash) for the app. */
+function insertSecret(db: Db, appId: string, secret: NewAppSecret, now: number) {
+  return db
     .insertInto('app_secrets')
     .values({
       id: secret.id,
-      app_id: app.id,
+      app_id: appId,
       secret_hash: secret.secretHash,
       last4: secret.last4,
       created_at: now,
       expires_at: null,
     })
     .execute();
-  // A node may hold a negative cache entry for this client_id.
-  await invalidate(db, [`client:${app.clientId}`], now);
-  if (audit) await insertAudit(db, audit, now);
 }
 
 /** Loads an app row (optionally scoped to a company) with its secrets still valid at `now`. */
@@ -96,17 +101,7 @@ export async function rotateSecret(
     .where('app_id', '=', appId)
     .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', until)]))
     .execute();
-  await db
-    .insertInto('app_secrets')
-    .values({
-      id: secret.id,
-      app_id: appId,
-      secret_hash: secret.secretHash,
-      last4: secret.last4,
-      created_at: now,
-      expires_at: null,
-    })
-    .execute();
+  await insertSecret(db, appId, secret, now);
   await invalidate(db, [`client:${app.client_id}`], now);
   if (audit) await insertAudit(db, audit, now);
   await enqueueEvents(db, events, now);
