@@ -7,10 +7,12 @@ import { type Command, type CommandContext, type Output, UsageError } from './co
 import { companyCommands } from './company.ts';
 import { keyCommands } from './keys.ts';
 import { migrateCommands } from './migrate.ts';
+import { serveCommands } from './serve.ts';
 import { userCommands } from './user.ts';
 
 /** Every command, in the order --help lists them. */
 export const COMMANDS: Command[] = [
+  ...serveCommands,
   ...migrateCommands,
   ...companyCommands,
   ...appCommands,
