@@ -132,3 +132,12 @@ describe('retries against a real Gatehouse', () => {
     assert.equal(gh.count(TOKEN) - start, 3);
   });
 });
+
+test('plain http to a host that is not loopback is refused before any request', async () => {
+  const source = clientCredentials({
+    tokenEndpoint: 'http://auth.example/oauth2/token',
+    clientId: 'a',
+    clientSecret: 'b',
+  });
+  await assert.rejects(source.getToken(), /must use https/);
+});
