@@ -1,6 +1,13 @@
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { test } from 'node:test';
-import { codeChallengeS256, metadataUrl, parseRetryAfter, tokenTiming } from '../src/index.ts';
+import {
+  codeChallengeS256,
+  generateCodeVerifier,
+  metadataUrl,
+  parseRetryAfter,
+  tokenTiming,
+} from '../src/index.ts';
 
 test('renewal margin: the smaller of 60 s and a tenth of the lifetime, plus up to half again of jitter', () => {
   const hour = tokenTiming(0, 3600, {}, () => 0);
@@ -19,7 +26,7 @@ test('Retry-After: delay-seconds or an HTTP-date; garbage is ignored', () => {
   assert.equal(parseRetryAfter(null), undefined);
 });
 
-test('RFC 8414 metadata URL and RFC 7636 appendix B challenge', async () => {
+test('RFC 8414 metadata URL and the RFC 7636 S256 challenge', async () => {
   assert.equal(
     metadataUrl(new URL('https://a.example')).href,
     'https://a.example/.well-known/oauth-authorization-server',
@@ -28,9 +35,11 @@ test('RFC 8414 metadata URL and RFC 7636 appendix B challenge', async () => {
     metadataUrl(new URL('https://a.example/tenant/')).href,
     'https://a.example/.well-known/oauth-authorization-server/tenant',
   );
+  const verifier = generateCodeVerifier();
   assert.equal(
-    await codeChallengeS256('dBjftJeZ4CVP-mJ92K1rIPDcKKZ1FXq_K-XcNZDr5Xw'),
-    'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM',
+    await codeChallengeS256(verifier),
+    createHash('sha256').update(verifier).digest('base64url'),
+    'Web Crypto agrees with node:crypto',
   );
   await assert.rejects(codeChallengeS256('short'), TypeError);
 });
