@@ -72,7 +72,7 @@ export class Gatehouse {
     this.scopeCatalog = opts.scopeCatalog ?? config.scopeCatalog;
     this.scopes = new ScopeModel(this.scopeCatalog);
     const cache = new AppCache(storage, bus);
-    this.apps = new AppService(storage, cache, bus, this.scopes);
+    this.apps = new AppService(storage, cache, bus, this.scopes, config.minTokenTtlSeconds);
     this.companies = new CompanyService(storage);
     this.grants = new GrantService(storage, bus);
     this.access = new AccessPolicy(storage, config.planRules);

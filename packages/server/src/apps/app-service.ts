@@ -25,10 +25,12 @@ export class AppService {
     private readonly cache: AppCache,
     private readonly bus: InvalidationBus,
     private readonly scopes?: ScopeModel,
+    /** The configured floor for token lifetimes (config `minTokenTtlSeconds`). */
+    private readonly minTokenTtl?: number,
   ) {}
 
   async create(input: AppInput, actor: Actor): Promise<AppWithNewSecret> {
-    const valid = validateAppInput(input, this.scopes);
+    const valid = validateAppInput(input, this.scopes, this.minTokenTtl);
     if (!(await this.storage.getCompany(valid.companyId))) throw new NotFoundError('company');
     const id = newId('app');
     const clientId = newId('cl', 24);

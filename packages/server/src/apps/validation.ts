@@ -97,7 +97,12 @@ function scopesProblem(scopes: string[], model: ScopeModel): string | undefined 
  * Checks and fills defaults for a new app against the scope catalog in use. Throws
  * ValidationError listing every problem.
  */
-export function validateAppInput(input: AppInput, scopeModel: ScopeModel = DEFAULT_SCOPE_MODEL): ValidApp {
+export function validateAppInput(
+  input: AppInput,
+  scopeModel: ScopeModel = DEFAULT_SCOPE_MODEL,
+  /** The configured floor for `tokenTtl` (config `minTokenTtlSeconds`). */
+  minTokenTtl: number = MIN_TOKEN_TTL,
+): ValidApp {
   const fields: Record<string, string> = {};
   const name = (input.name ?? '').trim();
   if (name.length === 0 || name.length > 100) fields.name = 'display name must be 1 to 100 characters';
@@ -125,8 +130,8 @@ export function validateAppInput(input: AppInput, scopeModel: ScopeModel = DEFAU
     }
   }
   const tokenTtl = input.tokenTtl ?? DEFAULT_TOKEN_TTL;
-  if (!Number.isInteger(tokenTtl) || tokenTtl < MIN_TOKEN_TTL || tokenTtl > MAX_TOKEN_TTL)
-    fields.tokenTtl = `token lifetime must be a whole number of seconds from ${MIN_TOKEN_TTL} to ${MAX_TOKEN_TTL}`;
+  if (!Number.isInteger(tokenTtl) || tokenTtl < minTokenTtl || tokenTtl > MAX_TOKEN_TTL)
+    fields.tokenTtl = `token lifetime must be a whole number of seconds from ${minTokenTtl} to ${MAX_TOKEN_TTL}`;
   const signingAlg = (input.signingAlg ?? 'ES256') as SigningAlg;
   if (!SIGNING_ALGS.includes(signingAlg))
     fields.signingAlg = `signing algorithm must be one of ${SIGNING_ALGS.join(', ')}`;

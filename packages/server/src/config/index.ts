@@ -1,5 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { MIN_TOKEN_TTL as DEFAULT_MIN_TOKEN_TTL, MAX_TOKEN_TTL } from '../apps/validation.ts';
 import { DEFAULT_PLAN_RULES, type PlanRules } from '../companies/access-policy.ts';
 import { DEFAULT_SCOPE_CATALOG, type ScopeCatalog } from '../oauth/scopes/catalog.ts';
 import { loadScopeCatalogFile } from '../oauth/scopes/catalog-file.ts';
@@ -49,6 +50,12 @@ export interface Config {
   webhooks: WebhookConfig;
   /** Which company plans unlock creating apps and granting access. */
   planRules: PlanRules;
+  /**
+   * The shortest access-token lifetime an app may be given, in seconds.
+   * `GATEHOUSE_MIN_TOKEN_TTL`, default 60. Lower only for tests and demos (a client's
+   * renewal seen in seconds); tokens that short mean a token request per API call or two.
+   */
+  minTokenTtlSeconds: number;
 }
 
 export interface WebhookConfig {
@@ -211,7 +218,19 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
       createApps: parsePlans(env.GATEHOUSE_PLANS_CREATE_APPS, DEFAULT_PLAN_RULES.createApps),
       grantAccess: parsePlans(env.GATEHOUSE_PLANS_GRANT_ACCESS, DEFAULT_PLAN_RULES.grantAccess),
     },
+    minTokenTtlSeconds: o.minTokenTtlSeconds ?? parseMinTokenTtl(env.GATEHOUSE_MIN_TOKEN_TTL),
   };
+}
+
+/** Default 60; 1 s at least, and never above the longest lifetime an app may have. */
+function parseMinTokenTtl(value: string | undefined): number {
+  if (value === undefined || value.trim() === '') return DEFAULT_MIN_TOKEN_TTL;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > MAX_TOKEN_TTL)
+    throw new Error(
+      `GATEHOUSE_MIN_TOKEN_TTL must be whole seconds from 1 to ${MAX_TOKEN_TTL}, got "${value}"`,
+    );
+  return n;
 }
 
 function parsePlans(value: string | undefined, fallback: string[]): string[] {
@@ -253,6 +272,10 @@ export function configWarnings(config: Config): string[] {
     warnings.push(`The issuer ${config.issuer} is not https: tokens and cookies travel in clear text.`);
   if (config.production && config.databaseUrl.startsWith('sqlite:'))
     warnings.push('SQLite in production runs a single node; use DATABASE_URL=postgres://... to run several.');
+  if (config.minTokenTtlSeconds < DEFAULT_MIN_TOKEN_TTL)
+    warnings.push(
+      `GATEHOUSE_MIN_TOKEN_TTL is ${config.minTokenTtlSeconds} s: apps may get access tokens shorter than a minute. Lower it only for tests and demos.`,
+    );
   if (config.maintenance)
     warnings.push('GATEHOUSE_MAINTENANCE is on: every request but /healthz and /readyz is answered 503.');
   return warnings;
