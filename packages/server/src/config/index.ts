@@ -49,6 +49,11 @@ export interface Config {
   webhooks: WebhookConfig;
   /** Which company plans unlock creating apps and granting access. */
   planRules: PlanRules;
+  /**
+   * client_ids of the resource servers that may introspect every access token (RFC 7662).
+   * Other apps may introspect only their own. `GATEHOUSE_INTROSPECTION_CLIENTS`, comma separated.
+   */
+  introspectionClients: string[];
 }
 
 export interface WebhookConfig {
@@ -211,6 +216,7 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
       createApps: parsePlans(env.GATEHOUSE_PLANS_CREATE_APPS, DEFAULT_PLAN_RULES.createApps),
       grantAccess: parsePlans(env.GATEHOUSE_PLANS_GRANT_ACCESS, DEFAULT_PLAN_RULES.grantAccess),
     },
+    introspectionClients: o.introspectionClients ?? parsePlans(env.GATEHOUSE_INTROSPECTION_CLIENTS, []),
   };
 }
 
