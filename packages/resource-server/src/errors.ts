@@ -6,6 +6,8 @@
  */
 export type ResourceServerErrorCode =
   | 'token_missing'
+  | 'token_inactive'
+  | 'introspection_unavailable'
   | 'token_malformed'
   | 'token_expired'
   | 'token_not_yet_valid'
@@ -29,6 +31,8 @@ export type BearerErrorCode =
 
 const MAPPING: Record<ResourceServerErrorCode, [number, BearerErrorCode]> = {
   token_missing: [401, 'invalid_token'],
+  token_inactive: [401, 'invalid_token'],
+  introspection_unavailable: [503, 'temporarily_unavailable'],
   token_malformed: [401, 'invalid_token'],
   token_expired: [401, 'invalid_token'],
   token_not_yet_valid: [401, 'invalid_token'],

@@ -22,5 +22,6 @@ export {
   type FastifyLikeRequest,
   type PreHandler,
 } from './fastify.ts';
+export { createIntrospector, type IntrospectionOptions, type Introspector } from './introspection.ts';
 export { assertScopes, missingScopes } from './scopes.ts';
 export { createVerifier, DEFAULT_ALGORITHMS, type Verifier, type VerifierOptions } from './verifier.ts';

@@ -10,6 +10,7 @@ import {
 import { type AccessTokenClaims, toAccessTokenClaims } from './claims.ts';
 import { discoverJwksUri } from './discovery.ts';
 import { ResourceServerError } from './errors.ts';
+import { createIntrospector, type IntrospectionOptions } from './introspection.ts';
 import { ExpiringLru } from './lru.ts';
 
 /** The asymmetric algorithms Gatehouse signs with. `none` and HS* can never be allowed. */
@@ -34,6 +35,8 @@ export interface VerifierOptions {
   jwksMaxAgeMs?: number;
   /** Timeout of metadata and JWKS requests. Default 5 s. */
   timeoutMs?: number;
+  /** Opaque tokens (not JWTs) are checked by RFC 7662 introspection with these credentials. */
+  introspection?: IntrospectionOptions;
 }
 
 export interface Verifier {
@@ -80,6 +83,9 @@ export function createVerifier(options: VerifierOptions): Verifier {
   const timeoutMs = options.timeoutMs ?? 5000;
   const cache = new ExpiringLru<AccessTokenClaims>(options.cacheSize ?? 10_000);
   let keySet: Promise<JWTVerifyGetKey> | undefined;
+  // Introspection fallback for opaque tokens (introspection.ts).
+  const introspector =
+    options.introspection && createIntrospector({ issuer, audience, ...options.introspection });
 
   const jwks = (): Promise<JWTVerifyGetKey> => {
     keySet ??= (async () => {
@@ -100,6 +106,8 @@ export function createVerifier(options: VerifierOptions): Verifier {
 
   return {
     async verify(token) {
+      // Opaque token: not JWS compact serialization, so it goes to introspection when configured.
+      if (introspector && token.split('.').length !== 3) return introspector.introspect(token);
       const now = Math.floor(Date.now() / 1000);
       const cached = cache.get(token, now);
       if (cached) return cached;
@@ -124,6 +132,7 @@ export function createVerifier(options: VerifierOptions): Verifier {
     },
     forget(jti) {
       cache.deleteWhere((claims) => claims.jti === jti);
+      introspector?.forget(jti);
     },
   };
 }

@@ -11,8 +11,11 @@ import type { Config } from './config/index.ts';
 import { GrantService } from './grants/grant-service.ts';
 import { openSecret, sealSecret, secretEncryptionKey } from './keys/crypto.ts';
 import { KeyStore } from './keys/key-store.ts';
+import { CLIENT_AUTH_METHODS } from './oauth/client-auth/index.ts';
 import type { OAuthContext } from './oauth/context.ts';
+import { INTROSPECTION_AUTH_METHODS, IntrospectionEndpoint } from './oauth/endpoints/introspect.ts';
 import { authorizationServerMetadata } from './oauth/endpoints/metadata.ts';
+import { RevocationEndpoint } from './oauth/endpoints/revoke.ts';
 import { TokenEndpoint } from './oauth/endpoints/token.ts';
 import { authorizationCode } from './oauth/grants/authorization-code.ts';
 import { clientCredentials } from './oauth/grants/client-credentials.ts';
@@ -23,6 +26,7 @@ import { openStorage } from './storage/sql/storage.ts';
 import type { Storage } from './storage/storage.ts';
 import { IdTokenIssuer } from './tokens/id-token.ts';
 import { RevocationFeed } from './tokens/revocation-feed.ts';
+import { TokenInspector } from './tokens/token-inspector.ts';
 import { TokenIssuer } from './tokens/token-issuer.ts';
 import { WebhookDispatcher } from './webhooks/dispatcher.ts';
 import { WebhookService } from './webhooks/webhook-service.ts';
@@ -58,6 +62,12 @@ export class Gatehouse {
   readonly sessions: SessionService;
   readonly authorization: AuthorizationService;
   readonly idTokens: IdTokenIssuer;
+  /** Finds presented tokens and tells whether they are still good (revoke, introspect). */
+  readonly tokenInspector: TokenInspector;
+  /** POST /oauth2/revoke (RFC 7009). */
+  readonly revocation: RevocationEndpoint;
+  /** POST /oauth2/introspect (RFC 7662). */
+  readonly introspection: IntrospectionEndpoint;
   /** Whether some app may use the implicit grant (refreshed when apps change). */
   private implicitInUse = false;
 
@@ -76,7 +86,7 @@ export class Gatehouse {
     this.companies = new CompanyService(storage);
     this.grants = new GrantService(storage, bus);
     this.access = new AccessPolicy(storage, config.planRules);
-    this.tokens = new TokenIssuer(keys, config.issuer, config.audience);
+    this.tokens = new TokenIssuer(keys, config.issuer, config.audience, storage);
     this.lastUsed = new LastUsedRecorder(storage, 5000, opts.logger);
     this.tokenEndpoint = new TokenEndpoint().register(clientCredentials);
     this.oauthContext = {
@@ -106,6 +116,24 @@ export class Gatehouse {
     this.idTokens = new IdTokenIssuer(keys, config.issuer);
     this.tokenEndpoint.register(authorizationCode).register(refreshToken);
     this.oauthContext.delegation = { storage, idTokens: this.idTokens };
+    this.tokenInspector = new TokenInspector({
+      storage,
+      apps: this.apps,
+      keys,
+      issuer: config.issuer,
+      audience: config.audience,
+    });
+    this.revocation = new RevocationEndpoint({
+      inspector: this.tokenInspector,
+      storage,
+      onRevoked: () => bus.publishLocal('revocations'),
+    });
+    this.introspection = new IntrospectionEndpoint({
+      inspector: this.tokenInspector,
+      issuer: config.issuer,
+      audience: config.audience,
+      resourceServers: new Set(config.introspectionClients),
+    });
     bus.subscribe((key) => {
       if (key.startsWith('client:')) void this.refreshImplicitInUse(opts.logger);
     });
@@ -160,6 +188,10 @@ export class Gatehouse {
         code_challenge_methods_supported: ['S256'],
         authorization_response_iss_parameter_supported: true,
         revocation_feed_endpoint: `${this.config.issuer}/oauth2/revocations`,
+        revocation_endpoint: `${this.config.issuer}/oauth2/revoke`,
+        revocation_endpoint_auth_methods_supported: CLIENT_AUTH_METHODS.map((m) => m.name),
+        introspection_endpoint: `${this.config.issuer}/oauth2/introspect`,
+        introspection_endpoint_auth_methods_supported: INTROSPECTION_AUTH_METHODS.map((m) => m.name),
       },
     });
   }

@@ -28,7 +28,7 @@ const create: Command = {
   name: 'app create',
   summary: 'Create an OAuth app in a company and print its client secret once',
   usage:
-    '--company ID --name NAME --scopes "a b" [--grant-types a,b] [--redirect-uri URI]... [--token-ttl SECONDS] [--alg ES256|RS256|EdDSA]',
+    '--company ID --name NAME --scopes "a b" [--grant-types a,b] [--redirect-uri URI]... [--token-ttl SECONDS] [--alg ES256|RS256|EdDSA] [--token-format jwt|opaque]',
   help: [
     ['--company ID', 'the company that owns the app'],
     ['--name NAME', 'display name, 1 to 100 characters'],
@@ -40,6 +40,7 @@ const create: Command = {
       `access-token lifetime, ${MIN_TOKEN_TTL} to ${MAX_TOKEN_TTL} (default ${DEFAULT_TOKEN_TTL})`,
     ],
     ['--alg ALG', `token signing algorithm: ${SIGNING_ALGS.join(', ')} (default ES256)`],
+    ['--token-format FORMAT', 'jwt (RFC 9068, default) or opaque (checked by introspection)'],
     ['--type TYPE', 'internal (the company’s own integration, default) or partner'],
     ['--client-type TYPE', 'confidential (has a secret, default) or public (PKCE only)'],
     ['--grant-delivery MODE', 'partner apps: code (default) or company_grant'],
@@ -53,6 +54,7 @@ const create: Command = {
     'redirect-uri': { type: 'string', multiple: true },
     'token-ttl': { type: 'string' },
     alg: { type: 'string' },
+    'token-format': { type: 'string' },
     type: { type: 'string' },
     'client-type': { type: 'string' },
     'grant-delivery': { type: 'string' },
@@ -71,6 +73,7 @@ const create: Command = {
     if (grantTypes?.length === 0) throw new UsageError('--grant-types needs at least one grant type');
     const tokenTtl = intOpt(values, 'token-ttl', MIN_TOKEN_TTL, MAX_TOKEN_TTL);
     const signingAlg = choiceOpt(values, 'alg', SIGNING_ALGS);
+    const tokenFormat = choiceOpt(values, 'token-format', ['jwt', 'opaque'] as const);
     const type = choiceOpt(values, 'type', ['internal', 'partner'] as const);
     const clientType = choiceOpt(values, 'client-type', ['confidential', 'public'] as const);
     const grantDelivery = choiceOpt(values, 'grant-delivery', ['code', 'company_grant'] as const);
@@ -86,6 +89,7 @@ const create: Command = {
         ...(redirectUris ? { redirectUris } : {}),
         ...(tokenTtl !== undefined ? { tokenTtl } : {}),
         ...(signingAlg ? { signingAlg } : {}),
+        ...(tokenFormat ? { tokenFormat } : {}),
         ...(type ? { type } : {}),
         ...(clientType ? { clientType } : {}),
         ...(grantDelivery ? { grantDelivery } : {}),
@@ -111,6 +115,7 @@ function appSummary(app: Parameters<typeof appJson>[0]): string {
     ['Scopes', app.scopes.join(' ')],
     ['Redirect URIs', app.redirectUris.join(' ') || '(none)'],
     ['Token TTL', `${app.tokenTtl} s, ${app.signingAlg}`],
+    ['Token format', app.tokenFormat],
     ['Created', app.createdAt.toISOString()],
     ['Last used', when(app.lastUsedAt)],
   ]);

@@ -56,6 +56,11 @@ export interface Config {
    * renewal seen in seconds); tokens that short mean a token request per API call or two.
    */
   minTokenTtlSeconds: number;
+  /**
+   * client_ids of the resource servers that may introspect every access token (RFC 7662).
+   * Other apps may introspect only their own. `GATEHOUSE_INTROSPECTION_CLIENTS`, comma separated.
+   */
+  introspectionClients: string[];
 }
 
 export interface WebhookConfig {
@@ -219,6 +224,7 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
       grantAccess: parsePlans(env.GATEHOUSE_PLANS_GRANT_ACCESS, DEFAULT_PLAN_RULES.grantAccess),
     },
     minTokenTtlSeconds: o.minTokenTtlSeconds ?? parseMinTokenTtl(env.GATEHOUSE_MIN_TOKEN_TTL),
+    introspectionClients: o.introspectionClients ?? parsePlans(env.GATEHOUSE_INTROSPECTION_CLIENTS, []),
   };
 }
 

@@ -8,9 +8,11 @@ import { registerNotAcceptable } from './not-acceptable.ts';
 import { TokenEndpointLimiter } from './rate-limit.ts';
 import { authorizeRoutes } from './routes/authorize.ts';
 import { healthRoutes } from './routes/health.ts';
+import { introspectRoutes } from './routes/introspect.ts';
 import { openIdRoutes } from './routes/openid.ts';
 import { pageRoutes } from './routes/pages.ts';
 import { revocationFeedRoutes } from './routes/revocation-feed.ts';
+import { revokeRoutes } from './routes/revoke.ts';
 import { acceptRawBodies, tokenRoutes } from './routes/token.ts';
 import { wellKnownRoutes } from './routes/well-known.ts';
 import { registerSecurityHeaders } from './security-headers.ts';
@@ -43,6 +45,8 @@ export async function buildHttpApp(gh: Gatehouse, logger: Logger): Promise<Fasti
       ctx: gh.oauthContext,
       limiter: tokenLimiter,
     });
+    revokeRoutes(oauth, { endpoint: gh.revocation, ctx: gh.oauthContext, limiter: tokenLimiter });
+    introspectRoutes(oauth, { endpoint: gh.introspection, ctx: gh.oauthContext, limiter: tokenLimiter });
   });
   await app.register(async (pages) => {
     acceptRawBodies(pages);

@@ -84,3 +84,19 @@ export interface RevokedAccessToken {
   expiresAt: Date;
   revokedAt: Date;
 }
+
+/** An opaque access token: its hash and the claims introspection reports for it. */
+export interface OpaqueAccessToken {
+  tokenHash: string;
+  jti: string;
+  appId: string;
+  clientId: string;
+  subject: string;
+  scopes: string[];
+  companyId: string | null;
+  grantId: string | null;
+  /** The refresh-token family it was issued from, if any. */
+  familyId: string | null;
+  issuedAt: Date;
+  expiresAt: Date;
+}

@@ -173,4 +173,17 @@ export interface Database {
   };
   issued_access_tokens: { jti: string; family_id: string; expires_at: number };
   revoked_access_tokens: { jti: string; expires_at: number; revoked_at: number };
+  opaque_access_tokens: {
+    token_hash: string;
+    jti: string;
+    app_id: string;
+    client_id: string;
+    subject: string;
+    scopes: string;
+    company_id: string | null;
+    grant_id: string | null;
+    family_id: string | null;
+    issued_at: number;
+    expires_at: number;
+  };
 }

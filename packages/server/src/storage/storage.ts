@@ -2,6 +2,7 @@ import type {
   AuthorizationCode,
   AuthorizationFlow,
   ConsumeCodeResult,
+  OpaqueAccessToken,
   RefreshToken,
   RevokedAccessToken,
   RotateRefreshResult,
@@ -238,6 +239,18 @@ export interface Storage {
   isAccessTokenRevoked(jti: string): Promise<boolean>;
   /** Revoked access tokens that have not expired yet (for the revocation feed). */
   listRevokedAccessTokens(now?: Date): Promise<RevokedAccessToken[]>;
+
+  // opaque access tokens and single-token revocation (RFC 7009)
+  /** Stores an opaque access token by its hash, with its claims. */
+  createOpaqueAccessToken(token: OpaqueAccessToken): Promise<void>;
+  /** The opaque access token with this hash, expired or not (the caller checks). */
+  getOpaqueAccessToken(tokenHash: string): Promise<OpaqueAccessToken | undefined>;
+  /**
+   * Atomic: revokes one access token (JWT or opaque) by its jti and appends a `jti` entry to
+   * the revocation feed. Exactly one concurrent caller gets true; the others, and any call
+   * for a token already revoked, get false and write nothing.
+   */
+  revokeAccessToken(jti: string, expiresAt: Date, now?: Date): Promise<boolean>;
 }
 
 export class InvalidCursor extends Error {

@@ -1,7 +1,10 @@
 import { SignJWT } from 'jose';
 import type { KeyStore } from '../keys/key-store.ts';
+import type { Storage } from '../storage/storage.ts';
 import type { App } from '../storage/types.ts';
+import { sha256 } from '../util/hash.ts';
 import { newId } from '../util/random.ts';
+import { newSecret } from '../util/secrets.ts';
 
 export interface AccessTokenRequest {
   app: App;
@@ -12,6 +15,8 @@ export interface AccessTokenRequest {
   companyId?: string;
   /** The grant the token was issued under (revoking the grant revokes the token). */
   grantId?: string;
+  /** The refresh-token family it comes from (revoking the family revokes the token). */
+  familyId?: string;
   /** Overrides the app's lifetime (never longer than it). */
   ttlSeconds?: number;
   now?: number;
@@ -25,22 +30,29 @@ export interface IssuedAccessToken {
 }
 
 /**
- * Mints access tokens. JWT access tokens follow RFC 9068: `typ: at+jwt`, and the claims
- * iss, sub, aud, client_id, scope, iat, exp, jti, plus Gatehouse's `company_id` and `gid`.
+ * Mints access tokens in the app's format. JWT access tokens follow RFC 9068: `typ: at+jwt`,
+ * and the claims iss, sub, aud, client_id, scope, iat, exp, jti, plus Gatehouse's
+ * `company_id`, `gid` (grant id) and `fid` (refresh-token family). Opaque tokens are 256
+ * random bits with the `gtht_` prefix; only their hash is stored, with the same claims, and
+ * resource servers learn them by introspection (RFC 7662).
  *
  * @see https://www.rfc-editor.org/rfc/rfc9068#section-2
+ * @see https://www.rfc-editor.org/rfc/rfc7662#section-2.2
  */
 export class TokenIssuer {
   constructor(
     private readonly keys: KeyStore,
     private readonly issuer: string,
     private readonly audience: string,
+    /** Where opaque tokens are kept; apps whose format is `opaque` need it. */
+    private readonly opaqueStore?: Pick<Storage, 'createOpaqueAccessToken'>,
   ) {}
 
   async issueAccessToken(req: AccessTokenRequest): Promise<IssuedAccessToken> {
     const ttl = Math.min(req.ttlSeconds ?? req.app.tokenTtl, req.app.tokenTtl);
     const iat = Math.floor((req.now ?? Date.now()) / 1000);
     const jti = newId('at', 22);
+    if (req.app.tokenFormat === 'opaque') return this.issueOpaque(req, jti, iat, ttl);
     const key = this.keys.signingKey(req.app.signingAlg);
     const claims: Record<string, unknown> = {
       client_id: req.app.clientId,
@@ -48,6 +60,7 @@ export class TokenIssuer {
     };
     if (req.companyId !== undefined) claims.company_id = req.companyId;
     if (req.grantId !== undefined) claims.gid = req.grantId;
+    if (req.familyId !== undefined) claims.fid = req.familyId;
     const token = await new SignJWT(claims)
       .setProtectedHeader({ alg: key.alg, kid: key.kid, typ: 'at+jwt' })
       .setIssuer(this.issuer)
@@ -57,6 +70,30 @@ export class TokenIssuer {
       .setExpirationTime(iat + ttl)
       .setJti(jti)
       .sign(key.privateKey);
+    return { token, jti, expiresIn: ttl, expiresAt: iat + ttl };
+  }
+
+  private async issueOpaque(
+    req: AccessTokenRequest,
+    jti: string,
+    iat: number,
+    ttl: number,
+  ): Promise<IssuedAccessToken> {
+    if (!this.opaqueStore) throw new Error('opaque access tokens need storage: pass it to TokenIssuer');
+    const token = newSecret('opaqueAccessToken');
+    await this.opaqueStore.createOpaqueAccessToken({
+      tokenHash: sha256(token),
+      jti,
+      appId: req.app.id,
+      clientId: req.app.clientId,
+      subject: req.subject,
+      scopes: [...req.scopes],
+      companyId: req.companyId ?? null,
+      grantId: req.grantId ?? null,
+      familyId: req.familyId ?? null,
+      issuedAt: new Date(iat * 1000),
+      expiresAt: new Date((iat + ttl) * 1000),
+    });
     return { token, jti, expiresIn: ttl, expiresAt: iat + ttl };
   }
 }

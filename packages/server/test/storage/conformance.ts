@@ -1,6 +1,7 @@
 import { after, before, describe } from 'node:test';
 import { openStorage, type SqlStorage } from '../../src/storage/sql/storage.ts';
 import type { TestDatabase } from '../pg.ts';
+import { accessTokenTests } from './suites/access-tokens.ts';
 import { appTests } from './suites/apps.ts';
 import { auditTests } from './suites/audit.ts';
 import { companyTests } from './suites/companies.ts';
@@ -52,5 +53,6 @@ export function storageConformance(target: ConformanceTarget): void {
     auditTests(ctx);
     invalidationTests(ctx);
     schemaTests(ctx);
+    accessTokenTests(ctx);
   });
 }

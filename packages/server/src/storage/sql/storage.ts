@@ -1,5 +1,11 @@
 import { type Kysely, Migrator, sql } from 'kysely';
-import type { AuthorizationCode, AuthorizationFlow, RefreshToken, Session } from '../authorization-types.ts';
+import type {
+  AuthorizationCode,
+  AuthorizationFlow,
+  OpaqueAccessToken,
+  RefreshToken,
+  Session,
+} from '../authorization-types.ts';
 import { migrationProvider } from '../migrations/index.ts';
 import type { Database } from '../schema.ts';
 import type {
@@ -27,6 +33,7 @@ import { connect, type Dialect } from './connect.ts';
 import { decodeCursor, encodeCursor } from './cursor.ts';
 import { revokeGrant, upsertGrant } from './grants.ts';
 import { toApp, toAuditEvent, toCompany, toGrant, toMembership, toSigningKey, toUser } from './mappers.ts';
+import * as opaque from './opaque-tokens.ts';
 import { insertRevocations, selectRevocationsSince } from './revocations.ts';
 import * as sessions from './sessions.ts';
 import * as tokens from './tokens.ts';
@@ -570,6 +577,19 @@ export class SqlStorage implements Storage {
 
   listRevokedAccessTokens(now = new Date()) {
     return tokens.selectRevokedAccessTokens(this.db, now.getTime());
+  }
+
+  // opaque access tokens and single-token revocation (sql/opaque-tokens.ts)
+  createOpaqueAccessToken(token: OpaqueAccessToken) {
+    return opaque.insertOpaque(this.db, token);
+  }
+
+  getOpaqueAccessToken(tokenHash: string) {
+    return opaque.selectOpaque(this.db, tokenHash);
+  }
+
+  revokeAccessToken(jti: string, expiresAt: Date, now = new Date()) {
+    return this.db.transaction().execute((tx) => opaque.revokeJti(tx, jti, expiresAt, now.getTime()));
   }
 }
 

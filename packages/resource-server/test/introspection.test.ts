@@ -1,0 +1,141 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { freePort } from '../../../test/helpers/live-gatehouse.ts';
+import { basic, FORM, type TestServer, testServer } from '../../server/test/helpers.ts';
+import { createVerifier, ResourceServerError, type VerifierOptions } from '../src/index.ts';
+
+type Creds = { clientId: string; clientSecret: string };
+
+async function rejection(promise: Promise<unknown>): Promise<string> {
+  try {
+    await promise;
+  } catch (err) {
+    assert.ok(err instanceof ResourceServerError, String(err));
+    return err.code;
+  }
+  assert.fail('expected the token to be refused');
+}
+
+describe('@gatehouse/resource-server: introspection fallback for opaque tokens', () => {
+  let setup: TestServer;
+  let gh: TestServer;
+  let url: string;
+  let rs: Creds;
+  let opaqueApp: Creds;
+  let jwtApp: Creds;
+
+  before(async () => {
+    // The resource server's app must exist before the node that lists it starts, so a first
+    // node creates the apps and a second, listening node on the same database serves them.
+    setup = await testServer();
+    rs = await setup.createApp({ name: 'Demo API' });
+    opaqueApp = await setup.createApp({ name: 'Opaque', tokenFormat: 'opaque' });
+    jwtApp = await setup.createApp({ name: 'JWT' });
+    const port = await freePort();
+    url = `http://127.0.0.1:${port}`;
+    gh = await testServer({
+      storage: setup.gh.storage,
+      config: { issuer: url, port, host: '127.0.0.1', introspectionClients: [rs.clientId] },
+    });
+    await gh.http.listen({ host: '127.0.0.1', port });
+  });
+  after(async () => {
+    await gh.close();
+    await setup.close();
+  });
+
+  const verifier = (opts: Partial<VerifierOptions> = {}) =>
+    createVerifier({
+      issuer: url,
+      audience: gh.config.audience,
+      introspection: { clientId: rs.clientId, clientSecret: rs.clientSecret },
+      ...opts,
+    });
+
+  async function token(app: Creds): Promise<string> {
+    const res = await fetch(`${url}/oauth2/token`, {
+      method: 'POST',
+      headers: { ...FORM, authorization: basic(app.clientId, app.clientSecret) },
+      body: 'grant_type=client_credentials&scope=users.read',
+    });
+    assert.equal(res.status, 200);
+    return ((await res.json()) as { access_token: string }).access_token;
+  }
+
+  async function revoke(app: Creds, value: string) {
+    const res = await fetch(`${url}/oauth2/revoke`, {
+      method: 'POST',
+      headers: { ...FORM, authorization: basic(app.clientId, app.clientSecret) },
+      body: new URLSearchParams({ token: value }),
+    });
+    assert.equal(res.status, 200);
+  }
+
+  it('verifies an opaque token through the discovered introspection endpoint', async () => {
+    const value = await token(opaqueApp);
+    assert.match(value, /^gtht_/);
+    const claims = await verifier().verify(value);
+    assert.equal(claims.iss, url);
+    assert.equal(claims.aud, gh.config.audience);
+    assert.equal(claims.client_id, opaqueApp.clientId);
+    assert.equal(claims.sub, opaqueApp.clientId);
+    assert.deepEqual(claims.scope, ['users.read']);
+    assert.equal(claims.company_id, setup.companyId);
+    assert.match(claims.jti, /^at_/);
+    assert.equal(claims.exp - claims.iat, 3600);
+  });
+
+  it('JWTs are still verified locally with introspection configured', async () => {
+    const claims = await verifier().verify(await token(jwtApp));
+    assert.equal(claims.client_id, jwtApp.clientId);
+  });
+
+  it('a revoked token is refused once its cached answer is forgotten (as the feed does)', async () => {
+    const v = verifier({
+      introspection: {
+        clientId: rs.clientId,
+        clientSecret: rs.clientSecret,
+        endpoint: `${url}/oauth2/introspect`,
+      },
+    });
+    const value = await token(opaqueApp);
+    const claims = await v.verify(value);
+    await revoke(opaqueApp, value);
+    // Active answers are cached until exp: the revocation feed's forget(jti) drops them.
+    assert.equal((await v.verify(value)).jti, claims.jti);
+    v.forget(claims.jti);
+    assert.equal(await rejection(v.verify(value)), 'token_inactive');
+    // A fresh verifier asks Gatehouse and hears at once that the token is revoked.
+    assert.equal(await rejection(verifier().verify(value)), 'token_inactive');
+  });
+
+  it('unknown opaque tokens are inactive (401 invalid_token)', async () => {
+    const v = verifier();
+    const err = await v.verify('gtht_not-a-token').catch((e: unknown) => e);
+    assert.ok(err instanceof ResourceServerError);
+    assert.equal(err.code, 'token_inactive');
+    assert.equal(err.status, 401);
+    assert.equal(err.bearerError, 'invalid_token');
+  });
+
+  it('an app not listed as a resource server learns nothing about other apps’ tokens', async () => {
+    const value = await token(opaqueApp);
+    const v = verifier({ introspection: { clientId: jwtApp.clientId, clientSecret: jwtApp.clientSecret } });
+    assert.equal(await rejection(v.verify(value)), 'token_inactive');
+  });
+
+  it('wrong resource-server credentials are a 503 introspection_unavailable, not a verdict on the token', async () => {
+    const value = await token(opaqueApp);
+    const v = verifier({ introspection: { clientId: rs.clientId, clientSecret: 'gths_wrong' } });
+    const err = await v.verify(value).catch((e: unknown) => e);
+    assert.ok(err instanceof ResourceServerError);
+    assert.equal(err.code, 'introspection_unavailable');
+    assert.equal(err.status, 503);
+  });
+
+  it('without introspection configured an opaque token is malformed', async () => {
+    const value = await token(opaqueApp);
+    const v = createVerifier({ issuer: url, audience: gh.config.audience });
+    assert.equal(await rejection(v.verify(value)), 'token_malformed');
+  });
+});

@@ -1,0 +1,169 @@
+import { createLocalJWKSet, type JWTVerifyGetKey, jwtVerify } from 'jose';
+import type { AppService } from '../apps/app-service.ts';
+import type { KeyStore } from '../keys/key-store.ts';
+import type { RefreshToken, TokenFamily } from '../storage/authorization-types.ts';
+import type { Storage } from '../storage/storage.ts';
+import { type AppWithSecrets, SIGNING_ALGS } from '../storage/types.ts';
+import { sha256 } from '../util/hash.ts';
+import { SecretPrefix } from '../util/secrets.ts';
+
+/** An access token Gatehouse issued (signature verified, or found by hash), with its claims. */
+export interface FoundAccessToken {
+  kind: 'access';
+  format: 'jwt' | 'opaque';
+  jti: string;
+  clientId: string;
+  subject: string;
+  scopes: string[];
+  companyId?: string;
+  grantId?: string;
+  issuedAt: Date;
+  expiresAt: Date;
+}
+
+/** A refresh token Gatehouse issued, found by its hash, with its family. */
+export interface FoundRefreshToken {
+  kind: 'refresh';
+  token: RefreshToken;
+  family: TokenFamily;
+}
+
+export type FoundToken = FoundAccessToken | FoundRefreshToken;
+
+/** Whether a found token may still be used, and the grant behind it when there is one. */
+export type TokenState =
+  | { active: false }
+  | { active: true; app: AppWithSecrets; grant?: { id: string; guid: string } };
+
+/** Longest token we look up: anything longer is none of ours and costs no hashing or parsing. */
+const MAX_TOKEN_LENGTH = 8192;
+
+/**
+ * Finds what a presented token is and whether it is still good: the shared core of the
+ * revocation (RFC 7009) and introspection (RFC 7662) endpoints. A JWT counts only if its
+ * signature verifies with our keys, for our issuer and audience; opaque and refresh tokens
+ * are looked up by SHA-256. Active means unexpired, not revoked (the token's jti, or its
+ * refresh family), its app not deleted and its grant not revoked.
+ */
+export class TokenInspector {
+  private jwks: { kids: string; getKey: JWTVerifyGetKey } | undefined;
+
+  constructor(
+    private readonly deps: {
+      storage: Storage;
+      apps: AppService;
+      keys: KeyStore;
+      issuer: string;
+      audience: string;
+    },
+  ) {}
+
+  /**
+   * The token, or undefined when it is none of ours (or an expired JWT: nothing is left to
+   * revoke or report). The hint only orders the look-ups: it is never trusted (RFC 7009 2.1).
+   */
+  async find(token: string, hint?: string): Promise<FoundToken | undefined> {
+    if (token.length === 0 || token.length > MAX_TOKEN_LENGTH) return undefined;
+    const access = () => this.access(token);
+    const refresh = () => this.refresh(token);
+    const order: Array<() => Promise<FoundToken | undefined>> =
+      hint === 'refresh_token' ? [refresh, access] : [access, refresh];
+    for (const look of order) {
+      const found = await look();
+      if (found) return found;
+    }
+    return undefined;
+  }
+
+  /**
+   * Whether the token is still good. A refresh token is only ever shown to the app it was
+   * issued to, `caller`, which has just authenticated (so it exists).
+   */
+  async state(found: FoundToken, caller: AppWithSecrets, now = Date.now()): Promise<TokenState> {
+    const { storage, apps } = this.deps;
+    if (found.kind === 'refresh') {
+      const { token, family } = found;
+      if (family.appId !== caller.id) return { active: false };
+      if (token.rotatedAt !== null || family.revokedAt !== null) return { active: false };
+      if (token.expiresAt.getTime() <= now || family.expiresAt.getTime() <= now) return { active: false };
+      return this.withGrant(caller, family.companyId, family.grantId);
+    }
+    if (found.expiresAt.getTime() <= now) return { active: false };
+    if (await storage.isAccessTokenRevoked(found.jti)) return { active: false };
+    const app = await apps.findByClientId(found.clientId);
+    if (!app) return { active: false };
+    return this.withGrant(app, found.companyId, found.grantId);
+  }
+
+  private async withGrant(app: AppWithSecrets, companyId?: string, grantId?: string): Promise<TokenState> {
+    if (grantId === undefined || companyId === undefined) return { active: true, app };
+    const grant = await this.deps.storage.getActiveGrant(app.id, companyId);
+    if (grant?.id !== grantId) return { active: false };
+    return { active: true, app, grant: { id: grant.id, guid: grant.guid } };
+  }
+
+  private async refresh(token: string): Promise<FoundRefreshToken | undefined> {
+    if (!token.startsWith(SecretPrefix.refreshToken)) return undefined;
+    const found = await this.deps.storage.getRefreshToken(sha256(token));
+    return found && { kind: 'refresh', ...found };
+  }
+
+  private async access(token: string): Promise<FoundAccessToken | undefined> {
+    if (token.startsWith(SecretPrefix.opaqueAccessToken)) {
+      const t = await this.deps.storage.getOpaqueAccessToken(sha256(token));
+      if (!t) return undefined;
+      return {
+        kind: 'access',
+        format: 'opaque',
+        jti: t.jti,
+        clientId: t.clientId,
+        subject: t.subject,
+        scopes: t.scopes,
+        ...(t.companyId !== null ? { companyId: t.companyId } : {}),
+        ...(t.grantId !== null ? { grantId: t.grantId } : {}),
+        issuedAt: t.issuedAt,
+        expiresAt: t.expiresAt,
+      };
+    }
+    if (token.split('.').length !== 3) return undefined;
+    try {
+      const { payload } = await jwtVerify(token, this.keySet(), {
+        issuer: this.deps.issuer,
+        audience: this.deps.audience,
+        typ: 'at+jwt',
+        algorithms: [...SIGNING_ALGS],
+        requiredClaims: ['jti', 'client_id', 'sub', 'iat', 'exp'],
+      });
+      const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
+      const jti = str(payload.jti);
+      const clientId = str(payload.client_id);
+      const subject = str(payload.sub);
+      if (!jti || !clientId || !subject) return undefined;
+      const companyId = str(payload.company_id);
+      const grantId = str(payload.gid);
+      return {
+        kind: 'access',
+        format: 'jwt',
+        jti,
+        clientId,
+        subject,
+        scopes: (str(payload.scope) ?? '').split(' ').filter(Boolean),
+        ...(companyId !== undefined ? { companyId } : {}),
+        ...(grantId !== undefined ? { grantId } : {}),
+        issuedAt: new Date(Number(payload.iat) * 1000),
+        expiresAt: new Date(Number(payload.exp) * 1000),
+      };
+    } catch {
+      // Bad signature, another issuer, expired, or not a JWT at all: not a live token of ours.
+      return undefined;
+    }
+  }
+
+  /** Our published keys, rebuilt when the key set changes (rotation). */
+  private keySet(): JWTVerifyGetKey {
+    const jwks = this.deps.keys.publicJwks();
+    const kids = jwks.keys.map((k) => k.kid).join(',');
+    if (this.jwks?.kids !== kids) this.jwks = { kids, getKey: createLocalJWKSet(jwks) };
+    return this.jwks.getKey;
+  }
+}

@@ -1,0 +1,123 @@
+import assert from 'node:assert/strict';
+import { createHash, randomBytes } from 'node:crypto';
+import type { AppInput } from '../../src/apps/validation.ts';
+import { basic, FORM, type TestServer } from '../helpers.ts';
+
+export interface Creds {
+  appId: string;
+  clientId: string;
+  clientSecret: string;
+}
+
+export const REDIRECT = 'https://partner.example/callback';
+
+export function post(t: TestServer, url: string, creds: Creds | undefined, form: Record<string, string>) {
+  return t.http.inject({
+    method: 'POST',
+    url,
+    headers: { ...FORM, ...(creds ? { authorization: basic(creds.clientId, creds.clientSecret) } : {}) },
+    payload: new URLSearchParams(form).toString(),
+  });
+}
+
+export async function revoke(t: TestServer, creds: Creds, token: string, hint?: string) {
+  const res = await post(t, '/oauth2/revoke', creds, { token, ...(hint ? { token_type_hint: hint } : {}) });
+  assert.equal(res.statusCode, 200, res.body);
+  assert.equal(res.body, '');
+  assert.equal(res.headers['cache-control'], 'no-store');
+}
+
+export async function introspect(t: TestServer, creds: Creds, token: string, hint?: string) {
+  const res = await post(t, '/oauth2/introspect', creds, {
+    token,
+    ...(hint ? { token_type_hint: hint } : {}),
+  });
+  assert.equal(res.statusCode, 200, res.body);
+  assert.equal(res.headers['cache-control'], 'no-store');
+  return res.json() as Record<string, unknown> & { active: boolean };
+}
+
+export async function clientCredentialsToken(t: TestServer, creds: Creds): Promise<string> {
+  const res = await post(t, '/oauth2/token', creds, { grant_type: 'client_credentials' });
+  assert.equal(res.statusCode, 200, res.body);
+  return res.json().access_token as string;
+}
+
+/** A partner app with the code and refresh grants, granted by a customer company's admin. */
+export async function partnerApp(t: TestServer, input: Partial<AppInput> = {}): Promise<Creds> {
+  return t.createApp({
+    type: 'partner',
+    grantTypes: ['authorization_code', 'refresh_token'],
+    redirectUris: [REDIRECT],
+    ...input,
+  });
+}
+
+let users = 0;
+
+/**
+ * Runs the authorization-code flow's domain side (consent already given) and exchanges the
+ * code at the real token endpoint: the pages are tested elsewhere.
+ */
+export async function delegatedTokens(
+  t: TestServer,
+  creds: Creds,
+  opts: { companyId?: string; publicClient?: boolean } = {},
+) {
+  const companyId = opts.companyId ?? t.companyId;
+  // Public clients prove possession with PKCE instead of a secret.
+  const verifier = randomBytes(32).toString('base64url');
+  const challenge = createHash('sha256').update(verifier).digest('base64url');
+  const user = await t.gh.companies.createUser(
+    {
+      email: `admin${++users}@lifecycle.test`,
+      password: 'correct horse battery staple',
+      companyId,
+      role: 'admin',
+    },
+    'test',
+  );
+  const app = await t.gh.apps.findByClientId(creds.clientId);
+  assert.ok(app);
+  const outcome = await t.gh.authorization.complete(
+    app,
+    {
+      clientId: creds.clientId,
+      responseType: 'code',
+      redirectUri: REDIRECT,
+      redirectUriGiven: true,
+      scopes: ['users.read'],
+      state: null,
+      nonce: null,
+      codeChallenge: opts.publicClient ? challenge : null,
+      prompt: null,
+    },
+    user.id,
+    companyId,
+    new Date(),
+  );
+  assert.equal(outcome.kind, 'code');
+  const code = outcome.kind === 'code' ? outcome.code : '';
+  const form = { grant_type: 'authorization_code', code, redirect_uri: REDIRECT };
+  const res = opts.publicClient
+    ? await post(t, '/oauth2/token', undefined, {
+        ...form,
+        client_id: creds.clientId,
+        code_verifier: verifier,
+      })
+    : await post(t, '/oauth2/token', creds, form);
+  assert.equal(res.statusCode, 200, res.body);
+  const body = res.json() as { access_token: string; refresh_token: string };
+  return { ...body, userId: user.id };
+}
+
+export async function refresh(t: TestServer, creds: Creds, refreshToken: string) {
+  return post(t, '/oauth2/token', creds, { grant_type: 'refresh_token', refresh_token: refreshToken });
+}
+
+/** The revocation feed's entries (hashes) after `after`. */
+export async function feedHashes(t: TestServer, after = 0): Promise<Set<string>> {
+  const res = await t.http.inject({ method: 'GET', url: `/oauth2/revocations?after=${after}` });
+  assert.equal(res.statusCode, 200);
+  return new Set((res.json().revocations as Array<{ hash: string }>).map((r) => r.hash));
+}
