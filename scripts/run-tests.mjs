@@ -40,7 +40,7 @@ const result = spawnSync(
     'tsx',
     '--test',
     `--test-concurrency=${concurrency}`,
-    '--test-timeout=180000',
+    '--test-timeout=600000',
     '--test-reporter=spec',
     ...files,
   ],
