@@ -173,4 +173,14 @@ export interface Database {
   };
   issued_access_tokens: { jti: string; family_id: string; expires_at: number };
   revoked_access_tokens: { jti: string; expires_at: number; revoked_at: number };
+  app_logos: {
+    id: string;
+    company_id: string;
+    content_type: string;
+    bytes: Uint8Array;
+    sha256: string;
+    width: number;
+    height: number;
+    created_at: number;
+  };
 }

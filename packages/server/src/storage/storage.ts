@@ -11,6 +11,7 @@ import type {
 import type { AttemptOutcome } from './sql/webhooks.ts';
 import type {
   App,
+  AppLogo,
   AppSecret,
   AppWithSecrets,
   AuditEvent,
@@ -238,6 +239,14 @@ export interface Storage {
   isAccessTokenRevoked(jti: string): Promise<boolean>;
   /** Revoked access tokens that have not expired yet (for the revocation feed). */
   listRevokedAccessTokens(now?: Date): Promise<RevokedAccessToken[]>;
+
+  // app logos
+  /** Stores an uploaded logo (already checked to be a PNG or JPEG). */
+  putAppLogo(logo: Omit<AppLogo, 'createdAt'>): Promise<AppLogo>;
+  /** Unscoped: logos are public, served to any browser that shows the app. */
+  getAppLogo(id: string): Promise<AppLogo | undefined>;
+  /** False when there is no such logo in this company. */
+  deleteAppLogo(companyId: string, id: string): Promise<boolean>;
 }
 
 export class InvalidCursor extends Error {

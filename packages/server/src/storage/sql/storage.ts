@@ -12,6 +12,7 @@ import type {
   Storage,
 } from '../storage.ts';
 import type {
+  AppLogo,
   AuditEventInput,
   Company,
   DomainEventInput,
@@ -26,6 +27,7 @@ import { insertApp, removeApp, rotateSecret, selectAppWithSecrets } from './apps
 import { connect, type Dialect } from './connect.ts';
 import { decodeCursor, encodeCursor } from './cursor.ts';
 import { revokeGrant, upsertGrant } from './grants.ts';
+import { insertLogo, removeLogo, selectLogo } from './logos.ts';
 import { toApp, toAuditEvent, toCompany, toGrant, toMembership, toSigningKey, toUser } from './mappers.ts';
 import { insertRevocations, selectRevocationsSince } from './revocations.ts';
 import * as sessions from './sessions.ts';
@@ -574,6 +576,19 @@ export class SqlStorage implements Storage {
 
   listRevokedAccessTokens(now = new Date()) {
     return tokens.selectRevokedAccessTokens(this.db, now.getTime());
+  }
+
+  // app logos
+  putAppLogo(logo: Omit<AppLogo, 'createdAt'>) {
+    return insertLogo(this.db, logo);
+  }
+
+  getAppLogo(id: string) {
+    return selectLogo(this.db, id);
+  }
+
+  deleteAppLogo(companyId: string, id: string) {
+    return removeLogo(this.db, companyId, id);
   }
 }
 
