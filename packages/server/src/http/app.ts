@@ -1,6 +1,7 @@
 import cookie from '@fastify/cookie';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import type { Logger } from 'pino';
+import { consoleRoutes } from '../console/routes/index.ts';
 import type { Gatehouse } from '../gatehouse.ts';
 import { registerAvailability } from './availability.ts';
 import { registerErrorHandling } from './errors.ts';
@@ -58,9 +59,11 @@ export async function buildHttpApp(gh: Gatehouse, logger: Logger): Promise<Fasti
       sessions: gh.sessions,
       secure: gh.config.issuer.startsWith('https://'),
       scopeCatalog: gh.scopeCatalog,
+      access: gh.access,
     };
     authorizeRoutes(pages, deps, ['/oauth2/authorize', '/oauth/authorize']);
     pageRoutes(pages, deps);
+    await consoleRoutes(pages, { gh, sessions: gh.sessions, secure: deps.secure });
   });
   wellKnownRoutes(app, { metadata: () => gh.metadata(), keys: gh.keys });
   await app.register(async (oidc) => {

@@ -186,4 +186,14 @@ export interface Database {
     issued_at: number;
     expires_at: number;
   };
+  app_logos: {
+    id: string;
+    company_id: string;
+    content_type: string;
+    bytes: Uint8Array;
+    sha256: string;
+    width: number;
+    height: number;
+    created_at: number;
+  };
 }

@@ -12,6 +12,7 @@ import type {
 import type { AttemptOutcome } from './sql/webhooks.ts';
 import type {
   App,
+  AppLogo,
   AppSecret,
   AppWithSecrets,
   AuditEvent,
@@ -251,6 +252,14 @@ export interface Storage {
    * for a token already revoked, get false and write nothing.
    */
   revokeAccessToken(jti: string, expiresAt: Date, now?: Date): Promise<boolean>;
+
+  // app logos
+  /** Stores an uploaded logo (already checked to be a PNG or JPEG). */
+  putAppLogo(logo: Omit<AppLogo, 'createdAt'>): Promise<AppLogo>;
+  /** Unscoped: logos are public, served to any browser that shows the app. */
+  getAppLogo(id: string): Promise<AppLogo | undefined>;
+  /** False when there is no such logo in this company. */
+  deleteAppLogo(companyId: string, id: string): Promise<boolean>;
 }
 
 export class InvalidCursor extends Error {

@@ -211,3 +211,16 @@ export interface RevocationInput {
   hash: string;
   expiresAt: Date;
 }
+
+/** A logo uploaded for an app: PNG or JPEG bytes checked on upload, served from Gatehouse. */
+export interface AppLogo {
+  id: string;
+  companyId: string;
+  contentType: 'image/png' | 'image/jpeg';
+  bytes: Uint8Array;
+  /** SHA-256 (base64url) of the bytes: the ETag. */
+  sha256: string;
+  width: number;
+  height: number;
+  createdAt: Date;
+}

@@ -7,6 +7,7 @@ import { auditTests } from './suites/audit.ts';
 import { companyTests } from './suites/companies.ts';
 import { grantTests } from './suites/grants.ts';
 import { invalidationTests } from './suites/invalidations.ts';
+import { logoTests } from './suites/logos.ts';
 import { schemaTests } from './suites/schema.ts';
 import { signingKeyTests } from './suites/signing-keys.ts';
 
@@ -54,5 +55,6 @@ export function storageConformance(target: ConformanceTarget): void {
     invalidationTests(ctx);
     schemaTests(ctx);
     accessTokenTests(ctx);
+    logoTests(ctx);
   });
 }

@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AuthorizationService } from '../../authorization/authorization-service.ts';
 import type { ActiveSession } from '../../authorization/session-service.ts';
+import type { AccessPolicy } from '../../companies/access-policy.ts';
 import { authorizationResponseUrl } from '../../oauth/authorization-response.ts';
 import type { OAuthContext } from '../../oauth/context.ts';
 import {
@@ -21,6 +22,24 @@ export interface AuthorizeDeps extends PageKit {
   ctx: OAuthContext;
   storage: Storage;
   authorization: AuthorizationService;
+  /** Plan gating: a company whose plan does not allow granting sees a page instead of consent. */
+  access?: AccessPolicy;
+}
+
+/** Sends the plan page and returns true when the company's plan does not allow granting access. */
+async function planBlocks(deps: AuthorizeDeps, reply: FastifyReply, companyId: string): Promise<boolean> {
+  if (!deps.access) return false;
+  const company = await deps.storage.getCompany(companyId);
+  if (!company || deps.access.planAllows(company, 'grantAccess')) return false;
+  const plans = deps.access.rules.grantAccess;
+  await sendErrorPage(
+    reply,
+    403,
+    'Upgrade required',
+    `Connecting apps to ${company.name} needs the ${plans.join(' or ')} plan; ${company.name} is on the ${company.plan} plan. Nothing was shared with the app.`,
+    'plan_required',
+  );
+  return true;
 }
 
 /** Sends the browser back to the client with an error (query, or fragment for implicit). */
@@ -90,6 +109,7 @@ export async function advanceFlow(
     companyId = only.id;
     await deps.storage.setAuthorizationFlowCompany(flow.id, active.session.idHash, companyId);
   }
+  if (await planBlocks(deps, reply, companyId)) return reply;
   if (await deps.authorization.canSkipConsent(app, companyId, req))
     return finishFlow(deps, reply, active, flow.id);
   if (req.prompt === 'none')
@@ -128,6 +148,8 @@ export async function finishFlow(
 ) {
   const userId = active.session.userId;
   if (userId === null) return expiredFlow(reply);
+  const pending = await deps.storage.getAuthorizationFlow(flowId, active.session.idHash);
+  if (pending?.companyId && (await planBlocks(deps, reply, pending.companyId))) return reply;
   const flow = await deps.storage.claimAuthorizationFlow(flowId, active.session.idHash);
   if (!flow || flow.companyId === null) return expiredFlow(reply);
   const req = AuthorizationService.request(flow);

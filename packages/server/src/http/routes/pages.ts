@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AuthorizationService } from '../../authorization/authorization-service.ts';
 import { type ActiveSession, SessionService } from '../../authorization/session-service.ts';
+import { safeReturnTo } from '../../console/return-to.ts';
 import { AccessDenied } from '../../oauth/errors.ts';
 import type { Params } from '../../oauth/params.ts';
 import { catalogScopes, type ScopeCatalog } from '../../oauth/scopes/catalog.ts';
@@ -86,8 +87,10 @@ export function pageRoutes(app: FastifyInstance, deps: PageDeps): void {
     const q = queryParams(request);
     const flowId = q.get('flow');
     const loaded = await loadFlow(deps, active, flowId);
+    const returnTo = loaded ? undefined : safeReturnTo(q.get('return_to'));
     if (active.session.userId !== null) {
       if (loaded) return seeOther(reply, `/authorize/continue?${flowQuery(loaded.flow.id)}`);
+      if (returnTo) return seeOther(reply, returnTo);
       const user = await deps.storage.getUser(active.session.userId);
       return sendPage(
         reply,
@@ -106,6 +109,7 @@ export function pageRoutes(app: FastifyInstance, deps: PageDeps): void {
       loginPage({
         csrf: SessionService.csrfToken(active),
         ...(loaded ? { flow: loaded.flow.id, appName: loaded.app.name } : {}),
+        ...(returnTo ? { returnTo } : {}),
         ...(q.get('error') === 'invalid' ? { error: 'The email or password is incorrect.' } : {}),
       }),
       formTargetOf(loaded?.req.redirectUri ?? null),
@@ -117,6 +121,7 @@ export function pageRoutes(app: FastifyInstance, deps: PageDeps): void {
     if (!posted) return reply;
     const { form, active } = posted;
     const flowId = form.get('flow');
+    const returnTo = safeReturnTo(form.get('return_to'));
     const email = form.get('email') ?? '';
     const password = form.get('password') ?? '';
     const user =
@@ -125,11 +130,16 @@ export function pageRoutes(app: FastifyInstance, deps: PageDeps): void {
     const ok = await verifyPassword(password, user?.passwordHash ?? (await dummyPasswordHash()));
     if (!user?.passwordHash || !ok) {
       request.log.info({ event: 'login_failed' }, 'sign-in failed');
-      return seeOther(reply, `/login?${flowId ? `${flowQuery(flowId)}&` : ''}error=invalid`);
+      const back = flowId
+        ? `${flowQuery(flowId)}&`
+        : returnTo
+          ? `return_to=${encodeURIComponent(returnTo)}&`
+          : '';
+      return seeOther(reply, `/login?${back}error=invalid`);
     }
     const next = await deps.sessions.signIn(active, user.id);
     setSessionCookie(deps, reply, next);
-    return seeOther(reply, flowId ? `/authorize/continue?${flowQuery(flowId)}` : '/login');
+    return seeOther(reply, flowId ? `/authorize/continue?${flowQuery(flowId)}` : (returnTo ?? '/login'));
   });
 
   app.post('/logout', async (request, reply) => {

@@ -11,7 +11,7 @@ document.addEventListener('click', (event) => {
       if (status) status.textContent = 'Copied to the clipboard.';
     },
     () => {
-      if (status) status.textContent = 'Select the GUID and copy it.';
+      if (status) status.textContent = 'Select the value and copy it.';
     },
   );
 });

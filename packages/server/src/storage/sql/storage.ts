@@ -18,6 +18,7 @@ import type {
   Storage,
 } from '../storage.ts';
 import type {
+  AppLogo,
   AuditEventInput,
   Company,
   DomainEventInput,
@@ -32,6 +33,7 @@ import { insertApp, removeApp, rotateSecret, selectAppWithSecrets, touchApps } f
 import { connect, type Dialect } from './connect.ts';
 import { decodeCursor, encodeCursor } from './cursor.ts';
 import { revokeGrant, upsertGrant } from './grants.ts';
+import { insertLogo, removeLogo, selectLogo } from './logos.ts';
 import { toApp, toAuditEvent, toCompany, toGrant, toMembership, toSigningKey, toUser } from './mappers.ts';
 import * as opaque from './opaque-tokens.ts';
 import { insertRevocations, selectRevocationsSince } from './revocations.ts';
@@ -590,6 +592,19 @@ export class SqlStorage implements Storage {
 
   revokeAccessToken(jti: string, expiresAt: Date, now = new Date()) {
     return this.db.transaction().execute((tx) => opaque.revokeJti(tx, jti, expiresAt, now.getTime()));
+  }
+
+  // app logos
+  putAppLogo(logo: Omit<AppLogo, 'createdAt'>) {
+    return insertLogo(this.db, logo);
+  }
+
+  getAppLogo(id: string) {
+    return selectLogo(this.db, id);
+  }
+
+  deleteAppLogo(companyId: string, id: string) {
+    return removeLogo(this.db, companyId, id);
   }
 }
 

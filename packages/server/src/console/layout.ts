@@ -1,0 +1,70 @@
+import { html, type SafeHtml } from '../pages/html.ts';
+import type { ConsoleContext } from './kit.ts';
+
+export type Section = 'apps' | 'connected' | 'webhooks' | 'audit';
+
+const NAV: [Section, string, string][] = [
+  ['apps', 'OAuth apps', '/apps'],
+  ['connected', 'Connected Apps', '/connected-apps'],
+  ['webhooks', 'Webhooks', '/webhooks'],
+  ['audit', 'Audit log', '/audit'],
+];
+
+function switcher(ctx: ConsoleContext): SafeHtml | string {
+  if (ctx.companies.length < 2) return html`<span class="company-name">${ctx.company.name}</span>`;
+  return html`<form method="get" action="/console" class="switcher">
+<label for="company-switch" class="sr-only">Company</label>
+<select id="company-switch" name="company">
+${ctx.companies.map(
+  (c) =>
+    html`<option value="${c.company.id}" ${c.company.id === ctx.company.id ? html`selected` : ''}>${c.company.name}</option>`,
+)}
+</select>
+<button type="submit" class="secondary small">Switch</button>
+</form>`;
+}
+
+/** The Integration Center frame: company switcher, sections, the signed-in user. */
+export function consoleLayout(opts: {
+  ctx: ConsoleContext;
+  section: Section;
+  title: string;
+  body: SafeHtml;
+  script?: boolean;
+}): string {
+  const { ctx } = opts;
+  return html`<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="referrer" content="no-referrer">
+<title>${opts.title} · ${ctx.company.name} · Gatehouse</title>
+<link rel="stylesheet" href="/assets/gatehouse.css">
+${opts.script ? html`<script src="/assets/copy.js" defer></script>` : ''}
+</head>
+<body class="console">
+<header class="topbar">
+<a class="brand" href="/console">Gatehouse · Integration Center</a>
+${switcher(ctx)}
+<div class="who">
+<span>${ctx.user.email} (${ctx.role})</span>
+<form method="post" action="/logout"><input type="hidden" name="csrf_token" value="${ctx.csrf}">
+<button type="submit" class="secondary small">Sign out</button></form>
+</div>
+</header>
+<nav class="sections" aria-label="Integration Center">
+<ul>
+${NAV.map(
+  ([key, label, path]) =>
+    html`<li><a href="${ctx.base}${path}" ${key === opts.section ? html`aria-current="page"` : ''}>${label}</a></li>`,
+)}
+</ul>
+</nav>
+<main class="panel">
+${opts.body}
+</main>
+</body>
+</html>
+`.value;
+}

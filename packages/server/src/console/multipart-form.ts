@@ -1,0 +1,41 @@
+import type { FastifyRequest } from 'fastify';
+import { MAX_LOGO_BYTES } from '../apps/logo.ts';
+
+export interface AppForm {
+  fields: Map<string, string[]>;
+  logo: Buffer | undefined;
+  /** Set when the upload broke a limit before we could look at it. */
+  logoProblem?: string;
+}
+
+/**
+ * Reads the create-app form (multipart/form-data, parsed by @fastify/multipart). The logo
+ * is kept only as bytes: its file name and declared type are ignored, the bytes decide.
+ */
+export async function readAppForm(request: FastifyRequest): Promise<AppForm | undefined> {
+  if (!request.isMultipart()) return undefined;
+  const fields = new Map<string, string[]>();
+  let logo: Buffer | undefined;
+  let logoProblem: string | undefined;
+  try {
+    for await (const part of request.parts({ limits: { fileSize: MAX_LOGO_BYTES, files: 1, fields: 200 } })) {
+      if (part.type === 'file') {
+        try {
+          const bytes = await part.toBuffer();
+          if (part.fieldname === 'logo' && bytes.length > 0) logo = bytes;
+        } catch (err) {
+          if ((err as { code?: string }).code !== 'FST_REQ_FILE_TOO_LARGE') throw err;
+          logoProblem = 'logo is larger than 256 KB';
+        }
+      } else if (typeof part.value === 'string') {
+        fields.set(part.fieldname, [...(fields.get(part.fieldname) ?? []), part.value]);
+      }
+    }
+  } catch (err) {
+    request.log.info({ code: (err as { code?: string }).code }, 'multipart form refused');
+    return undefined;
+  }
+  return { fields, logo, ...(logoProblem ? { logoProblem } : {}) };
+}
+
+export const one = (form: AppForm, name: string) => form.fields.get(name)?.[0] ?? '';

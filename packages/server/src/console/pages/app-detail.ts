@@ -1,0 +1,39 @@
+import { html } from '../../pages/html.ts';
+import type { AppWithSecrets } from '../../storage/types.ts';
+import { type ConsoleContext, formatTime } from '../kit.ts';
+import { consoleLayout } from '../layout.ts';
+import { logoImg } from './apps-list.ts';
+
+/** One app: its settings, its live secrets by their last four characters, and actions. */
+export function appDetailPage(ctx: ConsoleContext, app: AppWithSecrets) {
+  const now = Date.now();
+  return consoleLayout({
+    ctx,
+    section: 'apps',
+    title: app.name,
+    script: true,
+    body: html`<div class="heading"><h1 class="app-cell">${logoImg(app, 48)} ${app.name}</h1></div>
+<dl class="facts">
+<dt>Type</dt><dd>${app.type === 'internal' ? 'Internal (client credentials)' : `Partner (${app.grantDelivery === 'company_grant' ? 'company grant' : 'authorization code'})`}</dd>
+<dt><label for="client-id">Client ID</label></dt><dd><div class="copy-row"><input id="client-id" type="text" readonly value="${app.clientId}">
+<button type="button" class="secondary" data-copy="client-id">Copy</button></div><p class="hint" id="copy-status" aria-live="polite"></p></dd>
+<dt>Client secret</dt><dd><ul class="plain">${app.secrets.map(
+      (s) =>
+        html`<li><code class="secret-last4">••••${s.last4}</code> created ${formatTime(s.createdAt)}${s.expiresAt && s.expiresAt.getTime() > now ? html` · <strong>stops working ${formatTime(s.expiresAt)}</strong>` : ''}</li>`,
+    )}</ul></dd>
+<dt>Scopes</dt><dd>${app.scopes.map((s) => html`<code class="chip">${s}</code> `)}<p class="hint">Scopes cannot be edited after creation.</p></dd>
+<dt>Redirect URIs</dt><dd>${app.redirectUris.length ? html`<ul class="plain">${app.redirectUris.map((u) => html`<li><code>${u}</code></li>`)}</ul>` : 'None'}</dd>
+<dt>Token lifetime</dt><dd>${app.tokenTtl} seconds</dd>
+<dt>Created</dt><dd>${formatTime(app.createdAt)}</dd>
+<dt>Last used</dt><dd>${formatTime(app.lastUsedAt)}</dd>
+</dl>
+${
+  ctx.isAdmin
+    ? html`<div class="actions left">
+<a class="button secondary" href="${ctx.base}/apps/${app.id}/rotate">Rotate secret</a>
+<a class="button danger" href="${ctx.base}/apps/${app.id}/delete">Delete app</a>
+</div>`
+    : html`<p class="notice">Read-only: only administrators can rotate the secret or delete the app.</p>`
+}`,
+  });
+}

@@ -1,0 +1,242 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { inspectLogo, LogoService, logoPath } from '../../apps/logo.ts';
+import { type AppInput, validateAppInput } from '../../apps/validation.ts';
+import { SessionService } from '../../authorization/session-service.ts';
+import { DomainError, NotFoundError, ValidationError } from '../../errors.ts';
+import { seeOther, sendPage } from '../../http/page-kit.ts';
+import { html } from '../../pages/html.ts';
+import { setSecretFlash, takeSecretFlash } from '../flash.ts';
+import {
+  adminOnly,
+  type ConsoleContext,
+  type ConsoleDeps,
+  consoleContext,
+  consoleForm,
+  csrfFailed,
+  sendConsoleError,
+} from '../kit.ts';
+import { one, readAppForm } from '../multipart-form.ts';
+import { type AppDraft, appCreatePage, EMPTY_DRAFT } from '../pages/app-create.ts';
+import { appDetailPage } from '../pages/app-detail.ts';
+import { appSecretPage } from '../pages/app-secret.ts';
+import { appsListPage } from '../pages/apps-list.ts';
+import { confirmPage, GRACE_CHOICES, graceSelect } from '../pages/confirm.ts';
+import { planRequiredPage } from '../pages/message.ts';
+
+type CompanyReq = FastifyRequest<{ Params: { companyId: string } }>;
+type AppReq = FastifyRequest<{ Params: { companyId: string; appId: string } }>;
+const HTML = { config: { jsonOnly: false } };
+
+function draftToInput(ctx: ConsoleContext, d: AppDraft, logoUrl: string | null): AppInput {
+  const partner = d.type === 'partner';
+  return {
+    companyId: ctx.company.id,
+    name: d.name,
+    logoUrl,
+    type: d.type,
+    grantTypes: partner ? ['authorization_code', 'refresh_token'] : ['client_credentials'],
+    grantDelivery: partner ? d.delivery : 'code',
+    redirectUris: d.redirectUris
+      .split(/\r?\n/)
+      .map((u) => u.trim())
+      .filter((u) => u !== ''),
+    tokenTtl: /^\d{1,9}$/.test(d.tokenTtl.trim()) ? Number(d.tokenTtl.trim()) : Number.NaN,
+    scopes: d.scopes,
+  };
+}
+
+/** The app of this company, or a 404 page. */
+async function loadApp(deps: ConsoleDeps, ctx: ConsoleContext, appId: string, reply: FastifyReply) {
+  try {
+    return await deps.gh.apps.get(ctx.company.id, appId);
+  } catch (err) {
+    if (!(err instanceof NotFoundError)) throw err;
+    await sendConsoleError(reply, 404, 'App not found', 'This app does not exist or was deleted.');
+    return undefined;
+  }
+}
+
+/** Integration Center → OAuth 2.0: list, create (secret once), view, rotate, delete. */
+export function consoleAppRoutes(app: FastifyInstance, deps: ConsoleDeps): void {
+  const { gh } = deps;
+  const logos = new LogoService(gh.storage);
+  const catalog = gh.scopeCatalog;
+  const createForm = (ctx: ConsoleContext, draft: AppDraft, errors: Record<string, string>) =>
+    appCreatePage({ ctx, draft, errors, features: catalog.features, plain: catalog.plain });
+
+  /** Admin and plan checks for creating apps; sends the refusal page when they fail. */
+  async function mayCreate(ctx: ConsoleContext, reply: FastifyReply) {
+    if (!ctx.isAdmin) return void (await adminOnly(reply, ctx));
+    if (!gh.access.planAllows(ctx.company, 'createApps'))
+      return void (await sendPage(
+        reply,
+        403,
+        planRequiredPage(ctx, 'createApps', gh.access.rules.createApps),
+      ));
+    return true;
+  }
+
+  app.get('/console/c/:companyId/apps', HTML, async (request: CompanyReq, reply) => {
+    const ctx = await consoleContext(deps, request, reply);
+    if (!ctx) return reply;
+    const apps = await gh.apps.list(ctx.company.id);
+    return sendPage(reply, 200, appsListPage(ctx, apps, gh.access.planAllows(ctx.company, 'createApps')));
+  });
+
+  app.get('/console/c/:companyId/apps/new', HTML, async (request: CompanyReq, reply) => {
+    const ctx = await consoleContext(deps, request, reply);
+    if (!ctx || !(await mayCreate(ctx, reply))) return reply;
+    return sendPage(reply, 200, createForm(ctx, EMPTY_DRAFT, {}));
+  });
+
+  app.post('/console/c/:companyId/apps', HTML, async (request: CompanyReq, reply) => {
+    const ctx = await consoleContext(deps, request, reply);
+    if (!ctx) return reply;
+    const form = await readAppForm(request);
+    if (!form || !SessionService.csrfValid(ctx.active, one(form, 'csrf_token'))) return csrfFailed(reply);
+    if (!(await mayCreate(ctx, reply))) return reply;
+    const draft: AppDraft = {
+      name: one(form, 'name'),
+      type: one(form, 'type') === 'partner' ? 'partner' : 'internal',
+      delivery: one(form, 'delivery') === 'company_grant' ? 'company_grant' : 'code',
+      redirectUris: one(form, 'redirect_uris'),
+      tokenTtl: one(form, 'token_ttl'),
+      scopes: form.fields.get('scope') ?? [],
+    };
+    const errors: Record<string, string> = {};
+    if (form.logoProblem) errors.logo = form.logoProblem;
+    try {
+      // Everything but the logo is checked before the logo is stored, so a bad form leaves nothing behind.
+      validateAppInput(draftToInput(ctx, draft, null), gh.scopes);
+    } catch (err) {
+      if (!(err instanceof ValidationError)) throw err;
+      Object.assign(errors, err.fields);
+    }
+    if (Object.keys(errors).length === 0 && form.logo) {
+      try {
+        inspectLogo(form.logo);
+      } catch (err) {
+        if (!(err instanceof ValidationError)) throw err;
+        Object.assign(errors, err.fields);
+      }
+    }
+    if (Object.keys(errors).length > 0) {
+      if (form.logo && !errors.logo)
+        errors.logo = 'choose the logo again (files are not kept after an error)';
+      return sendPage(reply, 400, createForm(ctx, draft, errors));
+    }
+    const logo = form.logo ? await logos.store(ctx.company.id, form.logo) : undefined;
+    try {
+      const created = await gh.apps.create(
+        draftToInput(ctx, draft, logo ? logoPath(logo.id) : null),
+        ctx.actor,
+      );
+      await setSecretFlash(deps, reply, ctx, {
+        kind: 'app',
+        id: created.app.id,
+        secret: created.clientSecret,
+      });
+      return seeOther(reply, `${ctx.base}/apps/${created.app.id}/secret`);
+    } catch (err) {
+      if (logo) await gh.storage.deleteAppLogo(ctx.company.id, logo.id);
+      if (err instanceof DomainError)
+        return sendPage(reply, err.status, createForm(ctx, draft, { form: err.message }));
+      throw err;
+    }
+  });
+
+  app.get('/console/c/:companyId/apps/:appId', HTML, async (request: AppReq, reply) => {
+    const ctx = await consoleContext(deps, request, reply);
+    const found = ctx && (await loadApp(deps, ctx, request.params.appId, reply));
+    if (!ctx || !found) return reply;
+    return sendPage(reply, 200, appDetailPage(ctx, found));
+  });
+
+  app.get('/console/c/:companyId/apps/:appId/secret', HTML, async (request: AppReq, reply) => {
+    const ctx = await consoleContext(deps, request, reply);
+    const found = ctx && (await loadApp(deps, ctx, request.params.appId, reply));
+    if (!ctx || !found) return reply;
+    const secret = await takeSecretFlash(deps, request, reply, ctx, 'app', found.id);
+    // Shown once: a reload finds no secret and lands on the app, which shows the last four.
+    if (secret === undefined) return seeOther(reply, `${ctx.base}/apps/${found.id}`);
+    return sendPage(reply, 200, appSecretPage(ctx, found, secret, found.secrets.length > 1));
+  });
+
+  app.get('/console/c/:companyId/apps/:appId/rotate', HTML, async (request: AppReq, reply) => {
+    const ctx = await consoleContext(deps, request, reply);
+    const found = ctx && (await loadApp(deps, ctx, request.params.appId, reply));
+    if (!ctx || !found) return reply;
+    if (!ctx.isAdmin) return adminOnly(reply, ctx);
+    return sendPage(
+      reply,
+      200,
+      confirmPage({
+        ctx,
+        section: 'apps',
+        title: `Rotate the secret of ${found.name}`,
+        message: html`<p>A new client secret is created and shown once. Choose how long the current secret keeps working, so that you can deploy the new one first.</p>`,
+        action: `${ctx.base}/apps/${found.id}/rotate`,
+        submit: 'Rotate secret',
+        cancel: `${ctx.base}/apps/${found.id}`,
+        extra: graceSelect(),
+      }),
+    );
+  });
+
+  app.post('/console/c/:companyId/apps/:appId/rotate', HTML, async (request: AppReq, reply) => {
+    const ctx = await consoleContext(deps, request, reply);
+    const form = ctx && (await consoleForm(ctx, request, reply));
+    if (!ctx || !form) return reply;
+    if (!ctx.isAdmin) return adminOnly(reply, ctx);
+    const grace = Number(form.get('grace_seconds') ?? '0');
+    if (!GRACE_CHOICES.some(([v]) => v === grace))
+      return sendConsoleError(reply, 400, 'Choose a grace period', 'Pick one of the offered grace periods.');
+    try {
+      const { app: rotated, clientSecret } = await gh.apps.rotateSecret(
+        ctx.company.id,
+        request.params.appId,
+        ctx.actor,
+        grace,
+      );
+      await setSecretFlash(deps, reply, ctx, { kind: 'app', id: rotated.id, secret: clientSecret });
+      return seeOther(reply, `${ctx.base}/apps/${rotated.id}/secret`);
+    } catch (err) {
+      if (err instanceof NotFoundError)
+        return sendConsoleError(reply, 404, 'App not found', 'This app does not exist.');
+      throw err;
+    }
+  });
+
+  app.get('/console/c/:companyId/apps/:appId/delete', HTML, async (request: AppReq, reply) => {
+    const ctx = await consoleContext(deps, request, reply);
+    const found = ctx && (await loadApp(deps, ctx, request.params.appId, reply));
+    if (!ctx || !found) return reply;
+    if (!ctx.isAdmin) return adminOnly(reply, ctx);
+    return sendPage(
+      reply,
+      200,
+      confirmPage({
+        ctx,
+        section: 'apps',
+        title: `Delete ${found.name}?`,
+        message: html`<p>The app's secrets stop working at once, and every company's grant to it and every token it holds are revoked. This cannot be undone.</p>`,
+        action: `${ctx.base}/apps/${found.id}/delete`,
+        submit: 'Delete app',
+        cancel: `${ctx.base}/apps/${found.id}`,
+        danger: true,
+      }),
+    );
+  });
+
+  app.post('/console/c/:companyId/apps/:appId/delete', HTML, async (request: AppReq, reply) => {
+    const ctx = await consoleContext(deps, request, reply);
+    const form = ctx && (await consoleForm(ctx, request, reply));
+    if (!ctx || !form) return reply;
+    if (!ctx.isAdmin) return adminOnly(reply, ctx);
+    const found = await loadApp(deps, ctx, request.params.appId, reply);
+    if (!found) return reply;
+    await gh.apps.delete(ctx.company.id, found.id, ctx.actor);
+    await logos.deleteFor(ctx.company.id, found.logoUrl);
+    return seeOther(reply, `${ctx.base}/apps`);
+  });
+}

@@ -1,0 +1,52 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { queryParams, sendPage } from '../../http/page-kit.ts';
+import { InvalidCursor } from '../../storage/storage.ts';
+import { type ConsoleDeps, consoleContext, sendConsoleError } from '../kit.ts';
+import { AUDIT_ACTIONS, auditLogPage } from '../pages/audit-log.ts';
+
+type CompanyReq = FastifyRequest<{ Params: { companyId: string } }>;
+
+/** The company's audit log, 50 events a page. */
+export function consoleAuditRoutes(app: FastifyInstance, deps: ConsoleDeps): void {
+  app.get(
+    '/console/c/:companyId/audit',
+    { config: { jsonOnly: false } },
+    async (request: CompanyReq, reply) => {
+      const ctx = await consoleContext(deps, request, reply);
+      if (!ctx) return reply;
+      const q = queryParams(request);
+      const action = AUDIT_ACTIONS.some(([a]) => a === q.get('action')) ? (q.get('action') as string) : '';
+      const target = (q.get('target') ?? '').trim().slice(0, 200);
+      const cursor = q.get('cursor');
+      let page: Awaited<ReturnType<typeof deps.gh.storage.listAuditEvents>>;
+      try {
+        page = await deps.gh.storage.listAuditEvents(ctx.company.id, {
+          limit: 50,
+          ...(action ? { action } : {}),
+          ...(target ? { target } : {}),
+          ...(cursor ? { cursor } : {}),
+        });
+      } catch (err) {
+        if (err instanceof InvalidCursor)
+          return sendConsoleError(
+            reply,
+            400,
+            'Invalid page link',
+            'Go back to the first page of the audit log.',
+          );
+        throw err;
+      }
+      const actors = new Map<string, string>();
+      for (const actor of new Set(page.items.map((e) => e.actor))) {
+        if (!actor.startsWith('user:')) continue;
+        const user = await deps.gh.storage.getUser(actor.slice(5));
+        if (user) actors.set(actor, user.email);
+      }
+      return sendPage(
+        reply,
+        200,
+        auditLogPage({ ctx, events: page.items, actors, action, target, next: page.next }),
+      );
+    },
+  );
+}

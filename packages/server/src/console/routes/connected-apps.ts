@@ -1,0 +1,71 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { NotFoundError } from '../../errors.ts';
+import { seeOther, sendPage } from '../../http/page-kit.ts';
+import { html } from '../../pages/html.ts';
+import { adminOnly, type ConsoleDeps, consoleContext, consoleForm, sendConsoleError } from '../kit.ts';
+import { confirmPage } from '../pages/confirm.ts';
+import { connectedAppsPage } from '../pages/connected-apps.ts';
+
+type CompanyReq = FastifyRequest<{ Params: { companyId: string } }>;
+type GrantReq = FastifyRequest<{ Params: { companyId: string; grantId: string } }>;
+const HTML = { config: { jsonOnly: false } };
+
+/** Every grant to the company, and Revoke behind a confirmation (GrantService does the rest). */
+export function consoleConnectedAppRoutes(app: FastifyInstance, deps: ConsoleDeps): void {
+  const { gh } = deps;
+
+  app.get('/console/c/:companyId/connected-apps', HTML, async (request: CompanyReq, reply) => {
+    const ctx = await consoleContext(deps, request, reply);
+    if (!ctx) return reply;
+    const rows = await gh.grants.connectedApps(ctx.company.id);
+    const names = new Map<string, string>();
+    for (const id of new Set(rows.map((r) => r.grant.grantedBy).filter((g): g is string => g !== null))) {
+      const user = await gh.storage.getUser(id.replace(/^user:/, ''));
+      if (user) names.set(id, user.email);
+    }
+    return sendPage(reply, 200, connectedAppsPage(ctx, rows, names));
+  });
+
+  app.get('/console/c/:companyId/connected-apps/:grantId/revoke', HTML, async (request: GrantReq, reply) => {
+    const ctx = await consoleContext(deps, request, reply);
+    if (!ctx) return reply;
+    if (!ctx.isAdmin) return adminOnly(reply, ctx);
+    let row: Awaited<ReturnType<typeof gh.grants.get>>;
+    try {
+      row = await gh.grants.get(ctx.company.id, request.params.grantId);
+    } catch (err) {
+      if (err instanceof NotFoundError)
+        return sendConsoleError(reply, 404, 'Grant not found', 'There is no such grant.');
+      throw err;
+    }
+    if (row.grant.revokedAt) return seeOther(reply, `${ctx.base}/connected-apps`);
+    return sendPage(
+      reply,
+      200,
+      confirmPage({
+        ctx,
+        section: 'connected',
+        title: `Revoke access for ${row.app.name}?`,
+        message: html`<p>${row.app.name} loses access to ${ctx.company.name} at once: its tokens for this company stop working and its refresh tokens are refused. To connect again, an administrator must grant access anew.</p>`,
+        action: `${ctx.base}/connected-apps/${row.grant.id}/revoke`,
+        submit: 'Revoke access',
+        cancel: `${ctx.base}/connected-apps`,
+        danger: true,
+      }),
+    );
+  });
+
+  app.post('/console/c/:companyId/connected-apps/:grantId/revoke', HTML, async (request: GrantReq, reply) => {
+    const ctx = await consoleContext(deps, request, reply);
+    const form = ctx && (await consoleForm(ctx, request, reply));
+    if (!ctx || !form) return reply;
+    if (!ctx.isAdmin) return adminOnly(reply, ctx);
+    try {
+      await gh.grants.revoke(ctx.company.id, request.params.grantId, ctx.actor);
+    } catch (err) {
+      // Already revoked (a second click, another tab): the list shows it as revoked.
+      if (!(err instanceof NotFoundError)) throw err;
+    }
+    return seeOther(reply, `${ctx.base}/connected-apps`);
+  });
+}

@@ -1,0 +1,40 @@
+import multipart from '@fastify/multipart';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { LogoService } from '../../apps/logo.ts';
+import { queryParams, seeOther } from '../../http/page-kit.ts';
+import { type ConsoleDeps, companyBase, sendConsoleError, signedIn, userCompanies } from '../kit.ts';
+import { consoleAppRoutes } from './apps.ts';
+import { consoleAuditRoutes } from './audit.ts';
+import { consoleConnectedAppRoutes } from './connected-apps.ts';
+import { logoRoutes } from './logos.ts';
+import { consoleWebhookRoutes } from './webhooks.ts';
+
+/**
+ * The Integration Center at /console: server-rendered like the consent pages, every POST
+ * CSRF-checked and answered with 303. Register inside a scope that has the cookie plugin
+ * and raw form bodies (see http/app.ts).
+ */
+export async function consoleRoutes(app: FastifyInstance, deps: ConsoleDeps): Promise<void> {
+  await app.register(multipart, { throwFileSizeLimit: true });
+  // /console and the company switcher: to the chosen (or first) company's apps.
+  app.get('/console', { config: { jsonOnly: false } }, async (request: FastifyRequest, reply) => {
+    const who = await signedIn(deps, request, reply);
+    if (!who) return reply;
+    const companies = await userCompanies(deps.gh, who.user.id);
+    const wanted = queryParams(request).get('company');
+    const chosen = companies.find((c) => c.company.id === wanted) ?? companies[0];
+    if (!chosen)
+      return sendConsoleError(
+        reply,
+        403,
+        'No company',
+        `${who.user.email} does not belong to any company yet.`,
+      );
+    return seeOther(reply, `${companyBase(chosen.company.id)}/apps`);
+  });
+  consoleAppRoutes(app, deps);
+  consoleConnectedAppRoutes(app, deps);
+  consoleAuditRoutes(app, deps);
+  consoleWebhookRoutes(app, deps);
+  logoRoutes(app, new LogoService(deps.gh.storage));
+}

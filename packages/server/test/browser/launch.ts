@@ -1,0 +1,60 @@
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import type { Browser, Page } from 'playwright-core';
+
+export const CHROMIUM = '/usr/bin/chromium';
+
+/**
+ * The one rule for browser tests: run with Debian's Chromium; without it, skip with a
+ * message, unless GATEHOUSE_TEST_BROWSER=required (CI), where its absence fails.
+ */
+export function browserSkip(): false | string | Error {
+  if (existsSync(CHROMIUM)) return false;
+  const msg = `${CHROMIUM} is missing (apt-get install chromium)`;
+  if ((process.env.GATEHOUSE_TEST_BROWSER ?? '').toLowerCase() === 'required')
+    return new Error(`GATEHOUSE_TEST_BROWSER=required but ${msg}`);
+  return `${msg}; set GATEHOUSE_TEST_BROWSER=required to make this fail`;
+}
+
+export async function launchChromium(): Promise<Browser> {
+  const { chromium } = await import('playwright-core');
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
+  });
+}
+
+const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+export interface AxeViolation {
+  id: string;
+  impact: string | null;
+  help: string;
+  nodes: { target: string[] }[];
+}
+
+/**
+ * Runs axe-core in the page (evaluated through DevTools, so the page's strict CSP stays
+ * on) and returns the serious and critical violations.
+ */
+export async function seriousViolations(page: Page): Promise<AxeViolation[]> {
+  await page.evaluate(AXE_SOURCE);
+  const result = (await page.evaluate('axe.run(document)')) as { violations: AxeViolation[] };
+  return result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+}
+
+export const SCREENSHOTS = new URL('../../../../docs/screenshots/', import.meta.url);
+
+/** A full-page PNG at 1280 px wide into docs/screenshots/. */
+export async function screenshot(page: Page, name: string): Promise<void> {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  await page.screenshot({ path: new URL(`${name}.png`, SCREENSHOTS).pathname, fullPage: true });
+}
