@@ -51,9 +51,17 @@ export async function seriousViolations(page: Page): Promise<AxeViolation[]> {
   return result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
 }
 
-export const SCREENSHOTS = new URL('../../../../docs/screenshots/', import.meta.url);
+/**
+ * Where screenshots go: docs/screenshots/ when GATEHOUSE_UPDATE_SCREENSHOTS=1 (to refresh the
+ * docs), otherwise test-results/screenshots/ (git-ignored), so a test run never dirties the
+ * tree: every run has new ids and dates on the pages.
+ */
+export const SCREENSHOTS =
+  process.env.GATEHOUSE_UPDATE_SCREENSHOTS === '1'
+    ? new URL('../../../../docs/screenshots/', import.meta.url)
+    : new URL('../../../../test-results/screenshots/', import.meta.url);
 
-/** A full-page PNG at 1280 px wide into docs/screenshots/. */
+/** A full-page PNG at 1280 px wide (see SCREENSHOTS for where). */
 export async function screenshot(page: Page, name: string): Promise<void> {
   mkdirSync(SCREENSHOTS, { recursive: true });
   await page.screenshot({ path: new URL(`${name}.png`, SCREENSHOTS).pathname, fullPage: true });
