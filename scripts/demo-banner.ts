@@ -31,6 +31,7 @@ export function demoBanner({ seed, serverUrl, demoApiUrl, tokenPath }: BannerInp
 Gatehouse is running.
 
   Gatehouse        ${serverUrl}
+  Console          ${serverUrl}/console   (sign in as the admin below)
   Metadata         ${serverUrl}/.well-known/oauth-authorization-server
   JWKS             ${serverUrl}/.well-known/jwks.json
   Demo API         ${demoApiUrl}/users/v1/users
