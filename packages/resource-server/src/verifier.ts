@@ -8,9 +8,12 @@ import {
   jwtVerify,
 } from 'jose';
 import { type AccessTokenClaims, toAccessTokenClaims } from './claims.ts';
-import { discoverJwksUri } from './discovery.ts';
+import { discoverMetadata, type IssuerMetadata } from './discovery.ts';
 import { ResourceServerError } from './errors.ts';
+import { GrantResolver, type ResolvedGrant } from './grants.ts';
+import { revocationHash } from './hash.ts';
 import { ExpiringLru } from './lru.ts';
+import { RevocationList, type RevocationOptions } from './revocation.ts';
 
 /** The asymmetric algorithms Gatehouse signs with. `none` and HS* can never be allowed. */
 export const DEFAULT_ALGORITHMS = ['ES256', 'RS256', 'EdDSA'] as const;
@@ -32,8 +35,15 @@ export interface VerifierOptions {
   jwksCooldownMs?: number;
   /** How long fetched keys are trusted before a background refresh. Default 10 min. */
   jwksMaxAgeMs?: number;
-  /** Timeout of metadata and JWKS requests. Default 5 s. */
+  /** Timeout of metadata, JWKS and grant requests. Default 5 s. */
   timeoutMs?: number;
+  /**
+   * Following Gatehouse's revocation feed, so revoked grants, apps, token families and tokens
+   * are refused within about a second. Default `{ mode: 'stream' }`.
+   */
+  revocation?: RevocationOptions;
+  /** Resolving `x-company-guid`: the endpoint (default from metadata) and cache lifetimes. */
+  grants?: { endpoint?: string; ttlSeconds?: number; negativeTtlSeconds?: number; cacheSize?: number };
 }
 
 export interface Verifier {
@@ -46,6 +56,33 @@ export interface Verifier {
   verify(token: string): Promise<AccessTokenClaims>;
   /** Forgets cached verifications of this token id (used when a token is revoked). */
   forget(jti: string): void;
+  /**
+   * The active company grant an `x-company-guid` names for this (verified) token's app.
+   *
+   * @throws ResourceServerError `grant_not_found`, `token_revoked`, `grant_lookup_unavailable`.
+   */
+  resolveGrant(token: string, claims: AccessTokenClaims, guid: string): Promise<ResolvedGrant>;
+  /** The revocation follower, or undefined when `revocation.mode` is `off`. */
+  readonly revocations: RevocationList | undefined;
+  /** Stops following the revocation feed. Call it when the API shuts down. */
+  close(): void;
+}
+
+interface CachedToken {
+  claims: AccessTokenClaims;
+  /** Feed hashes of everything that can revoke this token: client, grant, family, jti. */
+  hashes: string[];
+}
+
+async function revocationHashes(claims: AccessTokenClaims): Promise<string[]> {
+  const out = [revocationHash('client', claims.client_id), revocationHash('jti', claims.jti)];
+  if (claims.gid !== undefined) out.push(revocationHash('grant', claims.gid));
+  if (claims.fid !== undefined) out.push(revocationHash('family', claims.fid));
+  return Promise.all(out);
+}
+
+function revoked(): ResourceServerError {
+  return new ResourceServerError('token_revoked', 'the access token has been revoked');
 }
 
 const TYP = new Set(['at+jwt', 'application/at+jwt']);
@@ -67,7 +104,9 @@ function rejectSymmetric(algorithms: readonly string[]): string[] {
  * JWKS, `iss` and `aud` exact, `exp` required and in the future. Keys are cached and
  * refetched (with a cooldown) when a token names an unknown `kid`, which is how key
  * rotation reaches resource servers. Verified tokens are cached until their `exp`, so a
- * token seen again costs a map lookup.
+ * token seen again costs a map lookup, and every hit is checked against the revocation
+ * feed this verifier follows (client, grant, family and jti hashes), so a revoked token is
+ * refused without a call to the authorization server.
  *
  * @see https://www.rfc-editor.org/rfc/rfc9068#section-4
  * @see https://www.rfc-editor.org/rfc/rfc8725
@@ -78,31 +117,81 @@ export function createVerifier(options: VerifierOptions): Verifier {
   const algorithms = rejectSymmetric(options.algorithms ?? DEFAULT_ALGORITHMS);
   const clockTolerance = options.clockTolerance ?? 5;
   const timeoutMs = options.timeoutMs ?? 5000;
-  const cache = new ExpiringLru<AccessTokenClaims>(options.cacheSize ?? 10_000);
+  const cache = new ExpiringLru<CachedToken>(options.cacheSize ?? 10_000);
   let keySet: Promise<JWTVerifyGetKey> | undefined;
+  let metadata: Promise<IssuerMetadata> | undefined;
+
+  // Shared by the JWKS, the feed and grant resolution; a failure must not stick.
+  const discover = (): Promise<IssuerMetadata> => {
+    metadata ??= discoverMetadata(issuer, timeoutMs);
+    metadata.catch(() => {
+      metadata = undefined;
+    });
+    return metadata;
+  };
 
   const jwks = (): Promise<JWTVerifyGetKey> => {
     keySet ??= (async () => {
-      const uri =
-        options.jwksUri !== undefined ? new URL(options.jwksUri) : await discoverJwksUri(issuer, timeoutMs);
+      const uri = options.jwksUri !== undefined ? new URL(options.jwksUri) : (await discover()).jwksUri;
       return createRemoteJWKSet(uri, {
         cooldownDuration: options.jwksCooldownMs ?? 30_000,
         cacheMaxAge: options.jwksMaxAgeMs ?? 600_000,
         timeoutDuration: timeoutMs,
       });
     })();
-    // A failed discovery must not stick: the next request tries again.
     keySet.catch(() => {
       keySet = undefined;
     });
     return keySet;
   };
 
+  const rev = options.revocation ?? {};
+  const mode = rev.mode ?? 'stream';
+  const revocations =
+    mode === 'off'
+      ? undefined
+      : new RevocationList({
+          mode,
+          feedUrl: async () =>
+            rev.feedUrl ??
+            (await discover().catch(() => undefined))?.revocationFeedEndpoint ??
+            `${issuer}/oauth2/revocations`,
+          pollIntervalMs: rev.pollIntervalMs ?? 1000,
+          startupTimeoutMs: rev.startupTimeoutMs ?? 5000,
+          timeoutMs,
+          ...(rev.failClosedAfterMs !== undefined ? { failClosedAfterMs: rev.failClosedAfterMs } : {}),
+        });
+  let warm = revocations === undefined;
+  const grants = new GrantResolver({
+    endpoint: async () =>
+      options.grants?.endpoint ??
+      (await discover().catch(() => undefined))?.grantResolutionEndpoint ??
+      `${issuer}/oauth2/grants`,
+    timeoutMs,
+    ...(revocations ? { revocations } : {}),
+    ...(options.grants?.ttlSeconds !== undefined ? { ttlSeconds: options.grants.ttlSeconds } : {}),
+    ...(options.grants?.negativeTtlSeconds !== undefined
+      ? { negativeTtlSeconds: options.grants.negativeTtlSeconds }
+      : {}),
+    ...(options.grants?.cacheSize !== undefined ? { cacheSize: options.grants.cacheSize } : {}),
+  });
+
   return {
     async verify(token) {
+      if (revocations) {
+        // The first request waits for the catch-up, so a token revoked before start is refused.
+        if (!warm) {
+          await revocations.ready();
+          warm = true;
+        }
+        revocations.assertFresh();
+      }
       const now = Math.floor(Date.now() / 1000);
       const cached = cache.get(token, now);
-      if (cached) return cached;
+      if (cached) {
+        if (revocations?.has(cached.hashes, now)) throw revoked();
+        return cached.claims;
+      }
       precheck(token, { issuer, algorithms });
       const getKey = await jwks();
       let payload: JWTPayload;
@@ -119,11 +208,18 @@ export function createVerifier(options: VerifierOptions): Verifier {
         throw translate(err);
       }
       const claims = toAccessTokenClaims(payload);
-      cache.set(token, claims, claims.exp);
+      const hashes = await revocationHashes(claims);
+      if (revocations?.has(hashes)) throw revoked();
+      cache.set(token, { claims, hashes }, claims.exp);
       return claims;
     },
     forget(jti) {
-      cache.deleteWhere((claims) => claims.jti === jti);
+      cache.deleteWhere((entry) => entry.claims.jti === jti);
+    },
+    resolveGrant: (token, claims, guid) => grants.resolve(token, claims, guid),
+    revocations,
+    close() {
+      revocations?.close();
     },
   };
 }

@@ -160,6 +160,7 @@ export class Gatehouse {
         code_challenge_methods_supported: ['S256'],
         authorization_response_iss_parameter_supported: true,
         revocation_feed_endpoint: `${this.config.issuer}/oauth2/revocations`,
+        grant_resolution_endpoint: `${this.config.issuer}/oauth2/grants`,
       },
     });
   }

@@ -12,6 +12,8 @@ export interface AccessTokenRequest {
   companyId?: string;
   /** The grant the token was issued under (revoking the grant revokes the token). */
   grantId?: string;
+  /** The refresh-token family the token was issued from (revoking the family revokes it). */
+  familyId?: string;
   /** Overrides the app's lifetime (never longer than it). */
   ttlSeconds?: number;
   now?: number;
@@ -26,7 +28,8 @@ export interface IssuedAccessToken {
 
 /**
  * Mints access tokens. JWT access tokens follow RFC 9068: `typ: at+jwt`, and the claims
- * iss, sub, aud, client_id, scope, iat, exp, jti, plus Gatehouse's `company_id` and `gid`.
+ * iss, sub, aud, client_id, scope, iat, exp, jti, plus Gatehouse's `company_id`, `gid`
+ * and `fid` (the token family, for tokens of the authorization-code and refresh grants).
  *
  * @see https://www.rfc-editor.org/rfc/rfc9068#section-2
  */
@@ -48,6 +51,7 @@ export class TokenIssuer {
     };
     if (req.companyId !== undefined) claims.company_id = req.companyId;
     if (req.grantId !== undefined) claims.gid = req.grantId;
+    if (req.familyId !== undefined) claims.fid = req.familyId;
     const token = await new SignJWT(claims)
       .setProtectedHeader({ alg: key.alg, kid: key.kid, typ: 'at+jwt' })
       .setIssuer(this.issuer)

@@ -39,6 +39,7 @@ export async function issueFamilyTokens(
     scopes: opts.scopes,
     companyId: family.companyId,
     grantId: family.grantId,
+    familyId: family.id,
   });
   await storage.recordFamilyAccessToken(family.id, issued.jti, new Date(issued.expiresAt * 1000));
   const response: TokenResponse = {
