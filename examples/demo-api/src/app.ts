@@ -41,6 +41,8 @@ export async function createDemoApi(options: DemoApiOptions): Promise<FastifyIns
     onError: (err, request) =>
       (request as unknown as { log: FastifyBaseLogger }).log.info({ code: err.code }, 'request refused'),
   });
+  // Stops following the revocation feed with the API.
+  app.addHook('onClose', async () => verifier.close());
   registerDemoErrors(app);
   // JSON only: a text body is 415, not a string that fails validation.
   app.removeContentTypeParser('text/plain');
