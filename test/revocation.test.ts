@@ -184,3 +184,29 @@ test('fail-closed never refuses while the stream is connected, however quiet the
     v.close();
   }
 });
+
+test('a dropped stream reconnects and catches up: revocations made while it was down still land', async () => {
+  const app = await gh.createApp({ scopes: ['users.read'] });
+  const accessToken = await gh.token(app);
+  const v = createVerifier({
+    issuer: gh.issuer,
+    audience: gh.audience,
+    revocation: { pollIntervalMs: 5000 },
+  });
+  try {
+    await v.verify(accessToken);
+    await msUntilStatus(async () => (v.revocations?.status().streaming ? 1 : 0), 1, 2000);
+    // Cut every connection, the event stream included, then revoke before it can reconnect.
+    gh.ts.http.server.closeAllConnections();
+    await gh.ts.gh.apps.delete(gh.ts.companyId, app.appId, 'test');
+    const code = async () =>
+      v.verify(accessToken).then(
+        () => 200,
+        (e: ResourceServerError) => (e.code === 'token_revoked' ? 401 : 500),
+      );
+    await msUntilStatus(code, 401, 3000);
+    await msUntilStatus(async () => (v.revocations?.status().streaming ? 1 : 0), 1, 3000);
+  } finally {
+    v.close();
+  }
+});
