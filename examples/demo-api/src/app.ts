@@ -1,6 +1,9 @@
 import { createFastifyAuth, createVerifier, type VerifierOptions } from '@gatehouse/resource-server';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import { registerDemoErrors } from './errors.ts';
+import { employeeRoutes } from './routes/employees.ts';
+import { featureRoutes } from './routes/features.ts';
+import { sevenShiftsRoutes } from './routes/seven-shifts.ts';
 import { userRoutes } from './routes/users.ts';
 import { UsersStore } from './users-store.ts';
 
@@ -12,14 +15,17 @@ export interface DemoApiOptions {
   /** The JWKS URL; default: discovered from the issuer's metadata. */
   jwksUri?: string;
   logger?: FastifyBaseLogger;
-  /** Passed to the verifier (tests use a short JWKS cooldown). */
+  /** Passed to the verifier (tests use a short JWKS cooldown, or revocation settings). */
   verifier?: Partial<Omit<VerifierOptions, 'issuer' | 'audience' | 'jwksUri'>>;
 }
 
 /**
  * The SaaS API the seed guides protect, built on @gatehouse/resource-server alone for
- * auth: GET/POST /users/v1/users and DELETE /users/v1/users/:id over in-memory demo data
- * of the token's company.
+ * auth: the users API (GET/POST /users/v1/users, DELETE /users/v1/users/:id), 7shifts'
+ * GET /v2/whoami and /v2/companies (x-company-guid), Culture Amp's GET /v1/employees
+ * (target-entity scopes), and schedule, time-clock and forms endpoints, over in-memory
+ * demo data of the company the request reaches. The verifier follows Gatehouse's
+ * revocation feed (stream mode by default), so revoked grants stop working within a second.
  */
 export async function createDemoApi(options: DemoApiOptions): Promise<FastifyInstance> {
   const app = Fastify({
@@ -41,12 +47,17 @@ export async function createDemoApi(options: DemoApiOptions): Promise<FastifyIns
     onError: (err, request) =>
       (request as unknown as { log: FastifyBaseLogger }).log.info({ code: err.code }, 'request refused'),
   });
+  // Stops following the revocation feed with the API.
+  app.addHook('onClose', async () => verifier.close());
   registerDemoErrors(app);
   // JSON only: a text body is 415, not a string that fails validation.
   app.removeContentTypeParser('text/plain');
   await app.register(auth.plugin);
   app.get('/health', async () => ({ status: 'ok' }));
   userRoutes(app, { auth, store: new UsersStore() });
+  sevenShiftsRoutes(app, { auth });
+  employeeRoutes(app, { auth });
+  featureRoutes(app, { auth });
   return app;
 }
 

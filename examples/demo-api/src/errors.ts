@@ -1,4 +1,12 @@
-import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyAuth } from '@gatehouse/resource-server';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+
+/** The company a request passed `require({ company: true })` for. */
+export function companyOf(auth: FastifyAuth, request: FastifyRequest): string {
+  const company = auth.contextOf(request).company;
+  if (!company) throw new Error('route registered without the company requirement');
+  return company.id;
+}
 
 /** Every demo API error body: the same shape as the RFC 6750 ones. */
 export function sendJsonError(reply: FastifyReply, status: number, error: string, description: string) {

@@ -166,3 +166,58 @@ test('unknown routes are JSON 404s', async () => {
   assert.equal(res.statusCode, 404);
   assert.equal(res.json().error, 'not_found');
 });
+
+test('feature endpoints: schedule.read, time_clock.write and forms.read over the token company', async () => {
+  const app = await gh.createApp({ scopes: ['schedule.read', 'time_clock.write', 'forms.read'] });
+  const features = await gh.token(app);
+  const shifts = await api.inject({ method: 'GET', url: '/schedule/v1/shifts', headers: bearer(features) });
+  assert.equal(shifts.statusCode, 200);
+  assert.equal(shifts.json().data.shifts.length, 7);
+  const forms = await api.inject({ method: 'GET', url: '/forms/v1/submissions', headers: bearer(features) });
+  assert.equal(forms.statusCode, 200);
+  assert.equal(forms.json().data.submissions.length, 3);
+  const punch = await api.inject({
+    method: 'POST',
+    url: '/time-clock/v1/punches',
+    headers: bearer(features),
+    payload: { user_id: 1001, type: 'clock_in' },
+  });
+  assert.equal(punch.statusCode, 201);
+  assert.equal(punch.json().data.punch.type, 'clock_in');
+  const bad = await api.inject({
+    method: 'POST',
+    url: '/time-clock/v1/punches',
+    headers: bearer(features),
+    payload: { user_id: 'x', type: 'lunch' },
+  });
+  assert.equal(bad.statusCode, 400);
+  // Each endpoint needs its own feature scope.
+  const readOnly = await gh.token(app, 'schedule.read');
+  for (const [method, url, scope] of [
+    ['POST', '/time-clock/v1/punches', 'time_clock.write'],
+    ['GET', '/forms/v1/submissions', 'forms.read'],
+  ] as const) {
+    const res = await api.inject({
+      method,
+      url,
+      headers: bearer(readOnly),
+      payload: method === 'POST' ? {} : undefined,
+    });
+    assert.equal(res.statusCode, 403, url);
+    assert.equal(res.json().scope, scope);
+  }
+});
+
+test('7shifts routes need v1_access and a company', async () => {
+  const app = await gh.createApp({ scopes: ['v1_access', 'users.read'] });
+  const whoami = await api.inject({ method: 'GET', url: '/v2/whoami', headers: bearer(await gh.token(app)) });
+  assert.equal(whoami.statusCode, 200);
+  assert.equal(whoami.json().data.company.id, gh.ts.companyId);
+  const noScope = await api.inject({
+    method: 'GET',
+    url: '/v2/companies',
+    headers: bearer(await gh.token(app, 'users.read')),
+  });
+  assert.equal(noScope.statusCode, 403);
+  assert.equal(noScope.json().error, 'insufficient_scope');
+});

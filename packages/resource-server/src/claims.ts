@@ -21,6 +21,8 @@ export interface AccessTokenClaims {
   company_id?: string;
   /** The grant the token was issued under; absent on client-credentials tokens. */
   gid?: string;
+  /** The refresh-token family the token came from; absent on client-credentials tokens. */
+  fid?: string;
   /** Expiry, epoch seconds. */
   exp: number;
   /** Issued at, epoch seconds. */
@@ -78,5 +80,7 @@ export function toAccessTokenClaims(payload: JWTPayload): AccessTokenClaims {
   if (companyId !== undefined) claims.company_id = companyId;
   const gid = optionalString(payload, 'gid');
   if (gid !== undefined) claims.gid = gid;
+  const fid = optionalString(payload, 'fid');
+  if (fid !== undefined) claims.fid = fid;
   return claims;
 }

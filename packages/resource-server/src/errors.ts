@@ -20,14 +20,29 @@ export type ResourceServerErrorCode =
   | 'token_claims_invalid'
   | 'insufficient_scope'
   | 'request_invalid'
-  | 'jwks_unavailable';
+  | 'jwks_unavailable'
+  | 'token_revoked'
+  | 'revocation_unavailable'
+  | 'company_required'
+  | 'company_mismatch'
+  | 'grant_not_found'
+  | 'grant_lookup_unavailable';
 
-/** The RFC 6750 error codes, plus `temporarily_unavailable` when keys cannot be fetched. */
+/**
+ * The RFC 6750 error codes, plus `temporarily_unavailable` when keys or the revocation feed
+ * cannot be reached, and the company errors of `x-company-guid` requests (403s that are
+ * not about the token itself, so they carry no Bearer challenge).
+ */
 export type BearerErrorCode =
   | 'invalid_token'
   | 'insufficient_scope'
   | 'invalid_request'
-  | 'temporarily_unavailable';
+  | 'temporarily_unavailable'
+  | 'company_required'
+  | 'company_mismatch'
+  | 'grant_not_found';
+
+const CHALLENGES = new Set<BearerErrorCode>(['invalid_token', 'insufficient_scope', 'invalid_request']);
 
 const MAPPING: Record<ResourceServerErrorCode, [number, BearerErrorCode]> = {
   token_missing: [401, 'invalid_token'],
@@ -46,6 +61,12 @@ const MAPPING: Record<ResourceServerErrorCode, [number, BearerErrorCode]> = {
   insufficient_scope: [403, 'insufficient_scope'],
   request_invalid: [400, 'invalid_request'],
   jwks_unavailable: [503, 'temporarily_unavailable'],
+  token_revoked: [401, 'invalid_token'],
+  revocation_unavailable: [503, 'temporarily_unavailable'],
+  company_required: [403, 'company_required'],
+  company_mismatch: [403, 'company_mismatch'],
+  grant_not_found: [403, 'grant_not_found'],
+  grant_lookup_unavailable: [503, 'temporarily_unavailable'],
 };
 
 /** The JSON body of an RFC 6750 error response. */
@@ -90,12 +111,13 @@ export class ResourceServerError extends Error {
 
   /**
    * The `WWW-Authenticate` challenge for this error, or undefined when the status is not a
-   * challenge (503: the server, not the client, is at fault).
+   * challenge (503: the server, not the client, is at fault; a company error: the token is
+   * fine, the company it names is not reachable with it).
    *
    * @see https://www.rfc-editor.org/rfc/rfc6750#section-3
    */
   wwwAuthenticate(realm?: string): string | undefined {
-    if (this.status === 503) return undefined;
+    if (!CHALLENGES.has(this.bearerError)) return undefined;
     const params: string[] = [];
     if (realm !== undefined) params.push(`realm="${quotable(realm)}"`);
     params.push(`error="${this.bearerError}"`, `error_description="${quotable(this.message)}"`);

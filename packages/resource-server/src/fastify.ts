@@ -1,7 +1,13 @@
-import { extractBearerToken } from './bearer.ts';
+import type { ScopeGrammar } from '@gatehouse/scopes';
+import {
+  type AuthContext,
+  authenticate,
+  checkRequirements,
+  errorResponse,
+  type Requirements,
+} from './authenticate.ts';
 import type { AccessTokenClaims } from './claims.ts';
 import { ResourceServerError } from './errors.ts';
-import { assertScopes } from './scopes.ts';
 import type { Verifier } from './verifier.ts';
 
 /**
@@ -31,24 +37,37 @@ export interface FastifyAuthOptions {
   verifier: Verifier;
   /** `realm` in WWW-Authenticate challenges. Default "api". */
   realm?: string;
-  /** Request property the verified claims are stored on. Default "accessToken". */
+  /** Request property the {@link AuthContext} is stored on. Default "auth". */
   decorate?: string;
+  /** Scope names that are parameterized. Default `target-entity`. */
+  scopeGrammar?: ScopeGrammar;
   /** Called for every refused request, e.g. to log `error.code` (never the token). */
   onError?: (error: ResourceServerError, request: FastifyLikeRequest) => void;
 }
 
 export interface FastifyAuth {
   /**
-   * The plugin: decorates requests with the claims property (null until verified). It
-   * opts out of Fastify's encapsulation, as fastify-plugin would, so the decoration is
-   * visible to the routes of the instance that registers it.
+   * The plugin: decorates requests with the auth property (null until verified). It opts
+   * out of Fastify's encapsulation, as fastify-plugin would, so the decoration is visible
+   * to the routes of the instance that registers it.
    */
   plugin: ((instance: FastifyLikeInstance) => Promise<void>) & Record<symbol, unknown>;
-  /** preHandler: verifies the bearer token and stores the claims on the request. */
+  /** preHandler: verifies the bearer token (and x-company-guid, if sent). */
   authenticate: PreHandler;
   /** preHandler: authenticates (if not yet done) and requires every listed scope. */
   requireScopes(...scopes: string[]): PreHandler;
-  /** The verified claims of a request that passed `authenticate` or `requireScopes`. */
+  /** preHandler: the request must reach a company (403 `company_required` otherwise). */
+  requireCompany(): PreHandler;
+  /** preHandler: a permission on an entity through a parameterized scope. */
+  requireEntityPermission(
+    entityId: string | ((request: FastifyLikeRequest, auth: AuthContext) => string | undefined),
+    permission: string,
+  ): PreHandler;
+  /** preHandler for any combination of requirements. */
+  require(requirements: Requirements<FastifyLikeRequest>): PreHandler;
+  /** The auth context of a request that passed one of the preHandlers. */
+  contextOf(request: FastifyLikeRequest): AuthContext;
+  /** The verified claims of a request that passed one of the preHandlers. */
   claimsOf(request: FastifyLikeRequest): AccessTokenClaims;
   /** Writes an RFC 6750 error response. Also usable from an app's own error handler. */
   sendError(reply: FastifyLikeReply, error: ResourceServerError): FastifyLikeReply;
@@ -57,8 +76,9 @@ export interface FastifyAuth {
 /**
  * Bearer-token protection for Fastify routes, with RFC 6750 errors: 401 with
  * `WWW-Authenticate: Bearer realm="...", error="invalid_token", error_description="..."`
- * for a missing or bad token, 403 `insufficient_scope` naming the needed scopes, and a
- * JSON body `{ error, error_description }` in both cases.
+ * for a missing, bad or revoked token, 403 `insufficient_scope` naming the needed scopes,
+ * 403 `company_required` / `grant_not_found` / `company_mismatch` for x-company-guid
+ * problems, and a JSON body `{ error, error_description }` in every case.
  *
  * @example
  * const auth = createFastifyAuth({ verifier: createVerifier({ issuer, audience }) });
@@ -69,32 +89,33 @@ export interface FastifyAuth {
  */
 export function createFastifyAuth(options: FastifyAuthOptions): FastifyAuth {
   const realm = options.realm ?? 'api';
-  const property = options.decorate ?? 'accessToken';
-  const store = (request: FastifyLikeRequest) =>
-    request as unknown as Record<string, AccessTokenClaims | null>;
+  const property = options.decorate ?? 'auth';
+  const store = (request: FastifyLikeRequest) => request as unknown as Record<string, AuthContext | null>;
 
   const sendError = (reply: FastifyLikeReply, error: ResourceServerError): FastifyLikeReply => {
-    reply.code(error.status);
-    const challenge = error.wwwAuthenticate(realm);
-    if (challenge !== undefined) reply.header('WWW-Authenticate', challenge);
-    reply.header('Cache-Control', 'no-store');
-    reply.type('application/json; charset=utf-8');
-    reply.send(JSON.stringify(error.toJSON()));
+    const { status, headers, body } = errorResponse(error, realm);
+    reply.code(status);
+    for (const [k, v] of Object.entries(headers)) if (k !== 'content-type') reply.header(k, v);
+    reply.type(headers['content-type'] as string);
+    reply.send(body);
     return reply;
   };
 
-  const verifyRequest = async (request: FastifyLikeRequest): Promise<AccessTokenClaims> => {
+  const contextFor = async (request: FastifyLikeRequest): Promise<AuthContext> => {
     const existing = store(request)[property];
     if (existing) return existing;
-    const claims = await options.verifier.verify(extractBearerToken(request.headers.authorization));
-    store(request)[property] = claims;
-    return claims;
+    const auth = await authenticate(options.verifier, {
+      authorization: request.headers.authorization,
+      companyGuid: request.headers['x-company-guid'],
+    });
+    store(request)[property] = auth;
+    return auth;
   };
 
-  const guard = (scopes: readonly string[]): PreHandler => {
+  const guard = (requirements: Requirements<FastifyLikeRequest>): PreHandler => {
     return async (request, reply) => {
       try {
-        assertScopes(await verifyRequest(request), scopes);
+        checkRequirements(await contextFor(request), request, requirements, options.scopeGrammar);
       } catch (err) {
         if (!(err instanceof ResourceServerError)) throw err;
         options.onError?.(err, request);
@@ -112,15 +133,21 @@ export function createFastifyAuth(options: FastifyAuthOptions): FastifyAuth {
     { [Symbol.for('skip-override')]: true, [Symbol.for('fastify.display-name')]: 'gatehouse-auth' },
   );
 
+  const contextOf = (request: FastifyLikeRequest): AuthContext => {
+    const auth = store(request)[property];
+    if (!auth) throw new Error('contextOf() called on a request that was not authenticated');
+    return auth;
+  };
+
   return {
     plugin,
-    authenticate: guard([]),
-    requireScopes: (...scopes) => guard(scopes),
-    claimsOf(request) {
-      const claims = store(request)[property];
-      if (!claims) throw new Error('claimsOf() called on a request that was not authenticated');
-      return claims;
-    },
+    authenticate: guard({}),
+    requireScopes: (...scopes) => guard({ scopes }),
+    requireCompany: () => guard({ company: true }),
+    requireEntityPermission: (id, permission) => guard({ entity: { id, permission } }),
+    require: guard,
+    contextOf,
+    claimsOf: (request) => contextOf(request).claims,
     sendError,
   };
 }

@@ -1,13 +1,20 @@
+import { covers, grammar, missing, type ScopeGrammar } from '@gatehouse/scopes';
 import type { AccessTokenClaims } from './claims.ts';
 import { ResourceServerError } from './errors.ts';
 
-/** The required scopes the token does not hold. */
+/** Gatehouse's default catalog declares one parameterized template: Culture Amp's. */
+export const DEFAULT_SCOPE_GRAMMAR: ScopeGrammar = grammar(['target-entity']);
+
+/**
+ * The required scopes the token does not hold. Parameterized scopes compare by atom:
+ * `target-entity:E:a,b` holds `target-entity:E:a`, not `target-entity:F:a`.
+ */
 export function missingScopes(
   claims: Pick<AccessTokenClaims, 'scope'>,
   required: readonly string[],
+  g: ScopeGrammar = DEFAULT_SCOPE_GRAMMAR,
 ): string[] {
-  const held = new Set(claims.scope);
-  return required.filter((s) => !held.has(s));
+  return missing(claims.scope, required, g);
 }
 
 /**
@@ -16,13 +23,35 @@ export function missingScopes(
  *
  * @see https://www.rfc-editor.org/rfc/rfc6750#section-3.1
  */
-export function assertScopes(claims: Pick<AccessTokenClaims, 'scope'>, required: readonly string[]): void {
-  const missing = missingScopes(claims, required);
-  if (missing.length === 0) return;
-  const list = missing.map((s) => `"${s}"`).join(', ');
+export function assertScopes(
+  claims: Pick<AccessTokenClaims, 'scope'>,
+  required: readonly string[],
+  g: ScopeGrammar = DEFAULT_SCOPE_GRAMMAR,
+): void {
+  if (covers(claims.scope, required, g)) return;
+  const lacking = missing(claims.scope, required, g);
+  const list = lacking.map((s) => `"${s}"`).join(', ');
   throw new ResourceServerError(
     'insufficient_scope',
-    `the token lacks the scope${missing.length === 1 ? '' : 's'} ${list} this request needs`,
+    `the token lacks the scope${lacking.length === 1 ? '' : 's'} ${list} this request needs`,
     required,
   );
+}
+
+/**
+ * Throws `insufficient_scope` unless the token holds `permission` on `entityId` through a
+ * parameterized scope (`target-entity:<entityId>:<permission>` by default).
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc6750#section-3.1
+ */
+export function assertEntityPermission(
+  claims: Pick<AccessTokenClaims, 'scope'>,
+  entityId: string,
+  permission: string,
+  opts: { template?: string; grammar?: ScopeGrammar } = {},
+): void {
+  const template = opts.template ?? 'target-entity';
+  if (!/^[\x21\x23-\x2B\x2D-\x39\x3B-\x5B\x5D-\x7E]{1,200}$/.test(entityId))
+    throw new ResourceServerError('request_invalid', 'the entity id is not valid');
+  assertScopes(claims, [`${template}:${entityId}:${permission}`], opts.grammar ?? grammar([template]));
 }

@@ -1,17 +1,13 @@
-import {
-  createRemoteJWKSet,
-  decodeJwt,
-  decodeProtectedHeader,
-  errors,
-  type JWTPayload,
-  type JWTVerifyGetKey,
-  jwtVerify,
-} from 'jose';
+import { createRemoteJWKSet, type JWTPayload, type JWTVerifyGetKey, jwtVerify } from 'jose';
 import { type AccessTokenClaims, toAccessTokenClaims } from './claims.ts';
-import { discoverJwksUri } from './discovery.ts';
+import { discoverMetadata, type IssuerMetadata } from './discovery.ts';
 import { ResourceServerError } from './errors.ts';
+import { GrantResolver, type ResolvedGrant } from './grants.ts';
+import { revocationHash } from './hash.ts';
 import { createIntrospector, type IntrospectionOptions } from './introspection.ts';
+import { precheck, translate } from './jwt-checks.ts';
 import { ExpiringLru } from './lru.ts';
+import { RevocationList, type RevocationOptions } from './revocation.ts';
 
 /** The asymmetric algorithms Gatehouse signs with. `none` and HS* can never be allowed. */
 export const DEFAULT_ALGORITHMS = ['ES256', 'RS256', 'EdDSA'] as const;
@@ -33,10 +29,17 @@ export interface VerifierOptions {
   jwksCooldownMs?: number;
   /** How long fetched keys are trusted before a background refresh. Default 10 min. */
   jwksMaxAgeMs?: number;
-  /** Timeout of metadata and JWKS requests. Default 5 s. */
+  /** Timeout of metadata, JWKS and grant requests. Default 5 s. */
   timeoutMs?: number;
   /** Opaque tokens (not JWTs) are checked by RFC 7662 introspection with these credentials. */
   introspection?: IntrospectionOptions;
+  /**
+   * Following Gatehouse's revocation feed, so revoked grants, apps, token families and tokens
+   * are refused within about a second. Default `{ mode: 'stream' }`.
+   */
+  revocation?: RevocationOptions;
+  /** Resolving `x-company-guid`: the endpoint (default from metadata) and cache lifetimes. */
+  grants?: { endpoint?: string; ttlSeconds?: number; negativeTtlSeconds?: number; cacheSize?: number };
 }
 
 export interface Verifier {
@@ -49,9 +52,34 @@ export interface Verifier {
   verify(token: string): Promise<AccessTokenClaims>;
   /** Forgets cached verifications of this token id (used when a token is revoked). */
   forget(jti: string): void;
+  /**
+   * The active company grant an `x-company-guid` names for this (verified) token's app.
+   *
+   * @throws ResourceServerError `grant_not_found`, `token_revoked`, `grant_lookup_unavailable`.
+   */
+  resolveGrant(token: string, claims: AccessTokenClaims, guid: string): Promise<ResolvedGrant>;
+  /** The revocation follower, or undefined when `revocation.mode` is `off`. */
+  readonly revocations: RevocationList | undefined;
+  /** Stops following the revocation feed. Call it when the API shuts down. */
+  close(): void;
 }
 
-const TYP = new Set(['at+jwt', 'application/at+jwt']);
+interface CachedToken {
+  claims: AccessTokenClaims;
+  /** Feed hashes of everything that can revoke this token: client, grant, family, jti. */
+  hashes: string[];
+}
+
+async function revocationHashes(claims: AccessTokenClaims): Promise<string[]> {
+  const out = [revocationHash('client', claims.client_id), revocationHash('jti', claims.jti)];
+  if (claims.gid !== undefined) out.push(revocationHash('grant', claims.gid));
+  if (claims.fid !== undefined) out.push(revocationHash('family', claims.fid));
+  return Promise.all(out);
+}
+
+function revoked(): ResourceServerError {
+  return new ResourceServerError('token_revoked', 'the access token has been revoked');
+}
 
 function rejectSymmetric(algorithms: readonly string[]): string[] {
   for (const alg of algorithms) {
@@ -70,7 +98,9 @@ function rejectSymmetric(algorithms: readonly string[]): string[] {
  * JWKS, `iss` and `aud` exact, `exp` required and in the future. Keys are cached and
  * refetched (with a cooldown) when a token names an unknown `kid`, which is how key
  * rotation reaches resource servers. Verified tokens are cached until their `exp`, so a
- * token seen again costs a map lookup.
+ * token seen again costs a map lookup, and every hit is checked against the revocation
+ * feed this verifier follows (client, grant, family and jti hashes), so a revoked token is
+ * refused without a call to the authorization server.
  *
  * @see https://www.rfc-editor.org/rfc/rfc9068#section-4
  * @see https://www.rfc-editor.org/rfc/rfc8725
@@ -81,36 +111,91 @@ export function createVerifier(options: VerifierOptions): Verifier {
   const algorithms = rejectSymmetric(options.algorithms ?? DEFAULT_ALGORITHMS);
   const clockTolerance = options.clockTolerance ?? 5;
   const timeoutMs = options.timeoutMs ?? 5000;
-  const cache = new ExpiringLru<AccessTokenClaims>(options.cacheSize ?? 10_000);
+  const cache = new ExpiringLru<CachedToken>(options.cacheSize ?? 10_000);
   let keySet: Promise<JWTVerifyGetKey> | undefined;
+  let metadata: Promise<IssuerMetadata> | undefined;
+
+  // Shared by the JWKS, the feed and grant resolution; a failure must not stick.
+  const discover = (): Promise<IssuerMetadata> => {
+    metadata ??= discoverMetadata(issuer, timeoutMs);
+    metadata.catch(() => {
+      metadata = undefined;
+    });
+    return metadata;
+  };
   // Introspection fallback for opaque tokens (introspection.ts).
   const introspector =
     options.introspection && createIntrospector({ issuer, audience, ...options.introspection });
 
   const jwks = (): Promise<JWTVerifyGetKey> => {
     keySet ??= (async () => {
-      const uri =
-        options.jwksUri !== undefined ? new URL(options.jwksUri) : await discoverJwksUri(issuer, timeoutMs);
+      const uri = options.jwksUri !== undefined ? new URL(options.jwksUri) : (await discover()).jwksUri;
       return createRemoteJWKSet(uri, {
         cooldownDuration: options.jwksCooldownMs ?? 30_000,
         cacheMaxAge: options.jwksMaxAgeMs ?? 600_000,
         timeoutDuration: timeoutMs,
       });
     })();
-    // A failed discovery must not stick: the next request tries again.
     keySet.catch(() => {
       keySet = undefined;
     });
     return keySet;
   };
 
+  const rev = options.revocation ?? {};
+  const mode = rev.mode ?? 'stream';
+  const revocations =
+    mode === 'off'
+      ? undefined
+      : new RevocationList({
+          mode,
+          feedUrl: async () =>
+            rev.feedUrl ??
+            (await discover().catch(() => undefined))?.revocationFeedEndpoint ??
+            `${issuer}/oauth2/revocations`,
+          pollIntervalMs: rev.pollIntervalMs ?? 1000,
+          startupTimeoutMs: rev.startupTimeoutMs ?? 5000,
+          timeoutMs,
+          ...(rev.failClosedAfterMs !== undefined ? { failClosedAfterMs: rev.failClosedAfterMs } : {}),
+        });
+  let warm = revocations === undefined;
+  const grants = new GrantResolver({
+    endpoint: async () =>
+      options.grants?.endpoint ??
+      (await discover().catch(() => undefined))?.grantResolutionEndpoint ??
+      `${issuer}/oauth2/grants`,
+    timeoutMs,
+    ...(revocations ? { revocations } : {}),
+    ...(options.grants?.ttlSeconds !== undefined ? { ttlSeconds: options.grants.ttlSeconds } : {}),
+    ...(options.grants?.negativeTtlSeconds !== undefined
+      ? { negativeTtlSeconds: options.grants.negativeTtlSeconds }
+      : {}),
+    ...(options.grants?.cacheSize !== undefined ? { cacheSize: options.grants.cacheSize } : {}),
+  });
+
   return {
     async verify(token) {
+      if (revocations) {
+        // The first request waits for the catch-up, so a token revoked before start is refused.
+        if (!warm) {
+          await revocations.ready();
+          warm = true;
+        }
+        revocations.assertFresh();
+      }
       // Opaque token: not JWS compact serialization, so it goes to introspection when configured.
-      if (introspector && token.split('.').length !== 3) return introspector.introspect(token);
+      // Its cached answer is checked against the feed too, so a revocation reaches it at once.
+      if (introspector && token.split('.').length !== 3) {
+        const introspected = await introspector.introspect(token);
+        if (revocations?.has(await revocationHashes(introspected))) throw revoked();
+        return introspected;
+      }
       const now = Math.floor(Date.now() / 1000);
       const cached = cache.get(token, now);
-      if (cached) return cached;
+      if (cached) {
+        if (revocations?.has(cached.hashes, now)) throw revoked();
+        return cached.claims;
+      }
       precheck(token, { issuer, algorithms });
       const getKey = await jwks();
       let payload: JWTPayload;
@@ -127,92 +212,19 @@ export function createVerifier(options: VerifierOptions): Verifier {
         throw translate(err);
       }
       const claims = toAccessTokenClaims(payload);
-      cache.set(token, claims, claims.exp);
+      const hashes = await revocationHashes(claims);
+      if (revocations?.has(hashes)) throw revoked();
+      cache.set(token, { claims, hashes }, claims.exp);
       return claims;
     },
     forget(jti) {
-      cache.deleteWhere((claims) => claims.jti === jti);
+      cache.deleteWhere((entry) => entry.claims.jti === jti);
       introspector?.forget(jti);
     },
+    resolveGrant: (token, claims, guid) => grants.resolve(token, claims, guid),
+    revocations,
+    close() {
+      revocations?.close();
+    },
   };
-}
-
-/**
- * Cheap checks on the unverified header and claims, before any key is fetched: a token
- * for another issuer or with a forbidden algorithm must not make us refetch the JWKS.
- */
-function precheck(token: string, opts: { issuer: string; algorithms: readonly string[] }): void {
-  let header: ReturnType<typeof decodeProtectedHeader>;
-  let payload: JWTPayload;
-  try {
-    if (token.split('.').length !== 3) throw new Error('not a JWS compact serialization');
-    header = decodeProtectedHeader(token);
-    payload = decodeJwt(token);
-  } catch (cause) {
-    throw new ResourceServerError('token_malformed', 'the access token is not a well-formed JWT', [], {
-      cause,
-    });
-  }
-  if (typeof header.alg !== 'string' || !opts.algorithms.includes(header.alg))
-    throw new ResourceServerError(
-      'token_algorithm_not_allowed',
-      `the token's algorithm "${String(header.alg).slice(0, 20)}" is not accepted`,
-    );
-  if (typeof header.typ !== 'string' || !TYP.has(header.typ.toLowerCase()))
-    throw new ResourceServerError(
-      'token_type_invalid',
-      'the token is not an access token (typ must be at+jwt)',
-    );
-  if (payload.iss !== opts.issuer)
-    throw new ResourceServerError(
-      'token_issuer_mismatch',
-      'the token was issued by another authorization server',
-    );
-}
-
-function translate(err: unknown): ResourceServerError {
-  if (err instanceof ResourceServerError) return err;
-  if (err instanceof errors.JWTExpired)
-    return new ResourceServerError('token_expired', 'the access token has expired', [], { cause: err });
-  if (err instanceof errors.JWTClaimValidationFailed) {
-    const byClaim: Record<string, ResourceServerError> = {
-      iss: new ResourceServerError(
-        'token_issuer_mismatch',
-        'the token was issued by another authorization server',
-      ),
-      aud: new ResourceServerError('token_audience_mismatch', 'the token is not meant for this API'),
-      typ: new ResourceServerError(
-        'token_type_invalid',
-        'the token is not an access token (typ must be at+jwt)',
-      ),
-      nbf: new ResourceServerError('token_not_yet_valid', 'the access token is not valid yet'),
-      iat: new ResourceServerError('token_not_yet_valid', 'the access token was issued in the future'),
-    };
-    return (
-      byClaim[err.claim] ??
-      new ResourceServerError('token_claims_invalid', `the "${err.claim}" claim is missing or invalid`, [], {
-        cause: err,
-      })
-    );
-  }
-  if (err instanceof errors.JOSEAlgNotAllowed)
-    return new ResourceServerError('token_algorithm_not_allowed', "the token's algorithm is not accepted");
-  if (err instanceof errors.JWKSNoMatchingKey || err instanceof errors.JWKSMultipleMatchingKeys)
-    return new ResourceServerError(
-      'token_key_unknown',
-      'the token was signed with a key this API does not know',
-    );
-  if (err instanceof errors.JWSSignatureVerificationFailed)
-    return new ResourceServerError('token_signature_invalid', 'the token signature is invalid');
-  if (
-    err instanceof errors.JWSInvalid ||
-    err instanceof errors.JWTInvalid ||
-    err instanceof errors.JOSENotSupported
-  )
-    return new ResourceServerError('token_malformed', 'the access token is not a well-formed JWT', [], {
-      cause: err,
-    });
-  return new ResourceServerError('jwks_unavailable', 'the signing keys could not be fetched', [], {
-    cause: err,
-  });
 }

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { base64url, exportSPKI, generateKeyPair, importJWK, type JWK, SignJWT } from 'jose';
 import { type LiveGatehouse, liveGatehouse } from '../../../test/helpers/live-gatehouse.ts';
-import { createVerifier, ResourceServerError, type VerifierOptions } from '../src/index.ts';
+import { createVerifier, ResourceServerError, type Verifier, type VerifierOptions } from '../src/index.ts';
 
 let gh: LiveGatehouse;
 let app: { clientId: string; clientSecret: string };
@@ -11,10 +11,17 @@ before(async () => {
   gh = await liveGatehouse();
   app = await gh.createApp({ scopes: ['users.read', 'users.write'] });
 });
-after(() => gh.close());
+const made: Verifier[] = [];
+after(async () => {
+  for (const v of made) v.close();
+  await gh.close();
+});
 
-const verifier = (opts: Partial<VerifierOptions> = {}) =>
-  createVerifier({ issuer: gh.issuer, audience: gh.audience, ...opts });
+const verifier = (opts: Partial<VerifierOptions> = {}) => {
+  const v = createVerifier({ issuer: gh.issuer, audience: gh.audience, ...opts });
+  made.push(v);
+  return v;
+};
 
 async function rejection(promise: Promise<unknown>): Promise<string> {
   try {
@@ -195,7 +202,12 @@ test('an unknown kid refetches the JWKS (key rotation), but not within the coold
 test('verified tokens are served from the cache until exp; forget() drops them', async () => {
   const gh2 = await liveGatehouse();
   const app2 = await gh2.createApp();
-  const v = createVerifier({ issuer: gh2.issuer, audience: gh2.audience, jwksMaxAgeMs: 0 });
+  const v = createVerifier({
+    issuer: gh2.issuer,
+    audience: gh2.audience,
+    jwksMaxAgeMs: 0,
+    revocation: { mode: 'off' },
+  });
   const first = await gh2.token(app2);
   const second = await gh2.token(app2);
   const claims = await v.verify(first);
@@ -208,12 +220,17 @@ test('verified tokens are served from the cache until exp; forget() drops them',
 });
 
 test('discovery failures are jwks_unavailable (a server fault), every time', async () => {
-  const wrong = createVerifier({ issuer: `${gh.issuer}/tenant`, audience: gh.audience });
+  const wrong = verifier({ issuer: `${gh.issuer}/tenant`, revocation: { mode: 'off' } });
   assert.equal(
     await rejection(wrong.verify(await forge({ claims: { iss: `${gh.issuer}/tenant` } }))),
     'jwks_unavailable',
   );
-  const unreachable = createVerifier({ issuer: 'http://127.0.0.1:1', audience: 'a', timeoutMs: 2000 });
+  const unreachable = verifier({
+    issuer: 'http://127.0.0.1:1',
+    audience: 'a',
+    timeoutMs: 2000,
+    revocation: { mode: 'off' },
+  });
   const t = await forge({ claims: { iss: 'http://127.0.0.1:1' } });
   assert.equal(await rejection(unreachable.verify(t)), 'jwks_unavailable');
   assert.equal(await rejection(unreachable.verify(t)), 'jwks_unavailable');

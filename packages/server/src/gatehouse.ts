@@ -192,6 +192,7 @@ export class Gatehouse {
         revocation_endpoint_auth_methods_supported: CLIENT_AUTH_METHODS.map((m) => m.name),
         introspection_endpoint: `${this.config.issuer}/oauth2/introspect`,
         introspection_endpoint_auth_methods_supported: INTROSPECTION_AUTH_METHODS.map((m) => m.name),
+        grant_resolution_endpoint: `${this.config.issuer}/oauth2/grants`,
       },
     });
   }

@@ -8,6 +8,7 @@ import { registerErrorHandling } from './errors.ts';
 import { registerNotAcceptable } from './not-acceptable.ts';
 import { TokenEndpointLimiter } from './rate-limit.ts';
 import { authorizeRoutes } from './routes/authorize.ts';
+import { grantResolutionRoutes } from './routes/grant-resolution.ts';
 import { healthRoutes } from './routes/health.ts';
 import { introspectRoutes } from './routes/introspect.ts';
 import { openIdRoutes } from './routes/openid.ts';
@@ -72,5 +73,6 @@ export async function buildHttpApp(gh: Gatehouse, logger: Logger): Promise<Fasti
   });
   healthRoutes(app, { storage: gh.storage });
   revocationFeedRoutes(app, { feed: gh.revocationFeed });
+  grantResolutionRoutes(app, gh);
   return app;
 }

@@ -22,9 +22,10 @@ function parseSeq(value: unknown): number | undefined {
  * Entries are hashes (see tokens/revocation-keys.ts), so no credential is needed.
  */
 export function revocationFeedRoutes(app: FastifyInstance, opts: { feed: RevocationFeed }): void {
-  // Open streams end when the server closes, or close() would wait on them forever.
+  // Open streams end when the server starts closing (preClose: onClose runs only after the
+  // listener has closed, which waits on these very connections).
   const streams = new Set<{ end(): void }>();
-  app.addHook('onClose', async () => {
+  app.addHook('preClose', async () => {
     for (const s of streams) s.end();
   });
 

@@ -1,0 +1,113 @@
+import type { ScopeGrammar } from '@gatehouse/scopes';
+import { extractBearerToken } from './bearer.ts';
+import type { AccessTokenClaims } from './claims.ts';
+import { ResourceServerError } from './errors.ts';
+import type { ResolvedGrant } from './grants.ts';
+import { assertEntityPermission, assertScopes } from './scopes.ts';
+import type { Verifier } from './verifier.ts';
+
+/** What a handler learns about an authenticated request. */
+export interface AuthContext {
+  claims: AccessTokenClaims;
+  /**
+   * The company whose data the request reaches: the token's `company_id`, or the company of
+   * the grant `x-company-guid` names. Undefined for a partner token sent without one.
+   */
+  company: { id: string } | undefined;
+  /** The company grant `x-company-guid` named, when the request carried one. */
+  grant: ResolvedGrant | undefined;
+}
+
+/** The request headers authentication reads. */
+export interface AuthHeaders {
+  authorization: string | readonly string[] | undefined | null;
+  companyGuid: string | readonly string[] | undefined | null;
+}
+
+function single(value: string | readonly string[] | undefined | null, name: string): string | undefined {
+  if (Array.isArray(value)) {
+    if (value.length > 1) throw new ResourceServerError('request_invalid', `the ${name} header is repeated`);
+    return single(value[0], name);
+  }
+  if (typeof value !== 'string') return undefined;
+  const v = value.trim();
+  if (v === '') throw new ResourceServerError('request_invalid', `the ${name} header is empty`);
+  return v;
+}
+
+/**
+ * Verifies the bearer token and, when `x-company-guid` is sent, resolves the company grant it
+ * names: the grant must be active and belong to the token's app. A token bound to a company
+ * (`company_id`) may only name a grant of that same company.
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc6750#section-2.1
+ */
+export async function authenticate(verifier: Verifier, headers: AuthHeaders): Promise<AuthContext> {
+  const token = extractBearerToken(headers.authorization);
+  const claims = await verifier.verify(token);
+  const guid = single(headers.companyGuid, 'x-company-guid');
+  if (guid === undefined)
+    return { claims, company: claims.company_id ? { id: claims.company_id } : undefined, grant: undefined };
+  const grant = await verifier.resolveGrant(token, claims, guid);
+  if (claims.company_id !== undefined && claims.company_id !== grant.company_id)
+    throw new ResourceServerError(
+      'company_mismatch',
+      'x-company-guid names another company than the one this token is bound to',
+    );
+  return { claims, company: { id: grant.company_id }, grant };
+}
+
+/** What a route needs beyond a valid token. Every adapter takes the same shape. */
+export interface Requirements<R> {
+  /** Scopes the token must hold (parameterized ones compare per entity and permission). */
+  scopes?: readonly string[];
+  /** The request must reach a company: the token's own, or one named with x-company-guid. */
+  company?: boolean;
+  /** A permission on an entity, held through a parameterized scope (`target-entity:<id>:<p>`). */
+  entity?: {
+    id: string | ((request: R, auth: AuthContext) => string | undefined);
+    permission: string;
+    template?: string;
+  };
+}
+
+/** Throws the first unmet requirement as a ResourceServerError. */
+export function checkRequirements<R>(
+  auth: AuthContext,
+  request: R,
+  req: Requirements<R>,
+  g?: ScopeGrammar,
+): void {
+  if (req.scopes && req.scopes.length > 0) assertScopes(auth.claims, req.scopes, g);
+  if (req.company && auth.company === undefined)
+    throw new ResourceServerError(
+      'company_required',
+      'this token is not bound to a company: name one with the x-company-guid header',
+    );
+  if (req.entity) {
+    const id = typeof req.entity.id === 'function' ? req.entity.id(request, auth) : req.entity.id;
+    if (id === undefined || id === '')
+      throw new ResourceServerError('request_invalid', 'the request names no entity');
+    assertEntityPermission(
+      auth.claims,
+      id,
+      req.entity.permission,
+      req.entity.template !== undefined ? { template: req.entity.template } : {},
+    );
+  }
+}
+
+/** An RFC 6750 error as status, headers and JSON body, for any framework to send. */
+export function errorResponse(
+  error: ResourceServerError,
+  realm: string,
+): { status: number; headers: Record<string, string>; body: string } {
+  const headers: Record<string, string> = {
+    'cache-control': 'no-store',
+    'content-type': 'application/json; charset=utf-8',
+  };
+  const challenge = error.wwwAuthenticate(realm);
+  if (challenge !== undefined) headers['www-authenticate'] = challenge;
+  if (error.status === 503) headers['retry-after'] = '5';
+  return { status: error.status, headers, body: JSON.stringify(error.toJSON()) };
+}

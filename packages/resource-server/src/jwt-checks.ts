@@ -1,0 +1,85 @@
+import { decodeJwt, decodeProtectedHeader, errors, type JWTPayload } from 'jose';
+import { ResourceServerError } from './errors.ts';
+
+const TYP = new Set(['at+jwt', 'application/at+jwt']);
+
+/**
+ * Cheap checks on the unverified header and claims, before any key is fetched: a token
+ * for another issuer or with a forbidden algorithm must not make us refetch the JWKS.
+ */
+export function precheck(token: string, opts: { issuer: string; algorithms: readonly string[] }): void {
+  let header: ReturnType<typeof decodeProtectedHeader>;
+  let payload: JWTPayload;
+  try {
+    if (token.split('.').length !== 3) throw new Error('not a JWS compact serialization');
+    header = decodeProtectedHeader(token);
+    payload = decodeJwt(token);
+  } catch (cause) {
+    throw new ResourceServerError('token_malformed', 'the access token is not a well-formed JWT', [], {
+      cause,
+    });
+  }
+  if (typeof header.alg !== 'string' || !opts.algorithms.includes(header.alg))
+    throw new ResourceServerError(
+      'token_algorithm_not_allowed',
+      `the token's algorithm "${String(header.alg).slice(0, 20)}" is not accepted`,
+    );
+  if (typeof header.typ !== 'string' || !TYP.has(header.typ.toLowerCase()))
+    throw new ResourceServerError(
+      'token_type_invalid',
+      'the token is not an access token (typ must be at+jwt)',
+    );
+  if (payload.iss !== opts.issuer)
+    throw new ResourceServerError(
+      'token_issuer_mismatch',
+      'the token was issued by another authorization server',
+    );
+}
+
+/** Maps jose's errors to stable ResourceServerError codes. */
+export function translate(err: unknown): ResourceServerError {
+  if (err instanceof ResourceServerError) return err;
+  if (err instanceof errors.JWTExpired)
+    return new ResourceServerError('token_expired', 'the access token has expired', [], { cause: err });
+  if (err instanceof errors.JWTClaimValidationFailed) {
+    const byClaim: Record<string, ResourceServerError> = {
+      iss: new ResourceServerError(
+        'token_issuer_mismatch',
+        'the token was issued by another authorization server',
+      ),
+      aud: new ResourceServerError('token_audience_mismatch', 'the token is not meant for this API'),
+      typ: new ResourceServerError(
+        'token_type_invalid',
+        'the token is not an access token (typ must be at+jwt)',
+      ),
+      nbf: new ResourceServerError('token_not_yet_valid', 'the access token is not valid yet'),
+      iat: new ResourceServerError('token_not_yet_valid', 'the access token was issued in the future'),
+    };
+    return (
+      byClaim[err.claim] ??
+      new ResourceServerError('token_claims_invalid', `the "${err.claim}" claim is missing or invalid`, [], {
+        cause: err,
+      })
+    );
+  }
+  if (err instanceof errors.JOSEAlgNotAllowed)
+    return new ResourceServerError('token_algorithm_not_allowed', "the token's algorithm is not accepted");
+  if (err instanceof errors.JWKSNoMatchingKey || err instanceof errors.JWKSMultipleMatchingKeys)
+    return new ResourceServerError(
+      'token_key_unknown',
+      'the token was signed with a key this API does not know',
+    );
+  if (err instanceof errors.JWSSignatureVerificationFailed)
+    return new ResourceServerError('token_signature_invalid', 'the token signature is invalid');
+  if (
+    err instanceof errors.JWSInvalid ||
+    err instanceof errors.JWTInvalid ||
+    err instanceof errors.JOSENotSupported
+  )
+    return new ResourceServerError('token_malformed', 'the access token is not a well-formed JWT', [], {
+      cause: err,
+    });
+  return new ResourceServerError('jwks_unavailable', 'the signing keys could not be fetched', [], {
+    cause: err,
+  });
+}
