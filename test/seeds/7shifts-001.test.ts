@@ -7,15 +7,20 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import { sh } from '../helpers/shell.ts';
-import { guide, HttpBrowser, maybeSkip, signInAndGrant, type Stack } from './harness.ts';
+import { guide, HttpBrowser, maybeSkip, type Stack, signInAndGrant } from './harness.ts';
 
 async function companyGrant(s: Stack): Promise<string> {
   const app = s.app('7shifts');
   const b = new HttpBrowser(s.gatehouse);
   const second = s.creds.secondCompanyId ?? '';
-  const { page, location } = await signInAndGrant(b, `/oauth2/authorize?client_id=${app.clientId}&state=PARTNER-STATE`, s.admin, {
-    company: second,
-  });
+  const { page, location } = await signInAndGrant(
+    b,
+    `/oauth2/authorize?client_id=${app.clientId}&state=PARTNER-STATE`,
+    s.admin,
+    {
+      company: second,
+    },
+  );
   assert.equal(location, undefined, 'no redirect URL is configured, so no redirect');
   const guid = /id="guid" type="text" readonly value="([0-9a-f-]{36})"/.exec(page)?.[1];
   assert.ok(guid, `the GUID page shows the grant GUID:\n${page.slice(0, 500)}`);
@@ -66,7 +71,9 @@ guide('7shifts guide', (stack) => {
     if (!s) return;
     const guid = await companyGrant(s);
     const tok = await token(s);
-    const bare = await fetch(`${s.demoApi}/v2/whoami`, { headers: { authorization: `Bearer ${tok.access_token}` } });
+    const bare = await fetch(`${s.demoApi}/v2/whoami`, {
+      headers: { authorization: `Bearer ${tok.access_token}` },
+    });
     assert.equal(bare.status, 403);
     // Another app's token naming this app's GUID.
     const other = s.app('connecteam');
@@ -80,7 +87,10 @@ guide('7shifts guide', (stack) => {
     assert.ok(foreign.status === 403 || foreign.status === 401, `got ${foreign.status}`);
     // A GUID that was never granted.
     const unknown = await fetch(`${s.demoApi}/v2/whoami`, {
-      headers: { authorization: `Bearer ${tok.access_token}`, 'x-company-guid': '00000000-0000-4000-8000-000000000000' },
+      headers: {
+        authorization: `Bearer ${tok.access_token}`,
+        'x-company-guid': '00000000-0000-4000-8000-000000000000',
+      },
     });
     assert.ok(unknown.status === 403 || unknown.status === 401, `got ${unknown.status}`);
   });
