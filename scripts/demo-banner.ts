@@ -24,6 +24,9 @@ export function demoBanner({ seed, serverUrl, demoApiUrl, tokenPath }: BannerInp
   const guides = (c.guides ?? [])
     .map((g) => `    ${g.guide.padEnd(12)} ${g.name.padEnd(24)} ${g.clientId}  (${g.summary})`)
     .join('\n');
+  const partner = c.partnerAdmin
+    ? `    partner ${c.partnerAdmin.email}  password: ${c.partnerAdmin.password ?? '(set before this file existed)'}  (admin of Demo Partner Inc., which owns the partner apps)\n`
+    : '';
   const guideSection = guides
     ? `\nOne app per seed guide (secrets in the file below; test/seeds/ replays each guide):\n${guides}\n`
     : '';
@@ -42,7 +45,7 @@ Demo company "Demo Company" (${c.companyId})${seed.created ? ', created just now
     CLIENT_SECRET  ${c.clientSecret}
   Users
 ${users}
-${guideSection}
+${partner}${guideSection}
 These credentials are kept in ${seed.file} (mode 0600) only so that this local demo can
 print them on every start. Gatehouse itself stores only hashes; delete that file (or the
 data directory) before using this setup for anything real.

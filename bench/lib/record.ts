@@ -1,6 +1,4 @@
-import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { describeMachine, type Machine } from './machine.ts';
 import { type Check, checksTable, skipsList, table } from './report.ts';
@@ -56,7 +54,4 @@ export function recordInDocs(run: RunRecord): void {
   const row = `| ${run.date.slice(0, 10)} | ${run.machine.nproc} vCPU ${run.machine.cpu}, Node ${run.machine.node} | ${run.options.db} | ${fmt(gh)} | ${fmt(cc('oidc-provider'))} | ${fmt(cc('bare-limit'))} | ${passed}/${measured} |`;
   const next = doc.slice(0, s) + latest + doc.slice(e + END.length);
   writeFileSync(DOC, next.replace(HISTORY, `${row}\n${HISTORY}`));
-  // Biome formats Markdown tables too: leave the page as `npm run lint` wants it.
-  const biome = createRequire(import.meta.url).resolve('@biomejs/biome/bin/biome');
-  execFileSync(process.execPath, [biome, 'format', '--write', DOC], { stdio: 'ignore' });
 }

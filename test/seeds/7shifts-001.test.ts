@@ -6,8 +6,10 @@
 // /v2/whoami and /v2/companies with x-company-guid.
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
+import { Webhook } from 'standardwebhooks';
+import { startReceiver } from '../../packages/server/test/webhooks/receiver.ts';
 import { sh } from '../helpers/shell.ts';
-import { guide, HttpBrowser, maybeSkip, type Stack, signInAndGrant } from './harness.ts';
+import { field, guide, HttpBrowser, maybeSkip, type Stack, signInAndGrant } from './harness.ts';
 
 async function companyGrant(s: Stack): Promise<string> {
   const app = s.app('7shifts');
@@ -93,6 +95,77 @@ guide('7shifts guide', (stack) => {
       },
     });
     assert.ok(unknown.status === 403 || unknown.status === 401, `got ${unknown.status}`);
+  });
+
+  it('an admin revokes under Connected Apps; the API refuses the GUID within 1 s and the partner gets authorization.revoked', async (t) => {
+    const s = maybeSkip(t, stack);
+    if (!s) return;
+    const partnerCo = s.creds.partnerCompanyId ?? '';
+    const second = s.creds.secondCompanyId ?? '';
+    const partnerAdmin = s.creds.partnerAdmin;
+    assert.ok(partnerAdmin?.password, 'npm start seeds the partner admin');
+
+    // The partner subscribes to authorization.revoked in its own console.
+    let secret = '';
+    const verified: Array<{ type: string; data: { guid: string; company_id: string } }> = [];
+    const rx = await startReceiver((_n, r) => {
+      verified.push(new Webhook(secret).verify(r.body, r.headers as Record<string, string>) as never);
+      return 204;
+    });
+    try {
+      const partner = new HttpBrowser(s.gatehouse);
+      await signInAndGrant(partner, `/console/c/${partnerCo}/webhooks/new`, {
+        email: partnerAdmin.email,
+        password: partnerAdmin.password,
+      });
+      const form = await partner.follow('GET', `/console/c/${partnerCo}/webhooks/new`);
+      const created = await partner.follow('POST', `/console/c/${partnerCo}/webhooks`, {
+        csrf_token: field(form.body, 'csrf_token'),
+        url: rx.url,
+        event: 'authorization.revoked',
+        description: '7shifts-style partner',
+      });
+      secret = /id="webhook-secret" type="text" readonly value="(whsec_[^"]+)"/.exec(created.body)?.[1] ?? '';
+      assert.ok(secret, 'the signing secret is shown once');
+
+      // A company admin grants, the partner calls the API with the GUID.
+      const guid = await companyGrant(s);
+      const tok = await token(s);
+      const whoami = () =>
+        fetch(`${s.demoApi}/v2/whoami`, {
+          headers: { authorization: `Bearer ${tok.access_token}`, 'x-company-guid': guid },
+        });
+      assert.equal((await whoami()).status, 200);
+
+      // "Company Settings" -> "Developer Tools" -> "Connected Apps" -> revoke.
+      const admin = new HttpBrowser(s.gatehouse);
+      await signInAndGrant(admin, `/console/c/${second}/connected-apps`, s.admin);
+      const list = await admin.follow('GET', `/console/c/${second}/connected-apps`);
+      const revokePath = [...list.body.matchAll(/href="([^"]+\/revoke)"/g)].map((m) => m[1] as string);
+      assert.ok(revokePath.length > 0, 'a Revoke action per connected app');
+      let revokedAt = 0;
+      for (const path of revokePath) {
+        const confirm = await admin.follow('GET', path);
+        if (!confirm.body.includes(guid) && !confirm.body.includes('Shiftly')) continue;
+        await admin.follow('POST', path, { csrf_token: field(confirm.body, 'csrf_token') });
+        revokedAt = Date.now();
+      }
+      assert.ok(revokedAt > 0, 'the Shiftly grant was revoked');
+
+      let status = 200;
+      while (status === 200 && Date.now() - revokedAt < 1000) {
+        status = (await whoami()).status;
+        if (status === 200) await new Promise((r) => setTimeout(r, 20));
+      }
+      assert.ok(status === 403 || status === 401, `refused within a second (got ${status})`);
+
+      await rx.waitFor(1, 10_000);
+      const event = verified.find((e) => e.type === 'authorization.revoked' && e.data.guid === guid);
+      assert.ok(event, 'the partner received authorization.revoked for the GUID, signed');
+      assert.equal(event.data.company_id, second);
+    } finally {
+      await rx.close();
+    }
   });
 
   it('only the scopes the partner holds can be requested', async (t) => {

@@ -32,6 +32,8 @@ export interface DemoCredentials {
   partnerCompanyId?: string;
   /** One app per seed guide (test/seeds replays each guide against it). */
   guides?: GuideAppCredentials[];
+  /** The partner company's admin, who manages its apps and webhooks in the console. */
+  partnerAdmin?: { email: string; password: string | null };
 }
 
 export interface SeedResult {
@@ -140,7 +142,7 @@ function writeCredentials(gh: Gatehouse, file: string, credentials: DemoCredenti
 async function seedGuides(
   gh: Gatehouse,
   companyId: string,
-): Promise<Required<Pick<DemoCredentials, 'secondCompanyId' | 'partnerCompanyId' | 'guides'>>> {
+): Promise<Required<Pick<DemoCredentials, 'secondCompanyId' | 'partnerCompanyId' | 'guides' | 'partnerAdmin'>>> {
   const companies = await gh.companies.listCompanies();
   const findOrCreate = async (name: string) =>
     companies.find((c) => c.name === name) ?? (await gh.companies.createCompany({ name }, ACTOR));
@@ -148,6 +150,7 @@ async function seedGuides(
   const partner = await findOrCreate(PARTNER_COMPANY_NAME);
   const admin = await gh.storage.getUserByEmail(DEMO_USERS[0]?.email ?? '');
   if (admin) await gh.companies.addMembership(admin.id, second.id, 'admin', ACTOR);
+  const partnerAdmin = await ensureUser(gh, PARTNER_ADMIN, partner.id);
 
   const existing = [...(await gh.apps.list(companyId)), ...(await gh.apps.list(partner.id))];
   const missing = GUIDE_APPS.filter((g) => !existing.some((a) => a.name === g.input.name));
@@ -172,5 +175,23 @@ async function seedGuides(
       redirectUris: app.redirectUris,
     });
   }
-  return { secondCompanyId: second.id, partnerCompanyId: partner.id, guides };
+  return { secondCompanyId: second.id, partnerCompanyId: partner.id, guides, partnerAdmin };
+}
+
+const PARTNER_ADMIN = { email: 'admin@demo-partner.example', name: 'Partner Admin', role: 'admin' as const };
+
+/** Creates the user as an admin of the company; a user that exists keeps its (unknown) password. */
+async function ensureUser(
+  gh: Gatehouse,
+  u: { email: string; name: string; role: Role },
+  companyId: string,
+): Promise<{ email: string; password: string | null }> {
+  const password = randomToken(18);
+  try {
+    await gh.companies.createUser({ ...u, password, companyId }, ACTOR);
+    return { email: u.email, password };
+  } catch (err) {
+    if (!(err instanceof ConflictError)) throw err;
+    return { email: u.email, password: null };
+  }
 }
