@@ -173,4 +173,15 @@ export interface Database {
   };
   issued_access_tokens: { jti: string; family_id: string; expires_at: number };
   revoked_access_tokens: { jti: string; expires_at: number; revoked_at: number };
+  admin_keys: {
+    id: string;
+    company_id: string;
+    name: string;
+    key_hash: string;
+    last4: string;
+    created_by: string;
+    created_at: number;
+    last_used_at: number | null;
+    revoked_at: number | null;
+  };
 }

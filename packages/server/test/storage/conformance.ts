@@ -6,6 +6,7 @@ import { auditTests } from './suites/audit.ts';
 import { companyTests } from './suites/companies.ts';
 import { grantTests } from './suites/grants.ts';
 import { invalidationTests } from './suites/invalidations.ts';
+import { managementTests } from './suites/management.ts';
 import { schemaTests } from './suites/schema.ts';
 import { signingKeyTests } from './suites/signing-keys.ts';
 
@@ -52,5 +53,6 @@ export function storageConformance(target: ConformanceTarget): void {
     auditTests(ctx);
     invalidationTests(ctx);
     schemaTests(ctx);
+    managementTests(ctx);
   });
 }

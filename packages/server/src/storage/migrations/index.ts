@@ -4,6 +4,7 @@ import * as m002 from './002-authorization.ts';
 import * as m003 from './003-scope-policy.ts';
 import * as m004 from './004-webhooks.ts';
 import * as m005 from './005-revocations.ts';
+import * as m006 from './006-admin-keys.ts';
 
 export interface MigrationContext {
   dialect: 'sqlite' | 'postgres';
@@ -18,6 +19,7 @@ const steps: Array<[string, Step]> = [
   ['003-scope-policy', m003],
   ['004-webhooks', m004],
   ['005-revocations', m005],
+  ['006-admin-keys', m006],
 ];
 
 export function migrationProvider(ctx: MigrationContext): MigrationProvider {

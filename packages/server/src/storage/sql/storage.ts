@@ -6,27 +6,32 @@ import type {
   AttemptOutcome,
   AuditFilter,
   DeliveryFilter,
+  GrantPageRequest,
   MutationOptions,
   NewApp,
   NewAppSecret,
   Storage,
 } from '../storage.ts';
 import type {
+  AdminKey,
   AuditEventInput,
   Company,
   DomainEventInput,
   Grant,
+  PageRequest,
   RevocationInput,
   Role,
   SigningKey,
   User,
   WebhookEndpoint,
 } from '../types.ts';
+import * as adminKeys from './admin-keys.ts';
 import { insertApp, removeApp, rotateSecret, selectAppWithSecrets } from './apps.ts';
 import { connect, type Dialect } from './connect.ts';
 import { decodeCursor, encodeCursor } from './cursor.ts';
 import { revokeGrant, upsertGrant } from './grants.ts';
 import { toApp, toAuditEvent, toCompany, toGrant, toMembership, toSigningKey, toUser } from './mappers.ts';
+import { pageApps, pageGrants } from './pages.ts';
 import { insertRevocations, selectRevocationsSince } from './revocations.ts';
 import * as sessions from './sessions.ts';
 import * as tokens from './tokens.ts';
@@ -574,6 +579,47 @@ export class SqlStorage implements Storage {
 
   listRevokedAccessTokens(now = new Date()) {
     return tokens.selectRevokedAccessTokens(this.db, now.getTime());
+  }
+
+  // management API (sql/pages.ts, sql/admin-keys.ts)
+  pageApps(companyId: string, page: PageRequest = {}) {
+    return pageApps(this.db, companyId, page);
+  }
+
+  pageGrantsOfCompany(companyId: string, page: GrantPageRequest = {}) {
+    return pageGrants(this.db, companyId, page);
+  }
+
+  createAdminKey(key: Omit<AdminKey, 'createdAt' | 'lastUsedAt' | 'revokedAt'>, opts: MutationOptions = {}) {
+    return this.db.transaction().execute((tx) => adminKeys.insertAdminKey(tx, key, opts.audit));
+  }
+
+  async findAdminKeyByHash(keyHash: string) {
+    const row = await this.db
+      .selectFrom('admin_keys')
+      .selectAll()
+      .where('key_hash', '=', keyHash)
+      .executeTakeFirst();
+    return row && adminKeys.toAdminKey(row);
+  }
+
+  async listAdminKeys(companyId: string) {
+    const rows = await this.db
+      .selectFrom('admin_keys')
+      .selectAll()
+      .where('company_id', '=', companyId)
+      .orderBy('created_at', 'desc')
+      .orderBy('id', 'desc')
+      .execute();
+    return rows.map(adminKeys.toAdminKey);
+  }
+
+  revokeAdminKey(companyId: string, id: string, opts: MutationOptions = {}) {
+    return this.db.transaction().execute((tx) => adminKeys.revokeAdminKey(tx, companyId, id, opts.audit));
+  }
+
+  touchAdminKey(id: string, at = new Date()) {
+    return adminKeys.touchAdminKey(this.db, id, at.getTime());
   }
 }
 
