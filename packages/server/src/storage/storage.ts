@@ -253,6 +253,10 @@ export interface Storage {
   ): Promise<AdminKey>;
   /** The key with this hash, revoked or not, in any company (the key itself names its company). */
   findAdminKeyByHash(keyHash: string): Promise<AdminKey | undefined>;
+  /** One delivery of this company's endpoints; undefined for another company's. */
+  getWebhookDelivery(companyId: string, id: string): Promise<WebhookDelivery | undefined>;
+  /** UNSCOPED, operator-only (the CLI), like getAppById: the key by id in any company. */
+  getAdminKeyById(id: string): Promise<AdminKey | undefined>;
   /** The company's keys, newest first, revoked ones included. */
   listAdminKeys(companyId: string): Promise<AdminKey[]>;
   /** Atomic: revokes the key and writes the audit event. False when not this company's or already revoked. */

@@ -36,7 +36,14 @@ import { insertRevocations, selectRevocationsSince } from './revocations.ts';
 import * as sessions from './sessions.ts';
 import * as tokens from './tokens.ts';
 import { insertAudit, invalidate } from './tx.ts';
-import { claimDueDeliveries, listAttempts, listDeliveries, recordAttempt, toEndpoint } from './webhooks.ts';
+import {
+  claimDueDeliveries,
+  listAttempts,
+  listDeliveries,
+  recordAttempt,
+  toDelivery,
+  toEndpoint,
+} from './webhooks.ts';
 
 /** The Storage implementation for SQLite (better-sqlite3) and PostgreSQL (pg), via Kysely. */
 export class SqlStorage implements Storage {
@@ -600,6 +607,21 @@ export class SqlStorage implements Storage {
       .selectAll()
       .where('key_hash', '=', keyHash)
       .executeTakeFirst();
+    return row && adminKeys.toAdminKey(row);
+  }
+
+  async getWebhookDelivery(companyId: string, id: string) {
+    const row = await this.db
+      .selectFrom('webhook_deliveries')
+      .selectAll()
+      .where('id', '=', id)
+      .where('company_id', '=', companyId)
+      .executeTakeFirst();
+    return row && toDelivery(row);
+  }
+
+  async getAdminKeyById(id: string) {
+    const row = await this.db.selectFrom('admin_keys').selectAll().where('id', '=', id).executeTakeFirst();
     return row && adminKeys.toAdminKey(row);
   }
 

@@ -20,14 +20,12 @@ export function managementTests(ctx: SuiteContext): void {
   describe('admin keys', () => {
     async function key(companyId: string, name = 'deploy bot') {
       const raw = newSecret('adminKey');
-      const k = await ctx
-        .storage()
-        .createAdminKey(
-          { id: newId('ak'), companyId, name, keyHash: sha256(raw), last4: raw.slice(-4), createdBy: 'cli' },
-          {
-            audit: { companyId, actor: 'cli', action: 'admin_key.created', target: 'admin_key:x', data: {} },
-          },
-        );
+      const k = await ctx.storage().createAdminKey(
+        { id: newId('ak'), companyId, name, keyHash: sha256(raw), last4: raw.slice(-4), createdBy: 'cli' },
+        {
+          audit: { companyId, actor: 'cli', action: 'admin_key.created', target: 'admin_key:x', data: {} },
+        },
+      );
       return { raw, k };
     }
 
@@ -38,6 +36,8 @@ export function managementTests(ctx: SuiteContext): void {
       const { k: other } = await key(b.id);
       assert.equal(k.revokedAt, null);
       assert.deepEqual(await s.findAdminKeyByHash(sha256(raw)), k);
+      assert.deepEqual(await s.getAdminKeyById(k.id), k);
+      assert.equal(await s.getAdminKeyById('ak_nosuchkey0000000'), undefined);
       assert.equal(await s.findAdminKeyByHash(sha256(`${raw}x`)), undefined);
       assert.deepEqual(
         (await s.listAdminKeys(a.id)).map((x) => x.id),
