@@ -10,7 +10,7 @@ import { companyRoutes } from './company.ts';
 import { grantRoutes } from './grants.ts';
 import { openApiDocument } from './openapi.ts';
 import { type ApiRoute, isWrite } from './route.ts';
-import { schemaErrors } from './validation-errors.ts';
+import { noBodyExpected, schemaErrors } from './validation-errors.ts';
 import { validatorCompiler } from './validator.ts';
 import { webhookRoutes } from './webhooks.ts';
 
@@ -66,8 +66,16 @@ export async function managementApiRoutes(app: FastifyInstance, gh: Gatehouse): 
           callers.set(request, caller);
         },
         async preValidation(request) {
+          const b = request.body;
+          const empty =
+            b === undefined ||
+            b === null ||
+            b === '' ||
+            (typeof b === 'object' && Object.keys(b).length === 0);
           // A body-less POST (rotate-secret with no options) validates as an empty object.
-          if (r.schema.body && (request.body === undefined || request.body === null)) request.body = {};
+          if (r.schema.body && empty) request.body = {};
+          // A route without a body takes none: input is refused, never silently ignored.
+          if (!r.schema.body && !empty) throw noBodyExpected(request.body);
         },
         async handler(request, reply) {
           const caller = callers.get(request) as Caller;

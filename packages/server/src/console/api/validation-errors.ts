@@ -35,3 +35,10 @@ export function schemaErrors(errors: FastifySchemaValidationError[], where: stri
     .join('; ');
   return new ValidationError(summary, fields);
 }
+
+/** A body sent to a route that takes none. */
+export function noBodyExpected(body: unknown): ValidationError {
+  const keys = body !== null && typeof body === 'object' ? Object.keys(body) : [];
+  if (keys.includes('scopes')) return new ValidationError(SCOPES_FIXED, { scopes: SCOPES_FIXED });
+  return new ValidationError('this route takes no request body', { body: 'must be empty' });
+}
