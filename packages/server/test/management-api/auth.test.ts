@@ -41,7 +41,7 @@ describe('management API: authentication and roles on every route', () => {
         url: `/api/v1/admin-keys/${revoked.keyId}`,
         headers: { authorization: `Bearer ${revoked.key}` },
       });
-      for (const headers of [
+      for (const headers of <Array<Record<string, string>>>[
         {},
         { authorization: 'Basic dXNlcjpwYXNz' },
         { authorization: 'Bearer gtha_not-a-key-we-issued' },

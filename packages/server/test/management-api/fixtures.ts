@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { SessionService } from '../../src/authorization/session-service.ts';
 import { AdminKeyService } from '../../src/companies/admin-key-service.ts';
 import type { Config } from '../../src/config/index.ts';
-import { API_ROUTES, type ApiRoute } from '../../src/console/api/index.ts';
+import { API_ROUTES } from '../../src/console/api/index.ts';
+import type { ApiRoute } from '../../src/console/api/route.ts';
 import { newId } from '../../src/util/random.ts';
 import { type TestServer, testServer } from '../helpers.ts';
 
