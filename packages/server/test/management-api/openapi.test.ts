@@ -25,7 +25,9 @@ describe('management API: OpenAPI 3.1 document', () => {
 
   it('is served without credentials and validates against the OpenAPI 3.1 schema', async () => {
     const validator = new Validator();
-    const result = await validator.validate(structuredClone(doc) as object);
+    const result = await validator.validate(
+      structuredClone(doc) as unknown as Parameters<Validator['validate']>[0],
+    );
     assert.deepEqual(result.errors ?? [], []);
     assert.equal(result.valid, true);
     assert.equal(validator.version, '3.1');
