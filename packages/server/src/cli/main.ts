@@ -2,12 +2,15 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { DomainError, ValidationError } from '../errors.ts';
 import type { Gatehouse } from '../gatehouse.ts';
+import { adminKeyCommands } from './admin-key.ts';
 import { appCommands } from './app.ts';
+import { auditCommands } from './audit.ts';
 import { type Command, type CommandContext, type Output, UsageError } from './command.ts';
 import { companyCommands } from './company.ts';
 import { keyCommands } from './keys.ts';
 import { migrateCommands } from './migrate.ts';
 import { userCommands } from './user.ts';
+import { webhookCommands } from './webhook.ts';
 
 /** Every command, in the order --help lists them. */
 export const COMMANDS: Command[] = [
@@ -16,6 +19,9 @@ export const COMMANDS: Command[] = [
   ...appCommands,
   ...userCommands,
   ...keyCommands,
+  ...adminKeyCommands,
+  ...auditCommands,
+  ...webhookCommands,
 ];
 
 export interface Io {
