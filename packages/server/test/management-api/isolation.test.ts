@@ -105,7 +105,7 @@ describe('management API: company isolation, validation, cursors, scopes and sec
         'POST',
         '/api/v1/apps',
         { name: 'x', scopes: ['users.read'], redirect_uris: ['http://evil.example/cb'] },
-        'redirectUris',
+        'redirect_uris',
       ],
       ['POST', `/api/v1/apps/${a.appId}/rotate-secret`, { grace_seconds: -1 }, 'grace_seconds'],
       ['POST', `/api/v1/apps/${a.appId}/rotate-secret`, { grace_seconds: '10' }, 'grace_seconds'],

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import cookie from '@fastify/cookie';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { ValidationError } from '../../errors.ts';
 import type { Gatehouse } from '../../gatehouse.ts';
 import { adminKeyRoutes } from './admin-keys.ts';
 import { appRoutes } from './apps.ts';
@@ -10,7 +11,7 @@ import { companyRoutes } from './company.ts';
 import { grantRoutes } from './grants.ts';
 import { openApiDocument } from './openapi.ts';
 import { type ApiRoute, isWrite } from './route.ts';
-import { noBodyExpected, schemaErrors } from './validation-errors.ts';
+import { noBodyExpected, schemaErrors, wireFields } from './validation-errors.ts';
 import { validatorCompiler } from './validator.ts';
 import { webhookRoutes } from './webhooks.ts';
 
@@ -80,15 +81,19 @@ export async function managementApiRoutes(app: FastifyInstance, gh: Gatehouse): 
         async handler(request, reply) {
           const caller = callers.get(request) as Caller;
           reply.header('Cache-Control', 'no-store');
-          const out = await r.handler({
-            params: request.params as never,
-            query: request.query as never,
-            body: request.body as never,
-            caller,
-            gh,
-            request,
-            reply,
-          });
+          const out = await r
+            .handler({
+              params: request.params as never,
+              query: request.query as never,
+              body: request.body as never,
+              caller,
+              gh,
+              request,
+              reply,
+            })
+            .catch((err: unknown) => {
+              throw err instanceof ValidationError ? wireFields(err) : err;
+            });
           return reply.statusCode === 204 ? reply.send() : out;
         },
       });

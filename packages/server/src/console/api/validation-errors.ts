@@ -42,3 +42,11 @@ export function noBodyExpected(body: unknown): ValidationError {
   if (keys.includes('scopes')) return new ValidationError(SCOPES_FIXED, { scopes: SCOPES_FIXED });
   return new ValidationError('this route takes no request body', { body: 'must be empty' });
 }
+
+/** Services name fields in camelCase (`redirectUris`); the API's fields are snake_case. */
+export function wireFields(err: ValidationError): ValidationError {
+  const fields: Record<string, string> = {};
+  for (const [k, v] of Object.entries(err.fields))
+    fields[k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)] = v;
+  return new ValidationError(err.message, fields);
+}
