@@ -78,10 +78,14 @@ export async function tenant(t: TestServer, name: string, plan = 'enterprise'): 
 
 /** A signed-in console session of a new user with `role` in the company. */
 export async function signedIn(t: TestServer, companyId: string, role: 'admin' | 'member') {
-  const user = await t.gh.companies.createUser(
-    { email: `${randomUUID()}@example.com`, password: 'correct horse battery', companyId, role },
-    'test',
-  );
+  // Straight to storage: no password (scrypt would cost a second per user on a busy machine).
+  const user = await t.gh.storage.createUser({
+    id: newId('usr'),
+    email: `${randomUUID()}@example.com`,
+    name: 'Tester',
+    passwordHash: null,
+  });
+  await t.gh.companies.addMembership(user.id, companyId, role, 'test');
   const active = await t.gh.sessions.signIn(undefined, user.id);
   return {
     userId: user.id,

@@ -19,7 +19,11 @@ export interface Caller {
 
 const REALM = 'Bearer realm="gatehouse-management"';
 
-/** 401 with the RFC 6750 challenge a Bearer client expects. */
+/**
+ * 401 with the challenge a Bearer client expects.
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc6750#section-3
+ */
 export class Unauthorized extends DomainError {
   constructor(message: string, invalidToken = false) {
     super('unauthorized', message, 401, {

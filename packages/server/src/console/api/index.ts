@@ -3,6 +3,7 @@ import cookie from '@fastify/cookie';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { ValidationError } from '../../errors.ts';
 import type { Gatehouse } from '../../gatehouse.ts';
+import { sessionCookieName } from '../../http/page-kit.ts';
 import { adminKeyRoutes } from './admin-keys.ts';
 import { appRoutes } from './apps.ts';
 import { auditRoutes } from './audit.ts';
@@ -43,7 +44,11 @@ export async function managementApiRoutes(app: FastifyInstance, gh: Gatehouse): 
     await api.register(cookie);
     api.setValidatorCompiler(validatorCompiler);
     const resolver = new CallerResolver(gh);
-    const document = openApiDocument(API_ROUTES, { serverUrl: gh.config.issuer, version: VERSION });
+    const document = openApiDocument(API_ROUTES, {
+      serverUrl: gh.config.issuer,
+      version: VERSION,
+      sessionCookie: sessionCookieName(gh.config.issuer.startsWith('https://')),
+    });
 
     for (const r of API_ROUTES) {
       const schema: Record<string, unknown> = { response: {} };
@@ -59,11 +64,9 @@ export async function managementApiRoutes(app: FastifyInstance, gh: Gatehouse): 
         schemaErrorFormatter: schemaErrors,
         async onRequest(request) {
           const caller = await resolver.resolve(request);
-          if (isWrite(r)) {
-            if (caller.via === 'session')
-              await gh.access.requireAdmin(caller.userId as string, caller.companyId);
-            else if (caller.role !== 'admin') await gh.access.requireAdmin('', caller.companyId);
-          }
+          // An admin key acts as an admin of its company; a signed-in member is read-only.
+          if (isWrite(r) && caller.via === 'session')
+            await gh.access.requireAdmin(caller.userId as string, caller.companyId);
           callers.set(request, caller);
         },
         async preValidation(request) {

@@ -76,7 +76,10 @@ export const openApiPath = (url: string) => url.replace(/:([A-Za-z0-9_]+)/g, '{$
  *
  * @see https://spec.openapis.org/oas/v3.1.0
  */
-export function openApiDocument(routes: readonly ApiRoute[], opts: { serverUrl: string; version: string }) {
+export function openApiDocument(
+  routes: readonly ApiRoute[],
+  opts: { serverUrl: string; version: string; sessionCookie: string },
+) {
   const paths: Record<string, Record<string, unknown>> = {};
   for (const r of routes) {
     const path = openApiPath(`/api/v1${r.url}`);
@@ -107,7 +110,12 @@ export function openApiDocument(routes: readonly ApiRoute[], opts: { serverUrl: 
     components: {
       securitySchemes: {
         adminKey: { type: 'http', scheme: 'bearer', description: 'An admin key: gatehouse admin-key create' },
-        consoleSession: { type: 'apiKey', in: 'cookie', name: 'gatehouse_session' },
+        consoleSession: {
+          type: 'apiKey',
+          in: 'cookie',
+          name: opts.sessionCookie,
+          description: 'The console session; writes also need its CSRF token in x-csrf-token',
+        },
       },
       schemas: { Error: plain(ErrorBody) },
     },
