@@ -5,7 +5,7 @@ import { sha256 } from '../../../src/util/hash.ts';
 import { newId } from '../../../src/util/random.ts';
 import { newSecret } from '../../../src/util/secrets.ts';
 import type { SuiteContext } from '../conformance.ts';
-import { newApp, newCompany } from '../fixtures.ts';
+import { newApp, newCompany, secretRecord } from '../fixtures.ts';
 
 const FORGED = [
   'not a cursor!',
@@ -69,6 +69,32 @@ export function managementTests(ctx: SuiteContext): void {
       const at = new Date(Date.now() + 1000);
       await s.touchAdminKey(k.id, at);
       assert.equal((await s.findAdminKeyByHash(k.keyHash))?.lastUsedAt?.getTime(), at.getTime());
+    });
+  });
+
+  describe('webhook delivery lookup', () => {
+    it("finds a company's delivery by id and not another company's", async () => {
+      const s = ctx.storage();
+      const [a, b] = [await newCompany(s, 'A'), await newCompany(s, 'B')];
+      await s.createWebhookEndpoint({
+        id: newId('whe'),
+        companyId: a.id,
+        appId: null,
+        url: 'https://hooks.example/in',
+        events: ['*'],
+        description: '',
+        secretEncrypted: 'sealed',
+        secretLast4: 'abcd',
+      });
+      const { app } = await newApp(s, a.id);
+      await s.rotateAppSecret(a.id, app.id, secretRecord(), new Date(), {
+        events: [{ type: 'app.secret_rotated', companyIds: [a.id], appId: app.id, data: {} }],
+      });
+      const [delivery] = (await s.listWebhookDeliveries(a.id)).items;
+      assert.ok(delivery);
+      assert.deepEqual(await s.getWebhookDelivery(a.id, delivery.id), delivery);
+      assert.equal(await s.getWebhookDelivery(b.id, delivery.id), undefined);
+      assert.equal(await s.getWebhookDelivery(a.id, 'msg_nosuchdelivery0000'), undefined);
     });
   });
 
