@@ -2,7 +2,7 @@ import type { InvalidationBus } from '../cache/invalidation-bus.ts';
 import { NotFoundError, ValidationError } from '../errors.ts';
 import type { ScopeModel } from '../oauth/scopes/model.ts';
 import type { Storage } from '../storage/storage.ts';
-import type { App, AppWithSecrets } from '../storage/types.ts';
+import type { App, AppWithSecrets, Page, PageRequest } from '../storage/types.ts';
 import { hashEquals, sha256 } from '../util/hash.ts';
 import { newId } from '../util/random.ts';
 import { lastFour, newSecret } from '../util/secrets.ts';
@@ -66,6 +66,11 @@ export class AppService {
 
   list(companyId: string): Promise<App[]> {
     return this.storage.listApps(companyId);
+  }
+
+  /** The company's apps, newest first, cursor-paged; a forged cursor throws InvalidCursor. */
+  page(companyId: string, page: PageRequest = {}): Promise<Page<App>> {
+    return this.storage.pageApps(companyId, page);
   }
 
   /**

@@ -2,13 +2,16 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { DomainError, ValidationError } from '../errors.ts';
 import type { Gatehouse } from '../gatehouse.ts';
+import { adminKeyCommands } from './admin-key.ts';
 import { appCommands } from './app.ts';
+import { auditCommands } from './audit.ts';
 import { type Command, type CommandContext, type Output, UsageError } from './command.ts';
 import { companyCommands } from './company.ts';
 import { keyCommands } from './keys.ts';
 import { migrateCommands } from './migrate.ts';
 import { serveCommands } from './serve.ts';
 import { userCommands } from './user.ts';
+import { webhookCommands } from './webhook.ts';
 
 /** Every command, in the order --help lists them. */
 export const COMMANDS: Command[] = [
@@ -18,6 +21,9 @@ export const COMMANDS: Command[] = [
   ...appCommands,
   ...userCommands,
   ...keyCommands,
+  ...adminKeyCommands,
+  ...auditCommands,
+  ...webhookCommands,
 ];
 
 export interface Io {

@@ -142,7 +142,9 @@ function writeCredentials(gh: Gatehouse, file: string, credentials: DemoCredenti
 async function seedGuides(
   gh: Gatehouse,
   companyId: string,
-): Promise<Required<Pick<DemoCredentials, 'secondCompanyId' | 'partnerCompanyId' | 'guides' | 'partnerAdmin'>>> {
+): Promise<
+  Required<Pick<DemoCredentials, 'secondCompanyId' | 'partnerCompanyId' | 'guides' | 'partnerAdmin'>>
+> {
   const companies = await gh.companies.listCompanies();
   const findOrCreate = async (name: string) =>
     companies.find((c) => c.name === name) ?? (await gh.companies.createCompany({ name }, ACTOR));

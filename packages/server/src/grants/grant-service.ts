@@ -1,7 +1,7 @@
 import type { InvalidationBus } from '../cache/invalidation-bus.ts';
 import { NotFoundError } from '../errors.ts';
-import type { Storage } from '../storage/storage.ts';
-import type { App, Grant } from '../storage/types.ts';
+import type { GrantPageRequest, Storage } from '../storage/storage.ts';
+import type { App, Grant, Page } from '../storage/types.ts';
 import { authorizationRevoked } from '../webhooks/events.ts';
 
 /** A grant as the Connected Apps page shows it: with the app it was given to. */
@@ -31,6 +31,17 @@ export class GrantService {
       if (app) out.push({ grant, app });
     }
     return out;
+  }
+
+  /** Grants to this company, newest first, cursor-paged; a forged cursor throws InvalidCursor. */
+  async page(companyId: string, page: GrantPageRequest = {}): Promise<Page<ConnectedApp>> {
+    const grants = await this.storage.pageGrantsOfCompany(companyId, page);
+    const items: ConnectedApp[] = [];
+    for (const grant of grants.items) {
+      const app = await this.storage.getAppById(grant.appId);
+      if (app) items.push({ grant, app });
+    }
+    return { items, next: grants.next };
   }
 
   async get(companyId: string, grantId: string): Promise<ConnectedApp> {

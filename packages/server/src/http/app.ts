@@ -1,6 +1,7 @@
 import cookie from '@fastify/cookie';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import type { Logger } from 'pino';
+import { managementApiRoutes } from '../console/api/index.ts';
 import { consoleRoutes } from '../console/routes/index.ts';
 import type { Gatehouse } from '../gatehouse.ts';
 import { registerAvailability } from './availability.ts';
@@ -74,5 +75,6 @@ export async function buildHttpApp(gh: Gatehouse, logger: Logger): Promise<Fasti
   healthRoutes(app, { storage: gh.storage });
   revocationFeedRoutes(app, { feed: gh.revocationFeed });
   grantResolutionRoutes(app, gh);
+  await managementApiRoutes(app, gh);
   return app;
 }

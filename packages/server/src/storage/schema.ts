@@ -196,4 +196,15 @@ export interface Database {
     height: number;
     created_at: number;
   };
+  admin_keys: {
+    id: string;
+    company_id: string;
+    name: string;
+    key_hash: string;
+    last4: string;
+    created_by: string;
+    created_at: number;
+    last_used_at: number | null;
+    revoked_at: number | null;
+  };
 }

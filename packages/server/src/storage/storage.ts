@@ -11,6 +11,7 @@ import type {
 } from './authorization-types.ts';
 import type { AttemptOutcome } from './sql/webhooks.ts';
 import type {
+  AdminKey,
   App,
   AppLogo,
   AppSecret,
@@ -24,6 +25,7 @@ import type {
   Invalidation,
   Membership,
   Page,
+  PageRequest,
   Revocation,
   RevocationInput,
   Role,
@@ -260,6 +262,34 @@ export interface Storage {
   getAppLogo(id: string): Promise<AppLogo | undefined>;
   /** False when there is no such logo in this company. */
   deleteAppLogo(companyId: string, id: string): Promise<boolean>;
+
+  // management API: cursor-paged lists and admin keys
+  /** The company's apps, newest first. Throws InvalidCursor on a cursor this storage did not make. */
+  pageApps(companyId: string, page?: PageRequest): Promise<Page<App>>;
+  /** Grants to the company, newest first, optionally only active or only revoked ones. */
+  pageGrantsOfCompany(companyId: string, page?: GrantPageRequest): Promise<Page<Grant>>;
+  /** Atomic: the key and its audit event. `keyHash` is unique. */
+  createAdminKey(
+    key: Omit<AdminKey, 'createdAt' | 'lastUsedAt' | 'revokedAt'>,
+    opts?: MutationOptions,
+  ): Promise<AdminKey>;
+  /** The key with this hash, revoked or not, in any company (the key itself names its company). */
+  findAdminKeyByHash(keyHash: string): Promise<AdminKey | undefined>;
+  /** One delivery of this company's endpoints; undefined for another company's. */
+  getWebhookDelivery(companyId: string, id: string): Promise<WebhookDelivery | undefined>;
+  /** UNSCOPED, operator-only (the CLI), like getAppById: the key by id in any company. */
+  getAdminKeyById(id: string): Promise<AdminKey | undefined>;
+  /** The company's keys, newest first, revoked ones included. */
+  listAdminKeys(companyId: string): Promise<AdminKey[]>;
+  /** Atomic: revokes the key and writes the audit event. False when not this company's or already revoked. */
+  revokeAdminKey(companyId: string, id: string, opts?: MutationOptions): Promise<boolean>;
+  /** Stamps last use (at most about once a minute per key). */
+  touchAdminKey(id: string, at?: Date): Promise<void>;
+}
+
+export interface GrantPageRequest extends PageRequest {
+  /** true: only active grants; false: only revoked ones; absent: both. */
+  active?: boolean;
 }
 
 export class InvalidCursor extends Error {

@@ -224,3 +224,24 @@ export interface AppLogo {
   height: number;
   createdAt: Date;
 }
+
+/** A company-scoped key for the management API. Only its SHA-256 and last four are kept. */
+export interface AdminKey {
+  id: string;
+  companyId: string;
+  name: string;
+  /** SHA-256 (base64url) of the key; never leaves the server. */
+  keyHash: string;
+  last4: string;
+  /** Who created it (`cli`, `user:<id>`, `admin_key:<id>`). */
+  createdBy: string;
+  createdAt: Date;
+  lastUsedAt: Date | null;
+  revokedAt: Date | null;
+}
+
+/** Where a cursor-paged list starts and how much it returns. */
+export interface PageRequest {
+  limit?: number;
+  cursor?: string;
+}

@@ -94,6 +94,16 @@ export class WebhookService {
     return this.storage.listWebhookDeliveries(companyId, filter);
   }
 
+  /** A delivery with its attempts, oldest attempt first. NotFound for another company's. */
+  async delivery(
+    companyId: string,
+    deliveryId: string,
+  ): Promise<{ delivery: WebhookDelivery; attempts: WebhookAttempt[] }> {
+    const delivery = await this.storage.getWebhookDelivery(companyId, deliveryId);
+    if (!delivery) throw new NotFoundError('webhook delivery');
+    return { delivery, attempts: await this.storage.listWebhookAttempts(companyId, deliveryId) };
+  }
+
   attempts(companyId: string, deliveryId: string): Promise<WebhookAttempt[]> {
     return this.storage.listWebhookAttempts(companyId, deliveryId);
   }

@@ -8,6 +8,7 @@ import { companyTests } from './suites/companies.ts';
 import { grantTests } from './suites/grants.ts';
 import { invalidationTests } from './suites/invalidations.ts';
 import { logoTests } from './suites/logos.ts';
+import { managementTests } from './suites/management.ts';
 import { schemaTests } from './suites/schema.ts';
 import { signingKeyTests } from './suites/signing-keys.ts';
 
@@ -56,5 +57,6 @@ export function storageConformance(target: ConformanceTarget): void {
     schemaTests(ctx);
     accessTokenTests(ctx);
     logoTests(ctx);
+    managementTests(ctx);
   });
 }

@@ -4,6 +4,7 @@ import * as m002 from './002-authorization.ts';
 import * as m003 from './003-scope-policy.ts';
 import * as m004 from './004-webhooks.ts';
 import * as m005 from './005-revocations.ts';
+import * as m006 from './006-admin-keys.ts';
 import * as m007 from './007-app-logos.ts';
 import * as m008 from './008-opaque-tokens.ts';
 
@@ -20,6 +21,7 @@ const steps: Array<[string, Step]> = [
   ['003-scope-policy', m003],
   ['004-webhooks', m004],
   ['005-revocations', m005],
+  ['006-admin-keys', m006],
   ['007-app-logos', m007],
   ['008-opaque-tokens', m008],
 ];

@@ -12,23 +12,27 @@ import type {
   AttemptOutcome,
   AuditFilter,
   DeliveryFilter,
+  GrantPageRequest,
   MutationOptions,
   NewApp,
   NewAppSecret,
   Storage,
 } from '../storage.ts';
 import type {
+  AdminKey,
   AppLogo,
   AuditEventInput,
   Company,
   DomainEventInput,
   Grant,
+  PageRequest,
   RevocationInput,
   Role,
   SigningKey,
   User,
   WebhookEndpoint,
 } from '../types.ts';
+import * as adminKeys from './admin-keys.ts';
 import { insertApp, removeApp, rotateSecret, selectAppWithSecrets, touchApps } from './apps.ts';
 import { connect, type Dialect } from './connect.ts';
 import { decodeCursor, encodeCursor } from './cursor.ts';
@@ -36,11 +40,19 @@ import { revokeGrant, upsertGrant } from './grants.ts';
 import { insertLogo, removeLogo, selectLogo } from './logos.ts';
 import { toApp, toAuditEvent, toCompany, toGrant, toMembership, toSigningKey, toUser } from './mappers.ts';
 import * as opaque from './opaque-tokens.ts';
+import { pageApps, pageGrants } from './pages.ts';
 import { insertRevocations, selectRevocationsSince } from './revocations.ts';
 import * as sessions from './sessions.ts';
 import * as tokens from './tokens.ts';
 import { insertAudit, invalidate } from './tx.ts';
-import { claimDueDeliveries, listAttempts, listDeliveries, recordAttempt, toEndpoint } from './webhooks.ts';
+import {
+  claimDueDeliveries,
+  listAttempts,
+  listDeliveries,
+  recordAttempt,
+  toDelivery,
+  toEndpoint,
+} from './webhooks.ts';
 
 /** The Storage implementation for SQLite (better-sqlite3) and PostgreSQL (pg), via Kysely. */
 export class SqlStorage implements Storage {
@@ -605,6 +617,62 @@ export class SqlStorage implements Storage {
 
   deleteAppLogo(companyId: string, id: string) {
     return removeLogo(this.db, companyId, id);
+  }
+
+  // management API (sql/pages.ts, sql/admin-keys.ts)
+  pageApps(companyId: string, page: PageRequest = {}) {
+    return pageApps(this.db, companyId, page);
+  }
+
+  pageGrantsOfCompany(companyId: string, page: GrantPageRequest = {}) {
+    return pageGrants(this.db, companyId, page);
+  }
+
+  createAdminKey(key: Omit<AdminKey, 'createdAt' | 'lastUsedAt' | 'revokedAt'>, opts: MutationOptions = {}) {
+    return this.db.transaction().execute((tx) => adminKeys.insertAdminKey(tx, key, opts.audit));
+  }
+
+  async findAdminKeyByHash(keyHash: string) {
+    const row = await this.db
+      .selectFrom('admin_keys')
+      .selectAll()
+      .where('key_hash', '=', keyHash)
+      .executeTakeFirst();
+    return row && adminKeys.toAdminKey(row);
+  }
+
+  async getWebhookDelivery(companyId: string, id: string) {
+    const row = await this.db
+      .selectFrom('webhook_deliveries')
+      .selectAll()
+      .where('id', '=', id)
+      .where('company_id', '=', companyId)
+      .executeTakeFirst();
+    return row && toDelivery(row);
+  }
+
+  async getAdminKeyById(id: string) {
+    const row = await this.db.selectFrom('admin_keys').selectAll().where('id', '=', id).executeTakeFirst();
+    return row && adminKeys.toAdminKey(row);
+  }
+
+  async listAdminKeys(companyId: string) {
+    const rows = await this.db
+      .selectFrom('admin_keys')
+      .selectAll()
+      .where('company_id', '=', companyId)
+      .orderBy('created_at', 'desc')
+      .orderBy('id', 'desc')
+      .execute();
+    return rows.map(adminKeys.toAdminKey);
+  }
+
+  revokeAdminKey(companyId: string, id: string, opts: MutationOptions = {}) {
+    return this.db.transaction().execute((tx) => adminKeys.revokeAdminKey(tx, companyId, id, opts.audit));
+  }
+
+  touchAdminKey(id: string, at = new Date()) {
+    return adminKeys.touchAdminKey(this.db, id, at.getTime());
   }
 }
 

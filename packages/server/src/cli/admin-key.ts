@@ -1,0 +1,105 @@
+import { AdminKeyService } from '../companies/admin-key-service.ts';
+import { NotFoundError } from '../errors.ts';
+import type { AdminKey } from '../storage/types.ts';
+import { CLI_ACTOR, type Command, requiredOpt, stringOpt } from './command.ts';
+import { summary, table, when } from './format.ts';
+
+const KEY_WARNING = 'Store the admin key now: Gatehouse keeps only its hash and will not show it again.';
+
+const keyJson = (k: AdminKey) => ({
+  id: k.id,
+  company_id: k.companyId,
+  name: k.name,
+  last4: k.last4,
+  created_by: k.createdBy,
+  created_at: k.createdAt.toISOString(),
+  last_used_at: k.lastUsedAt?.toISOString() ?? null,
+  revoked_at: k.revokedAt?.toISOString() ?? null,
+});
+
+const create: Command = {
+  name: 'admin-key create',
+  summary: 'Create an admin API key for a company and print it once',
+  usage: '--company ID [--name NAME]',
+  help: [
+    ['--company ID', 'the company the key manages (it acts as an admin of it)'],
+    ['--name NAME', 'what the key is for, 1 to 100 characters (default "Admin key")'],
+  ],
+  options: { company: { type: 'string' }, name: { type: 'string' } },
+  example: 'gatehouse admin-key create --company co_123 --name "Terraform"',
+  async run(values, _positionals, ctx) {
+    const companyId = requiredOpt(values, 'company');
+    const name = stringOpt(values, 'name');
+    const gh = await ctx.gatehouse();
+    const { key, secret } = await new AdminKeyService(gh.storage).create(
+      { companyId, ...(name !== undefined ? { name } : {}) },
+      CLI_ACTOR,
+    );
+    return {
+      json: { ...keyJson(key), key: secret },
+      text: [
+        summary([
+          ['Admin key created', key.id],
+          ['Company', key.companyId],
+          ['Name', key.name],
+          ['Key', secret],
+        ]),
+        '',
+        'Use it as: Authorization: Bearer <key> on /api/v1 (see docs/management-api.md).',
+        KEY_WARNING,
+      ].join('\n'),
+      warning: KEY_WARNING,
+    };
+  },
+};
+
+const list: Command = {
+  name: 'admin-key list',
+  summary: "List a company's admin keys (never the keys themselves)",
+  usage: '--company ID',
+  help: [['--company ID', 'the company']],
+  options: { company: { type: 'string' } },
+  example: 'gatehouse admin-key list --company co_123',
+  async run(values, _positionals, ctx) {
+    const companyId = requiredOpt(values, 'company');
+    const gh = await ctx.gatehouse();
+    await gh.companies.getCompany(companyId);
+    const keys = await new AdminKeyService(gh.storage).list(companyId);
+    return {
+      json: { admin_keys: keys.map(keyJson) },
+      text: table(
+        ['ID', 'NAME', 'LAST4', 'CREATED', 'LAST USED', 'REVOKED'],
+        keys.map((k) => [
+          k.id,
+          k.name,
+          k.last4,
+          when(k.createdAt),
+          when(k.lastUsedAt),
+          k.revokedAt ? when(k.revokedAt) : '-',
+        ]),
+        'No admin keys. Create one with: gatehouse admin-key create --company ID',
+      ),
+    };
+  },
+};
+
+const revoke: Command = {
+  name: 'admin-key revoke',
+  summary: 'Revoke an admin key: it stops working at once',
+  usage: 'ID',
+  help: [],
+  options: {},
+  positionals: ['ID'],
+  example: 'gatehouse admin-key revoke ak_123',
+  async run(_values, positionals, ctx) {
+    const id = positionals[0] as string;
+    const gh = await ctx.gatehouse();
+    // The operator names a key by id alone; the revocation itself is company-scoped.
+    const key = await gh.storage.getAdminKeyById(id);
+    if (!key) throw new NotFoundError(`admin key ${id}`);
+    await new AdminKeyService(gh.storage).revoke(key.companyId, key.id, CLI_ACTOR);
+    return { json: { id: key.id, revoked: true }, text: `Admin key ${key.id} revoked.` };
+  },
+};
+
+export const adminKeyCommands: Command[] = [create, list, revoke];

@@ -1,0 +1,58 @@
+import { type Command, intOpt, requiredOpt, stringOpt } from './command.ts';
+import { table } from './format.ts';
+
+const list: Command = {
+  name: 'audit list',
+  summary: "A company's audit log, newest first: who did what, and when",
+  usage: '--company ID [--action ACTION] [--target TARGET] [--limit N] [--cursor C]',
+  help: [
+    ['--company ID', 'the company'],
+    ['--action ACTION', 'only this action, e.g. app.created, app.secret_rotated, grant.revoked'],
+    ['--target TARGET', 'only this target, e.g. app:app_123'],
+    ['--limit N', 'events per page, 1 to 200 (default 50)'],
+    ['--cursor C', 'the next-page cursor a previous call printed'],
+  ],
+  options: {
+    company: { type: 'string' },
+    action: { type: 'string' },
+    target: { type: 'string' },
+    limit: { type: 'string' },
+    cursor: { type: 'string' },
+  },
+  example: 'gatehouse audit list --company co_123 --action app.secret_rotated',
+  async run(values, _positionals, ctx) {
+    const companyId = requiredOpt(values, 'company');
+    const action = stringOpt(values, 'action');
+    const target = stringOpt(values, 'target');
+    const cursor = stringOpt(values, 'cursor');
+    const limit = intOpt(values, 'limit', 1, 200);
+    const gh = await ctx.gatehouse();
+    await gh.companies.getCompany(companyId);
+    const page = await gh.storage.listAuditEvents(companyId, {
+      ...(action !== undefined ? { action } : {}),
+      ...(target !== undefined ? { target } : {}),
+      ...(cursor !== undefined ? { cursor } : {}),
+      ...(limit !== undefined ? { limit } : {}),
+    });
+    const rows = page.items.map((e) => [e.createdAt.toISOString(), e.actor, e.action, e.target ?? '-']);
+    return {
+      json: {
+        events: page.items.map((e) => ({
+          id: e.id,
+          actor: e.actor,
+          action: e.action,
+          target: e.target,
+          data: e.data,
+          created_at: e.createdAt.toISOString(),
+        })),
+        next: page.next,
+      },
+      text: [
+        table(['WHEN', 'ACTOR', 'ACTION', 'TARGET'], rows, 'No audit events match.'),
+        ...(page.next ? ['', `More: --cursor ${page.next}`] : []),
+      ].join('\n'),
+    };
+  },
+};
+
+export const auditCommands: Command[] = [list];

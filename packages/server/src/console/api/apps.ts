@@ -1,0 +1,225 @@
+import { Type } from '@sinclair/typebox';
+import { GRANT_TYPES, MAX_TOKEN_TTL, MIN_TOKEN_TTL } from '../../apps/validation.ts';
+import type { App, AppWithSecrets } from '../../storage/types.ts';
+import { SIGNING_ALGS } from '../../storage/types.ts';
+import { type ApiRoute, route } from './route.ts';
+import { DateTime, IdParams, NullableDateTime, PageOf, PageQuery } from './schemas.ts';
+
+const Str = (max: number, description: string) => Type.String({ minLength: 1, maxLength: max, description });
+const Enum = <T extends string>(values: readonly T[], description: string) =>
+  Type.Union(
+    values.map((v) => Type.Literal(v)),
+    { description },
+  );
+
+const SecretInfo = Type.Object(
+  { id: Type.String(), last4: Type.String(), created_at: DateTime, expires_at: NullableDateTime },
+  { description: 'A live client secret: only its last four characters, never the secret or its hash.' },
+);
+
+const appProps = {
+  id: Type.String(),
+  client_id: Type.String(),
+  name: Type.String(),
+  logo_url: Type.Union([Type.String(), Type.Null()]),
+  type: Type.String(),
+  client_type: Type.String(),
+  grant_types: Type.Array(Type.String()),
+  scopes: Type.Array(Type.String(), { description: 'fixed at creation; no route changes them' }),
+  redirect_uris: Type.Array(Type.String()),
+  token_ttl: Type.Integer(),
+  signing_alg: Type.String(),
+  token_format: Type.String(),
+  grant_delivery: Type.String(),
+  scope_policy: Type.String(),
+  skip_consent: Type.Boolean(),
+  refresh_idle_ttl: Type.Integer(),
+  refresh_absolute_ttl: Type.Integer(),
+  created_at: DateTime,
+  last_used_at: NullableDateTime,
+  secrets: Type.Optional(Type.Array(SecretInfo)),
+};
+
+export const AppView = Type.Object(appProps, { description: 'An OAuth app' });
+const AppWithSecret = Type.Object(
+  { ...appProps, client_secret: Type.String({ description: 'shown this once; only its hash is kept' }) },
+  { description: 'An app with its new client secret' },
+);
+
+export function appJson(app: App | AppWithSecrets) {
+  return {
+    id: app.id,
+    client_id: app.clientId,
+    name: app.name,
+    logo_url: app.logoUrl,
+    type: app.type,
+    client_type: app.clientType,
+    grant_types: app.grantTypes,
+    scopes: app.scopes,
+    redirect_uris: app.redirectUris,
+    token_ttl: app.tokenTtl,
+    signing_alg: app.signingAlg,
+    token_format: app.tokenFormat,
+    grant_delivery: app.grantDelivery,
+    scope_policy: app.scopePolicy,
+    skip_consent: app.skipConsent,
+    refresh_idle_ttl: app.refreshIdleTtl,
+    refresh_absolute_ttl: app.refreshAbsoluteTtl,
+    created_at: app.createdAt.toISOString(),
+    last_used_at: app.lastUsedAt?.toISOString() ?? null,
+    ...('secrets' in app
+      ? {
+          secrets: app.secrets.map((s) => ({
+            id: s.id,
+            last4: s.last4,
+            created_at: s.createdAt.toISOString(),
+            expires_at: s.expiresAt?.toISOString() ?? null,
+          })),
+        }
+      : {}),
+  };
+}
+
+const CreateApp = Type.Object(
+  {
+    name: Str(100, 'display name'),
+    scopes: Type.Array(Type.String({ minLength: 1, maxLength: 200 }), {
+      minItems: 1,
+      maxItems: 100,
+      description: 'catalog scopes; fixed for the life of the app',
+    }),
+    type: Type.Optional(Enum(['internal', 'partner'], 'internal (default) or partner')),
+    client_type: Type.Optional(Enum(['confidential', 'public'], 'confidential (default) or public')),
+    grant_types: Type.Optional(Type.Array(Enum(GRANT_TYPES, 'grant type'), { minItems: 1, maxItems: 4 })),
+    redirect_uris: Type.Optional(
+      Type.Array(Type.String({ minLength: 1, maxLength: 2000 }), { maxItems: 20 }),
+    ),
+    logo_url: Type.Optional(Type.String({ maxLength: 2000 })),
+    token_ttl: Type.Optional(Type.Integer({ minimum: MIN_TOKEN_TTL, maximum: MAX_TOKEN_TTL })),
+    signing_alg: Type.Optional(Enum(SIGNING_ALGS, 'token signing algorithm')),
+    token_format: Type.Optional(Enum(['jwt', 'opaque'], 'jwt (default) or opaque')),
+    grant_delivery: Type.Optional(Enum(['code', 'company_grant'], 'partner apps: code or company_grant')),
+    scope_policy: Type.Optional(Enum(['strict', 'narrow'], 'strict (default) or narrow')),
+    skip_consent: Type.Optional(Type.Boolean()),
+    refresh_idle_ttl: Type.Optional(Type.Integer({ minimum: 300, maximum: 31_536_000 })),
+    refresh_absolute_ttl: Type.Optional(Type.Integer({ minimum: 3600, maximum: 31_536_000 })),
+  },
+  { additionalProperties: false },
+);
+
+const opt = <K extends string, V>(key: K, v: V | undefined) =>
+  (v === undefined ? {} : { [key]: v }) as Partial<Record<K, V>>;
+
+export const appRoutes: ApiRoute[] = [
+  route({
+    method: 'GET',
+    url: '/apps',
+    operationId: 'listApps',
+    summary: "List the company's apps, newest first",
+    tag: 'apps',
+    schema: {
+      querystring: Type.Object(PageQuery, { additionalProperties: false }),
+      response: { 200: PageOf(AppView, 'A page of apps') },
+    },
+    errors: [400],
+    async handler({ gh, caller, query }) {
+      const page = await gh.apps.page(caller.companyId, query);
+      return { items: page.items.map(appJson), next: page.next };
+    },
+  }),
+  route({
+    method: 'POST',
+    url: '/apps',
+    operationId: 'createApp',
+    summary: 'Create an app; the response carries its client secret, once',
+    tag: 'apps',
+    schema: { body: CreateApp, response: { 201: AppWithSecret } },
+    errors: [400, 403, 404],
+    async handler({ gh, caller, body, reply }) {
+      await gh.access.requirePlan(caller.companyId, 'createApps');
+      const { app, clientSecret } = await gh.apps.create(
+        {
+          companyId: caller.companyId,
+          name: body.name,
+          scopes: body.scopes,
+          ...opt('type', body.type),
+          ...opt('clientType', body.client_type),
+          ...opt('grantTypes', body.grant_types),
+          ...opt('redirectUris', body.redirect_uris),
+          ...opt('logoUrl', body.logo_url),
+          ...opt('tokenTtl', body.token_ttl),
+          ...opt('signingAlg', body.signing_alg),
+          ...opt('tokenFormat', body.token_format),
+          ...opt('grantDelivery', body.grant_delivery),
+          ...opt('scopePolicy', body.scope_policy),
+          ...opt('skipConsent', body.skip_consent),
+          ...opt('refreshIdleTtl', body.refresh_idle_ttl),
+          ...opt('refreshAbsoluteTtl', body.refresh_absolute_ttl),
+        },
+        caller.actor,
+      );
+      reply.code(201).header('Location', `/api/v1/apps/${app.id}`);
+      return { ...appJson(app), client_secret: clientSecret };
+    },
+  }),
+  route({
+    method: 'GET',
+    url: '/apps/:id',
+    operationId: 'getApp',
+    summary: 'An app with the last four characters of its live secrets',
+    tag: 'apps',
+    schema: { params: IdParams('app'), response: { 200: AppView } },
+    errors: [400, 404],
+    async handler({ gh, caller, params }) {
+      return appJson(await gh.apps.get(caller.companyId, params.id));
+    },
+  }),
+  route({
+    method: 'POST',
+    url: '/apps/:id/rotate-secret',
+    operationId: 'rotateAppSecret',
+    summary: 'Issue a new client secret (shown once); older ones work for grace_seconds more',
+    tag: 'apps',
+    schema: {
+      params: IdParams('app'),
+      body: Type.Object(
+        {
+          grace_seconds: Type.Optional(
+            Type.Integer({
+              minimum: 0,
+              maximum: 2_592_000,
+              default: 0,
+              description: 'how long older secrets keep working (0 to 30 days; default 0)',
+            }),
+          ),
+        },
+        { additionalProperties: false },
+      ),
+      response: { 200: AppWithSecret },
+    },
+    errors: [400, 403, 404],
+    async handler({ gh, caller, params, body }) {
+      const { app, clientSecret } = await gh.apps.rotateSecret(
+        caller.companyId,
+        params.id,
+        caller.actor,
+        body.grace_seconds ?? 0,
+      );
+      return { ...appJson(app), client_secret: clientSecret };
+    },
+  }),
+  route({
+    method: 'DELETE',
+    url: '/apps/:id',
+    operationId: 'deleteApp',
+    summary: 'Delete an app: its secrets stop working and every grant to it is revoked',
+    tag: 'apps',
+    schema: { params: IdParams('app'), response: { 204: null } },
+    errors: [400, 403, 404],
+    async handler({ gh, caller, params, reply }) {
+      await gh.apps.delete(caller.companyId, params.id, caller.actor);
+      reply.code(204);
+      return null;
+    },
+  }),
+];

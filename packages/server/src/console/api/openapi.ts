@@ -1,0 +1,124 @@
+import type { TSchema } from '@sinclair/typebox';
+import type { ApiRoute } from './route.ts';
+import { ErrorBody } from './schemas.ts';
+
+/** Plain JSON Schema: TypeBox's symbol keys dropped. */
+const plain = (s: TSchema): Record<string, unknown> =>
+  JSON.parse(JSON.stringify(s)) as Record<string, unknown>;
+
+const ERROR_TEXT: Record<number, string> = {
+  400: 'Invalid input (validation_failed, invalid_request) or a forged cursor (invalid_cursor)',
+  401: 'No valid admin key or console session (unauthorized)',
+  403: 'Members are read-only (admin_required); the plan does not allow it (plan_required); a session write without its CSRF token (invalid_csrf_token)',
+  404: "Not found, or another company's (not_found)",
+};
+
+function errorResponse(status: number) {
+  return {
+    description: ERROR_TEXT[status] ?? 'Error',
+    content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+  };
+}
+
+function parameters(r: ApiRoute) {
+  const out: Array<Record<string, unknown>> = [];
+  for (const [where, schema] of [
+    ['path', r.schema.params],
+    ['query', r.schema.querystring],
+  ] as const) {
+    if (!schema) continue;
+    const s = plain(schema) as { properties?: Record<string, Record<string, unknown>>; required?: string[] };
+    for (const [name, prop] of Object.entries(s.properties ?? {})) {
+      const { description, ...rest } = prop;
+      out.push({
+        name,
+        in: where,
+        required: where === 'path' || (s.required ?? []).includes(name),
+        ...(description ? { description } : {}),
+        schema: rest,
+      });
+    }
+  }
+  return out;
+}
+
+function operation(r: ApiRoute) {
+  const responses: Record<string, unknown> = {};
+  for (const [status, schema] of Object.entries(r.schema.response)) {
+    responses[status] =
+      schema === null
+        ? { description: 'No content' }
+        : {
+            description: (schema as { description?: string }).description ?? 'OK',
+            content: { 'application/json': { schema: plain(schema) } },
+          };
+  }
+  for (const status of [401, ...r.errors]) responses[String(status)] = errorResponse(status);
+  const params = parameters(r);
+  return {
+    operationId: r.operationId,
+    summary: r.summary,
+    tags: [r.tag],
+    ...(params.length > 0 ? { parameters: params } : {}),
+    ...(r.schema.body
+      ? { requestBody: { required: true, content: { 'application/json': { schema: plain(r.schema.body) } } } }
+      : {}),
+    responses,
+  };
+}
+
+/** `/apps/:id` to `/apps/{id}`. */
+export const openApiPath = (url: string) => url.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
+
+/**
+ * The OpenAPI 3.1 document of the management API, built from the very route objects that
+ * Fastify registers and validates with.
+ *
+ * @see https://spec.openapis.org/oas/v3.1.0
+ */
+export function openApiDocument(
+  routes: readonly ApiRoute[],
+  opts: { serverUrl: string; version: string; sessionCookie: string },
+) {
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const r of routes) {
+    const path = openApiPath(`/api/v1${r.url}`);
+    paths[path] ??= {};
+    (paths[path] as Record<string, unknown>)[r.method.toLowerCase()] = operation(r);
+  }
+  paths['/api/v1/openapi.json'] = {
+    get: {
+      operationId: 'getOpenApiDocument',
+      summary: 'This document',
+      tags: ['meta'],
+      security: [],
+      responses: { '200': { description: 'The OpenAPI 3.1 document', content: { 'application/json': {} } } },
+    },
+  };
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'Gatehouse management API',
+      version: opts.version,
+      description:
+        'Apps, grants, webhooks, audit events and admin keys of one company. Authenticate with an admin key ' +
+        '(Authorization: Bearer gtha_...) or the console session (with x-csrf-token on writes). ' +
+        "Every route is scoped to the caller's company. See docs/management-api.md.",
+    },
+    servers: [{ url: opts.serverUrl }],
+    security: [{ adminKey: [] }, { consoleSession: [] }],
+    components: {
+      securitySchemes: {
+        adminKey: { type: 'http', scheme: 'bearer', description: 'An admin key: gatehouse admin-key create' },
+        consoleSession: {
+          type: 'apiKey',
+          in: 'cookie',
+          name: opts.sessionCookie,
+          description: 'The console session; writes also need its CSRF token in x-csrf-token',
+        },
+      },
+      schemas: { Error: plain(ErrorBody) },
+    },
+    paths,
+  };
+}

@@ -1,0 +1,68 @@
+import type { Selectable } from 'kysely';
+import type { Database } from '../schema.ts';
+import type { AdminKey, AuditEventInput } from '../types.ts';
+import { type Db, insertAudit } from './tx.ts';
+
+const maybeDate = (ms: number | null) => (ms === null ? null : new Date(Number(ms)));
+
+/** Last-used stamps are written at most this often per key, so reads do not all become writes. */
+const TOUCH_EVERY_MS = 60_000;
+
+export const toAdminKey = (r: Selectable<Database['admin_keys']>): AdminKey => ({
+  id: r.id,
+  companyId: r.company_id,
+  name: r.name,
+  keyHash: r.key_hash,
+  last4: r.last4,
+  createdBy: r.created_by,
+  createdAt: new Date(Number(r.created_at)),
+  lastUsedAt: maybeDate(r.last_used_at),
+  revokedAt: maybeDate(r.revoked_at),
+});
+
+export async function insertAdminKey(
+  db: Db,
+  key: Omit<AdminKey, 'createdAt' | 'lastUsedAt' | 'revokedAt'>,
+  audit?: AuditEventInput,
+): Promise<AdminKey> {
+  const now = Date.now();
+  await db
+    .insertInto('admin_keys')
+    .values({
+      id: key.id,
+      company_id: key.companyId,
+      name: key.name,
+      key_hash: key.keyHash,
+      last4: key.last4,
+      created_by: key.createdBy,
+      created_at: now,
+      last_used_at: null,
+      revoked_at: null,
+    })
+    .execute();
+  if (audit) await insertAudit(db, audit, now);
+  return { ...key, createdAt: new Date(now), lastUsedAt: null, revokedAt: null };
+}
+
+export async function revokeAdminKey(db: Db, companyId: string, id: string, audit?: AuditEventInput) {
+  const now = Date.now();
+  const res = await db
+    .updateTable('admin_keys')
+    .set({ revoked_at: now })
+    .where('id', '=', id)
+    .where('company_id', '=', companyId)
+    .where('revoked_at', 'is', null)
+    .executeTakeFirst();
+  if (Number(res.numUpdatedRows) !== 1) return false;
+  if (audit) await insertAudit(db, audit, now);
+  return true;
+}
+
+export async function touchAdminKey(db: Db, id: string, at: number): Promise<void> {
+  await db
+    .updateTable('admin_keys')
+    .set({ last_used_at: at })
+    .where('id', '=', id)
+    .where((eb) => eb.or([eb('last_used_at', 'is', null), eb('last_used_at', '<', at - TOUCH_EVERY_MS)]))
+    .execute();
+}
