@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { MIN_TOKEN_TTL as DEFAULT_MIN_TOKEN_TTL, MAX_TOKEN_TTL } from '../apps/validation.ts';
+import { DEFAULT_LOGIN_THROTTLE, type LoginThrottleConfig } from '../authorization/login-throttle.ts';
 import { DEFAULT_PLAN_RULES, type PlanRules } from '../companies/access-policy.ts';
 import { DEFAULT_SCOPE_CATALOG, type ScopeCatalog } from '../oauth/scopes/catalog.ts';
 import { loadScopeCatalogFile } from '../oauth/scopes/catalog-file.ts';
@@ -50,6 +51,8 @@ export interface Config {
   webhooks: WebhookConfig;
   /** Which company plans unlock creating apps and granting access. */
   planRules: PlanRules;
+  /** Failed sign-ins allowed per account and per address. See authorization/login-throttle.ts. */
+  loginThrottle: LoginThrottleConfig;
   /**
    * The shortest access-token lifetime an app may be given, in seconds.
    * `GATEHOUSE_MIN_TOKEN_TTL`, default 60. Lower only for tests and demos (a client's
@@ -219,6 +222,14 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
       ),
     },
     webhooks: o.webhooks ?? webhookConfig(env, production),
+    loginThrottle: o.loginThrottle ?? {
+      perAccount: parseRate(
+        'GATEHOUSE_LOGIN_RATE_ACCOUNT',
+        env.GATEHOUSE_LOGIN_RATE_ACCOUNT,
+        DEFAULT_LOGIN_THROTTLE.perAccount,
+      ),
+      perIp: parseRate('GATEHOUSE_LOGIN_RATE_IP', env.GATEHOUSE_LOGIN_RATE_IP, DEFAULT_LOGIN_THROTTLE.perIp),
+    },
     planRules: o.planRules ?? {
       createApps: parsePlans(env.GATEHOUSE_PLANS_CREATE_APPS, DEFAULT_PLAN_RULES.createApps),
       grantAccess: parsePlans(env.GATEHOUSE_PLANS_GRANT_ACCESS, DEFAULT_PLAN_RULES.grantAccess),

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AuthorizationService } from '../../authorization/authorization-service.ts';
+import type { LoginThrottle } from '../../authorization/login-throttle.ts';
 import { type ActiveSession, SessionService } from '../../authorization/session-service.ts';
 import { safeReturnTo } from '../../console/return-to.ts';
 import { AccessDenied } from '../../oauth/errors.ts';
@@ -32,6 +33,7 @@ const COPY_JS = readFileSync(new URL('copy.js', ASSETS), 'utf8');
 
 export interface PageDeps extends AuthorizeDeps {
   scopeCatalog: ScopeCatalog;
+  loginThrottle: LoginThrottle;
 }
 
 const flowQuery = (id: string) => `flow=${encodeURIComponent(id)}`;
@@ -124,11 +126,28 @@ export function pageRoutes(app: FastifyInstance, deps: PageDeps): void {
     const returnTo = safeReturnTo(form.get('return_to'));
     const email = form.get('email') ?? '';
     const password = form.get('password') ?? '';
+    // Checked before the (deliberately slow) password hash: a flood costs us nothing.
+    const wait = deps.loginThrottle.wait(email, request.ip);
+    if (wait > 0) {
+      request.log.warn({ event: 'login_throttled' }, 'sign-in throttled');
+      reply.header('Retry-After', String(wait));
+      return sendPage(
+        reply,
+        429,
+        loginPage({
+          csrf: SessionService.csrfToken(active),
+          ...(flowId ? { flow: flowId } : {}),
+          ...(returnTo ? { returnTo } : {}),
+          error: `Too many failed sign-in attempts. Try again in ${wait < 60 ? `${wait} seconds` : `${Math.ceil(wait / 60)} minutes`}.`,
+        }),
+      );
+    }
     const user =
       email.length <= 254 && password.length <= 1024 ? await deps.storage.getUserByEmail(email) : undefined;
     // Hash even for unknown users, so the response time does not tell which addresses exist.
     const ok = await verifyPassword(password, user?.passwordHash ?? (await dummyPasswordHash()));
     if (!user?.passwordHash || !ok) {
+      deps.loginThrottle.failed(email, request.ip);
       request.log.info({ event: 'login_failed' }, 'sign-in failed');
       const back = flowId
         ? `${flowQuery(flowId)}&`
@@ -137,6 +156,7 @@ export function pageRoutes(app: FastifyInstance, deps: PageDeps): void {
           : '';
       return seeOther(reply, `/login?${back}error=invalid`);
     }
+    deps.loginThrottle.succeeded(email);
     const next = await deps.sessions.signIn(active, user.id);
     setSessionCookie(deps, reply, next);
     return seeOther(reply, flowId ? `/authorize/continue?${flowQuery(flowId)}` : (returnTo ?? '/login'));
