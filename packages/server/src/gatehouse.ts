@@ -9,6 +9,7 @@ import { AccessPolicy } from './companies/access-policy.ts';
 import { CompanyService } from './companies/company-service.ts';
 import type { Config } from './config/index.ts';
 import { GrantService } from './grants/grant-service.ts';
+import { Housekeeper } from './housekeeping/housekeeper.ts';
 import { openSecret, sealSecret, secretEncryptionKey } from './keys/crypto.ts';
 import { KeyStore } from './keys/key-store.ts';
 import { CLIENT_AUTH_METHODS } from './oauth/client-auth/index.ts';
@@ -47,6 +48,8 @@ export class Gatehouse {
   readonly apps: AppService;
   readonly companies: CompanyService;
   readonly grants: GrantService;
+  /** Prunes expired rows on a timer. */
+  readonly housekeeper: Housekeeper;
   /** Plan gating and admin checks. */
   readonly access: AccessPolicy;
   readonly tokens: TokenIssuer;
@@ -85,6 +88,7 @@ export class Gatehouse {
     this.apps = new AppService(storage, cache, bus, this.scopes, config.minTokenTtlSeconds);
     this.companies = new CompanyService(storage);
     this.grants = new GrantService(storage, bus);
+    this.housekeeper = new Housekeeper(storage, config.housekeepingIntervalMs, opts.logger);
     this.access = new AccessPolicy(storage, config.planRules);
     this.tokens = new TokenIssuer(keys, config.issuer, config.audience, storage);
     this.lastUsed = new LastUsedRecorder(storage, 5000, opts.logger);
@@ -165,12 +169,14 @@ export class Gatehouse {
     await this.revocationFeed.start();
     await this.bus.start();
     this.lastUsed.start();
+    this.housekeeper.start();
     if (this.config.webhooks.enabled) this.webhookDispatcher.start();
   }
 
   async close(): Promise<void> {
     await this.bus.stop();
     await this.webhookDispatcher.stop();
+    await this.housekeeper.stop();
     await this.lastUsed.stop();
     if (this.ownsStorage) await this.storage.close();
   }

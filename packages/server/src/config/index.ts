@@ -51,6 +51,8 @@ export interface Config {
   webhooks: WebhookConfig;
   /** Which company plans unlock creating apps and granting access. */
   planRules: PlanRules;
+  /** How often a node prunes expired rows (ms). `GATEHOUSE_HOUSEKEEPING_MS`, default 10 min; 0 disables. */
+  housekeepingIntervalMs: number;
   /** Failed sign-ins allowed per account and per address. See authorization/login-throttle.ts. */
   loginThrottle: LoginThrottleConfig;
   /**
@@ -121,6 +123,14 @@ function parseRate(name: string, value: string | undefined, fallback: { perSecon
   if (!Number.isFinite(b) || b < 1)
     throw new Error(`${name}: the burst must be a number of at least 1, got "${value}"`);
   return { perSecond: rate, burst: b };
+}
+
+function parseInterval(name: string, value: string | undefined, fallback: number): number {
+  if (value === undefined || value.trim() === '') return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0)
+    throw new Error(`${name} must be a whole number of milliseconds (0 disables), got "${value}"`);
+  return n;
 }
 
 function parseFlag(name: string, value: string | undefined): boolean {
@@ -222,6 +232,9 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
       ),
     },
     webhooks: o.webhooks ?? webhookConfig(env, production),
+    housekeepingIntervalMs:
+      o.housekeepingIntervalMs ??
+      parseInterval('GATEHOUSE_HOUSEKEEPING_MS', env.GATEHOUSE_HOUSEKEEPING_MS, 600_000),
     loginThrottle: o.loginThrottle ?? {
       perAccount: parseRate(
         'GATEHOUSE_LOGIN_RATE_ACCOUNT',

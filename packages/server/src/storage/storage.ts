@@ -9,7 +9,11 @@ import type {
   Session,
   TokenFamily,
 } from './authorization-types.ts';
+import type { PruneCounts } from './sql/housekeeping.ts';
 import type { AttemptOutcome } from './sql/webhooks.ts';
+
+export type { PruneCounts };
+
 import type {
   AdminKey,
   App,
@@ -182,6 +186,14 @@ export interface Storage {
   revocationsSince(seq: number, limit?: number): Promise<Revocation[]>;
   /** Deletes entries no live token can carry any more. */
   pruneRevocations(now?: Date): Promise<void>;
+
+  // housekeeping
+  /**
+   * Deletes what nothing can use any more: expired sessions, flows, token families (with their
+   * refresh tokens), access-token records and revocation entries; codes a day after expiry;
+   * invalidations after an hour; finished webhook deliveries after 30 days. Idempotent.
+   */
+  pruneExpired(now?: Date): Promise<PruneCounts>;
 
   // cross-node cache invalidation
   /** Highest sequence number written so far (0 when none). */

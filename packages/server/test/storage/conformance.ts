@@ -6,6 +6,7 @@ import { appTests } from './suites/apps.ts';
 import { auditTests } from './suites/audit.ts';
 import { companyTests } from './suites/companies.ts';
 import { grantTests } from './suites/grants.ts';
+import { housekeepingTests } from './suites/housekeeping.ts';
 import { invalidationTests } from './suites/invalidations.ts';
 import { logoTests } from './suites/logos.ts';
 import { managementTests } from './suites/management.ts';
@@ -58,5 +59,7 @@ export function storageConformance(target: ConformanceTarget): void {
     accessTokenTests(ctx);
     logoTests(ctx);
     managementTests(ctx);
+    // Last: it prunes with a clock two hours ahead.
+    housekeepingTests(ctx);
   });
 }

@@ -37,6 +37,7 @@ import { insertApp, removeApp, rotateSecret, selectAppWithSecrets, touchApps } f
 import { connect, type Dialect } from './connect.ts';
 import { decodeCursor, encodeCursor } from './cursor.ts';
 import { revokeGrant, upsertGrant } from './grants.ts';
+import { pruneExpired } from './housekeeping.ts';
 import { insertLogo, removeLogo, selectLogo } from './logos.ts';
 import { toApp, toAuditEvent, toCompany, toGrant, toMembership, toSigningKey, toUser } from './mappers.ts';
 import * as opaque from './opaque-tokens.ts';
@@ -469,6 +470,10 @@ export class SqlStorage implements Storage {
 
   async pruneRevocations(now = new Date()) {
     await this.db.deleteFrom('revocations').where('expires_at', '<=', now.getTime()).execute();
+  }
+
+  pruneExpired(now = new Date()) {
+    return pruneExpired(this.db, now.getTime());
   }
 
   // invalidations
