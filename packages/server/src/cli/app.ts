@@ -37,7 +37,7 @@ const create: Command = {
     ['--redirect-uri URI', 'repeatable; exact-match redirect URIs for authorization_code'],
     [
       '--token-ttl SECONDS',
-      `access-token lifetime, ${MIN_TOKEN_TTL} to ${MAX_TOKEN_TTL} (default ${DEFAULT_TOKEN_TTL})`,
+      `access-token lifetime, ${MIN_TOKEN_TTL} (or GATEHOUSE_MIN_TOKEN_TTL) to ${MAX_TOKEN_TTL} (default ${DEFAULT_TOKEN_TTL})`,
     ],
     ['--alg ALG', `token signing algorithm: ${SIGNING_ALGS.join(', ')} (default ES256)`],
     ['--token-format FORMAT', 'jwt (RFC 9068, default) or opaque (checked by introspection)'],
@@ -71,7 +71,9 @@ const create: Command = {
       .map((g) => g.trim())
       .filter(Boolean);
     if (grantTypes?.length === 0) throw new UsageError('--grant-types needs at least one grant type');
-    const tokenTtl = intOpt(values, 'token-ttl', MIN_TOKEN_TTL, MAX_TOKEN_TTL);
+    // Only the syntax here: the lower bound is the server's (GATEHOUSE_MIN_TOKEN_TTL, default 60),
+    // checked by the app service like every other field.
+    const tokenTtl = intOpt(values, 'token-ttl', 1, MAX_TOKEN_TTL);
     const signingAlg = choiceOpt(values, 'alg', SIGNING_ALGS);
     const tokenFormat = choiceOpt(values, 'token-format', ['jwt', 'opaque'] as const);
     const type = choiceOpt(values, 'type', ['internal', 'partner'] as const);
