@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { DomainError, ValidationError } from '../errors.ts';
 import type { Gatehouse } from '../gatehouse.ts';
+import { InvalidCursor } from '../storage/storage.ts';
 import { adminKeyCommands } from './admin-key.ts';
 import { appCommands } from './app.ts';
 import { auditCommands } from './audit.ts';
@@ -203,6 +204,12 @@ function reportError(io: Io, err: unknown, json: boolean, helpHint: string): num
       json
         ? JSON.stringify({ error: err.code, message: err.message, ...(fields ? { fields } : {}) })
         : `gatehouse: ${err.message}`,
+    );
+    return 1;
+  }
+  if (err instanceof InvalidCursor) {
+    io.stderr(
+      json ? JSON.stringify({ error: 'invalid_cursor', message: err.message }) : `gatehouse: ${err.message}`,
     );
     return 1;
   }
