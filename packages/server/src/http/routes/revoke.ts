@@ -1,8 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { OAuthContext } from '../../oauth/context.ts';
 import type { RevocationEndpoint } from '../../oauth/endpoints/revoke.ts';
-import { clientIdHint, type TokenEndpointLimiter } from '../rate-limit.ts';
-import { formParams } from './token.ts';
+import type { TokenEndpointLimiter } from '../rate-limit.ts';
+import { oauthFormRequest } from './token.ts';
 
 /**
  * POST /oauth2/revoke (RFC 7009): a form body, client authentication, and 200 with an empty
@@ -13,13 +13,7 @@ export function revokeRoutes(
   opts: { endpoint: RevocationEndpoint; ctx: OAuthContext; limiter?: TokenEndpointLimiter },
 ): void {
   app.post('/oauth2/revoke', async (request, reply) => {
-    const params = formParams(request.headers['content-type'], request.body);
-    const authorization = request.headers.authorization;
-    opts.limiter?.check(clientIdHint(params.get('client_id'), authorization), request.ip);
-    await opts.endpoint.handle(
-      authorization === undefined ? { params } : { params, authorization },
-      opts.ctx,
-    );
+    await opts.endpoint.handle(oauthFormRequest(request, opts.limiter), opts.ctx);
     reply.header('Cache-Control', 'no-store').header('Pragma', 'no-cache');
     return reply.code(200).send();
   });

@@ -1,5 +1,5 @@
-import type { FastifyInstance } from 'fastify';
-import type { OAuthContext } from '../../oauth/context.ts';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { OAuthContext, TokenEndpointRequest } from '../../oauth/context.ts';
 import type { TokenEndpoint } from '../../oauth/endpoints/token.ts';
 import { InvalidRequest } from '../../oauth/errors.ts';
 import { Params } from '../../oauth/params.ts';
@@ -33,24 +33,38 @@ export function formParams(contentType: string | undefined, body: unknown): Para
 }
 
 /** POST /oauth2/token and its aliases. */
+/**
+ * The shared front of the form-posting OAuth endpoints (token, revoke, introspect): the
+ * body must be a form, the rate limits apply, and the protocol core gets only the
+ * parameters and the Authorization header.
+ */
+export function oauthFormRequest(
+  request: FastifyRequest,
+  limiter?: TokenEndpointLimiter,
+): TokenEndpointRequest {
+  const params = formParams(request.headers['content-type'], request.body);
+  const authorization = request.headers.authorization;
+  limiter?.check(clientIdHint(params.get('client_id'), authorization), request.ip);
+  return authorization === undefined ? { params } : { params, authorization };
+}
+
+/** A JSON answer no cache may keep (RFC 6749 5.1). */
+export function noStoreJson(reply: FastifyReply, body: unknown): string {
+  reply
+    .header('Cache-Control', 'no-store')
+    .header('Pragma', 'no-cache')
+    .type('application/json; charset=utf-8');
+  return JSON.stringify(body);
+}
+
+/** POST /oauth2/token and its aliases. */
 export function tokenRoutes(
   app: FastifyInstance,
   opts: { paths: string[]; endpoint: TokenEndpoint; ctx: OAuthContext; limiter?: TokenEndpointLimiter },
 ): void {
   for (const path of opts.paths) {
-    app.post(path, async (request, reply) => {
-      const params = formParams(request.headers['content-type'], request.body);
-      const authorization = request.headers.authorization;
-      opts.limiter?.check(clientIdHint(params.get('client_id'), authorization), request.ip);
-      const response = await opts.endpoint.handle(
-        authorization === undefined ? { params } : { params, authorization },
-        opts.ctx,
-      );
-      reply
-        .header('Cache-Control', 'no-store')
-        .header('Pragma', 'no-cache')
-        .type('application/json; charset=utf-8');
-      return JSON.stringify(response);
-    });
+    app.post(path, async (request, reply) =>
+      noStoreJson(reply, await opts.endpoint.handle(oauthFormRequest(request, opts.limiter), opts.ctx)),
+    );
   }
 }
