@@ -1,8 +1,8 @@
-import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { DomainError, ValidationError } from '../errors.ts';
 import type { Gatehouse } from '../gatehouse.ts';
 import { InvalidCursor } from '../storage/storage.ts';
+import { VERSION } from '../version.ts';
 import { adminKeyCommands } from './admin-key.ts';
 import { appCommands } from './app.ts';
 import { auditCommands } from './audit.ts';
@@ -44,10 +44,7 @@ const processIo: Io = {
 };
 
 function version(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
-    version: string;
-  };
-  return pkg.version;
+  return VERSION;
 }
 
 function toolHelp(): string {

@@ -1,5 +1,6 @@
 import { createLocalJWKSet, type JWTVerifyGetKey, jwtVerify } from 'jose';
 import type { AppService } from '../apps/app-service.ts';
+import { Lru } from '../cache/lru.ts';
 import type { KeyStore } from '../keys/key-store.ts';
 import type { RefreshToken, TokenFamily } from '../storage/authorization-types.ts';
 import type { Storage } from '../storage/storage.ts';
@@ -47,6 +48,13 @@ const MAX_TOKEN_LENGTH = 8192;
  */
 export class TokenInspector {
   private jwks: { kids: string; getKey: JWTVerifyGetKey } | undefined;
+  /**
+   * JWTs whose signature and claims already verified, by SHA-256 of the exact token, until
+   * they expire. Resource servers introspect the same token again and again; a hit skips only
+   * the signature check: revocation, app and grant are still checked on every call (state()).
+   * Cleared when the key set changes.
+   */
+  private readonly verified = new Lru<string, FoundAccessToken>(10_000);
 
   constructor(
     private readonly deps: {
@@ -126,8 +134,22 @@ export class TokenInspector {
       };
     }
     if (token.split('.').length !== 3) return undefined;
+    const getKey = this.keySet();
+    const key = sha256(token);
+    const hit = this.verified.get(key);
+    if (hit) {
+      if (hit.expiresAt.getTime() > Date.now()) return hit;
+      this.verified.delete(key);
+      return undefined;
+    }
+    const found = await this.verifyJwt(token, getKey);
+    if (found) this.verified.set(key, found);
+    return found;
+  }
+
+  private async verifyJwt(token: string, getKey: JWTVerifyGetKey): Promise<FoundAccessToken | undefined> {
     try {
-      const { payload } = await jwtVerify(token, this.keySet(), {
+      const { payload } = await jwtVerify(token, getKey, {
         issuer: this.deps.issuer,
         audience: this.deps.audience,
         typ: 'at+jwt',
@@ -163,7 +185,10 @@ export class TokenInspector {
   private keySet(): JWTVerifyGetKey {
     const jwks = this.deps.keys.publicJwks();
     const kids = jwks.keys.map((k) => k.kid).join(',');
-    if (this.jwks?.kids !== kids) this.jwks = { kids, getKey: createLocalJWKSet(jwks) };
+    if (this.jwks?.kids !== kids) {
+      this.jwks = { kids, getKey: createLocalJWKSet(jwks) };
+      this.verified.clear();
+    }
     return this.jwks.getKey;
   }
 }

@@ -1,9 +1,9 @@
-import { readFileSync } from 'node:fs';
 import cookie from '@fastify/cookie';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { ValidationError } from '../../errors.ts';
 import type { Gatehouse } from '../../gatehouse.ts';
 import { sessionCookieName } from '../../http/page-kit.ts';
+import { VERSION } from '../../version.ts';
 import { adminKeyRoutes } from './admin-keys.ts';
 import { appRoutes } from './apps.ts';
 import { auditRoutes } from './audit.ts';
@@ -27,10 +27,6 @@ export const API_ROUTES: readonly ApiRoute[] = [
   ...auditRoutes,
   ...adminKeyRoutes,
 ];
-
-const VERSION = (
-  JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }
-).version;
 
 const callers = new WeakMap<FastifyRequest, Caller>();
 
