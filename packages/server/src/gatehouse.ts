@@ -56,6 +56,8 @@ export class Gatehouse {
   readonly tokenEndpoint: TokenEndpoint;
   readonly oauthContext: OAuthContext;
   readonly lastUsed: LastUsedRecorder;
+  /** When each grant was last used (delegated tokens, x-company-guid resolutions). */
+  readonly grantLastUsed: LastUsedRecorder;
   readonly scopeCatalog: ScopeCatalog;
   readonly webhooks: WebhookService;
   readonly revocationFeed: RevocationFeed;
@@ -92,6 +94,7 @@ export class Gatehouse {
     this.access = new AccessPolicy(storage, config.planRules);
     this.tokens = new TokenIssuer(keys, config.issuer, config.audience, storage);
     this.lastUsed = new LastUsedRecorder(storage, 5000, opts.logger);
+    this.grantLastUsed = new LastUsedRecorder(storage, 5000, opts.logger, 'grants');
     this.tokenEndpoint = new TokenEndpoint().register(clientCredentials);
     this.oauthContext = {
       issuer: config.issuer,
@@ -99,6 +102,7 @@ export class Gatehouse {
       tokens: this.tokens,
       scopes: this.scopes,
       onClientUsed: (app) => this.lastUsed.record(app.id),
+      onGrantUsed: (grantId) => this.grantLastUsed.record(grantId),
     };
     this.revocationFeed = new RevocationFeed(storage, bus, opts.logger);
     const secretKey = secretEncryptionKey(config.serverSecret);
@@ -169,6 +173,7 @@ export class Gatehouse {
     await this.revocationFeed.start();
     await this.bus.start();
     this.lastUsed.start();
+    this.grantLastUsed.start();
     this.housekeeper.start();
     if (this.config.webhooks.enabled) this.webhookDispatcher.start();
   }
@@ -178,6 +183,7 @@ export class Gatehouse {
     await this.webhookDispatcher.stop();
     await this.housekeeper.stop();
     await this.lastUsed.stop();
+    await this.grantLastUsed.stop();
     if (this.ownsStorage) await this.storage.close();
   }
 

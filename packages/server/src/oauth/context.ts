@@ -15,6 +15,8 @@ export interface OAuthContext {
   scopes: ScopeModel;
   /** Called after a successful client authentication (for last-used tracking). */
   onClientUsed?(app: AppWithSecrets): void;
+  /** Called when a token is issued under a grant (for the Connected Apps "last used"). */
+  onGrantUsed?(grantId: string): void;
   /** Codes, refresh tokens and ID tokens: what the user-delegated grants need. */
   delegation?: { storage: Storage; idTokens: IdTokenIssuer };
 }

@@ -144,6 +144,8 @@ export interface Storage {
   getActiveGrant(appId: string, companyId: string): Promise<Grant | undefined>;
   listGrantsOfCompany(companyId: string): Promise<Grant[]>;
   listGrantsOfApp(appId: string): Promise<Grant[]>;
+  /** Batched last-used stamps of grants (written off the hot path). */
+  touchGrants(stamps: ReadonlyMap<string, Date>): Promise<void>;
   /** Marks the grant revoked. False when it is not this company's or already revoked. */
   revokeGrant(companyId: string, grantId: string, opts?: MutationOptions): Promise<boolean>;
 

@@ -99,3 +99,19 @@ describe('revocation reaches the API for every token kind', () => {
     assert.equal(again.json().error, 'invalid_grant');
   });
 });
+
+describe('grant usage', () => {
+  it('a delegated token stamps its grant as used (Connected Apps "last used")', async () => {
+    const t = await testServer();
+    try {
+      const partner = await partnerApp(t);
+      await delegatedTokens(t, partner);
+      await t.gh.grantLastUsed.flush();
+      const [connected] = await t.gh.grants.connectedApps(t.companyId);
+      assert.ok(connected?.grant.lastUsedAt, 'last used is set');
+      assert.ok(Date.now() - (connected?.grant.lastUsedAt?.getTime() ?? 0) < 60_000);
+    } finally {
+      await t.close();
+    }
+  });
+});

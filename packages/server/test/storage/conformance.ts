@@ -12,6 +12,7 @@ import { logoTests } from './suites/logos.ts';
 import { managementTests } from './suites/management.ts';
 import { schemaTests } from './suites/schema.ts';
 import { signingKeyTests } from './suites/signing-keys.ts';
+import { usageTests } from './suites/usage.ts';
 
 /** What a dialect must provide to run the suite: a way to make empty databases. */
 export interface ConformanceTarget {
@@ -59,6 +60,7 @@ export function storageConformance(target: ConformanceTarget): void {
     accessTokenTests(ctx);
     logoTests(ctx);
     managementTests(ctx);
+    usageTests(ctx);
     // Last: it prunes with a clock two hours ahead.
     housekeepingTests(ctx);
   });

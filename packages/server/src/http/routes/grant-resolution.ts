@@ -49,6 +49,8 @@ export function grantResolutionRoutes(app: FastifyInstance, gh: Gatehouse): void
     if (!GUID.test(guid)) return notFound(reply);
     const found = await gh.grants.activeGrantForClient(guid, clientId);
     if (!found) return notFound(reply);
+    // Resource servers cache this answer about a minute, so "last used" is that precise.
+    gh.grantLastUsed.record(found.grant.id);
     reply.header('Cache-Control', 'no-store');
     return {
       guid: found.grant.guid,

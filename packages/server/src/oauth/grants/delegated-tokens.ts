@@ -42,6 +42,7 @@ export async function issueFamilyTokens(
     familyId: family.id,
   });
   await storage.recordFamilyAccessToken(family.id, issued.jti, new Date(issued.expiresAt * 1000));
+  ctx.onGrantUsed?.(family.grantId);
   const response: TokenResponse = {
     access_token: issued.token,
     token_type: 'Bearer',

@@ -163,12 +163,22 @@ const TOUCH_CHUNK = 1000;
  * the parameters as text.
  */
 export async function touchApps(db: Db, stamps: ReadonlyMap<string, Date>): Promise<void> {
+  await touch(db, 'apps', stamps);
+}
+
+/** The same batched stamp for grants (Connected Apps shows when each was last used). */
+export async function touchGrants(db: Db, stamps: ReadonlyMap<string, Date>): Promise<void> {
+  await touch(db, 'grants', stamps);
+}
+
+async function touch(db: Db, table: 'apps' | 'grants', stamps: ReadonlyMap<string, Date>): Promise<void> {
   const entries = [...stamps];
   for (let i = 0; i < entries.length; i += TOUCH_CHUNK) {
     const rows = sql.join(
       entries.slice(i, i + TOUCH_CHUNK).map(([id, at]) => sql`(${id}, CAST(${at.getTime()} AS BIGINT))`),
     );
-    await sql`UPDATE apps SET last_used_at = v.column2 FROM (VALUES ${rows}) AS v WHERE apps.id = v.column1`.execute(
+    const t = sql.table(table);
+    await sql`UPDATE ${t} SET last_used_at = v.column2 FROM (VALUES ${rows}) AS v WHERE ${t}.id = v.column1`.execute(
       db,
     );
   }

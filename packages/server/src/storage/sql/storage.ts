@@ -33,7 +33,7 @@ import type {
   WebhookEndpoint,
 } from '../types.ts';
 import * as adminKeys from './admin-keys.ts';
-import { insertApp, removeApp, rotateSecret, selectAppWithSecrets, touchApps } from './apps.ts';
+import { insertApp, removeApp, rotateSecret, selectAppWithSecrets, touchApps, touchGrants } from './apps.ts';
 import { connect, type Dialect } from './connect.ts';
 import { decodeCursor, encodeCursor } from './cursor.ts';
 import { revokeGrant, upsertGrant } from './grants.ts';
@@ -300,6 +300,11 @@ export class SqlStorage implements Storage {
       .orderBy('created_at', 'desc')
       .execute();
     return rows.map(toGrant);
+  }
+
+  async touchGrants(stamps: ReadonlyMap<string, Date>) {
+    if (stamps.size === 0) return;
+    await this.db.transaction().execute((tx) => touchGrants(tx, stamps));
   }
 
   revokeGrant(companyId: string, grantId: string, opts: MutationOptions = {}) {
