@@ -64,14 +64,19 @@ describe('webhook outbox across a crash', () => {
         const page = await gh.webhooks.deliveries(company.id, { endpointId: endpoint.id });
         return page.items[0];
       };
-      for (let i = 0; i < 100 && (await attemptsOnDisk())?.attempts !== 1; i++)
+      // Killing it mid-attempt would be legitimate too, but then the attempt's lease (60 s) holds
+      // the retry back longer than this test waits; so kill it once the failure is recorded.
+      const deadline = Date.now() + 30_000;
+      while ((await attemptsOnDisk())?.attempts !== 1) {
+        assert.ok(Date.now() < deadline, 'the first attempt was recorded');
         await new Promise((r) => setTimeout(r, 20));
+      }
       first.kill('SIGKILL');
       await new Promise((r) => first.once('exit', r));
 
       const second = await startNode(env);
       children.push(second);
-      await rx.waitFor(2);
+      await rx.waitFor(2, 30_000);
       await new Promise((r) => setTimeout(r, 1500)); // room for a wrongful third delivery
       assert.equal(rx.received.length, 2, 'exactly one failed and one successful delivery');
       assert.equal(rx.received[0]?.headers['webhook-id'], rx.received[1]?.headers['webhook-id']);
