@@ -1,5 +1,6 @@
-import type { WebhookDelivery, WebhookEndpoint } from '../storage/types.ts';
+import type { WebhookEndpoint } from '../storage/types.ts';
 import { WEBHOOK_EVENT_TYPES } from '../storage/types.ts';
+import { deliveryJson } from '../webhooks/wire.ts';
 import { CLI_ACTOR, type Command, intOpt, requiredOpt, stringOpt, UsageError } from './command.ts';
 import { summary, table, when } from './format.ts';
 
@@ -15,18 +16,6 @@ const endpointJson = (e: WebhookEndpoint) => ({
   description: e.description,
   secret_last4: e.secretLast4,
   created_at: e.createdAt.toISOString(),
-});
-
-const deliveryJson = (d: WebhookDelivery) => ({
-  id: d.id,
-  endpoint_id: d.endpointId,
-  event_type: d.eventType,
-  status: d.status,
-  attempt_count: d.attempts,
-  next_attempt_at: d.nextAttemptAt.toISOString(),
-  last_error: d.lastError,
-  created_at: d.createdAt.toISOString(),
-  delivered_at: d.deliveredAt?.toISOString() ?? null,
 });
 
 const create: Command = {

@@ -1,6 +1,7 @@
 import { Type } from '@sinclair/typebox';
-import type { WebhookAttempt, WebhookDelivery, WebhookEndpoint } from '../../storage/types.ts';
+import type { WebhookAttempt, WebhookEndpoint } from '../../storage/types.ts';
 import { WEBHOOK_EVENT_TYPES } from '../../storage/types.ts';
+import { deliveryJson } from '../../webhooks/wire.ts';
 import { type ApiRoute, route } from './route.ts';
 import { DateTime, Id, IdParams, NullableDateTime, PageOf, PageQuery } from './schemas.ts';
 
@@ -57,18 +58,6 @@ const endpointJson = (e: WebhookEndpoint) => ({
   secret_last4: e.secretLast4,
   created_at: e.createdAt.toISOString(),
   disabled_at: e.disabledAt?.toISOString() ?? null,
-});
-
-const deliveryJson = (d: WebhookDelivery) => ({
-  id: d.id,
-  endpoint_id: d.endpointId,
-  event_type: d.eventType,
-  status: d.status,
-  attempt_count: d.attempts,
-  next_attempt_at: d.nextAttemptAt.toISOString(),
-  last_error: d.lastError,
-  created_at: d.createdAt.toISOString(),
-  delivered_at: d.deliveredAt?.toISOString() ?? null,
 });
 
 const attemptJson = (a: WebhookAttempt) => ({
