@@ -28,6 +28,25 @@ export function processMemory(pid: number): { rssMb: number; peakRssMb: number }
   }
 }
 
+/**
+ * CPU seconds a process has used so far, user + system, over all its threads (the libuv
+ * pool that signs included), from /proc/<pid>/stat (Linux; 0 elsewhere).
+ */
+export function processCpuSeconds(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the command name, which sits in parentheses and may hold spaces.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // utime and stime are fields 14 and 15 of the whole line, 12 and 13 after the name.
+    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+  } catch {
+    return 0;
+  }
+}
+
+/** USER_HZ: 100 on every Linux this runs on (sysconf(_SC_CLK_TCK) is not reachable from Node). */
+const CLOCK_TICKS = 100;
+
 function waitExit(child: ChildProcess, ms: number): Promise<boolean> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(true);
   return new Promise((resolve) => {
@@ -83,6 +102,7 @@ export async function startChild(
     pid,
     info: ready,
     memory: () => processMemory(pid),
+    cpuSeconds: () => processCpuSeconds(pid),
     async stop() {
       child.kill('SIGTERM');
       if (!(await waitExit(child, 10_000))) {

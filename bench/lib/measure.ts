@@ -18,16 +18,20 @@ export async function measureHttp(
   const base = { url: target.url, spec, connections: opts.connections, duration: opts.duration };
   const warmup = extra.warmup ?? opts.warmup;
   let result: LoadResult;
+  let cpuBefore = target.cpuSeconds();
   if (spec.singleUse) {
     result = await runLoad({ ...base, amount: spec.variants?.length ?? 0 });
   } else {
     if (warmup > 0) await runLoad({ ...base, duration: warmup });
+    cpuBefore = target.cpuSeconds();
     result = await runLoad({
       ...base,
       ...(extra.overallRate !== undefined ? { overallRate: extra.overallRate } : {}),
       ...(extra.pacedRate !== undefined ? { pacedRate: extra.pacedRate } : {}),
     });
   }
+  const cpu = target.cpuSeconds() - cpuBefore;
+  const cpuUsPerReq = result.total > 0 && cpu > 0 ? (cpu * 1e6) / result.total : undefined;
   const mem = target.memory();
   const variant =
     extra.pacedRate !== undefined
@@ -36,9 +40,16 @@ export async function measureHttp(
         ? 'half rate, autocannon'
         : undefined;
   log(
-    `${scenario} on ${target.name}${variant ? ` (${variant})` : ''}: ${Math.round(result.reqPerSec)} req/s, p99 ${result.p99Ms} ms, ${result.errors} errors, RSS ${mem.rssMb.toFixed(0)} MB`,
+    `${scenario} on ${target.name}${variant ? ` (${variant})` : ''}: ${Math.round(result.reqPerSec)} req/s, p99 ${result.p99Ms} ms, ${result.errors} errors, RSS ${mem.rssMb.toFixed(0)} MB${cpuUsPerReq ? `, ${cpuUsPerReq.toFixed(0)} µs CPU/req` : ''}`,
   );
-  return { scenario, target: target.name, ...result, ...mem, ...(variant ? { variant } : {}) };
+  return {
+    scenario,
+    target: target.name,
+    ...result,
+    ...mem,
+    ...(cpuUsPerReq !== undefined ? { cpuUsPerReq } : {}),
+    ...(variant ? { variant } : {}),
+  };
 }
 
 const VERIFY_WORKER = fileURLToPath(new URL('./verify-worker.ts', import.meta.url));

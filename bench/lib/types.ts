@@ -28,6 +28,8 @@ export interface RunningTarget {
   info: Record<string, unknown>;
   /** Resident set size now and at its peak, in MB. */
   memory(): { rssMb: number; peakRssMb: number };
+  /** CPU seconds (user + system, all threads) the server has used so far. */
+  cpuSeconds(): number;
   stop(): Promise<void>;
 }
 
@@ -58,6 +60,11 @@ export interface Measurement extends LoadResult {
   target: TargetName;
   rssMb: number;
   peakRssMb: number;
+  /**
+   * Server CPU time per answered request over the measured run, in microseconds (all its
+   * threads). Unlike req/s it barely moves when other work shares the machine.
+   */
+  cpuUsPerReq?: number;
   /** A note such as "at half of peak rate". */
   variant?: string;
 }
