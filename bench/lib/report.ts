@@ -107,7 +107,18 @@ function ratios(m: Measurement, ms: Measurement[]): { peer: string; limit: strin
 
 /** Rows as a GitHub-flavoured Markdown table (also printed as is on stdout). */
 export function table(ms: Measurement[]): string {
-  const head = ['scenario', 'target', 'req/s', 'p50 ms', 'p99 ms', 'errors', 'RSS MB', 'CPU µs/req', 'GH/peer', 'GH/limit'];
+  const head = [
+    'scenario',
+    'target',
+    'req/s',
+    'p50 ms',
+    'p99 ms',
+    'errors',
+    'RSS MB',
+    'CPU µs/req',
+    'GH/peer',
+    'GH/limit',
+  ];
   const rows = ms.map((m) => {
     const r = ratios(m, ms);
     return [

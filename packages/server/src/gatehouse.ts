@@ -11,6 +11,7 @@ import type { Config } from './config/index.ts';
 import { GrantService } from './grants/grant-service.ts';
 import { Housekeeper } from './housekeeping/housekeeper.ts';
 import { openSecret, sealSecret, secretEncryptionKey } from './keys/crypto.ts';
+import { JwsSigner } from './keys/jws.ts';
 import { KeyStore } from './keys/key-store.ts';
 import { CLIENT_AUTH_METHODS } from './oauth/client-auth/index.ts';
 import type { OAuthContext } from './oauth/context.ts';
@@ -92,7 +93,8 @@ export class Gatehouse {
     this.grants = new GrantService(storage, bus);
     this.housekeeper = new Housekeeper(storage, config.housekeepingIntervalMs, opts.logger);
     this.access = new AccessPolicy(storage, config.planRules);
-    this.tokens = new TokenIssuer(keys, config.issuer, config.audience, storage);
+    const signer = new JwsSigner();
+    this.tokens = new TokenIssuer(keys, signer, config.issuer, config.audience, storage);
     this.lastUsed = new LastUsedRecorder(storage, 5000, opts.logger);
     this.grantLastUsed = new LastUsedRecorder(storage, 5000, opts.logger, 'grants');
     this.tokenEndpoint = new TokenEndpoint().register(clientCredentials);
@@ -121,7 +123,7 @@ export class Gatehouse {
     });
     this.sessions = new SessionService(storage);
     this.authorization = new AuthorizationService(storage, this.tokens);
-    this.idTokens = new IdTokenIssuer(keys, config.issuer);
+    this.idTokens = new IdTokenIssuer(keys, signer, config.issuer);
     this.tokenEndpoint.register(authorizationCode).register(refreshToken);
     this.oauthContext.delegation = { storage, idTokens: this.idTokens };
     this.tokenInspector = new TokenInspector({

@@ -1,4 +1,5 @@
-import { calculateJwkThumbprint, exportJWK, generateKeyPair, importJWK, type JWK } from 'jose';
+import { createPrivateKey, type JsonWebKey, type KeyObject } from 'node:crypto';
+import { calculateJwkThumbprint, exportJWK, generateKeyPair, type JWK } from 'jose';
 import type { Storage } from '../storage/storage.ts';
 import { SIGNING_ALGS, type SigningAlg, type SigningKey } from '../storage/types.ts';
 import { keyEncryptionKey, openPrivateJwk, sealPrivateJwk } from './crypto.ts';
@@ -8,7 +9,8 @@ export interface LoadedKey {
   alg: SigningAlg;
   status: 'active' | 'retired';
   createdAt: Date;
-  privateKey: CryptoKey | Uint8Array;
+  /** For node:crypto (keys/jws.ts); jose accepts it too. */
+  privateKey: KeyObject;
   publicJwk: JWK;
 }
 
@@ -96,7 +98,7 @@ export class KeyStore {
       alg: row.alg,
       status: row.status,
       createdAt: row.createdAt,
-      privateKey: await importJWK(privateJwk as JWK, row.alg),
+      privateKey: createPrivateKey({ key: privateJwk as JsonWebKey, format: 'jwk' }),
       publicJwk: JSON.parse(row.publicJwk) as JWK,
     };
   }

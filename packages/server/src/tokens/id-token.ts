@@ -1,4 +1,4 @@
-import { SignJWT } from 'jose';
+import type { JwsSigner } from '../keys/jws.ts';
 import type { KeyStore } from '../keys/key-store.ts';
 import type { App, User } from '../storage/types.ts';
 
@@ -20,26 +20,24 @@ export interface IdTokenRequest {
 export class IdTokenIssuer {
   constructor(
     private readonly keys: KeyStore,
+    private readonly signer: JwsSigner,
     private readonly issuer: string,
   ) {}
 
   async issue(req: IdTokenRequest): Promise<string> {
     const key = this.keys.signingKey(req.app.signingAlg);
     const iat = Math.floor(Date.now() / 1000);
-    const claims = {
+    return this.signer.sign(key, 'JWT', {
+      iss: this.issuer,
+      sub: req.user.id,
+      aud: req.app.clientId,
+      iat,
+      exp: iat + 300,
       ...userClaims(req.user, req.scopes),
       auth_time: Math.floor(req.authTime.getTime() / 1000),
       company_id: req.companyId,
       ...(req.nonce ? { nonce: req.nonce } : {}),
-    };
-    return new SignJWT(claims)
-      .setProtectedHeader({ alg: key.alg, kid: key.kid, typ: 'JWT' })
-      .setIssuer(this.issuer)
-      .setSubject(req.user.id)
-      .setAudience(req.app.clientId)
-      .setIssuedAt(iat)
-      .setExpirationTime(iat + 300)
-      .sign(key.privateKey);
+    });
   }
 }
 

@@ -1,4 +1,4 @@
-import { SignJWT } from 'jose';
+import type { JwsSigner } from '../keys/jws.ts';
 import type { KeyStore } from '../keys/key-store.ts';
 import type { Storage } from '../storage/storage.ts';
 import type { App } from '../storage/types.ts';
@@ -42,6 +42,7 @@ export interface IssuedAccessToken {
 export class TokenIssuer {
   constructor(
     private readonly keys: KeyStore,
+    private readonly signer: JwsSigner,
     private readonly issuer: string,
     private readonly audience: string,
     /** Where opaque tokens are kept; apps whose format is `opaque` need it. */
@@ -55,21 +56,19 @@ export class TokenIssuer {
     if (req.app.tokenFormat === 'opaque') return this.issueOpaque(req, jti, iat, ttl);
     const key = this.keys.signingKey(req.app.signingAlg);
     const claims: Record<string, unknown> = {
+      iss: this.issuer,
+      sub: req.subject,
+      aud: this.audience,
       client_id: req.app.clientId,
       scope: req.scopes.join(' '),
+      iat,
+      exp: iat + ttl,
+      jti,
     };
     if (req.companyId !== undefined) claims.company_id = req.companyId;
     if (req.grantId !== undefined) claims.gid = req.grantId;
     if (req.familyId !== undefined) claims.fid = req.familyId;
-    const token = await new SignJWT(claims)
-      .setProtectedHeader({ alg: key.alg, kid: key.kid, typ: 'at+jwt' })
-      .setIssuer(this.issuer)
-      .setSubject(req.subject)
-      .setAudience(this.audience)
-      .setIssuedAt(iat)
-      .setExpirationTime(iat + ttl)
-      .setJti(jti)
-      .sign(key.privateKey);
+    const token = await this.signer.sign(key, 'at+jwt', claims);
     return { token, jti, expiresIn: ttl, expiresAt: iat + ttl };
   }
 

@@ -12,8 +12,28 @@ const ALPHABET = '0123456789abcdefghijklmnopqrstuvwxyz';
  * alphabet carry about 103 bits: unguessable, so ids leak nothing by enumeration.
  */
 export function newId(prefix: string, length = 20): string {
-  const bytes = randomBytes(length);
+  const bytes = pooledRandomBytes(length);
   let out = '';
   for (let i = 0; i < length; i++) out += ALPHABET[(bytes[i] as number) % ALPHABET.length];
   return `${prefix}_${out}`;
+}
+
+/**
+ * Identifiers are minted on every token (the jti), and a CSPRNG call costs a system call
+ * each; like node:crypto's randomUUID, draw CSPRNG output a few KB at a time and hand out
+ * each byte once. Only for identifiers: secrets take their own randomBytes() call.
+ */
+const POOL_BYTES = 4096;
+let pool = Buffer.alloc(0);
+let offset = 0;
+
+function pooledRandomBytes(n: number): Buffer {
+  if (n > POOL_BYTES) return randomBytes(n);
+  if (offset + n > pool.length) {
+    pool = randomBytes(POOL_BYTES);
+    offset = 0;
+  }
+  const out = pool.subarray(offset, offset + n);
+  offset += n;
+  return out;
 }
