@@ -86,7 +86,7 @@ export class Gatehouse {
   ) {
     this.scopeCatalog = opts.scopeCatalog ?? config.scopeCatalog;
     this.scopes = new ScopeModel(this.scopeCatalog);
-    const cache = new AppCache(storage, bus);
+    const cache = new AppCache(storage, bus, config.appCacheSize);
     this.apps = new AppService(storage, cache, bus, this.scopes, config.minTokenTtlSeconds);
     this.companies = new CompanyService(storage);
     this.grants = new GrantService(storage, bus);
