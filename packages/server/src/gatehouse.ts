@@ -93,8 +93,8 @@ export class Gatehouse {
     this.housekeeper = new Housekeeper(storage, config.housekeepingIntervalMs, opts.logger);
     this.access = new AccessPolicy(storage, config.planRules);
     this.tokens = new TokenIssuer(keys, config.issuer, config.audience, storage);
-    this.lastUsed = new LastUsedRecorder(storage, 5000, opts.logger);
-    this.grantLastUsed = new LastUsedRecorder(storage, 5000, opts.logger, 'grants');
+    this.lastUsed = new LastUsedRecorder(storage, { log: opts.logger });
+    this.grantLastUsed = new LastUsedRecorder(storage, { log: opts.logger, kind: 'grants' });
     this.tokenEndpoint = new TokenEndpoint().register(clientCredentials);
     this.oauthContext = {
       issuer: config.issuer,
