@@ -57,10 +57,12 @@ export class LastUsedRecorder {
     this.timer = setInterval(() => void this.flush(), this.flushMs).unref();
   }
 
-  record(id: string, at = new Date()): void {
+  /** On the token path: a Map lookup, and a Date only when the stamp will be written. */
+  record(id: string, at?: Date): void {
+    const ms = at?.getTime() ?? Date.now();
     const last = this.written.get(id);
-    if (last !== undefined && at.getTime() - last < this.resolutionMs) return;
-    this.pending.set(id, at);
+    if (last !== undefined && ms - last < this.resolutionMs) return;
+    this.pending.set(id, at ?? new Date(ms));
   }
 
   /** Writes what is pending; a flush already under way is waited for, never overlapped. */
