@@ -87,7 +87,7 @@ export class Gatehouse {
   ) {
     this.scopeCatalog = opts.scopeCatalog ?? config.scopeCatalog;
     this.scopes = new ScopeModel(this.scopeCatalog);
-    const cache = new AppCache(storage, bus);
+    const cache = new AppCache(storage, bus, config.appCacheSize);
     this.apps = new AppService(storage, cache, bus, this.scopes, config.minTokenTtlSeconds);
     this.companies = new CompanyService(storage);
     this.grants = new GrantService(storage, bus);
@@ -95,8 +95,8 @@ export class Gatehouse {
     this.access = new AccessPolicy(storage, config.planRules);
     const signer = new JwsSigner();
     this.tokens = new TokenIssuer(keys, signer, config.issuer, config.audience, storage);
-    this.lastUsed = new LastUsedRecorder(storage, 5000, opts.logger);
-    this.grantLastUsed = new LastUsedRecorder(storage, 5000, opts.logger, 'grants');
+    this.lastUsed = new LastUsedRecorder(storage, { log: opts.logger });
+    this.grantLastUsed = new LastUsedRecorder(storage, { log: opts.logger, kind: 'grants' });
     this.tokenEndpoint = new TokenEndpoint().register(clientCredentials);
     this.oauthContext = {
       issuer: config.issuer,

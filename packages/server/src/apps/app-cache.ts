@@ -25,7 +25,8 @@ export class AppCache {
   constructor(
     private readonly storage: Storage,
     bus: InvalidationBus,
-    max = 50_000,
+    /** config.appCacheSize */
+    max: number,
   ) {
     this.lru = new Lru(max);
     bus.subscribe((key) => {

@@ -39,6 +39,12 @@ export interface Config {
   trustProxy: boolean | string;
   /** How often a node polls for cache invalidations written by other nodes (ms). */
   invalidationPollMs: number;
+  /**
+   * Apps (with their secrets) each node keeps in memory by client_id, least recently used
+   * out first. `GATEHOUSE_APP_CACHE_SIZE`, default 50,000: about 2 KB each, so up to
+   * ~100 MB; a miss costs a database round trip. Size it to the apps busy at once.
+   */
+  appCacheSize: number;
   /** Scopes apps may hold. `GATEHOUSE_SCOPE_CATALOG`: a JSON file; default: the built-in catalog. */
   scopeCatalog: ScopeCatalog;
   /** `GATEHOUSE_MAINTENANCE=1`: every request but /healthz and /readyz gets 503 with Retry-After. */
@@ -212,6 +218,7 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
     logLevel: o.logLevel ?? env.LOG_LEVEL ?? (env.NODE_ENV === 'test' ? 'warn' : 'info'),
     trustProxy: o.trustProxy ?? parseTrustProxy(env.TRUST_PROXY),
     invalidationPollMs: o.invalidationPollMs ?? Number(env.GATEHOUSE_INVALIDATION_POLL_MS ?? 250),
+    appCacheSize: o.appCacheSize ?? parseAppCacheSize(env.GATEHOUSE_APP_CACHE_SIZE),
     scopeCatalog:
       o.scopeCatalog ??
       (env.GATEHOUSE_SCOPE_CATALOG
@@ -250,6 +257,17 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
     minTokenTtlSeconds: o.minTokenTtlSeconds ?? parseMinTokenTtl(env.GATEHOUSE_MIN_TOKEN_TTL),
     introspectionClients: o.introspectionClients ?? parsePlans(env.GATEHOUSE_INTROSPECTION_CLIENTS, []),
   };
+}
+
+export const DEFAULT_APP_CACHE_SIZE = 50_000;
+
+/** A whole number of apps, at least 1 (the cache cannot be turned off: every token request would read the database). */
+function parseAppCacheSize(value: string | undefined): number {
+  if (value === undefined || value.trim() === '') return DEFAULT_APP_CACHE_SIZE;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1)
+    throw new Error(`GATEHOUSE_APP_CACHE_SIZE must be a whole number of apps, at least 1, got "${value}"`);
+  return n;
 }
 
 /** Default 60; 1 s at least, and never above the longest lifetime an app may have. */
