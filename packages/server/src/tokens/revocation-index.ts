@@ -45,12 +45,13 @@ export class RevocationIndex {
   private running = false;
   private lastPrune = Date.now();
   private lastReload = 0;
+  private readonly unsubscribe: () => void;
 
   constructor(
     private readonly storage: Storage,
     private readonly opts: { pollMs: number; max?: number; log?: Logger },
   ) {
-    storage.onRevocationsCommitted(() => {
+    this.unsubscribe = storage.onRevocationsCommitted(() => {
       this.localGen++;
     });
   }
@@ -69,6 +70,7 @@ export class RevocationIndex {
 
   async stop(): Promise<void> {
     this.running = false;
+    this.unsubscribe();
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
     await this.reading;

@@ -67,6 +67,15 @@ export class TokenInspector {
   private readonly opaque = new Lru<string, FoundAccessToken>(10_000);
   /** Feed hashes (`jti`, `family`) that revoke a found access token, computed once per token. */
   private readonly revocationKeys = new WeakMap<FoundAccessToken, string[]>();
+  /**
+   * Grants once read active, by id, with what never changes about them (app, company, GUID)
+   * and their feed hash. Whether one is still active comes from the revocation index: a
+   * grant stops being active only by revocation or app deletion, both of which write
+   * `grant:<id>` to the feed, alive for longer than any access token issued under it.
+   */
+  private readonly grants = new Lru<string, { appId: string; companyId: string; guid: string; key: string }>(
+    10_000,
+  );
 
   constructor(
     private readonly deps: {
@@ -108,13 +117,14 @@ export class TokenInspector {
       if (family.appId !== caller.id) return { active: false };
       if (token.rotatedAt !== null || family.revokedAt !== null) return { active: false };
       if (token.expiresAt.getTime() <= now || family.expiresAt.getTime() <= now) return { active: false };
-      return this.withGrant(caller, family.companyId, family.grantId);
+      // Refresh tokens outlive the feed's grant entries: their grant is read every time.
+      return this.withGrant(caller, family.companyId, family.grantId, false);
     }
     if (found.expiresAt.getTime() <= now) return { active: false };
     if (await this.isRevoked(found)) return { active: false };
     const app = await apps.findByClientId(found.clientId);
     if (!app) return { active: false };
-    return this.withGrant(app, found.companyId, found.grantId);
+    return this.withGrant(app, found.companyId, found.grantId, true);
   }
 
   /**
@@ -131,20 +141,43 @@ export class TokenInspector {
         if (found.familyId !== undefined) keys.push(revocationHash('family', found.familyId));
         this.revocationKeys.set(found, keys);
       }
-      let known = index.isRevoked(keys);
-      if (known === undefined && index.stale) {
-        await index.refresh();
-        known = index.isRevoked(keys);
-      }
+      const known = await this.revokedInMemory(keys);
       if (known !== undefined) return known;
     }
     return this.deps.storage.isAccessTokenRevoked(found.jti);
   }
 
-  private async withGrant(app: AppWithSecrets, companyId?: string, grantId?: string): Promise<TokenState> {
+  /** The revocation index's answer, after catching up on this process's own revocations. */
+  private async revokedInMemory(keys: readonly string[]): Promise<boolean | undefined> {
+    const index = this.deps.revocations;
+    if (!index) return undefined;
+    const known = index.isRevoked(keys);
+    if (known !== undefined || !index.stale) return known;
+    await index.refresh();
+    return index.isRevoked(keys);
+  }
+
+  private async withGrant(
+    app: AppWithSecrets,
+    companyId: string | undefined,
+    grantId: string | undefined,
+    accessToken: boolean,
+  ): Promise<TokenState> {
     if (grantId === undefined || companyId === undefined) return { active: true, app };
+    const seen = accessToken ? this.grants.get(grantId) : undefined;
+    if (seen && seen.appId === app.id && seen.companyId === companyId) {
+      const revoked = await this.revokedInMemory([seen.key]);
+      if (revoked === true) return { active: false };
+      if (revoked === false) return { active: true, app, grant: { id: grantId, guid: seen.guid } };
+    }
     const grant = await this.deps.storage.getActiveGrant(app.id, companyId);
     if (grant?.id !== grantId) return { active: false };
+    this.grants.set(grantId, {
+      appId: app.id,
+      companyId,
+      guid: grant.guid,
+      key: revocationHash('grant', grantId),
+    });
     return { active: true, app, grant: { id: grant.id, guid: grant.guid } };
   }
 

@@ -102,15 +102,23 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
         assert.deepEqual(await introspect(a, app, first.access_token), { active: false });
       });
 
-      it('revoking the grant on another node makes its tokens inactive here at once (grant read per call)', async () => {
+      it('revoking the grant makes its access tokens inactive on this node at once, on another once it reads the feed', async () => {
         const { a, b } = nodes;
-        const app = await partnerApp(a, { name: 'Grant elsewhere', tokenFormat: 'opaque' });
-        const tokens = await delegatedTokens(a, app);
-        assert.equal((await introspect(b, app, tokens.access_token)).active, true);
-        const grant = await a.gh.storage.getActiveGrant(app.appId, a.companyId);
-        assert.ok(grant);
-        await a.gh.grants.revoke(a.companyId, grant.id, 'user:test');
-        assert.deepEqual(await introspect(b, app, tokens.access_token), { active: false });
+        for (const tokenFormat of ['opaque', 'jwt'] as const) {
+          const app = await partnerApp(a, { name: `Grant ${tokenFormat}`, tokenFormat });
+          const tokens = await delegatedTokens(a, app);
+          assert.equal((await introspect(a, app, tokens.access_token)).active, true);
+          assert.equal((await introspect(b, app, tokens.access_token)).active, true);
+          const grant = await a.gh.storage.getActiveGrant(app.appId, a.companyId);
+          assert.ok(grant);
+          await a.gh.grants.revoke(a.companyId, grant.id, 'user:test');
+          assert.deepEqual(await introspect(a, app, tokens.access_token), { active: false });
+          // The refresh token's grant is read from the database: inactive everywhere at once.
+          assert.deepEqual(await introspect(b, app, tokens.refresh_token), { active: false });
+          assert.equal((await introspect(b, app, tokens.access_token)).active, true);
+          await b.gh.revocationIndex.refresh();
+          assert.deepEqual(await introspect(b, app, tokens.access_token), { active: false });
+        }
       });
 
       it('a cached opaque record and the revocation state cost no query per call', async () => {
@@ -136,6 +144,29 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
           storage.isAccessTokenRevoked = isRevoked;
         }
         assert.deepEqual(calls, { record: 1, revoked: 0 });
+      });
+
+      it('the grant behind a delegated token is read once, then answered from memory', async () => {
+        const { b } = nodes;
+        const app = await partnerApp(b, { name: 'Counted grant', tokenFormat: 'opaque' });
+        const tokens = await delegatedTokens(b, app);
+        const storage = b.gh.storage;
+        let reads = 0;
+        const getGrant = storage.getActiveGrant.bind(storage);
+        storage.getActiveGrant = (appId, companyId) => {
+          reads++;
+          return getGrant(appId, companyId);
+        };
+        try {
+          for (let i = 0; i < 3; i++) {
+            const info = await introspect(b, app, tokens.access_token);
+            assert.equal(info.active, true);
+            assert.ok(info.grant_guid);
+          }
+        } finally {
+          storage.getActiveGrant = getGrant;
+        }
+        assert.equal(reads, 1);
       });
     });
 
