@@ -28,6 +28,7 @@ import { openStorage } from './storage/sql/storage.ts';
 import type { Storage } from './storage/storage.ts';
 import { IdTokenIssuer } from './tokens/id-token.ts';
 import { RevocationFeed } from './tokens/revocation-feed.ts';
+import { RevocationIndex } from './tokens/revocation-index.ts';
 import { TokenInspector } from './tokens/token-inspector.ts';
 import { TokenIssuer } from './tokens/token-issuer.ts';
 import { WebhookDispatcher } from './webhooks/dispatcher.ts';
@@ -62,6 +63,8 @@ export class Gatehouse {
   readonly scopeCatalog: ScopeCatalog;
   readonly webhooks: WebhookService;
   readonly revocationFeed: RevocationFeed;
+  /** The live revocation feed in memory: introspection's "was it revoked?" without a query. */
+  readonly revocationIndex: RevocationIndex;
   readonly webhookDispatcher: WebhookDispatcher;
   /** The catalog in use with the scope algebra bound to it. */
   readonly scopes: ScopeModel;
@@ -126,8 +129,13 @@ export class Gatehouse {
     this.idTokens = new IdTokenIssuer(keys, signer, config.issuer);
     this.tokenEndpoint.register(authorizationCode).register(refreshToken);
     this.oauthContext.delegation = { storage, idTokens: this.idTokens };
+    this.revocationIndex = new RevocationIndex(storage, {
+      pollMs: config.invalidationPollMs,
+      ...(opts.logger ? { log: opts.logger } : {}),
+    });
     this.tokenInspector = new TokenInspector({
       storage,
+      revocations: this.revocationIndex,
       apps: this.apps,
       keys,
       issuer: config.issuer,
@@ -173,6 +181,7 @@ export class Gatehouse {
   /** Starts background work: invalidation polling and last-used batching. */
   async start(): Promise<void> {
     await this.revocationFeed.start();
+    await this.revocationIndex.start();
     await this.bus.start();
     this.lastUsed.start();
     this.grantLastUsed.start();
@@ -182,6 +191,7 @@ export class Gatehouse {
 
   async close(): Promise<void> {
     await this.bus.stop();
+    await this.revocationIndex.stop();
     await this.webhookDispatcher.stop();
     await this.housekeeper.stop();
     await this.lastUsed.stop();

@@ -188,6 +188,13 @@ export interface Storage {
   revocationsSince(seq: number, limit?: number): Promise<Revocation[]>;
   /** Deletes entries no live token can carry any more. */
   pruneRevocations(now?: Date): Promise<void>;
+  /**
+   * Calls `listener` synchronously right after a transaction of THIS process that appended
+   * to the revocation feed has committed, before the storage call returns: in-process
+   * caches of revocation state (tokens/revocation-index.ts) mark themselves stale at once.
+   * Other processes learn of it by reading the feed. Returns an unsubscribe function.
+   */
+  onRevocationsCommitted(listener: () => void): () => void;
 
   // housekeeping
   /**

@@ -7,6 +7,8 @@ import type { Storage } from '../storage/storage.ts';
 import { type AppWithSecrets, SIGNING_ALGS } from '../storage/types.ts';
 import { sha256 } from '../util/hash.ts';
 import { SecretPrefix } from '../util/secrets.ts';
+import type { RevocationIndex } from './revocation-index.ts';
+import { revocationHash } from './revocation-keys.ts';
 
 /** An access token Gatehouse issued (signature verified, or found by hash), with its claims. */
 export interface FoundAccessToken {
@@ -18,6 +20,8 @@ export interface FoundAccessToken {
   scopes: string[];
   companyId?: string;
   grantId?: string;
+  /** The refresh-token family it was issued from (opaque record, or the `fid` claim). */
+  familyId?: string;
   issuedAt: Date;
   expiresAt: Date;
 }
@@ -55,6 +59,23 @@ export class TokenInspector {
    * Cleared when the key set changes.
    */
   private readonly verified = new Lru<string, FoundAccessToken>(10_000);
+  /**
+   * Opaque access-token records by SHA-256 of the token, until they expire. A record never
+   * changes after issuance: revocation, app and grant are checked on every call (state()).
+   * Unknown tokens are never remembered (one may be issued on another node a moment later).
+   */
+  private readonly opaque = new Lru<string, FoundAccessToken>(10_000);
+  /** Feed hashes (`jti`, `family`) that revoke a found access token, computed once per token. */
+  private readonly revocationKeys = new WeakMap<FoundAccessToken, string[]>();
+  /**
+   * Grants once read active, by id, with what never changes about them (app, company, GUID)
+   * and their feed hash. Whether one is still active comes from the revocation index: a
+   * grant stops being active only by revocation or app deletion, both of which write
+   * `grant:<id>` to the feed, alive for longer than any access token issued under it.
+   */
+  private readonly grants = new Lru<string, { appId: string; companyId: string; guid: string; key: string }>(
+    10_000,
+  );
 
   constructor(
     private readonly deps: {
@@ -63,6 +84,8 @@ export class TokenInspector {
       keys: KeyStore;
       issuer: string;
       audience: string;
+      /** Revocation state in memory; without it (or while it cannot tell) the database is asked. */
+      revocations?: RevocationIndex;
     },
   ) {}
 
@@ -88,25 +111,73 @@ export class TokenInspector {
    * issued to, `caller`, which has just authenticated (so it exists).
    */
   async state(found: FoundToken, caller: AppWithSecrets, now = Date.now()): Promise<TokenState> {
-    const { storage, apps } = this.deps;
+    const { apps } = this.deps;
     if (found.kind === 'refresh') {
       const { token, family } = found;
       if (family.appId !== caller.id) return { active: false };
       if (token.rotatedAt !== null || family.revokedAt !== null) return { active: false };
       if (token.expiresAt.getTime() <= now || family.expiresAt.getTime() <= now) return { active: false };
-      return this.withGrant(caller, family.companyId, family.grantId);
+      // Refresh tokens outlive the feed's grant entries: their grant is read every time.
+      return this.withGrant(caller, family.companyId, family.grantId, false);
     }
     if (found.expiresAt.getTime() <= now) return { active: false };
-    if (await storage.isAccessTokenRevoked(found.jti)) return { active: false };
+    if (await this.isRevoked(found)) return { active: false };
     const app = await apps.findByClientId(found.clientId);
     if (!app) return { active: false };
-    return this.withGrant(app, found.companyId, found.grantId);
+    return this.withGrant(app, found.companyId, found.grantId, true);
   }
 
-  private async withGrant(app: AppWithSecrets, companyId?: string, grantId?: string): Promise<TokenState> {
+  /**
+   * Whether the access token's jti (or its refresh family) was revoked: from memory when the
+   * revocation index can tell (after catching up on a revocation this process just made),
+   * else from the database.
+   */
+  private async isRevoked(found: FoundAccessToken): Promise<boolean> {
+    const index = this.deps.revocations;
+    if (index) {
+      let keys = this.revocationKeys.get(found);
+      if (!keys) {
+        keys = [revocationHash('jti', found.jti)];
+        if (found.familyId !== undefined) keys.push(revocationHash('family', found.familyId));
+        this.revocationKeys.set(found, keys);
+      }
+      const known = await this.revokedInMemory(keys);
+      if (known !== undefined) return known;
+    }
+    return this.deps.storage.isAccessTokenRevoked(found.jti);
+  }
+
+  /** The revocation index's answer, after catching up on this process's own revocations. */
+  private async revokedInMemory(keys: readonly string[]): Promise<boolean | undefined> {
+    const index = this.deps.revocations;
+    if (!index) return undefined;
+    const known = index.isRevoked(keys);
+    if (known !== undefined || !index.stale) return known;
+    await index.refresh();
+    return index.isRevoked(keys);
+  }
+
+  private async withGrant(
+    app: AppWithSecrets,
+    companyId: string | undefined,
+    grantId: string | undefined,
+    accessToken: boolean,
+  ): Promise<TokenState> {
     if (grantId === undefined || companyId === undefined) return { active: true, app };
+    const seen = accessToken ? this.grants.get(grantId) : undefined;
+    if (seen && seen.appId === app.id && seen.companyId === companyId) {
+      const revoked = await this.revokedInMemory([seen.key]);
+      if (revoked === true) return { active: false };
+      if (revoked === false) return { active: true, app, grant: { id: grantId, guid: seen.guid } };
+    }
     const grant = await this.deps.storage.getActiveGrant(app.id, companyId);
     if (grant?.id !== grantId) return { active: false };
+    this.grants.set(grantId, {
+      appId: app.id,
+      companyId,
+      guid: grant.guid,
+      key: revocationHash('grant', grantId),
+    });
     return { active: true, app, grant: { id: grant.id, guid: grant.guid } };
   }
 
@@ -118,9 +189,15 @@ export class TokenInspector {
 
   private async access(token: string): Promise<FoundAccessToken | undefined> {
     if (token.startsWith(SecretPrefix.opaqueAccessToken)) {
-      const t = await this.deps.storage.getOpaqueAccessToken(sha256(token));
+      const hash = sha256(token);
+      const hit = this.opaque.get(hash);
+      if (hit) {
+        if (hit.expiresAt.getTime() > Date.now()) return hit;
+        this.opaque.delete(hash);
+      }
+      const t = await this.deps.storage.getOpaqueAccessToken(hash);
       if (!t) return undefined;
-      return {
+      const found: FoundAccessToken = {
         kind: 'access',
         format: 'opaque',
         jti: t.jti,
@@ -129,9 +206,12 @@ export class TokenInspector {
         scopes: t.scopes,
         ...(t.companyId !== null ? { companyId: t.companyId } : {}),
         ...(t.grantId !== null ? { grantId: t.grantId } : {}),
+        ...(t.familyId !== null ? { familyId: t.familyId } : {}),
         issuedAt: t.issuedAt,
         expiresAt: t.expiresAt,
       };
+      if (t.expiresAt.getTime() > Date.now()) this.opaque.set(hash, found);
+      return found;
     }
     if (token.split('.').length !== 3) return undefined;
     const getKey = this.keySet();
@@ -163,6 +243,7 @@ export class TokenInspector {
       if (!jti || !clientId || !subject) return undefined;
       const companyId = str(payload.company_id);
       const grantId = str(payload.gid);
+      const familyId = str(payload.fid);
       return {
         kind: 'access',
         format: 'jwt',
@@ -172,6 +253,7 @@ export class TokenInspector {
         scopes: (str(payload.scope) ?? '').split(' ').filter(Boolean),
         ...(companyId !== undefined ? { companyId } : {}),
         ...(grantId !== undefined ? { grantId } : {}),
+        ...(familyId !== undefined ? { familyId } : {}),
         issuedAt: new Date(Number(payload.iat) * 1000),
         expiresAt: new Date(Number(payload.exp) * 1000),
       };

@@ -52,7 +52,7 @@ export class AppStorage extends DirectoryStorage {
   }
 
   deleteApp(companyId: string, appId: string, opts: MutationOptions = {}) {
-    return this.db.transaction().execute((tx) => removeApp(tx, companyId, appId, opts.audit, opts.events));
+    return this.revoking((tx) => removeApp(tx, companyId, appId, opts.audit, opts.events));
   }
 
   async touchApps(stamps: ReadonlyMap<string, Date>) {
@@ -110,9 +110,7 @@ export class AppStorage extends DirectoryStorage {
   }
 
   revokeGrant(companyId: string, grantId: string, opts: MutationOptions = {}) {
-    return this.db
-      .transaction()
-      .execute((tx) => revokeGrant(tx, companyId, grantId, opts.audit, opts.events));
+    return this.revoking((tx) => revokeGrant(tx, companyId, grantId, opts.audit, opts.events));
   }
 
   // webhooks

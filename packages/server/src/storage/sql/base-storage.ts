@@ -1,8 +1,9 @@
-import { type Kysely, Migrator, sql } from 'kysely';
+import { type Kysely, Migrator, sql, type Transaction } from 'kysely';
 import { migrationProvider } from '../migrations/index.ts';
 import type { Database } from '../schema.ts';
 import type { AuditEventInput } from '../types.ts';
 import type { Dialect } from './connect.ts';
+import { wroteRevocations } from './revocations.ts';
 import { insertAudit } from './tx.ts';
 
 /**
@@ -12,6 +13,8 @@ import { insertAudit } from './tx.ts';
  * logos, management), which implements Storage.
  */
 export class SqlStorageBase {
+  private readonly revocationListeners = new Set<() => void>();
+
   constructor(
     readonly db: Kysely<Database>,
     readonly dialect: Dialect,
@@ -41,6 +44,25 @@ export class SqlStorageBase {
 
   async close(): Promise<void> {
     await this.db.destroy();
+  }
+
+  onRevocationsCommitted(listener: () => void): () => void {
+    this.revocationListeners.add(listener);
+    return () => this.revocationListeners.delete(listener);
+  }
+
+  /**
+   * A transaction that may append to the revocation feed: once it has committed, and before
+   * the caller goes on, this process's listeners hear of it (when it did append).
+   */
+  protected async revoking<T>(fn: (tx: Transaction<Database>) => Promise<T>): Promise<T> {
+    let used: Transaction<Database> | undefined;
+    const out = await this.db.transaction().execute((tx) => {
+      used = tx;
+      return fn(tx);
+    });
+    if (used && wroteRevocations.has(used)) for (const l of this.revocationListeners) l();
+    return out;
   }
 
   protected async audited<T>(fn: (tx: Kysely<Database>) => Promise<T>, audit?: AuditEventInput): Promise<T> {

@@ -2,6 +2,12 @@ import { MAX_ACCESS_TOKEN_TTL_MS, revocationHash } from '../../tokens/revocation
 import type { Revocation, RevocationInput } from '../types.ts';
 import { type Db, invalidate } from './tx.ts';
 
+/**
+ * Transactions (or connections) that appended to the feed: the storage class checks this
+ * after commit to tell in-process listeners (SqlStorageBase.revoking).
+ */
+export const wroteRevocations = new WeakSet<Db>();
+
 /** Appends entries to the revocation feed in the caller's transaction. */
 export async function insertRevocations(
   db: Db,
@@ -9,6 +15,7 @@ export async function insertRevocations(
   now = Date.now(),
 ) {
   if (!entries || entries.length === 0) return;
+  wroteRevocations.add(db);
   await db
     .insertInto('revocations')
     .values(

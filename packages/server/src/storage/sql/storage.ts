@@ -27,7 +27,7 @@ import { toDelivery } from './webhooks.ts';
 export class SqlStorage extends AppStorage implements Storage {
   // revocation feed
   async recordRevocations(entries: RevocationInput[]) {
-    await this.db.transaction().execute((tx) => insertRevocations(tx, entries));
+    await this.revoking((tx) => insertRevocations(tx, entries));
   }
 
   revocationsSince(seq: number, limit = 1000) {
@@ -113,9 +113,7 @@ export class SqlStorage extends AppStorage implements Storage {
   }
 
   recordFamilyAccessToken(familyId: string, jti: string, expiresAt: Date) {
-    return this.db
-      .transaction()
-      .execute((tx) => tokens.recordAccessToken(tx, familyId, jti, expiresAt, Date.now()));
+    return this.revoking((tx) => tokens.recordAccessToken(tx, familyId, jti, expiresAt, Date.now()));
   }
 
   createRefreshToken(token: Omit<RefreshToken, 'createdAt' | 'rotatedAt'>) {
@@ -132,13 +130,11 @@ export class SqlStorage extends AppStorage implements Storage {
     now = new Date(),
     opts: { eventsOnReuse?: DomainEventInput[] } = {},
   ) {
-    return this.db
-      .transaction()
-      .execute((tx) => tokens.rotateRefresh(tx, oldHash, next, now.getTime(), opts.eventsOnReuse));
+    return this.revoking((tx) => tokens.rotateRefresh(tx, oldHash, next, now.getTime(), opts.eventsOnReuse));
   }
 
   revokeRefreshFamily(familyId: string, now = new Date()) {
-    return this.db.transaction().execute((tx) => tokens.revokeFamily(tx, familyId, now.getTime()));
+    return this.revoking((tx) => tokens.revokeFamily(tx, familyId, now.getTime()));
   }
 
   async anyAppWithGrantType(grantType: string) {
@@ -174,7 +170,7 @@ export class SqlStorage extends AppStorage implements Storage {
   }
 
   revokeAccessToken(jti: string, expiresAt: Date, now = new Date()) {
-    return this.db.transaction().execute((tx) => opaque.revokeJti(tx, jti, expiresAt, now.getTime()));
+    return this.revoking((tx) => opaque.revokeJti(tx, jti, expiresAt, now.getTime()));
   }
 
   // app logos
