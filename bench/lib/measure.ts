@@ -65,7 +65,7 @@ export function measureInProcess(
       execArgv: ['--import', 'tsx'],
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
-    child.on('message', (m: { result?: LoadResult; error?: string }) => {
+    child.on('message', (m: { result?: LoadResult & { cpuUsPerReq?: number }; error?: string }) => {
       if (!m.result) return reject(new Error(`${scenario} failed: ${m.error}`));
       resolve({ scenario, target: 'in-process', ...m.result, rssMb: 0, peakRssMb: 0 });
     });
