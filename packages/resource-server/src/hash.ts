@@ -11,6 +11,8 @@ function base64url(bytes: Uint8Array): string {
 
 /** The part of node:crypto used here, typed locally so the package needs no Node typings. */
 interface NodeCrypto {
+  /** One-shot digest (Node >= 20.12): no Hash object per call. */
+  hash?: (algorithm: 'sha256', data: string, outputEncoding: 'base64url') => string;
   createHash(algorithm: 'sha256'): {
     update(data: string, encoding: 'utf8'): { digest(encoding: 'base64url'): string };
   };
@@ -31,9 +33,14 @@ const nodeCrypto = (
  *
  * @internal exported for the tests
  */
-export const sha256Sync: ((input: string) => string) | undefined = nodeCrypto
-  ? (input) => nodeCrypto.createHash('sha256').update(input, 'utf8').digest('base64url')
-  : undefined;
+export const sha256Sync: ((input: string) => string) | undefined = sha256Of(nodeCrypto);
+
+function sha256Of(node: NodeCrypto | undefined): ((input: string) => string) | undefined {
+  if (node === undefined) return undefined;
+  const oneShot = node.hash;
+  if (typeof oneShot === 'function') return (input) => oneShot('sha256', input, 'base64url');
+  return (input) => node.createHash('sha256').update(input, 'utf8').digest('base64url');
+}
 
 /** The same digest through Web Crypto. @internal exported for the tests */
 export async function sha256WebCrypto(input: string): Promise<string> {
@@ -71,8 +78,22 @@ export function tokenRevocationHashes(ids: RevocableIds): string[] | Promise<str
     if (ids.fid !== undefined) out.push(revocationHash('family', ids.fid));
     return Promise.all(out);
   }
-  const out = [sha256Sync(`client:${ids.client_id}`), sha256Sync(`jti:${ids.jti}`)];
-  if (ids.gid !== undefined) out.push(sha256Sync(`grant:${ids.gid}`));
-  if (ids.fid !== undefined) out.push(sha256Sync(`family:${ids.fid}`));
+  const out = [sharedHash(sha256Sync, `client:${ids.client_id}`), sha256Sync(`jti:${ids.jti}`)];
+  if (ids.gid !== undefined) out.push(sharedHash(sha256Sync, `grant:${ids.gid}`));
+  if (ids.fid !== undefined) out.push(sharedHash(sha256Sync, `family:${ids.fid}`));
   return out;
+}
+
+/** Ids many tokens share (app, grant, family) hash to the same key every time: remember some. */
+const shared = new Map<string, string>();
+const SHARED_MAX = 4096;
+
+function sharedHash(sha256: (input: string) => string, input: string): string {
+  let hash = shared.get(input);
+  if (hash === undefined) {
+    if (shared.size >= SHARED_MAX) shared.clear();
+    hash = sha256(input);
+    shared.set(input, hash);
+  }
+  return hash;
 }
