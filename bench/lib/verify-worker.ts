@@ -10,7 +10,7 @@
 import { createHash } from 'node:crypto';
 import { createServer } from 'node:http';
 import { createRemoteJWKSet, exportJWK, generateKeyPair, jwtVerify, SignJWT } from 'jose';
-import type { LoadResult } from './types.ts';
+import type { InProcessResult } from './types.ts';
 
 /** A variable, so the typecheck does not require the package before it lands. */
 const RESOURCE_SERVER = '@gatehouse/resource-server';
@@ -23,7 +23,7 @@ interface Input {
   duration: number;
 }
 
-async function main(input: Input): Promise<LoadResult & { cpuUsPerReq?: number }> {
+async function main(input: Input): Promise<InProcessResult> {
   const { privateKey, publicKey } = await generateKeyPair('ES256');
   const jwks = { keys: [{ ...(await exportJWK(publicKey)), kid: 'k1', alg: 'ES256', use: 'sig' }] };
   const iat = Math.floor(Date.now() / 1000);
@@ -71,12 +71,12 @@ async function main(input: Input): Promise<LoadResult & { cpuUsPerReq?: number }
     .setJti('jti-1')
     .sign(privateKey);
 
-  let verify: Verify;
+  const joseKeys = createRemoteJWKSet(new URL(jwksUri));
+  const jose: Verify = (t) =>
+    jwtVerify(t, joseKeys, { issuer, audience, algorithms: ['ES256'], typ: 'at+jwt' });
+  let verify: Verify = jose;
   let closeVerifier = () => {};
-  if (input.verifier === 'jose') {
-    const keys = createRemoteJWKSet(new URL(jwksUri));
-    verify = (t) => jwtVerify(t, keys, { issuer, audience, algorithms: ['ES256'], typ: 'at+jwt' });
-  } else {
+  if (input.verifier !== 'jose') {
     const rs = (await import(RESOURCE_SERVER)) as {
       createVerifier(o: Record<string, unknown>): {
         verify: Verify;
@@ -95,39 +95,59 @@ async function main(input: Input): Promise<LoadResult & { cpuUsPerReq?: number }
     closeVerifier = () => v.close();
   }
 
-  const loop = async (seconds: number) => {
-    const samples: number[] = [];
-    const end = performance.now() + seconds * 1000;
+  // The SDK runs in blocks alternating with jose.jwtVerify in this same process, so its ratio
+  // to jose compares figures taken under the same load (other work on the box moves separate
+  // runs by ±50%). The jose scenario runs jose alone.
+  const paired = verify !== jose;
+  const own = { n: 0, ms: 0, cpuUs: 0, samples: [] as number[] };
+  const base = { n: 0, ms: 0, cpuUs: 0 };
+  const block = async (
+    f: Verify,
+    ms: number,
+    into?: { n: number; ms: number; cpuUs: number; samples?: number[] },
+  ) => {
+    const cpu0 = process.cpuUsage();
+    const t = performance.now();
+    const end = t + ms;
     let n = 0;
     while (performance.now() < end) {
       const t0 = performance.now();
-      await verify(token);
-      samples.push(performance.now() - t0);
+      await f(token);
+      into?.samples?.push(performance.now() - t0);
       n++;
     }
-    return { n, samples };
+    if (!into) return;
+    const cpu = process.cpuUsage(cpu0);
+    into.n += n;
+    into.ms += performance.now() - t;
+    into.cpuUs += cpu.user + cpu.system;
   };
-  await loop(input.warmup);
-  const started = performance.now();
-  const cpu0 = process.cpuUsage();
-  const { n, samples } = await loop(input.duration);
-  const cpu = process.cpuUsage(cpu0);
-  const seconds = (performance.now() - started) / 1000;
+  const run = async (seconds: number, measured: boolean) => {
+    const blockMs = paired ? 250 : seconds * 1000;
+    const end = performance.now() + seconds * 1000;
+    while (performance.now() < end) {
+      await block(verify, blockMs, measured ? own : undefined);
+      if (paired) await block(jose, blockMs, measured ? base : undefined);
+    }
+  };
+  await run(input.warmup, false);
+  await run(input.duration, true);
   closeVerifier();
   server.closeAllConnections();
   server.close();
-  samples.sort((a, b) => a - b);
+  const samples = own.samples.sort((a, b) => a - b);
   const q = (p: number) => samples[Math.min(samples.length - 1, Math.floor(p * samples.length))] ?? 0;
   // CPU of the whole process (all threads: WebCrypto runs on libuv's pool) per verification.
-  const cpuUsPerReq = n > 0 ? (cpu.user + cpu.system) / n : undefined;
+  const perReq = (x: { n: number; cpuUs: number }) => (x.n > 0 ? { cpuUsPerReq: x.cpuUs / x.n } : {});
   return {
-    reqPerSec: n / seconds,
+    reqPerSec: own.n / (own.ms / 1000),
     p50Ms: q(0.5),
     p99Ms: q(0.99),
     errors: 0,
-    total: n,
-    seconds,
-    ...(cpuUsPerReq !== undefined ? { cpuUsPerReq } : {}),
+    total: own.n,
+    seconds: own.ms / 1000,
+    ...perReq(own),
+    ...(paired ? { pairedBaseline: { reqPerSec: base.n / (base.ms / 1000), ...perReq(base) } } : {}),
   };
 }
 
