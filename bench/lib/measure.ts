@@ -1,7 +1,14 @@
 import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { runLoad } from './load.ts';
-import type { BenchOptions, LoadResult, LoadSpec, Measurement, RunningTarget } from './types.ts';
+import type {
+  BenchOptions,
+  InProcessResult,
+  LoadResult,
+  LoadSpec,
+  Measurement,
+  RunningTarget,
+} from './types.ts';
 
 /**
  * One scenario on one target: a warm-up run (discarded), then the measured run, then the
@@ -65,7 +72,7 @@ export function measureInProcess(
       execArgv: ['--import', 'tsx'],
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
-    child.on('message', (m: { result?: LoadResult; error?: string }) => {
+    child.on('message', (m: { result?: InProcessResult; error?: string }) => {
       if (!m.result) return reject(new Error(`${scenario} failed: ${m.error}`));
       resolve({ scenario, target: 'in-process', ...m.result, rssMb: 0, peakRssMb: 0 });
     });

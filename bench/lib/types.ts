@@ -67,7 +67,15 @@ export interface Measurement extends LoadResult {
   cpuUsPerReq?: number;
   /** A note such as "at half of peak rate". */
   variant?: string;
+  /**
+   * In-process verification by the SDK: jose.jwtVerify measured in the same process, in
+   * blocks alternating with the SDK's, the baseline its ratio is taken against.
+   */
+  pairedBaseline?: { reqPerSec: number; cpuUsPerReq?: number };
 }
+
+/** What bench/lib/verify-worker.ts reports. */
+export type InProcessResult = LoadResult & Pick<Measurement, 'cpuUsPerReq' | 'pairedBaseline'>;
 
 export interface Skip {
   scenario: string;

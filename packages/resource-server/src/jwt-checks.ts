@@ -1,35 +1,42 @@
-import { decodeJwt, decodeProtectedHeader, errors, type JWTPayload } from 'jose';
+import { base64url, errors, type FlattenedJWSInput, type JWSHeaderParameters } from 'jose';
 import { ResourceServerError } from './errors.ts';
 
 const TYP = new Set(['at+jwt', 'application/at+jwt']);
+const decoder = new TextDecoder();
+
+function malformed(cause?: unknown): ResourceServerError {
+  return new ResourceServerError(
+    'token_malformed',
+    'the access token is not a well-formed JWT',
+    [],
+    cause === undefined ? undefined : { cause },
+  );
+}
 
 /**
- * Cheap checks on the unverified header and claims, before any key is fetched: a token
- * for another issuer or with a forbidden algorithm must not make us refetch the JWKS.
+ * Cheap checks on the unverified header and claims, made inside the key lookup jose calls
+ * (after it parsed the header and checked `alg` against the allow-list, before any key is
+ * fetched): a token for another issuer, or one that is not an access token, must not make
+ * us fetch or refetch the JWKS. The signature, `typ`, `iss`, `aud` and times are all checked
+ * again by jose once a key is found.
  */
-export function precheck(token: string, opts: { issuer: string; algorithms: readonly string[] }): void {
-  let header: ReturnType<typeof decodeProtectedHeader>;
-  let payload: JWTPayload;
-  try {
-    if (token.split('.').length !== 3) throw new Error('not a JWS compact serialization');
-    header = decodeProtectedHeader(token);
-    payload = decodeJwt(token);
-  } catch (cause) {
-    throw new ResourceServerError('token_malformed', 'the access token is not a well-formed JWT', [], {
-      cause,
-    });
-  }
-  if (typeof header.alg !== 'string' || !opts.algorithms.includes(header.alg))
-    throw new ResourceServerError(
-      'token_algorithm_not_allowed',
-      `the token's algorithm "${String(header.alg).slice(0, 20)}" is not accepted`,
-    );
+export function checkBeforeKeys(header: JWSHeaderParameters, jws: FlattenedJWSInput, issuer: string): void {
   if (typeof header.typ !== 'string' || !TYP.has(header.typ.toLowerCase()))
     throw new ResourceServerError(
       'token_type_invalid',
       'the token is not an access token (typ must be at+jwt)',
     );
-  if (payload.iss !== opts.issuer)
+  let iss: unknown;
+  try {
+    if (typeof jws.payload !== 'string') throw new Error('not a compact JWS payload');
+    const claims: unknown = JSON.parse(decoder.decode(base64url.decode(jws.payload)));
+    if (typeof claims !== 'object' || claims === null || Array.isArray(claims))
+      throw new Error('the payload is not a JSON object');
+    iss = (claims as { iss?: unknown }).iss;
+  } catch (cause) {
+    throw malformed(cause);
+  }
+  if (iss !== issuer)
     throw new ResourceServerError(
       'token_issuer_mismatch',
       'the token was issued by another authorization server',

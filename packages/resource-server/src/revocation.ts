@@ -120,6 +120,14 @@ export class RevocationList {
       );
   }
 
+  /**
+   * How many revocations are held (some possibly past their `exp`, until the next sweep).
+   * Zero means no token can be revoked, so callers may skip hashing its ids.
+   */
+  get size(): number {
+    return this.entries.size;
+  }
+
   /** True when any of the hashes is revoked. */
   has(hashes: readonly string[], nowSeconds = Math.floor(Date.now() / 1000)): boolean {
     for (const h of hashes) {

@@ -1,11 +1,17 @@
-import { createRemoteJWKSet, type JWTPayload, type JWTVerifyGetKey, jwtVerify } from 'jose';
+import {
+  createRemoteJWKSet,
+  type JWTPayload,
+  type JWTVerifyGetKey,
+  type JWTVerifyOptions,
+  jwtVerify,
+} from 'jose';
 import { type AccessTokenClaims, toAccessTokenClaims } from './claims.ts';
 import { discoverMetadata, type IssuerMetadata } from './discovery.ts';
 import { ResourceServerError } from './errors.ts';
 import { GrantResolver, type ResolvedGrant } from './grants.ts';
-import { revocationHash } from './hash.ts';
+import { tokenRevocationHashes } from './hash.ts';
 import { createIntrospector, type IntrospectionOptions } from './introspection.ts';
-import { precheck, translate } from './jwt-checks.ts';
+import { checkBeforeKeys, translate } from './jwt-checks.ts';
 import { ExpiringLru } from './lru.ts';
 import { RevocationList, type RevocationOptions } from './revocation.ts';
 
@@ -66,15 +72,11 @@ export interface Verifier {
 
 interface CachedToken {
   claims: AccessTokenClaims;
-  /** Feed hashes of everything that can revoke this token: client, grant, family, jti. */
-  hashes: string[];
-}
-
-async function revocationHashes(claims: AccessTokenClaims): Promise<string[]> {
-  const out = [revocationHash('client', claims.client_id), revocationHash('jti', claims.jti)];
-  if (claims.gid !== undefined) out.push(revocationHash('grant', claims.gid));
-  if (claims.fid !== undefined) out.push(revocationHash('family', claims.fid));
-  return Promise.all(out);
+  /**
+   * Feed hashes of everything that can revoke this token (client, grant, family, jti),
+   * computed the first time the revocation list holds anything, then kept.
+   */
+  hashes: string[] | Promise<string[]> | undefined;
 }
 
 function revoked(): ResourceServerError {
@@ -173,6 +175,37 @@ export function createVerifier(options: VerifierOptions): Verifier {
     ...(options.grants?.cacheSize !== undefined ? { cacheSize: options.grants.cacheSize } : {}),
   });
 
+  // Whether one of the token's ids is on the revocation list. With an empty list nothing can
+  // be revoked, so the ids are hashed only once the list holds something, then remembered.
+  const isRevoked = (entry: CachedToken, now: number): boolean | Promise<boolean> => {
+    if (revocations === undefined || revocations.size === 0) return false;
+    entry.hashes ??= tokenRevocationHashes(entry.claims);
+    const hashes = entry.hashes;
+    return Array.isArray(hashes) ? revocations.has(hashes, now) : hashes.then((h) => revocations.has(h));
+  };
+
+  // The key lookup jose calls after its own alg allow-list check: header `typ` and the
+  // unverified `iss` are checked first, so a token meant for someone else cannot make us
+  // fetch (or refetch) keys. The key set is resolved once and then called directly.
+  let keys: JWTVerifyGetKey | undefined;
+  const getKey: JWTVerifyGetKey = (header, jws) => {
+    checkBeforeKeys(header, jws, issuer);
+    if (keys !== undefined) return keys(header, jws);
+    return jwks().then((k) => {
+      keys = k;
+      return k(header, jws);
+    });
+  };
+  const verifyOptions: JWTVerifyOptions = {
+    issuer,
+    audience,
+    algorithms,
+    clockTolerance,
+    typ: 'at+jwt',
+    requiredClaims: ['exp', 'iat', 'sub', 'jti', 'client_id'],
+  };
+  const cacheOn = (options.cacheSize ?? 10_000) > 0;
+
   return {
     async verify(token) {
       if (revocations) {
@@ -187,35 +220,30 @@ export function createVerifier(options: VerifierOptions): Verifier {
       // Its cached answer is checked against the feed too, so a revocation reaches it at once.
       if (introspector && token.split('.').length !== 3) {
         const introspected = await introspector.introspect(token);
-        if (revocations?.has(await revocationHashes(introspected))) throw revoked();
+        if (await isRevoked({ claims: introspected, hashes: undefined }, Math.floor(Date.now() / 1000)))
+          throw revoked();
         return introspected;
       }
       const now = Math.floor(Date.now() / 1000);
-      const cached = cache.get(token, now);
-      if (cached) {
-        if (revocations?.has(cached.hashes, now)) throw revoked();
-        return cached.claims;
+      if (cacheOn) {
+        const cached = cache.get(token, now);
+        if (cached) {
+          const r = isRevoked(cached, now);
+          if (r === true || (r !== false && (await r))) throw revoked();
+          return cached.claims;
+        }
       }
-      precheck(token, { issuer, algorithms });
-      const getKey = await jwks();
       let payload: JWTPayload;
       try {
-        ({ payload } = await jwtVerify(token, getKey, {
-          issuer,
-          audience,
-          algorithms,
-          clockTolerance,
-          typ: 'at+jwt',
-          requiredClaims: ['exp', 'iat', 'sub', 'jti', 'client_id'],
-        }));
+        ({ payload } = await jwtVerify(token, getKey, verifyOptions));
       } catch (err) {
         throw translate(err);
       }
-      const claims = toAccessTokenClaims(payload);
-      const hashes = await revocationHashes(claims);
-      if (revocations?.has(hashes)) throw revoked();
-      cache.set(token, { claims, hashes }, claims.exp);
-      return claims;
+      const entry: CachedToken = { claims: toAccessTokenClaims(payload), hashes: undefined };
+      const r = isRevoked(entry, now);
+      if (r === true || (r !== false && (await r))) throw revoked();
+      if (cacheOn) cache.set(token, entry, entry.claims.exp);
+      return entry.claims;
     },
     forget(jti) {
       cache.deleteWhere((entry) => entry.claims.jti === jti);
