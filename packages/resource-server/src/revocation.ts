@@ -37,6 +37,10 @@ const MAX_BACKOFF_MS = 30_000;
 /** The server sends a heartbeat every 15 s; three missed ones mean the connection is dead. */
 const STREAM_IDLE_MS = 45_000;
 const SWEEP_EVERY_MS = 60_000;
+/** Sequence numbers this far below the newest that have not been seen are asked for again. */
+const GAP_WINDOW = 1000;
+/** How long a missing sequence number is asked for (an entry still being committed). */
+const GAP_GRACE_MS = 30_000;
 
 function isEntry(v: unknown): v is WireEntry {
   const e = v as Partial<WireEntry> | null;
@@ -55,6 +59,11 @@ function isEntry(v: unknown): v is WireEntry {
  * Lookups are a Set probe, so checking a token costs nothing on the request path. Entries
  * are dropped at their `exp`, after which every token they could name has expired anyway.
  *
+ * Entries can appear out of `seq` order (on PostgreSQL a transaction can commit an entry
+ * below one already served), so numbers missing just below the newest are asked for again
+ * (JSON catch-up starts below the lowest one) for 30 s; the stream pushes such late entries
+ * as they appear.
+ *
  * @see https://www.rfc-editor.org/rfc/rfc7009 (what revocation means for the tokens)
  */
 export class RevocationList {
@@ -62,6 +71,8 @@ export class RevocationList {
   private readonly listeners = new Set<(hashes: string[]) => void>();
   private readonly abort = new AbortController();
   private after = 0;
+  /** Sequence numbers below `after` not seen yet -> when they were found missing (ms). */
+  private readonly gaps = new Map<number, number>();
   private started = false;
   private streaming = false;
   private lastFreshAt: number;
@@ -164,7 +175,12 @@ export class RevocationList {
     const fresh: string[] = [];
     for (const e of list) {
       if (!isEntry(e)) continue;
-      if (e.seq > this.after) this.after = e.seq;
+      if (e.seq > this.after) {
+        for (let s = Math.max(this.after + 1, e.seq - GAP_WINDOW); s < e.seq; s++) this.gaps.set(s, now);
+        this.after = e.seq;
+      } else {
+        this.gaps.delete(e.seq);
+      }
       if (e.exp * 1000 <= now) continue;
       this.entries.set(e.hash, Math.max(e.exp, this.entries.get(e.hash) ?? 0));
       fresh.push(e.hash);
@@ -202,12 +218,16 @@ export class RevocationList {
     }
   }
 
-  /** Reads every JSON page after our cursor. */
+  /** Reads every JSON page after our cursor (or after the lowest gap below it). */
   private async catchUp(feedUrl: string): Promise<void> {
     const startedAt = Date.now();
+    let from = this.after;
+    for (const [seq, since] of this.gaps)
+      if (startedAt - since > GAP_GRACE_MS || seq <= this.after - GAP_WINDOW) this.gaps.delete(seq);
+      else if (seq - 1 < from) from = seq - 1;
     for (let pages = 0; pages < 1000; pages++) {
       const url = new URL(feedUrl);
-      url.searchParams.set('after', String(this.after));
+      url.searchParams.set('after', String(from));
       url.searchParams.set('limit', '1000');
       const res = await fetch(url, {
         headers: { accept: 'application/json' },
@@ -219,6 +239,9 @@ export class RevocationList {
       if (!Array.isArray(body.revocations)) throw new Error('the revocation feed answered no list');
       this.add(body.revocations);
       if (body.has_more !== true) break;
+      const last = body.revocations.at(-1) as unknown;
+      if (!isEntry(last) || last.seq <= from) break;
+      from = last.seq;
     }
     this.lastFreshAt = Math.max(this.lastFreshAt, startedAt);
   }

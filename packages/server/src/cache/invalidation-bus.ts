@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { Storage } from '../storage/storage.ts';
+import { GAP_WINDOW, SeqGaps } from './seq-gaps.ts';
 
 type Listener = (key: string) => void;
 
@@ -10,9 +11,14 @@ type Listener = (key: string) => void;
  * PostgreSQL (many nodes). The poll is one indexed range query every `pollMs` on a
  * background timer, never on a request path, so a node is at most `pollMs` (default
  * 250 ms) behind a change made elsewhere; changes made in this process apply at once.
+ *
+ * On PostgreSQL a row's `seq` is taken at INSERT and the row appears at COMMIT, so rows can
+ * appear out of order (41 after 42 was read). Missing numbers just below the newest are
+ * re-read until they appear or give up (SeqGaps: 30 s), so a late invalidation (an app
+ * deleted, a secret rotated) is still delivered, once.
  */
 export class InvalidationBus {
-  private seq = 0;
+  private seen = new SeqGaps();
   private timer: NodeJS.Timeout | undefined;
   private readonly listeners: Listener[] = [];
   private running: Promise<void> | undefined;
@@ -33,7 +39,11 @@ export class InvalidationBus {
   }
 
   async start(): Promise<void> {
-    this.seq = await this.storage.latestInvalidationSeq();
+    // The rows just below the newest are read too (not dispatched: caches start empty), so
+    // that a transaction still committing below the head at startup is waited for.
+    const latest = await this.storage.latestInvalidationSeq();
+    this.seen = new SeqGaps(Math.max(0, latest - GAP_WINDOW));
+    await this.read(false);
     const tick = () => {
       this.running = this.poll()
         .catch((err: unknown) => this.log?.warn({ err }, 'invalidation poll failed; caches may be stale'))
@@ -45,16 +55,22 @@ export class InvalidationBus {
     this.timer = setTimeout(tick, this.pollMs).unref();
   }
 
-  /** Reads and dispatches every invalidation since the last poll. */
-  async poll(): Promise<void> {
+  /** Reads and dispatches every invalidation not seen yet (new, or committed late). */
+  poll(): Promise<void> {
+    return this.read(true);
+  }
+
+  private async read(dispatch: boolean): Promise<void> {
+    const now = Date.now();
+    let from = this.seen.from;
     for (;;) {
-      const batch = await this.storage.invalidationsSince(this.seq, 1000);
-      for (const inv of batch) {
-        this.seq = inv.seq;
-        this.publishLocal(inv.key);
-      }
-      if (batch.length < 1000) return;
+      const batch = await this.storage.invalidationsSince(from, 1000);
+      for (const inv of batch) if (this.seen.take(inv.seq, now) && dispatch) this.publishLocal(inv.key);
+      const last = batch.at(-1);
+      if (!last || batch.length < 1000) break;
+      from = last.seq;
     }
+    this.seen.expire(now);
   }
 
   async stop(): Promise<void> {

@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { InvalidationBus } from '../cache/invalidation-bus.ts';
+import { SeqGaps } from '../cache/seq-gaps.ts';
 import type { Storage } from '../storage/storage.ts';
 import type { Revocation } from '../storage/types.ts';
 
@@ -10,9 +11,13 @@ type Listener = (entries: Revocation[]) => void;
  * invalidation bus (every node within the bus's poll interval, 250 ms by default), reads
  * them once, and pushes them to every subscribed stream, so a thousand connected resource
  * servers cost one query per change, not a thousand.
+ *
+ * On PostgreSQL an entry can commit after one with a higher `seq` was read (SeqGaps); such a
+ * late entry is still read (missing numbers just below the head are re-read for 30 s) and
+ * pushed to subscribers then, below the sequence numbers they already have.
  */
 export class RevocationFeed {
-  private seq = 0;
+  private seen = new SeqGaps();
   private readonly listeners = new Set<Listener>();
   private reading: Promise<void> | undefined;
   private again = false;
@@ -28,21 +33,24 @@ export class RevocationFeed {
   }
 
   async start(): Promise<void> {
-    const latest = await this.storage.revocationsSince(0, 1);
-    // Start from the newest entry: subscribers catch up from the database themselves.
-    let seq = latest[0]?.seq ?? 0;
-    for (;;) {
+    // Start from the newest entry (subscribers catch up from the database themselves),
+    // noting the numbers missing on the way, so that late entries among them are pushed.
+    const seen = new SeqGaps();
+    const now = Date.now();
+    for (let seq = 0; ; ) {
       const batch = await this.storage.revocationsSince(seq, 5000);
+      for (const e of batch) seen.take(e.seq, now);
       const last = batch.at(-1);
       if (!last) break;
       seq = last.seq;
     }
-    this.seq = seq;
+    seen.expire(now);
+    this.seen = seen;
   }
 
   /** The newest sequence number this node has seen. */
   get head(): number {
-    return this.seq;
+    return this.seen.head;
   }
 
   /** Entries after `seq` from the database (for catch-up and polling clients). */
@@ -59,7 +67,10 @@ export class RevocationFeed {
     return this.listeners.size;
   }
 
-  /** Reads entries newer than the last seen and fans them out. Coalesces bursts. */
+  /**
+   * Reads entries not seen yet (newer than the last seen, or committed late below it) and
+   * fans them out, each once. Coalesces bursts.
+   */
   pull(): Promise<void> {
     if (this.reading) {
       this.again = true;
@@ -68,14 +79,17 @@ export class RevocationFeed {
     this.reading = (async () => {
       do {
         this.again = false;
+        const now = Date.now();
+        let from = this.seen.from;
         for (;;) {
-          const batch = await this.storage.revocationsSince(this.seq, 1000);
+          const batch = await this.storage.revocationsSince(from, 1000);
+          const fresh = batch.filter((e) => this.seen.take(e.seq, now));
+          if (fresh.length > 0) for (const l of this.listeners) l(fresh);
           const last = batch.at(-1);
-          if (!last) break;
-          this.seq = last.seq;
-          for (const l of this.listeners) l(batch);
-          if (batch.length < 1000) break;
+          if (!last || batch.length < 1000) break;
+          from = last.seq;
         }
+        this.seen.expire(now);
       } while (this.again);
     })()
       .catch((err: unknown) => this.log?.warn({ err }, 'reading the revocation feed failed'))

@@ -64,11 +64,12 @@ export function revocationFeedRoutes(app: FastifyInstance, opts: { feed: Revocat
     });
     // A cursor beyond the head (another deployment's, or forged) restarts from the head.
     let sent = Math.min(after, opts.feed.head);
+    // The event id is the highest seq sent, so that Last-Event-ID resumes after it even when
+    // a late entry (committed below entries already read: see RevocationFeed) comes last.
     const send = (entries: Revocation[]) => {
       for (const e of entries) {
-        if (e.seq <= sent) continue;
-        res.write(`id: ${e.seq}\nevent: revocation\ndata: ${JSON.stringify(wire(e))}\n\n`);
-        sent = e.seq;
+        sent = Math.max(sent, e.seq);
+        res.write(`id: ${sent}\nevent: revocation\ndata: ${JSON.stringify(wire(e))}\n\n`);
       }
     };
     // Subscribe first, then catch up, so nothing written in between is missed.
@@ -89,6 +90,8 @@ export function revocationFeedRoutes(app: FastifyInstance, opts: { feed: Revocat
         send(page);
         if (page.length < 1000) break;
       }
+      // The feed pushes each entry once, when this node first reads it: a buffered entry is
+      // new, late (below `sent`), or one the catch-up read as well (sent twice, harmless).
       for (const b of buffered) send(b);
       live = true;
       res.write(`event: ready\ndata: ${JSON.stringify({ after: sent })}\n\n`);
