@@ -1,6 +1,7 @@
 import type {
   AuthorizationCode,
   AuthorizationFlow,
+  FamilyIssue,
   OpaqueAccessToken,
   RefreshToken,
   Session,
@@ -108,8 +109,15 @@ export class SqlStorage extends AppStorage implements Storage {
     return tokens.selectCode(this.db, codeHash);
   }
 
-  consumeAuthorizationCode(codeHash: string, family: { id: string; expiresAt: Date }, now = new Date()) {
-    return this.db.transaction().execute((tx) => tokens.consumeCode(tx, codeHash, family, now.getTime()));
+  consumeAuthorizationCode(
+    codeHash: string,
+    family: { id: string; expiresAt: Date },
+    now = new Date(),
+    issue?: FamilyIssue,
+  ) {
+    return this.db
+      .transaction()
+      .execute((tx) => tokens.consumeCode(tx, codeHash, family, now.getTime(), issue));
   }
 
   recordFamilyAccessToken(familyId: string, jti: string, expiresAt: Date) {
@@ -130,11 +138,13 @@ export class SqlStorage extends AppStorage implements Storage {
     oldHash: string,
     next: { tokenHash: string; expiresAt: Date },
     now = new Date(),
-    opts: { eventsOnReuse?: DomainEventInput[] } = {},
+    opts: { eventsOnReuse?: DomainEventInput[]; accessToken?: FamilyIssue['accessToken'] } = {},
   ) {
     return this.db
       .transaction()
-      .execute((tx) => tokens.rotateRefresh(tx, oldHash, next, now.getTime(), opts.eventsOnReuse));
+      .execute((tx) =>
+        tokens.rotateRefresh(tx, oldHash, next, now.getTime(), opts.eventsOnReuse, opts.accessToken),
+      );
   }
 
   revokeRefreshFamily(familyId: string, now = new Date()) {
