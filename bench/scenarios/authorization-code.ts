@@ -1,6 +1,16 @@
 import { mintCodes } from '../lib/flow.ts';
 import type { HttpScenario, ScenarioContext } from '../lib/types.ts';
-import { basic, client, endpointPath, FORM_HEADERS, form, grantMissing, post, tokenPath } from './helpers.ts';
+import {
+  basic,
+  client,
+  endpointPath,
+  FORM_HEADERS,
+  form,
+  grantMissing,
+  isJwt,
+  post,
+  tokenPath,
+} from './helpers.ts';
 
 /** Codes a single-use run exchanges; minted before the clock starts. */
 export const CODES_PER_RUN = 3000;
@@ -38,12 +48,23 @@ export function exchangeBody(ctx: ScenarioContext, code: { code: string; verifie
   });
 }
 
+/** A real token response: an ES256 JWT access token, Bearer, and a refresh token. */
+export function checkTokenResponse(answer: Record<string, unknown>, what: string): void {
+  const token = answer.access_token;
+  if (typeof token !== 'string' || !isJwt(token)) throw new Error(`${what} returned no JWT access_token`);
+  const header = JSON.parse(Buffer.from(token.split('.')[0]!, 'base64url').toString()) as { alg?: string };
+  if (header.alg !== 'ES256') throw new Error(`${what} returned a ${header.alg} access token, not ES256`);
+  if (String(answer.token_type).toLowerCase() !== 'bearer')
+    throw new Error(`${what} returned no Bearer token`);
+  if (typeof answer.refresh_token !== 'string') throw new Error(`${what} returned no refresh_token`);
+}
+
 /** RFC 6749 4.1.3: each request exchanges a distinct, pre-minted code (PKCE S256). */
 export const authorizationCode: HttpScenario = {
   kind: 'http',
   name: 'authorization_code',
   title: 'authorization_code exchange',
-  targets: ['gatehouse'],
+  targets: ['gatehouse', 'oidc-provider'],
   async unsupported(ctx) {
     return authorizationCodeMissing(ctx);
   },
@@ -51,8 +72,7 @@ export const authorizationCode: HttpScenario = {
     const headers = { ...FORM_HEADERS, authorization: basic(client(ctx, 'partner')!) };
     const [first, ...codes] = await codesFor(ctx, CODES_PER_RUN + 1);
     const answer = await post(ctx, tokenPath(ctx), headers, exchangeBody(ctx, first!));
-    if (typeof answer.access_token !== 'string')
-      throw new Error('the code exchange returned no access_token');
+    checkTokenResponse(answer, 'the code exchange');
     return {
       method: 'POST',
       path: tokenPath(ctx),

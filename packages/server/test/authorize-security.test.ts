@@ -227,6 +227,12 @@ describe('authorization endpoint and code grant security', () => {
     assert.equal(reuse.json().error, 'invalid_grant');
     const afterReuse = await refresh(second.refresh_token);
     assert.equal(afterReuse.json().error, 'invalid_grant');
+    // The access tokens of the exchange and of the rotation went down with the family.
+    const jti = (token: string) =>
+      JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString()).jti as string;
+    const revoked = new Set((await t.gh.storage.listRevokedAccessTokens()).map((r) => r.jti));
+    assert.ok(revoked.has(jti(first.access_token)));
+    assert.ok(revoked.has(jti(second.access_token)));
   });
 
   test('pages: CSRF token required, framing and referrer headers present', async () => {

@@ -73,6 +73,16 @@ export type ConsumeCodeResult =
   | { status: 'replayed'; code: AuthorizationCode }
   | { status: 'unknown' };
 
+/**
+ * What a code exchange or a rotation hands out, stored in the same transaction as the
+ * exchange itself: the access token about to be signed (its jti, recorded with the family so
+ * that a replay or reuse revokes it) and, on a code exchange, a new refresh token.
+ */
+export interface FamilyIssue {
+  accessToken: { jti: string; expiresAt: Date };
+  refreshToken?: { tokenHash: string; expiresAt: Date };
+}
+
 export type RotateRefreshResult =
   | { status: 'rotated'; family: TokenFamily; previous: RefreshToken }
   /** Presented after rotation: the family has been revoked. */

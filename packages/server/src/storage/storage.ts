@@ -2,6 +2,7 @@ import type {
   AuthorizationCode,
   AuthorizationFlow,
   ConsumeCodeResult,
+  FamilyIssue,
   OpaqueAccessToken,
   RefreshToken,
   RevokedAccessToken,
@@ -235,11 +236,14 @@ export interface Storage {
   /**
    * Atomic: marks the code consumed and creates the token family `familyId` for what it
    * issues. Exactly one concurrent caller wins (`consumed`); the others get `replayed`.
+   * `issue` (the access token's jti, a refresh token with the code's scopes) is stored in the
+   * same transaction, only for the winner.
    */
   consumeAuthorizationCode(
     codeHash: string,
     family: { id: string; expiresAt: Date },
     now?: Date,
+    issue?: FamilyIssue,
   ): Promise<ConsumeCodeResult>;
   /** Records an access token of a family (born revoked when the family already is). */
   recordFamilyAccessToken(familyId: string, jti: string, expiresAt: Date): Promise<void>;
@@ -253,8 +257,12 @@ export interface Storage {
     oldHash: string,
     next: { tokenHash: string; expiresAt: Date },
     now?: Date,
-    /** Enqueued with the family's revocation when this call detects reuse. */
-    opts?: { eventsOnReuse?: DomainEventInput[] },
+    opts?: {
+      /** Enqueued with the family's revocation when this call detects reuse. */
+      eventsOnReuse?: DomainEventInput[];
+      /** The access token about to be signed, recorded with the family in the same transaction. */
+      accessToken?: FamilyIssue['accessToken'];
+    },
   ): Promise<RotateRefreshResult>;
   /** Atomic: revokes the family, its refresh tokens and its unexpired access tokens. */
   revokeRefreshFamily(familyId: string, now?: Date): Promise<boolean>;

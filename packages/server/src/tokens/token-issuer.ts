@@ -17,10 +17,15 @@ export interface AccessTokenRequest {
   grantId?: string;
   /** The refresh-token family it comes from (revoking the family revokes the token). */
   familyId?: string;
+  /** The jti, when the caller recorded it before signing (user-delegated grants); else a new one. */
+  jti?: string;
   /** Overrides the app's lifetime (never longer than it). */
   ttlSeconds?: number;
   now?: number;
 }
+
+/** A new access-token id (`jti`). */
+export const newAccessTokenId = (): string => newId('at', 22);
 
 export interface IssuedAccessToken {
   token: string;
@@ -52,7 +57,7 @@ export class TokenIssuer {
   async issueAccessToken(req: AccessTokenRequest): Promise<IssuedAccessToken> {
     const ttl = Math.min(req.ttlSeconds ?? req.app.tokenTtl, req.app.tokenTtl);
     const iat = Math.floor((req.now ?? Date.now()) / 1000);
-    const jti = newId('at', 22);
+    const jti = req.jti ?? newAccessTokenId();
     if (req.app.tokenFormat === 'opaque') return this.issueOpaque(req, jti, iat, ttl);
     const key = this.keys.signingKey(req.app.signingAlg);
     const claims: Record<string, unknown> = {

@@ -1,8 +1,9 @@
 import { sha256 } from '../../util/hash.ts';
 import { newId } from '../../util/random.ts';
+import { newSecret } from '../../util/secrets.ts';
 import { InvalidGrant, InvalidRequest } from '../errors.ts';
 import { verifyCodeVerifier } from '../pkce.ts';
-import { delegation, issueFamilyTokens } from './delegated-tokens.ts';
+import { delegation, issueFamilyTokens, planAccessToken, refreshExpiry } from './delegated-tokens.ts';
 import type { GrantHandler } from './grant-handler.ts';
 
 /**
@@ -39,9 +40,16 @@ export const authorizationCode: GrantHandler = {
 
     const grant = await storage.getActiveGrant(app.id, code.companyId);
     if (!grant || grant.id !== code.grantId) throw new InvalidGrant('the grant behind this code was revoked');
-    const result = await storage.consumeAuthorizationCode(codeHash, {
-      id: newId('fam', 24),
-      expiresAt: new Date(Date.now() + app.refreshAbsoluteTtl * 1000),
+    const now = Date.now();
+    const family = { id: newId('fam', 24), expiresAt: new Date(now + app.refreshAbsoluteTtl * 1000) };
+    const accessToken = planAccessToken(app, now);
+    const refresh = app.grantTypes.includes('refresh_token') ? newSecret('refreshToken') : undefined;
+    // The access token's jti and the refresh token are stored with the code's consumption.
+    const result = await storage.consumeAuthorizationCode(codeHash, family, new Date(now), {
+      accessToken,
+      ...(refresh !== undefined
+        ? { refreshToken: { tokenHash: sha256(refresh), expiresAt: refreshExpiry(app, family, now) } }
+        : {}),
     });
     if (result.status === 'replayed') {
       if (result.code.familyId !== null) await storage.revokeRefreshFamily(result.code.familyId);
@@ -52,7 +60,8 @@ export const authorizationCode: GrantHandler = {
       app,
       family: result.family,
       scopes: code.scopes,
-      ...(app.grantTypes.includes('refresh_token') ? { refreshToken: 'new' as const } : {}),
+      accessToken,
+      ...(refresh !== undefined ? { refreshToken: refresh } : {}),
     });
     if (code.scopes.includes('openid')) {
       const user = await storage.getUser(code.userId);

@@ -1,7 +1,6 @@
 import type { TokenFamily } from '../../storage/authorization-types.ts';
 import type { AppWithSecrets } from '../../storage/types.ts';
-import { sha256 } from '../../util/hash.ts';
-import { newSecret } from '../../util/secrets.ts';
+import { newAccessTokenId } from '../../tokens/token-issuer.ts';
 import type { OAuthContext, TokenResponse } from '../context.ts';
 import { ServerError } from '../errors.ts';
 import { formatScope } from '../scopes/index.ts';
@@ -12,14 +11,37 @@ export function delegation(ctx: OAuthContext) {
 }
 
 /** Idle expiry of a new refresh token: the app's idle lifetime, capped by the family's end. */
-export function refreshExpiry(app: AppWithSecrets, family: TokenFamily, now: number): Date {
+export function refreshExpiry(
+  app: AppWithSecrets,
+  family: Pick<TokenFamily, 'expiresAt'>,
+  now: number,
+): Date {
   return new Date(Math.min(now + app.refreshIdleTtl * 1000, family.expiresAt.getTime()));
 }
 
+export interface PlannedAccessToken {
+  jti: string;
+  expiresAt: Date;
+  /** The issue time the token will carry (ms). */
+  now: number;
+}
+
 /**
- * The access token (and refresh token, for apps that have the refresh_token grant) of one
- * token family. The access token's jti is recorded with the family so that a code replay or
- * refresh-token reuse can revoke it.
+ * The jti and expiry of the access token a code exchange or a rotation is about to sign. The
+ * storage records them with the token family in the same transaction as the exchange, before
+ * the token exists, so that a replay or a reuse can always revoke it.
+ */
+export function planAccessToken(app: AppWithSecrets, now: number): PlannedAccessToken {
+  return {
+    jti: newAccessTokenId(),
+    expiresAt: new Date((Math.floor(now / 1000) + app.tokenTtl) * 1000),
+    now,
+  };
+}
+
+/**
+ * The access token of one token family, with the jti and expiry recorded beforehand
+ * (`planAccessToken`), and the refresh token already stored, if any.
  */
 export async function issueFamilyTokens(
   ctx: OAuthContext,
@@ -27,12 +49,11 @@ export async function issueFamilyTokens(
     app: AppWithSecrets;
     family: TokenFamily;
     scopes: readonly string[];
-    /** The successor refresh token when rotating (already stored), or 'new' to mint one. */
-    refreshToken?: string | 'new';
+    accessToken: PlannedAccessToken;
+    refreshToken?: string;
   },
 ): Promise<TokenResponse> {
-  const { storage } = delegation(ctx);
-  const { app, family } = opts;
+  const { app, family, accessToken } = opts;
   const issued = await ctx.tokens.issueAccessToken({
     app,
     subject: family.userId,
@@ -40,8 +61,12 @@ export async function issueFamilyTokens(
     companyId: family.companyId,
     grantId: family.grantId,
     familyId: family.id,
+    jti: accessToken.jti,
+    now: accessToken.now,
   });
-  await storage.recordFamilyAccessToken(family.id, issued.jti, new Date(issued.expiresAt * 1000));
+  // What was recorded must be what was signed, or a revocation could miss the token.
+  if (issued.jti !== accessToken.jti || issued.expiresAt * 1000 > accessToken.expiresAt.getTime())
+    throw new ServerError('the access token does not match the one recorded with its family');
   ctx.onGrantUsed?.(family.grantId);
   const response: TokenResponse = {
     access_token: issued.token,
@@ -49,17 +74,6 @@ export async function issueFamilyTokens(
     expires_in: issued.expiresIn,
     scope: formatScope(opts.scopes),
   };
-  if (opts.refreshToken === 'new') {
-    const refresh = newSecret('refreshToken');
-    await storage.createRefreshToken({
-      tokenHash: sha256(refresh),
-      familyId: family.id,
-      scopes: [...opts.scopes],
-      expiresAt: refreshExpiry(app, family, Date.now()),
-    });
-    response.refresh_token = refresh;
-  } else if (opts.refreshToken !== undefined) {
-    response.refresh_token = opts.refreshToken;
-  }
+  if (opts.refreshToken !== undefined) response.refresh_token = opts.refreshToken;
   return response;
 }

@@ -3,7 +3,7 @@ import { newSecret } from '../../util/secrets.ts';
 import { refreshTokenReuseDetected } from '../../webhooks/events.ts';
 import { InvalidGrant, InvalidScope } from '../errors.ts';
 import { covers, missingScopes, parseScope } from '../scopes/index.ts';
-import { delegation, issueFamilyTokens, refreshExpiry } from './delegated-tokens.ts';
+import { delegation, issueFamilyTokens, planAccessToken, refreshExpiry } from './delegated-tokens.ts';
 import type { GrantHandler } from './grant-handler.ts';
 
 /**
@@ -47,6 +47,7 @@ export const refreshToken: GrantHandler = {
       throw new InvalidGrant('the grant behind this refresh token was revoked');
     }
     const next = newSecret('refreshToken');
+    const accessToken = planAccessToken(app, now);
     const rotated = await storage.rotateRefreshToken(
       hash,
       { tokenHash: sha256(next), expiresAt: refreshExpiry(app, found.family, now) },
@@ -59,12 +60,13 @@ export const refreshToken: GrantHandler = {
             familyId: found.family.id,
           }),
         ],
+        accessToken,
       },
     );
     if (rotated.status === 'reused')
       throw new InvalidGrant('the refresh token was already used; its token family is revoked');
     if (rotated.status !== 'rotated')
       throw new InvalidGrant('the refresh token is invalid, expired or revoked');
-    return issueFamilyTokens(ctx, { app, family: rotated.family, scopes, refreshToken: next });
+    return issueFamilyTokens(ctx, { app, family: rotated.family, scopes, accessToken, refreshToken: next });
   },
 };

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import { Kysely, PostgresDialect, type SqliteDatabase, SqliteDialect, type SqliteStatement } from 'kysely';
 import pg from 'pg';
 import type { Database } from '../schema.ts';
 
@@ -19,6 +19,38 @@ function sqlitePath(url: string): string {
   return path === '' ? ':memory:' : path;
 }
 
+/** Distinct SQL texts kept prepared; queries with variable-length lists make more. */
+const STATEMENT_CACHE_SIZE = 500;
+
+/**
+ * Kysely's SQLite driver prepares every query afresh (`db.prepare(sql)` per execution), which
+ * was as costly as running it. Prepared statements are reusable: this keeps the most recent
+ * ones by SQL text. Safe because Kysely runs one query at a time on the single connection
+ * (its mutex), this codebase never streams (an open iterator would keep a statement busy),
+ * and SQLite re-prepares a cached statement by itself after a schema change.
+ */
+function cachingStatements(sqlite: SQLite.Database): SqliteDatabase {
+  const cache = new Map<string, SQLite.Statement>();
+  return {
+    prepare(sql: string) {
+      let stmt = cache.get(sql);
+      if (stmt) {
+        // Least recently used first: re-insert on use.
+        cache.delete(sql);
+      } else {
+        stmt = sqlite.prepare(sql);
+        if (cache.size >= STATEMENT_CACHE_SIZE) cache.delete(cache.keys().next().value!);
+      }
+      cache.set(sql, stmt);
+      return stmt as unknown as SqliteStatement;
+    },
+    close() {
+      cache.clear();
+      sqlite.close();
+    },
+  };
+}
+
 export function connect(
   url: string,
   opts: { poolSize?: number } = {},
@@ -34,7 +66,10 @@ export function connect(
     sqlite.pragma('synchronous = NORMAL');
     sqlite.pragma('busy_timeout = 5000');
     sqlite.pragma('foreign_keys = ON');
-    return { db: new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) }), dialect };
+    return {
+      db: new Kysely<Database>({ dialect: new SqliteDialect({ database: cachingStatements(sqlite) }) }),
+      dialect,
+    };
   }
   const pool = new pg.Pool({
     connectionString: url,

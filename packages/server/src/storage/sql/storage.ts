@@ -1,6 +1,7 @@
 import type {
   AuthorizationCode,
   AuthorizationFlow,
+  FamilyIssue,
   OpaqueAccessToken,
   RefreshToken,
   Session,
@@ -108,8 +109,14 @@ export class SqlStorage extends AppStorage implements Storage {
     return tokens.selectCode(this.db, codeHash);
   }
 
-  consumeAuthorizationCode(codeHash: string, family: { id: string; expiresAt: Date }, now = new Date()) {
-    return this.db.transaction().execute((tx) => tokens.consumeCode(tx, codeHash, family, now.getTime()));
+  consumeAuthorizationCode(
+    codeHash: string,
+    family: { id: string; expiresAt: Date },
+    now = new Date(),
+    issue?: FamilyIssue,
+  ) {
+    // `revoking`: recording the access token revokes it at once when its family was revoked meanwhile.
+    return this.revoking((tx) => tokens.consumeCode(tx, codeHash, family, now.getTime(), issue));
   }
 
   recordFamilyAccessToken(familyId: string, jti: string, expiresAt: Date) {
@@ -128,9 +135,11 @@ export class SqlStorage extends AppStorage implements Storage {
     oldHash: string,
     next: { tokenHash: string; expiresAt: Date },
     now = new Date(),
-    opts: { eventsOnReuse?: DomainEventInput[] } = {},
+    opts: { eventsOnReuse?: DomainEventInput[]; accessToken?: FamilyIssue['accessToken'] } = {},
   ) {
-    return this.revoking((tx) => tokens.rotateRefresh(tx, oldHash, next, now.getTime(), opts.eventsOnReuse));
+    return this.revoking((tx) =>
+      tokens.rotateRefresh(tx, oldHash, next, now.getTime(), opts.eventsOnReuse, opts.accessToken),
+    );
   }
 
   revokeRefreshFamily(familyId: string, now = new Date()) {

@@ -3,6 +3,7 @@ import { MAX_ACCESS_TOKEN_TTL_MS, revocationHash } from '../../tokens/revocation
 import type {
   AuthorizationCode,
   ConsumeCodeResult,
+  FamilyIssue,
   RefreshToken,
   RevokedAccessToken,
   RotateRefreshResult,
@@ -95,20 +96,30 @@ export async function selectCode(db: Db, codeHash: string): Promise<Authorizatio
 }
 
 /**
- * Marks the code consumed and creates its token family. The conditional UPDATE is the
- * arbiter: of concurrent callers exactly one sees a row change, on SQLite and PostgreSQL
- * (there the second UPDATE waits for the first to commit and re-checks the condition).
+ * Marks the code consumed and creates its token family, with what it issues (`issue`). The
+ * conditional UPDATE is the arbiter: of concurrent callers exactly one sees a row change, on
+ * SQLite and PostgreSQL (there the second UPDATE waits for the first to commit and re-checks
+ * the condition). The winner gets the row back from the UPDATE itself (RETURNING).
  */
-export async function consumeCode(db: Db, codeHash: string, family: NewFamily, now: number) {
-  const res = await db
+export async function consumeCode(
+  db: Db,
+  codeHash: string,
+  family: NewFamily,
+  now: number,
+  issue?: FamilyIssue,
+): Promise<ConsumeCodeResult> {
+  const updated = await db
     .updateTable('authorization_codes')
     .set({ consumed_at: now, family_id: family.id })
     .where('code_hash', '=', codeHash)
     .where('consumed_at', 'is', null)
+    .returningAll()
     .executeTakeFirst();
-  const code = await selectCode(db, codeHash);
-  if (!code) return { status: 'unknown' } satisfies ConsumeCodeResult;
-  if (Number(res.numUpdatedRows) !== 1) return { status: 'replayed', code } satisfies ConsumeCodeResult;
+  if (!updated) {
+    const code = await selectCode(db, codeHash);
+    return code ? { status: 'replayed', code } : { status: 'unknown' };
+  }
+  const code = toCode(updated);
   const row = {
     id: family.id,
     app_id: code.appId,
@@ -120,15 +131,24 @@ export async function consumeCode(db: Db, codeHash: string, family: NewFamily, n
     revoked_at: null,
   };
   await db.insertInto('token_families').values(row).execute();
-  return { status: 'consumed', code, family: toFamily(row) } satisfies ConsumeCodeResult;
+  if (issue) {
+    // The family was born in this transaction: not revoked, so neither is its access token.
+    await insertIssued(db, family.id, issue.accessToken);
+    if (issue.refreshToken)
+      await insertRefresh(db, { ...issue.refreshToken, familyId: family.id, scopes: code.scopes }, now);
+  }
+  return { status: 'consumed', code, family: toFamily(row) };
 }
+
+const insertIssued = (db: Db, familyId: string, t: FamilyIssue['accessToken']) =>
+  db
+    .insertInto('issued_access_tokens')
+    .values({ jti: t.jti, family_id: familyId, expires_at: t.expiresAt.getTime() })
+    .execute();
 
 /** Records an access token under its family; born revoked if the family already is. */
 export async function recordAccessToken(db: Db, familyId: string, jti: string, expiresAt: Date, now: number) {
-  await db
-    .insertInto('issued_access_tokens')
-    .values({ jti, family_id: familyId, expires_at: expiresAt.getTime() })
-    .execute();
+  await insertIssued(db, familyId, { jti, expiresAt });
   const fam = await db
     .selectFrom('token_families')
     .select('revoked_at')
@@ -157,19 +177,40 @@ export async function insertRefresh(db: Db, t: Omit<RefreshToken, 'createdAt' | 
     .execute();
 }
 
+/** The refresh token and its family, in one query. */
 export async function selectRefresh(db: Db, tokenHash: string) {
   const row = await db
-    .selectFrom('refresh_tokens')
-    .selectAll()
-    .where('token_hash', '=', tokenHash)
+    .selectFrom('refresh_tokens as r')
+    .innerJoin('token_families as f', 'f.id', 'r.family_id')
+    .select([
+      'r.token_hash',
+      'r.family_id',
+      'r.scopes',
+      'r.created_at',
+      'r.expires_at',
+      'r.rotated_at',
+      'f.app_id',
+      'f.user_id',
+      'f.company_id',
+      'f.grant_id',
+      'f.created_at as family_created_at',
+      'f.expires_at as family_expires_at',
+      'f.revoked_at as family_revoked_at',
+    ])
+    .where('r.token_hash', '=', tokenHash)
     .executeTakeFirst();
   if (!row) return undefined;
-  const fam = await db
-    .selectFrom('token_families')
-    .selectAll()
-    .where('id', '=', row.family_id)
-    .executeTakeFirstOrThrow();
-  return { token: toRefresh(row), family: toFamily(fam) };
+  const family: TokenFamily = {
+    id: row.family_id,
+    appId: row.app_id,
+    userId: row.user_id,
+    companyId: row.company_id,
+    grantId: row.grant_id,
+    createdAt: date(row.family_created_at),
+    expiresAt: date(row.family_expires_at),
+    revokedAt: maybeDate(row.family_revoked_at),
+  };
+  return { token: toRefresh(row), family };
 }
 
 /** Revokes the family, its refresh tokens and every unexpired access token it issued. */
@@ -229,6 +270,7 @@ export async function rotateRefresh(
   next: { tokenHash: string; expiresAt: Date },
   now: number,
   eventsOnReuse?: DomainEventInput[],
+  accessToken?: FamilyIssue['accessToken'],
 ): Promise<RotateRefreshResult> {
   const current = await selectRefresh(db, oldHash);
   if (!current) return { status: 'invalid' };
@@ -257,6 +299,8 @@ export async function rotateRefresh(
     { tokenHash: next.tokenHash, familyId: family.id, scopes: token.scopes, expiresAt: next.expiresAt },
     now,
   );
+  // The family was read unrevoked in this transaction (see above).
+  if (accessToken) await insertIssued(db, family.id, accessToken);
   return { status: 'rotated', family, previous: token };
 }
 
