@@ -38,6 +38,7 @@ function suite(dialect: 'sqlite' | 'postgres') {
     let storage: SqlStorage | undefined;
     let cleanup: () => Promise<void> = async () => {};
     let seed: { appId: string; companyId: string; userId: string; grantId: string };
+    let pgUrl: string | undefined;
 
     before(async () => {
       if (dialect === 'sqlite') {
@@ -48,6 +49,7 @@ function suite(dialect: 'sqlite' | 'postgres') {
         const db = await freshPostgres();
         if (!db) return;
         storage = openStorage(db.url, { poolSize: 8 });
+        pgUrl = db.url;
         cleanup = db.drop;
       }
       await storage.migrate();
@@ -163,6 +165,51 @@ function suite(dialect: 'sqlite' | 'postgres') {
       // An access token recorded after revocation is born revoked.
       await storage.recordFamilyAccessToken(familyId, 'jti-2', new Date(Date.now() + 3600_000));
       assert.ok((await storage.listRevokedAccessTokens()).some((r) => r.jti === 'jti-2'));
+    });
+
+    test('a rotation racing a family revocation waits for it and fails: no access token outlives its family', async (t) => {
+      if (!storage) return t.skip('PostgreSQL not reachable');
+      // SQLite runs one write transaction at a time: the two cannot interleave there.
+      if (!pgUrl) return t.skip('only PostgreSQL runs writers side by side');
+      const consumed = await storage.consumeAuthorizationCode(await newCode(), {
+        id: newId('fam'),
+        expiresAt: new Date(Date.now() + 86_400_000),
+      });
+      if (consumed.status !== 'consumed') return assert.fail(consumed.status);
+      const familyId = consumed.family.id;
+      await storage.createRefreshToken({
+        tokenHash: sha256('race-0'),
+        familyId,
+        scopes: ['a'],
+        expiresAt: new Date(Date.now() + 3600_000),
+      });
+      // Another node revokes the family: its first statement takes the family row, and its
+      // transaction is still open while the rotation runs.
+      const other = new pg.Client({ connectionString: pgUrl });
+      await other.connect();
+      try {
+        await other.query('BEGIN');
+        await other.query('UPDATE token_families SET revoked_at = $1 WHERE id = $2', [Date.now(), familyId]);
+        let settled = false;
+        const rotation = storage
+          .rotateRefreshToken(
+            sha256('race-0'),
+            { tokenHash: sha256('race-1'), expiresAt: new Date(Date.now() + 3600_000) },
+            new Date(),
+            { accessToken: { jti: 'jti-race', expiresAt: new Date(Date.now() + 3600_000) } },
+          )
+          .finally(() => {
+            settled = true;
+          });
+        // Unlocked, the rotation would read the family as live (the revocation is not committed),
+        // finish, and record an access token the revocation never saw.
+        await new Promise((r) => setTimeout(r, 300));
+        assert.equal(settled, false, 'the rotation must wait for the family row');
+        await other.query('COMMIT');
+        assert.equal((await rotation).status, 'invalid');
+      } finally {
+        await other.end();
+      }
     });
 
     test('sessions and flows: bound to the session, moved on sign-in, claimed once', async (t) => {

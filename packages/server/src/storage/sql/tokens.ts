@@ -283,6 +283,17 @@ export async function rotateRefresh(
   }
   if (family.revokedAt !== null || token.expiresAt.getTime() <= now || family.expiresAt.getTime() <= now)
     return { status: 'invalid' };
+  // Take the family's row (a no-op write) before recording anything under it. On PostgreSQL a
+  // revocation committing meanwhile would otherwise list the family's access tokens without
+  // the one this rotation records: now one waits for the other, and the rotation re-reads the
+  // family (revoked: refused). SQLite already holds its single write lock here.
+  const live = await db
+    .updateTable('token_families')
+    .set((eb) => ({ revoked_at: eb.ref('revoked_at') }))
+    .where('id', '=', family.id)
+    .where('revoked_at', 'is', null)
+    .executeTakeFirst();
+  if (Number(live.numUpdatedRows) !== 1) return { status: 'invalid' };
   const res = await db
     .updateTable('refresh_tokens')
     .set({ rotated_at: now })
@@ -299,7 +310,7 @@ export async function rotateRefresh(
     { tokenHash: next.tokenHash, familyId: family.id, scopes: token.scopes, expiresAt: next.expiresAt },
     now,
   );
-  // The family was read unrevoked in this transaction (see above).
+  // The family row is held unrevoked by this transaction (see above).
   if (accessToken) await insertIssued(db, family.id, accessToken);
   return { status: 'rotated', family, previous: token };
 }
