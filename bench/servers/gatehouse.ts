@@ -8,6 +8,9 @@
 import { loadConfig, startServer } from '../../packages/server/src/index.ts';
 import { announceReady, exitOnSignal } from '../lib/child.ts';
 import { BENCH_REDIRECT_URI, BENCH_SCOPES } from '../lib/constants.ts';
+import { recordPauses } from '../lib/pauses.ts';
+
+if (process.env.BENCH_PAUSES_FILE) recordPauses(process.env.BENCH_PAUSES_FILE);
 
 const server = await startServer(loadConfig());
 const gh = server.gatehouse;
