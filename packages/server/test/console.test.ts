@@ -58,6 +58,8 @@ describe('console pages in-process', () => {
       { email: 'member@acme.example', password: PASSWORD, companyId: s.companyId, role: 'member' },
       't',
     );
+    // Joined later than Acme: memberships list oldest first, to the millisecond.
+    await new Promise((r) => setTimeout(r, 5));
     await s.gh.companies.addMembership(member.id, free.id, 'admin', 't');
   });
   after(() => s.close());

@@ -1,12 +1,9 @@
-import { randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
-import { promisify } from 'node:util';
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { ScryptThread } from './scrypt-thread.ts';
 
-const scryptAsync = promisify(scrypt) as (
-  password: string,
-  salt: Buffer,
-  keylen: number,
-  options: { N: number; r: number; p: number; maxmem: number },
-) => Promise<Buffer>;
+/** Off libuv's pool, so sign-ins never hold up token signatures (see scrypt-thread.ts). */
+const scryptThread = new ScryptThread();
+const scryptAsync = scryptThread.hash.bind(scryptThread);
 
 // OWASP's scrypt floor is N=2^17, r=8, p=1; that needs 128 MiB per hash (maxmem above it).
 const PARAMS = { N: 2 ** 17, r: 8, p: 1 };

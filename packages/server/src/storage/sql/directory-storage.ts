@@ -102,7 +102,10 @@ export class DirectoryStorage extends SqlStorageBase {
       .selectFrom('memberships')
       .selectAll()
       .where('user_id', '=', userId)
+      // Oldest first (the console opens the first); memberships made in the same millisecond
+      // in a stable order.
       .orderBy('created_at')
+      .orderBy('company_id')
       .execute();
     return rows.map(toMembership);
   }
@@ -113,6 +116,7 @@ export class DirectoryStorage extends SqlStorageBase {
       .selectAll()
       .where('company_id', '=', companyId)
       .orderBy('created_at')
+      .orderBy('user_id')
       .execute();
     return rows.map(toMembership);
   }
