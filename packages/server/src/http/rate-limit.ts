@@ -26,12 +26,16 @@ export class TokenBuckets {
   /** Takes one token for `key`: 0 when allowed, else the whole seconds until one is free. */
   take(key: string, now = Date.now()): number {
     if (this.perSecond <= 0) return 0;
-    const b = this.buckets.get(key) ?? { tokens: this.burst, at: now };
+    let b = this.buckets.get(key);
+    if (!b) {
+      b = { tokens: this.burst, at: now };
+      this.buckets.set(key, b);
+    }
+    // Changed in place: get() has already made it the most recently used.
     // A clock stepping backwards (NTP, tests) must not drain the bucket.
     const elapsed = Math.max(0, now - b.at);
     b.tokens = Math.min(this.burst, b.tokens + (elapsed / 1000) * this.perSecond);
     b.at = Math.max(b.at, now);
-    this.buckets.set(key, b);
     if (b.tokens >= 1) {
       b.tokens -= 1;
       return 0;

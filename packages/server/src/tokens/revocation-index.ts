@@ -1,12 +1,9 @@
 import type { Logger } from 'pino';
+import { SeqGaps } from '../cache/seq-gaps.ts';
 import type { Storage } from '../storage/storage.ts';
 import type { Revocation } from '../storage/types.ts';
 
 const PAGE = 1000;
-/** Sequence numbers this close below the head that have not been seen are re-read. */
-const HOLE_WINDOW = 1000;
-/** How long a missing sequence number is waited for (a transaction still committing). */
-const HOLE_GRACE_MS = 30_000;
 const PRUNE_EVERY_MS = 60_000;
 /** While over capacity, how often a full reload is tried. */
 const RELOAD_EVERY_MS = 300_000;
@@ -23,8 +20,8 @@ const RELOAD_EVERY_MS = 300_000;
  *   (the invalidation poll interval, 250 ms by default): the same bound the app cache
  *   gives for a deleted app.
  * - PostgreSQL hands out `seq` at insert time, so a transaction can commit an entry below
- *   one already read. Missing sequence numbers just below the head are remembered and
- *   re-read for 30 s, so such a late entry is still picked up within one poll.
+ *   one already read: the feed is followed through SeqGaps, which re-reads missing sequence
+ *   numbers just below the head for 30 s, so such a late entry is still picked up.
  *
  * It answers nothing (`undefined`: the caller asks the database) before its first read and
  * while the feed holds more live entries than `max` (memory stays bounded); then it clears
@@ -32,8 +29,7 @@ const RELOAD_EVERY_MS = 300_000;
  */
 export class RevocationIndex {
   private revoked = new Map<string, number>();
-  private head = 0;
-  private readonly holes = new Map<number, number>();
+  private seen = new SeqGaps();
   private loaded = false;
   private overflow = false;
   /** Bumped on each local revocation commit; `synced` is the value the last read covered. */
@@ -123,8 +119,7 @@ export class RevocationIndex {
       this.reset();
     }
     if (this.loaded && now - this.lastPrune > PRUNE_EVERY_MS) this.prune(now);
-    let from = this.head;
-    for (const seq of this.holes.keys()) if (seq - 1 < from) from = seq - 1;
+    let from = this.seen.from;
     for (;;) {
       const batch = await this.storage.revocationsSince(from, PAGE);
       for (const e of batch) this.add(e, now);
@@ -133,19 +128,13 @@ export class RevocationIndex {
       if (!last || batch.length < PAGE) break;
       from = last.seq;
     }
-    for (const [seq, since] of this.holes)
-      if (now - since > HOLE_GRACE_MS || seq <= this.head - HOLE_WINDOW) this.holes.delete(seq);
+    this.seen.expire(now);
     this.loaded = true;
   }
 
   private add(e: Revocation, now: number): void {
-    if (e.seq > this.head) {
-      for (let s = Math.max(this.head + 1, e.seq - HOLE_WINDOW); s < e.seq; s++)
-        if (!this.holes.has(s)) this.holes.set(s, now);
-      this.head = e.seq;
-    } else {
-      this.holes.delete(e.seq);
-    }
+    // Re-reads below the head return entries already held: only new ones (or late fills) count.
+    if (!this.seen.take(e.seq, now)) return;
     this.revoked.set(e.hash, Math.max(e.expiresAt.getTime(), this.revoked.get(e.hash) ?? 0));
     if (this.revoked.size > (this.opts.max ?? 200_000)) {
       this.opts.log?.warn(
@@ -162,8 +151,7 @@ export class RevocationIndex {
   private reset(): void {
     this.overflow = false;
     this.loaded = false;
-    this.head = 0;
-    this.holes.clear();
+    this.seen = new SeqGaps();
     this.revoked = new Map();
   }
 

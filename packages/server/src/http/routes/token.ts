@@ -32,7 +32,6 @@ export function formParams(contentType: string | undefined, body: unknown): Para
   return Params.fromForm(typeof body === 'string' ? body : '');
 }
 
-/** POST /oauth2/token and its aliases. */
 /**
  * The shared front of the form-posting OAuth endpoints (token, revoke, introspect): the
  * body must be a form, the rate limits apply, and the protocol core gets only the

@@ -16,7 +16,6 @@ import type { GrantHandler } from './grant-handler.ts';
  */
 export const authorizationCode: GrantHandler = {
   grantType: 'authorization_code',
-  parameters: ['code', 'redirect_uri', 'code_verifier'],
 
   async handle(req, { app }, ctx) {
     const { storage, idTokens } = delegation(ctx);

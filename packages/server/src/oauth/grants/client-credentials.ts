@@ -16,7 +16,6 @@ import type { GrantHandler } from './grant-handler.ts';
  */
 export const clientCredentials: GrantHandler = {
   grantType: 'client_credentials',
-  parameters: ['scope'],
 
   async handle(req, { app }, ctx) {
     if (app.clientType !== 'confidential')

@@ -8,7 +8,5 @@ import type { AuthenticatedClient, OAuthContext, TokenEndpointRequest, TokenResp
  */
 export interface GrantHandler {
   readonly grantType: string;
-  /** Request parameters this grant reads, besides grant_type and client authentication. */
-  readonly parameters: readonly string[];
   handle(req: TokenEndpointRequest, client: AuthenticatedClient, ctx: OAuthContext): Promise<TokenResponse>;
 }

@@ -16,7 +16,6 @@ import type { GrantHandler } from './grant-handler.ts';
  */
 export const refreshToken: GrantHandler = {
   grantType: 'refresh_token',
-  parameters: ['refresh_token', 'scope'],
 
   async handle(req, { app }, ctx) {
     const { storage } = delegation(ctx);

@@ -76,13 +76,14 @@ export class ScopeModel {
     }
     if (this.catalog.wildcard && tokens.includes(WILDCARD))
       tokens = [...tokens.filter((t) => t !== WILDCARD), ...held];
-    const unknown = this.catalog.unknown(this.normalise(tokens));
+    const normalised = this.normalise(tokens);
+    const unknown = this.catalog.unknown(normalised);
     if (unknown.length > 0)
       throw new InvalidScope(
         unknown.map((u) => `scope "${printable(u.scope)}" ${u.problem}`).join('; ') +
           (tokens.includes(WILDCARD) ? ' ("*" is not enabled in this server\'s scope catalog)' : ''),
       );
-    return this.normalise(tokens);
+    return normalised;
   }
 
   /**
@@ -104,11 +105,10 @@ export class ScopeModel {
         throw new InvalidScope(`none of the requested scopes (${quoted(asked)}) is granted to this app`);
       return granted;
     }
+    if (this.covers(held, asked)) return asked;
     const beyond = this.missing(held, asked);
-    if (beyond.length > 0)
-      throw new InvalidScope(
-        `scope ${quoted(beyond)} ${beyond.length === 1 ? 'is' : 'are'} not granted to this app`,
-      );
-    return asked;
+    throw new InvalidScope(
+      `scope ${quoted(beyond)} ${beyond.length === 1 ? 'is' : 'are'} not granted to this app`,
+    );
   }
 }

@@ -3,6 +3,7 @@ import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { Kysely, PostgresDialect, type SqliteDatabase, SqliteDialect, type SqliteStatement } from 'kysely';
 import pg from 'pg';
+import { Lru } from '../../cache/lru.ts';
 import type { Database } from '../schema.ts';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -30,18 +31,14 @@ const STATEMENT_CACHE_SIZE = 500;
  * and SQLite re-prepares a cached statement by itself after a schema change.
  */
 function cachingStatements(sqlite: SQLite.Database): SqliteDatabase {
-  const cache = new Map<string, SQLite.Statement>();
+  const cache = new Lru<string, SQLite.Statement>(STATEMENT_CACHE_SIZE);
   return {
     prepare(sql: string) {
       let stmt = cache.get(sql);
-      if (stmt) {
-        // Least recently used first: re-insert on use.
-        cache.delete(sql);
-      } else {
+      if (!stmt) {
         stmt = sqlite.prepare(sql);
-        if (cache.size >= STATEMENT_CACHE_SIZE) cache.delete(cache.keys().next().value!);
+        cache.set(sql, stmt);
       }
-      cache.set(sql, stmt);
       return stmt as unknown as SqliteStatement;
     },
     close() {
