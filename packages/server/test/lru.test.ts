@@ -1,0 +1,86 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { getHeapSpaceStatistics } from 'node:v8';
+import fc from 'fast-check';
+import { Lru } from '../src/cache/lru.ts';
+
+type Op = { op: 'get' | 'set' | 'delete'; key: number; value: number };
+
+const ops = fc.array(
+  fc.record({
+    op: fc.constantFrom<Op['op']>('get', 'get', 'set', 'set', 'delete'),
+    key: fc.integer({ min: 0, max: 12 }),
+    value: fc.integer({ min: 1, max: 1_000_000 }),
+  }),
+  { maxLength: 200 },
+);
+
+describe('Lru', () => {
+  test('keeps the ceil(max/2) keys touched last, never returns a stale or deleted value, stays bounded', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 9 }), ops, (max, list) => {
+        const lru = new Lru<number, number>(max);
+        const kept = Math.ceil(max / 2);
+        // The model: the latest value of each live key, and keys in order of their last touch.
+        const values = new Map<number, number>();
+        let touched: number[] = [];
+        const touch = (k: number) => {
+          touched = touched.filter((t) => t !== k);
+          touched.push(k);
+        };
+        for (const { op, key, value } of list) {
+          if (op === 'set') {
+            lru.set(key, value);
+            values.set(key, value);
+            touch(key);
+          } else if (op === 'delete') {
+            lru.delete(key);
+            values.delete(key);
+            touched = touched.filter((t) => t !== key);
+          } else {
+            const got = lru.get(key);
+            if (got !== undefined) {
+              assert.equal(got, values.get(key), 'a hit returns the latest value set');
+              touch(key);
+            } else {
+              assert.ok(!touched.slice(-kept).includes(key), `key ${key} was among the last ${kept} touched`);
+            }
+          }
+          assert.ok(lru.size <= 2 * kept, `size ${lru.size} > ${2 * kept}`);
+          for (const k of touched.slice(-kept)) assert.equal(lru.get(k), values.get(k));
+        }
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  test('clear empties both generations', () => {
+    const lru = new Lru<string, number>(2);
+    for (const [i, k] of ['a', 'b', 'c'].entries()) lru.set(k, i);
+    lru.clear();
+    assert.equal(lru.size, 0);
+    assert.equal(lru.get('b'), undefined);
+  });
+
+  // The reason for the two generations: a Map that deletes and re-inserts a key on every hit
+  // rehashes its table into V8's old generation once the Map lives there, so a busy cache
+  // fed the old generation on every request (docs/benchmarks.md). Hits must allocate nothing.
+  test('hits on a long-lived cache leave no garbage in the old generation', () => {
+    const lru = new Lru<string, { n: number }>(1000);
+    lru.set('client-a', { n: 1 });
+    lru.set('client-b', { n: 2 });
+    // Survive a few scavenges so the cache and its tables are promoted, as in a running server.
+    for (let round = 0; round < 6; round++) {
+      const junk: object[] = [];
+      for (let i = 0; i < 200_000; i++) junk.push({ i });
+    }
+    const oldSpace = () =>
+      getHeapSpaceStatistics().find((s) => s.space_name === 'old_space')!.space_used_size;
+    const before = oldSpace();
+    let sum = 0;
+    for (let i = 0; i < 300_000; i++) sum += lru.get(i % 2 ? 'client-a' : 'client-b')!.n;
+    const grown = oldSpace() - before;
+    assert.equal(sum, 450_000);
+    assert.ok(grown < 1_000_000, `old space grew by ${grown} bytes over 300,000 hits`);
+  });
+});
