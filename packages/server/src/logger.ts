@@ -1,12 +1,15 @@
-import pino, { type Logger } from 'pino';
+import pino, { type DestinationStream, type Logger, type LoggerOptions } from 'pino';
 
 /**
  * pino, pretty on a terminal and JSON otherwise. Redaction is a second line of defence:
  * no code logs secrets or tokens on purpose, and these paths catch an accident.
  */
-export function createLogger(level: string, opts: { pretty?: boolean } = {}): Logger {
-  const pretty = opts.pretty ?? process.stdout.isTTY === true;
-  return pino({
+export function createLogger(
+  level: string,
+  opts: { pretty?: boolean; destination?: DestinationStream } = {},
+): Logger {
+  const pretty = opts.destination === undefined && (opts.pretty ?? process.stdout.isTTY === true);
+  const options: LoggerOptions = {
     level,
     redact: {
       paths: [
@@ -30,5 +33,6 @@ export function createLogger(level: string, opts: { pretty?: boolean } = {}): Lo
           },
         }
       : {}),
-  });
+  };
+  return opts.destination ? pino(options, opts.destination) : pino(options);
 }

@@ -9,6 +9,7 @@ import { registerAvailability } from './availability.ts';
 import { registerErrorHandling } from './errors.ts';
 import { registerNotAcceptable } from './not-acceptable.ts';
 import { TokenEndpointLimiter } from './rate-limit.ts';
+import { lazyChildLoggerFactory } from './request-logger.ts';
 import { authorizeRoutes } from './routes/authorize.ts';
 import { grantResolutionRoutes } from './routes/grant-resolution.ts';
 import { healthRoutes } from './routes/health.ts';
@@ -29,6 +30,8 @@ export async function buildHttpApp(gh: Gatehouse, logger: Logger): Promise<Fasti
     bodyLimit: 1024 * 1024,
     // Request ids come from us, never from a client-supplied header.
     genReqId: () => crypto.randomUUID(),
+    // request.log is built on its first line, not on every request (request-logger.ts).
+    childLoggerFactory: lazyChildLoggerFactory,
     // Per-request lines only at debug: at info they would cost the token endpoint ~15%.
     logController: new LogController({
       disableRequestLogging: gh.config.logLevel !== 'debug' && gh.config.logLevel !== 'trace',
