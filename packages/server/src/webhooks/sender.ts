@@ -1,7 +1,7 @@
-import { lookup as dnsLookup } from 'node:dns';
 import http from 'node:http';
 import https from 'node:https';
 import type { LookupFunction } from 'node:net';
+import { defaultHostResolver, type HostResolver } from './resolve.ts';
 import { addressRefusal, type NetworkPolicy } from './ssrf.ts';
 
 export interface SendResult {
@@ -13,25 +13,43 @@ export interface SendResult {
 export interface SendOptions {
   timeoutMs: number;
   policy: NetworkPolicy;
+  /** How the receiver's host is resolved (c-ares, off libuv's pool); default: the shared one. */
+  resolver?: HostResolver;
 }
 
-/** Resolves like dns.lookup, then refuses any address the policy forbids. */
-function guardedLookup(policy: NetworkPolicy): LookupFunction {
+/** The family a connect asks lookup for: 4, 6, or 0 for either. */
+function familyOf(family: unknown): 0 | 4 | 6 {
+  if (family === 4 || family === 'IPv4') return 4;
+  if (family === 6 || family === 'IPv6') return 6;
+  return 0;
+}
+
+/**
+ * A net.connect `lookup` that resolves with `resolve` instead of dns.lookup, then refuses
+ * the connection if any address is one the policy forbids.
+ */
+function guardedLookup(policy: NetworkPolicy, resolve: HostResolver): LookupFunction {
   return (hostname, options, callback) => {
-    dnsLookup(hostname, { ...options, all: true }, (err, addresses) => {
-      if (err) return callback(err, '', 0);
-      const list = addresses as unknown as Array<{ address: string; family: number }>;
-      for (const a of list) {
-        const refusal = addressRefusal(a.address, policy);
-        if (refusal)
-          return callback(Object.assign(new Error(`refused: ${refusal}`), { code: 'EREFUSED_SSRF' }), '', 0);
-      }
-      const first = list[0];
-      if (!first) return callback(new Error('no address'), '', 0);
-      if ((options as { all?: boolean }).all)
-        return (callback as unknown as (e: null, a: unknown) => void)(null, list);
-      callback(null, first.address, first.family);
-    });
+    resolve(hostname, familyOf(options.family)).then(
+      (list) => {
+        for (const a of list) {
+          const refusal = addressRefusal(a.address, policy);
+          if (refusal)
+            return callback(
+              Object.assign(new Error(`refused: ${refusal}`), { code: 'EREFUSED_SSRF' }),
+              '',
+              0,
+            );
+        }
+        const first = list[0];
+        if (!first) return callback(new Error('no address'), '', 0);
+        // Node's happy-eyeballs connect (autoSelectFamily) asks for every address at once.
+        if ((options as { all?: boolean }).all)
+          return (callback as unknown as (e: null, a: unknown) => void)(null, list);
+        callback(null, first.address, first.family);
+      },
+      (err: NodeJS.ErrnoException) => callback(err, '', 0),
+    );
   };
 }
 
@@ -72,7 +90,7 @@ export function sendWebhook(url: string, headers: Record<string, string>, body: 
           'content-length': Buffer.byteLength(body),
           'user-agent': 'Gatehouse-Webhooks/1',
         },
-        lookup: guardedLookup(opts.policy),
+        lookup: guardedLookup(opts.policy, opts.resolver ?? defaultHostResolver),
         timeout: opts.timeoutMs,
         agent: false,
       },
