@@ -27,6 +27,8 @@ export async function startServer(
   const addr = app.server.address();
   const port = typeof addr === 'object' && addr ? addr.port : config.port;
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+  // libuv reads UV_THREADPOOL_SIZE once, when the pool first starts (bin/threadpool.cjs sets it).
+  logger.info({ threadpool: Number(process.env.UV_THREADPOOL_SIZE) || 4 }, 'libuv thread pool size');
   let closed = false;
   return {
     gatehouse,

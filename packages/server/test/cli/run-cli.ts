@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
-const BIN = fileURLToPath(new URL('../../bin/gatehouse.js', import.meta.url));
+const BIN = fileURLToPath(new URL('../../bin/gatehouse.cjs', import.meta.url));
 
 export interface CliResult {
   code: number | null;

@@ -1,5 +1,5 @@
-#!/usr/bin/env node
-// The `gatehouse` CLI. The sources are TypeScript run through tsx, like the server itself.
+// The `gatehouse` CLI proper, loaded by gatehouse.cjs once libuv's pool is sized. The
+// sources are TypeScript run through tsx, like the server itself.
 import { register } from 'tsx/esm/api';
 
 register();
