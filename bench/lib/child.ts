@@ -93,7 +93,9 @@ export async function startChild(
       reject(new Error(`${name} exited with ${code} before it was ready:\n${stderr}`));
     });
   });
-  child.stdout!.resume();
+  if (process.env.BENCH_CHILD_STDOUT)
+    child.stdout!.pipe((await import('node:fs')).createWriteStream(process.env.BENCH_CHILD_STDOUT));
+  else child.stdout!.resume();
   child.removeAllListeners('exit');
   const pid = child.pid!;
   return {

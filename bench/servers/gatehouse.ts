@@ -8,9 +8,12 @@
 import { loadConfig, startServer } from '../../packages/server/src/index.ts';
 import { announceReady, exitOnSignal } from '../lib/child.ts';
 import { BENCH_REDIRECT_URI, BENCH_SCOPES } from '../lib/constants.ts';
+import { sampleHeap } from '../lib/heap-sample.ts';
 import { recordPauses } from '../lib/pauses.ts';
 
 if (process.env.BENCH_PAUSES_FILE) recordPauses(process.env.BENCH_PAUSES_FILE);
+if (process.env.BENCH_HEAP_FILE)
+  sampleHeap(process.env.BENCH_HEAP_FILE, process.env.BENCH_HEAP_MODE ?? 'promoted');
 
 const server = await startServer(loadConfig());
 const gh = server.gatehouse;

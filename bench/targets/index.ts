@@ -8,6 +8,7 @@ import { createPostgresDatabase, dropPostgresDatabase } from '../lib/postgres.ts
 import type { BenchOptions, RunningTarget, TargetName } from '../lib/types.ts';
 
 const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
+const THREADPOOL = here('../../packages/server/bin/threadpool.cjs');
 export const BENCH_SERVER_SECRET = 'bench-server-secret-0123456789abcdef';
 
 export interface GatehouseStart {
@@ -46,7 +47,15 @@ export async function startGatehouse(
   const port = await freePort();
   const target = await startChild(
     name,
-    [...prof, ...(options.runtime === 'built' ? ['--enable-source-maps'] : []), ...entry],
+    [
+      ...prof,
+      // As bin/gatehouse.cjs does in production: libuv's pool sized before anything uses it.
+      '--require',
+      THREADPOOL,
+      ...(process.env.BENCH_GATEHOUSE_NODE_ARGS?.split(' ').filter(Boolean) ?? []),
+      ...(options.runtime === 'built' ? ['--enable-source-maps'] : []),
+      ...entry,
+    ],
     {
       NODE_ENV: 'production',
       LOG_LEVEL: 'warn',
@@ -72,14 +81,26 @@ export async function startGatehouse(
   };
 }
 
-async function startScript(name: TargetName, script: string): Promise<RunningTarget> {
+/**
+ * A bench server run through tsx. The bare limit gets Gatehouse's thread-pool sizing, so that
+ * Gatehouse / limit measures only Gatehouse's own overhead; node-oidc-provider runs as it ships,
+ * with Node's default pool (it measured slower with Gatehouse's; docs/benchmarks.md).
+ */
+async function startScript(name: TargetName, script: string, sizedPool = false): Promise<RunningTarget> {
   const port = await freePort();
-  return startChild(name, ['--import', 'tsx', here(script)], { NODE_ENV: 'production', PORT: String(port) });
+  return startChild(
+    name,
+    [...(sizedPool ? ['--require', THREADPOOL] : []), '--import', 'tsx', here(script)],
+    {
+      NODE_ENV: 'production',
+      PORT: String(port),
+    },
+  );
 }
 
 /** The HTTP targets in the order they run, one after the other. */
 export const HTTP_TARGETS: { name: TargetName; start(o: BenchOptions): Promise<RunningTarget> }[] = [
   { name: 'gatehouse', start: (o) => startGatehouse(o) },
   { name: 'oidc-provider', start: () => startScript('oidc-provider', '../servers/oidc-provider.ts') },
-  { name: 'bare-limit', start: () => startScript('bare-limit', '../servers/bare-limit.ts') },
+  { name: 'bare-limit', start: () => startScript('bare-limit', '../servers/bare-limit.ts', true) },
 ];
