@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -37,13 +37,11 @@ export async function startGatehouse(
     options.runtime === 'built'
       ? [await buildGatehouse()]
       : ['--import', 'tsx', here('../servers/gatehouse.ts')];
-  const prof = options.profile
-    ? [
-        '--cpu-prof',
-        `--cpu-prof-dir=${here('../results/profiles')}`,
-        `--cpu-prof-name=${start.profileName ?? name}.cpuprofile`,
-      ]
-    : [];
+  // Every thread writes a profile (the sign-in hashing thread too), so each run gets a
+  // directory of its own and the main thread's profile is kept under the target's name.
+  const profileName = start.profileName ?? name;
+  const profileDir = mkdtempSync(join(tmpdir(), 'gatehouse-prof-'));
+  const prof = options.profile ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
   const port = await freePort();
   const target = await startChild(
     name,
@@ -75,6 +73,8 @@ export async function startGatehouse(
     ...target,
     async stop() {
       await stop();
+      if (options.profile) keepMainThreadProfile(profileDir, profileName);
+      rmSync(profileDir, { recursive: true, force: true });
       if (dropDb) await dropPostgresDatabase(dropDb);
       rmSync(dataDir, { recursive: true, force: true });
     },
@@ -86,6 +86,15 @@ export async function startGatehouse(
  * Gatehouse / limit measures only Gatehouse's own overhead; node-oidc-provider runs as it ships,
  * with Node's default pool (it measured slower with Gatehouse's; docs/benchmarks.md).
  */
+/** Node names profiles CPU.<date>.<time>.<pid>.<thread>.<seq>: thread 0 is the main one. */
+function keepMainThreadProfile(dir: string, name: string): void {
+  const main = readdirSync(dir).find((f) => /^CPU\.\d+\.\d+\.\d+\.0\.\d+\.cpuprofile$/.test(f));
+  if (!main) return;
+  const out = here('../results/profiles');
+  mkdirSync(out, { recursive: true });
+  copyFileSync(join(dir, main), join(out, `${name}.cpuprofile`));
+}
+
 async function startScript(name: TargetName, script: string, sizedPool = false): Promise<RunningTarget> {
   const port = await freePort();
   return startChild(
