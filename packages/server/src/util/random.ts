@@ -5,7 +5,7 @@ export function randomToken(bytes = 32): string {
   return randomBytes(bytes).toString('base64url');
 }
 
-const ALPHABET = '0123456789abcdefghijklmnopqrstuvwxyz';
+const ALPHABET_CODES = Buffer.from('0123456789abcdefghijklmnopqrstuvwxyz', 'latin1');
 
 /**
  * A prefixed, URL-safe identifier such as `co_3k9x...`. 20 characters of a base36
@@ -13,9 +13,10 @@ const ALPHABET = '0123456789abcdefghijklmnopqrstuvwxyz';
  */
 export function newId(prefix: string, length = 20): string {
   const bytes = pooledRandomBytes(length);
-  let out = '';
-  for (let i = 0; i < length; i++) out += ALPHABET[(bytes[i] as number) % ALPHABET.length];
-  return `${prefix}_${out}`;
+  // Mapped in place and read as one flat string (not built a character at a time).
+  for (let i = 0; i < length; i++)
+    bytes[i] = ALPHABET_CODES[(bytes[i] as number) % ALPHABET_CODES.length] as number;
+  return `${prefix}_${bytes.toString('latin1')}`;
 }
 
 /**

@@ -7,9 +7,11 @@ import { clientIdHint, type TokenEndpointLimiter } from '../rate-limit.ts';
 
 export const FORM_BODY_LIMIT = 16 * 1024;
 
+const FORM_TYPE = /^\s*application\/x-www-form-urlencoded\s*(?:;|$)/i;
+
 /** True for `application/x-www-form-urlencoded`, with or without parameters. */
 export function isForm(contentType: string | undefined): boolean {
-  return (contentType ?? '').split(';')[0]?.trim().toLowerCase() === 'application/x-www-form-urlencoded';
+  return contentType !== undefined && FORM_TYPE.test(contentType);
 }
 
 /**

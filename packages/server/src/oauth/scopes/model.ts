@@ -27,6 +27,8 @@ const quoted = (xs: readonly string[]) => xs.map((s) => `"${printable(s)}"`).joi
  */
 export class ScopeModel {
   readonly catalog: CompiledCatalog;
+  /** grant() answers by held list, then by `policy\0request`. */
+  private readonly granted = new WeakMap<readonly string[], Map<string, readonly string[]>>();
 
   constructor(catalog: ScopeCatalog) {
     this.catalog = new CompiledCatalog(catalog);
@@ -97,6 +99,25 @@ export class ScopeModel {
   grant(held: readonly string[], requested: string | undefined, policy: ScopePolicy = 'strict'): string[] {
     // Held scopes were normalised when the app (or grant) was created.
     if (requested === undefined) return [...held];
+    // Apps' scopes never change once created, and a cached app keeps the same array, so the
+    // answer for (held, request, policy) is computed once: parsing and normalising allocated
+    // more per token request than anything else of ours. Refusals are not kept.
+    let memo = this.granted.get(held);
+    const key = `${policy}\u0000${requested}`;
+    const known = memo?.get(key);
+    if (known !== undefined) return [...known];
+    const granted = this.decide(held, requested, policy);
+    if (memo === undefined) {
+      memo = new Map();
+      this.granted.set(held, memo);
+    }
+    // Bounded per held list: a client cycling through scope strings cannot grow it.
+    if (memo.size >= 32) memo.clear();
+    memo.set(key, granted);
+    return [...granted];
+  }
+
+  private decide(held: readonly string[], requested: string, policy: ScopePolicy): string[] {
     const asked = this.parseRequest(requested, held);
     if (asked.length === 0) return [...held];
     if (policy === 'narrow') {
