@@ -19,7 +19,8 @@ interface Bucket {
 }
 
 class FailureBuckets {
-  private readonly buckets = new Lru<string, Bucket>(100_000);
+  /** Up to 200,000 buckets; the 100,000 keys seen last are always kept (cache/lru.ts). */
+  private readonly buckets = new Lru<string, Bucket>(200_000);
 
   constructor(private readonly rate: { perSecond: number; burst: number }) {}
 

@@ -18,7 +18,8 @@ export class TokenBuckets {
   constructor(
     private readonly perSecond: number,
     private readonly burst: number,
-    maxKeys = 100_000,
+    /** Up to this many buckets; the half seen last are always kept (cache/lru.ts). */
+    maxKeys = 200_000,
   ) {
     this.buckets = new Lru(maxKeys);
   }
