@@ -8,12 +8,14 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseOptions } from './lib/args.ts';
+import { runLoad } from './lib/load.ts';
 import { describeMachine, machine } from './lib/machine.ts';
 import { measureHttp, measureInProcess } from './lib/measure.ts';
 import { recordInDocs } from './lib/record.ts';
-import { checks, checksTable, skipsList, table } from './lib/report.ts';
+import { checks, checksTable, SCALE_BASELINE, skipsList, table } from './lib/report.ts';
 import type {
   BenchOptions,
+  LoadSpec,
   Measurement,
   RunningTarget,
   Scenario,
@@ -46,21 +48,80 @@ async function fetchMetadata(url: string): Promise<Record<string, unknown> | und
   return undefined;
 }
 
-async function runOnTarget(
-  name: TargetName,
-  start: (o: BenchOptions) => Promise<RunningTarget>,
-  opts: BenchOptions,
-) {
-  if (opts.targets.length > 0 && !opts.targets.includes(name)) return;
-  const scenarios = selected.filter(
-    (s): s is Extract<Scenario, { kind: 'http' }> => s.kind === 'http' && s.targets.includes(name),
+/** A scenario's load on one target, ready to run. */
+interface Participant {
+  /** Recorded under this scenario name (a baseline runs another scenario's load). */
+  scenario: string;
+  target: RunningTarget;
+  spec: LoadSpec;
+  variant?: string;
+}
+
+/** The measurement whose req/s is the median of the rounds (its other figures come along). */
+function median(rounds: Measurement[]): Measurement {
+  const sorted = [...rounds].sort((a, b) => a.reqPerSec - b.reqPerSec);
+  return sorted[Math.floor((sorted.length - 1) / 2)]!;
+}
+
+/**
+ * Repeatable loads: every participant is warmed up, then they take turns for
+ * `options.rounds` short rounds (the order rotating), and each keeps its median round. A ratio
+ * then compares servers measured within seconds of each other, not minutes apart: on a shared
+ * box the speed of the machine drifts by more than the differences being measured.
+ */
+async function measureInRounds(parts: Participant[], opts: BenchOptions): Promise<Measurement[]> {
+  for (const p of parts)
+    if (opts.warmup > 0)
+      await runLoad({
+        url: p.target.url,
+        spec: p.spec,
+        connections: opts.connections,
+        duration: opts.warmup,
+      });
+  const seconds = Math.max(1, Math.round(opts.duration / opts.rounds));
+  const rounds = parts.map(() => [] as Measurement[]);
+  for (let r = 0; r < opts.rounds; r++)
+    for (let k = 0; k < parts.length; k++) {
+      const i = (k + r) % parts.length;
+      const p = parts[i]!;
+      rounds[i]!.push(
+        await measureHttp(p.scenario, p.target, p.spec, { ...opts, duration: seconds }, log, { warmup: 0 }),
+      );
+    }
+  return parts.map((p, i) => ({
+    ...median(rounds[i]!),
+    ...(p.variant ? { variant: p.variant } : {}),
+    rounds: opts.rounds,
+  }));
+}
+
+// Every HTTP target a selected scenario needs is started first and stays up for the whole
+// run (idle servers cost next to nothing), so that scenarios can alternate between them.
+const wanted = (name: TargetName): boolean =>
+  (options.targets.length === 0 || options.targets.includes(name)) &&
+  selected.some(
+    (s) =>
+      s.kind === 'http' &&
+      (s.targets.includes(name) || (s.baseline?.target === name && wanted(s.targets[0]!))),
   );
-  if (scenarios.length === 0) return;
-  log(`starting ${name}`);
-  const target = await start(opts);
-  try {
-    const ctx: ScenarioContext = { target, options: opts, metadata: await fetchMetadata(target.url) };
-    for (const s of scenarios) {
+const starters: { name: TargetName; start(o: BenchOptions): Promise<RunningTarget> }[] = [
+  ...HTTP_TARGETS,
+  { name: 'gatehouse-scale', start: (o) => startScaleTarget(o, log) },
+];
+const contexts = new Map<TargetName, ScenarioContext>();
+try {
+  for (const t of starters) {
+    if (!wanted(t.name)) continue;
+    log(`starting ${t.name}`);
+    const target = await t.start(options);
+    contexts.set(t.name, { target, options, metadata: await fetchMetadata(target.url) });
+  }
+  for (const s of selected) {
+    if (s.kind !== 'http') continue;
+    const parts: Participant[] = [];
+    for (const name of s.targets) {
+      const ctx = contexts.get(name);
+      if (!ctx) continue;
       const reason = await s.unsupported(ctx);
       if (reason) {
         skips.push({ scenario: s.name, target: name, reason });
@@ -68,25 +129,41 @@ async function runOnTarget(
         continue;
       }
       log(`${s.name} on ${name}: preparing`);
-      const spec = await s.prepare(ctx);
-      const m = await measureHttp(s.name, target, spec, opts, log);
-      measurements.push(m);
-      if (s.halfRateOn?.includes(name)) {
-        const rate = Math.floor(m.reqPerSec / 2);
-        log(`${s.name} on ${name}: latency at half of peak (${rate} req/s)`);
-        measurements.push(await measureHttp(s.name, target, spec, opts, log, { pacedRate: rate, warmup: 0 }));
-        measurements.push(
-          await measureHttp(s.name, target, spec, opts, log, { overallRate: rate, warmup: 0 }),
-        );
-      }
+      parts.push({ scenario: s.name, target: ctx.target, spec: await s.prepare(ctx) });
     }
-  } finally {
-    await target.stop();
+    if (parts.length === 0) continue;
+    const base = s.baseline && SCENARIOS.find((b) => b.name === s.baseline!.scenario);
+    const baseCtx = s.baseline && contexts.get(s.baseline.target);
+    if (base?.kind === 'http' && baseCtx) {
+      log(`${s.name}: ${base.name} on ${baseCtx.target.name} in the same rounds, as the baseline`);
+      parts.push({
+        scenario: s.name,
+        target: baseCtx.target,
+        spec: await base.prepare(baseCtx),
+        variant: SCALE_BASELINE,
+      });
+    }
+    // Single-use credentials (codes, refresh tokens) are spent once each: one pass per target.
+    let peaks: Measurement[] = [];
+    if (parts.every((p) => !p.spec.singleUse)) peaks = await measureInRounds(parts, options);
+    else for (const p of parts) peaks.push(await measureHttp(p.scenario, p.target, p.spec, options, log));
+    measurements.push(...peaks);
+    for (const [i, p] of parts.entries()) {
+      if (p.variant || !s.halfRateOn?.includes(p.target.name)) continue;
+      const rate = Math.floor(peaks[i]!.reqPerSec / 2);
+      log(`${s.name} on ${p.target.name}: latency at half of peak (${rate} req/s)`);
+      measurements.push(
+        await measureHttp(s.name, p.target, p.spec, options, log, { pacedRate: rate, warmup: 0 }),
+      );
+      measurements.push(
+        await measureHttp(s.name, p.target, p.spec, options, log, { overallRate: rate, warmup: 0 }),
+      );
+    }
   }
+} finally {
+  for (const { target } of contexts.values()) await target.stop();
 }
 
-for (const t of HTTP_TARGETS) await runOnTarget(t.name, t.start, options);
-await runOnTarget('gatehouse-scale', (o) => startScaleTarget(o, log), options);
 for (const s of selected) {
   if (s.kind !== 'in-process' || (options.targets.length > 0 && !options.targets.includes('in-process')))
     continue;
@@ -113,7 +190,7 @@ const result = {
 };
 console.log(`\nGatehouse benchmark, ${describeMachine(m)}, db=${options.db}, runtime=${options.runtime}`);
 console.log(
-  `${options.connections} connections, ${options.warmup} s warm-up + ${options.duration} s measured per run\n`,
+  `${options.connections} connections, ${options.warmup} s warm-up, then ${options.duration} s measured in ${options.rounds} rounds taken in turns\n`,
 );
 console.log(table(measurements));
 console.log(`\n${checksTable(result.checks)}`);

@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import type { BenchOptions } from './types.ts';
 
 const USAGE = `usage: npm run bench -- [--db sqlite|postgres] [--only <scenario>[,...]] [--targets <target>[,...]]
-       [--duration <s>] [--warmup <s>] [--connections <n>] [--runtime built|tsx] [--profile] [--record]`;
+       [--duration <s>] [--warmup <s>] [--rounds <n>] [--connections <n>] [--runtime built|tsx] [--profile] [--record]`;
 
 export function parseOptions(argv: string[]): BenchOptions {
   const { values } = parseArgs({
@@ -13,6 +13,7 @@ export function parseOptions(argv: string[]): BenchOptions {
       targets: { type: 'string', multiple: true, default: [] },
       duration: { type: 'string', default: '15' },
       warmup: { type: 'string', default: '10' },
+      rounds: { type: 'string', default: '3' },
       connections: { type: 'string', default: '32' },
       runtime: { type: 'string', default: 'built' },
       profile: { type: 'boolean', default: false },
@@ -37,6 +38,7 @@ export function parseOptions(argv: string[]): BenchOptions {
     db: values.db,
     duration: num('duration', values.duration, 1),
     warmup: num('warmup', values.warmup, 0),
+    rounds: Math.floor(num('rounds', values.rounds, 1)),
     connections: Math.floor(num('connections', values.connections, 1)),
     runtime: values.runtime,
     only: values.only.flatMap((o) => o.split(',')).filter(Boolean),

@@ -34,7 +34,7 @@ export function recordInDocs(run: RunRecord): void {
     START,
     '',
     `Recorded ${run.date.slice(0, 16).replace('T', ' ')} UTC on ${describeMachine(run.machine)};`,
-    `\`${run.command}\` (db=${run.options.db}, runtime=${run.options.runtime}, ${run.options.connections} connections, ${run.options.warmup} s warm-up + ${run.options.duration} s measured per run; ${run.seconds} s in all).`,
+    `\`${run.command}\` (db=${run.options.db}, runtime=${run.options.runtime}, ${run.options.connections} connections, ${run.options.warmup} s warm-up, then ${run.options.duration} s measured in ${run.options.rounds ?? 1} rounds taken in turns; ${run.seconds} s in all).`,
     '',
     table(run.measurements),
     '',

@@ -14,6 +14,8 @@ export interface BenchOptions {
   only: string[];
   /** Run only on these targets (e.g. gatehouse while tuning); empty: all. */
   targets: string[];
+  /** Measured rounds per scenario: the targets take turns, `duration / rounds` seconds each. */
+  rounds: number;
   /** Profile Gatehouse with --cpu-prof into bench/results/profiles. */
   profile: boolean;
   record: boolean;
@@ -67,6 +69,8 @@ export interface Measurement extends LoadResult {
   cpuUsPerReq?: number;
   /** A note such as "at half of peak rate". */
   variant?: string;
+  /** Rounds the figure is the median of, when the targets took turns. */
+  rounds?: number;
   /**
    * In-process verification by the SDK: jose.jwtVerify measured in the same process, in
    * blocks alternating with the SDK's, the baseline its ratio is taken against.
@@ -102,6 +106,11 @@ export interface HttpScenario {
   prepare(ctx: ScenarioContext): Promise<LoadSpec>;
   /** Also measure p99 at half of the peak rate on these targets. */
   halfRateOn?: TargetName[];
+  /**
+   * Another scenario and target to measure in the same rounds, as this one's baseline (the
+   * small database beside the large one); recorded under this scenario's name.
+   */
+  baseline?: { scenario: string; target: TargetName };
 }
 
 /** A scenario measured inside one process (token verification), not over HTTP. */
