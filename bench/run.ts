@@ -1,8 +1,8 @@
 /**
- * `npm run bench`: starts each server alone on 127.0.0.1 (Gatehouse built as in production,
- * node-oidc-provider 9, the bare limit; then Gatehouse on a 100k-app database; then the
- * in-process verification runs), drives each scenario with the same autocannon load from a
- * separate process, and prints one table. Results go to bench/results/latest.json; with
+ * `npm run bench`: starts every server on 127.0.0.1 as its own process (Gatehouse built as in
+ * production, node-oidc-provider 9, the bare limit, Gatehouse on a 100k-app database), drives
+ * each scenario on them in turns with the same autocannon load from a separate process, then
+ * runs the in-process verification scenarios, and prints one table. Results go to bench/results/latest.json; with
  * --record, also into docs/benchmarks.md. See docs/benchmarks.md for what each figure means.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
