@@ -3,6 +3,7 @@ import type { InvalidationBus } from '../cache/invalidation-bus.ts';
 import { SeqGaps } from '../cache/seq-gaps.ts';
 import type { Storage } from '../storage/storage.ts';
 import type { Revocation } from '../storage/types.ts';
+import { type Coalesced, coalesced } from '../util/coalesce.ts';
 
 type Listener = (entries: Revocation[]) => void;
 
@@ -19,8 +20,6 @@ type Listener = (entries: Revocation[]) => void;
 export class RevocationFeed {
   private seen = new SeqGaps();
   private readonly listeners = new Set<Listener>();
-  private reading: Promise<void> | undefined;
-  private again = false;
 
   constructor(
     private readonly storage: Storage,
@@ -71,31 +70,20 @@ export class RevocationFeed {
    * Reads entries not seen yet (newer than the last seen, or committed late below it) and
    * fans them out, each once. Coalesces bursts.
    */
-  pull(): Promise<void> {
-    if (this.reading) {
-      this.again = true;
-      return this.reading;
-    }
-    this.reading = (async () => {
-      do {
-        this.again = false;
-        const now = Date.now();
-        let from = this.seen.from;
-        for (;;) {
-          const batch = await this.storage.revocationsSince(from, 1000);
-          const fresh = batch.filter((e) => this.seen.take(e.seq, now));
-          if (fresh.length > 0) for (const l of this.listeners) l(fresh);
-          const last = batch.at(-1);
-          if (!last || batch.length < 1000) break;
-          from = last.seq;
-        }
-        this.seen.expire(now);
-      } while (this.again);
-    })()
-      .catch((err: unknown) => this.log?.warn({ err }, 'reading the revocation feed failed'))
-      .finally(() => {
-        this.reading = undefined;
-      });
-    return this.reading;
-  }
+  readonly pull: Coalesced = coalesced(
+    async () => {
+      const now = Date.now();
+      let from = this.seen.from;
+      for (;;) {
+        const batch = await this.storage.revocationsSince(from, 1000);
+        const fresh = batch.filter((e) => this.seen.take(e.seq, now));
+        if (fresh.length > 0) for (const l of this.listeners) l(fresh);
+        const last = batch.at(-1);
+        if (!last || batch.length < 1000) break;
+        from = last.seq;
+      }
+      this.seen.expire(now);
+    },
+    (err) => this.log?.warn({ err }, 'reading the revocation feed failed'),
+  );
 }

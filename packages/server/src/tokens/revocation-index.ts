@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import { SeqGaps } from '../cache/seq-gaps.ts';
 import type { Storage } from '../storage/storage.ts';
 import type { Revocation } from '../storage/types.ts';
+import { type Coalesced, coalesced } from '../util/coalesce.ts';
 
 const PAGE = 1000;
 const PRUNE_EVERY_MS = 60_000;
@@ -35,8 +36,6 @@ export class RevocationIndex {
   /** Bumped on each local revocation commit; `synced` is the value the last read covered. */
   private localGen = 0;
   private synced = 0;
-  private reading: Promise<void> | undefined;
-  private again = false;
   private timer: NodeJS.Timeout | undefined;
   private running = false;
   private lastPrune = Date.now();
@@ -69,7 +68,7 @@ export class RevocationIndex {
     this.unsubscribe();
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
-    await this.reading;
+    await this.refresh.inFlight();
   }
 
   /**
@@ -89,28 +88,16 @@ export class RevocationIndex {
   }
 
   /** Reads what is new in the feed. Concurrent callers share one read; bursts coalesce. */
-  refresh(): Promise<void> {
-    if (this.reading) {
-      this.again = true;
-      return this.reading;
-    }
-    this.reading = (async () => {
-      do {
-        this.again = false;
-        const gen = this.localGen;
-        await this.read();
-        // Everything committed before `gen` was bumped is in the database and was read.
-        this.synced = gen;
-      } while (this.again);
-    })()
-      .catch((err: unknown) =>
-        this.opts.log?.warn({ err }, 'reading the revocation feed failed; introspection asks the database'),
-      )
-      .finally(() => {
-        this.reading = undefined;
-      });
-    return this.reading;
-  }
+  readonly refresh: Coalesced = coalesced(
+    async () => {
+      const gen = this.localGen;
+      await this.read();
+      // Everything committed before `gen` was bumped is in the database and was read.
+      this.synced = gen;
+    },
+    (err) =>
+      this.opts.log?.warn({ err }, 'reading the revocation feed failed; introspection asks the database'),
+  );
 
   private async read(): Promise<void> {
     const now = Date.now();
