@@ -19,6 +19,8 @@ export interface WorkerInput {
   overallRate?: number;
   /** Evenly spaced requests per second instead of autocannon (bench/lib/paced.ts). */
   pacedRate?: number;
+  /** Seconds of the paced load sent first and not counted (its own warm-up). */
+  pacedWarmup?: number;
 }
 
 function run(input: WorkerInput): Promise<LoadResult> {
@@ -89,6 +91,7 @@ process.once('message', (input: WorkerInput) => {
           rate: input.pacedRate,
           seconds: input.duration,
           connections: input.connections,
+          warmupSeconds: input.pacedWarmup ?? 0,
         })
       : run(input);
   job.then(

@@ -26,19 +26,26 @@ export async function measureHttp(
   const warmup = extra.warmup ?? opts.warmup;
   let result: LoadResult;
   let cpuBefore = target.cpuSeconds();
+  /** Answers the CPU time was spent on. */
+  let answered: number | undefined;
   if (spec.singleUse) {
     result = await runLoad({ ...base, amount: spec.variants?.length ?? 0 });
+  } else if (extra.pacedRate !== undefined) {
+    // The paced load warms up inside its own run (same process, sockets and rate), and the
+    // CPU per request covers the whole run, warm-up included.
+    result = await runLoad({ ...base, pacedRate: extra.pacedRate, pacedWarmup: warmup });
+    answered = Math.round(extra.pacedRate * warmup) + result.total;
   } else {
     if (warmup > 0) await runLoad({ ...base, duration: warmup });
     cpuBefore = target.cpuSeconds();
     result = await runLoad({
       ...base,
       ...(extra.overallRate !== undefined ? { overallRate: extra.overallRate } : {}),
-      ...(extra.pacedRate !== undefined ? { pacedRate: extra.pacedRate } : {}),
     });
   }
   const cpu = target.cpuSeconds() - cpuBefore;
-  const cpuUsPerReq = result.total > 0 && cpu > 0 ? (cpu * 1e6) / result.total : undefined;
+  answered ??= result.total;
+  const cpuUsPerReq = answered > 0 && cpu > 0 ? (cpu * 1e6) / answered : undefined;
   const mem = target.memory();
   const variant =
     extra.pacedRate !== undefined

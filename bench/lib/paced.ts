@@ -8,6 +8,11 @@ import type { LoadResult, LoadSpec } from './types.ts';
  * overallRate sends each second's quota in a burst at the start of the second (every
  * connection at once) and then idles, so its p99 is the full-load p99.
  *
+ * The first `warmupSeconds` run at the same rate on the same sockets and are not counted (as
+ * wrk2's calibration period): a fresh generator process runs cold code for its first few hundred
+ * milliseconds, falls behind, and the backlog it builds (100 ms and more) is its own, not the
+ * server's.
+ *
  * It writes pre-built HTTP/1.1 requests on raw sockets and reads only the status line,
  * Content-Length (or a chunked body's end) of each answer: node:http's client spent more CPU
  * per request than some of the servers it measured, on the same two cores, and its own
@@ -16,15 +21,22 @@ import type { LoadResult, LoadSpec } from './types.ts';
 export async function pacedLoad(
   url: string,
   spec: LoadSpec,
-  opts: { rate: number; seconds: number; connections: number },
+  opts: { rate: number; seconds: number; connections: number; warmupSeconds?: number },
 ): Promise<LoadResult> {
   const target = new URL(spec.path, url);
   const requests = buildRequests(target, spec);
-  const total = Math.round(opts.rate * opts.seconds);
+  const warmups = Math.round(opts.rate * (opts.warmupSeconds ?? 0));
+  const measured = Math.round(opts.rate * opts.seconds);
+  const total = warmups + measured;
   const interval = 1000 / opts.rate;
-  const latencies = new Float64Array(total);
+  /** Latencies of the measured requests, in completion order. */
+  const latencies = new Float64Array(measured);
+  let counted = 0;
   let done = 0;
   let errors = 0;
+  /** Requests are due from `start`; those due before `measureFrom` are the warm-up. */
+  let start = 0;
+  let measureFrom = 0;
   let sent = 0;
   /** Scheduled times of requests waiting for a free socket, oldest first. */
   const queue: number[] = [];
@@ -44,7 +56,9 @@ export async function pacedLoad(
   let alive = opts.connections;
 
   const record = (scheduled: number, ok: boolean) => {
-    latencies[done++] = performance.now() - scheduled;
+    done++;
+    if (scheduled < measureFrom) return;
+    latencies[counted++] = performance.now() - scheduled;
     if (!ok) errors++;
   };
 
@@ -65,7 +79,11 @@ export async function pacedLoad(
     c.scheduled = 0;
     if (alive === 0) {
       // Nothing left to send on: whatever is still due fails now.
-      while (done < total) record(performance.now(), false);
+      while (counted < measured) {
+        latencies[counted++] = 0;
+        errors++;
+      }
+      done = total;
     }
     if (done === total) finish();
   };
@@ -101,7 +119,8 @@ export async function pacedLoad(
     idle.push(c);
   }
 
-  const start = performance.now();
+  start = performance.now();
+  measureFrom = start + warmups * interval;
   let scheduledCount = 0;
   const tick = () => {
     const now = performance.now();
@@ -116,11 +135,11 @@ export async function pacedLoad(
   };
   tick();
   await finished;
-  const seconds = (performance.now() - start) / 1000;
+  const seconds = (performance.now() - measureFrom) / 1000;
   for (const c of conns) c.socket.destroy();
-  const sorted = latencies.sort();
+  const sorted = latencies.subarray(0, counted).sort();
   const q = (p: number) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? 0;
-  return { reqPerSec: total / seconds, p50Ms: q(0.5), p99Ms: q(0.99), errors, total, seconds };
+  return { reqPerSec: counted / seconds, p50Ms: q(0.5), p99Ms: q(0.99), errors, total: counted, seconds };
 }
 
 /** One request's bytes per variant (or just the one request). */
