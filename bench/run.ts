@@ -8,7 +8,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseOptions } from './lib/args.ts';
-import { runLoad } from './lib/load.ts';
+import { runLoad, sameGeneratorPath } from './lib/load.ts';
 import { describeMachine, machine } from './lib/machine.ts';
 import { measureHttp, measureInProcess } from './lib/measure.ts';
 import { recordInDocs } from './lib/record.ts';
@@ -140,7 +140,7 @@ try {
       parts.push({
         scenario: s.name,
         target: baseCtx.target,
-        spec: await base.prepare(baseCtx),
+        spec: sameGeneratorPath(await base.prepare(baseCtx), parts[0]!.spec),
         variant: SCALE_BASELINE,
       });
     }
