@@ -6,8 +6,9 @@
  * It signs the way Gatehouse does, with the fastest signing this machine offers: node:crypto's
  * one-shot sign in libuv's pool, through Gatehouse's own JwsSigner (packages/server/src/keys/jws.ts).
  * With jose's SignJWT (WebCrypto) instead, this server ran about 25% slower; see docs/benchmarks.md.
+ * It hashes with node:crypto's one-shot digest, as Gatehouse does.
  */
-import { createHash, createPrivateKey, type JsonWebKey, timingSafeEqual } from 'node:crypto';
+import { createPrivateKey, hash, type JsonWebKey, timingSafeEqual } from 'node:crypto';
 import { createServer } from 'node:http';
 import { exportJWK, generateKeyPair } from 'jose';
 import { JwsSigner } from '../../packages/server/src/keys/jws.ts';
@@ -17,7 +18,9 @@ const port = Number(process.env.PORT ?? 0);
 const issuer = `http://127.0.0.1:${port}`;
 const clientId = 'bare-client';
 const clientSecret = 'bare-secret-0123456789abcdef0123456789abcdef';
-const sha = (s: string) => createHash('sha256').update(s).digest();
+// The one-shot digest, as Gatehouse hashes: createHash() leaves a native object per call for
+// the garbage collector's weak callbacks, which lengthened every young-generation pause.
+const sha = (s: string) => hash('sha256', s, 'buffer');
 const secretHash = sha(clientSecret);
 const { privateKey } = await generateKeyPair('ES256', { extractable: true });
 const key = {
