@@ -27,8 +27,12 @@ import { HTTP_TARGETS } from './targets/index.ts';
 import { startScaleTarget } from './targets/scale.ts';
 
 const options = parseOptions(process.argv.slice(2));
-/** The paced load's own warm-up at half rate, not counted (bench/lib/paced.ts). */
-const PACED_WARMUP_SECONDS = 3;
+/**
+ * Latency at half of peak: paced runs taken in turns like the peaks, each with its own warm-up
+ * at the same rate that is not counted (bench/lib/paced.ts), and each target keeps its median
+ * p99.
+ */
+const PACED = { rounds: 3, seconds: 5, warmupSeconds: 2 };
 const unknown = options.only.filter((o) => !SCENARIOS.some((s) => s.name === o));
 if (unknown.length > 0)
   throw new Error(
@@ -58,10 +62,10 @@ interface Participant {
   variant?: string;
 }
 
-/** The measurement whose req/s is the median of the rounds (its other figures come along). */
-function median(rounds: Measurement[]): Measurement {
-  const sorted = [...rounds].sort((a, b) => a.reqPerSec - b.reqPerSec);
-  return sorted[Math.floor((sorted.length - 1) / 2)]!;
+/** The round whose `figure` is the median (its other figures come along), and every round's. */
+function median(rounds: Measurement[], figure: (m: Measurement) => number): Measurement {
+  const sorted = [...rounds].sort((a, b) => figure(a) - figure(b));
+  return { ...sorted[Math.floor((sorted.length - 1) / 2)]!, roundFigures: rounds.map(figure) };
 }
 
 /**
@@ -90,10 +94,34 @@ async function measureInRounds(parts: Participant[], opts: BenchOptions): Promis
       );
     }
   return parts.map((p, i) => ({
-    ...median(rounds[i]!),
+    ...median(rounds[i]!, (m) => m.reqPerSec),
     ...(p.variant ? { variant: p.variant } : {}),
     rounds: opts.rounds,
   }));
+}
+
+/**
+ * p99 at a fixed, evenly paced rate (half of each target's peak), in rounds taken in turns as
+ * the peaks are: a few seconds of this shared box running slow land in one round of each
+ * target rather than in the whole of one target's run, and each keeps its median round.
+ */
+async function measurePacedInRounds(
+  parts: { p: Participant; rate: number }[],
+  opts: BenchOptions,
+): Promise<Measurement[]> {
+  const rounds = parts.map(() => [] as Measurement[]);
+  for (let r = 0; r < PACED.rounds; r++)
+    for (let k = 0; k < parts.length; k++) {
+      const i = (k + r) % parts.length;
+      const { p, rate } = parts[i]!;
+      rounds[i]!.push(
+        await measureHttp(p.scenario, p.target, p.spec, { ...opts, duration: PACED.seconds }, log, {
+          pacedRate: rate,
+          warmup: PACED.warmupSeconds,
+        }),
+      );
+    }
+  return parts.map((_, i) => ({ ...median(rounds[i]!, (m) => m.p99Ms), rounds: PACED.rounds }));
 }
 
 // Every HTTP target a selected scenario needs is started first and stays up for the whole
@@ -149,20 +177,20 @@ try {
     if (parts.every((p) => !p.spec.singleUse)) peaks = await measureInRounds(parts, options);
     else for (const p of parts) peaks.push(await measureHttp(p.scenario, p.target, p.spec, options, log));
     measurements.push(...peaks);
-    for (const [i, p] of parts.entries()) {
-      if (p.variant || !s.halfRateOn?.includes(p.target.name)) continue;
-      const rate = Math.floor(peaks[i]!.reqPerSec / 2);
-      log(`${s.name} on ${p.target.name}: latency at half of peak (${rate} req/s)`);
-      measurements.push(
-        await measureHttp(s.name, p.target, p.spec, options, log, {
-          pacedRate: rate,
-          warmup: PACED_WARMUP_SECONDS,
-        }),
-      );
+    const half = parts.flatMap((p, i) =>
+      p.variant || !s.halfRateOn?.includes(p.target.name)
+        ? []
+        : [{ p, rate: Math.floor(peaks[i]!.reqPerSec / 2) }],
+    );
+    if (half.length === 0) continue;
+    log(
+      `${s.name}: latency at half of peak (${half.map(({ p, rate }) => `${p.target.name} ${rate} req/s`).join(', ')})`,
+    );
+    measurements.push(...(await measurePacedInRounds(half, options)));
+    for (const { p, rate } of half)
       measurements.push(
         await measureHttp(s.name, p.target, p.spec, options, log, { overallRate: rate, warmup: 0 }),
       );
-    }
   }
 } finally {
   for (const { target } of contexts.values()) await target.stop();

@@ -13,7 +13,7 @@ export function parseOptions(argv: string[]): BenchOptions {
       targets: { type: 'string', multiple: true, default: [] },
       duration: { type: 'string', default: '15' },
       warmup: { type: 'string', default: '10' },
-      rounds: { type: 'string', default: '3' },
+      rounds: { type: 'string', default: '5' },
       connections: { type: 'string', default: '32' },
       runtime: { type: 'string', default: 'built' },
       profile: { type: 'boolean', default: false },

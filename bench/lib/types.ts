@@ -71,6 +71,8 @@ export interface Measurement extends LoadResult {
   variant?: string;
   /** Rounds the figure is the median of, when the targets took turns. */
   rounds?: number;
+  /** Each round's figure the median was taken from (req/s; p99 for the paced half-rate runs). */
+  roundFigures?: number[];
   /**
    * In-process verification by the SDK: jose.jwtVerify measured in the same process, in
    * blocks alternating with the SDK's, the baseline its ratio is taken against.
