@@ -1,6 +1,7 @@
 import { Lru } from '../cache/lru.ts';
 import type { RateLimitConfig } from '../config/index.ts';
 import { TooManyRequestsError } from '../errors.ts';
+import type { BasicCredentials } from '../oauth/client-auth/basic-credentials.ts';
 
 interface Bucket {
   tokens: number;
@@ -68,15 +69,13 @@ export class TokenEndpointLimiter {
   }
 }
 
-/** The client_id a token request names: in the body, or as the Basic user name. */
+/**
+ * The client_id a token request names, as the rate limiter keys it: the Basic user name when
+ * the header decodes, else the body's `client_id` (cut to 200 characters either way).
+ */
 export function clientIdHint(
   body: string | undefined,
-  authorization: string | undefined,
+  basic: BasicCredentials | undefined,
 ): string | undefined {
-  if (authorization !== undefined && /^basic\s/i.test(authorization)) {
-    const decoded = Buffer.from(authorization.slice(6).trim(), 'base64').toString('utf8');
-    const colon = decoded.indexOf(':');
-    if (colon > 0) return decoded.slice(0, colon).slice(0, 200);
-  }
-  return body;
+  return (basic?.ok ? basic.clientId : body)?.slice(0, 200);
 }

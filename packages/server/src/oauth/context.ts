@@ -3,6 +3,7 @@ import type { Storage } from '../storage/storage.ts';
 import type { AppWithSecrets } from '../storage/types.ts';
 import type { IdTokenIssuer } from '../tokens/id-token.ts';
 import type { TokenIssuer } from '../tokens/token-issuer.ts';
+import type { BasicCredentials } from './client-auth/basic-credentials.ts';
 import type { Params } from './params.ts';
 import type { ScopeModel } from './scopes/model.ts';
 
@@ -26,6 +27,8 @@ export interface TokenEndpointRequest {
   params: Params;
   /** The raw Authorization header, if any. */
   authorization?: string;
+  /** The Authorization header's Basic credentials once decoded (client-auth/basic-credentials.ts). */
+  basic?: BasicCredentials | undefined;
 }
 
 export type ClientAuthMethodName = 'client_secret_basic' | 'client_secret_post' | 'none';
