@@ -8,6 +8,21 @@ export const MAINTENANCE_RETRY_AFTER = 60;
 const HEALTH = new Set(['/healthz', '/readyz']);
 
 /**
+ * The retired prefix a request URL falls under, if any: its path (the URL up to `?`) starts
+ * with the prefix, or is the prefix without its trailing slash (`/v0` for `/v0/`). Reads the
+ * URL in place: this runs on every request.
+ */
+export function retiredPrefix(url: string, prefixes: readonly string[]): string | undefined {
+  const q = url.indexOf('?');
+  const pathLength = q === -1 ? url.length : q;
+  for (const p of prefixes) {
+    if (p.length <= pathLength && url.startsWith(p)) return p;
+    if (p.length === pathLength + 1 && p.endsWith('/') && url.startsWith(p.slice(0, -1))) return p;
+  }
+  return undefined;
+}
+
+/**
  * Answers before routing: 503 with Retry-After in maintenance mode (health checks exempt,
  * so a load balancer can still tell "down for maintenance" from "dead"), and 410 for a
  * path under a retired API version prefix.
@@ -19,15 +34,15 @@ export function registerAvailability(
   const prefixes = [...opts.retiredPathPrefixes];
   if (!opts.maintenance && prefixes.length === 0) return;
   app.addHook('onRequest', (request, _reply, done) => {
-    const path = request.url.split('?', 1)[0] ?? '';
-    if (opts.maintenance && !HEALTH.has(path))
+    const url = request.url;
+    if (opts.maintenance && !HEALTH.has(url.split('?', 1)[0] ?? ''))
       return done(
         new TemporarilyUnavailable(
           'Gatehouse is down for maintenance; try again later',
           MAINTENANCE_RETRY_AFTER,
         ),
       );
-    const retired = prefixes.find((p) => path.startsWith(p) || `${path}/` === p);
+    const retired = retiredPrefix(url, prefixes);
     if (retired !== undefined)
       return done(new GoneError(`API version ${retired} has been removed; see the current documentation`));
     done();
