@@ -3,8 +3,8 @@
  * ceil(max / 2) entries each (the algorithm of hashlru and quick-lru). New and re-used keys go
  * into the young generation; when it is full it becomes the old one and the previous old
  * generation is dropped whole. A key read from the old generation moves back to the young one.
- * So the ceil(max / 2) keys touched last are always kept, and never more than max (rounded up
- * to even) are held.
+ * So of the ceil(max / 2) keys touched last (set, read or deleted), every one still present is
+ * kept, and never more than max (rounded up to even) are held.
  *
  * Why not the textbook Map (delete and re-insert on every hit, which keeps a strict order)?
  * A hit then rewrites the Map's hash table, and V8 allocates a rehashed table in the old
