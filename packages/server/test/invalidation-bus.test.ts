@@ -10,7 +10,7 @@ import { SeqGaps } from '../src/cache/seq-gaps.ts';
 import { openStorage, type SqlStorage } from '../src/storage/sql/storage.ts';
 import type { Revocation } from '../src/storage/types.ts';
 import { RevocationFeed } from '../src/tokens/revocation-feed.ts';
-import { postgresSkip, type TestDatabase, withTestPostgres } from './pg.ts';
+import { forDialects, type TestDatabase, withTestPostgres } from './pg.ts';
 
 /** Long enough that the bus never polls on its own during a test: the test polls. */
 const NEVER = 3_600_000;
@@ -107,15 +107,7 @@ describe('SeqGaps', () => {
   });
 });
 
-for (const dialect of ['sqlite', 'postgres'] as const) {
-  const skip = dialect === 'postgres' ? await postgresSkip() : false;
-  if (skip instanceof Error) {
-    it('PostgreSQL is reachable (GATEHOUSE_TEST_PG=required)', () => {
-      throw skip;
-    });
-    continue;
-  }
-
+await forDialects(['sqlite', 'postgres'], (dialect, skip) => {
   describe(`rows committed out of seq order are still delivered (${dialect})`, {
     skip: skip || false,
   }, () => {
@@ -268,4 +260,4 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
       }
     });
   });
-}
+});

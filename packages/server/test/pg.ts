@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { it } from 'node:test';
 import pg from 'pg';
 
 /**
@@ -54,6 +55,29 @@ export async function postgresSkip(): Promise<false | string | Error> {
   if (mode === 'required')
     return new Error(`GATEHOUSE_TEST_PG=required but PostgreSQL is unreachable: ${problem}`);
   return `PostgreSQL unreachable (${problem}); set GATEHOUSE_TEST_PG=required to make this fail`;
+}
+
+export type Dialect = 'sqlite' | 'postgres';
+
+/**
+ * Registers a suite once per dialect. SQLite always runs; PostgreSQL runs when it answers, is
+ * registered with `skip` (the reason) when it does not, and is replaced by a failing test when
+ * GATEHOUSE_TEST_PG=required and it does not.
+ */
+export async function forDialects(
+  dialects: readonly Dialect[],
+  register: (dialect: Dialect, skip: string | false) => void,
+): Promise<void> {
+  for (const dialect of dialects) {
+    const skip = dialect === 'postgres' ? await postgresSkip() : false;
+    if (skip instanceof Error) {
+      it('PostgreSQL is reachable (GATEHOUSE_TEST_PG=required)', () => {
+        throw skip;
+      });
+      continue;
+    }
+    register(dialect, skip);
+  }
 }
 
 export interface TestDatabase {

@@ -5,7 +5,7 @@ import type { Storage } from '../../src/storage/storage.ts';
 import type { Revocation } from '../../src/storage/types.ts';
 import { RevocationIndex } from '../../src/tokens/revocation-index.ts';
 import { testServer } from '../helpers.ts';
-import { postgresSkip, type TestDatabase, withTestPostgres } from '../pg.ts';
+import { forDialects, type TestDatabase, withTestPostgres } from '../pg.ts';
 import {
   clientCredentialsToken,
   delegatedTokens,
@@ -48,15 +48,7 @@ async function twoNodes(dialect: 'sqlite' | 'postgres', config: Partial<Config>)
   };
 }
 
-for (const dialect of ['sqlite', 'postgres'] as const) {
-  const skip = dialect === 'postgres' ? await postgresSkip() : false;
-  if (skip instanceof Error) {
-    it('PostgreSQL is reachable (GATEHOUSE_TEST_PG=required)', () => {
-      throw skip;
-    });
-    continue;
-  }
-
+await forDialects(['sqlite', 'postgres'], (dialect, skip) => {
   describe(`introspection answers revocation from memory (${dialect})`, { skip: skip || false }, () => {
     describe('nodes that never poll on their own', () => {
       let nodes: Awaited<ReturnType<typeof twoNodes>>;
@@ -204,7 +196,7 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
       });
     });
   });
-}
+});
 
 /** A feed held in memory, whose entries can commit out of order as on PostgreSQL. */
 function fakeFeed() {
