@@ -58,6 +58,30 @@ function waitExit(child: ChildProcess, ms: number): Promise<boolean> {
   });
 }
 
+/** Every server process started and not yet stopped. */
+const live = new Set<ChildProcess>();
+let reaping = false;
+
+/**
+ * Makes the servers die with the harness. `finally` blocks do not run when the harness is
+ * interrupted (Ctrl-C, a CI timeout), and the servers would go on running, each holding a
+ * port and a share of the two cores for whatever runs next. So a signal ends the harness
+ * through process.exit, and its exit handler kills every server still up.
+ */
+function reapOnExit(): void {
+  if (reaping) return;
+  reaping = true;
+  process.once('exit', () => {
+    for (const child of live) child.kill('SIGKILL');
+  });
+  for (const [signal, code] of [
+    ['SIGINT', 130],
+    ['SIGTERM', 143],
+    ['SIGHUP', 129],
+  ] as const)
+    process.once(signal, () => process.exit(code));
+}
+
 /**
  * Starts a server process that prints one JSON line `{"ready":true,"url":...}` on stdout
  * once it listens, and stops it with SIGTERM (each bench server exits cleanly on it, which
@@ -69,15 +93,19 @@ export async function startChild(
   env: Record<string, string>,
   timeoutMs = 60_000,
 ): Promise<RunningTarget> {
+  reapOnExit();
   const child = spawn(process.execPath, args, {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  live.add(child);
+  child.once('exit', () => live.delete(child));
   let stderr = '';
+  let onEarlyExit: ((code: number | null) => void) | undefined;
   child.stderr!.on('data', (d: Buffer) => {
     stderr = (stderr + d.toString()).slice(-4000);
   });
-  const ready = await new Promise<Record<string, unknown>>((resolve, reject) => {
+  const starting = new Promise<Record<string, unknown>>((resolve, reject) => {
     const timer = setTimeout(
       () => reject(new Error(`${name} did not start within ${timeoutMs} ms`)),
       timeoutMs,
@@ -88,15 +116,24 @@ export async function startChild(
       clearTimeout(timer);
       resolve(JSON.parse(line) as Record<string, unknown>);
     });
-    child.once('exit', (code) => {
+    onEarlyExit = (code: number | null) => {
       clearTimeout(timer);
       reject(new Error(`${name} exited with ${code} before it was ready:\n${stderr}`));
-    });
+    };
+    child.once('exit', onEarlyExit);
   });
+  let ready: Record<string, unknown>;
+  try {
+    ready = await starting;
+  } catch (err) {
+    // One that never announced itself (or took too long) is not left running.
+    child.kill('SIGKILL');
+    throw err;
+  }
   if (process.env.BENCH_CHILD_STDOUT)
     child.stdout!.pipe((await import('node:fs')).createWriteStream(process.env.BENCH_CHILD_STDOUT));
   else child.stdout!.resume();
-  child.removeAllListeners('exit');
+  if (onEarlyExit) child.off('exit', onEarlyExit);
   const pid = child.pid!;
   return {
     name,
