@@ -20,6 +20,12 @@ export interface WebhookEndpointInput {
 
 const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
 
+/** localhost, a name under .localhost (RFC 6761 6.3: always loopback), 127.0.0.1 or [::1]. */
+export function isLoopbackHost(hostname: string): boolean {
+  const h = hostname.toLowerCase();
+  return LOOPBACK_HOSTS.has(h) || h.endsWith('.localhost');
+}
+
 /** Webhook endpoints of a company (or of one of its partner apps) and their deliveries. */
 export class WebhookService {
   constructor(
@@ -120,7 +126,7 @@ export class WebhookService {
     if (u.username || u.password) return 'must not contain credentials';
     if (u.hash) return 'must not contain a fragment';
     if (u.protocol === 'https:') return undefined;
-    if (u.protocol === 'http:' && !this.opts.production && LOOPBACK_HOSTS.has(u.hostname)) return undefined;
+    if (u.protocol === 'http:' && !this.opts.production && isLoopbackHost(u.hostname)) return undefined;
     return this.opts.production
       ? 'must use https'
       : 'must use https (http only for localhost in development)';

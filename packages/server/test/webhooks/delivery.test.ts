@@ -204,6 +204,37 @@ describe('webhook endpoint rules', () => {
       assert.match(secret, /^whsec_/);
       assert.equal(endpoint.secretLast4, secret.slice(-4));
       assert.ok(!endpoint.secretEncrypted.includes(secret.slice(6)), 'stored sealed, not in clear');
+      await assert.rejects(
+        t.gh.webhooks.create({ companyId: t.companyId, url: 'http://rx.localhost/x', events: ['*'] }, 'test'),
+        /must use https$/,
+      );
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('in development, accepts http:// for loopback names only', async () => {
+    const t = await testServer({ config: { production: false } });
+    try {
+      for (const url of [
+        'http://localhost:8080/hooks',
+        'http://receiver.localhost:8080/hooks',
+        'http://A.B.LOCALHOST/hooks',
+        'http://127.0.0.1:9/x',
+        'http://[::1]:9/x',
+      ]) {
+        const { endpoint } = await t.gh.webhooks.create(
+          { companyId: t.companyId, url, events: ['*'] },
+          'test',
+        );
+        assert.equal(endpoint.url, url);
+      }
+      for (const url of ['http://example.com/x', 'http://localhost.example.com/x', 'http://10.0.0.1/x'])
+        await assert.rejects(
+          t.gh.webhooks.create({ companyId: t.companyId, url, events: ['*'] }, 'test'),
+          /must use https \(http only for localhost in development\)/,
+          url,
+        );
     } finally {
       await t.close();
     }
