@@ -13,6 +13,15 @@ function malformed(cause?: unknown): ResourceServerError {
   );
 }
 
+/** The header's `typ` must say access token (RFC 9068 section 4). */
+export function checkTyp(header: JWSHeaderParameters): void {
+  if (typeof header.typ !== 'string' || !TYP.has(header.typ.toLowerCase()))
+    throw new ResourceServerError(
+      'token_type_invalid',
+      'the token is not an access token (typ must be at+jwt)',
+    );
+}
+
 /**
  * Cheap checks on the unverified header and claims, made inside the key lookup jose calls
  * (after it parsed the header and checked `alg` against the allow-list, before any key is
@@ -21,11 +30,7 @@ function malformed(cause?: unknown): ResourceServerError {
  * again by jose once a key is found.
  */
 export function checkBeforeKeys(header: JWSHeaderParameters, jws: FlattenedJWSInput, issuer: string): void {
-  if (typeof header.typ !== 'string' || !TYP.has(header.typ.toLowerCase()))
-    throw new ResourceServerError(
-      'token_type_invalid',
-      'the token is not an access token (typ must be at+jwt)',
-    );
+  checkTyp(header);
   let iss: unknown;
   try {
     if (typeof jws.payload !== 'string') throw new Error('not a compact JWS payload');

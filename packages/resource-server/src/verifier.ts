@@ -11,7 +11,7 @@ import { ResourceServerError } from './errors.ts';
 import { GrantResolver, type ResolvedGrant } from './grants.ts';
 import { tokenRevocationHashes } from './hash.ts';
 import { createIntrospector, type IntrospectionOptions } from './introspection.ts';
-import { checkBeforeKeys, translate } from './jwt-checks.ts';
+import { checkBeforeKeys, checkTyp, translate } from './jwt-checks.ts';
 import { ExpiringLru } from './lru.ts';
 import { RevocationList, type RevocationOptions } from './revocation.ts';
 
@@ -188,7 +188,15 @@ export function createVerifier(options: VerifierOptions): Verifier {
   // unverified `iss` are checked first, so a token meant for someone else cannot make us
   // fetch (or refetch) keys. The key set is resolved once and then called directly.
   let keys: JWTVerifyGetKey | undefined;
+  // Key ids whose signatures this verifier has accepted. A token naming one is looked up in
+  // the keys already held, so the unverified `iss` (a decode of the payload, about 4 µs) is
+  // read only before a lookup that could fetch; jose checks `iss` after the signature anyway.
+  const acceptedKids = new Set<string>();
   const getKey: JWTVerifyGetKey = (header, jws) => {
+    if (keys !== undefined && header.kid !== undefined && acceptedKids.has(header.kid)) {
+      checkTyp(header);
+      return keys(header, jws);
+    }
     checkBeforeKeys(header, jws, issuer);
     if (keys !== undefined) return keys(header, jws);
     return jwks().then((k) => {
@@ -235,7 +243,14 @@ export function createVerifier(options: VerifierOptions): Verifier {
       }
       let payload: JWTPayload;
       try {
-        ({ payload } = await jwtVerify(token, getKey, verifyOptions));
+        const verified = await jwtVerify(token, getKey, verifyOptions);
+        payload = verified.payload;
+        const kid = verified.protectedHeader.kid;
+        if (kid !== undefined && !acceptedKids.has(kid)) {
+          // Keys rotate rarely; a handful of ids, forgotten all at once if it ever grows.
+          if (acceptedKids.size >= 64) acceptedKids.clear();
+          acceptedKids.add(kid);
+        }
       } catch (err) {
         throw translate(err);
       }

@@ -173,6 +173,32 @@ test('a token of another Gatehouse is token_issuer_mismatch; our iss with a fore
   assert.equal(await rejection(verifier().verify(await build(realKid))), 'token_signature_invalid');
 });
 
+test('once a key id has verified, its tokens skip the unverified iss read but none of the checks', async () => {
+  const v = verifier();
+  assert.equal((await v.verify(await gh.token(app))).client_id, app.clientId);
+  const realKid = gh.ts.gh.keys.signingKey('ES256').kid;
+  const attacker = await generateKeyPair('ES256');
+  const now = Math.floor(Date.now() / 1000);
+  const build = (typ: string, iss: string) =>
+    new SignJWT({ client_id: app.clientId, scope: 'users.read' })
+      .setProtectedHeader({ alg: 'ES256', kid: realKid, typ })
+      .setIssuer(iss)
+      .setSubject(app.clientId)
+      .setAudience(gh.audience)
+      .setIssuedAt(now)
+      .setExpirationTime(now + 60)
+      .setJti('j')
+      .sign(attacker.privateKey);
+  assert.equal(await rejection(v.verify(await build('JWT', gh.issuer))), 'token_type_invalid');
+  // The signature is checked before the issuer is read: a foreign token naming our key fails there.
+  assert.equal(
+    await rejection(v.verify(await build('at+jwt', 'https://other.example'))),
+    'token_signature_invalid',
+  );
+  assert.equal(await rejection(v.verify(await build('at+jwt', gh.issuer))), 'token_signature_invalid');
+  assert.equal((await v.verify(await gh.token(app))).client_id, app.clientId);
+});
+
 test('malformed tokens are token_malformed', async () => {
   for (const t of ['abc', 'a.b.c', 'a.b', '....', `${(await gh.token(app)).slice(0, -3)}x.y`])
     assert.equal(await rejection(verifier().verify(t)), 'token_malformed', t);
