@@ -96,3 +96,27 @@ test('a revoked grant is 404', async () => {
   assert.equal(res.statusCode, 404);
   assert.equal(res.json().error, 'grant_not_found');
 });
+
+test('a flood from one address is braked with 429 and Retry-After before any token is verified', async () => {
+  const braked = await testServer({
+    config: {
+      tokenRateLimit: { perClient: { perSecond: 0, burst: 0 }, perIp: { perSecond: 0.001, burst: 2 } },
+    },
+  });
+  try {
+    const ask = () =>
+      braked.http.inject({
+        method: 'GET',
+        url: '/oauth2/grants/x',
+        headers: { authorization: 'Bearer a.b.c' },
+      });
+    assert.equal((await ask()).statusCode, 401);
+    assert.equal((await ask()).statusCode, 401);
+    const res = await ask();
+    assert.equal(res.statusCode, 429);
+    assert.equal(res.json().error, 'too_many_requests');
+    assert.ok(Number(res.headers['retry-after']) >= 1);
+  } finally {
+    await braked.close();
+  }
+});

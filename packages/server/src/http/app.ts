@@ -79,7 +79,8 @@ export async function buildHttpApp(gh: Gatehouse, logger: Logger): Promise<Fasti
   });
   healthRoutes(app, { storage: gh.storage });
   revocationFeedRoutes(app, { feed: gh.revocationFeed });
-  grantResolutionRoutes(app, gh);
+  // Its own buckets, with the token endpoint's per-IP limits: resource servers call it, not clients.
+  grantResolutionRoutes(app, gh, new TokenEndpointLimiter(gh.config.tokenRateLimit));
   await managementApiRoutes(app, gh);
   return app;
 }

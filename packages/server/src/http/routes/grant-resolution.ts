@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { createLocalJWKSet, jwtVerify } from 'jose';
 import type { Gatehouse } from '../../gatehouse.ts';
 import { InvalidToken } from '../../oauth/errors.ts';
+import type { TokenEndpointLimiter } from '../rate-limit.ts';
 
 const GUID = /^[A-Za-z0-9_-]{1,100}$/;
 
@@ -27,8 +28,14 @@ function notFound(reply: { code(n: number): unknown; header(k: string, v: string
  * which check failed. @gatehouse/resource-server calls this and caches the answer briefly;
  * the revocation feed's `guid` entries evict it.
  */
-export function grantResolutionRoutes(app: FastifyInstance, gh: Gatehouse): void {
+export function grantResolutionRoutes(
+  app: FastifyInstance,
+  gh: Gatehouse,
+  /** A flood brake per caller IP, checked before the token's signature is (429, Retry-After). */
+  limiter?: TokenEndpointLimiter,
+): void {
   app.get<{ Params: { guid: string } }>('/oauth2/grants/:guid', async (request, reply) => {
+    limiter?.check(undefined, request.ip);
     const token = bearer(request);
     let payload: Record<string, unknown>;
     try {
