@@ -33,8 +33,13 @@ async function rejection(promise: Promise<unknown>): Promise<string> {
   assert.fail('expected the token to be refused');
 }
 
-/** Signs claims with Gatehouse's own ES256 key, so only the deliberate defect differs. */
-async function forge(opts: { claims?: Record<string, unknown>; header?: Record<string, unknown> } = {}) {
+/**
+ * Signs claims with Gatehouse's own ES256 key (or `signWith`, an attacker's, under Gatehouse's
+ * kid unless the header names another), so only the deliberate defect differs.
+ */
+async function forge(
+  opts: { claims?: Record<string, unknown>; header?: Record<string, unknown>; signWith?: CryptoKey } = {},
+) {
   const key = gh.ts.gh.keys.signingKey('ES256');
   const now = Math.floor(Date.now() / 1000);
   return new SignJWT({
@@ -49,7 +54,7 @@ async function forge(opts: { claims?: Record<string, unknown>; header?: Record<s
     ...opts.claims,
   })
     .setProtectedHeader({ alg: 'ES256', kid: key.kid, typ: 'at+jwt', ...opts.header })
-    .sign(key.privateKey);
+    .sign(opts.signWith ?? key.privateKey);
 }
 
 test('a token from the token endpoint verifies, with discovery of the JWKS', async () => {
@@ -153,49 +158,28 @@ test('a token of another Gatehouse is token_issuer_mismatch; our iss with a fore
   } finally {
     await other.close();
   }
-  const attacker = await generateKeyPair('ES256');
-  const now = Math.floor(Date.now() / 1000);
-  const build = (kid: string) =>
-    new SignJWT({ client_id: app.clientId, scope: 'users.read' })
-      .setProtectedHeader({ alg: 'ES256', kid, typ: 'at+jwt' })
-      .setIssuer(gh.issuer)
-      .setSubject(app.clientId)
-      .setAudience(gh.audience)
-      .setIssuedAt(now)
-      .setExpirationTime(now + 60)
-      .setJti('j')
-      .sign(attacker.privateKey);
+  const { privateKey: signWith } = await generateKeyPair('ES256');
   assert.equal(
-    await rejection(verifier({ jwksCooldownMs: 0 }).verify(await build('unknown-kid'))),
+    await rejection(
+      verifier({ jwksCooldownMs: 0 }).verify(await forge({ signWith, header: { kid: 'unknown-kid' } })),
+    ),
     'token_key_unknown',
   );
-  const realKid = gh.ts.gh.keys.signingKey('ES256').kid;
-  assert.equal(await rejection(verifier().verify(await build(realKid))), 'token_signature_invalid');
+  assert.equal(await rejection(verifier().verify(await forge({ signWith }))), 'token_signature_invalid');
 });
 
 test('once a key id has verified, its tokens skip the unverified iss read but none of the checks', async () => {
   const v = verifier();
   assert.equal((await v.verify(await gh.token(app))).client_id, app.clientId);
-  const realKid = gh.ts.gh.keys.signingKey('ES256').kid;
-  const attacker = await generateKeyPair('ES256');
-  const now = Math.floor(Date.now() / 1000);
-  const build = (typ: string, iss: string) =>
-    new SignJWT({ client_id: app.clientId, scope: 'users.read' })
-      .setProtectedHeader({ alg: 'ES256', kid: realKid, typ })
-      .setIssuer(iss)
-      .setSubject(app.clientId)
-      .setAudience(gh.audience)
-      .setIssuedAt(now)
-      .setExpirationTime(now + 60)
-      .setJti('j')
-      .sign(attacker.privateKey);
-  assert.equal(await rejection(v.verify(await build('JWT', gh.issuer))), 'token_type_invalid');
-  // The signature is checked before the issuer is read: a foreign token naming our key fails there.
+  const { privateKey: signWith } = await generateKeyPair('ES256');
   assert.equal(
-    await rejection(v.verify(await build('at+jwt', 'https://other.example'))),
-    'token_signature_invalid',
+    await rejection(v.verify(await forge({ signWith, header: { typ: 'JWT' } }))),
+    'token_type_invalid',
   );
-  assert.equal(await rejection(v.verify(await build('at+jwt', gh.issuer))), 'token_signature_invalid');
+  // The signature is checked before the issuer is read: a foreign token naming our key fails there.
+  const foreignIss = await forge({ signWith, claims: { iss: 'https://other.example' } });
+  assert.equal(await rejection(v.verify(foreignIss)), 'token_signature_invalid');
+  assert.equal(await rejection(v.verify(await forge({ signWith }))), 'token_signature_invalid');
   assert.equal((await v.verify(await gh.token(app))).client_id, app.clientId);
 });
 

@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { basicCredentialsOf } from '../../oauth/client-auth/basic-credentials.ts';
+import { parseBasicCredentials } from '../../oauth/client-auth/basic-credentials.ts';
 import type { OAuthContext, TokenEndpointRequest } from '../../oauth/context.ts';
 import type { TokenEndpoint } from '../../oauth/endpoints/token.ts';
 import { InvalidRequest } from '../../oauth/errors.ts';
@@ -46,9 +46,9 @@ export function oauthFormRequest(
 ): TokenEndpointRequest {
   const params = formParams(request.headers['content-type'], request.body);
   const authorization = request.headers.authorization;
-  const req: TokenEndpointRequest = authorization === undefined ? { params } : { params, authorization };
-  limiter?.check(clientIdHint(params.get('client_id'), basicCredentialsOf(req)), request.ip);
-  return req;
+  const basic = parseBasicCredentials(authorization);
+  limiter?.check(clientIdHint(params.get('client_id'), basic), request.ip);
+  return authorization === undefined ? { params, basic } : { params, authorization, basic };
 }
 
 /** A JSON answer no cache may keep (RFC 6749 5.1). */

@@ -11,18 +11,13 @@ function formDecode(value: string): string {
   return decodeURIComponent(value.replace(/\+/g, ' '));
 }
 
-/** True when the header uses the Basic scheme, whatever follows it. */
-export function isBasic(authorization: string | undefined): boolean {
-  return authorization !== undefined && BASIC_SCHEME.test(authorization);
-}
-
 /**
  * Decodes `Basic base64(urlencode(client_id) ":" urlencode(secret))`. Undefined when the
  * header is absent or uses another scheme; a failure names what is wrong with it.
  */
 export function parseBasicCredentials(authorization: string | undefined): BasicCredentials | undefined {
-  if (!isBasic(authorization)) return undefined;
-  const m = BASIC.exec(authorization ?? '');
+  if (authorization === undefined || !BASIC_SCHEME.test(authorization)) return undefined;
+  const m = BASIC.exec(authorization);
   if (!m?.[1]) return { ok: false, reason: 'the Authorization header is not valid Basic credentials' };
   const decoded = Buffer.from(m[1], 'base64').toString('utf8');
   const colon = decoded.indexOf(':');
@@ -40,7 +35,8 @@ export function parseBasicCredentials(authorization: string | undefined): BasicC
 
 /**
  * The request's Basic credentials, decoded once: the rate limiter reads the client id before
- * authentication, and client_secret_basic reads both afterwards.
+ * authentication, and client_secret_basic reads both afterwards. The HTTP layer builds the
+ * request with `basic` already set; a request built without it is decoded here, once.
  */
 export function basicCredentialsOf(req: TokenEndpointRequest): BasicCredentials | undefined {
   if (!('basic' in req)) req.basic = parseBasicCredentials(req.authorization);

@@ -1,6 +1,6 @@
 import { AppService } from '../../apps/app-service.ts';
 import { InvalidClient } from '../errors.ts';
-import { basicCredentialsOf, isBasic } from './basic-credentials.ts';
+import { basicCredentialsOf } from './basic-credentials.ts';
 import type { ClientAuthMethod } from './method.ts';
 
 const FAILED = 'client authentication failed: unknown client or wrong secret';
@@ -16,7 +16,7 @@ export const clientSecretBasic: ClientAuthMethod = {
   name: 'client_secret_basic',
 
   present(req) {
-    return isBasic(req.authorization);
+    return basicCredentialsOf(req) !== undefined;
   },
 
   async authenticate(req, ctx) {
