@@ -22,10 +22,12 @@ export async function adminOfTwoCompanies(gh: LiveGatehouse, email: string): Pro
  */
 export async function companyGrant(
   gh: LiveGatehouse,
-  opts: { clientId: string; email: string; companyId: string },
+  opts: { clientId: string; email: string; companyId: string; scope?: string },
 ): Promise<{ guid: string; companyId: string }> {
   const b = new Browser(gh.ts.http);
-  const login = await b.follow('GET', `/oauth2/authorize?client_id=${opts.clientId}&state=s1`);
+  // With `scope`, the company approves only those of the app's scopes.
+  const scope = opts.scope !== undefined ? `&scope=${encodeURIComponent(opts.scope)}` : '';
+  const login = await b.follow('GET', `/oauth2/authorize?client_id=${opts.clientId}&state=s1${scope}`);
   const chooser = await signIn(b, login.res.body, opts.email, PASSWORD);
   const consent = await b.follow('POST', '/authorize/company', {
     csrf_token: field(chooser.res.body, 'csrf_token'),

@@ -3,12 +3,24 @@ import { extractBearerToken } from './bearer.ts';
 import type { AccessTokenClaims } from './claims.ts';
 import { ResourceServerError } from './errors.ts';
 import type { ResolvedGrant } from './grants.ts';
-import { assertEntityPermission, assertScopes } from './scopes.ts';
+import { assertEntityPermission, assertScopes, DEFAULT_SCOPE_GRAMMAR, effectiveScope } from './scopes.ts';
 import type { Verifier } from './verifier.ts';
 
 /** What a handler learns about an authenticated request. */
 export interface AuthContext {
+  /**
+   * The token's verified claims, except that `scope` is the effective scope (the same array
+   * as {@link AuthContext.scope}): a handler that reads `claims.scope` can never act on a
+   * scope the company did not approve.
+   */
   claims: AccessTokenClaims;
+  /**
+   * What this request may do: the token's scope, narrowed to the grant's approved scope
+   * when `x-company-guid` named one. Every requirement is checked against this.
+   */
+  scope: string[];
+  /** The scope the token itself carries (for diagnostics; never decide access on it). */
+  tokenScope: string[];
   /**
    * The company whose data the request reaches: the token's `company_id`, or the company of
    * the grant `x-company-guid` names. Undefined for a partner token sent without one.
@@ -38,28 +50,51 @@ function single(value: string | readonly string[] | undefined | null, name: stri
 /**
  * Verifies the bearer token and, when `x-company-guid` is sent, resolves the company grant it
  * names: the grant must be active and belong to the token's app. A token bound to a company
- * (`company_id`) may only name a grant of that same company.
+ * (`company_id`) may only name a grant of that same company. What the request may then do
+ * is the token's scope intersected with the scope the company approved in that grant: an
+ * app's token carries every scope of the app, a company may have approved fewer.
  *
  * @see https://www.rfc-editor.org/rfc/rfc6750#section-2.1
  */
-export async function authenticate(verifier: Verifier, headers: AuthHeaders): Promise<AuthContext> {
+export async function authenticate(
+  verifier: Verifier,
+  headers: AuthHeaders,
+  g: ScopeGrammar = DEFAULT_SCOPE_GRAMMAR,
+): Promise<AuthContext> {
   const token = extractBearerToken(headers.authorization);
   const claims = await verifier.verify(token);
   const guid = single(headers.companyGuid, 'x-company-guid');
   if (guid === undefined)
-    return { claims, company: claims.company_id ? { id: claims.company_id } : undefined, grant: undefined };
+    return {
+      claims,
+      scope: claims.scope,
+      tokenScope: claims.scope,
+      company: claims.company_id ? { id: claims.company_id } : undefined,
+      grant: undefined,
+    };
   const grant = await verifier.resolveGrant(token, claims, guid);
   if (claims.company_id !== undefined && claims.company_id !== grant.company_id)
     throw new ResourceServerError(
       'company_mismatch',
       'x-company-guid names another company than the one this token is bound to',
     );
-  return { claims, company: { id: grant.company_id }, grant };
+  const scope = effectiveScope(claims.scope, grant.scope, g);
+  // A copy: the verifier caches the claims object and shares it between requests.
+  return {
+    claims: { ...claims, scope },
+    scope,
+    tokenScope: claims.scope,
+    company: { id: grant.company_id },
+    grant,
+  };
 }
 
 /** What a route needs beyond a valid token. Every adapter takes the same shape. */
 export interface Requirements<R> {
-  /** Scopes the token must hold (parameterized ones compare per entity and permission). */
+  /**
+   * Scopes the request must hold in its effective scope (the token's, narrowed to the grant's
+   * when x-company-guid names one); parameterized ones compare per entity and permission.
+   */
   scopes?: readonly string[];
   /** The request must reach a company: the token's own, or one named with x-company-guid. */
   company?: boolean;
@@ -78,7 +113,7 @@ export function checkRequirements<R>(
   req: Requirements<R>,
   g?: ScopeGrammar,
 ): void {
-  if (req.scopes && req.scopes.length > 0) assertScopes(auth.claims, req.scopes, g);
+  if (req.scopes && req.scopes.length > 0) assertScopes(auth, req.scopes, g);
   if (req.company && auth.company === undefined)
     throw new ResourceServerError(
       'company_required',
@@ -89,7 +124,7 @@ export function checkRequirements<R>(
     if (id === undefined || id === '')
       throw new ResourceServerError('request_invalid', 'the request names no entity');
     assertEntityPermission(
-      auth.claims,
+      auth,
       id,
       req.entity.permission,
       req.entity.template !== undefined ? { template: req.entity.template } : {},

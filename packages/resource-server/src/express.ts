@@ -75,10 +75,14 @@ export function createExpressAuth(options: ExpressAuthOptions): ExpressAuth {
       void (async () => {
         let auth = store(request)[property];
         if (!auth) {
-          auth = await authenticate(options.verifier, {
-            authorization: request.headers.authorization,
-            companyGuid: request.headers['x-company-guid'],
-          });
+          auth = await authenticate(
+            options.verifier,
+            {
+              authorization: request.headers.authorization,
+              companyGuid: request.headers['x-company-guid'],
+            },
+            options.scopeGrammar,
+          );
           store(request)[property] = auth;
         }
         checkRequirements(auth, request, requirements, options.scopeGrammar);

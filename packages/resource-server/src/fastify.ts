@@ -104,10 +104,14 @@ export function createFastifyAuth(options: FastifyAuthOptions): FastifyAuth {
   const contextFor = async (request: FastifyLikeRequest): Promise<AuthContext> => {
     const existing = store(request)[property];
     if (existing) return existing;
-    const auth = await authenticate(options.verifier, {
-      authorization: request.headers.authorization,
-      companyGuid: request.headers['x-company-guid'],
-    });
+    const auth = await authenticate(
+      options.verifier,
+      {
+        authorization: request.headers.authorization,
+        companyGuid: request.headers['x-company-guid'],
+      },
+      options.scopeGrammar,
+    );
     store(request)[property] = auth;
     return auth;
   };

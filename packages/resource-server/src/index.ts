@@ -46,6 +46,7 @@ export {
   assertEntityPermission,
   assertScopes,
   DEFAULT_SCOPE_GRAMMAR,
+  effectiveScope,
   missingScopes,
 } from './scopes.ts';
 export { createVerifier, DEFAULT_ALGORITHMS, type Verifier, type VerifierOptions } from './verifier.ts';

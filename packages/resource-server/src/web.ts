@@ -48,10 +48,14 @@ export function createWebAuth(options: WebAuthOptions): WebAuth {
   return {
     async authenticateRequest(request, requirements = {}) {
       try {
-        const auth = await authenticate(options.verifier, {
-          authorization: request.headers.get('authorization'),
-          companyGuid: request.headers.get('x-company-guid'),
-        });
+        const auth = await authenticate(
+          options.verifier,
+          {
+            authorization: request.headers.get('authorization'),
+            companyGuid: request.headers.get('x-company-guid'),
+          },
+          options.scopeGrammar,
+        );
         checkRequirements(auth, request, requirements, options.scopeGrammar);
         return auth;
       } catch (err) {

@@ -1,6 +1,13 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { type AccessTokenClaims, authenticate, ResourceServerError, type Verifier } from '../src/index.ts';
+import {
+  type AccessTokenClaims,
+  authenticate,
+  checkRequirements,
+  type Requirements,
+  ResourceServerError,
+  type Verifier,
+} from '../src/index.ts';
 
 // The company rules of authenticate(), on a verifier whose answers are fixed here: the
 // token and grant checks themselves are tested against a real Gatehouse elsewhere.
@@ -16,7 +23,7 @@ const claims = (extra: Partial<AccessTokenClaims>): AccessTokenClaims => ({
   ...extra,
 });
 
-function verifierWith(c: AccessTokenClaims, grantCompany: string): Verifier {
+function verifierWith(c: AccessTokenClaims, grantCompany: string, grantScope = ''): Verifier {
   return {
     verify: async () => c,
     forget: () => {},
@@ -24,7 +31,7 @@ function verifierWith(c: AccessTokenClaims, grantCompany: string): Verifier {
       guid,
       company_id: grantCompany,
       client_id: c.client_id,
-      scope: '',
+      scope: grantScope,
     }),
     revocations: undefined,
     close: () => {},
@@ -68,4 +75,50 @@ test('a repeated or empty x-company-guid is request_invalid; none leaves a partn
   const none = await authenticate(v, { authorization: 'Bearer t', companyGuid: undefined });
   assert.equal(none.company, undefined);
   assert.equal(none.grant, undefined);
+});
+
+test('the effective scope is token ∩ grant, parameterized scopes by entity and permission', async () => {
+  const E = '8ed17dce-9eca-4383-a9e1-54f82c362b6d';
+  const F = '0b6f2c1e-2d3a-4f5b-8c7d-9e0f1a2b3c4d';
+  const token = claims({
+    scope: ['v1_access', 'view:user', 'users.write', `target-entity:${E}:a,b`, `target-entity:${F}:a`],
+  });
+  const grant = `view:user v1_access target-entity:${E}:b,c target-entity:${F}:b users.read`;
+  const auth = await authenticate(verifierWith(token, 'co_A', grant), {
+    authorization: 'Bearer t',
+    companyGuid: 'g-1',
+  });
+  assert.deepEqual(auth.scope, [`target-entity:${E}:b`, 'v1_access', 'view:user']);
+  assert.equal(auth.claims.scope, auth.scope);
+  assert.deepEqual(auth.tokenScope, token.scope);
+  const check = (req: Requirements<unknown>) => {
+    try {
+      checkRequirements(auth, undefined, req);
+      return 'allowed';
+    } catch (err) {
+      assert.ok(err instanceof ResourceServerError);
+      return `${err.code}: ${err.message}`;
+    }
+  };
+  assert.equal(check({ entity: { id: E, permission: 'b' } }), 'allowed');
+  // In the token, not granted: the message says the grant is short.
+  assert.match(check({ entity: { id: E, permission: 'a' } }), /^insufficient_scope: the company's grant/);
+  assert.match(check({ entity: { id: F, permission: 'a' } }), /^insufficient_scope: the company's grant/);
+  // Granted, not in the token: the token is short.
+  assert.match(check({ entity: { id: E, permission: 'c' } }), /^insufficient_scope: the token lacks/);
+  assert.match(check({ scopes: ['users.read'] }), /^insufficient_scope: the token lacks/);
+  assert.match(check({ scopes: ['users.write'] }), /^insufficient_scope: the company's grant/);
+  assert.equal(check({ scopes: ['view:user', 'v1_access'], company: true }), 'allowed');
+});
+
+test('an empty grant scope leaves nothing: every scoped requirement is refused', async () => {
+  const auth = await authenticate(verifierWith(claims({ scope: ['v1_access'] }), 'co_A', ''), {
+    authorization: 'Bearer t',
+    companyGuid: 'g-1',
+  });
+  assert.deepEqual(auth.scope, []);
+  assert.throws(
+    () => checkRequirements(auth, undefined, { scopes: ['v1_access'] }),
+    (err: unknown) => err instanceof ResourceServerError && err.code === 'insufficient_scope',
+  );
 });
