@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { FastifyInstance } from 'fastify';
+import { adminOfTwoCompanies, companyGrant } from '../../../test/helpers/flows.ts';
 import { type LiveGatehouse, liveGatehouse } from '../../../test/helpers/live-gatehouse.ts';
 import { createDemoApi } from '../src/index.ts';
 
@@ -220,4 +221,61 @@ test('7shifts routes need v1_access and a company', async () => {
   });
   assert.equal(noScope.statusCode, 403);
   assert.equal(noScope.json().error, 'insufficient_scope');
+});
+
+test('issue 15 break 1: a partner granted users.read v1_access cannot create or delete the company users', async () => {
+  const second = await adminOfTwoCompanies(gh, 'owner@bistro.test');
+  const partner = async (name: string, scope?: string) => {
+    const app = await gh.createApp({
+      name,
+      type: 'partner',
+      grantTypes: ['client_credentials'],
+      grantDelivery: 'company_grant',
+      scopes: ['users.read', 'users.write', 'users.delete', 'v1_access'],
+      redirectUris: ['https://partner.example/cb'],
+    });
+    const { guid } = await companyGrant(gh, {
+      clientId: app.clientId,
+      email: 'owner@bistro.test',
+      companyId: second,
+      ...(scope !== undefined ? { scope } : {}),
+    });
+    // No scope parameter: the token carries all four scopes of the app.
+    return { headers: { ...bearer(await gh.token(app)), 'x-company-guid': guid } };
+  };
+  const narrow = await partner('Narrow partner', 'users.read v1_access');
+  const user = { first_name: 'Eve', last_name: 'Partner', email: 'eve@partner.example' };
+  const post = await api.inject({ method: 'POST', url: '/users/v1/users', ...narrow, payload: user });
+  assert.equal(post.statusCode, 403);
+  assert.equal(post.json().error, 'insufficient_scope');
+  assert.equal(post.json().scope, 'users.write');
+  assert.match(
+    post.headers['www-authenticate'] as string,
+    /error="insufficient_scope".*scope="users.write"$/,
+  );
+  const list = await api.inject({ method: 'GET', url: '/users/v1/users', ...narrow });
+  assert.equal(list.statusCode, 200);
+  const users = (list.json() as { data: { users: { id: number }[] } }).data.users;
+  assert.equal(users.length, 5);
+  const victim = users[0]?.id as number;
+  const del = await api.inject({ method: 'DELETE', url: `/users/v1/users/${victim}`, ...narrow });
+  assert.equal(del.statusCode, 403);
+  assert.equal(del.json().error, 'insufficient_scope');
+  assert.equal(del.json().scope, 'users.delete');
+  const after = await api.inject({ method: 'GET', url: '/users/v1/users', ...narrow });
+  assert.equal((after.json() as { data: { users: unknown[] } }).data.users.length, 5);
+  const whoami = await api.inject({ method: 'GET', url: '/v2/whoami', ...narrow });
+  assert.equal(whoami.statusCode, 200);
+  assert.equal(whoami.json().data.scope, 'users.read v1_access');
+  assert.equal(whoami.json().data.company.id, second);
+
+  // The same routes for an app whose grant includes the scopes: it is the grant that decides.
+  const wide = await partner('Wide partner');
+  const created = await api.inject({ method: 'POST', url: '/users/v1/users', ...wide, payload: user });
+  assert.equal(created.statusCode, 201);
+  const id = (created.json() as { data: { user: { id: number } } }).data.user.id;
+  assert.equal(
+    (await api.inject({ method: 'DELETE', url: `/users/v1/users/${id}`, ...wide })).statusCode,
+    204,
+  );
 });

@@ -7,7 +7,8 @@ const TEMPLATE = 'target-entity';
 
 /**
  * The entity a Culture Amp style request is about: `?entity_id=`, or else the one entity
- * the token's `target-entity:<entity>:...` scopes name (none or several: none chosen).
+ * the request's effective `target-entity:<entity>:...` scopes name (none or several: none
+ * chosen); with x-company-guid, only the entities the company's grant also holds.
  */
 function entityOf(request: FastifyLikeRequest, auth: AuthContext): string | undefined {
   const query = (request as unknown as { query: Record<string, unknown> }).query;
@@ -15,7 +16,7 @@ function entityOf(request: FastifyLikeRequest, auth: AuthContext): string | unde
   if (typeof asked === 'string') return asked;
   const g = { parameterized: new Set([TEMPLATE]) };
   const entities = new Set(
-    auth.claims.scope.flatMap((s) => {
+    auth.scope.flatMap((s) => {
       const p = splitParameterized(s, g);
       return p ? [p.entity] : [];
     }),

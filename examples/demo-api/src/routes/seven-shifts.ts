@@ -14,7 +14,7 @@ export function sevenShiftsRoutes(app: FastifyInstance, opts: { auth: FastifyAut
   const guard = { preHandler: auth.require({ scopes: ['v1_access'], company: true }) };
 
   app.get('/v2/whoami', guard, async (request) => {
-    const { claims, grant } = auth.contextOf(request);
+    const { claims, grant, scope } = auth.contextOf(request);
     const companyId = companyOf(auth, request);
     return {
       data: {
@@ -22,7 +22,8 @@ export function sevenShiftsRoutes(app: FastifyInstance, opts: { auth: FastifyAut
         client_id: claims.client_id,
         company: { id: companyId, name: companyName(companyId) },
         ...(grant ? { company_guid: grant.guid } : {}),
-        scope: claims.scope.join(' '),
+        // What this call may do: the token's scope narrowed to what the company granted.
+        scope: scope.join(' '),
       },
     };
   });

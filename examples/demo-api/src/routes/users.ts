@@ -6,7 +6,10 @@ import { parseNewUser } from '../validation.ts';
 
 /**
  * The Users API of the seed guides (Connecteam's /users/v1/users), over the company the
- * request reaches: the token's own, or the one a partner names with x-company-guid.
+ * request reaches: the token's own, or the one a partner names with x-company-guid. Each
+ * route's scope is checked against the request's effective scope: for a partner, what its
+ * token holds AND the company approved in its grant (a token with users.delete cannot
+ * delete the users of a company that granted users.read only).
  */
 export function userRoutes(app: FastifyInstance, opts: { auth: FastifyAuth; store: UsersStore }): void {
   const { auth, store } = opts;
