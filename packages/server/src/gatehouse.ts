@@ -151,6 +151,7 @@ export class Gatehouse {
       issuer: config.issuer,
       audience: config.audience,
       resourceServers: new Set(config.introspectionClients),
+      grants: this.grants,
     });
     bus.subscribe((key) => {
       if (key.startsWith('client:')) void this.refreshImplicitInUse(opts.logger);

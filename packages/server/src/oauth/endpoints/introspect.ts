@@ -1,4 +1,5 @@
-import type { TokenInspector } from '../../tokens/token-inspector.ts';
+import type { Grant } from '../../storage/types.ts';
+import type { FoundToken, TokenInspector } from '../../tokens/token-inspector.ts';
 import { clientSecretBasic } from '../client-auth/client-secret-basic.ts';
 import { clientSecretPost } from '../client-auth/client-secret-post.ts';
 import { authenticateClient } from '../client-auth/index.ts';
@@ -8,6 +9,14 @@ import { InvalidRequest } from '../errors.ts';
 
 /** Only clients that can keep a secret may introspect. */
 export const INTROSPECTION_AUTH_METHODS: readonly ClientAuthMethod[] = [clientSecretBasic, clientSecretPost];
+
+/** The one grant look-up introspection needs (GrantService.activeGrantForClient). */
+export interface ActiveGrantLookup {
+  activeGrantForClient(guid: string, clientId: string): Promise<{ grant: Grant } | undefined>;
+}
+
+/** What `company_guid` may look like: the shape of every grant GUID (as x-company-guid). */
+const GRANT_GUID = /^[A-Za-z0-9_-]{1,100}$/;
 
 /** RFC 7662 2.2 response: `{ active: false }` alone, or the token's claims. */
 export interface IntrospectionResponse {
@@ -39,6 +48,14 @@ const seconds = (d: Date) => Math.floor(d.getTime() / 1000);
  * any token that is unknown, expired, revoked, or whose app or grant is gone, is
  * `{"active": false}` with nothing more.
  *
+ * `company_guid=<grant GUID>` (an extension parameter, RFC 7662 2.1) asks what the token
+ * may do for the company that grant names, as a partner's `x-company-guid` call would: the
+ * answer's `scope` is the token's intersected with the grant's approved scope, with the
+ * grant's `company_id`, `gid` and `grant_guid`. A GUID that names no active grant of the
+ * token's app, or a grant of another company than the one the token is bound to, makes the
+ * answer `{"active": false}` (as for every miss: nothing says which check failed); a value
+ * that cannot be a GUID is `invalid_request`.
+ *
  * @see https://www.rfc-editor.org/rfc/rfc7662#section-2
  */
 export class IntrospectionEndpoint {
@@ -49,6 +66,8 @@ export class IntrospectionEndpoint {
       audience: string;
       /** client_ids of resource servers that may introspect any access token. */
       resourceServers: ReadonlySet<string>;
+      /** Resolves `company_guid`. */
+      grants: ActiveGrantLookup;
     },
   ) {}
 
@@ -56,6 +75,9 @@ export class IntrospectionEndpoint {
     const token = req.params.get('token');
     const client = await authenticateClient(req, ctx, INTROSPECTION_AUTH_METHODS);
     if (token === undefined) throw new InvalidRequest('parameter "token" is required');
+    const companyGuid = req.params.get('company_guid');
+    if (companyGuid !== undefined && !GRANT_GUID.test(companyGuid))
+      throw new InvalidRequest('parameter "company_guid" is not a grant GUID');
     const found = await this.deps.inspector.find(token, req.params.get('token_type_hint'));
     if (!found) return INACTIVE;
     const own =
@@ -66,13 +88,23 @@ export class IntrospectionEndpoint {
     if (!own && !resourceServer) return INACTIVE;
     const state = await this.deps.inspector.state(found, client.app);
     if (!state.active) return INACTIVE;
-    const grant = state.grant ? { gid: state.grant.id, grant_guid: state.grant.guid } : {};
+    const answer = this.answer(found, state.grant, client.app.clientId);
+    if (companyGuid === undefined) return answer;
+    return this.forCompany(answer, companyGuid, state.app.clientId, ctx);
+  }
+
+  private answer(
+    found: FoundToken,
+    tokenGrant: { id: string; guid: string } | undefined,
+    callerClientId: string,
+  ): IntrospectionResponse {
+    const grant = tokenGrant ? { gid: tokenGrant.id, grant_guid: tokenGrant.guid } : {};
     if (found.kind === 'refresh') {
       return {
         active: true,
         token_type: 'refresh_token',
         scope: found.token.scopes.join(' '),
-        client_id: client.app.clientId,
+        client_id: callerClientId,
         sub: found.family.userId,
         iss: this.deps.issuer,
         exp: seconds(found.token.expiresAt),
@@ -94,6 +126,31 @@ export class IntrospectionEndpoint {
       jti: found.jti,
       ...(found.companyId !== undefined ? { company_id: found.companyId } : {}),
       ...grant,
+    };
+  }
+
+  /**
+   * The answer narrowed to the company `guid` names: only a grant of the token's own app,
+   * of the token's company when it is bound to one; scope = token's ∩ grant's.
+   */
+  private async forCompany(
+    answer: IntrospectionResponse,
+    guid: string,
+    tokenClientId: string,
+    ctx: OAuthContext,
+  ): Promise<IntrospectionResponse> {
+    const found = await this.deps.grants.activeGrantForClient(guid, tokenClientId);
+    if (!found) return INACTIVE;
+    const { grant } = found;
+    if (answer.company_id !== undefined && answer.company_id !== grant.companyId) return INACTIVE;
+    if (answer.gid !== undefined && answer.gid !== grant.id) return INACTIVE;
+    const scope = ctx.scopes.intersect((answer.scope ?? '').split(' ').filter(Boolean), grant.scopes);
+    return {
+      ...answer,
+      scope: scope.join(' '),
+      company_id: grant.companyId,
+      gid: grant.id,
+      grant_guid: grant.guid,
     };
   }
 }
