@@ -1,5 +1,8 @@
 import type { FastifyRequest } from 'fastify';
 import { MAX_LOGO_BYTES } from '../apps/logo.ts';
+import { guardFormFields } from '../http/input-guard.ts';
+
+const MULTILINE = new Set(['redirect_uris']);
 
 export interface AppForm {
   fields: Map<string, string[]>;
@@ -35,6 +38,8 @@ export async function readAppForm(request: FastifyRequest): Promise<AppForm | un
     request.log.info({ code: (err as { code?: string }).code }, 'multipart form refused');
     return undefined;
   }
+  // The redirect URI textarea is multi-line; every other field is one line.
+  guardFormFields(request, fields, MULTILINE);
   return { fields, logo, ...(logoProblem ? { logoProblem } : {}) };
 }
 

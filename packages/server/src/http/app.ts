@@ -6,7 +6,8 @@ import { managementApiRoutes } from '../console/api/index.ts';
 import { consoleRoutes } from '../console/routes/index.ts';
 import type { Gatehouse } from '../gatehouse.ts';
 import { registerAvailability } from './availability.ts';
-import { registerErrorHandling } from './errors.ts';
+import { refuseUnroutable, registerErrorHandling } from './errors.ts';
+import { inputFamily, registerInputGuard } from './input-guard.ts';
 import { registerNotAcceptable } from './not-acceptable.ts';
 import { TokenEndpointLimiter } from './rate-limit.ts';
 import { lazyChildLoggerFactory } from './request-logger.ts';
@@ -37,11 +38,15 @@ export async function buildHttpApp(gh: Gatehouse, logger: Logger): Promise<Fasti
       disableRequestLogging: gh.config.logLevel !== 'debug' && gh.config.logLevel !== 'trace',
     }),
     routerOptions: { ignoreTrailingSlash: false, maxParamLength: 200 },
+    // Paths the router cannot decode answer like any refused input (errors.ts).
+    frameworkErrors: refuseUnroutable,
   });
   registerErrorHandling(app);
   registerSecurityHeaders(app);
   registerAvailability(app, gh.config);
   registerNotAcceptable(app);
+  // Control characters and invalid UTF-8 are refused before any route sees them.
+  registerInputGuard(app);
   const tokenLimiter = new TokenEndpointLimiter(gh.config.tokenRateLimit);
 
   await app.register(async (oauth) => {
@@ -56,6 +61,7 @@ export async function buildHttpApp(gh: Gatehouse, logger: Logger): Promise<Fasti
     introspectRoutes(oauth, { endpoint: gh.introspection, ctx: gh.oauthContext, limiter: tokenLimiter });
   });
   await app.register(async (pages) => {
+    inputFamily(pages, 'page');
     acceptRawBodies(pages);
     await pages.register(cookie);
     const deps = {

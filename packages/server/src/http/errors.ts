@@ -3,6 +3,8 @@ import { DomainError, MethodNotAllowedError, ValidationError } from '../errors.t
 import { OAuthError, TemporarilyUnavailable } from '../oauth/errors.ts';
 import { InvalidCursor } from '../storage/storage.ts';
 import { isDatabaseUnavailable } from '../storage/unavailable.ts';
+import { familyOf, familyOfPath, isUnstorableText, RefusedInput } from './input-guard.ts';
+import { sendErrorPage } from './page-kit.ts';
 import { RouteMethods } from './route-methods.ts';
 
 /** Seconds a client should wait when the database is unreachable. */
@@ -31,6 +33,38 @@ const FASTIFY_CODES: Record<string, [number, string, string]> = {
   FST_ERR_CTP_INVALID_JSON_BODY: [400, 'invalid_request', 'the body is not valid JSON'],
 };
 
+/** Refused input in the format of its route's family (input-guard.ts), always 400. */
+function sendRefused(reply: FastifyReply, err: RefusedInput) {
+  if (err.family === 'page')
+    return sendErrorPage(reply, 400, 'This request cannot be used', err.description, err.error);
+  if (err.family === 'management')
+    return send(reply, 400, {
+      error: 'validation_failed',
+      error_description: err.description,
+      fields: { [err.field]: err.problem },
+    });
+  return send(reply, 400, err.toJSON());
+}
+
+/**
+ * Fastify's `frameworkErrors` (pass it to `Fastify()`): a path whose percent-escapes are not
+ * UTF-8, or with a segment over `maxParamLength`, fails before routing and before the error
+ * handler exists for it. Answered like any refused input, never with Fastify's default body
+ * (which echoes the path).
+ */
+export function refuseUnroutable(err: FastifyError, request: FastifyRequest, reply: FastifyReply) {
+  const path = (request.raw.url ?? '/').split('?', 1)[0] ?? '/';
+  const problem =
+    err.code === 'FST_ERR_MAX_PARAM_LENGTH'
+      ? 'has a segment longer than 200 characters'
+      : 'is not valid UTF-8';
+  request.log.info({ code: err.code }, 'request path refused');
+  return sendRefused(
+    reply,
+    new RefusedInput(familyOfPath(path), 'path', problem, `the request path ${problem}`),
+  );
+}
+
 /**
  * The one error writer. OAuth errors keep RFC status and headers; domain errors map to
  * their status; framework errors to a clear 4xx; anything else is logged and answered as
@@ -41,6 +75,7 @@ const FASTIFY_CODES: Record<string, [number, string, string]> = {
 export function registerErrorHandling(app: FastifyInstance): void {
   const routes = RouteMethods.track(app);
   app.setErrorHandler((err: FastifyError | Error, request: FastifyRequest, reply: FastifyReply) => {
+    if (err instanceof RefusedInput) return sendRefused(reply, err);
     if (err instanceof OAuthError) return send(reply, err.status, err.toJSON(), err.headers);
     if (err instanceof ValidationError)
       return send(reply, 400, { error: err.code, error_description: err.message, fields: err.fields });
@@ -63,6 +98,18 @@ export function registerErrorHandling(app: FastifyInstance): void {
       request.log.warn({ err }, 'database unavailable');
       const e = new TemporarilyUnavailable('the service is temporarily unavailable', DATABASE_RETRY_AFTER);
       return send(reply, e.status, e.toJSON(), e.headers);
+    }
+    if (isUnstorableText(err)) {
+      // The client's bytes, not our fault: no stack, and not at error level (a log flood).
+      request.log.warn(
+        { code: (err as { code?: string }).code },
+        'database refused a character in the input',
+      );
+      const problem = 'contains a character that cannot be stored';
+      return sendRefused(
+        reply,
+        new RefusedInput(familyOf(request), 'input', problem, `the request ${problem}`),
+      );
     }
     request.log.error({ err }, 'unhandled error');
     return send(reply, 500, {

@@ -2,6 +2,7 @@ import cookie from '@fastify/cookie';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { ValidationError } from '../../errors.ts';
 import type { Gatehouse } from '../../gatehouse.ts';
+import { guardJsonBodies, inputFamily } from '../../http/input-guard.ts';
 import { sessionCookieName } from '../../http/page-kit.ts';
 import { VERSION } from '../../version.ts';
 import { adminKeyRoutes } from './admin-keys.ts';
@@ -38,6 +39,8 @@ const callers = new WeakMap<FastifyRequest, Caller>();
 export async function managementApiRoutes(app: FastifyInstance, gh: Gatehouse): Promise<void> {
   await app.register(async (api) => {
     await api.register(cookie);
+    inputFamily(api, 'management');
+    guardJsonBodies(api);
     api.setValidatorCompiler(validatorCompiler);
     const resolver = new CallerResolver(gh);
     const document = openApiDocument(API_ROUTES, {

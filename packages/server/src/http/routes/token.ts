@@ -4,6 +4,7 @@ import type { OAuthContext, TokenEndpointRequest } from '../../oauth/context.ts'
 import type { TokenEndpoint } from '../../oauth/endpoints/token.ts';
 import { InvalidRequest } from '../../oauth/errors.ts';
 import { Params } from '../../oauth/params.ts';
+import { guardBasic, guardedBody } from '../input-guard.ts';
 import { clientIdHint, type TokenEndpointLimiter } from '../rate-limit.ts';
 
 export const FORM_BODY_LIMIT = 16 * 1024;
@@ -21,9 +22,14 @@ export function isForm(contentType: string | undefined): boolean {
  */
 export function acceptRawBodies(app: FastifyInstance): void {
   app.removeAllContentTypeParsers();
-  app.addContentTypeParser('*', { parseAs: 'string', bodyLimit: FORM_BODY_LIMIT }, (_req, body, done) =>
-    done(null, body),
-  );
+  // Bytes, not text: invalid UTF-8 is refused before the decoder could hide it (input-guard.ts).
+  app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: FORM_BODY_LIMIT }, (req, body, done) => {
+    try {
+      done(null, guardedBody(req, body as Buffer, isForm(req.headers['content-type'])));
+    } catch (err) {
+      done(err as Error);
+    }
+  });
 }
 
 /** Parses an OAuth form body; anything but form-urlencoded is `invalid_request`. */
@@ -47,6 +53,7 @@ export function oauthFormRequest(
   const params = formParams(request.headers['content-type'], request.body);
   const authorization = request.headers.authorization;
   const basic = parseBasicCredentials(authorization);
+  guardBasic(request, basic, authorization);
   limiter?.check(clientIdHint(params.get('client_id'), basic), request.ip);
   return authorization === undefined ? { params, basic } : { params, authorization, basic };
 }
