@@ -108,6 +108,7 @@ export class Gatehouse {
       scopes: this.scopes,
       onClientUsed: (app) => this.lastUsed.record(app.id),
       onGrantUsed: (grantId) => this.grantLastUsed.record(grantId),
+      companyGrants: this.grants,
     };
     this.revocationFeed = new RevocationFeed(storage, bus, opts.logger);
     const secretKey = secretEncryptionKey(config.serverSecret);

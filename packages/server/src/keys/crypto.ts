@@ -31,6 +31,15 @@ export function secretEncryptionKey(serverSecret: string): Uint8Array {
   return new Uint8Array(hkdfSync('sha256', serverSecret, 'gatehouse', 'secret-encryption/v1', 32));
 }
 
+/**
+ * Key for the management API's kept answers (Idempotency-Key replays): an app's creation
+ * answer carries its client secret, which rests only sealed. Its own label, so a sealed
+ * answer can never be opened as a webhook secret or the other way round.
+ */
+export function answerEncryptionKey(serverSecret: string): Uint8Array {
+  return new Uint8Array(hkdfSync('sha256', serverSecret, 'gatehouse', 'idempotent-answer-encryption/v1', 32));
+}
+
 export async function sealSecret(secret: string, key: Uint8Array): Promise<string> {
   return new CompactEncrypt(new TextEncoder().encode(secret))
     .setProtectedHeader({ alg: 'dir', enc: 'A256GCM' })

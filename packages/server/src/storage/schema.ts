@@ -207,4 +207,18 @@ export interface Database {
     last_used_at: number | null;
     revoked_at: number | null;
   };
+  idempotency_keys: {
+    company_id: string;
+    caller: string;
+    key_hash: string;
+    fingerprint: string;
+    lease_id: string;
+    /** Set while the first request is in flight; null once it has answered. */
+    lease_expires_at: number | null;
+    status: number | null;
+    /** The answer (headers and body), sealed; null while in flight. */
+    response: string | null;
+    created_at: number;
+    expires_at: number;
+  };
 }

@@ -10,6 +10,12 @@ import type {
   Session,
   TokenFamily,
 } from './authorization-types.ts';
+import type {
+  IdempotencyBegin,
+  IdempotencyScope,
+  IdempotentAnswer,
+  IdempotentRequest,
+} from './idempotency-types.ts';
 import type { PruneCounts } from './sql/housekeeping.ts';
 import type { AttemptOutcome } from './sql/webhooks.ts';
 
@@ -201,7 +207,8 @@ export interface Storage {
   /**
    * Deletes what nothing can use any more: expired sessions, flows, token families (with their
    * refresh tokens), access-token records and revocation entries; codes a day after expiry;
-   * invalidations after an hour; finished webhook deliveries after 30 days. Idempotent.
+   * invalidations after an hour; finished webhook deliveries after 30 days; management API
+   * idempotency keys once expired (24 hours after first use). Idempotent.
    */
   pruneExpired(now?: Date): Promise<PruneCounts>;
 
@@ -314,6 +321,18 @@ export interface Storage {
   revokeAdminKey(companyId: string, id: string, opts?: MutationOptions): Promise<boolean>;
   /** Stamps last use (at most about once a minute per key). */
   touchAdminKey(id: string, at?: Date): Promise<void>;
+
+  // idempotency keys of the management API (sql/idempotency.ts)
+  /**
+   * Atomic: claims the caller's key for this request. Exactly one concurrent caller gets
+   * `started` (for a new key, or one whose record is past its expiry or in flight past its
+   * lease); every other gets `held` with the live record (in flight, or answered).
+   */
+  beginIdempotentRequest(req: IdempotentRequest, now?: Date): Promise<IdempotencyBegin>;
+  /** Atomic: keeps the answer, only if `leaseId` still holds the key in flight (else false). */
+  completeIdempotentRequest(scope: IdempotencyScope, leaseId: string, answer: IdempotentAnswer): Promise<boolean>;
+  /** Atomic: frees the key of an answer that is not kept, only if `leaseId` still holds it in flight. */
+  releaseIdempotentRequest(scope: IdempotencyScope, leaseId: string): Promise<boolean>;
 }
 
 export interface GrantPageRequest extends PageRequest {

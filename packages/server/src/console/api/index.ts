@@ -4,6 +4,8 @@ import { ValidationError } from '../../errors.ts';
 import type { Gatehouse } from '../../gatehouse.ts';
 import { guardJsonBodies, inputFamily } from '../../http/input-guard.ts';
 import { sessionCookieName } from '../../http/page-kit.ts';
+import { IdempotencyService } from '../../idempotency/idempotency-service.ts';
+import { answerEncryptionKey } from '../../keys/crypto.ts';
 import { VERSION } from '../../version.ts';
 import { adminKeyRoutes } from './admin-keys.ts';
 import { appRoutes } from './apps.ts';
@@ -11,6 +13,7 @@ import { auditRoutes } from './audit.ts';
 import { type Caller, CallerResolver } from './caller.ts';
 import { companyRoutes } from './company.ts';
 import { grantRoutes } from './grants.ts';
+import { idempotencyHooks, takesIdempotencyKey } from './idempotency.ts';
 import { openApiDocument } from './openapi.ts';
 import { type ApiRoute, isWrite } from './route.ts';
 import { noBodyExpected, schemaErrors, wireFields } from './validation-errors.ts';
@@ -43,6 +46,10 @@ export async function managementApiRoutes(app: FastifyInstance, gh: Gatehouse): 
     guardJsonBodies(api);
     api.setValidatorCompiler(validatorCompiler);
     const resolver = new CallerResolver(gh);
+    const idempotency = idempotencyHooks(
+      new IdempotencyService(gh.storage, { encryptionKey: answerEncryptionKey(gh.config.serverSecret) }),
+      (request) => callers.get(request) as Caller,
+    );
     const document = openApiDocument(API_ROUTES, {
       serverUrl: gh.config.issuer,
       version: VERSION,
@@ -61,6 +68,8 @@ export async function managementApiRoutes(app: FastifyInstance, gh: Gatehouse): 
         url: `${API_PREFIX}${r.url}`,
         schema,
         schemaErrorFormatter: schemaErrors,
+        // Idempotency-Key: checked before the body is read, claimed before the handler runs.
+        ...(takesIdempotencyKey(r) ? idempotency : {}),
         async onRequest(request) {
           const caller = await resolver.resolve(request);
           // An admin key acts as an admin of its company; a signed-in member is read-only.

@@ -1,4 +1,5 @@
 import type { TSchema } from '@sinclair/typebox';
+import { IDEMPOTENCY_KEY_HEADER, KEY_PATTERN, REPLAYED_HEADER, takesIdempotencyKey } from './idempotency.ts';
 import type { ApiRoute } from './route.ts';
 import { ErrorBody } from './schemas.ts';
 
@@ -11,6 +12,26 @@ const ERROR_TEXT: Record<number, string> = {
   401: 'No valid admin key or console session (unauthorized)',
   403: 'Members are read-only (admin_required); the plan does not allow it (plan_required); a session write without its CSRF token (invalid_csrf_token)',
   404: "Not found, or another company's (not_found)",
+  409: 'A request with this Idempotency-Key is still being processed (idempotency_key_in_use); retry after Retry-After',
+  422: 'This Idempotency-Key was used for a different request: method, path or body (idempotency_key_reused)',
+};
+
+const IDEMPOTENCY_KEY_PARAM = {
+  name: IDEMPOTENCY_KEY_HEADER,
+  in: 'header',
+  required: false,
+  description:
+    'Makes a retry safe: the first request with a key runs; a retry with the same key and body gets ' +
+    `the same answer back (with ${REPLAYED_HEADER}: true) for 24 hours. Scoped to the caller. ` +
+    'See docs/management-api.md.',
+  schema: { type: 'string', minLength: 1, maxLength: 255, pattern: KEY_PATTERN.source },
+};
+
+const REPLAYED = {
+  [REPLAYED_HEADER]: {
+    description: 'Present (true) when this answer is the one kept for the Idempotency-Key, replayed',
+    schema: { type: 'string', enum: ['true'] },
+  },
 };
 
 function errorResponse(status: number) {
@@ -50,11 +71,14 @@ function operation(r: ApiRoute) {
         ? { description: 'No content' }
         : {
             description: (schema as { description?: string }).description ?? 'OK',
+            ...(takesIdempotencyKey(r) ? { headers: REPLAYED } : {}),
             content: { 'application/json': { schema: plain(schema) } },
           };
   }
-  for (const status of [401, ...r.errors]) responses[String(status)] = errorResponse(status);
-  const params = parameters(r);
+  const idempotent = takesIdempotencyKey(r);
+  for (const status of [401, ...r.errors, ...(idempotent ? [409, 422] : [])])
+    responses[String(status)] = errorResponse(status);
+  const params = [...parameters(r), ...(idempotent ? [IDEMPOTENCY_KEY_PARAM] : [])];
   return {
     operationId: r.operationId,
     summary: r.summary,

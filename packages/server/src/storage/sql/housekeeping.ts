@@ -19,6 +19,8 @@ export interface PruneCounts {
   revocations: number;
   invalidations: number;
   deliveries: number;
+  /** Idempotency keys of the management API, 24 hours after first use. */
+  idempotencyKeys: number;
 }
 
 const n = (r: { numDeletedRows: bigint }) => Number(r.numDeletedRows);
@@ -59,5 +61,18 @@ export async function pruneExpired(db: Db, now: number): Promise<PruneCounts> {
       .where('created_at', '<', now - RETAIN.deliveriesMs)
       .executeTakeFirst(),
   );
-  return { sessions, flows, codes, families, accessTokens, revocations, invalidations, deliveries };
+  const idempotencyKeys = n(
+    await db.deleteFrom('idempotency_keys').where('expires_at', '<=', now).executeTakeFirst(),
+  );
+  return {
+    sessions,
+    flows,
+    codes,
+    families,
+    accessTokens,
+    revocations,
+    invalidations,
+    deliveries,
+    idempotencyKeys,
+  };
 }

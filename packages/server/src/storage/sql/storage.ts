@@ -6,12 +6,14 @@ import type {
   RefreshToken,
   Session,
 } from '../authorization-types.ts';
+import type { IdempotencyScope, IdempotentAnswer, IdempotentRequest } from '../idempotency-types.ts';
 import type { GrantPageRequest, MutationOptions, Storage } from '../storage.ts';
 import type { AdminKey, AppLogo, DomainEventInput, PageRequest, RevocationInput } from '../types.ts';
 import * as adminKeys from './admin-keys.ts';
 import { AppStorage } from './app-storage.ts';
 import { connect } from './connect.ts';
 import { pruneExpired } from './housekeeping.ts';
+import * as idempotency from './idempotency.ts';
 import { insertLogo, removeLogo, selectLogo } from './logos.ts';
 import * as opaque from './opaque-tokens.ts';
 import { pageApps, pageGrants } from './pages.ts';
@@ -249,6 +251,19 @@ export class SqlStorage extends AppStorage implements Storage {
 
   touchAdminKey(id: string, at = new Date()) {
     return adminKeys.touchAdminKey(this.db, id, at.getTime());
+  }
+
+  // idempotency keys (sql/idempotency.ts)
+  beginIdempotentRequest(req: IdempotentRequest, now = new Date()) {
+    return idempotency.beginRequest(this.db, req, now.getTime());
+  }
+
+  completeIdempotentRequest(scope: IdempotencyScope, leaseId: string, answer: IdempotentAnswer) {
+    return idempotency.completeRequest(this.db, scope, leaseId, answer);
+  }
+
+  releaseIdempotentRequest(scope: IdempotencyScope, leaseId: string) {
+    return idempotency.releaseRequest(this.db, scope, leaseId);
   }
 }
 
