@@ -178,8 +178,17 @@ export interface Storage {
   getWebhookEndpointById(id: string): Promise<WebhookEndpoint | undefined>;
   /** Deletes the endpoint and its pending deliveries. False when not this company's. */
   deleteWebhookEndpoint(companyId: string, id: string, opts?: MutationOptions): Promise<boolean>;
-  /** Atomic per row: each due delivery is leased to exactly one caller for `leaseMs`. */
+  /**
+   * Atomic per row: each due delivery is leased to exactly one caller until `now + leaseMs`
+   * (the `lockedUntil` to give to releaseDeliveryLease).
+   */
   claimDueDeliveries(now: Date, limit: number, leaseMs: number): Promise<WebhookDelivery[]>;
+  /**
+   * Atomic: clears the lease taken until `lockedUntil`, counting no attempt, so the delivery
+   * is due again at once. False when that lease is no longer held (it expired and another
+   * node took the delivery, or an attempt was recorded).
+   */
+  releaseDeliveryLease(deliveryId: string, lockedUntil: Date): Promise<boolean>;
   /** Atomic: records the attempt and moves the delivery to delivered, failed or its next try. */
   recordDeliveryAttempt(deliveryId: string, outcome: AttemptOutcome): Promise<void>;
   /** Newest first, cursor-paged. */

@@ -18,6 +18,19 @@ export interface DispatcherOptions {
 }
 
 /**
+ * How long a claimed delivery stays leased to this node: the attempt's own deadline (the
+ * sender ends every attempt by then) plus room to read the endpoint, sign and record the
+ * outcome. A node that crashes mid-attempt holds its deliveries no longer than that; a fixed
+ * minute would have delayed them well past the moment the attempt could have finished.
+ */
+export function leaseMsFor(timeoutMs: number): number {
+  return timeoutMs + LEASE_MARGIN_MS;
+}
+
+/** Room after the attempt's deadline for the database reads and writes around it. */
+export const LEASE_MARGIN_MS = 5_000;
+
+/**
  * Works the outbox: leases due deliveries, signs and sends them, records every attempt and
  * schedules the next one. It runs beside the HTTP server on its own timer and connection
  * budget, so a slow or dead receiver never slows a token request. Several nodes may run
@@ -27,6 +40,8 @@ export class WebhookDispatcher {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
   private stopped = true;
+  /** Aborted by stop(): attempts still in flight end at once and give their lease back. */
+  private shutdown = new AbortController();
 
   constructor(
     private readonly storage: Storage,
@@ -35,6 +50,7 @@ export class WebhookDispatcher {
 
   start(): void {
     this.stopped = false;
+    if (this.shutdown.signal.aborted) this.shutdown = new AbortController();
     this.schedule(0);
   }
 
@@ -63,16 +79,21 @@ export class WebhookDispatcher {
   /** One pass: deliver everything due now. Returns when the pass is done. */
   async runOnce(): Promise<number> {
     let total = 0;
+    const leaseMs = leaseMsFor(this.opts.timeoutMs);
     for (;;) {
-      const batch = await this.storage.claimDueDeliveries(new Date(), this.opts.concurrency, 60_000);
+      const now = Date.now();
+      const batch = await this.storage.claimDueDeliveries(new Date(now), this.opts.concurrency, leaseMs);
       if (batch.length === 0) return total;
-      await Promise.all(batch.map((d) => this.deliver(d)));
+      const lockedUntil = new Date(now + leaseMs);
+      await Promise.all(batch.map((d) => this.deliver(d, lockedUntil)));
       total += batch.length;
       if (this.stopped) return total;
     }
   }
 
-  private async deliver(d: WebhookDelivery): Promise<void> {
+  private async deliver(d: WebhookDelivery, lockedUntil: Date): Promise<void> {
+    const signal = this.shutdown.signal;
+    if (signal.aborted) return this.release(d, lockedUntil);
     const endpoint = await this.storage.getWebhookEndpointById(d.endpointId);
     const attemptedAt = Date.now();
     if (!endpoint || endpoint.disabledAt) {
@@ -91,11 +112,13 @@ export class WebhookDispatcher {
       endpoint.url,
       webhookHeaders(secret, d.id, d.payload, attemptedAt),
       d.payload,
-      {
-        timeoutMs: this.opts.timeoutMs,
-        policy: this.opts.policy,
-      },
+      { timeoutMs: this.opts.timeoutMs, policy: this.opts.policy, signal },
     );
+    // Cut short by stop(): not the receiver's failure, so no attempt is counted.
+    if (result.aborted) return this.release(d, lockedUntil);
+    // The tenant sees result.error; the operator may need the address behind it.
+    if (result.detail)
+      this.opts.log?.debug({ delivery: d.id, detail: result.detail }, 'webhook attempt failed');
     const delivered = result.statusCode !== null && result.statusCode >= 200 && result.statusCode < 300;
     const next = delivered ? null : nextAttemptAt(d.attempts + 1, Date.now(), this.opts.retryScheduleSeconds);
     await this.storage.recordDeliveryAttempt(d.id, {
@@ -112,9 +135,21 @@ export class WebhookDispatcher {
     );
   }
 
+  private async release(d: WebhookDelivery, lockedUntil: Date): Promise<void> {
+    const released = await this.storage.releaseDeliveryLease(d.id, lockedUntil);
+    this.opts.log?.info({ delivery: d.id, released }, 'webhook attempt cut short by shutdown');
+  }
+
+  /**
+   * Stops claiming deliveries, ends the attempts in flight and gives their leases back, so
+   * another node sends them at once instead of after the lease runs out. An attempt the
+   * receiver already answered is recorded as usual; one cut short may have reached the
+   * receiver, which the retry's unchanged webhook-id lets it recognise.
+   */
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
+    this.shutdown.abort();
     await this.running;
   }
 }

@@ -1,5 +1,6 @@
 import { Resolver } from 'node:dns/promises';
 import { isIP } from 'node:net';
+import { TenantVisibleError } from './delivery-error.ts';
 
 /**
  * Host resolution for webhook deliveries, through c-ares (`dns.resolve4`/`resolve6`) rather
@@ -72,8 +73,8 @@ function resolveError(hostname: string, results: PromiseSettledResult<string[]>[
     .filter((c): c is string => typeof c === 'string');
   const code = codes.find((c) => c !== 'ENODATA') ?? codes[0] ?? 'ENODATA';
   const what = code === 'ENOTFOUND' ? 'no such name' : code === 'ENODATA' ? 'no address record' : code;
-  return Object.assign(new Error(`could not resolve ${hostname}: ${what} (${code})`), {
-    code,
+  // The tenant's own host name, never an address: fit to show as the delivery's error.
+  return Object.assign(new TenantVisibleError(`could not resolve ${hostname}: ${what} (${code})`, code), {
     hostname,
     syscall: 'resolve',
   });

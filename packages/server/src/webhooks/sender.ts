@@ -1,12 +1,18 @@
 import http from 'node:http';
 import https from 'node:https';
 import type { LookupFunction } from 'node:net';
+import { TenantVisibleError, tenantError } from './delivery-error.ts';
 import { defaultHostResolver, type HostResolver } from './resolve.ts';
 import { addressRefusal, type NetworkPolicy } from './ssrf.ts';
 
 export interface SendResult {
   statusCode: number | null;
+  /** Fit for the tenant: never the address connected to (see delivery-error.ts). */
   error: string | null;
+  /** The full error for the operator's debug log; may name addresses. Never stored. */
+  detail?: string;
+  /** True when `signal` ended the attempt before the receiver answered. */
+  aborted?: boolean;
   durationMs: number;
 }
 
@@ -15,6 +21,8 @@ export interface SendOptions {
   policy: NetworkPolicy;
   /** How the receiver's host is resolved (c-ares, off libuv's pool); default: the shared one. */
   resolver?: HostResolver;
+  /** Ends the attempt at once (the node is shutting down); the result says `aborted`. */
+  signal?: AbortSignal;
 }
 
 /** The family a connect asks lookup for: 4, 6, or 0 for either. */
@@ -22,6 +30,17 @@ function familyOf(family: unknown): 0 | 4 | 6 {
   if (family === 4 || family === 'IPv4') return 4;
   if (family === 6 || family === 'IPv6') return 6;
   return 0;
+}
+
+const CUT_SHORT = 'cut short: the node shut down';
+
+/** The refusal a tenant sees; the address is only in `detail`, for the operator's log. */
+function refused(reason: string, address: string): TenantVisibleError {
+  return new TenantVisibleError(
+    `the endpoint's address is not allowed (${reason})`,
+    'EREFUSED_SSRF',
+    `${address} refused: ${reason}`,
+  );
 }
 
 /**
@@ -34,15 +53,10 @@ function guardedLookup(policy: NetworkPolicy, resolve: HostResolver): LookupFunc
       (list) => {
         for (const a of list) {
           const refusal = addressRefusal(a.address, policy);
-          if (refusal)
-            return callback(
-              Object.assign(new Error(`refused: ${refusal}`), { code: 'EREFUSED_SSRF' }),
-              '',
-              0,
-            );
+          if (refusal) return callback(refused(refusal, a.address), '', 0);
         }
         const first = list[0];
-        if (!first) return callback(new Error('no address'), '', 0);
+        if (!first) return callback(new TenantVisibleError('no address for the host', 'ENODATA'), '', 0);
         // Node's happy-eyeballs connect (autoSelectFamily) asks for every address at once.
         if ((options as { all?: boolean }).all)
           return (callback as unknown as (e: null, a: unknown) => void)(null, list);
@@ -60,9 +74,10 @@ function guardedLookup(policy: NetworkPolicy, resolve: HostResolver): LookupFunc
  */
 export function sendWebhook(url: string, headers: Record<string, string>, body: string, opts: SendOptions) {
   const started = performance.now();
-  const done = (statusCode: number | null, error: string | null): SendResult => ({
+  const done = (statusCode: number | null, error: string | null, detail?: string): SendResult => ({
     statusCode,
     error,
+    ...(detail !== undefined ? { detail } : {}),
     durationMs: Math.round(performance.now() - started),
   });
   return new Promise<SendResult>((resolve) => {
@@ -76,7 +91,12 @@ export function sendWebhook(url: string, headers: Record<string, string>, body: 
     const literal = target.hostname.replace(/^\[|\]$/g, '');
     const refusal = /^[\d.]+$|:/.test(literal) ? addressRefusal(literal, opts.policy) : undefined;
     if (refusal) {
-      resolve(done(null, `refused: ${refusal}`));
+      const err = refused(refusal, literal);
+      resolve(done(null, err.message, err.detail));
+      return;
+    }
+    if (opts.signal?.aborted) {
+      resolve({ ...done(null, CUT_SHORT), aborted: true });
       return;
     }
     const mod = target.protocol === 'https:' ? https : http;
@@ -95,6 +115,8 @@ export function sendWebhook(url: string, headers: Record<string, string>, body: 
         agent: false,
       },
       (res) => {
+        // The receiver has answered: the attempt is recorded even if the node is stopping.
+        opts.signal?.removeEventListener('abort', onAbort);
         let read = 0;
         res.on('data', (chunk: Buffer) => {
           read += chunk.length;
@@ -106,16 +128,24 @@ export function sendWebhook(url: string, headers: Record<string, string>, body: 
         });
       },
     );
-    const deadline = setTimeout(
-      () => req.destroy(new Error(`timed out after ${opts.timeoutMs} ms`)),
-      opts.timeoutMs,
-    );
-    req.on('timeout', () => req.destroy(new Error(`timed out after ${opts.timeoutMs} ms`)));
+    const timedOut = () => new TenantVisibleError(`timed out after ${opts.timeoutMs} ms`, 'ETIMEDOUT');
+    const deadline = setTimeout(() => req.destroy(timedOut()), opts.timeoutMs);
+    req.on('timeout', () => req.destroy(timedOut()));
+    const onAbort = () => req.destroy(new TenantVisibleError(CUT_SHORT, 'EABORTED'));
+    opts.signal?.addEventListener('abort', onAbort, { once: true });
     req.on('error', (err) => {
       clearTimeout(deadline);
-      resolve(done(null, err.message.slice(0, 200)));
+      if (err instanceof TenantVisibleError && err.code === 'EABORTED') {
+        resolve({ ...done(null, CUT_SHORT), aborted: true });
+        return;
+      }
+      const detail = err instanceof TenantVisibleError ? (err.detail ?? err.message) : err.message;
+      resolve(done(null, tenantError(err), detail));
     });
-    req.on('close', () => clearTimeout(deadline));
+    req.on('close', () => {
+      clearTimeout(deadline);
+      opts.signal?.removeEventListener('abort', onAbort);
+    });
     req.end(body);
   });
 }

@@ -8,6 +8,7 @@ import {
   type WebhookEndpoint,
 } from '../storage/types.ts';
 import { newId } from '../util/random.ts';
+import { redactAddresses } from './delivery-error.ts';
 import { newWebhookSecret } from './signing.ts';
 
 export interface WebhookEndpointInput {
@@ -25,6 +26,10 @@ export function isLoopbackHost(hostname: string): boolean {
   const h = hostname.toLowerCase();
   return LOOPBACK_HOSTS.has(h) || h.endsWith('.localhost');
 }
+
+/** What tenants see of a delivery: its error without addresses (see delivery-error.ts). */
+const shownDelivery = (d: WebhookDelivery): WebhookDelivery =>
+  d.lastError === null ? d : { ...d, lastError: redactAddresses(d.lastError) };
 
 /** Webhook endpoints of a company (or of one of its partner apps) and their deliveries. */
 export class WebhookService {
@@ -96,8 +101,9 @@ export class WebhookService {
     if (!ok) throw new NotFoundError('webhook endpoint');
   }
 
-  deliveries(companyId: string, filter: DeliveryFilter = {}): Promise<Page<WebhookDelivery>> {
-    return this.storage.listWebhookDeliveries(companyId, filter);
+  async deliveries(companyId: string, filter: DeliveryFilter = {}): Promise<Page<WebhookDelivery>> {
+    const page = await this.storage.listWebhookDeliveries(companyId, filter);
+    return { ...page, items: page.items.map(shownDelivery) };
   }
 
   /** A delivery with its attempts, oldest attempt first. NotFound for another company's. */
@@ -107,11 +113,12 @@ export class WebhookService {
   ): Promise<{ delivery: WebhookDelivery; attempts: WebhookAttempt[] }> {
     const delivery = await this.storage.getWebhookDelivery(companyId, deliveryId);
     if (!delivery) throw new NotFoundError('webhook delivery');
-    return { delivery, attempts: await this.storage.listWebhookAttempts(companyId, deliveryId) };
+    return { delivery: shownDelivery(delivery), attempts: await this.attempts(companyId, deliveryId) };
   }
 
-  attempts(companyId: string, deliveryId: string): Promise<WebhookAttempt[]> {
-    return this.storage.listWebhookAttempts(companyId, deliveryId);
+  async attempts(companyId: string, deliveryId: string): Promise<WebhookAttempt[]> {
+    const attempts = await this.storage.listWebhookAttempts(companyId, deliveryId);
+    return attempts.map((a) => (a.error === null ? a : { ...a, error: redactAddresses(a.error) }));
   }
 
   /** https only in production; http also for loopback hosts in development. */

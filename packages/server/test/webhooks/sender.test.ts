@@ -27,7 +27,13 @@ describe('sendWebhook resolves the receiver through c-ares', () => {
   before(async () => {
     dns = await startFakeDns({
       'hooks.test': { A: ['127.0.0.1'] },
-      'mixed.test': { A: ['203.0.113.7'], AAAA: ['::1'] },
+      'mixed.test': { A: ['93.184.216.34'], AAAA: ['::1'] },
+      'nat64.test': { AAAA: ['64:ff9b::a00:1'] },
+      'nat64-local.test': { AAAA: ['64:ff9b:1::a00:1'] },
+      'six-to-four.test': { AAAA: ['2002:a00:1::1'] },
+      'compatible.test': { AAAA: ['::10.0.0.1'] },
+      'site-local.test': { AAAA: ['fec0::1'] },
+      'private.test': { A: ['10.0.0.7'] },
     });
     rx = await startReceiver(() => 204);
     resolver = createHostResolver({ servers: [dns.server] });
@@ -59,9 +65,60 @@ describe('sendWebhook resolves the receiver through c-ares', () => {
         resolver,
       });
       assert.equal(result.statusCode, null);
-      assert.match(result.error ?? '', /^refused: .* is a loopback address$/);
+      assert.equal(result.error, "the endpoint's address is not allowed (loopback)");
+      assert.match(
+        result.detail ?? '',
+        /^(127\.0\.0\.1|::1) refused: loopback$/,
+        'the operator log names it',
+      );
     }
     assert.equal(rx.received.length, before);
+  });
+
+  it('refuses names resolving to NAT64, 6to4, IPv4-compatible, site-local or private addresses', async () => {
+    const cases = {
+      'nat64.test': 'IPv4 embedded in IPv6: NAT64',
+      'nat64-local.test': 'IPv4 embedded in IPv6: NAT64',
+      'six-to-four.test': 'IPv4 embedded in IPv6: 6to4',
+      'compatible.test': 'IPv4 embedded in IPv6: IPv4-compatible',
+      'site-local.test': 'site-local',
+      'private.test': 'private network',
+    };
+    for (const [host, label] of Object.entries(cases)) {
+      const result = await sendWebhook(urlAt(host), {}, '{}', {
+        timeoutMs: 2000,
+        policy: 'public-only',
+        resolver,
+      });
+      assert.equal(result.statusCode, null, host);
+      // The tenant learns which kind of range, never the address its name resolved to.
+      assert.equal(result.error, `the endpoint's address is not allowed (${label})`, host);
+    }
+  });
+
+  it('a literal address in the URL is refused the same way, without echoing it', async () => {
+    for (const [host, label] of [
+      ['[64:ff9b::a00:1]', 'IPv4 embedded in IPv6: NAT64'],
+      ['[fec0::1]', 'site-local'],
+      ['10.0.0.7', 'private network'],
+    ]) {
+      const result = await sendWebhook(`http://${host}:9/hook`, {}, '{}', {
+        timeoutMs: 2000,
+        policy: 'public-only',
+      });
+      assert.equal(result.error, `the endpoint's address is not allowed (${label})`, host);
+    }
+  });
+
+  it('a connection error does not carry the address connected to', async () => {
+    // A port nothing listens on: Node's own message is "connect ECONNREFUSED 127.0.0.1:<port>".
+    const closed = await startReceiver(() => 204);
+    const url = closed.url;
+    await closed.close();
+    const result = await sendWebhook(url, {}, '{}', { timeoutMs: 2000, policy: 'allow-loopback', resolver });
+    assert.equal(result.statusCode, null);
+    assert.equal(result.error, 'connection refused (ECONNREFUSED)');
+    assert.match(result.detail ?? '', /127\.0\.0\.1/, 'the operator log keeps the address');
   });
 
   it('a name that does not exist is a failed attempt saying so', async () => {

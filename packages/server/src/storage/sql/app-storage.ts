@@ -4,7 +4,14 @@ import { insertApp, removeApp, rotateSecret, selectAppWithSecrets, touchApps, to
 import { DirectoryStorage } from './directory-storage.ts';
 import { revokeGrant, upsertGrant } from './grants.ts';
 import { toApp, toGrant } from './mappers.ts';
-import { claimDueDeliveries, listAttempts, listDeliveries, recordAttempt, toEndpoint } from './webhooks.ts';
+import {
+  claimDueDeliveries,
+  listAttempts,
+  listDeliveries,
+  recordAttempt,
+  releaseLease,
+  toEndpoint,
+} from './webhooks.ts';
 
 /** Apps and their secrets, grants, webhook endpoints and the delivery outbox. */
 export class AppStorage extends DirectoryStorage {
@@ -181,6 +188,10 @@ export class AppStorage extends DirectoryStorage {
 
   claimDueDeliveries(now: Date, limit: number, leaseMs: number) {
     return this.db.transaction().execute((tx) => claimDueDeliveries(tx, now.getTime(), limit, leaseMs));
+  }
+
+  releaseDeliveryLease(deliveryId: string, lockedUntil: Date) {
+    return releaseLease(this.db, deliveryId, lockedUntil.getTime());
   }
 
   recordDeliveryAttempt(deliveryId: string, outcome: AttemptOutcome) {

@@ -138,6 +138,22 @@ export async function claimDueDeliveries(db: Db, now: number, limit: number, lea
   return claimed;
 }
 
+/**
+ * Gives back a lease without counting an attempt (a node shutting down mid-attempt): the
+ * delivery is due again at once for any node. Only the lease this node took, known by its
+ * `locked_until`, is cleared: one that expired and was taken by another node is left alone.
+ */
+export async function releaseLease(db: Db, deliveryId: string, lockedUntil: number) {
+  const res = await db
+    .updateTable('webhook_deliveries')
+    .set({ locked_until: null })
+    .where('id', '=', deliveryId)
+    .where('status', '=', 'pending')
+    .where('locked_until', '=', lockedUntil)
+    .executeTakeFirst();
+  return Number(res.numUpdatedRows) === 1;
+}
+
 export interface AttemptOutcome {
   attemptedAt: number;
   statusCode: number | null;
