@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { after, before, test } from 'node:test';
 import express from 'express';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { adminOfTwoCompanies, companyGrant } from '../../../test/helpers/flows.ts';
+import { adminOfTwoCompanies, companyGrant, msUntilStatus } from '../../../test/helpers/flows.ts';
 import { type LiveGatehouse, liveGatehouse } from '../../../test/helpers/live-gatehouse.ts';
 import {
   type AuthContext,
@@ -32,6 +32,24 @@ let expressBase: string;
 let token: string;
 let guid: string;
 let second: string;
+let firstGuid: string;
+/** A client-credentials token asked for with company_guid: bound to the second company's grant. */
+let bound: string;
+
+async function companyBoundToken(app: { clientId: string; clientSecret: string }, companyGuid: string) {
+  const res = await fetch(`${gh.url}/oauth2/token`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/x-www-form-urlencoded',
+      authorization: `Basic ${btoa(`${app.clientId}:${app.clientSecret}`)}`,
+    },
+    body: new URLSearchParams({ grant_type: 'client_credentials', company_guid: companyGuid }),
+  });
+  const json = (await res.json()) as { access_token?: string; scope?: string };
+  assert.equal(res.status, 200);
+  assert.equal(json.scope, GRANTED);
+  return json.access_token as string;
+}
 
 type Route = { method: 'GET' | 'POST' | 'DELETE'; path: string; scope: string };
 const ROUTES: Route[] = [
@@ -66,6 +84,13 @@ before(async () => {
     scope: GRANTED,
   }));
   token = await gh.token(partner);
+  // The same app granted everything by the first company: a GUID of the right app, another company.
+  ({ guid: firstGuid } = await companyGrant(gh, {
+    clientId: partner.clientId,
+    email: 'owner@acme.test',
+    companyId: gh.ts.companyId,
+  }));
+  bound = await companyBoundToken(partner, guid);
 
   const fa = createFastifyAuth({ verifier, realm: 'fastify-api' });
   fastify = Fastify();
@@ -105,14 +130,15 @@ interface Answer {
   body: Record<string, unknown>;
 }
 
-const headers = (companyGuid: string) => ({
-  authorization: `Bearer ${token}`,
-  'x-company-guid': companyGuid,
+/** The partner's request headers: its bearer token, and x-company-guid when given. */
+const headers = (companyGuid: string | undefined, bearer = token): Record<string, string> => ({
+  authorization: `Bearer ${bearer}`,
+  ...(companyGuid !== undefined ? { 'x-company-guid': companyGuid } : {}),
 });
 
-const adapters: Record<string, (r: Route, companyGuid: string) => Promise<Answer>> = {
-  async Fastify(r, companyGuid) {
-    const res = await fastify.inject({ method: r.method, url: r.path, headers: headers(companyGuid) });
+const adapters: Record<string, (r: Route, h: Record<string, string>) => Promise<Answer>> = {
+  async Fastify(r, h) {
+    const res = await fastify.inject({ method: r.method, url: r.path, headers: h });
     const challenge = res.headers['www-authenticate'];
     return {
       status: res.statusCode,
@@ -120,19 +146,19 @@ const adapters: Record<string, (r: Route, companyGuid: string) => Promise<Answer
       body: res.json(),
     };
   },
-  async Express(r, companyGuid) {
-    const res = await fetch(`${expressBase}${r.path}`, { method: r.method, headers: headers(companyGuid) });
+  async Express(r, h) {
+    const res = await fetch(`${expressBase}${r.path}`, { method: r.method, headers: h });
     return {
       status: res.status,
       challenge: res.headers.get('www-authenticate'),
       body: (await res.json()) as Record<string, unknown>,
     };
   },
-  async 'Web Request'(r, companyGuid) {
+  async 'Web Request'(r, h) {
     const auth = createWebAuth({ verifier, realm: 'edge' });
     const request = new Request(`https://api.example${r.path}`, {
       method: r.method,
-      headers: headers(companyGuid),
+      headers: h,
     });
     const result = await auth.authenticateRequest(request, { scopes: [r.scope], company: true });
     if (!(result instanceof Response)) return { status: 200, challenge: null, body: seen(result) };
@@ -147,7 +173,7 @@ const adapters: Record<string, (r: Route, companyGuid: string) => Promise<Answer
 for (const [name, call] of Object.entries(adapters)) {
   test(`${name}: a scope in the token but not in the company's grant is 403 insufficient_scope (issue 15 break 1)`, async () => {
     for (const r of ROUTES.filter((x) => x.method !== 'GET')) {
-      const res = await call(r, guid);
+      const res = await call(r, headers(guid));
       assert.equal(res.status, 403, `${r.method} ${r.path}`);
       assert.equal(res.body.error, 'insufficient_scope');
       assert.equal(res.body.scope, r.scope);
@@ -158,7 +184,7 @@ for (const [name, call] of Object.entries(adapters)) {
   });
 
   test(`${name}: the handler sees the token's scope narrowed to the grant's, not the token's`, async () => {
-    const res = await call({ method: 'GET', path: '/users', scope: 'users.read' }, guid);
+    const res = await call(ROUTES[0] as Route, headers(guid));
     assert.equal(res.status, 200);
     assert.deepEqual(res.body, {
       scope: ['users.read', 'v1_access'],
@@ -168,6 +194,41 @@ for (const [name, call] of Object.entries(adapters)) {
     });
   });
 }
+
+for (const [name, call] of Object.entries(adapters)) {
+  test(`${name}: a company-bound token reaches its company alone, with the grant's scope`, async () => {
+    const own = await call(ROUTES[0] as Route, headers(undefined, bound));
+    assert.equal(own.status, 200);
+    assert.deepEqual(own.body, {
+      scope: GRANTED.split(' '),
+      claims_scope: GRANTED.split(' '),
+      token_scope: GRANTED.split(' '),
+      company: second,
+    });
+    assert.equal((await call(ROUTES[0] as Route, headers(guid, bound))).status, 200);
+    for (const r of ROUTES.slice(1)) {
+      const res = await call(r, headers(undefined, bound));
+      assert.equal(res.status, 403, `${r.method} ${r.path}`);
+      assert.equal(res.body.error, 'insufficient_scope');
+    }
+    // Another grant of the same app, at another company: refused whatever the route.
+    const elsewhere = await call(ROUTES[0] as Route, headers(firstGuid, bound));
+    assert.equal(elsewhere.status, 403);
+    assert.equal(elsewhere.body.error, 'company_mismatch');
+    // The unbound token may use that grant: it is the binding that refuses.
+    assert.equal((await call(ROUTES[1] as Route, headers(firstGuid))).status, 200);
+  });
+}
+
+test('revoking the grant refuses its company-bound token (revocation feed, gid)', async () => {
+  const grant = await gh.ts.gh.storage.getGrantByGuid(guid);
+  await gh.ts.gh.grants.revoke(second, grant?.id as string, 'test');
+  const status = async () =>
+    (await adapters.Express?.(ROUTES[0] as Route, headers(undefined, bound)))?.status ?? 0;
+  await msUntilStatus(status, 401, 5000);
+  const res = await adapters.Express?.(ROUTES[0] as Route, headers(undefined, bound));
+  assert.equal(res?.body.error, 'invalid_token');
+});
 
 test('the verifier cache keeps the token claims whole: narrowing for one grant leaks into no other request', async () => {
   const claims = await verifier.verify(token);

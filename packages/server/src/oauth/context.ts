@@ -1,6 +1,6 @@
 import type { AppService } from '../apps/app-service.ts';
 import type { Storage } from '../storage/storage.ts';
-import type { AppWithSecrets } from '../storage/types.ts';
+import type { AppWithSecrets, Grant } from '../storage/types.ts';
 import type { IdTokenIssuer } from '../tokens/id-token.ts';
 import type { TokenIssuer } from '../tokens/token-issuer.ts';
 import type { BasicCredentials } from './client-auth/basic-credentials.ts';
@@ -18,6 +18,13 @@ export interface OAuthContext {
   onClientUsed?(app: AppWithSecrets): void;
   /** Called when a token is issued under a grant (for the Connected Apps "last used"). */
   onGrantUsed?(grantId: string): void;
+  /**
+   * Company grants by GUID (GrantService): client_credentials with `company_guid` asks for
+   * the active grant of the calling app. Without it, that parameter is refused.
+   */
+  companyGrants?: {
+    activeGrantForClient(guid: string, clientId: string): Promise<{ grant: Grant } | undefined>;
+  };
   /** Codes, refresh tokens and ID tokens: what the user-delegated grants need. */
   delegation?: { storage: Storage; idTokens: IdTokenIssuer };
 }

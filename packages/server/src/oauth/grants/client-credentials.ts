@@ -1,5 +1,6 @@
 import { UnauthorizedClient } from '../errors.ts';
 import { formatScope } from '../scopes/index.ts';
+import { bindToCompany } from './company-bound.ts';
 import type { GrantHandler } from './grant-handler.ts';
 
 /**
@@ -9,7 +10,9 @@ import type { GrantHandler } from './grant-handler.ts';
  * is `narrow`, cut down to them; parameterized scopes count as within when they name the
  * same entity and a subset of its permissions. The scope answered is the one in the token.
  * Internal apps act for their own company (`company_id` in the token); partner apps name
- * a company per API call with `x-company-guid`, so their tokens carry none.
+ * a company per API call with `x-company-guid`, so their tokens carry none, unless they ask
+ * with `company_guid=<grant GUID>` for a token bound to that company (company-bound.ts):
+ * its scope is the app's AND the grant's, its `company_id` and `gid` those of the grant.
  *
  * @see https://www.rfc-editor.org/rfc/rfc6749#section-4.4
  * @see https://www.rfc-editor.org/rfc/rfc6749#section-3.3
@@ -20,6 +23,24 @@ export const clientCredentials: GrantHandler = {
   async handle(req, { app }, ctx) {
     if (app.clientType !== 'confidential')
       throw new UnauthorizedClient('public clients cannot use client_credentials');
+    const companyGuid = req.params.get('company_guid');
+    if (companyGuid !== undefined) {
+      const bound = await bindToCompany(app, companyGuid, req.params.get('scope'), ctx);
+      const issued = await ctx.tokens.issueAccessToken({
+        app,
+        subject: app.clientId,
+        scopes: bound.scopes,
+        companyId: bound.companyId,
+        grantId: bound.grantId,
+      });
+      ctx.onGrantUsed?.(bound.grantId);
+      return {
+        access_token: issued.token,
+        token_type: 'Bearer',
+        expires_in: issued.expiresIn,
+        scope: formatScope(bound.scopes),
+      };
+    }
     const scopes = ctx.scopes.grant(app.scopes, req.params.get('scope'), app.scopePolicy);
     const issued = await ctx.tokens.issueAccessToken({
       app,
