@@ -7,6 +7,7 @@ import { auditTests } from './suites/audit.ts';
 import { companyTests } from './suites/companies.ts';
 import { grantTests } from './suites/grants.ts';
 import { housekeepingTests } from './suites/housekeeping.ts';
+import { idempotencyTests } from './suites/idempotency.ts';
 import { invalidationTests } from './suites/invalidations.ts';
 import { logoTests } from './suites/logos.ts';
 import { managementTests } from './suites/management.ts';
@@ -61,6 +62,7 @@ export function storageConformance(target: ConformanceTarget): void {
     logoTests(ctx);
     managementTests(ctx);
     usageTests(ctx);
+    idempotencyTests(ctx);
     // Last: it prunes with a clock two hours ahead.
     housekeepingTests(ctx);
   });
