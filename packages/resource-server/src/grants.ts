@@ -24,6 +24,15 @@ export interface GrantResolverOptions {
   /** Answers remembered. Default 10,000. */
   cacheSize?: number;
   timeoutMs: number;
+  /**
+   * Opaque tokens cannot call the grant endpoint (it verifies JWTs): when set, their grants
+   * come from introspection with `company_guid` (Introspector.companyGrant), and are cached
+   * per token, since that answer's scope is the token's intersected with the grant's.
+   */
+  introspect?: {
+    isOpaque(token: string): boolean;
+    companyGrant(token: string, guid: string): Promise<ResolvedGrant | undefined>;
+  };
 }
 
 interface Entry {
@@ -78,13 +87,18 @@ export class GrantResolver {
    */
   async resolve(token: string, claims: AccessTokenClaims, guid: string): Promise<ResolvedGrant> {
     if (!GUID.test(guid)) throw notFound();
-    const key = `${claims.client_id}\u0000${guid}`;
+    const opaque = this.opts.introspect?.isOpaque(token) === true;
+    const key = opaque
+      ? `${claims.client_id}\u0000${guid}\u0000${token}`
+      : `${claims.client_id}\u0000${guid}`;
     const now = Math.floor(Date.now() / 1000);
     let entry = this.cache.get(key, now);
     if (!entry) {
       let pending = this.inflight.get(key);
       if (!pending) {
-        pending = this.lookup(token, guid).finally(() => this.inflight.delete(key));
+        pending = (opaque ? this.introspected(token, guid) : this.lookup(token, guid)).finally(() =>
+          this.inflight.delete(key),
+        );
         this.inflight.set(key, pending);
       }
       entry = await pending;
@@ -97,6 +111,12 @@ export class GrantResolver {
     if (!entry.grant || this.opts.revocations?.has([entry.guidHash])) throw notFound();
     if (entry.grant.client_id !== claims.client_id) throw notFound();
     return entry.grant;
+  }
+
+  private async introspected(token: string, guid: string): Promise<Entry> {
+    const guidHash = await revocationHash('guid', guid);
+    if (this.opts.revocations?.has([guidHash])) return { grant: undefined, guidHash };
+    return { grant: await this.opts.introspect?.companyGrant(token, guid), guidHash };
   }
 
   private async lookup(token: string, guid: string): Promise<Entry> {

@@ -1,6 +1,12 @@
 import { type AccessTokenClaims, toAccessTokenClaims } from './claims.ts';
 import { ResourceServerError } from './errors.ts';
+import type { ResolvedGrant } from './grants.ts';
 import { ExpiringLru } from './lru.ts';
+
+/** Not JWS compact serialization: a token only introspection can read. */
+export function isOpaqueToken(token: string): boolean {
+  return token.split('.').length !== 3;
+}
 
 /** How this API authenticates to the introspection endpoint (a confidential Gatehouse app). */
 export interface IntrospectionOptions {
@@ -20,6 +26,13 @@ export interface IntrospectionOptions {
 export interface Introspector {
   /** The claims of an active token; throws `token_inactive` or `introspection_unavailable`. */
   introspect(token: string): Promise<AccessTokenClaims>;
+  /**
+   * The company grant `guid` names, as this token may use it: introspection with
+   * `company_guid`, whose `scope` is already the token's intersected with the grant's.
+   * Undefined when Gatehouse answers `active: false` (no active grant of the token's app,
+   * or another company than the token's). Not cached here: GrantResolver caches it.
+   */
+  companyGrant(token: string, guid: string): Promise<ResolvedGrant | undefined>;
   /** Forgets cached answers for this token id (used when the revocation feed names it). */
   forget(jti: string): void;
 }
@@ -55,7 +68,8 @@ export function createIntrospector(
     return endpoint;
   };
 
-  const call = async (token: string): Promise<Answer> => {
+  /** The RFC 7662 answer, or undefined unless it is an active Bearer token for us. */
+  const post = async (form: Record<string, string>): Promise<Record<string, unknown> | undefined> => {
     const url = await endpointUrl();
     let body: Record<string, unknown>;
     try {
@@ -66,7 +80,7 @@ export function createIntrospector(
           'content-type': 'application/x-www-form-urlencoded',
           accept: 'application/json',
         },
-        body: new URLSearchParams({ token, token_type_hint: 'access_token' }),
+        body: new URLSearchParams({ ...form, token_type_hint: 'access_token' }),
         redirect: 'error',
         signal: AbortSignal.timeout(timeoutMs),
       });
@@ -77,12 +91,17 @@ export function createIntrospector(
         cause,
       });
     }
-    if (body.active !== true) return { active: false };
+    if (body.active !== true) return undefined;
     const aud = body.aud;
     const audiences = Array.isArray(aud) ? aud : [aud];
-    if (body.iss !== options.issuer || !audiences.includes(options.audience)) return { active: false };
-    if (body.token_type !== undefined && String(body.token_type).toLowerCase() !== 'bearer')
-      return { active: false };
+    if (body.iss !== options.issuer || !audiences.includes(options.audience)) return undefined;
+    if (body.token_type !== undefined && String(body.token_type).toLowerCase() !== 'bearer') return undefined;
+    return body;
+  };
+
+  const call = async (token: string): Promise<Answer> => {
+    const body = await post({ token });
+    if (!body) return { active: false };
     try {
       return { active: true, claims: toAccessTokenClaims(body) };
     } catch {
@@ -106,6 +125,23 @@ export function createIntrospector(
       if (!answer.active || answer.claims.exp <= now)
         throw new ResourceServerError('token_inactive', 'the access token is not active');
       return answer.claims;
+    },
+    async companyGrant(token, guid) {
+      const body = await post({ token, company_guid: guid });
+      if (!body) return undefined;
+      const { company_id, client_id, scope, grant_guid } = body;
+      // A server that ignores company_guid answers for the token alone: that is no grant.
+      if (
+        grant_guid !== guid ||
+        typeof company_id !== 'string' ||
+        typeof client_id !== 'string' ||
+        typeof scope !== 'string'
+      )
+        throw new ResourceServerError(
+          'grant_lookup_unavailable',
+          'the introspection answer names no company grant (the authorization server must support company_guid)',
+        );
+      return { guid, company_id, client_id, scope };
     },
     forget(jti) {
       cache.deleteWhere((a) => a.active && a.claims.jti === jti);

@@ -10,7 +10,7 @@ import { discoverMetadata, type IssuerMetadata } from './discovery.ts';
 import { ResourceServerError } from './errors.ts';
 import { GrantResolver, type ResolvedGrant } from './grants.ts';
 import { tokenRevocationHashes } from './hash.ts';
-import { createIntrospector, type IntrospectionOptions } from './introspection.ts';
+import { createIntrospector, type IntrospectionOptions, isOpaqueToken } from './introspection.ts';
 import { checkBeforeKeys, checkTyp, translate } from './jwt-checks.ts';
 import { ExpiringLru } from './lru.ts';
 import { RevocationList, type RevocationOptions } from './revocation.ts';
@@ -168,6 +168,9 @@ export function createVerifier(options: VerifierOptions): Verifier {
       `${issuer}/oauth2/grants`,
     timeoutMs,
     ...(revocations ? { revocations } : {}),
+    ...(introspector
+      ? { introspect: { isOpaque: isOpaqueToken, companyGrant: introspector.companyGrant } }
+      : {}),
     ...(options.grants?.ttlSeconds !== undefined ? { ttlSeconds: options.grants.ttlSeconds } : {}),
     ...(options.grants?.negativeTtlSeconds !== undefined
       ? { negativeTtlSeconds: options.grants.negativeTtlSeconds }
@@ -226,7 +229,7 @@ export function createVerifier(options: VerifierOptions): Verifier {
       }
       // Opaque token: not JWS compact serialization, so it goes to introspection when configured.
       // Its cached answer is checked against the feed too, so a revocation reaches it at once.
-      if (introspector && token.split('.').length !== 3) {
+      if (introspector && isOpaqueToken(token)) {
         const introspected = await introspector.introspect(token);
         if (await isRevoked({ claims: introspected, hashes: undefined }, Math.floor(Date.now() / 1000)))
           throw revoked();
