@@ -3,6 +3,7 @@ import { AppCache } from './apps/app-cache.ts';
 import { AppService } from './apps/app-service.ts';
 import { LastUsedRecorder } from './apps/last-used.ts';
 import { AuthorizationService } from './authorization/authorization-service.ts';
+import { PasswordSignIn } from './authorization/password-sign-in.ts';
 import { SessionService } from './authorization/session-service.ts';
 import { InvalidationBus } from './cache/invalidation-bus.ts';
 import { AccessPolicy } from './companies/access-policy.ts';
@@ -31,6 +32,7 @@ import { RevocationFeed } from './tokens/revocation-feed.ts';
 import { RevocationIndex } from './tokens/revocation-index.ts';
 import { TokenInspector } from './tokens/token-inspector.ts';
 import { TokenIssuer } from './tokens/token-issuer.ts';
+import { ScryptPool } from './users/scrypt-pool.ts';
 import { WebhookDispatcher } from './webhooks/dispatcher.ts';
 import { WebhookService } from './webhooks/webhook-service.ts';
 
@@ -70,6 +72,10 @@ export class Gatehouse {
   readonly scopes: ScopeModel;
   readonly sessions: SessionService;
   readonly authorization: AuthorizationService;
+  /** The scrypt threads sign-ins hash on, queued fairly per client address. */
+  readonly scryptPool: ScryptPool;
+  /** E-mail and password sign-in: the throttle, then the hash on {@link scryptPool}. */
+  readonly passwordSignIn: PasswordSignIn;
   readonly idTokens: IdTokenIssuer;
   /** Finds presented tokens and tells whether they are still good (revoke, introspect). */
   readonly tokenInspector: TokenInspector;
@@ -127,6 +133,8 @@ export class Gatehouse {
     });
     this.sessions = new SessionService(storage);
     this.authorization = new AuthorizationService(storage, this.tokens);
+    this.scryptPool = new ScryptPool(config.passwordHashing);
+    this.passwordSignIn = new PasswordSignIn(storage, this.scryptPool, config.loginThrottle);
     this.idTokens = new IdTokenIssuer(keys, signer, config.issuer);
     this.tokenEndpoint.register(authorizationCode).register(refreshToken);
     this.oauthContext.delegation = { storage, idTokens: this.idTokens };
@@ -198,6 +206,7 @@ export class Gatehouse {
     await this.housekeeper.stop();
     await this.lastUsed.stop();
     await this.grantLastUsed.stop();
+    await this.scryptPool.close();
     if (this.ownsStorage) await this.storage.close();
   }
 

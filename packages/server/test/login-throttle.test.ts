@@ -1,20 +1,59 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import type { FastifyInstance } from 'fastify';
 import { LoginThrottle } from '../src/authorization/login-throttle.ts';
+import { loadConfig } from '../src/config/index.ts';
 import { Browser, field } from './browser.ts';
 import { type TestServer, testServer } from './helpers.ts';
 
 const PASSWORD = 'correct horse battery staple';
+
+/** A failed attempt, as the sign-in service settles one (the throttle must have admitted it). */
+function fail(throttle: LoginThrottle, email: string, ip: string, now: number) {
+  const attempt = throttle.begin(email, ip, now);
+  assert.equal(attempt.refused, undefined, `${email} from ${ip} was admitted`);
+  if (!attempt.refused) attempt.failed();
+}
+
+/** A sign-in page's session cookie and CSRF token, to post from any address. */
+async function loginForm(http: FastifyInstance) {
+  const res = await http.inject({ method: 'GET', url: '/login' });
+  const cookie = [res.headers['set-cookie'] ?? []]
+    .flat()
+    .map((line) => String(line).split(';')[0])
+    .join('; ');
+  return { cookie, csrf: field(res.body, 'csrf_token') };
+}
+
+function postLogin(
+  http: FastifyInstance,
+  form: { cookie: string; csrf: string },
+  ip: string,
+  email: string,
+  password: string,
+) {
+  return http.inject({
+    method: 'POST',
+    url: '/login',
+    remoteAddress: ip,
+    headers: { cookie: form.cookie, 'content-type': 'application/x-www-form-urlencoded' },
+    payload: new URLSearchParams({ csrf_token: form.csrf, email, password }).toString(),
+  });
+}
 
 describe('sign-in throttling', () => {
   let t: TestServer;
   before(async () => {
     t = await testServer({
       config: {
-        loginThrottle: { perAccount: { perSecond: 1 / 60, burst: 3 }, perIp: { perSecond: 1, burst: 100 } },
+        loginThrottle: {
+          perAccount: { perSecond: 1 / 60, burst: 3 },
+          perIp: { perSecond: 1, burst: 100 },
+          inFlight: { perAccount: 1, perIp: 100 },
+        },
       },
     });
-    for (const email of ['victim@acme.test', 'bystander@acme.test'])
+    for (const email of ['victim@acme.test', 'bystander@acme.test', 'target@acme.test'])
       await t.gh.companies.createUser(
         { email, password: PASSWORD, companyId: t.companyId, role: 'admin' },
         'test',
@@ -45,17 +84,48 @@ describe('sign-in throttling', () => {
     assert.doesNotMatch(String(other.headers.location), /error/);
   });
 
+  it('parallel wrong passwords over HTTP: one hash at a time per account, the burst at most, the rest 429 at once', async () => {
+    const form = await loginForm(t.http);
+    const hashes = t.gh.scryptPool.completed;
+    const statuses: number[] = [];
+    for (let round = 0; round < 3; round++) {
+      const answers = await Promise.all(
+        Array.from({ length: 4 }, (_, i) =>
+          postLogin(t.http, form, `10.0.9.${i}`, 'target@acme.test', 'nope'),
+        ),
+      );
+      for (const res of answers) {
+        statuses.push(res.statusCode);
+        if (res.statusCode === 303) assert.match(String(res.headers.location), /error=invalid/);
+        else {
+          assert.equal(res.statusCode, 429);
+          assert.ok(Number(res.headers['retry-after']) >= 1);
+          assert.match(res.body, /Too many (failed )?sign-in attempts/);
+        }
+      }
+    }
+    // One evaluated per round (in-flight cap 1), three rounds: exactly the burst of 3.
+    assert.equal(statuses.filter((s) => s === 303).length, 3);
+    assert.equal(t.gh.scryptPool.completed - hashes, 3);
+    const after = await postLogin(t.http, form, '10.0.9.9', 'target@acme.test', PASSWORD);
+    assert.equal(after.statusCode, 429);
+    assert.match(after.body, /Too many failed sign-in attempts/);
+  });
+
   it('a success clears the account count', () => {
     const throttle = new LoginThrottle({
       perAccount: { perSecond: 0.001, burst: 2 },
       perIp: { perSecond: 1, burst: 100 },
     });
-    throttle.failed('a@x.test', '10.0.0.1', 0);
-    throttle.succeeded('a@x.test');
-    throttle.failed('a@x.test', '10.0.0.1', 0);
+    fail(throttle, 'a@x.test', '10.0.0.1', 0);
+    const success = throttle.begin('A@x.test', '10.0.0.1', 0);
+    assert.equal(success.refused, undefined);
+    if (!success.refused) success.succeeded();
+    fail(throttle, 'a@x.test', '10.0.0.1', 0);
     assert.equal(throttle.wait('a@x.test', '10.0.0.1', 0), 0);
-    throttle.failed('a@x.test', '10.0.0.1', 0);
+    fail(throttle, 'a@x.test', '10.0.0.1', 0);
     assert.ok(throttle.wait('a@x.test', '10.0.0.1', 0) > 0);
+    assert.equal(throttle.begin('a@x.test', '10.0.0.1', 0).refused, 'rate');
   });
 
   it('one address cannot walk through many accounts', () => {
@@ -63,8 +133,92 @@ describe('sign-in throttling', () => {
       perAccount: { perSecond: 1, burst: 100 },
       perIp: { perSecond: 0.001, burst: 5 },
     });
-    for (let i = 0; i < 5; i++) throttle.failed(`user${i}@x.test`, '10.0.0.9', 0);
+    for (let i = 0; i < 5; i++) fail(throttle, `user${i}@x.test`, '10.0.0.9', 0);
     assert.ok(throttle.wait('fresh@x.test', '10.0.0.9', 0) > 0);
     assert.equal(throttle.wait('fresh@x.test', '10.0.0.10', 0), 0);
+  });
+
+  it('the tokens are taken when the attempt starts: parallel attempts cannot all pass one check', () => {
+    const throttle = new LoginThrottle({
+      perAccount: { perSecond: 0.001, burst: 2 },
+      perIp: { perSecond: 1, burst: 100 },
+      inFlight: { perAccount: 10, perIp: 10 },
+    });
+    const started = Array.from({ length: 5 }, () => throttle.begin('a@x.test', '10.0.0.1', 0));
+    assert.deepEqual(
+      started.map((a) => a.refused ?? 'admitted'),
+      ['admitted', 'admitted', 'rate', 'rate', 'rate'],
+    );
+  });
+
+  it('attempts in flight are capped per account and per address, and leave the count when settled', () => {
+    const throttle = new LoginThrottle({
+      perAccount: { perSecond: 1, burst: 100 },
+      perIp: { perSecond: 1, burst: 100 },
+      inFlight: { perAccount: 1, perIp: 2 },
+    });
+    const first = throttle.begin('a@x.test', '10.0.0.1', 0);
+    assert.deepEqual(throttle.begin('A@x.test', '10.0.0.2', 0), { refused: 'in-flight', retryAfter: 1 });
+    const second = throttle.begin('b@x.test', '10.0.0.1', 0);
+    assert.equal(throttle.begin('c@x.test', '10.0.0.1', 0).refused, 'in-flight');
+    assert.equal(throttle.begin('c@x.test', '10.0.0.3', 0).refused, undefined);
+    if (!first.refused) first.failed();
+    // Settling twice is harmless: it must not free a place someone else holds.
+    if (!first.refused) first.succeeded();
+    assert.equal(throttle.begin('a@x.test', '10.0.0.1', 0).refused, undefined);
+    assert.equal(throttle.begin('d@x.test', '10.0.0.1', 0).refused, 'in-flight');
+    if (!second.refused) second.abandoned();
+  });
+
+  it('the settings read their variables and refuse nonsense', () => {
+    const env = {
+      GATEHOUSE_SECRET: 'x'.repeat(32),
+      GATEHOUSE_SCRYPT_THREADS: '3',
+      GATEHOUSE_SCRYPT_QUEUE: '0',
+      GATEHOUSE_LOGIN_IN_FLIGHT_ACCOUNT: '1',
+      GATEHOUSE_LOGIN_IN_FLIGHT_IP: '6',
+    };
+    const config = loadConfig({ env });
+    assert.deepEqual(config.passwordHashing, { threads: 3, queueLimit: 0 });
+    assert.deepEqual(config.loginThrottle.inFlight, { perAccount: 1, perIp: 6 });
+    const defaults = loadConfig({ env: { GATEHOUSE_SECRET: 'x'.repeat(32) } });
+    assert.ok(defaults.passwordHashing.threads >= 1 && defaults.passwordHashing.threads <= 2);
+    assert.equal(defaults.passwordHashing.queueLimit, 32);
+    assert.deepEqual(defaults.loginThrottle.inFlight, { perAccount: 2, perIp: 4 });
+    for (const [name, value] of [
+      ['GATEHOUSE_SCRYPT_THREADS', '0'],
+      ['GATEHOUSE_SCRYPT_QUEUE', '-1'],
+      ['GATEHOUSE_LOGIN_IN_FLIGHT_ACCOUNT', '1.5'],
+      ['GATEHOUSE_LOGIN_IN_FLIGHT_IP', 'many'],
+    ] as const)
+      assert.throws(() => loadConfig({ env: { ...env, [name]: value } }), new RegExp(name));
+  });
+});
+
+describe('sign-in when every scrypt thread is busy', () => {
+  let t: TestServer;
+  before(async () => {
+    t = await testServer({ config: { passwordHashing: { threads: 1, queueLimit: 0 } } });
+    for (const email of ['first@acme.test', 'second@acme.test'])
+      await t.gh.companies.createUser(
+        { email, password: PASSWORD, companyId: t.companyId, role: 'admin' },
+        'test',
+      );
+  });
+  after(() => t.close());
+
+  it('answers 503 with Retry-After and the sign-in page at once, instead of queueing', async () => {
+    const form = await loginForm(t.http);
+    const first = postLogin(t.http, form, '10.0.8.1', 'first@acme.test', PASSWORD);
+    for (let i = 0; i < 100_000 && t.gh.scryptPool.running === 0; i++)
+      await new Promise((r) => setTimeout(r, 5));
+    const busy = await postLogin(t.http, form, '10.0.8.2', 'second@acme.test', PASSWORD);
+    assert.equal(busy.statusCode, 503);
+    assert.ok(Number(busy.headers['retry-after']) >= 1);
+    assert.match(String(busy.headers['content-type']), /text\/html/);
+    assert.match(busy.body, /Sign-in is busy right now/);
+    const res = await first;
+    assert.equal(res.statusCode, 303);
+    assert.doesNotMatch(String(res.headers.location), /error/);
   });
 });

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { randomFill, scrypt } from 'node:crypto';
 import { describe, test } from 'node:test';
 import { promisify } from 'node:util';
-import { hashPassword, verifyPassword } from '../src/users/password.ts';
+import { dummyPasswordHash, hashPassword, verifyPassword } from '../src/users/password.ts';
 
 describe('passwords (scrypt on its own thread)', () => {
   test('a hash verifies its password and nothing else; malformed hashes never verify', async () => {
@@ -12,6 +12,13 @@ describe('passwords (scrypt on its own thread)', () => {
     assert.equal(await verifyPassword('correct horse battery stapler', stored), false);
     assert.equal(await verifyPassword('x', 'scrypt$1$2$3'), false);
     assert.equal(await verifyPassword('x', 'bcrypt$a$b$c$d$e'), false);
+  });
+
+  test('the dummy hash for unknown users has the real parameters (the same cost) and matches nothing', async () => {
+    const dummy = dummyPasswordHash();
+    assert.match(dummy, /^scrypt\$131072\$8\$1\$[\w-]{22}\$[\w-]{43}$/);
+    assert.equal(dummyPasswordHash(), dummy);
+    assert.equal(await verifyPassword('', dummy), false);
   });
 
   test('NFKC: the same password typed in another Unicode form verifies', async () => {

@@ -5,12 +5,21 @@ export interface LoginThrottleConfig {
   perAccount: { perSecond: number; burst: number };
   /** The same per client address, so one host cannot walk through many accounts. */
   perIp: { perSecond: number; burst: number };
+  /**
+   * Sign-ins being checked at once (their hash running or waiting) per account and per
+   * address; one more is refused at once. Default {@link DEFAULT_LOGIN_IN_FLIGHT}.
+   */
+  inFlight?: { perAccount: number; perIp: number };
 }
+
+/** Two per account (a double-clicked button still signs in), four per address (a shared office). */
+export const DEFAULT_LOGIN_IN_FLIGHT = { perAccount: 2, perIp: 4 };
 
 /** 10 failures per account, then one more every 30 s; 30 per address, then one a second. */
 export const DEFAULT_LOGIN_THROTTLE: LoginThrottleConfig = {
   perAccount: { perSecond: 1 / 30, burst: 10 },
   perIp: { perSecond: 1, burst: 30 },
+  inFlight: DEFAULT_LOGIN_IN_FLIGHT,
 };
 
 interface Bucket {
@@ -18,7 +27,7 @@ interface Bucket {
   at: number;
 }
 
-class FailureBuckets {
+class AttemptBuckets {
   /** Up to 200,000 buckets; the 100,000 keys seen last are always kept (cache/lru.ts). */
   private readonly buckets = new Lru<string, Bucket>(200_000);
 
@@ -40,9 +49,16 @@ class FailureBuckets {
     return b.tokens >= 1 ? 0 : Math.max(1, Math.ceil((1 - b.tokens) / this.rate.perSecond));
   }
 
-  fail(key: string, now: number): void {
+  take(key: string, now: number): void {
+    if (this.rate.perSecond <= 0) return;
     const b = this.current(key, now);
     this.buckets.set(key, { tokens: Math.max(0, b.tokens - 1), at: b.at });
+  }
+
+  refund(key: string, now: number): void {
+    if (this.rate.perSecond <= 0) return;
+    const b = this.current(key, now);
+    this.buckets.set(key, { tokens: Math.min(this.rate.burst, b.tokens + 1), at: b.at });
   }
 
   clear(key: string): void {
@@ -50,19 +66,66 @@ class FailureBuckets {
   }
 }
 
+/** Counts per key of what is in progress; a key leaves the map when its count drops to 0. */
+class InFlight {
+  private readonly counts = new Map<string, number>();
+
+  constructor(private readonly limit: number) {}
+
+  full(key: string): boolean {
+    return (this.counts.get(key) ?? 0) >= this.limit;
+  }
+
+  add(key: string): void {
+    this.counts.set(key, (this.counts.get(key) ?? 0) + 1);
+  }
+
+  remove(key: string): void {
+    const n = (this.counts.get(key) ?? 0) - 1;
+    if (n > 0) this.counts.set(key, n);
+    else this.counts.delete(key);
+  }
+}
+
+/** Why an attempt was refused before any work: over the rate, or too many checks at once. */
+export interface LoginRefusal {
+  refused: 'rate' | 'in-flight';
+  /** Seconds to wait (Retry-After). */
+  retryAfter: number;
+}
+
+/** One admitted attempt: its tokens are taken; say how it ended, exactly once. */
+export interface LoginAttempt {
+  refused?: undefined;
+  /** Wrong password or unknown account: the tokens stay spent. */
+  failed(): void;
+  /** Right password: both tokens come back and the account's failures are forgotten. */
+  succeeded(): void;
+  /** The password was never checked (the hash queue was full, the hash failed): tokens come back. */
+  abandoned(): void;
+}
+
 /**
- * Slows password guessing (OWASP ASVS 5, V6.3): only failed sign-ins count, per account and
- * per client address, and the check runs before the password hash, so a flood also cannot
- * make the server burn scrypt time. A success clears the account's count. Held per node, like
- * the token endpoint's limits: N nodes allow N times the attempts.
+ * Slows password guessing (OWASP ASVS 5, V6.3) per account and per client address. An
+ * attempt takes a token from both buckets before the password hash runs, synchronously, so
+ * N parallel attempts can pass only as many as the buckets hold; a success gives the tokens
+ * back and clears the account's count, so only failures are counted in the end. Attempts in
+ * progress are capped per account and per address too: beyond the cap one is refused at once
+ * and spends no hash. Held per node, like the token endpoint's limits: N nodes allow N times
+ * the attempts.
  */
 export class LoginThrottle {
-  private readonly accounts: FailureBuckets;
-  private readonly addresses: FailureBuckets;
+  private readonly accounts: AttemptBuckets;
+  private readonly addresses: AttemptBuckets;
+  private readonly accountsInFlight: InFlight;
+  private readonly addressesInFlight: InFlight;
 
   constructor(config: LoginThrottleConfig = DEFAULT_LOGIN_THROTTLE) {
-    this.accounts = new FailureBuckets(config.perAccount);
-    this.addresses = new FailureBuckets(config.perIp);
+    this.accounts = new AttemptBuckets(config.perAccount);
+    this.addresses = new AttemptBuckets(config.perIp);
+    const inFlight = config.inFlight ?? DEFAULT_LOGIN_IN_FLIGHT;
+    this.accountsInFlight = new InFlight(inFlight.perAccount);
+    this.addressesInFlight = new InFlight(inFlight.perIp);
   }
 
   /** Seconds the caller must wait before trying this account from this address (0: go ahead). */
@@ -70,12 +133,39 @@ export class LoginThrottle {
     return Math.max(this.accounts.wait(email.toLowerCase(), now), this.addresses.wait(ip, now));
   }
 
-  failed(email: string, ip: string, now = Date.now()): void {
-    this.accounts.fail(email.toLowerCase(), now);
-    this.addresses.fail(ip, now);
-  }
-
-  succeeded(email: string): void {
-    this.accounts.clear(email.toLowerCase());
+  /** Admits an attempt and takes its tokens, or refuses it. Call before anything is awaited. */
+  begin(email: string, ip: string, now = Date.now()): LoginAttempt | LoginRefusal {
+    const account = email.toLowerCase();
+    if (this.accountsInFlight.full(account) || this.addressesInFlight.full(ip))
+      return { refused: 'in-flight', retryAfter: 1 };
+    const wait = this.wait(account, ip, now);
+    if (wait > 0) return { refused: 'rate', retryAfter: wait };
+    this.accounts.take(account, now);
+    this.addresses.take(ip, now);
+    this.accountsInFlight.add(account);
+    this.addressesInFlight.add(ip);
+    let open = true;
+    const end = (): boolean => {
+      if (!open) return false;
+      open = false;
+      this.accountsInFlight.remove(account);
+      this.addressesInFlight.remove(ip);
+      return true;
+    };
+    return {
+      failed: () => {
+        end();
+      },
+      succeeded: () => {
+        if (!end()) return;
+        this.accounts.clear(account);
+        this.addresses.refund(ip, Date.now());
+      },
+      abandoned: () => {
+        if (!end()) return;
+        this.accounts.refund(account, Date.now());
+        this.addresses.refund(ip, Date.now());
+      },
+    };
   }
 }

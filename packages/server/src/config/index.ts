@@ -1,10 +1,15 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { MIN_TOKEN_TTL as DEFAULT_MIN_TOKEN_TTL, MAX_TOKEN_TTL } from '../apps/validation.ts';
-import { DEFAULT_LOGIN_THROTTLE, type LoginThrottleConfig } from '../authorization/login-throttle.ts';
+import {
+  DEFAULT_LOGIN_IN_FLIGHT,
+  DEFAULT_LOGIN_THROTTLE,
+  type LoginThrottleConfig,
+} from '../authorization/login-throttle.ts';
 import { DEFAULT_PLAN_RULES, type PlanRules } from '../companies/access-policy.ts';
 import { DEFAULT_SCOPE_CATALOG, type ScopeCatalog } from '../oauth/scopes/catalog.ts';
 import { loadScopeCatalogFile } from '../oauth/scopes/catalog-file.ts';
+import { DEFAULT_SCRYPT_POOL, type ScryptPoolConfig } from '../users/scrypt-pool.ts';
 import { randomToken } from '../util/random.ts';
 import { DEFAULT_RETRY_SCHEDULE_SECONDS } from '../webhooks/retry.ts';
 
@@ -61,6 +66,12 @@ export interface Config {
   housekeepingIntervalMs: number;
   /** Failed sign-ins allowed per account and per address. See authorization/login-throttle.ts. */
   loginThrottle: LoginThrottleConfig;
+  /**
+   * Sign-ins' scrypt threads (`GATEHOUSE_SCRYPT_THREADS`, default min(2, cores); 128 MiB each
+   * while hashing) and the hashes that may wait for one (`GATEHOUSE_SCRYPT_QUEUE`, default 32;
+   * beyond it a sign-in gets 503 with Retry-After). See users/scrypt-pool.ts.
+   */
+  passwordHashing: ScryptPoolConfig;
   /**
    * The shortest access-token lifetime an app may be given, in seconds.
    * `GATEHOUSE_MIN_TOKEN_TTL`, default 60. Lower only for tests and demos (a client's
@@ -249,6 +260,31 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
         DEFAULT_LOGIN_THROTTLE.perAccount,
       ),
       perIp: parseRate('GATEHOUSE_LOGIN_RATE_IP', env.GATEHOUSE_LOGIN_RATE_IP, DEFAULT_LOGIN_THROTTLE.perIp),
+      inFlight: {
+        perAccount: parseCount(
+          'GATEHOUSE_LOGIN_IN_FLIGHT_ACCOUNT',
+          env.GATEHOUSE_LOGIN_IN_FLIGHT_ACCOUNT,
+          DEFAULT_LOGIN_IN_FLIGHT.perAccount,
+        ),
+        perIp: parseCount(
+          'GATEHOUSE_LOGIN_IN_FLIGHT_IP',
+          env.GATEHOUSE_LOGIN_IN_FLIGHT_IP,
+          DEFAULT_LOGIN_IN_FLIGHT.perIp,
+        ),
+      },
+    },
+    passwordHashing: o.passwordHashing ?? {
+      threads: parseCount(
+        'GATEHOUSE_SCRYPT_THREADS',
+        env.GATEHOUSE_SCRYPT_THREADS,
+        DEFAULT_SCRYPT_POOL.threads,
+      ),
+      queueLimit: parseCount(
+        'GATEHOUSE_SCRYPT_QUEUE',
+        env.GATEHOUSE_SCRYPT_QUEUE,
+        DEFAULT_SCRYPT_POOL.queueLimit,
+        0,
+      ),
     },
     planRules: o.planRules ?? {
       createApps: parsePlans(env.GATEHOUSE_PLANS_CREATE_APPS, DEFAULT_PLAN_RULES.createApps),
@@ -260,6 +296,15 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
 }
 
 export const DEFAULT_APP_CACHE_SIZE = 50_000;
+
+/** A whole number, at least `min` (1 unless told). */
+function parseCount(name: string, value: string | undefined, fallback: number, min = 1): number {
+  if (value === undefined || value.trim() === '') return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min)
+    throw new Error(`${name} must be a whole number, at least ${min}, got "${value}"`);
+  return n;
+}
 
 /** A whole number of apps, at least 1 (the cache cannot be turned off: every token request would read the database). */
 function parseAppCacheSize(value: string | undefined): number {

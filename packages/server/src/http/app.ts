@@ -1,7 +1,6 @@
 import cookie from '@fastify/cookie';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import type { Logger } from 'pino';
-import { LoginThrottle } from '../authorization/login-throttle.ts';
 import { managementApiRoutes } from '../console/api/index.ts';
 import { consoleRoutes } from '../console/routes/index.ts';
 import type { Gatehouse } from '../gatehouse.ts';
@@ -72,7 +71,7 @@ export async function buildHttpApp(gh: Gatehouse, logger: Logger): Promise<Fasti
       secure: gh.config.issuer.startsWith('https://'),
       scopeCatalog: gh.scopeCatalog,
       access: gh.access,
-      loginThrottle: new LoginThrottle(gh.config.loginThrottle),
+      passwordSignIn: gh.passwordSignIn,
     };
     authorizeRoutes(pages, deps, ['/oauth2/authorize', '/oauth/authorize']);
     pageRoutes(pages, deps);

@@ -1,4 +1,5 @@
 import { Worker } from 'node:worker_threads';
+import type { ScryptPool } from './scrypt-pool.ts';
 
 export interface ScryptParams {
   N: number;
@@ -26,8 +27,10 @@ parentPort.on('message', ({ id, password, salt, keylen, params }) => {
  * that pool, which token signatures, webhook DNS lookups and file reads share: a sign-in's
  * hash (a few hundred ms at N = 2^17) held a pool thread, and four at once held every token
  * request. Here hashes run one at a time on one worker thread, which also caps the memory
- * scrypt takes (128 MiB per hash) at one hash's worth per process. The worker starts on the
- * first hash and does not keep the process alive while idle.
+ * scrypt takes (128 MiB per hash) at one hash's worth per thread. The worker starts on the
+ * first hash and does not keep the process alive while idle. Sign-ins hash on a few of these
+ * through {@link ScryptPool} (scrypt-pool.ts), which queues fairly; new passwords (the CLI,
+ * the demo seed) on one of their own.
  */
 export class ScryptThread {
   private worker: Worker | undefined;
@@ -54,15 +57,24 @@ export class ScryptThread {
       else p.reject(new Error(m.error ?? 'scrypt failed'));
       if (this.pending.size === 0) worker.unref();
     });
-    worker.on('error', (err) => this.fail(err));
-    worker.on('exit', (code) => this.fail(new Error(`the scrypt thread exited with code ${code}`)));
+    worker.on('error', (err) => this.fail(worker, err));
+    worker.on('exit', (code) => this.fail(worker, new Error(`the scrypt thread exited with code ${code}`)));
     worker.unref();
     this.worker = worker;
     return worker;
   }
 
+  /** Stops the worker; hashes it still held fail. A later hash starts a new one. */
+  async terminate(): Promise<void> {
+    const worker = this.worker;
+    if (!worker) return;
+    this.fail(worker, new Error('the scrypt thread was stopped'));
+    await worker.terminate();
+  }
+
   /** The thread died: fail what it held and start a new one on the next hash. */
-  private fail(err: Error): void {
+  private fail(worker: Worker, err: Error): void {
+    if (this.worker !== worker) return;
     this.worker = undefined;
     for (const p of this.pending.values()) p.reject(err);
     this.pending.clear();

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AuthorizationService } from '../../authorization/authorization-service.ts';
-import type { LoginThrottle } from '../../authorization/login-throttle.ts';
+import type { PasswordSignIn, SignInOutcome } from '../../authorization/password-sign-in.ts';
 import { type ActiveSession, SessionService } from '../../authorization/session-service.ts';
 import { safeReturnTo } from '../../console/return-to.ts';
 import { AccessDenied } from '../../oauth/errors.ts';
@@ -12,7 +12,6 @@ import { consentPage, describeScopes } from '../../pages/consent.ts';
 import { html } from '../../pages/html.ts';
 import { layout } from '../../pages/layout.ts';
 import { loginPage, signedOutPage } from '../../pages/login.ts';
-import { dummyPasswordHash, verifyPassword } from '../../users/password.ts';
 import {
   clearSessionCookie,
   currentSession,
@@ -33,7 +32,7 @@ const COPY_JS = readFileSync(new URL('copy.js', ASSETS), 'utf8');
 
 export interface PageDeps extends AuthorizeDeps {
   scopeCatalog: ScopeCatalog;
-  loginThrottle: LoginThrottle;
+  passwordSignIn: PasswordSignIn;
 }
 
 const flowQuery = (id: string) => `flow=${encodeURIComponent(id)}`;
@@ -67,6 +66,15 @@ async function loadFlow(deps: PageDeps, active: ActiveSession, flowId: string | 
   const req = AuthorizationService.request(flow);
   const app = await deps.ctx.apps.findByClientId(req.clientId);
   return app && { flow, req, app };
+}
+
+/** What the sign-in page says when an attempt was refused before its password was checked. */
+function refusalMessage(outcome: Extract<SignInOutcome, { retryAfter: number }>): string {
+  const wait = outcome.retryAfter;
+  const after = wait < 60 ? `${wait} second${wait === 1 ? '' : 's'}` : `${Math.ceil(wait / 60)} minutes`;
+  if (outcome.kind === 'busy') return `Sign-in is busy right now. Try again in ${after}.`;
+  if (outcome.reason === 'in-flight') return `Too many sign-in attempts at once. Try again in ${after}.`;
+  return `Too many failed sign-in attempts. Try again in ${after}.`;
 }
 
 const gone = (reply: FastifyReply) =>
@@ -126,28 +134,25 @@ export function pageRoutes(app: FastifyInstance, deps: PageDeps): void {
     const returnTo = safeReturnTo(form.get('return_to'));
     const email = form.get('email') ?? '';
     const password = form.get('password') ?? '';
-    // Checked before the (deliberately slow) password hash: a flood costs us nothing.
-    const wait = deps.loginThrottle.wait(email, request.ip);
-    if (wait > 0) {
-      request.log.warn({ event: 'login_throttled' }, 'sign-in throttled');
-      reply.header('Retry-After', String(wait));
+    const outcome = await deps.passwordSignIn.attempt(email, password, request.ip);
+    if (outcome.kind === 'throttled' || outcome.kind === 'busy') {
+      request.log.warn(
+        { event: outcome.kind === 'busy' ? 'login_busy' : 'login_throttled', ...outcome },
+        'sign-in refused before the password check',
+      );
+      reply.header('Retry-After', String(outcome.retryAfter));
       return sendPage(
         reply,
-        429,
+        outcome.kind === 'busy' ? 503 : 429,
         loginPage({
           csrf: SessionService.csrfToken(active),
           ...(flowId ? { flow: flowId } : {}),
           ...(returnTo ? { returnTo } : {}),
-          error: `Too many failed sign-in attempts. Try again in ${wait < 60 ? `${wait} seconds` : `${Math.ceil(wait / 60)} minutes`}.`,
+          error: refusalMessage(outcome),
         }),
       );
     }
-    const user =
-      email.length <= 254 && password.length <= 1024 ? await deps.storage.getUserByEmail(email) : undefined;
-    // Hash even for unknown users, so the response time does not tell which addresses exist.
-    const ok = await verifyPassword(password, user?.passwordHash ?? (await dummyPasswordHash()));
-    if (!user?.passwordHash || !ok) {
-      deps.loginThrottle.failed(email, request.ip);
+    if (outcome.kind === 'invalid') {
       request.log.info({ event: 'login_failed' }, 'sign-in failed');
       const back = flowId
         ? `${flowQuery(flowId)}&`
@@ -156,8 +161,7 @@ export function pageRoutes(app: FastifyInstance, deps: PageDeps): void {
           : '';
       return seeOther(reply, `/login?${back}error=invalid`);
     }
-    deps.loginThrottle.succeeded(email);
-    const next = await deps.sessions.signIn(active, user.id);
+    const next = await deps.sessions.signIn(active, outcome.user.id);
     setSessionCookie(deps, reply, next);
     return seeOther(reply, flowId ? `/authorize/continue?${flowQuery(flowId)}` : (returnTo ?? '/login'));
   });

@@ -1,0 +1,65 @@
+import type { Storage } from '../storage/storage.ts';
+import type { User } from '../storage/types.ts';
+import { dummyPasswordHash, verifyPassword } from '../users/password.ts';
+import { HashQueueFull, type ScryptPool } from '../users/scrypt-pool.ts';
+import { LoginThrottle, type LoginThrottleConfig } from './login-throttle.ts';
+
+/** What a password sign-in came to; the page turns each into its answer. */
+export type SignInOutcome =
+  | { kind: 'signed-in'; user: User }
+  /** Wrong e-mail or password: one answer for both. */
+  | { kind: 'invalid' }
+  /** Too many attempts (the rate, or too many at once): 429 with Retry-After. */
+  | { kind: 'throttled'; reason: 'rate' | 'in-flight'; retryAfter: number }
+  /** Every scrypt thread is busy and the queue is full: 503 with Retry-After. */
+  | { kind: 'busy'; retryAfter: number };
+
+// Beyond these the input cannot be an account's; it is still hashed (the same time, the same
+// count), but as a fixed string, so a megabyte of "password" never goes to the worker.
+const MAX_EMAIL = 254;
+const MAX_PASSWORD = 1024;
+
+/**
+ * Signs a person in with e-mail and password. In order: the throttle admits the attempt and
+ * takes its tokens (synchronously, before anything is awaited, so parallel attempts cannot all
+ * slip past one check); the user is looked up; the password is hashed in the address's turn on
+ * the scrypt pool, against a dummy hash when there is no such user or no password, so time and
+ * throttling are the same whether or not the account exists; the attempt is settled.
+ */
+export class PasswordSignIn {
+  readonly throttle: LoginThrottle;
+
+  constructor(
+    private readonly storage: Pick<Storage, 'getUserByEmail'>,
+    private readonly pool: ScryptPool,
+    throttle: LoginThrottleConfig,
+  ) {
+    this.throttle = new LoginThrottle(throttle);
+  }
+
+  async attempt(email: string, password: string, address: string): Promise<SignInOutcome> {
+    const attempt = this.throttle.begin(email, address);
+    if (attempt.refused)
+      return { kind: 'throttled', reason: attempt.refused, retryAfter: attempt.retryAfter };
+    let settled = false;
+    try {
+      const plausible = email.length <= MAX_EMAIL && password.length <= MAX_PASSWORD;
+      const user = plausible ? await this.storage.getUserByEmail(email) : undefined;
+      const stored = user?.passwordHash ?? dummyPasswordHash();
+      const ok = await verifyPassword(plausible ? password : 'x', stored, (pw, salt, keylen, params) =>
+        this.pool.hash(address, pw, salt, keylen, params),
+      );
+      settled = true;
+      if (user?.passwordHash && ok) {
+        attempt.succeeded();
+        return { kind: 'signed-in', user };
+      }
+      attempt.failed();
+      return { kind: 'invalid' };
+    } catch (err) {
+      if (!settled) attempt.abandoned();
+      if (err instanceof HashQueueFull) return { kind: 'busy', retryAfter: err.retryAfterSeconds };
+      throw err;
+    }
+  }
+}
