@@ -77,6 +77,7 @@ function suite(dialect: 'sqlite' | 'postgres') {
           skipConsent: false,
           refreshIdleTtl: 86_400,
           refreshAbsoluteTtl: 7 * 86_400,
+          refreshReuseWindow: null,
           scopePolicy: 'strict',
         },
         { id: newId('sec'), secretHash: 'h', last4: 'abcd' },

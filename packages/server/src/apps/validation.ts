@@ -17,6 +17,17 @@ export const MAX_TOKEN_TTL = 86_400;
 export const DEFAULT_TOKEN_TTL = 3600;
 export const DEFAULT_REFRESH_IDLE_TTL = 30 * 86_400;
 export const DEFAULT_REFRESH_ABSOLUTE_TTL = 90 * 86_400;
+/**
+ * The refresh reuse window's default (`GATEHOUSE_REFRESH_REUSE_WINDOW`), in seconds: two tabs
+ * refreshing at once are milliseconds apart, and a client that lost an answer to a reset
+ * connection or a killed node retries within a second or two; 10 s also covers a client-side
+ * timeout of a few seconds. Kept short because, within it, a stolen predecessor is answered
+ * instead of detected at once (detection then waits for the holder's next refresh;
+ * docs/tokens.md). Curity and Hydra ship with theirs off; Cognito allows up to 60 s.
+ */
+export const DEFAULT_REFRESH_REUSE_WINDOW = 10;
+/** Hydra's cap too: longer windows stop being a retry allowance and start hiding a second holder. */
+export const MAX_REFRESH_REUSE_WINDOW = 300;
 const MAX_REFRESH_TTL = 365 * 86_400;
 
 export interface AppInput {
@@ -37,10 +48,13 @@ export interface AppInput {
   skipConsent?: boolean;
   refreshIdleTtl?: number;
   refreshAbsoluteTtl?: number;
+  /** Seconds, 0 to MAX_REFRESH_REUSE_WINDOW; null or absent: the server's default. */
+  refreshReuseWindow?: number | null;
 }
 
-export type ValidApp = Required<Omit<AppInput, 'logoUrl' | 'signingAlg'>> & {
+export type ValidApp = Required<Omit<AppInput, 'logoUrl' | 'signingAlg' | 'refreshReuseWindow'>> & {
   logoUrl: string | null;
+  refreshReuseWindow: number | null;
   signingAlg: SigningAlg;
 };
 
@@ -162,6 +176,14 @@ export function validateAppInput(
     fields.refreshAbsoluteTtl = 'refresh token absolute lifetime must be 3600 to 31536000 seconds';
   if (!Number.isInteger(refreshIdleTtl) || refreshIdleTtl < 300 || refreshIdleTtl > refreshAbsoluteTtl)
     fields.refreshIdleTtl = 'refresh token idle lifetime must be 300 seconds up to the absolute lifetime';
+  const refreshReuseWindow = input.refreshReuseWindow ?? null;
+  if (
+    refreshReuseWindow !== null &&
+    (!Number.isInteger(refreshReuseWindow) ||
+      refreshReuseWindow < 0 ||
+      refreshReuseWindow > MAX_REFRESH_REUSE_WINDOW)
+  )
+    fields.refreshReuseWindow = `refresh reuse window must be a whole number of seconds from 0 to ${MAX_REFRESH_REUSE_WINDOW}`;
   if (Object.keys(fields).length > 0) {
     throw new ValidationError(Object.values(fields).join('; '), fields);
   }
@@ -182,5 +204,6 @@ export function validateAppInput(
     skipConsent,
     refreshIdleTtl,
     refreshAbsoluteTtl,
+    refreshReuseWindow,
   };
 }

@@ -85,7 +85,13 @@ export interface FamilyIssue {
 
 export type RotateRefreshResult =
   | { status: 'rotated'; family: TokenFamily; previous: RefreshToken }
-  /** Presented after rotation: the family has been revoked. */
+  /**
+   * The token was rotated less than the reuse window ago and its successor is still unused (a
+   * lost answer retried, two tabs refreshing at once): the successor (`superseded`, a hash) is
+   * retired and the new token stands in its place. The family lives on.
+   */
+  | { status: 'retried'; family: TokenFamily; previous: RefreshToken; superseded: string }
+  /** Presented after rotation (outside the window): the family has been revoked. */
   | { status: 'reused'; familyId: string }
   | { status: 'invalid' };
 

@@ -37,6 +37,8 @@ export interface Database {
     skip_consent: Generated<number>;
     refresh_idle_ttl: Generated<number>;
     refresh_absolute_ttl: Generated<number>;
+    /** Seconds; null: the server's GATEHOUSE_REFRESH_REUSE_WINDOW (migration 009). */
+    refresh_reuse_window: number | null;
   };
   app_secrets: {
     id: string;
@@ -170,6 +172,8 @@ export interface Database {
     created_at: number;
     expires_at: number;
     rotated_at: number | null;
+    /** What stands in a rotated token's place (migration 009). */
+    successor_hash: Generated<string | null>;
   };
   issued_access_tokens: { jti: string; family_id: string; expires_at: number };
   revoked_access_tokens: { jti: string; expires_at: number; revoked_at: number };

@@ -266,8 +266,18 @@ export interface Storage {
   createRefreshToken(token: Omit<RefreshToken, 'createdAt' | 'rotatedAt'>): Promise<void>;
   getRefreshToken(tokenHash: string): Promise<{ token: RefreshToken; family: TokenFamily } | undefined>;
   /**
-   * Atomic: retires `oldHash` and stores its successor (same scopes, same family). Exactly
-   * one concurrent caller wins. A token already rotated revokes the whole family (`reused`).
+   * Atomic, one family at a time: concurrent calls for tokens of one family run one after
+   * the other, each seeing what the previous one committed. A family never holds more than
+   * one current (unretired) refresh token: the database refuses a second.
+   *
+   * - `oldHash` current: it is retired and `next` (same scopes, same family) takes its place
+   *   (`rotated`). Of concurrent callers exactly one rotates.
+   * - `oldHash` retired less than `reuseWindowMs` before `now` by a rotation, and its successor
+   *   still current (never used): the successor is retired, `next` takes its place as the
+   *   family's one current token (`retried`). A concurrent caller that lost the rotation gets
+   *   this, as does a client retrying a lost answer.
+   * - Any other retired token (outside the window, an older ancestor, a successor superseded
+   *   by a retry, or after the successor itself was used) revokes the whole family (`reused`).
    */
   rotateRefreshToken(
     oldHash: string,
@@ -278,6 +288,8 @@ export interface Storage {
       eventsOnReuse?: DomainEventInput[];
       /** The access token about to be signed, recorded with the family in the same transaction. */
       accessToken?: FamilyIssue['accessToken'];
+      /** The refresh reuse window in ms (default 0: any retired token is reuse). */
+      reuseWindowMs?: number;
     },
   ): Promise<RotateRefreshResult>;
   /** Atomic: revokes the family, its refresh tokens and its unexpired access tokens. */

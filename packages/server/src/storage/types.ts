@@ -73,6 +73,12 @@ export interface App {
   refreshIdleTtl: number;
   /** And never live longer than this from the original authorization (default 90 days). */
   refreshAbsoluteTtl: number;
+  /**
+   * Seconds after a rotation during which presenting the token just rotated away (while its
+   * successor is unused) gets a fresh pair instead of revoking the family; 0 turns it off.
+   * Null follows the server's `GATEHOUSE_REFRESH_REUSE_WINDOW` (docs/tokens.md).
+   */
+  refreshReuseWindow: number | null;
 }
 
 /** An app together with the secrets currently accepted for it. */

@@ -11,6 +11,7 @@ import { idempotencyTests } from './suites/idempotency.ts';
 import { invalidationTests } from './suites/invalidations.ts';
 import { logoTests } from './suites/logos.ts';
 import { managementTests } from './suites/management.ts';
+import { refreshRotationTests } from './suites/refresh-rotation.ts';
 import { schemaTests } from './suites/schema.ts';
 import { signingKeyTests } from './suites/signing-keys.ts';
 import { usageTests } from './suites/usage.ts';
@@ -63,6 +64,7 @@ export function storageConformance(target: ConformanceTarget): void {
     managementTests(ctx);
     usageTests(ctx);
     idempotencyTests(ctx);
+    refreshRotationTests(ctx);
     // Last: it prunes with a clock two hours ahead.
     housekeepingTests(ctx);
   });

@@ -32,6 +32,7 @@ export function appRecord(companyId: string, overrides: Partial<NewApp> = {}): N
     skipConsent: false,
     refreshIdleTtl: 30 * 86_400,
     refreshAbsoluteTtl: 90 * 86_400,
+    refreshReuseWindow: null,
     ...overrides,
   };
 }

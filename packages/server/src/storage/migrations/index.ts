@@ -7,6 +7,7 @@ import * as m005 from './005-revocations.ts';
 import * as m006 from './006-admin-keys.ts';
 import * as m007 from './007-app-logos.ts';
 import * as m008 from './008-opaque-tokens.ts';
+import * as m009 from './009-refresh-reuse-window.ts';
 import * as m010 from './010-idempotency-keys.ts';
 
 export interface MigrationContext {
@@ -25,6 +26,7 @@ const steps: Array<[string, Step]> = [
   ['006-admin-keys', m006],
   ['007-app-logos', m007],
   ['008-opaque-tokens', m008],
+  ['009-refresh-reuse-window', m009],
   ['010-idempotency-keys', m010],
 ];
 

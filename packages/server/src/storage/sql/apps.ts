@@ -32,6 +32,7 @@ export async function insertApp(db: Db, app: NewApp, secret: NewAppSecret, audit
       skip_consent: app.skipConsent ? 1 : 0,
       refresh_idle_ttl: app.refreshIdleTtl,
       refresh_absolute_ttl: app.refreshAbsoluteTtl,
+      refresh_reuse_window: app.refreshReuseWindow,
     })
     .execute();
   await insertSecret(db, app.id, secret, now);

@@ -67,6 +67,7 @@ export const toApp = (r: Row<'apps'>): App => ({
   skipConsent: Number(r.skip_consent) === 1,
   refreshIdleTtl: Number(r.refresh_idle_ttl),
   refreshAbsoluteTtl: Number(r.refresh_absolute_ttl),
+  refreshReuseWindow: r.refresh_reuse_window === null ? null : Number(r.refresh_reuse_window),
 });
 
 export const toSecret = (r: Row<'app_secrets'>): AppSecret => ({

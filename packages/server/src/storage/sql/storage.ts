@@ -17,6 +17,7 @@ import * as idempotency from './idempotency.ts';
 import { insertLogo, removeLogo, selectLogo } from './logos.ts';
 import * as opaque from './opaque-tokens.ts';
 import { pageApps, pageGrants } from './pages.ts';
+import { rotateRefresh } from './refresh-rotation.ts';
 import { insertRevocations, selectRevocationsSince } from './revocations.ts';
 import * as sessions from './sessions.ts';
 import * as tokens from './tokens.ts';
@@ -137,11 +138,13 @@ export class SqlStorage extends AppStorage implements Storage {
     oldHash: string,
     next: { tokenHash: string; expiresAt: Date },
     now = new Date(),
-    opts: { eventsOnReuse?: DomainEventInput[]; accessToken?: FamilyIssue['accessToken'] } = {},
+    opts: {
+      eventsOnReuse?: DomainEventInput[];
+      accessToken?: FamilyIssue['accessToken'];
+      reuseWindowMs?: number;
+    } = {},
   ) {
-    return this.revoking((tx) =>
-      tokens.rotateRefresh(tx, oldHash, next, now.getTime(), opts.eventsOnReuse, opts.accessToken),
-    );
+    return this.revoking((tx) => rotateRefresh(tx, oldHash, next, now.getTime(), opts));
   }
 
   revokeRefreshFamily(familyId: string, now = new Date()) {

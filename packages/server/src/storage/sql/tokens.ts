@@ -6,15 +6,12 @@ import type {
   FamilyIssue,
   RefreshToken,
   RevokedAccessToken,
-  RotateRefreshResult,
   TokenFamily,
 } from '../authorization-types.ts';
 import type { Database } from '../schema.ts';
-import type { DomainEventInput } from '../types.ts';
 import { splitScopes } from './mappers.ts';
 import { insertRevocations } from './revocations.ts';
 import type { Db } from './tx.ts';
-import { enqueueEvents } from './webhooks.ts';
 
 const date = (ms: number) => new Date(Number(ms));
 const maybeDate = (ms: number | null) => (ms === null ? null : new Date(Number(ms)));
@@ -48,7 +45,9 @@ const toFamily = (r: Selectable<Database['token_families']>): TokenFamily => ({
   revokedAt: maybeDate(r.revoked_at),
 });
 
-const toRefresh = (r: Selectable<Database['refresh_tokens']>): RefreshToken => ({
+export const toRefresh = (
+  r: Omit<Selectable<Database['refresh_tokens']>, 'successor_hash'>,
+): RefreshToken => ({
   tokenHash: r.token_hash,
   familyId: r.family_id,
   scopes: splitScopes(r.scopes),
@@ -140,7 +139,7 @@ export async function consumeCode(
   return { status: 'consumed', code, family: toFamily(row) };
 }
 
-const insertIssued = (db: Db, familyId: string, t: FamilyIssue['accessToken']) =>
+export const insertIssued = (db: Db, familyId: string, t: FamilyIssue['accessToken']) =>
   db
     .insertInto('issued_access_tokens')
     .values({ jti: t.jti, family_id: familyId, expires_at: t.expiresAt.getTime() })
@@ -258,61 +257,6 @@ export async function revokeFamily(db: Db, familyId: string, now: number): Promi
       now,
     );
   return Number(res.numUpdatedRows) === 1;
-}
-
-/**
- * Rotates a refresh token: exactly one concurrent caller wins. Presenting a token that was
- * already rotated revokes its whole family (RFC 9700 4.14.2).
- */
-export async function rotateRefresh(
-  db: Db,
-  oldHash: string,
-  next: { tokenHash: string; expiresAt: Date },
-  now: number,
-  eventsOnReuse?: DomainEventInput[],
-  accessToken?: FamilyIssue['accessToken'],
-): Promise<RotateRefreshResult> {
-  const current = await selectRefresh(db, oldHash);
-  if (!current) return { status: 'invalid' };
-  const { token, family } = current;
-  if (token.rotatedAt !== null) {
-    // Only the first detection reports: later replays find the family already revoked.
-    if ((await revokeFamily(db, family.id, now)) && eventsOnReuse)
-      await enqueueEvents(db, eventsOnReuse, now);
-    return { status: 'reused', familyId: family.id };
-  }
-  if (family.revokedAt !== null || token.expiresAt.getTime() <= now || family.expiresAt.getTime() <= now)
-    return { status: 'invalid' };
-  // Take the family's row (a no-op write) before recording anything under it. On PostgreSQL a
-  // revocation committing meanwhile would otherwise list the family's access tokens without
-  // the one this rotation records: now one waits for the other, and the rotation re-reads the
-  // family (revoked: refused). SQLite already holds its single write lock here.
-  const live = await db
-    .updateTable('token_families')
-    .set((eb) => ({ revoked_at: eb.ref('revoked_at') }))
-    .where('id', '=', family.id)
-    .where('revoked_at', 'is', null)
-    .executeTakeFirst();
-  if (Number(live.numUpdatedRows) !== 1) return { status: 'invalid' };
-  const res = await db
-    .updateTable('refresh_tokens')
-    .set({ rotated_at: now })
-    .where('token_hash', '=', oldHash)
-    .where('rotated_at', 'is', null)
-    .executeTakeFirst();
-  if (Number(res.numUpdatedRows) !== 1) {
-    if ((await revokeFamily(db, family.id, now)) && eventsOnReuse)
-      await enqueueEvents(db, eventsOnReuse, now);
-    return { status: 'reused', familyId: family.id };
-  }
-  await insertRefresh(
-    db,
-    { tokenHash: next.tokenHash, familyId: family.id, scopes: token.scopes, expiresAt: next.expiresAt },
-    now,
-  );
-  // The family row is held unrevoked by this transaction (see above).
-  if (accessToken) await insertIssued(db, family.id, accessToken);
-  return { status: 'rotated', family, previous: token };
 }
 
 export async function selectRevokedAccessTokens(db: Db, now: number): Promise<RevokedAccessToken[]> {

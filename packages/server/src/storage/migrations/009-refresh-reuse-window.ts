@@ -1,0 +1,25 @@
+import { type Kysely, sql } from 'kysely';
+import type { MigrationContext } from './index.ts';
+
+/**
+ * The refresh reuse window (docs/tokens.md, "Refresh rotation"):
+ * - `refresh_tokens.successor_hash`: for a token retired by rotation, the hash of the token
+ *   that now stands in its place (moved on when a retry within the window replaces it). Null
+ *   while the token is current, and for a successor that a retry superseded: presenting that
+ *   one again is reuse.
+ * - `refresh_tokens_one_current`: at most one current (unretired) refresh token per family,
+ *   enforced by the database itself, so that no race can leave two live chains.
+ * - `apps.refresh_reuse_window`: the app's window in seconds; null follows the server's
+ *   `GATEHOUSE_REFRESH_REUSE_WINDOW`.
+ */
+export async function up(db: Kysely<unknown>, _ctx: MigrationContext): Promise<void> {
+  await db.schema.alterTable('refresh_tokens').addColumn('successor_hash', 'text').execute();
+  await db.schema
+    .createIndex('refresh_tokens_one_current')
+    .on('refresh_tokens')
+    .column('family_id')
+    .unique()
+    .where(sql.ref('rotated_at'), 'is', null)
+    .execute();
+  await db.schema.alterTable('apps').addColumn('refresh_reuse_window', 'integer').execute();
+}
