@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { clientIdHint } from '../src/http/rate-limit.ts';
 import { basicCredentialsOf, parseBasicCredentials } from '../src/oauth/client-auth/basic-credentials.ts';
+import { namedClientId } from '../src/oauth/client-auth/limits.ts';
 import type { TokenEndpointRequest } from '../src/oauth/context.ts';
 import { Params } from '../src/oauth/params.ts';
 
@@ -62,12 +62,17 @@ describe('Basic client credentials (RFC 6749 2.3.1)', () => {
     assert.equal(basicCredentialsOf({ params: Params.fromForm('') }), undefined);
   });
 
-  it('gives the rate limiter the Basic id, else the body client_id, cut to 200 characters', () => {
-    assert.equal(clientIdHint('body_id', parseBasicCredentials(basic('basic_id:x'))), 'basic_id');
-    assert.equal(clientIdHint('body_id', parseBasicCredentials('Basic !!!')), 'body_id');
-    assert.equal(clientIdHint('body_id', undefined), 'body_id');
-    assert.equal(clientIdHint(undefined, undefined), undefined);
-    assert.equal(clientIdHint('x'.repeat(300), undefined)?.length, 200);
-    assert.equal(clientIdHint(undefined, parseBasicCredentials(basic(`${'y'.repeat(300)}:s`)))?.length, 200);
+  it('gives the failure budgets the Basic id, else the body client_id, cut to 200 characters', () => {
+    const named = (body: string | undefined, authorization: string | undefined) =>
+      namedClientId({
+        params: Params.fromForm(body === undefined ? '' : `client_id=${encodeURIComponent(body)}`),
+        basic: parseBasicCredentials(authorization),
+      });
+    assert.equal(named('body_id', basic('basic_id:x')), 'basic_id');
+    assert.equal(named('body_id', 'Basic !!!'), 'body_id');
+    assert.equal(named('body_id', undefined), 'body_id');
+    assert.equal(named(undefined, undefined), undefined);
+    assert.equal(named('x'.repeat(300), undefined)?.length, 200);
+    assert.equal(named(undefined, basic(`${'y'.repeat(300)}:s`))?.length, 200);
   });
 });

@@ -142,6 +142,52 @@ describe('token endpoint: errors (RFC 6749 5.2)', () => {
     expectError(res, 400, 'invalid_request');
   });
 
+  it('an empty Content-Type is 400 invalid_request, not 415, at every OAuth form endpoint', async () => {
+    for (const url of ['/oauth2/token', '/oauth/token', '/oauth2/revoke', '/oauth2/introspect']) {
+      for (const contentType of ['', '   ']) {
+        const res = await t.http.inject({
+          method: 'POST',
+          url,
+          headers: { 'content-type': contentType, authorization: basic(app.clientId, app.clientSecret) },
+          payload: 'grant_type=client_credentials&token=x',
+        });
+        expectError(res, 400, 'invalid_request');
+        assert.match(res.json().error_description, /Content-Type header is empty/, url);
+        assert.match(res.json().error_description, /x-www-form-urlencoded/, url);
+      }
+    }
+  });
+
+  it('a Content-Type that is not a media type at all is invalid_request too (docs/errors.md)', async () => {
+    const res = await t.http.inject({
+      method: 'POST',
+      url: '/oauth2/token',
+      headers: { 'content-type': 'form', authorization: basic(app.clientId, app.clientSecret) },
+      payload: 'grant_type=client_credentials',
+    });
+    expectError(res, 400, 'invalid_request');
+    assert.match(res.json().error_description, /not a media type/);
+  });
+
+  it('the form pages answer an empty Content-Type with 400 invalid_request as well', async () => {
+    for (const url of [
+      '/login',
+      '/authorize/company',
+      '/authorize/consent',
+      '/logout',
+      '/oauth2/authorize',
+    ]) {
+      const res = await t.http.inject({
+        method: 'POST',
+        url,
+        headers: { 'content-type': '' },
+        payload: 'a=b',
+      });
+      assert.equal(res.statusCode, 400, url);
+      assert.equal(res.json().error, 'invalid_request', url);
+    }
+  });
+
   it('a form content type with a charset parameter is accepted', async () => {
     const res = await t.http.inject({
       method: 'POST',

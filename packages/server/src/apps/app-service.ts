@@ -149,11 +149,31 @@ export class AppService {
   }
 
   /**
+   * The confidential app that `clientId` and `secret` authenticate, else null. A secret that
+   * matches none of the cached app's is checked once more against the app as the database
+   * holds it now (AppCache.reload, at most once a second per client), so a secret rotated on
+   * another node or with `gatehouse app rotate-secret` works here as soon as the rotation
+   * returns, not only after this node's next invalidation poll.
+   */
+  async authenticateConfidential(clientId: string, secret: string): Promise<AppWithSecrets | null> {
+    const app = await this.cache.get(clientId);
+    if (app?.clientType !== 'confidential') return null;
+    const presented = sha256(secret);
+    if (AppService.hashMatches(app, presented)) return app;
+    const fresh = await this.cache.reload(clientId);
+    return fresh?.clientType === 'confidential' && AppService.hashMatches(fresh, presented) ? fresh : null;
+  }
+
+  /**
    * Checks a presented client secret against the app's live secrets in constant time per
    * candidate. Secrets past their grace period are refused even if still cached.
    */
   static secretMatches(app: AppWithSecrets, presented: string, now = Date.now()): boolean {
-    const h = sha256(presented);
+    return AppService.hashMatches(app, sha256(presented), now);
+  }
+
+  /** secretMatches for a secret already hashed (sha256). */
+  private static hashMatches(app: AppWithSecrets, h: string, now = Date.now()): boolean {
     let ok = false;
     for (const s of app.secrets) {
       if (s.expiresAt !== null && s.expiresAt.getTime() <= now) continue;

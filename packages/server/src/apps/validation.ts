@@ -10,6 +10,7 @@ import {
   type SigningAlg,
   type TokenFormat,
 } from '../storage/types.ts';
+import { LOOPBACK_HOSTS, redirectUriProblem } from './redirect-uri-rules.ts';
 
 export const GRANT_TYPES = ['client_credentials', 'authorization_code', 'refresh_token', 'implicit'] as const;
 export const MIN_TOKEN_TTL = 60;
@@ -58,31 +59,11 @@ export type ValidApp = Required<Omit<AppInput, 'logoUrl' | 'signingAlg' | 'refre
   signingAlg: SigningAlg;
 };
 
-const LOOPBACK = new Set(['127.0.0.1', '[::1]', 'localhost']);
-
-/** RFC 8252 / RFC 9700: absolute, no fragment, https unless loopback (or a private-use scheme). */
-export function redirectUriProblem(uri: string): string | undefined {
-  let url: URL;
-  try {
-    url = new URL(uri);
-  } catch {
-    return 'is not an absolute URI';
-  }
-  if (url.hash !== '' || uri.includes('#')) return 'must not contain a fragment';
-  if (url.username !== '' || url.password !== '') return 'must not contain user information';
-  if (url.protocol === 'http:' && !LOOPBACK.has(url.hostname))
-    return 'must use https (http only for loopback)';
-  if (url.protocol === 'javascript:' || url.protocol === 'data:' || url.protocol === 'file:')
-    return `must not use the ${url.protocol} scheme`;
-  if (uri.length > 2000) return 'is longer than 2000 characters';
-  return undefined;
-}
-
 function logoProblem(uri: string): string | undefined {
   if (uri.startsWith('/')) return uri.startsWith('//') ? 'must be https or a path on this server' : undefined;
   try {
     const u = new URL(uri);
-    return u.protocol === 'https:' || (u.protocol === 'http:' && LOOPBACK.has(u.hostname))
+    return u.protocol === 'https:' || (u.protocol === 'http:' && LOOPBACK_HOSTS.has(u.hostname))
       ? undefined
       : 'must be an https URL';
   } catch {

@@ -1,7 +1,12 @@
 import { Lru } from '../cache/lru.ts';
 import type { RateLimitConfig } from '../config/index.ts';
 import { TooManyRequestsError } from '../errors.ts';
-import type { BasicCredentials } from '../oauth/client-auth/basic-credentials.ts';
+import type { ClientAuthLimits } from '../oauth/client-auth/limits.ts';
+import {
+  ClientAuthThrottle,
+  type ClientAuthThrottleConfig,
+  DEFAULT_CLIENT_AUTH_THROTTLE,
+} from './client-auth-throttle.ts';
 
 interface Bucket {
   tokens: number;
@@ -47,35 +52,39 @@ export class TokenBuckets {
 }
 
 /**
- * The token endpoint's limits: one bucket per client_id (as the request names it, before
- * authentication: it is a brake on volume, not a verdict on the client) and one per IP.
+ * The limits of the token, revocation and introspection endpoints: a volume bucket per
+ * address, taken before anything else; failure budgets around client authentication
+ * (ClientAuthThrottle); and a volume bucket per client_id, taken only once the client has
+ * authenticated, so a stranger who knows a client_id cannot spend that client's allowance.
  */
-export class TokenEndpointLimiter {
+export class TokenEndpointLimiter implements ClientAuthLimits {
   private readonly perClient: TokenBuckets;
   private readonly perIp: TokenBuckets;
+  private readonly failures: ClientAuthThrottle;
 
-  constructor(config: RateLimitConfig) {
+  constructor(config: RateLimitConfig, failures: ClientAuthThrottleConfig = DEFAULT_CLIENT_AUTH_THROTTLE) {
     this.perClient = new TokenBuckets(config.perClient.perSecond, config.perClient.burst);
     this.perIp = new TokenBuckets(config.perIp.perSecond, config.perIp.burst);
+    this.failures = new ClientAuthThrottle(failures);
   }
 
-  /** Throws TooManyRequestsError (429, Retry-After) when either bucket is empty. */
-  check(clientId: string | undefined, ip: string, now = Date.now()): void {
-    const ipWait = this.perIp.take(ip, now);
-    if (ipWait > 0) throw new TooManyRequestsError('too many token requests from this address', ipWait);
-    if (clientId === undefined) return;
-    const clientWait = this.perClient.take(clientId, now);
-    if (clientWait > 0) throw new TooManyRequestsError('too many token requests for this client', clientWait);
+  /** Throws TooManyRequestsError (429, Retry-After) when the address's bucket is empty. */
+  checkAddress(ip: string, now = Date.now()): void {
+    const wait = this.perIp.take(ip, now);
+    if (wait > 0) throw new TooManyRequestsError('too many token requests from this address', wait);
   }
-}
 
-/**
- * The client_id a token request names, as the rate limiter keys it: the Basic user name when
- * the header decodes, else the body's `client_id` (cut to 200 characters either way).
- */
-export function clientIdHint(
-  body: string | undefined,
-  basic: BasicCredentials | undefined,
-): string | undefined {
-  return (basic?.ok ? basic.clientId : body)?.slice(0, 200);
+  attempt(clientId: string | undefined, address: string): void {
+    this.failures.attempt(clientId, address);
+  }
+
+  settle(clientId: string | undefined, address: string, failed: boolean): void {
+    this.failures.settle(clientId, address, failed);
+  }
+
+  /** Throws TooManyRequestsError (429, Retry-After) when the client's bucket is empty. */
+  authenticated(clientId: string, now = Date.now()): void {
+    const wait = this.perClient.take(clientId, now);
+    if (wait > 0) throw new TooManyRequestsError('too many token requests for this client', wait);
+  }
 }

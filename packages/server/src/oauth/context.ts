@@ -4,6 +4,7 @@ import type { AppWithSecrets, Grant } from '../storage/types.ts';
 import type { IdTokenIssuer } from '../tokens/id-token.ts';
 import type { TokenIssuer } from '../tokens/token-issuer.ts';
 import type { BasicCredentials } from './client-auth/basic-credentials.ts';
+import type { ClientAuthLimits } from './client-auth/limits.ts';
 import type { Params } from './params.ts';
 import type { ScopeModel } from './scopes/model.ts';
 
@@ -36,6 +37,10 @@ export interface TokenEndpointRequest {
   authorization?: string;
   /** The Authorization header's Basic credentials once decoded (client-auth/basic-credentials.ts). */
   basic?: BasicCredentials | undefined;
+  /** The caller's address, as the failure budgets key it. */
+  address?: string;
+  /** Failure and volume brakes around client authentication; none when absent. */
+  limits?: ClientAuthLimits | undefined;
 }
 
 export type ClientAuthMethodName = 'client_secret_basic' | 'client_secret_post' | 'none';

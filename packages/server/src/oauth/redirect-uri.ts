@@ -6,11 +6,18 @@
  * @see https://www.rfc-editor.org/rfc/rfc9700#section-4.1.3
  * @see https://www.rfc-editor.org/rfc/rfc8252#section-7.3
  */
-const LOOPBACK = /^http:\/\/(127\.0\.0\.1|\[::1\]|localhost)(?::(\d{1,5}))?([/?][^#]*)?$/;
+const LOOPBACK = /^http:\/\/(127\.0\.0\.1|\[::1\]|localhost)(?::([1-9]\d{0,4}))?([/?][^#]*)?$/;
 
+/**
+ * The host and the rest of a loopback http URI, or undefined. The port is the one part that
+ * may differ from the registered URI, so it must be a port a browser could be sent to: 1 to
+ * 65535, written without leading zeros (the URL parser would rewrite `:0080`, and port 0
+ * means "any port" to the operating system, never one a client listens on).
+ */
 function loopbackParts(uri: string): { host: string; rest: string } | undefined {
   const m = LOOPBACK.exec(uri);
   if (!m) return undefined;
+  if (m[2] !== undefined && Number(m[2]) > 65535) return undefined;
   return { host: m[1] as string, rest: m[3] ?? '' };
 }
 

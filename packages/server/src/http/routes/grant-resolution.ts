@@ -35,7 +35,7 @@ export function grantResolutionRoutes(
   limiter?: TokenEndpointLimiter,
 ): void {
   app.get<{ Params: { guid: string } }>('/oauth2/grants/:guid', async (request, reply) => {
-    limiter?.check(undefined, request.ip);
+    limiter?.checkAddress(request.ip);
     const token = bearer(request);
     let payload: Record<string, unknown>;
     try {

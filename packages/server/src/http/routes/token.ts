@@ -5,7 +5,8 @@ import type { TokenEndpoint } from '../../oauth/endpoints/token.ts';
 import { InvalidRequest } from '../../oauth/errors.ts';
 import { Params } from '../../oauth/params.ts';
 import { guardBasic, guardedBody } from '../input-guard.ts';
-import { clientIdHint, type TokenEndpointLimiter } from '../rate-limit.ts';
+import { answerMalformedContentType } from '../media-type.ts';
+import type { TokenEndpointLimiter } from '../rate-limit.ts';
 
 export const FORM_BODY_LIMIT = 16 * 1024;
 
@@ -21,6 +22,7 @@ export function isForm(contentType: string | undefined): boolean {
  * framework, decide what a wrong Content-Type means (RFC 6749: `invalid_request`).
  */
 export function acceptRawBodies(app: FastifyInstance): void {
+  answerMalformedContentType(app);
   app.removeAllContentTypeParsers();
   // Bytes, not text: invalid UTF-8 is refused before the decoder could hide it (input-guard.ts).
   app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: FORM_BODY_LIMIT }, (req, body, done) => {
@@ -43,19 +45,23 @@ export function formParams(contentType: string | undefined, body: unknown): Para
 
 /**
  * The shared front of the form-posting OAuth endpoints (token, revoke, introspect): the
- * body must be a form, the rate limits apply, and the protocol core gets only the
- * parameters and the Authorization header.
+ * address's rate limit applies, the body must be a form, and the protocol core gets only
+ * the parameters, the Authorization header, the caller's address and the limits it applies
+ * around client authentication (the per-client one only once the client has authenticated).
  */
 export function oauthFormRequest(
   request: FastifyRequest,
   limiter?: TokenEndpointLimiter,
 ): TokenEndpointRequest {
+  const address = request.ip;
+  limiter?.checkAddress(address);
   const params = formParams(request.headers['content-type'], request.body);
   const authorization = request.headers.authorization;
   const basic = parseBasicCredentials(authorization);
   guardBasic(request, basic, authorization);
-  limiter?.check(clientIdHint(params.get('client_id'), basic), request.ip);
-  return authorization === undefined ? { params, basic } : { params, authorization, basic };
+  return authorization === undefined
+    ? { params, basic, address, limits: limiter }
+    : { params, authorization, basic, address, limits: limiter };
 }
 
 /** A JSON answer no cache may keep (RFC 6749 5.1). */

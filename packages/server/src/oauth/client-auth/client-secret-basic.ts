@@ -1,4 +1,3 @@
-import { AppService } from '../../apps/app-service.ts';
 import { InvalidClient } from '../errors.ts';
 import { basicCredentialsOf } from './basic-credentials.ts';
 import type { ClientAuthMethod } from './method.ts';
@@ -28,8 +27,8 @@ export const clientSecretBasic: ClientAuthMethod = {
     const bodyClientId = req.params.get('client_id');
     if (bodyClientId !== undefined && bodyClientId !== clientId)
       throw fail('client_id in the body differs from the one in the Authorization header');
-    const app = await ctx.apps.findByClientId(clientId);
-    if (app?.clientType !== 'confidential' || !AppService.secretMatches(app, secret)) throw fail();
+    const app = await ctx.apps.authenticateConfidential(clientId, secret);
+    if (app === null) throw fail();
     return { app, method: 'client_secret_basic' };
   },
 };

@@ -1,4 +1,3 @@
-import { AppService } from '../../apps/app-service.ts';
 import { InvalidClient } from '../errors.ts';
 import type { ClientAuthMethod } from './method.ts';
 
@@ -19,9 +18,8 @@ export const clientSecretPost: ClientAuthMethod = {
     const clientId = req.params.get('client_id');
     const secret = req.params.get('client_secret') ?? '';
     if (clientId === undefined) throw new InvalidClient('client_secret was sent without client_id');
-    const app = await ctx.apps.findByClientId(clientId);
-    if (app?.clientType !== 'confidential' || !AppService.secretMatches(app, secret))
-      throw new InvalidClient('client authentication failed: unknown client or wrong secret');
+    const app = await ctx.apps.authenticateConfidential(clientId, secret);
+    if (app === null) throw new InvalidClient('client authentication failed: unknown client or wrong secret');
     return { app, method: 'client_secret_post' };
   },
 };

@@ -2,6 +2,7 @@ import type { AuthenticatedClient, OAuthContext, TokenEndpointRequest } from '..
 import { InvalidClient, InvalidRequest } from '../errors.ts';
 import { clientSecretBasic } from './client-secret-basic.ts';
 import { clientSecretPost } from './client-secret-post.ts';
+import { namedClientId } from './limits.ts';
 import type { ClientAuthMethod } from './method.ts';
 import { none } from './none.ts';
 
@@ -10,6 +11,8 @@ export const CLIENT_AUTH_METHODS: readonly ClientAuthMethod[] = [clientSecretBas
 /**
  * Authenticates the client with the one method whose credentials the request carries.
  * Two at once is ambiguous (RFC 6749 2.3: "MUST NOT use more than one"); none is a 401.
+ * With `req.limits`, a caller that has failed too often gets 429 before any secret is
+ * compared, and the client's request allowance is counted only once it has authenticated.
  */
 export async function authenticateClient(
   req: TokenEndpointRequest,
@@ -32,7 +35,23 @@ export async function authenticateClient(
       'client authentication is required: send HTTP Basic credentials or client_id and client_secret in the body',
     );
   }
-  const client = await method.authenticate(req, ctx);
+  const limits = req.limits;
+  let client: AuthenticatedClient;
+  if (limits === undefined) client = await method.authenticate(req, ctx);
+  else {
+    const named = namedClientId(req);
+    const address = req.address ?? '';
+    limits.attempt(named, address);
+    try {
+      client = await method.authenticate(req, ctx);
+    } catch (err) {
+      // Only wrong credentials spend the budget; a database outage is not the caller's failure.
+      limits.settle(named, address, err instanceof InvalidClient);
+      throw err;
+    }
+    limits.settle(named, address, false);
+    limits.authenticated(client.app.clientId);
+  }
   ctx.onClientUsed?.(client.app);
   return client;
 }

@@ -1,0 +1,109 @@
+import { Lru } from '../cache/lru.ts';
+import { TooManyRequestsError } from '../errors.ts';
+
+export interface ClientAuthThrottleConfig {
+  /** Failed client authentications allowed per (client_id, address), and how fast they return. */
+  perClientAddress: { perSecond: number; burst: number };
+  /** The same per address, across every client_id it names. */
+  perIp: { perSecond: number; burst: number };
+}
+
+/**
+ * 10 failures per client_id and address, then one more every 5 s: a guesser gets ~17,000
+ * guesses a day at a 256-bit secret. 100 per address, then one a second, so a host that
+ * walks through many client_ids is held too, while a partner that mistyped a few secrets
+ * behind one NAT is not.
+ */
+export const DEFAULT_CLIENT_AUTH_THROTTLE: ClientAuthThrottleConfig = {
+  perClientAddress: { perSecond: 1 / 5, burst: 10 },
+  perIp: { perSecond: 1, burst: 100 },
+};
+
+interface Bucket {
+  tokens: number;
+  at: number;
+}
+
+/** Token buckets that only failures drain (an attempt is taken, then given back on success). */
+class FailureBuckets {
+  /** Up to 200,000 buckets; the 100,000 keys touched last are always kept (cache/lru.ts). */
+  private readonly buckets = new Lru<string, Bucket>(200_000);
+
+  constructor(readonly rate: { perSecond: number; burst: number }) {}
+
+  /** The key's bucket, refilled up to now (created full on first sight). */
+  current(key: string, now: number): Bucket {
+    let b = this.buckets.get(key);
+    if (b === undefined) {
+      b = { tokens: this.rate.burst, at: now };
+      this.buckets.set(key, b);
+      return b;
+    }
+    // A clock stepping backwards (NTP, tests) must not drain the bucket.
+    const elapsed = Math.max(0, now - b.at);
+    b.tokens = Math.min(this.rate.burst, b.tokens + (elapsed / 1000) * this.rate.perSecond);
+    b.at = Math.max(b.at, now);
+    return b;
+  }
+
+  /** Seconds until `b` holds a whole attempt again. */
+  wait(b: Bucket): number {
+    return Math.max(1, Math.ceil((1 - b.tokens) / this.rate.perSecond));
+  }
+
+  giveBack(key: string): void {
+    const b = this.buckets.get(key);
+    if (b !== undefined) b.tokens = Math.min(this.rate.burst, b.tokens + 1);
+  }
+}
+
+/**
+ * Slows the guessing of client secrets at the token, revocation and introspection endpoints.
+ * Only failed authentications count, per (client_id, address) and per address; an attempt is
+ * taken before the secret is hashed and compared and given back when it succeeds, so the
+ * budget holds under parallel requests and a spent budget answers 429 without any work.
+ * Keyed per address, a stranger cannot lock a client out from the client's own addresses.
+ * Held in this node's memory, like the other limits: N nodes allow N times the guesses.
+ */
+export class ClientAuthThrottle {
+  private readonly pairs: FailureBuckets | undefined;
+  private readonly addresses: FailureBuckets | undefined;
+
+  constructor(config: ClientAuthThrottleConfig = DEFAULT_CLIENT_AUTH_THROTTLE) {
+    // A rate of 0 turns a budget off.
+    if (config.perClientAddress.perSecond > 0) this.pairs = new FailureBuckets(config.perClientAddress);
+    if (config.perIp.perSecond > 0) this.addresses = new FailureBuckets(config.perIp);
+  }
+
+  /** Takes an attempt from both budgets, or throws TooManyRequestsError and takes none. */
+  attempt(clientId: string | undefined, address: string, now = Date.now()): void {
+    const a = this.addresses?.current(address, now);
+    const pairKey =
+      clientId === undefined || this.pairs === undefined ? undefined : pairOf(clientId, address);
+    const p = pairKey === undefined ? undefined : this.pairs?.current(pairKey, now);
+    if (a !== undefined && a.tokens < 1)
+      throw new TooManyRequestsError(
+        'too many failed client authentications from this address',
+        (this.addresses as FailureBuckets).wait(a),
+      );
+    if (p !== undefined && p.tokens < 1)
+      throw new TooManyRequestsError(
+        'too many failed authentications for this client from this address',
+        (this.pairs as FailureBuckets).wait(p),
+      );
+    if (a !== undefined) a.tokens -= 1;
+    if (p !== undefined) p.tokens -= 1;
+  }
+
+  /** Gives the attempt back unless it failed. */
+  settle(clientId: string | undefined, address: string, failed: boolean): void {
+    if (failed) return;
+    this.addresses?.giveBack(address);
+    if (clientId !== undefined) this.pairs?.giveBack(pairOf(clientId, address));
+  }
+}
+
+/** Addresses hold no space, so the first space splits the key unambiguously. */
+function pairOf(clientId: string, address: string): string {
+  return `${address} ${clientId}`;
+}

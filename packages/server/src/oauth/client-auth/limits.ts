@@ -1,0 +1,34 @@
+import type { TokenEndpointRequest } from '../context.ts';
+import { basicCredentialsOf } from './basic-credentials.ts';
+
+/**
+ * The brakes around client authentication at the token, revocation and introspection
+ * endpoints. The HTTP layer supplies them with the request (`limits`, `address`); the
+ * protocol core calls them in this order: `attempt` before any secret is hashed or compared,
+ * then `settle` with the outcome, then `authenticated` for the client's own allowance.
+ */
+export interface ClientAuthLimits {
+  /**
+   * Takes one attempt from the failure budgets of (client_id, address) and of the address;
+   * throws TooManyRequestsError (429, Retry-After) when either is spent. Taken before the
+   * work, so parallel guesses cannot all pass a check made before any of them failed.
+   */
+  attempt(clientId: string | undefined, address: string): void;
+  /** Gives the attempt back unless the credentials were wrong (`failed`). */
+  settle(clientId: string | undefined, address: string, failed: boolean): void;
+  /**
+   * The authenticated client's request allowance: counted only once the client has proved
+   * who it is, so nobody else can spend it. Throws TooManyRequestsError when it is spent.
+   */
+  authenticated(clientId: string): void;
+}
+
+/**
+ * The client_id a request names, before authentication, as the failure budgets key it: the
+ * Basic user name when the header decodes, else the body's `client_id`, cut to 200
+ * characters either way (a key, not an identity: it bounds what a stranger can make us hold).
+ */
+export function namedClientId(req: TokenEndpointRequest): string | undefined {
+  const basic = basicCredentialsOf(req);
+  return (basic?.ok ? basic.clientId : req.params.get('client_id'))?.slice(0, 200);
+}
