@@ -128,6 +128,32 @@ await forDialects(['sqlite', 'postgres'], (dialect, skip) => {
       assert.ok(!dump.includes('Sealed app'), 'the whole answer is sealed');
     });
 
+    it("a sealed answer copied onto another caller's key is never replayed to them", async () => {
+      const key = freshKey();
+      const body = { name: 'Bound app', scopes: ['users.read'] };
+      const mine = await createApp(nodes.a, a, key, body);
+      const theirs = await createApp(nodes.a, b, key, body);
+      assert.equal(theirs.statusCode, 201);
+      // Someone with write access to the database moves A's kept answer onto B's record.
+      const db = (nodes.a.gh.storage as SqlStorage).db;
+      const row = await db
+        .selectFrom('idempotency_keys')
+        .select('response')
+        .where('company_id', '=', a.companyId)
+        .where('key_hash', '=', sha256(key))
+        .executeTakeFirstOrThrow();
+      await db
+        .updateTable('idempotency_keys')
+        .set({ response: row.response })
+        .where('company_id', '=', b.companyId)
+        .where('key_hash', '=', sha256(key))
+        .execute();
+      const replay = await createApp(nodes.a, b, key, body);
+      assert.equal(replay.statusCode, 500);
+      assert.deepEqual(Object.keys(replay.json()).sort(), ['error', 'error_description']);
+      assert.ok(!replay.body.includes(mine.json().client_secret), "A's secret does not reach B");
+    });
+
     it('the same key with a different body, or on another route, is 422 and runs nothing', async () => {
       const key = freshKey();
       const first = await createApp(nodes.a, a, key, { name: 'Reuse app', scopes: ['users.read'] });
