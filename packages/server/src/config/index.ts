@@ -7,6 +7,7 @@ import {
   type LoginThrottleConfig,
 } from '../authorization/login-throttle.ts';
 import { DEFAULT_PLAN_RULES, type PlanRules } from '../companies/access-policy.ts';
+import { type ClientAuthThrottleConfig, DEFAULT_CLIENT_AUTH_THROTTLE } from '../http/client-auth-throttle.ts';
 import { DEFAULT_SCOPE_CATALOG, type ScopeCatalog } from '../oauth/scopes/catalog.ts';
 import { loadScopeCatalogFile } from '../oauth/scopes/catalog-file.ts';
 import { DEFAULT_SCRYPT_POOL, type ScryptPoolConfig } from '../users/scrypt-pool.ts';
@@ -58,6 +59,11 @@ export interface Config {
   retiredPathPrefixes: string[];
   /** Token endpoint rate limits, per node. See {@link RateLimitConfig}. */
   tokenRateLimit: RateLimitConfig;
+  /**
+   * Failed client authentications allowed per (client_id, address) and per address at the
+   * token, revocation and introspection endpoints. See http/client-auth-throttle.ts.
+   */
+  clientAuthThrottle: ClientAuthThrottleConfig;
   /** Webhook delivery settings (see docs/webhooks.md). */
   webhooks: WebhookConfig;
   /** Which company plans unlock creating apps and granting access. */
@@ -247,6 +253,18 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
         'GATEHOUSE_TOKEN_RATE_IP',
         env.GATEHOUSE_TOKEN_RATE_IP,
         DEFAULT_TOKEN_RATE_LIMIT.perIp,
+      ),
+    },
+    clientAuthThrottle: o.clientAuthThrottle ?? {
+      perClientAddress: parseRate(
+        'GATEHOUSE_CLIENT_AUTH_FAILURES_CLIENT',
+        env.GATEHOUSE_CLIENT_AUTH_FAILURES_CLIENT,
+        DEFAULT_CLIENT_AUTH_THROTTLE.perClientAddress,
+      ),
+      perIp: parseRate(
+        'GATEHOUSE_CLIENT_AUTH_FAILURES_IP',
+        env.GATEHOUSE_CLIENT_AUTH_FAILURES_IP,
+        DEFAULT_CLIENT_AUTH_THROTTLE.perIp,
       ),
     },
     webhooks: o.webhooks ?? webhookConfig(env, production),

@@ -46,7 +46,7 @@ export async function buildHttpApp(gh: Gatehouse, logger: Logger): Promise<Fasti
   registerNotAcceptable(app);
   // Control characters and invalid UTF-8 are refused before any route sees them.
   registerInputGuard(app);
-  const tokenLimiter = new TokenEndpointLimiter(gh.config.tokenRateLimit);
+  const tokenLimiter = new TokenEndpointLimiter(gh.config.tokenRateLimit, gh.config.clientAuthThrottle);
 
   await app.register(async (oauth) => {
     acceptRawBodies(oauth);
