@@ -137,7 +137,11 @@ export class Gatehouse {
     this.passwordSignIn = new PasswordSignIn(storage, this.scryptPool, config.loginThrottle);
     this.idTokens = new IdTokenIssuer(keys, signer, config.issuer);
     this.tokenEndpoint.register(authorizationCode).register(refreshToken);
-    this.oauthContext.delegation = { storage, idTokens: this.idTokens };
+    this.oauthContext.delegation = {
+      storage,
+      idTokens: this.idTokens,
+      refreshReuseWindowSeconds: config.refreshReuseWindowSeconds,
+    };
     this.revocationIndex = new RevocationIndex(storage, {
       pollMs: config.invalidationPollMs,
       ...(opts.logger ? { log: opts.logger } : {}),

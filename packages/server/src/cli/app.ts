@@ -1,4 +1,9 @@
-import { DEFAULT_TOKEN_TTL, MAX_TOKEN_TTL, MIN_TOKEN_TTL } from '../apps/validation.ts';
+import {
+  DEFAULT_TOKEN_TTL,
+  MAX_REFRESH_REUSE_WINDOW,
+  MAX_TOKEN_TTL,
+  MIN_TOKEN_TTL,
+} from '../apps/validation.ts';
 import { NotFoundError } from '../errors.ts';
 import type { Gatehouse } from '../gatehouse.ts';
 import { SIGNING_ALGS } from '../storage/types.ts';
@@ -28,7 +33,7 @@ const create: Command = {
   name: 'app create',
   summary: 'Create an OAuth app in a company and print its client secret once',
   usage:
-    '--company ID --name NAME --scopes "a b" [--grant-types a,b] [--redirect-uri URI]... [--token-ttl SECONDS] [--alg ES256|RS256|EdDSA] [--token-format jwt|opaque]',
+    '--company ID --name NAME --scopes "a b" [--grant-types a,b] [--redirect-uri URI]... [--token-ttl SECONDS] [--alg ES256|RS256|EdDSA] [--token-format jwt|opaque] [--refresh-reuse-window SECONDS]',
   help: [
     ['--company ID', 'the company that owns the app'],
     ['--name NAME', 'display name, 1 to 100 characters'],
@@ -45,6 +50,10 @@ const create: Command = {
     ['--client-type TYPE', 'confidential (has a secret, default) or public (PKCE only)'],
     ['--grant-delivery MODE', 'partner apps: code (default) or company_grant'],
     ['--logo-url URL', 'https logo shown on the consent page'],
+    [
+      '--refresh-reuse-window SECONDS',
+      `0 (off) to ${MAX_REFRESH_REUSE_WINDOW}: how long the refresh token rotated last may be retried (default: GATEHOUSE_REFRESH_REUSE_WINDOW)`,
+    ],
   ],
   options: {
     company: { type: 'string' },
@@ -59,6 +68,7 @@ const create: Command = {
     'client-type': { type: 'string' },
     'grant-delivery': { type: 'string' },
     'logo-url': { type: 'string' },
+    'refresh-reuse-window': { type: 'string' },
   },
   example:
     'gatehouse app create --company co_123 --name "Payroll sync" --scopes "users.read time_clock.read"',
@@ -81,6 +91,7 @@ const create: Command = {
     const grantDelivery = choiceOpt(values, 'grant-delivery', ['code', 'company_grant'] as const);
     const redirectUris = listOpt(values, 'redirect-uri');
     const logoUrl = stringOpt(values, 'logo-url');
+    const refreshReuseWindow = intOpt(values, 'refresh-reuse-window', 0, MAX_REFRESH_REUSE_WINDOW);
     const gh = await ctx.gatehouse();
     const { app, clientSecret } = await gh.apps.create(
       {
@@ -96,6 +107,7 @@ const create: Command = {
         ...(clientType ? { clientType } : {}),
         ...(grantDelivery ? { grantDelivery } : {}),
         ...(logoUrl !== undefined ? { logoUrl } : {}),
+        ...(refreshReuseWindow !== undefined ? { refreshReuseWindow } : {}),
       },
       CLI_ACTOR,
     );
@@ -118,6 +130,10 @@ function appSummary(app: Parameters<typeof appJson>[0]): string {
     ['Redirect URIs', app.redirectUris.join(' ') || '(none)'],
     ['Token TTL', `${app.tokenTtl} s, ${app.signingAlg}`],
     ['Token format', app.tokenFormat],
+    [
+      'Refresh reuse window',
+      app.refreshReuseWindow === null ? 'server default' : `${app.refreshReuseWindow} s`,
+    ],
     ['Created', app.createdAt.toISOString()],
     ['Last used', when(app.lastUsedAt)],
   ]);

@@ -48,6 +48,7 @@ export const appJson = (a: App) => ({
   signing_alg: a.signingAlg,
   token_format: a.tokenFormat,
   grant_delivery: a.grantDelivery,
+  refresh_reuse_window: a.refreshReuseWindow,
   logo_url: a.logoUrl,
   created_at: iso(a.createdAt),
   last_used_at: iso(a.lastUsedAt),

@@ -1,6 +1,11 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { MIN_TOKEN_TTL as DEFAULT_MIN_TOKEN_TTL, MAX_TOKEN_TTL } from '../apps/validation.ts';
+import {
+  MIN_TOKEN_TTL as DEFAULT_MIN_TOKEN_TTL,
+  DEFAULT_REFRESH_REUSE_WINDOW,
+  MAX_REFRESH_REUSE_WINDOW,
+  MAX_TOKEN_TTL,
+} from '../apps/validation.ts';
 import {
   DEFAULT_LOGIN_IN_FLIGHT,
   DEFAULT_LOGIN_THROTTLE,
@@ -84,6 +89,13 @@ export interface Config {
    * renewal seen in seconds); tokens that short mean a token request per API call or two.
    */
   minTokenTtlSeconds: number;
+  /**
+   * Seconds after a refresh-token rotation during which presenting the rotated token again
+   * (its successor still unused) gets a fresh pair instead of revoking the family: a lost
+   * answer retried, two tabs refreshing at once. `GATEHOUSE_REFRESH_REUSE_WINDOW`, default 10,
+   * 0 to 300; 0 turns it off. Apps may override it. See docs/tokens.md.
+   */
+  refreshReuseWindowSeconds: number;
   /**
    * client_ids of the resource servers that may introspect every access token (RFC 7662).
    * Other apps may introspect only their own. `GATEHOUSE_INTROSPECTION_CLIENTS`, comma separated.
@@ -309,6 +321,8 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
       grantAccess: parsePlans(env.GATEHOUSE_PLANS_GRANT_ACCESS, DEFAULT_PLAN_RULES.grantAccess),
     },
     minTokenTtlSeconds: o.minTokenTtlSeconds ?? parseMinTokenTtl(env.GATEHOUSE_MIN_TOKEN_TTL),
+    refreshReuseWindowSeconds:
+      o.refreshReuseWindowSeconds ?? parseReuseWindow(env.GATEHOUSE_REFRESH_REUSE_WINDOW),
     introspectionClients: o.introspectionClients ?? parsePlans(env.GATEHOUSE_INTROSPECTION_CLIENTS, []),
   };
 }
@@ -330,6 +344,17 @@ function parseAppCacheSize(value: string | undefined): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1)
     throw new Error(`GATEHOUSE_APP_CACHE_SIZE must be a whole number of apps, at least 1, got "${value}"`);
+  return n;
+}
+
+/** Whole seconds, 0 (off) to MAX_REFRESH_REUSE_WINDOW. */
+function parseReuseWindow(value: string | undefined): number {
+  if (value === undefined || value.trim() === '') return DEFAULT_REFRESH_REUSE_WINDOW;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > MAX_REFRESH_REUSE_WINDOW)
+    throw new Error(
+      `GATEHOUSE_REFRESH_REUSE_WINDOW must be whole seconds from 0 (off) to ${MAX_REFRESH_REUSE_WINDOW}, got "${value}"`,
+    );
   return n;
 }
 

@@ -27,7 +27,14 @@ export interface OAuthContext {
     activeGrantForClient(guid: string, clientId: string): Promise<{ grant: Grant } | undefined>;
   };
   /** Codes, refresh tokens and ID tokens: what the user-delegated grants need. */
-  delegation?: { storage: Storage; idTokens: IdTokenIssuer };
+  delegation?: {
+    storage: Storage;
+    idTokens: IdTokenIssuer;
+    /** The server's refresh reuse window in seconds (config `refreshReuseWindowSeconds`). */
+    refreshReuseWindowSeconds: number;
+    /** The refresh grant's clock (ms); Date.now unless a test steps it past a window. */
+    now?: () => number;
+  };
 }
 
 /** A token-endpoint request as the protocol core sees it: HTTP already stripped away. */

@@ -1,5 +1,10 @@
 import { Type } from '@sinclair/typebox';
-import { GRANT_TYPES, MAX_TOKEN_TTL, MIN_TOKEN_TTL } from '../../apps/validation.ts';
+import {
+  GRANT_TYPES,
+  MAX_REFRESH_REUSE_WINDOW,
+  MAX_TOKEN_TTL,
+  MIN_TOKEN_TTL,
+} from '../../apps/validation.ts';
 import type { App, AppWithSecrets } from '../../storage/types.ts';
 import { SIGNING_ALGS } from '../../storage/types.ts';
 import { type ApiRoute, route } from './route.ts';
@@ -35,6 +40,9 @@ const appProps = {
   skip_consent: Type.Boolean(),
   refresh_idle_ttl: Type.Integer(),
   refresh_absolute_ttl: Type.Integer(),
+  refresh_reuse_window: Type.Union([Type.Integer(), Type.Null()], {
+    description: "refresh reuse window in seconds (0: off); null follows the server's default",
+  }),
   created_at: DateTime,
   last_used_at: NullableDateTime,
   secrets: Type.Optional(Type.Array(SecretInfo)),
@@ -65,6 +73,7 @@ export function appJson(app: App | AppWithSecrets) {
     skip_consent: app.skipConsent,
     refresh_idle_ttl: app.refreshIdleTtl,
     refresh_absolute_ttl: app.refreshAbsoluteTtl,
+    refresh_reuse_window: app.refreshReuseWindow,
     created_at: app.createdAt.toISOString(),
     last_used_at: app.lastUsedAt?.toISOString() ?? null,
     ...('secrets' in app
@@ -103,6 +112,14 @@ const CreateApp = Type.Object(
     skip_consent: Type.Optional(Type.Boolean()),
     refresh_idle_ttl: Type.Optional(Type.Integer({ minimum: 300, maximum: 31_536_000 })),
     refresh_absolute_ttl: Type.Optional(Type.Integer({ minimum: 3600, maximum: 31_536_000 })),
+    refresh_reuse_window: Type.Optional(
+      Type.Integer({
+        minimum: 0,
+        maximum: MAX_REFRESH_REUSE_WINDOW,
+        description:
+          'seconds during which the refresh token rotated last may be presented again (a retry) while its successor is unused; 0 turns it off; absent: the server default',
+      }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -155,6 +172,7 @@ export const appRoutes: ApiRoute[] = [
           ...opt('skipConsent', body.skip_consent),
           ...opt('refreshIdleTtl', body.refresh_idle_ttl),
           ...opt('refreshAbsoluteTtl', body.refresh_absolute_ttl),
+          ...opt('refreshReuseWindow', body.refresh_reuse_window),
         },
         caller.actor,
       );

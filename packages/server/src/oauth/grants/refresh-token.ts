@@ -11,6 +11,11 @@ import type { GrantHandler } from './grant-handler.ts';
  * Presenting a retired token means two parties hold the family, so the whole family and
  * the access tokens it issued are revoked. `scope` may narrow, never widen.
  *
+ * One exception, the reuse window (the app's `refreshReuseWindow`, else the server's):
+ * the token rotated last, presented again within the window while its successor is unused,
+ * is a retry (a lost answer, two tabs at once). It gets a fresh pair whose refresh token
+ * replaces that successor, so the family keeps one current refresh token (docs/tokens.md).
+ *
  * @see https://www.rfc-editor.org/rfc/rfc6749#section-6
  * @see https://www.rfc-editor.org/rfc/rfc9700#section-4.14.2
  */
@@ -18,7 +23,7 @@ export const refreshToken: GrantHandler = {
   grantType: 'refresh_token',
 
   async handle(req, { app }, ctx) {
-    const { storage } = delegation(ctx);
+    const { storage, refreshReuseWindowSeconds, now: clock = Date.now } = delegation(ctx);
     const raw = req.params.require('refresh_token');
     if (raw.length > 200) throw new InvalidGrant('the refresh token is invalid');
     const hash = sha256(raw);
@@ -39,7 +44,7 @@ export const refreshToken: GrantHandler = {
         );
       if (narrowed.length > 0) scopes = narrowed;
     }
-    const now = Date.now();
+    const now = clock();
     const grant = await storage.getActiveGrant(app.id, found.family.companyId);
     if (!grant || grant.id !== found.family.grantId) {
       await storage.revokeRefreshFamily(found.family.id);
@@ -60,11 +65,12 @@ export const refreshToken: GrantHandler = {
           }),
         ],
         accessToken,
+        reuseWindowMs: (app.refreshReuseWindow ?? refreshReuseWindowSeconds) * 1000,
       },
     );
     if (rotated.status === 'reused')
       throw new InvalidGrant('the refresh token was already used; its token family is revoked');
-    if (rotated.status !== 'rotated')
+    if (rotated.status !== 'rotated' && rotated.status !== 'retried')
       throw new InvalidGrant('the refresh token is invalid, expired or revoked');
     return issueFamilyTokens(ctx, { app, family: rotated.family, scopes, accessToken, refreshToken: next });
   },
