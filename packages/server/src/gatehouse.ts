@@ -177,7 +177,7 @@ export class Gatehouse {
 
   /** Opens storage (unless given), migrates, loads or creates signing keys. */
   static async open(config: Config, opts: GatehouseOptions = {}): Promise<Gatehouse> {
-    const storage = opts.storage ?? openStorage(config.databaseUrl);
+    const storage = opts.storage ?? openStorage(config.databaseUrl, { timeouts: config.databaseTimeouts });
     try {
       await storage.migrate();
       const bus = new InvalidationBus(storage, config.invalidationPollMs, opts.logger);

@@ -24,7 +24,11 @@ const migrate: Command = {
     // Only the schema: migrating needs neither the server secret nor signing keys.
     const config = loadConfig();
     const { openStorage } = await import('../storage/sql/storage.ts');
-    const storage = openStorage(config.databaseUrl, { poolSize: 1 });
+    // A migration may rewrite a large table: an operator running it waits as long as it takes
+    // (Ctrl-C stops it), so only the connection itself is bounded. The server, which also
+    // migrates on start, keeps every limit.
+    const timeouts = { ...config.databaseTimeouts, queryMs: 0, statementMs: 0, idleInTransactionMs: 0 };
+    const storage = openStorage(config.databaseUrl, { poolSize: 1, timeouts });
     try {
       await storage.migrate();
     } finally {

@@ -13,8 +13,10 @@ import {
 } from '../authorization/login-throttle.ts';
 import { DEFAULT_PLAN_RULES, type PlanRules } from '../companies/access-policy.ts';
 import { type ClientAuthThrottleConfig, DEFAULT_CLIENT_AUTH_THROTTLE } from '../http/client-auth-throttle.ts';
+import { DEFAULT_HTTP_TIMEOUTS, type HttpTimeouts } from '../http/timeouts.ts';
 import { DEFAULT_SCOPE_CATALOG, type ScopeCatalog } from '../oauth/scopes/catalog.ts';
 import { loadScopeCatalogFile } from '../oauth/scopes/catalog-file.ts';
+import { type DatabaseTimeouts, DEFAULT_DATABASE_TIMEOUTS } from '../storage/sql/connect.ts';
 import { DEFAULT_SCRYPT_POOL, type ScryptPoolConfig } from '../users/scrypt-pool.ts';
 import { randomToken } from '../util/random.ts';
 import { DEFAULT_RETRY_SCHEDULE_SECONDS } from '../webhooks/retry.ts';
@@ -101,6 +103,12 @@ export interface Config {
    * Other apps may introspect only their own. `GATEHOUSE_INTROSPECTION_CLIENTS`, comma separated.
    */
   introspectionClients: string[];
+  /** How long storage waits on the database. `GATEHOUSE_DB_*_TIMEOUT_MS`, `GATEHOUSE_SQLITE_BUSY_TIMEOUT_MS`. */
+  databaseTimeouts: DatabaseTimeouts;
+  /** /readyz answers 503 when the database has not answered within this. `GATEHOUSE_READYZ_TIMEOUT_MS`, default 2000. */
+  readyzTimeoutMs: number;
+  /** Request, header, idle and keep-alive timeouts of the HTTP server. `GATEHOUSE_HTTP_*_TIMEOUT_MS`. */
+  httpTimeouts: HttpTimeouts;
 }
 
 export interface WebhookConfig {
@@ -324,7 +332,49 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
     refreshReuseWindowSeconds:
       o.refreshReuseWindowSeconds ?? parseReuseWindow(env.GATEHOUSE_REFRESH_REUSE_WINDOW),
     introspectionClients: o.introspectionClients ?? parsePlans(env.GATEHOUSE_INTROSPECTION_CLIENTS, []),
+    databaseTimeouts: o.databaseTimeouts ?? databaseTimeouts(env),
+    readyzTimeoutMs: o.readyzTimeoutMs ?? parseTimeout('GATEHOUSE_READYZ_TIMEOUT_MS', env, 2_000, 1),
+    httpTimeouts: o.httpTimeouts ?? httpTimeouts(env),
   };
+}
+
+/** A whole number of milliseconds from `min`; 0 (no limit) is allowed only where `min` is 0. */
+function parseTimeout(name: string, env: NodeJS.ProcessEnv, fallback: number, min = 0): number {
+  const value = env[name];
+  if (value === undefined || value.trim() === '') return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min || n > 2_147_483_647)
+    throw new Error(
+      `${name} must be a whole number of milliseconds${min === 0 ? ' (0: no limit)' : ` of at least ${min}`}, got "${value}"`,
+    );
+  return n;
+}
+
+function databaseTimeouts(env: NodeJS.ProcessEnv): DatabaseTimeouts {
+  const d = DEFAULT_DATABASE_TIMEOUTS;
+  return {
+    connectMs: parseTimeout('GATEHOUSE_DB_CONNECT_TIMEOUT_MS', env, d.connectMs),
+    queryMs: parseTimeout('GATEHOUSE_DB_QUERY_TIMEOUT_MS', env, d.queryMs),
+    statementMs: parseTimeout('GATEHOUSE_DB_STATEMENT_TIMEOUT_MS', env, d.statementMs),
+    idleInTransactionMs: parseTimeout('GATEHOUSE_DB_IDLE_TX_TIMEOUT_MS', env, d.idleInTransactionMs),
+    sqliteBusyMs: parseTimeout('GATEHOUSE_SQLITE_BUSY_TIMEOUT_MS', env, d.sqliteBusyMs),
+  };
+}
+
+function httpTimeouts(env: NodeJS.ProcessEnv): HttpTimeouts {
+  const d = DEFAULT_HTTP_TIMEOUTS;
+  const t: HttpTimeouts = {
+    requestMs: parseTimeout('GATEHOUSE_HTTP_REQUEST_TIMEOUT_MS', env, d.requestMs),
+    headersMs: parseTimeout('GATEHOUSE_HTTP_HEADERS_TIMEOUT_MS', env, d.headersMs),
+    idleMs: parseTimeout('GATEHOUSE_HTTP_IDLE_TIMEOUT_MS', env, d.idleMs),
+    keepAliveMs: parseTimeout('GATEHOUSE_HTTP_KEEP_ALIVE_TIMEOUT_MS', env, d.keepAliveMs, 1),
+  };
+  // Node refuses a header deadline past the whole request's: it could never be reached.
+  if (t.requestMs > 0 && t.headersMs > t.requestMs)
+    throw new Error(
+      `GATEHOUSE_HTTP_HEADERS_TIMEOUT_MS (${t.headersMs}) must not exceed GATEHOUSE_HTTP_REQUEST_TIMEOUT_MS (${t.requestMs})`,
+    );
+  return t;
 }
 
 export const DEFAULT_APP_CACHE_SIZE = 50_000;
@@ -414,5 +464,9 @@ export function configWarnings(config: Config): string[] {
     );
   if (config.maintenance)
     warnings.push('GATEHOUSE_MAINTENANCE is on: every request but /healthz and /readyz is answered 503.');
+  if (config.httpTimeouts.requestMs === 0)
+    warnings.push(
+      'GATEHOUSE_HTTP_REQUEST_TIMEOUT_MS is 0: a client sending its request slowly holds a connection open without end. Leave it off only behind a proxy that bounds requests itself.',
+    );
   return warnings;
 }

@@ -21,6 +21,7 @@ import { revokeRoutes } from './routes/revoke.ts';
 import { acceptRawBodies, tokenRoutes } from './routes/token.ts';
 import { wellKnownRoutes } from './routes/well-known.ts';
 import { registerSecurityHeaders } from './security-headers.ts';
+import { serverTimeoutOptions } from './timeouts.ts';
 
 /** Builds the Fastify app on top of a wired Gatehouse. Tests drive it with `inject`. */
 export async function buildHttpApp(gh: Gatehouse, logger: Logger): Promise<FastifyInstance> {
@@ -39,6 +40,8 @@ export async function buildHttpApp(gh: Gatehouse, logger: Logger): Promise<Fasti
     routerOptions: { ignoreTrailingSlash: false, maxParamLength: 200 },
     // Paths the router cannot decode answer like any refused input (errors.ts).
     frameworkErrors: refuseUnroutable,
+    // Every wait on a client is bounded: a slow request is cut with 408 (http/timeouts.ts).
+    ...serverTimeoutOptions(gh.config.httpTimeouts),
   });
   registerErrorHandling(app);
   registerSecurityHeaders(app);
@@ -82,7 +85,7 @@ export async function buildHttpApp(gh: Gatehouse, logger: Logger): Promise<Fasti
     acceptRawBodies(oidc);
     openIdRoutes(oidc, gh);
   });
-  healthRoutes(app, { storage: gh.storage });
+  healthRoutes(app, { storage: gh.storage, timeoutMs: gh.config.readyzTimeoutMs });
   revocationFeedRoutes(app, { feed: gh.revocationFeed });
   // Its own buckets, with the token endpoint's per-IP limits: resource servers call it, not clients.
   grantResolutionRoutes(app, gh, new TokenEndpointLimiter(gh.config.tokenRateLimit));

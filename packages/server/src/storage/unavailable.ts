@@ -8,8 +8,10 @@ export function isDatabaseUnavailable(err: unknown): boolean {
   const code = (err as { code?: unknown }).code;
   if (typeof code === 'string') {
     if (NETWORK_CODES.has(code)) return true;
-    // PostgreSQL SQLSTATE: 08 connection exception, 53 insufficient resources, 57P0x shutdown.
-    if (/^(08[0-9A-Z]{3}|53[0-9A-Z]{3}|57P0[1-4])$/.test(code)) return true;
+    // PostgreSQL SQLSTATE: 08 connection exception, 53 insufficient resources, 57P0x shutdown,
+    // 57014 a statement cancelled (statement_timeout), 25P03 a session ended for idling in a
+    // transaction (idle_in_transaction_session_timeout).
+    if (/^(08[0-9A-Z]{3}|53[0-9A-Z]{3}|57P0[1-4]|57014|25P03)$/.test(code)) return true;
     // SQLite: locked past busy_timeout, disk I/O, cannot open, disk full.
     if (/^SQLITE_(BUSY|LOCKED|IOERR|CANTOPEN|FULL|READONLY)/.test(code)) return true;
   }
@@ -33,6 +35,10 @@ const MESSAGES = [
   // pg: the server went away mid-query, or the pool could not hand out a connection.
   'Connection terminated',
   'timeout exceeded when trying to connect',
+  // pg: no answer within query_timeout (a partition: the socket is open, nothing comes back),
+  // or none to the connection's startup within connectionTimeoutMillis.
+  'Query read timeout',
+  'timeout expired',
   'Client has encountered a connection error',
   // better-sqlite3 on a closed handle.
   'The database connection is not open',

@@ -5,6 +5,7 @@ import { Kysely, PostgresDialect, type SqliteDatabase, SqliteDialect, type Sqlit
 import pg from 'pg';
 import { Lru } from '../../cache/lru.ts';
 import type { Database } from '../schema.ts';
+import { discardingBrokenClients } from './pg-pool.ts';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -48,10 +49,45 @@ function cachingStatements(sqlite: SQLite.Database): SqliteDatabase {
   };
 }
 
+/**
+ * How long the storage layer waits on the database, in milliseconds (0: no limit). Past any
+ * of them the error is one that `isDatabaseUnavailable` recognises, so the request is
+ * answered 503 with Retry-After instead of hanging. See docs/deployment.md, "Timeouts".
+ */
+export interface DatabaseTimeouts {
+  /** PostgreSQL: to open a connection, or to wait for a free one in the pool. */
+  connectMs: number;
+  /**
+   * PostgreSQL, client side: for a query's answer. The only bound that holds when the
+   * network drops packets (the server cannot cancel what it never hears about).
+   */
+  queryMs: number;
+  /** PostgreSQL `statement_timeout`: the server cancels a statement running this long. */
+  statementMs: number;
+  /** PostgreSQL `idle_in_transaction_session_timeout`: the server ends a session left idle inside a transaction. */
+  idleInTransactionMs: number;
+  /** SQLite `busy_timeout`: how long a write waits for another writer's lock. */
+  sqliteBusyMs: number;
+}
+
+/**
+ * The statement timeout sits below the query timeout: a slow query on a healthy network is
+ * cancelled by the server (a clean error, the connection kept), and the client-side limit is
+ * left for a network that does not answer at all.
+ */
+export const DEFAULT_DATABASE_TIMEOUTS: DatabaseTimeouts = {
+  connectMs: 5_000,
+  queryMs: 10_000,
+  statementMs: 8_000,
+  idleInTransactionMs: 30_000,
+  sqliteBusyMs: 5_000,
+};
+
 export function connect(
   url: string,
-  opts: { poolSize?: number } = {},
+  opts: { poolSize?: number; timeouts?: DatabaseTimeouts } = {},
 ): { db: Kysely<Database>; dialect: Dialect } {
+  const timeouts = opts.timeouts ?? DEFAULT_DATABASE_TIMEOUTS;
   const dialect = dialectOf(url);
   if (dialect === 'sqlite') {
     const path = sqlitePath(url);
@@ -61,7 +97,7 @@ export function connect(
     // (only an OS crash can lose the last transactions); busy_timeout waits out a writer.
     sqlite.pragma('journal_mode = WAL');
     sqlite.pragma('synchronous = NORMAL');
-    sqlite.pragma('busy_timeout = 5000');
+    sqlite.pragma(`busy_timeout = ${Math.trunc(timeouts.sqliteBusyMs)}`);
     sqlite.pragma('foreign_keys = ON');
     return {
       db: new Kysely<Database>({ dialect: new SqliteDialect({ database: cachingStatements(sqlite) }) }),
@@ -71,6 +107,11 @@ export function connect(
   const pool = new pg.Pool({
     connectionString: url,
     max: opts.poolSize ?? 10,
+    // pg reads 0 (or false) as "no limit" for each of these.
+    connectionTimeoutMillis: timeouts.connectMs,
+    query_timeout: timeouts.queryMs,
+    statement_timeout: timeouts.statementMs,
+    idle_in_transaction_session_timeout: timeouts.idleInTransactionMs,
     // BIGINT (int8) timestamps are epoch milliseconds: well inside Number's safe range.
     types: {
       getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
@@ -81,5 +122,8 @@ export function connect(
   });
   // A dropped idle connection must not crash the process; the pool replaces it.
   pool.on('error', () => {});
-  return { db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }), dialect };
+  return {
+    db: new Kysely<Database>({ dialect: new PostgresDialect({ pool: discardingBrokenClients(pool) }) }),
+    dialect,
+  };
 }

@@ -11,7 +11,7 @@ import type { GrantPageRequest, MutationOptions, Storage } from '../storage.ts';
 import type { AdminKey, AppLogo, DomainEventInput, PageRequest, RevocationInput } from '../types.ts';
 import * as adminKeys from './admin-keys.ts';
 import { AppStorage } from './app-storage.ts';
-import { connect } from './connect.ts';
+import { connect, type DatabaseTimeouts } from './connect.ts';
 import { pruneExpired } from './housekeeping.ts';
 import * as idempotency from './idempotency.ts';
 import { insertLogo, removeLogo, selectLogo } from './logos.ts';
@@ -270,8 +270,14 @@ export class SqlStorage extends AppStorage implements Storage {
   }
 }
 
-/** Opens storage for a DATABASE_URL (`postgres://...` or `sqlite:path`). Does not migrate. */
-export function openStorage(databaseUrl: string, opts: { poolSize?: number } = {}): SqlStorage {
+/**
+ * Opens storage for a DATABASE_URL (`postgres://...` or `sqlite:path`). Does not migrate.
+ * Without `timeouts`, the defaults apply: no caller waits on the database without a bound.
+ */
+export function openStorage(
+  databaseUrl: string,
+  opts: { poolSize?: number; timeouts?: DatabaseTimeouts } = {},
+): SqlStorage {
   const { db, dialect } = connect(databaseUrl, opts);
   return new SqlStorage(db, dialect);
 }
