@@ -222,3 +222,54 @@ describe('sign-in when every scrypt thread is busy', () => {
     assert.doesNotMatch(String(res.headers.location), /error/);
   });
 });
+
+describe('sign-in during a burst from another address', () => {
+  let t: TestServer;
+  before(async () => {
+    t = await testServer({
+      config: {
+        passwordHashing: { threads: 1, queueLimit: 32 },
+        loginThrottle: {
+          perAccount: { perSecond: 1, burst: 100 },
+          perIp: { perSecond: 1, burst: 100 },
+          inFlight: { perAccount: 10, perIp: 10 },
+        },
+      },
+    });
+    for (const email of ['victim@acme.test', 'bystander@acme.test'])
+      await t.gh.companies.createUser(
+        { email, password: PASSWORD, companyId: t.companyId, role: 'admin' },
+        'test',
+      );
+  });
+  after(() => t.close());
+
+  it("waits behind the burst's running hash only, not behind the whole burst", async () => {
+    const form = await loginForm(t.http);
+    const finished: string[] = [];
+    const burst = Array.from({ length: 4 }, () =>
+      postLogin(t.http, form, '10.6.6.6', 'victim@acme.test', 'guess').then((res) => {
+        finished.push('attacker');
+        return res;
+      }),
+    );
+    const pool = t.gh.scryptPool;
+    for (let i = 0; i < 100_000 && !(pool.running === 1 && pool.queued === 3); i++)
+      await new Promise((r) => setTimeout(r, 5));
+    assert.equal(pool.queued, 3, 'the burst is queued');
+    const mine = await postLogin(
+      t.http,
+      await loginForm(t.http),
+      '10.0.7.1',
+      'bystander@acme.test',
+      PASSWORD,
+    );
+    finished.push('bystander');
+    assert.equal(mine.statusCode, 303);
+    assert.doesNotMatch(String(mine.headers.location), /error/);
+    // One of the burst's hashes was running when the bystander came (two, should it end just as
+    // the bystander's request reaches the pool); in arrival order all four ran first.
+    assert.ok(finished.indexOf('bystander') <= 2, finished.join(', '));
+    for (const res of await Promise.all(burst)) assert.match(String(res.headers.location), /error=invalid/);
+  });
+});
