@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { decodeJwt } from 'jose';
 import type { Config } from '../../src/config/index.ts';
+import { SqlStorage } from '../../src/storage/sql/storage.ts';
 import { sha256 } from '../../src/util/hash.ts';
 import { type TestServer, testServer } from '../helpers.ts';
 import { type Dialect, forDialects, type TestDatabase, withTestPostgres } from '../pg.ts';
@@ -182,7 +183,9 @@ await forDialects(['sqlite', 'postgres'], (dialect, skip) => {
         assert.equal(await familyRevoked(t, current), false);
         assert.equal(await reuseReports(t), before);
         const found = await t.gh.storage.getRefreshToken(sha256(current));
-        const currentTokens = await t.gh.storage.db
+        const storage = t.gh.storage;
+        assert.ok(storage instanceof SqlStorage);
+        const currentTokens = await storage.db
           .selectFrom('refresh_tokens')
           .select('token_hash')
           .where('family_id', '=', found?.family.id ?? '')
