@@ -120,7 +120,7 @@ describe('sign-in throttling', () => {
     fail(throttle, 'a@x.test', '10.0.0.1', 0);
     const success = throttle.begin('A@x.test', '10.0.0.1', 0);
     assert.equal(success.refused, undefined);
-    if (!success.refused) success.succeeded();
+    if (!success.refused) success.succeeded(0);
     fail(throttle, 'a@x.test', '10.0.0.1', 0);
     assert.equal(throttle.wait('a@x.test', '10.0.0.1', 0), 0);
     fail(throttle, 'a@x.test', '10.0.0.1', 0);
@@ -164,10 +164,28 @@ describe('sign-in throttling', () => {
     assert.equal(throttle.begin('c@x.test', '10.0.0.3', 0).refused, undefined);
     if (!first.refused) first.failed();
     // Settling twice is harmless: it must not free a place someone else holds.
-    if (!first.refused) first.succeeded();
+    if (!first.refused) first.succeeded(0);
     assert.equal(throttle.begin('a@x.test', '10.0.0.1', 0).refused, undefined);
     assert.equal(throttle.begin('d@x.test', '10.0.0.1', 0).refused, 'in-flight');
-    if (!second.refused) second.abandoned();
+    if (!second.refused) second.abandoned(0);
+  });
+
+  it('a success and an attempt never checked give their tokens back; a failure keeps them spent', () => {
+    const throttle = new LoginThrottle({
+      perAccount: { perSecond: 0.001, burst: 1 },
+      perIp: { perSecond: 0.001, burst: 1 },
+      inFlight: { perAccount: 5, perIp: 5 },
+    });
+    for (const settle of ['succeeded', 'abandoned'] as const) {
+      const attempt = throttle.begin('a@x.test', '10.0.0.1', 0);
+      assert.equal(attempt.refused, undefined);
+      assert.equal(throttle.begin('a@x.test', '10.0.0.1', 0).refused, 'rate', 'the token is taken up front');
+      if (!attempt.refused) attempt[settle](0);
+      assert.equal(throttle.wait('a@x.test', '10.0.0.1', 0), 0, `${settle}: both tokens back`);
+    }
+    fail(throttle, 'a@x.test', '10.0.0.1', 0);
+    assert.ok(throttle.wait('a@x.test', '10.0.0.1', 0) > 0);
+    assert.ok(throttle.wait('b@x.test', '10.0.0.1', 0) > 0, 'the address token stays spent too');
   });
 
   it('the settings read their variables and refuse nonsense', () => {

@@ -44,6 +44,20 @@ describe('scrypt pool (the sign-in hashes’ own threads)', () => {
     }
   });
 
+  it('a lane with nothing waiting or running is forgotten: one address each, the pool keeps nothing', async () => {
+    const pool = new ScryptPool({ threads: 2, queueLimit: 32 });
+    try {
+      for (let i = 0; i < 20; i++) await pool.hash(`10.0.1.${i}`, 'p', SALT, 32, CHEAP);
+      assert.equal(pool.lanesBusy, 0);
+      const lanes = [1, 2, 3, 4].map((i) => pool.hash(`10.0.2.${i}`, 'p', SALT, 32, CHEAP));
+      assert.equal(pool.lanesBusy, 4);
+      await Promise.all(lanes);
+      assert.equal(pool.lanesBusy, 0);
+    } finally {
+      await pool.close();
+    }
+  });
+
   it('refuses at once when every thread is busy and the queue is full, and takes hashes again after', async () => {
     const pool = new ScryptPool({ threads: 1, queueLimit: 2 });
     try {
@@ -90,6 +104,7 @@ describe('scrypt pool (the sign-in hashes’ own threads)', () => {
     await failures;
     assert.equal(pool.queued, 0);
     assert.equal(pool.running, 0);
+    assert.equal(pool.lanesBusy, 0);
   });
 
   it('needs at least one thread', () => {

@@ -100,9 +100,9 @@ export interface LoginAttempt {
   /** Wrong password or unknown account: the tokens stay spent. */
   failed(): void;
   /** Right password: both tokens come back and the account's failures are forgotten. */
-  succeeded(): void;
+  succeeded(now?: number): void;
   /** The password was never checked (the hash queue was full, the hash failed): tokens come back. */
-  abandoned(): void;
+  abandoned(now?: number): void;
 }
 
 /**
@@ -156,15 +156,15 @@ export class LoginThrottle {
       failed: () => {
         end();
       },
-      succeeded: () => {
+      succeeded: (at = Date.now()) => {
         if (!end()) return;
         this.accounts.clear(account);
-        this.addresses.refund(ip, Date.now());
+        this.addresses.refund(ip, at);
       },
-      abandoned: () => {
+      abandoned: (at = Date.now()) => {
         if (!end()) return;
-        this.accounts.refund(account, Date.now());
-        this.addresses.refund(ip, Date.now());
+        this.accounts.refund(account, at);
+        this.addresses.refund(ip, at);
       },
     };
   }

@@ -27,7 +27,7 @@ const MAX_PASSWORD = 1024;
  * throttling are the same whether or not the account exists; the attempt is settled.
  */
 export class PasswordSignIn {
-  readonly throttle: LoginThrottle;
+  private readonly throttle: LoginThrottle;
 
   constructor(
     private readonly storage: Pick<Storage, 'getUserByEmail'>,

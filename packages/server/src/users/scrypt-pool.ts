@@ -23,6 +23,7 @@ export class HashQueueFull extends Error {
 }
 
 interface Job {
+  lane: string;
   /** Start tag (start-time fair queuing): the lane's turn, in hashes. */
   start: number;
   seq: number;
@@ -51,8 +52,11 @@ export class ScryptPool {
   private readonly all: ScryptThread[] = [];
   /** Waiting jobs, at most queueLimit: a scan to pick the next is cheaper than a heap here. */
   private readonly jobs: Job[] = [];
-  /** Each lane's last finish tag, kept while it is ahead of the virtual time. */
-  private readonly lanes = new Map<string, number>();
+  /**
+   * Each lane's last finish tag, kept while the lane has hashes waiting or running (so at most
+   * threads + queueLimit lanes): a lane with none starts afresh, like any newcomer.
+   */
+  private readonly lanes = new Map<string, { finish: number; outstanding: number }>();
   /** Start tag of the hash that started last. */
   private virtualTime = 0;
   private seq = 0;
@@ -77,6 +81,11 @@ export class ScryptPool {
     return this.all.length - this.idle.length;
   }
 
+  /** Lanes with hashes waiting or running. */
+  get lanesBusy(): number {
+    return this.lanes.size;
+  }
+
   /** Hashes finished (or failed) since the pool started. */
   get completed(): number {
     return this.done;
@@ -87,9 +96,12 @@ export class ScryptPool {
     if (this.idle.length === 0 && this.jobs.length >= this.config.queueLimit)
       return Promise.reject(new HashQueueFull(this.retryAfterSeconds()));
     return new Promise<Buffer>((resolve, reject) => {
-      const start = Math.max(this.virtualTime, this.lanes.get(lane) ?? 0);
-      this.lanes.set(lane, start + 1);
-      this.jobs.push({ start, seq: this.seq++, password, salt, keylen, params, resolve, reject });
+      const state = this.lanes.get(lane) ?? { finish: 0, outstanding: 0 };
+      const start = Math.max(this.virtualTime, state.finish);
+      state.finish = start + 1;
+      state.outstanding++;
+      this.lanes.set(lane, state);
+      this.jobs.push({ lane, start, seq: this.seq++, password, salt, keylen, params, resolve, reject });
       this.pump();
     });
   }
@@ -104,8 +116,10 @@ export class ScryptPool {
 
   /** Stops the worker threads; hashes still running or waiting fail. */
   async close(): Promise<void> {
-    for (const job of this.jobs.splice(0)) job.reject(new Error('the scrypt pool was closed'));
-    this.lanes.clear();
+    for (const job of this.jobs.splice(0)) {
+      this.settle(job.lane);
+      job.reject(new Error('the scrypt pool was closed'));
+    }
     await Promise.all(this.all.map((t) => t.terminate()));
   }
 
@@ -128,8 +142,6 @@ export class ScryptPool {
     if (best < 0) return undefined;
     const [job] = this.jobs.splice(best, 1) as [Job];
     this.virtualTime = Math.max(this.virtualTime, job.start);
-    // A lane whose last tag the virtual time has reached starts afresh: forget it.
-    for (const [lane, finish] of this.lanes) if (finish <= this.virtualTime) this.lanes.delete(lane);
     return job;
   }
 
@@ -138,19 +150,25 @@ export class ScryptPool {
     thread.hash(job.password, job.salt, job.keylen, job.params).then(
       (key) => {
         this.hashSeconds = 0.8 * this.hashSeconds + 0.2 * ((performance.now() - started) / 1000);
-        this.finish(thread);
+        this.finish(thread, job.lane);
         job.resolve(key);
       },
       (err: unknown) => {
-        this.finish(thread);
+        this.finish(thread, job.lane);
         job.reject(err);
       },
     );
   }
 
-  private finish(thread: ScryptThread): void {
+  private finish(thread: ScryptThread, lane: string): void {
     this.done++;
+    this.settle(lane);
     this.idle.push(thread);
     this.pump();
+  }
+
+  private settle(lane: string): void {
+    const state = this.lanes.get(lane);
+    if (state && --state.outstanding <= 0) this.lanes.delete(lane);
   }
 }
