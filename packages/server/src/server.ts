@@ -28,7 +28,14 @@ export async function startServer(
   const port = typeof addr === 'object' && addr ? addr.port : config.port;
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
   // libuv reads UV_THREADPOOL_SIZE once, when the pool first starts (bin/threadpool.cjs sets it).
-  logger.info({ threadpool: Number(process.env.UV_THREADPOOL_SIZE) || 4 }, 'libuv thread pool size');
+  // Sign-ins hash on threads of their own beside it (users/scrypt-pool.ts).
+  logger.info(
+    {
+      threadpool: Number(process.env.UV_THREADPOOL_SIZE) || 4,
+      scryptThreads: config.passwordHashing.threads,
+    },
+    'libuv thread pool size, and scrypt threads for sign-ins',
+  );
   let closed = false;
   return {
     gatehouse,

@@ -65,7 +65,7 @@ async function startServe(env: Record<string, string | undefined> = {}) {
 }
 
 test('gatehouse serve runs the server without demo data and stops cleanly on SIGTERM', async () => {
-  const s = await startServe();
+  const s = await startServe({ GATEHOUSE_SCRYPT_THREADS: '3' });
   try {
     const meta = (await (await fetch(`${s.base}/.well-known/oauth-authorization-server`)).json()) as {
       issuer: string;
@@ -77,6 +77,8 @@ test('gatehouse serve runs the server without demo data and stops cleanly on SIG
       ? Number(process.env.UV_THREADPOOL_SIZE)
       : threadpoolSize(availableParallelism());
     assert.equal(pool, expected, 'the startup log names the pool size');
+    const scrypt = Number(/"scryptThreads":(\d+)/.exec(s.out())?.[1]);
+    assert.equal(scrypt, 3, 'and the sign-ins’ scrypt threads (GATEHOUSE_SCRYPT_THREADS)');
     const exited = new Promise<number | null>((r) => s.child.on('exit', (code) => r(code)));
     s.child.kill('SIGTERM');
     assert.equal(await exited, 0);
