@@ -5,6 +5,7 @@ import { managementApiRoutes } from '../console/api/index.ts';
 import { consoleRoutes } from '../console/routes/index.ts';
 import type { Gatehouse } from '../gatehouse.ts';
 import { registerAvailability } from './availability.ts';
+import { clientErrorHandler } from './client-errors.ts';
 import { refuseUnroutable, registerErrorHandling } from './errors.ts';
 import { inputFamily, registerInputGuard } from './input-guard.ts';
 import { registerNotAcceptable } from './not-acceptable.ts';
@@ -42,6 +43,8 @@ export async function buildHttpApp(gh: Gatehouse, logger: Logger): Promise<Fasti
     frameworkErrors: refuseUnroutable,
     // Every wait on a client is bounded: a slow request is cut with 408 (http/timeouts.ts).
     ...serverTimeoutOptions(gh.config.httpTimeouts),
+    // What never became a request (a timeout, oversized headers) is answered in the catalog's shape.
+    clientErrorHandler,
   });
   registerErrorHandling(app);
   registerSecurityHeaders(app);
