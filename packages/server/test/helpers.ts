@@ -54,7 +54,8 @@ export async function testServer(
         { companyId: company.id, name: 'Test app', scopes: ['users.read', 'users.write'], ...input },
         'test',
       );
-      return { appId: app.id, clientId: app.clientId, clientSecret };
+      // '' for a public client, which has no secret.
+      return { appId: app.id, clientId: app.clientId, clientSecret: clientSecret ?? '' };
     },
     async close() {
       await http.close();

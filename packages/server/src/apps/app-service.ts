@@ -1,5 +1,5 @@
 import type { InvalidationBus } from '../cache/invalidation-bus.ts';
-import { NotFoundError, ValidationError } from '../errors.ts';
+import { ConflictError, NotFoundError, ValidationError } from '../errors.ts';
 import type { ScopeModel } from '../oauth/scopes/model.ts';
 import type { Storage } from '../storage/storage.ts';
 import type { App, AppWithSecrets, Page, PageRequest } from '../storage/types.ts';
@@ -15,6 +15,19 @@ export interface AppWithNewSecret {
   clientSecret: string;
 }
 
+export interface CreatedApp {
+  app: AppWithSecrets;
+  /**
+   * The only time the secret exists in clear: show it once, then forget it. Null for a public
+   * client, which authenticates with PKCE and has no secret (one would never work).
+   */
+  clientSecret: string | null;
+}
+
+/** What rotate-secret answers for a public client: 409, it has no secret to rotate. */
+export const PUBLIC_CLIENT_NO_SECRET =
+  'this app is a public client: it has no client secret to rotate (it authenticates with PKCE)';
+
 /** Who performs a change, for the audit log: `user:<id>`, `cli`, `admin_key:<id>`. */
 export type Actor = string;
 
@@ -29,15 +42,17 @@ export class AppService {
     private readonly minTokenTtl?: number,
   ) {}
 
-  async create(input: AppInput, actor: Actor): Promise<AppWithNewSecret> {
+  async create(input: AppInput, actor: Actor): Promise<CreatedApp> {
     const valid = validateAppInput(input, this.scopes, this.minTokenTtl);
     if (!(await this.storage.getCompany(valid.companyId))) throw new NotFoundError('company');
     const id = newId('app');
     const clientId = newId('cl', 24);
-    const clientSecret = newSecret('clientSecret');
+    const clientSecret = valid.clientType === 'public' ? null : newSecret('clientSecret');
     const app = await this.storage.createApp(
       { ...valid, id, clientId },
-      { id: newId('sec'), secretHash: sha256(clientSecret), last4: lastFour(clientSecret) },
+      clientSecret === null
+        ? null
+        : { id: newId('sec'), secretHash: sha256(clientSecret), last4: lastFour(clientSecret) },
       {
         audit: {
           companyId: valid.companyId,
@@ -87,6 +102,9 @@ export class AppService {
       throw new ValidationError('grace period must be 0 to 2,592,000 seconds (30 days)', {
         graceSeconds: 'must be a whole number of seconds from 0 to 2592000',
       });
+    const current = await this.storage.getApp(companyId, appId);
+    if (!current) throw new NotFoundError('app');
+    if (current.clientType === 'public') throw new ConflictError(PUBLIC_CLIENT_NO_SECRET);
     const clientSecret = newSecret('clientSecret');
     const app = await this.storage.rotateAppSecret(
       companyId,

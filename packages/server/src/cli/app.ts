@@ -29,6 +29,10 @@ async function operatorApp(gh: Gatehouse, appId: string) {
   return app;
 }
 
+/** Said instead of a secret when a public client is created: it has none. */
+const PUBLIC_CLIENT_NOTE =
+  'Public client: no client secret. It authenticates with PKCE (code_challenge, S256) at the token endpoint.';
+
 const create: Command = {
   name: 'app create',
   summary: 'Create an OAuth app in a company and print its client secret once',
@@ -111,6 +115,11 @@ const create: Command = {
       },
       CLI_ACTOR,
     );
+    if (clientSecret === null)
+      return {
+        json: appJson(app),
+        text: [appSummary(app), '', PUBLIC_CLIENT_NOTE].join('\n'),
+      };
     return {
       json: { ...appJson(app), client_secret: clientSecret },
       text: [appSummary(app), '', summary([['Client secret', clientSecret]]), '', SECRET_WARNING].join('\n'),
@@ -179,9 +188,17 @@ const show: Command = {
     );
     return {
       json: { ...appJson(app), secrets: app.secrets.map(secretJson) },
-      text: [appSummary(app), summary([['Secrets', secrets.join('\n               ') || '(none)']])].join(
-        '\n',
-      ),
+      text: [
+        appSummary(app),
+        summary([
+          [
+            'Secrets',
+            app.clientType === 'public'
+              ? '(none: public client)'
+              : secrets.join('\n               ') || '(none)',
+          ],
+        ]),
+      ].join('\n'),
     };
   },
 };

@@ -120,6 +120,8 @@ export async function createGuideApps(
   for (const spec of specs) {
     const owner = spec.owner === 'company' ? companyId : partnerCompanyId;
     const { app, clientSecret } = await gh.apps.create({ ...spec.input, companyId: owner }, actor);
+    // Every guide app is confidential: the guides show a client authenticating with its secret.
+    if (clientSecret === null) throw new Error(`guide app ${app.name} must be confidential`);
     out.push({
       guide: spec.guide,
       name: app.name,

@@ -117,6 +117,7 @@ export async function seedDemo(gh: Gatehouse): Promise<SeedResult> {
         ACTOR,
       );
 
+  if (clientSecret === null) throw new Error('the demo app must be confidential');
   const credentials: DemoCredentials = {
     companyId: company.id,
     appId: app.id,

@@ -110,7 +110,8 @@ export interface Storage {
 
   // apps
   /** Atomic: the app, its first secret and the audit event. */
-  createApp(app: NewApp, secret: NewAppSecret, opts?: MutationOptions): Promise<AppWithSecrets>;
+  /** `secret` is null for a public client, which has none. */
+  createApp(app: NewApp, secret: NewAppSecret | null, opts?: MutationOptions): Promise<AppWithSecrets>;
   /** The app and its unexpired secrets, by public client_id, across companies (token endpoint). */
   findAppByClientId(clientId: string, now?: Date): Promise<AppWithSecrets | undefined>;
   /** Scoped lookup: undefined when the app belongs to another company. */

@@ -109,7 +109,7 @@ if (skip instanceof Error) {
         'test',
       );
       ids.partnerClientId = partnerApp.app.clientId;
-      ids.partnerSecret = partnerApp.clientSecret;
+      ids.partnerSecret = partnerApp.clientSecret ?? '';
       browser = await launchChromium();
       context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
       await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.url });

@@ -53,6 +53,18 @@ const AppWithSecret = Type.Object(
   { ...appProps, client_secret: Type.String({ description: 'shown this once; only its hash is kept' }) },
   { description: 'An app with its new client secret' },
 );
+const CreatedApp = Type.Object(
+  {
+    ...appProps,
+    client_secret: Type.Optional(
+      Type.String({
+        description:
+          'shown this once; only its hash is kept. Absent for a public client, which has no secret (it uses PKCE)',
+      }),
+    ),
+  },
+  { description: 'The new app, with its client secret unless it is a public client' },
+);
 
 export function appJson(app: App | AppWithSecrets) {
   return {
@@ -148,9 +160,9 @@ export const appRoutes: ApiRoute[] = [
     method: 'POST',
     url: '/apps',
     operationId: 'createApp',
-    summary: 'Create an app; the response carries its client secret, once',
+    summary: 'Create an app; the response carries its client secret, once (none for a public client)',
     tag: 'apps',
-    schema: { body: CreateApp, response: { 201: AppWithSecret } },
+    schema: { body: CreateApp, response: { 201: CreatedApp } },
     errors: [400, 403, 404],
     async handler({ gh, caller, body, reply }) {
       await gh.access.requirePlan(caller.companyId, 'createApps');
@@ -177,7 +189,7 @@ export const appRoutes: ApiRoute[] = [
         caller.actor,
       );
       reply.code(201).header('Location', `/api/v1/apps/${app.id}`);
-      return { ...appJson(app), client_secret: clientSecret };
+      return clientSecret === null ? appJson(app) : { ...appJson(app), client_secret: clientSecret };
     },
   }),
   route({
@@ -196,7 +208,8 @@ export const appRoutes: ApiRoute[] = [
     method: 'POST',
     url: '/apps/:id/rotate-secret',
     operationId: 'rotateAppSecret',
-    summary: 'Issue a new client secret (shown once); older ones work for grace_seconds more',
+    summary:
+      'Issue a new client secret (shown once); older ones work for grace_seconds more. A public client has none: 409',
     tag: 'apps',
     schema: {
       params: IdParams('app'),
@@ -215,7 +228,7 @@ export const appRoutes: ApiRoute[] = [
       ),
       response: { 200: AppWithSecret },
     },
-    errors: [400, 403, 404],
+    errors: [400, 403, 404, 409],
     async handler({ gh, caller, params, body }) {
       const { app, clientSecret } = await gh.apps.rotateSecret(
         caller.companyId,

@@ -7,6 +7,7 @@ import { logoImg } from './apps-list.ts';
 /** One app: its settings, its live secrets by their last four characters, and actions. */
 export function appDetailPage(ctx: ConsoleContext, app: AppWithSecrets) {
   const now = Date.now();
+  const isPublic = app.clientType === 'public';
   return consoleLayout({
     ctx,
     section: 'apps',
@@ -17,10 +18,14 @@ export function appDetailPage(ctx: ConsoleContext, app: AppWithSecrets) {
 <dt>Type</dt><dd>${app.type === 'internal' ? 'Internal (client credentials)' : `Partner (${app.grantDelivery === 'company_grant' ? 'company grant' : 'authorization code'})`}</dd>
 <dt><label for="client-id">Client ID</label></dt><dd><div class="copy-row"><input id="client-id" type="text" readonly value="${app.clientId}">
 <button type="button" class="secondary" data-copy="client-id">Copy</button></div><p class="hint" id="copy-status" aria-live="polite"></p></dd>
-<dt>Client secret</dt><dd><ul class="plain">${app.secrets.map(
-      (s) =>
-        html`<li><code class="secret-last4">••••${s.last4}</code> created ${formatTime(s.createdAt)}${s.expiresAt && s.expiresAt.getTime() > now ? html` · <strong>stops working ${formatTime(s.expiresAt)}</strong>` : ''}</li>`,
-    )}</ul></dd>
+<dt>Client secret</dt><dd>${
+      isPublic
+        ? html`None: a public client has no secret; it proves itself with PKCE.`
+        : html`<ul class="plain">${app.secrets.map(
+            (s) =>
+              html`<li><code class="secret-last4">••••${s.last4}</code> created ${formatTime(s.createdAt)}${s.expiresAt && s.expiresAt.getTime() > now ? html` · <strong>stops working ${formatTime(s.expiresAt)}</strong>` : ''}</li>`,
+          )}</ul>`
+    }</dd>
 <dt>Scopes</dt><dd>${app.scopes.map((s) => html`<code class="chip">${s}</code> `)}<p class="hint">Scopes cannot be edited after creation.</p></dd>
 <dt>Redirect URIs</dt><dd>${app.redirectUris.length ? html`<ul class="plain">${app.redirectUris.map((u) => html`<li><code>${u}</code></li>`)}</ul>` : 'None'}</dd>
 <dt>Token lifetime</dt><dd>${app.tokenTtl} seconds</dd>
@@ -30,7 +35,7 @@ export function appDetailPage(ctx: ConsoleContext, app: AppWithSecrets) {
 ${
   ctx.isAdmin
     ? html`<div class="actions left">
-<a class="button secondary" href="${ctx.base}/apps/${app.id}/rotate">Rotate secret</a>
+${isPublic ? '' : html`<a class="button secondary" href="${ctx.base}/apps/${app.id}/rotate">Rotate secret</a>`}
 <a class="button danger" href="${ctx.base}/apps/${app.id}/delete">Delete app</a>
 </div>`
     : html`<p class="notice">Read-only: only administrators can rotate the secret or delete the app.</p>`

@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { inspectLogo, LogoService, logoPath } from '../../apps/logo.ts';
 import { type AppInput, validateAppInput } from '../../apps/validation.ts';
 import { SessionService } from '../../authorization/session-service.ts';
-import { DomainError, NotFoundError, ValidationError } from '../../errors.ts';
+import { ConflictError, DomainError, NotFoundError, ValidationError } from '../../errors.ts';
 import { seeOther, sendPage } from '../../http/page-kit.ts';
 import { html } from '../../pages/html.ts';
 import { setSecretFlash, takeSecretFlash } from '../flash.ts';
@@ -43,6 +43,16 @@ function draftToInput(ctx: ConsoleContext, d: AppDraft, logoUrl: string | null):
     tokenTtl: /^\d{1,9}$/.test(d.tokenTtl.trim()) ? Number(d.tokenTtl.trim()) : Number.NaN,
     scopes: d.scopes,
   };
+}
+
+/** Rotate-secret on a public client: 409, there is no secret to rotate. */
+function noSecretToRotate(reply: FastifyReply) {
+  return sendConsoleError(
+    reply,
+    409,
+    'No secret to rotate',
+    'This app is a public client: it has no client secret (it proves itself with PKCE), so there is nothing to rotate.',
+  );
 }
 
 /** The app of this company, or a 404 page. */
@@ -131,6 +141,8 @@ export function consoleAppRoutes(app: FastifyInstance, deps: ConsoleDeps): void 
         draftToInput(ctx, draft, logo ? logoPath(logo.id) : null),
         ctx.actor,
       );
+      // A public client has no secret: nothing to show once, straight to the app.
+      if (created.clientSecret === null) return seeOther(reply, `${ctx.base}/apps/${created.app.id}`);
       await setSecretFlash(deps, reply, ctx, {
         kind: 'app',
         id: created.app.id,
@@ -167,6 +179,7 @@ export function consoleAppRoutes(app: FastifyInstance, deps: ConsoleDeps): void 
     const found = ctx && (await loadApp(deps, ctx, request.params.appId, reply));
     if (!ctx || !found) return reply;
     if (!ctx.isAdmin) return adminOnly(reply, ctx);
+    if (found.clientType === 'public') return noSecretToRotate(reply);
     return sendPage(
       reply,
       200,
@@ -203,6 +216,7 @@ export function consoleAppRoutes(app: FastifyInstance, deps: ConsoleDeps): void 
     } catch (err) {
       if (err instanceof NotFoundError)
         return sendConsoleError(reply, 404, 'App not found', 'This app does not exist.');
+      if (err instanceof ConflictError) return noSecretToRotate(reply);
       throw err;
     }
   });

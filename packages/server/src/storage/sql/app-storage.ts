@@ -16,7 +16,7 @@ import {
 /** Apps and their secrets, grants, webhook endpoints and the delivery outbox. */
 export class AppStorage extends DirectoryStorage {
   // apps
-  async createApp(app: NewApp, secret: NewAppSecret, opts: MutationOptions = {}) {
+  async createApp(app: NewApp, secret: NewAppSecret | null, opts: MutationOptions = {}) {
     await this.db.transaction().execute((tx) => insertApp(tx, app, secret, opts.audit));
     const created = await selectAppWithSecrets(this.db, { appId: app.id });
     if (!created) throw new Error('app vanished after insert');

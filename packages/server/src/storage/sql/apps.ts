@@ -7,7 +7,7 @@ import { grantRevocations, insertRevocations } from './revocations.ts';
 import { type Db, insertAudit, invalidate } from './tx.ts';
 import { enqueueEvents } from './webhooks.ts';
 
-export async function insertApp(db: Db, app: NewApp, secret: NewAppSecret, audit?: AuditEventInput) {
+export async function insertApp(db: Db, app: NewApp, secret: NewAppSecret | null, audit?: AuditEventInput) {
   const now = Date.now();
   await db
     .insertInto('apps')
@@ -35,7 +35,7 @@ export async function insertApp(db: Db, app: NewApp, secret: NewAppSecret, audit
       refresh_reuse_window: app.refreshReuseWindow,
     })
     .execute();
-  await insertSecret(db, app.id, secret, now);
+  if (secret) await insertSecret(db, app.id, secret, now);
   // A node may hold a negative cache entry for this client_id.
   await invalidate(db, [`client:${app.clientId}`], now);
   if (audit) await insertAudit(db, audit, now);
@@ -68,6 +68,9 @@ export async function selectAppWithSecrets(
   if (where.companyId !== undefined) q = q.where('company_id', '=', where.companyId);
   const row = await q.executeTakeFirst();
   if (!row) return undefined;
+  // A public client has no secret. A row that earlier versions created for one (a secret that
+  // never authenticated anything) is neither shown nor used.
+  if (row.client_type === 'public') return { ...toApp(row), secrets: [] };
   const secrets = await db
     .selectFrom('app_secrets')
     .selectAll()
