@@ -169,6 +169,16 @@ await forDialects(['sqlite', 'postgres'], (dialect, skip) => {
       }
     });
 
+    it('an IPv6 address counts by its /64, an IPv4-mapped one as its IPv4 address', async () => {
+      const { pool, service } = signIn({ perAccount: LOOSE, perIp: TIGHT(1) });
+      assert.equal(kind(await service.attempt('bob@acme.test', WRONG, '2001:db8:0:7::1')), 'invalid');
+      assert.equal(kind(await service.attempt('bob@acme.test', WRONG, '2001:db8:0:7::2')), 'throttled:rate');
+      assert.equal(kind(await service.attempt('bob@acme.test', WRONG, '2001:db8:0:8::1')), 'invalid');
+      assert.equal(kind(await service.attempt('bob@acme.test', WRONG, '::ffff:10.0.7.1')), 'invalid');
+      assert.equal(kind(await service.attempt('bob@acme.test', WRONG, '10.0.7.1')), 'throttled:rate');
+      assert.equal(pool.completed, 3);
+    });
+
     it('a full hash queue refuses at once (busy, with Retry-After) and gives the attempt back', async () => {
       const { pool, service } = signIn(
         { perAccount: TIGHT(1), perIp: LOOSE, inFlight: { perAccount: 5, perIp: 5 } },

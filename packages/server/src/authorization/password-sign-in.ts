@@ -2,6 +2,7 @@ import type { Storage } from '../storage/storage.ts';
 import type { User } from '../storage/types.ts';
 import { dummyPasswordHash, verifyPassword } from '../users/password.ts';
 import { HashQueueFull, type ScryptPool } from '../users/scrypt-pool.ts';
+import { addressKey } from './address-key.ts';
 import { LoginThrottle, type LoginThrottleConfig } from './login-throttle.ts';
 
 /** What a password sign-in came to; the page turns each into its answer. */
@@ -22,7 +23,8 @@ const MAX_PASSWORD = 1024;
 /**
  * Signs a person in with e-mail and password. In order: the throttle admits the attempt and
  * takes its tokens (synchronously, before anything is awaited, so parallel attempts cannot all
- * slip past one check); the user is looked up; the password is hashed in the address's turn on
+ * slip past one check), per account and per client address (an IPv6 one by its /64, see
+ * address-key.ts); the user is looked up; the password is hashed in the address's turn on
  * the scrypt pool, against a dummy hash when there is no such user or no password, so time and
  * throttling are the same whether or not the account exists; the attempt is settled.
  */
@@ -37,7 +39,8 @@ export class PasswordSignIn {
     this.throttle = new LoginThrottle(throttle);
   }
 
-  async attempt(email: string, password: string, address: string): Promise<SignInOutcome> {
+  async attempt(email: string, password: string, ip: string): Promise<SignInOutcome> {
+    const address = addressKey(ip);
     const attempt = this.throttle.begin(email, address);
     if (attempt.refused)
       return { kind: 'throttled', reason: attempt.refused, retryAfter: attempt.retryAfter };
