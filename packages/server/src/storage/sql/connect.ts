@@ -50,7 +50,8 @@ function cachingStatements(sqlite: SQLite.Database): SqliteDatabase {
 }
 
 /**
- * How long the storage layer waits on the database, in milliseconds (0: no limit). Past any
+ * How long the storage layer waits on the database, in milliseconds. 0 turns a limit off
+ * (for the two PostgreSQL enforces, it leaves the role's or the server's own). Past any
  * of them the error is one that `isDatabaseUnavailable` recognises, so the request is
  * answered 503 with Retry-After instead of hanging. See docs/deployment.md, "Timeouts".
  */
@@ -66,7 +67,7 @@ export interface DatabaseTimeouts {
   statementMs: number;
   /** PostgreSQL `idle_in_transaction_session_timeout`: the server ends a session left idle inside a transaction. */
   idleInTransactionMs: number;
-  /** SQLite `busy_timeout`: how long a write waits for another writer's lock. */
+  /** SQLite `busy_timeout`: how long a write waits for another writer's lock (0: not at all). */
   sqliteBusyMs: number;
 }
 
