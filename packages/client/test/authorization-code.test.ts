@@ -204,6 +204,9 @@ test('concurrent refreshes in one process cause one rotation, and the family sta
   // Had any rotation spent a refresh token twice, Gatehouse would have revoked the family.
   const resumed = new RefreshSession({ issuer: gh.issuer, ...app, refreshToken: session.refreshToken });
   assert.ok(claims(await resumed.getToken()).jti);
+  // Rotated once more, the old session's token is no longer the one rotated last: presenting
+  // it is no retry within Gatehouse's refresh reuse window but reuse.
+  await resumed.refresh();
 
   // The old session's token is now spent: presenting it is reuse, and the session ends.
   await assert.rejects(
