@@ -38,8 +38,9 @@ describe('implicit (legacy) and OpenID Connect', () => {
     const refused = await t.http.inject(
       `/oauth2/authorize?response_type=token&client_id=${codeOnly.clientId}&redirect_uri=${encodeURIComponent(REDIRECT)}`,
     );
+    // In the fragment, where an implicit client reads it (RFC 6749 4.2.2.1).
     assert.equal(
-      new URL(refused.headers.location as string).searchParams.get('error'),
+      new URLSearchParams(new URL(refused.headers.location as string).hash.slice(1)).get('error'),
       'unauthorized_client',
     );
 

@@ -2,12 +2,13 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AuthorizationService } from '../../authorization/authorization-service.ts';
 import type { ActiveSession } from '../../authorization/session-service.ts';
 import type { AccessPolicy } from '../../companies/access-policy.ts';
-import { authorizationResponseUrl } from '../../oauth/authorization-response.ts';
+import { authorizationResponseUrl, responseModeFor } from '../../oauth/authorization-response.ts';
 import type { OAuthContext } from '../../oauth/context.ts';
 import {
   AuthorizationPageError,
   AuthorizationRedirectError,
   type AuthorizationRequest,
+  type ErrorRedirectTarget,
   validateAuthorizationRequest,
 } from '../../oauth/endpoints/authorize.ts';
 import { AccessDenied, ConsentRequired, LoginRequired, type OAuthError } from '../../oauth/errors.ts';
@@ -42,11 +43,14 @@ async function planBlocks(deps: AuthorizeDeps, reply: FastifyReply, companyId: s
   return true;
 }
 
-/** Sends the browser back to the client with an error (query, or fragment for implicit). */
+/**
+ * Sends the browser back to the client with an error: in the query, or in the fragment when
+ * the request asked for a token (RFC 6749 4.2.2.1), for every error alike.
+ */
 export function redirectError(
   reply: FastifyReply,
   issuer: string,
-  req: Pick<AuthorizationRequest, 'redirectUri' | 'responseType' | 'state'>,
+  req: ErrorRedirectTarget,
   err: OAuthError,
 ) {
   if (req.redirectUri === null)
@@ -59,7 +63,7 @@ export function redirectError(
     );
   return seeOther(
     reply,
-    authorizationResponseUrl(req.redirectUri, req.responseType === 'token' ? 'fragment' : 'query', {
+    authorizationResponseUrl(req.redirectUri, responseModeFor(req.responseType), {
       error: err.error,
       error_description: err.description,
       state: req.state,

@@ -38,11 +38,18 @@ export class AuthorizationPageError extends Error {
   }
 }
 
+/** Where an error redirect goes: `responseType` is as the client sent it (see responseModeFor). */
+export interface ErrorRedirectTarget {
+  redirectUri: string | null;
+  responseType: string;
+  state: string | null;
+}
+
 /** After that, errors go back to the client's redirect URI. */
 export class AuthorizationRedirectError extends Error {
   constructor(
     readonly oauth: OAuthError,
-    readonly request: Pick<AuthorizationRequest, 'redirectUri' | 'responseType' | 'state'>,
+    readonly request: ErrorRedirectTarget,
   ) {
     super(oauth.description);
     this.name = 'AuthorizationRedirectError';
@@ -79,9 +86,15 @@ export async function validateAuthorizationRequest(
 
   const rawType = params.get('response_type') ?? (companyGrant ? 'code' : undefined);
   const state = params.get('state') ?? null;
-  const fail = (err: OAuthError, responseType: 'code' | 'token' = 'code') => {
+  // Every error redirect carries the response_type as sent, even one refused below: a request
+  // for `token` (or `id_token`) gets its error in the fragment, where such a client reads it.
+  const fail = (err: OAuthError) => {
     if (resolved.uri === null) return new AuthorizationPageError(err);
-    return new AuthorizationRedirectError(err, { redirectUri: resolved.uri, responseType, state });
+    return new AuthorizationRedirectError(err, {
+      redirectUri: resolved.uri,
+      responseType: rawType ?? 'code',
+      state,
+    });
   };
   if (rawType === undefined) throw fail(new InvalidRequest('response_type is required'));
   if (rawType !== 'code' && rawType !== 'token')
@@ -94,7 +107,7 @@ export async function validateAuthorizationRequest(
   if (responseType === 'code' && !companyGrant && !app.grantTypes.includes('authorization_code'))
     throw fail(new UnauthorizedClient('this app is not allowed to use the authorization_code grant'));
   if (responseType === 'token' && (!app.grantTypes.includes('implicit') || companyGrant))
-    throw fail(new UnauthorizedClient('this app is not allowed to use the implicit grant'), 'code');
+    throw fail(new UnauthorizedClient('this app is not allowed to use the implicit grant'));
   if (responseType === 'token' && resolved.uri === null)
     throw fail(new InvalidRequest('the implicit grant needs a redirect URI'));
 
@@ -103,13 +116,12 @@ export async function validateAuthorizationRequest(
     const raw = params.get('scope');
     scopes = raw === undefined || raw.trim() === '*' ? [...app.scopes] : parseScope(raw);
   } catch (err) {
-    throw fail(err as OAuthError, responseType);
+    throw fail(err as OAuthError);
   }
   const missing = missingScopes([...app.scopes, ...OIDC_SCOPES], scopes);
   if (missing.length > 0)
     throw fail(
       new InvalidScope(`scope ${missing.map((s) => `"${s}"`).join(', ')} is not available to this app`),
-      responseType,
     );
   if (scopes.length === 0) scopes = [...app.scopes];
 
@@ -122,12 +134,12 @@ export async function validateAuthorizationRequest(
         app.clientType === 'public',
       );
     } catch (err) {
-      throw fail(err as OAuthError, responseType);
+      throw fail(err as OAuthError);
     }
   }
   const prompt = params.get('prompt') ?? null;
   if (prompt !== null && !['none', 'login', 'consent', 'select_account'].includes(prompt))
-    throw fail(new InvalidRequest('prompt must be none, login, consent or select_account'), responseType);
+    throw fail(new InvalidRequest('prompt must be none, login, consent or select_account'));
   return {
     app,
     request: {
