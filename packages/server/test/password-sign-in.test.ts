@@ -169,6 +169,14 @@ await forDialects(['sqlite', 'postgres'], (dialect, skip) => {
       }
     });
 
+    it('an over-long e-mail is hashed and counted like any other, under its first 254 characters', async () => {
+      const { pool, service } = signIn({ perAccount: TIGHT(1), perIp: LOOSE });
+      const long = `${'a'.repeat(300)}@acme.test`;
+      assert.equal(kind(await service.attempt(long, WRONG, '10.0.8.1')), 'invalid');
+      assert.equal(kind(await service.attempt(`${long}.other`, WRONG, '10.0.8.2')), 'throttled:rate');
+      assert.equal(pool.completed, 1);
+    });
+
     it('an IPv6 address counts by its /64, an IPv4-mapped one as its IPv4 address', async () => {
       const { pool, service } = signIn({ perAccount: LOOSE, perIp: TIGHT(1) });
       assert.equal(kind(await service.attempt('bob@acme.test', WRONG, '2001:db8:0:7::1')), 'invalid');

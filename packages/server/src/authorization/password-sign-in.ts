@@ -41,7 +41,9 @@ export class PasswordSignIn {
 
   async attempt(email: string, password: string, ip: string): Promise<SignInOutcome> {
     const address = addressKey(ip);
-    const attempt = this.throttle.begin(email, address);
+    // No account's e-mail is longer: a longer one is counted under its first 254 characters, so a
+    // megabyte-long "e-mail" cannot become a megabyte-long key in the throttle's memory.
+    const attempt = this.throttle.begin(email.slice(0, MAX_EMAIL), address);
     if (attempt.refused)
       return { kind: 'throttled', reason: attempt.refused, retryAfter: attempt.retryAfter };
     let settled = false;
