@@ -1,6 +1,7 @@
 import { Writable } from 'node:stream';
 import pino from 'pino';
 import { AdminKeyService } from '../src/companies/admin-key-service.ts';
+import type { Config } from '../src/config/index.ts';
 import { openStorage } from '../src/storage/sql/storage.ts';
 import { type TestServer, testServer } from './helpers.ts';
 import type { Dialect, TestDatabase } from './pg.ts';
@@ -17,7 +18,7 @@ export interface DialectServer extends TestServer {
  * testServer() on SQLite or on a fresh PostgreSQL database, logging at debug into memory so
  * tests can say what was (and was not) logged at error level.
  */
-export async function dialectServer(dialect: Dialect): Promise<DialectServer> {
+export async function dialectServer(dialect: Dialect, config: Partial<Config> = {}): Promise<DialectServer> {
   const logs: DialectServer['logs'] = [];
   const sink = new Writable({
     write(chunk, _enc, done) {
@@ -28,7 +29,7 @@ export async function dialectServer(dialect: Dialect): Promise<DialectServer> {
   const logger = pino({ level: 'debug' }, sink);
   let db: TestDatabase | undefined;
   if (dialect === 'postgres') db = await withTestPostgres();
-  const t = await testServer({ logger, ...(db ? { storage: openStorage(db.url) } : {}) });
+  const t = await testServer({ logger, config, ...(db ? { storage: openStorage(db.url) } : {}) });
   const { secret } = await new AdminKeyService(t.gh.storage).create(
     { companyId: t.companyId, name: 'tests' },
     'test',

@@ -5,6 +5,7 @@ import { registerErrorHandling } from '../src/http/errors.ts';
 import { inputFamily } from '../src/http/input-guard.ts';
 import { type DialectServer, dialectServer, errorLines } from './dialect-server.ts';
 import { basic, FORM } from './helpers.ts';
+import { signedIn } from './management-api/fixtures.ts';
 import { forDialects } from './pg.ts';
 
 /**
@@ -178,6 +179,36 @@ await forDialects(['sqlite', 'postgres'], (dialect, skip) => {
       );
       const fine = await post('{"name":"Café ☕ app","scopes":["users.read"]}');
       assert.equal(fine.statusCode, 201, fine.body);
+      noErrorLogs();
+    });
+
+    it('console create-app form (multipart): one-line fields refuse controls, redirect_uris may span lines', async () => {
+      const admin = await signedIn(s, s.companyId, 'admin');
+      const post = (fields: Record<string, string>) => {
+        const boundary = 'p4boundary';
+        const payload = `${Object.entries({
+          csrf_token: admin.csrf,
+          type: 'partner',
+          delivery: 'code',
+          token_ttl: '3600',
+          scope: 'users.read',
+          ...fields,
+        })
+          .map(([k, v]) => `--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`)
+          .join('')}--${boundary}--\r\n`;
+        return s.http.inject({
+          method: 'POST',
+          url: `/console/c/${s.companyId}/apps`,
+          headers: { cookie: admin.cookie, 'content-type': `multipart/form-data; boundary=${boundary}` },
+          payload,
+        });
+      };
+      const two = 'https://a.example/cb\r\nhttps://b.example/cb';
+      htmlPage(await post({ name: 'evil\u0000app', redirect_uris: 'https://a.example/cb' }));
+      htmlPage(await post({ name: 'Fine', redirect_uris: 'https://a.example/cb\u0000' }));
+      htmlPage(await post({ name: 'Fine \u0085', redirect_uris: two }));
+      const ok = await post({ name: 'Two lines', redirect_uris: two });
+      assert.equal(ok.statusCode, 303, ok.body);
       noErrorLogs();
     });
 

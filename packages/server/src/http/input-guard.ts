@@ -34,8 +34,9 @@ export class RefusedInput extends InvalidRequest {
   }
 }
 
+/** The family of the request's route; for a request no route matched, read from its path. */
 export function familyOf(request: FastifyRequest): InputFamily {
-  return request.routeOptions.config?.inputFamily ?? 'oauth';
+  return request.routeOptions.config?.inputFamily ?? familyOfPath(request.url);
 }
 
 /** Gives every route registered after this call in `scope` (and its children) a family. */
