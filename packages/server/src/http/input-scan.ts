@@ -52,6 +52,8 @@ export function scanEncoded(text: string, asciiOnly = false): Finding | undefine
   const n = text.length;
   for (let i = 0; i < n; i++) {
     const c = text.charCodeAt(i);
+    // The common case first: printable ASCII outside an escape sequence.
+    if (c > 0x25 && c < 0x7f && need === 0) continue;
     if (c === 0x25 && i + 2 < n) {
       const h1 = hex(text.charCodeAt(i + 1));
       const h2 = h1 < 0 ? -1 : hex(text.charCodeAt(i + 2));
@@ -112,11 +114,11 @@ export function scanEncoded(text: string, asciiOnly = false): Finding | undefine
 export function scanText(text: string, multiline = false): Finding | undefined {
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
+    if (c >= 0x20 && c < 0x7f) continue;
     if (c < 0x20) {
       if (multiline && (c === 0x09 || c === 0x0a || c === 0x0d)) continue;
       return { kind: 'control', index: i };
     }
-    if (c < 0x7f) continue;
     if (c <= 0x9f) return { kind: 'control', index: i };
     if (c >= 0xd800 && c <= 0xdfff) {
       const next = text.charCodeAt(i + 1);
