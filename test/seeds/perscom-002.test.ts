@@ -62,7 +62,14 @@ guide('PERSCOM.io guide', (stack) => {
     assert.match(refreshed.refresh_token, /^gthr_/);
     assert.notEqual(refreshed.refresh_token, token.refresh_token, 'refresh tokens rotate');
 
-    // Presenting the rotated token again is reuse: refused, and the family is revoked.
+    // The new refresh token is used in turn. Presenting the first one again is then reuse (not
+    // a retry within the refresh reuse window, which needs its successor unused): refused, and
+    // the family is revoked.
+    const third = JSON.parse(
+      await sh(`curl -s -X POST '${s.gatehouse}/oauth/token' -H 'Content-Type: application/x-www-form-urlencoded' \\
+  -d 'grant_type=refresh_token&refresh_token=${refreshed.refresh_token}&client_id=${app.clientId}&client_secret=${app.clientSecret}'`),
+    );
+    assert.match(third.refresh_token, /^gthr_/, JSON.stringify(third));
     const reuse = JSON.parse(
       await sh(`curl -s -X POST '${s.gatehouse}/oauth/token' -H 'Content-Type: application/x-www-form-urlencoded' \\
   -d 'grant_type=refresh_token&refresh_token=${token.refresh_token}&client_id=${app.clientId}&client_secret=${app.clientSecret}'`),
@@ -70,7 +77,7 @@ guide('PERSCOM.io guide', (stack) => {
     assert.equal(reuse.error, 'invalid_grant');
     const afterReuse = JSON.parse(
       await sh(`curl -s -X POST '${s.gatehouse}/oauth/token' -H 'Content-Type: application/x-www-form-urlencoded' \\
-  -d 'grant_type=refresh_token&refresh_token=${refreshed.refresh_token}&client_id=${app.clientId}&client_secret=${app.clientSecret}'`),
+  -d 'grant_type=refresh_token&refresh_token=${third.refresh_token}&client_id=${app.clientId}&client_secret=${app.clientSecret}'`),
     );
     assert.equal(afterReuse.error, 'invalid_grant', 'the whole family is revoked after reuse');
 
