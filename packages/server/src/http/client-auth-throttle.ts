@@ -78,14 +78,13 @@ export class ClientAuthThrottle {
   /** Takes an attempt from both budgets, or throws TooManyRequestsError and takes none. */
   attempt(clientId: string | undefined, address: string, now = Date.now()): void {
     const a = this.addresses?.current(address, now);
-    const pairKey =
-      clientId === undefined || this.pairs === undefined ? undefined : pairOf(clientId, address);
-    const p = pairKey === undefined ? undefined : this.pairs?.current(pairKey, now);
+    // A spent address is refused before any per-client bucket is made for what it names.
     if (a !== undefined && a.tokens < 1)
       throw new TooManyRequestsError(
         'too many failed client authentications from this address',
         (this.addresses as FailureBuckets).wait(a),
       );
+    const p = clientId === undefined ? undefined : this.pairs?.current(pairOf(clientId, address), now);
     if (p !== undefined && p.tokens < 1)
       throw new TooManyRequestsError(
         'too many failed authentications for this client from this address',
