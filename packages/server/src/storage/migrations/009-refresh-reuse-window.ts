@@ -14,6 +14,16 @@ import type { MigrationContext } from './index.ts';
  */
 export async function up(db: Kysely<unknown>, _ctx: MigrationContext): Promise<void> {
   await db.schema.alterTable('refresh_tokens').addColumn('successor_hash', 'text').execute();
+  // Rotation has only ever left one current token per family, but a database edited by hand
+  // could hold two: rather than refuse to start, keep the newest and retire the others.
+  await sql`
+    UPDATE refresh_tokens SET rotated_at = created_at
+    WHERE rotated_at IS NULL AND EXISTS (
+      SELECT 1 FROM refresh_tokens newer
+      WHERE newer.family_id = refresh_tokens.family_id AND newer.rotated_at IS NULL
+        AND (newer.created_at > refresh_tokens.created_at
+          OR (newer.created_at = refresh_tokens.created_at AND newer.token_hash > refresh_tokens.token_hash)))
+  `.execute(db);
   await db.schema
     .createIndex('refresh_tokens_one_current')
     .on('refresh_tokens')
