@@ -117,7 +117,10 @@ export interface WebhookConfig {
   /** Which addresses deliveries may reach. `GATEHOUSE_WEBHOOK_NETWORK`: public-only,
    *  allow-loopback (default outside production) or allow-private. */
   network: 'public-only' | 'allow-loopback' | 'allow-private';
-  /** `GATEHOUSE_WEBHOOK_TIMEOUT_MS`, default 5000. */
+  /**
+   * `GATEHOUSE_WEBHOOK_TIMEOUT_MS`, default 5000: one attempt's deadline. A node's lease on a
+   * delivery is this plus 5 s (webhooks/dispatcher.ts leaseMsFor).
+   */
   timeoutMs: number;
   /** `GATEHOUSE_WEBHOOK_POLL_MS`, default 500: how soon a new event goes out. */
   pollMs: number;
