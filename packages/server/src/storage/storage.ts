@@ -352,7 +352,11 @@ export interface Storage {
    */
   beginIdempotentRequest(req: IdempotentRequest, now?: Date): Promise<IdempotencyBegin>;
   /** Atomic: keeps the answer, only if `leaseId` still holds the key in flight (else false). */
-  completeIdempotentRequest(scope: IdempotencyScope, leaseId: string, answer: IdempotentAnswer): Promise<boolean>;
+  completeIdempotentRequest(
+    scope: IdempotencyScope,
+    leaseId: string,
+    answer: IdempotentAnswer,
+  ): Promise<boolean>;
   /** Atomic: frees the key of an answer that is not kept, only if `leaseId` still holds it in flight. */
   releaseIdempotentRequest(scope: IdempotencyScope, leaseId: string): Promise<boolean>;
 }
