@@ -169,13 +169,15 @@ describe('token endpoint: errors (RFC 6749 5.2)', () => {
     assert.match(res.json().error_description, /not a media type/);
   });
 
-  it('the form pages answer an empty Content-Type with 400 invalid_request as well', async () => {
+  it('the form pages, the console forms and userinfo answer an empty Content-Type with 400 invalid_request', async () => {
     for (const url of [
       '/login',
       '/authorize/company',
       '/authorize/consent',
       '/logout',
       '/oauth2/authorize',
+      `/console/c/${t.companyId}/apps`,
+      '/userinfo',
     ]) {
       const res = await t.http.inject({
         method: 'POST',
