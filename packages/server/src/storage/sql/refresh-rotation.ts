@@ -47,7 +47,8 @@ export async function rotateRefresh(
     .selectFrom('refresh_tokens')
     .selectAll()
     .where('token_hash', '=', oldHash)
-    .executeTakeFirstOrThrow();
+    .executeTakeFirst();
+  if (!row) return { status: 'invalid' };
   const token = toRefresh(row);
   if (token.rotatedAt === null) {
     if (token.expiresAt.getTime() <= now || family.expiresAt.getTime() <= now) return { status: 'invalid' };
