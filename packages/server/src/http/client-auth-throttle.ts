@@ -64,6 +64,10 @@ class FailureBuckets {
  * budget holds under parallel requests and a spent budget answers 429 without any work.
  * Keyed per address, a stranger cannot lock a client out from the client's own addresses.
  * Held in this node's memory, like the other limits: N nodes allow N times the guesses.
+ * RFC 6749 2.3.1: the server "MUST protect any endpoint utilizing it against brute force
+ * attacks".
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc6749#section-2.3.1
  */
 export class ClientAuthThrottle {
   private readonly pairs: FailureBuckets | undefined;

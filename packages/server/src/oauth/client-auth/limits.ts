@@ -6,6 +6,8 @@ import { basicCredentialsOf } from './basic-credentials.ts';
  * endpoints. The HTTP layer supplies them with the request (`limits`, `address`); the
  * protocol core calls them in this order: `attempt` before any secret is hashed or compared,
  * then `settle` with the outcome, then `authenticated` for the client's own allowance.
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc6749#section-2.3.1 (brute force protection)
  */
 export interface ClientAuthLimits {
   /**
