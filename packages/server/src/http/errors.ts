@@ -46,6 +46,11 @@ function sendRefused(reply: FastifyReply, err: RefusedInput) {
   return send(reply, 400, err.toJSON());
 }
 
+const UNROUTABLE: Record<string, string> = {
+  FST_ERR_BAD_URL: 'is not valid UTF-8',
+  FST_ERR_MAX_PARAM_LENGTH: 'has a segment longer than 200 characters',
+};
+
 /**
  * Fastify's `frameworkErrors` (pass it to `Fastify()`): a path whose percent-escapes are not
  * UTF-8, or with a segment over `maxParamLength`, fails before routing and before the error
@@ -54,10 +59,7 @@ function sendRefused(reply: FastifyReply, err: RefusedInput) {
  */
 export function refuseUnroutable(err: FastifyError, request: FastifyRequest, reply: FastifyReply) {
   const path = (request.raw.url ?? '/').split('?', 1)[0] ?? '/';
-  const problem =
-    err.code === 'FST_ERR_MAX_PARAM_LENGTH'
-      ? 'has a segment longer than 200 characters'
-      : 'is not valid UTF-8';
+  const problem = UNROUTABLE[err.code] ?? 'could not be routed';
   request.log.info({ code: err.code }, 'request path refused');
   return sendRefused(
     reply,
