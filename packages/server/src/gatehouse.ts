@@ -3,6 +3,7 @@ import { AppCache } from './apps/app-cache.ts';
 import { AppService } from './apps/app-service.ts';
 import { LastUsedRecorder } from './apps/last-used.ts';
 import { AuthorizationService } from './authorization/authorization-service.ts';
+import { AuthorizationFlows } from './authorization/flow.ts';
 import { PasswordSignIn } from './authorization/password-sign-in.ts';
 import { SessionService } from './authorization/session-service.ts';
 import { InvalidationBus } from './cache/invalidation-bus.ts';
@@ -77,6 +78,8 @@ export class Gatehouse {
   readonly scopes: ScopeModel;
   readonly sessions: SessionService;
   readonly authorization: AuthorizationService;
+  /** The interactive authorization flow: request in, next step out (authorization/flow.ts). */
+  readonly flows: AuthorizationFlows;
   /** The scrypt threads sign-ins hash on, queued fairly per client address. */
   readonly scryptPool: ScryptPool;
   /** E-mail and password sign-in: the throttle, then the hash on {@link scryptPool}. */
@@ -135,10 +138,17 @@ export class Gatehouse {
       openSecret: (sealed) => openSecret(sealed, secretKey),
       ...(opts.logger ? { log: opts.logger } : {}),
     });
-    this.sessions = new SessionService(storage);
-    this.authorization = new AuthorizationService(storage, this.tokens);
     this.scryptPool = new ScryptPool(config.passwordHashing);
     this.passwordSignIn = new PasswordSignIn(storage, this.scryptPool, config.loginThrottle);
+    this.sessions = new SessionService(storage, this.passwordSignIn);
+    this.authorization = new AuthorizationService(storage, this.tokens);
+    this.flows = new AuthorizationFlows({
+      issuer: config.issuer,
+      apps: this.apps,
+      authorization: this.authorization,
+      sessions: this.sessions,
+      access: this.access,
+    });
     this.idTokens = new IdTokenIssuer(keys, signer, config.issuer);
     this.tokenEndpoint = new TokenEndpoint(this.grantTypes, {
       issuer: config.issuer,

@@ -51,6 +51,37 @@ export class AuthorizationService {
     return JSON.parse(flow.request) as AuthorizationRequest;
   }
 
+  /** The session's flow while it lasts; another session's, or an expired one, is not found. */
+  findFlow(flowId: string, sessionHash: string): Promise<AuthorizationFlow | undefined> {
+    return this.storage.getAuthorizationFlow(flowId, sessionHash);
+  }
+
+  /** Records the company the flow grants for. */
+  async setFlowCompany(flowId: string, sessionHash: string, companyId: string): Promise<void> {
+    await this.storage.setAuthorizationFlowCompany(flowId, sessionHash, companyId);
+  }
+
+  /** Ends the flow: exactly one concurrent caller gets it back, so a second submit finds nothing. */
+  claimFlow(flowId: string, sessionHash: string): Promise<AuthorizationFlow | undefined> {
+    return this.storage.claimAuthorizationFlow(flowId, sessionHash);
+  }
+
+  /**
+   * Keeps a claimed flow, marked with the grant's GUID, for the page that shows the GUID to an
+   * app without a redirect URI; only that page reads it (a marked flow cannot advance).
+   */
+  keepToShowGrant(flow: AuthorizationFlow, grantGuid: string): Promise<AuthorizationFlow> {
+    return this.storage.createAuthorizationFlow({ ...flow, grantGuid });
+  }
+
+  company(companyId: string): Promise<Company | undefined> {
+    return this.storage.getCompany(companyId);
+  }
+
+  grantByGuid(guid: string): Promise<Grant | undefined> {
+    return this.storage.getGrantByGuid(guid);
+  }
+
   /**
    * Companies the user may grant this app for: those where they are an admin. An internal
    * app can only ever be granted by the company that owns it.

@@ -1,8 +1,10 @@
 import { createHash } from 'node:crypto';
 import type { Session } from '../storage/authorization-types.ts';
 import type { Storage } from '../storage/storage.ts';
+import type { User } from '../storage/types.ts';
 import { hashEquals, sha256 } from '../util/hash.ts';
 import { randomToken } from '../util/random.ts';
+import type { PasswordSignIn, SignInOutcome } from './password-sign-in.ts';
 
 /** A browser session lives at most this long; signing in starts a fresh one. */
 export const SESSION_TTL_MS = 12 * 3600_000;
@@ -13,13 +15,21 @@ export interface ActiveSession {
   session: Session;
 }
 
+/** A password sign-in as the page sees it: refused, invalid, or signed in on a fresh session. */
+export type PasswordSignInResult =
+  | Exclude<SignInOutcome, { kind: 'signed-in' }>
+  | { kind: 'signed-in'; user: User; active: ActiveSession };
+
 /**
  * Server-side browser sessions. The cookie carries a random token; the database keeps its
  * SHA-256. A session exists before sign-in too, so that pending authorization flows and
  * CSRF tokens are bound to the browser from the first page.
  */
 export class SessionService {
-  constructor(private readonly storage: Storage) {}
+  constructor(
+    private readonly storage: Storage,
+    private readonly passwords: PasswordSignIn,
+  ) {}
 
   async load(token: string | undefined): Promise<ActiveSession | undefined> {
     if (!token || token.length > 100) return undefined;
@@ -49,6 +59,26 @@ export class SessionService {
       expiresAt: new Date(now + SESSION_TTL_MS),
     });
     return { token, session };
+  }
+
+  /**
+   * Signs in with e-mail and password: the throttle and the password check (PasswordSignIn),
+   * then, on success only, a fresh session that carries `previous`'s pending flows.
+   */
+  async signInWithPassword(
+    previous: ActiveSession | undefined,
+    email: string,
+    password: string,
+    ip: string,
+  ): Promise<PasswordSignInResult> {
+    const outcome = await this.passwords.attempt(email, password, ip);
+    if (outcome.kind !== 'signed-in') return outcome;
+    return { kind: 'signed-in', user: outcome.user, active: await this.signIn(previous, outcome.user.id) };
+  }
+
+  /** The signed-in user, or undefined for an anonymous session (or a user since deleted). */
+  async user(active: ActiveSession): Promise<User | undefined> {
+    return active.session.userId === null ? undefined : this.storage.getUser(active.session.userId);
   }
 
   signOut(active: ActiveSession): Promise<void> {

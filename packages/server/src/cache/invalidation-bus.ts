@@ -1,6 +1,6 @@
+import { GAP_WINDOW, SeqGaps } from '@gatehouse/cache';
 import type { Logger } from 'pino';
 import type { Storage } from '../storage/storage.ts';
-import { GAP_WINDOW, SeqGaps } from './seq-gaps.ts';
 
 type Listener = (key: string) => void;
 

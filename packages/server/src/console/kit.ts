@@ -1,12 +1,13 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { type ActiveSession, SessionService } from '../authorization/session-service.ts';
 import type { Gatehouse } from '../gatehouse.ts';
-import { currentSession, type PageKit, seeOther, sendPage } from '../http/page-kit.ts';
+import { seeOther, sendPage } from '../http/page-reply.ts';
 import { isForm } from '../http/routes/token.ts';
+import { currentSession, type SessionCookies } from '../http/session-cookie.ts';
 import type { Company, Role, User } from '../storage/types.ts';
 import { errorPage } from './pages/message.ts';
 
-export interface ConsoleDeps extends PageKit {
+export interface ConsoleDeps extends SessionCookies {
   gh: Gatehouse;
 }
 

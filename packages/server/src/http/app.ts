@@ -16,7 +16,7 @@ import { grantResolutionRoutes } from './routes/grant-resolution.ts';
 import { healthRoutes } from './routes/health.ts';
 import { introspectRoutes } from './routes/introspect.ts';
 import { openIdRoutes } from './routes/openid.ts';
-import { pageRoutes } from './routes/pages.ts';
+import { pageAssetRoutes } from './routes/page-assets.ts';
 import { revocationFeedRoutes } from './routes/revocation-feed.ts';
 import { revokeRoutes } from './routes/revoke.ts';
 import { acceptRawBodies, tokenRoutes } from './routes/token.ts';
@@ -71,16 +71,13 @@ export async function buildHttpApp(gh: Gatehouse, logger: Logger): Promise<Fasti
     await pages.register(cookie);
     const deps = {
       ctx: gh.oauthContext,
-      storage: gh.storage,
-      authorization: gh.authorization,
+      flows: gh.flows,
       sessions: gh.sessions,
       secure: gh.config.issuer.startsWith('https://'),
       scopeCatalog: gh.scopeCatalog,
-      access: gh.access,
-      passwordSignIn: gh.passwordSignIn,
     };
     authorizeRoutes(pages, deps, ['/oauth2/authorize', '/oauth/authorize']);
-    pageRoutes(pages, deps);
+    pageAssetRoutes(pages);
     await consoleRoutes(pages, { gh, sessions: gh.sessions, secure: deps.secure });
   });
   wellKnownRoutes(app, { metadata: () => gh.metadata(), keys: gh.keys });

@@ -4,7 +4,7 @@ import { OAuthError, TemporarilyUnavailable } from '../oauth/errors.ts';
 import { InvalidCursor } from '../storage/storage.ts';
 import { isDatabaseUnavailable } from '../storage/unavailable.ts';
 import { familyOf, familyOfPath, isUnstorableText, RefusedInput } from './input-guard.ts';
-import { sendErrorPage } from './page-kit.ts';
+import { sendErrorPage } from './page-reply.ts';
 import { RouteMethods } from './route-methods.ts';
 
 /** Seconds a client should wait when the database is unreachable. */

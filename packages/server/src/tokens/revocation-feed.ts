@@ -1,6 +1,6 @@
+import { SeqGaps } from '@gatehouse/cache';
 import type { Logger } from 'pino';
 import type { InvalidationBus } from '../cache/invalidation-bus.ts';
-import { SeqGaps } from '../cache/seq-gaps.ts';
 import type { Storage } from '../storage/storage.ts';
 import type { Revocation } from '../storage/types.ts';
 import { type Coalesced, coalesced } from '../util/coalesce.ts';

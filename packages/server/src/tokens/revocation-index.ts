@@ -1,5 +1,5 @@
+import { SeqGaps } from '@gatehouse/cache';
 import type { Logger } from 'pino';
-import { SeqGaps } from '../cache/seq-gaps.ts';
 import type { Storage } from '../storage/storage.ts';
 import type { Revocation } from '../storage/types.ts';
 import { type Coalesced, coalesced } from '../util/coalesce.ts';

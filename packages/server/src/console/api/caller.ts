@@ -4,7 +4,7 @@ import { SessionService } from '../../authorization/session-service.ts';
 import { AdminKeyService, adminKeyActor } from '../../companies/admin-key-service.ts';
 import { DomainError, NotFoundError } from '../../errors.ts';
 import type { Gatehouse } from '../../gatehouse.ts';
-import { sessionCookieName } from '../../http/page-kit.ts';
+import { sessionCookieName } from '../../http/session-cookie.ts';
 import type { Role } from '../../storage/types.ts';
 
 /** Who is calling the management API, and as which company. */

@@ -3,7 +3,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { ValidationError } from '../../errors.ts';
 import type { Gatehouse } from '../../gatehouse.ts';
 import { guardJsonBodies, inputFamily } from '../../http/input-guard.ts';
-import { sessionCookieName } from '../../http/page-kit.ts';
+import { sessionCookieName } from '../../http/session-cookie.ts';
 import { IdempotencyService } from '../../idempotency/idempotency-service.ts';
 import { answerEncryptionKey } from '../../keys/crypto.ts';
 import { VERSION } from '../../version.ts';

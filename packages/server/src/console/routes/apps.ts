@@ -3,7 +3,7 @@ import { inspectLogo, LogoService, logoPath } from '../../apps/logo.ts';
 import { type AppInput, validateAppInput } from '../../apps/validation.ts';
 import { SessionService } from '../../authorization/session-service.ts';
 import { ConflictError, DomainError, NotFoundError, ValidationError } from '../../errors.ts';
-import { seeOther, sendPage } from '../../http/page-kit.ts';
+import { seeOther, sendPage } from '../../http/page-reply.ts';
 import { html } from '../../pages/html.ts';
 import { setSecretFlash, takeSecretFlash } from '../flash.ts';
 import {

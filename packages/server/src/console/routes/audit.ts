@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { queryParams, sendPage } from '../../http/page-kit.ts';
+import { queryParams } from '../../http/page-input.ts';
+import { sendPage } from '../../http/page-reply.ts';
 import { InvalidCursor } from '../../storage/storage.ts';
 import { type ConsoleDeps, consoleContext, sendConsoleError } from '../kit.ts';
 import { AUDIT_ACTIONS, auditLogPage } from '../pages/audit-log.ts';

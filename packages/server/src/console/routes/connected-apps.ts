@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { NotFoundError } from '../../errors.ts';
-import { seeOther, sendPage } from '../../http/page-kit.ts';
+import { seeOther, sendPage } from '../../http/page-reply.ts';
 import { html } from '../../pages/html.ts';
 import { adminOnly, type ConsoleDeps, consoleContext, consoleForm, sendConsoleError } from '../kit.ts';
 import { confirmPage } from '../pages/confirm.ts';

@@ -1,7 +1,8 @@
 import multipart from '@fastify/multipart';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { LogoService } from '../../apps/logo.ts';
-import { queryParams, seeOther } from '../../http/page-kit.ts';
+import { queryParams } from '../../http/page-input.ts';
+import { seeOther } from '../../http/page-reply.ts';
 import { type ConsoleDeps, companyBase, sendConsoleError, signedIn, userCompanies } from '../kit.ts';
 import { consoleAppRoutes } from './apps.ts';
 import { consoleAuditRoutes } from './audit.ts';

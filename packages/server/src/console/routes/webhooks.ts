@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { NotFoundError, ValidationError } from '../../errors.ts';
-import { seeOther, sendPage } from '../../http/page-kit.ts';
+import { seeOther, sendPage } from '../../http/page-reply.ts';
 import { html } from '../../pages/html.ts';
 import { setSecretFlash, takeSecretFlash } from '../flash.ts';
 import {

@@ -1,203 +1,63 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { AuthorizationService } from '../../authorization/authorization-service.ts';
-import type { ActiveSession } from '../../authorization/session-service.ts';
-import type { AccessPolicy } from '../../companies/access-policy.ts';
-import { authorizationResponseUrl, responseModeFor } from '../../oauth/authorization-response.ts';
+import type { AuthorizationFlows } from '../../authorization/flow.ts';
+import type { FlowStep } from '../../authorization/flow-steps.ts';
+import { SessionService } from '../../authorization/session-service.ts';
+import { safeReturnTo } from '../../console/return-to.ts';
 import type { OAuthContext } from '../../oauth/context.ts';
-import {
-  AuthorizationPageError,
-  AuthorizationRedirectError,
-  type AuthorizationRequest,
-  type ErrorRedirectTarget,
-  validateAuthorizationRequest,
-} from '../../oauth/endpoints/authorize.ts';
-import { AccessDenied, ConsentRequired, LoginRequired, type OAuthError } from '../../oauth/errors.ts';
+import { type AuthorizationRequest, validateAuthorizationRequest } from '../../oauth/endpoints/authorize.ts';
+import { catalogScopes, type ScopeCatalog } from '../../oauth/scopes/catalog.ts';
+import { companyChooserPage } from '../../pages/company-chooser.ts';
+import { consentPage, describeScopes } from '../../pages/consent.ts';
+import { loginPage, signedInPage, signedOutPage, signInRefusal } from '../../pages/login.ts';
 import { grantGuidPage } from '../../pages/result-pages.ts';
-import type { AuthorizationFlow } from '../../storage/authorization-types.ts';
-import type { Storage } from '../../storage/storage.ts';
 import type { App } from '../../storage/types.ts';
-import { ensureSession, type PageKit, queryParams, seeOther, sendErrorPage, sendPage } from '../page-kit.ts';
+import { postedForm, queryParams } from '../page-input.ts';
+import { formTargetOf, seeOther, sendErrorPage, sendPage } from '../page-reply.ts';
+import {
+  clearSessionCookie,
+  ensureSession,
+  type SessionCookies,
+  setSessionCookie,
+} from '../session-cookie.ts';
 import { formParams } from './token.ts';
 
-export interface AuthorizeDeps extends PageKit {
+export interface AuthorizeDeps extends SessionCookies {
   ctx: OAuthContext;
-  storage: Storage;
-  authorization: AuthorizationService;
-  /** Plan gating: a company whose plan does not allow granting sees a page instead of consent. */
-  access?: AccessPolicy;
+  flows: AuthorizationFlows;
+  scopeCatalog: ScopeCatalog;
 }
 
-/** Sends the plan page and returns true when the company's plan does not allow granting access. */
-async function planBlocks(deps: AuthorizeDeps, reply: FastifyReply, companyId: string): Promise<boolean> {
-  if (!deps.access) return false;
-  const company = await deps.storage.getCompany(companyId);
-  if (!company || deps.access.planAllows(company, 'grantAccess')) return false;
-  const plans = deps.access.rules.grantAccess;
-  await sendErrorPage(
-    reply,
-    403,
-    'Upgrade required',
-    `Connecting apps to ${company.name} needs the ${plans.join(' or ')} plan; ${company.name} is on the ${company.plan} plan. Nothing was shared with the app.`,
-    'plan_required',
-  );
-  return true;
-}
+/** The page of each step that goes on in the browser. */
+const STEP_PAGES = {
+  'sign-in': '/login',
+  'choose-company': '/authorize/company',
+  consent: '/authorize/consent',
+  continue: '/authorize/continue',
+  'show-grant': '/authorize/granted',
+} as const;
 
-/**
- * Sends the browser back to the client with an error: in the query, or in the fragment when
- * the request asked for a token (RFC 6749 4.2.2.1), for every error alike.
- */
-export function redirectError(
-  reply: FastifyReply,
-  issuer: string,
-  req: ErrorRedirectTarget,
-  err: OAuthError,
-) {
-  if (req.redirectUri === null)
-    return sendErrorPage(
-      reply,
-      err.status === 500 ? 500 : 400,
-      'Authorization failed',
-      err.description,
-      err.error,
-    );
-  return seeOther(
-    reply,
-    authorizationResponseUrl(req.redirectUri, responseModeFor(req.responseType), {
-      error: err.error,
-      error_description: err.description,
-      state: req.state,
-      iss: issuer,
-    }),
-  );
-}
+const flowQuery = (id: string) => `flow=${encodeURIComponent(id)}`;
 
-/**
- * Moves a flow to its next step: sign-in, company, consent, or done. Every page funnels
- * back here, so the order of checks lives in one place.
- */
-export async function advanceFlow(
-  deps: AuthorizeDeps,
-  reply: FastifyReply,
-  active: ActiveSession,
-  flowId: string,
-) {
-  const flow = await deps.storage.getAuthorizationFlow(flowId, active.session.idHash);
-  if (!flow || flow.grantGuid !== null) return expiredFlow(reply);
-  const req = AuthorizationService.request(flow);
-  const app = await deps.ctx.apps.findByClientId(req.clientId);
-  if (!app) return expiredFlow(reply);
-  const userId = active.session.userId;
-  if (userId === null) {
-    if (req.prompt === 'none')
-      return abort(deps, reply, active, flow, new LoginRequired('the user is not signed in'));
-    return seeOther(reply, `/login?flow=${encodeURIComponent(flow.id)}`);
-  }
-  const companies = await deps.authorization.grantableCompanies(userId, app);
-  let companyId = flow.companyId;
-  if (companyId === null || !companies.some((c) => c.id === companyId)) {
-    const only = companies[0];
-    if (companies.length === 0)
-      return abort(
-        deps,
+/** Answers a step of the flow: a 303 to its page or to the client, or an error page. */
+export function sendStep(reply: FastifyReply, step: FlowStep) {
+  switch (step.kind) {
+    case 'redirect':
+      return seeOther(reply, step.url);
+    case 'error-page':
+      return sendErrorPage(reply, step.status, step.title, step.message, step.code);
+    case 'plan-required': {
+      const { company, plans } = step;
+      return sendErrorPage(
         reply,
-        active,
-        flow,
-        new AccessDenied('the signed-in user is not an administrator of any company that can grant this app'),
+        403,
+        'Upgrade required',
+        `Connecting apps to ${company.name} needs the ${plans.join(' or ')} plan; ${company.name} is on the ${company.plan} plan. Nothing was shared with the app.`,
+        'plan_required',
       );
-    if (companies.length > 1 || only === undefined) {
-      if (req.prompt === 'none')
-        return abort(deps, reply, active, flow, new ConsentRequired('choose a company first'));
-      return seeOther(reply, `/authorize/company?flow=${encodeURIComponent(flow.id)}`);
     }
-    companyId = only.id;
-    await deps.storage.setAuthorizationFlowCompany(flow.id, active.session.idHash, companyId);
+    default:
+      return seeOther(reply, `${STEP_PAGES[step.kind]}?${flowQuery(step.flowId)}`);
   }
-  if (await planBlocks(deps, reply, companyId)) return reply;
-  if (await deps.authorization.canSkipConsent(app, companyId, req))
-    return finishFlow(deps, reply, active, flow.id);
-  if (req.prompt === 'none')
-    return abort(deps, reply, active, flow, new ConsentRequired('the user must consent'));
-  return seeOther(reply, `/authorize/consent?flow=${encodeURIComponent(flow.id)}`);
-}
-
-function expiredFlow(reply: FastifyReply) {
-  return sendErrorPage(
-    reply,
-    400,
-    'This request has expired',
-    'The authorization request is no longer valid. Go back to the app and start again.',
-  );
-}
-
-/** Ends the flow and sends the error to the client (or shows it, when there is nowhere to send it). */
-export async function abort(
-  deps: AuthorizeDeps,
-  reply: FastifyReply,
-  active: ActiveSession,
-  flow: AuthorizationFlow,
-  err: OAuthError,
-) {
-  const claimed = await deps.storage.claimAuthorizationFlow(flow.id, active.session.idHash);
-  if (!claimed) return expiredFlow(reply);
-  return redirectError(reply, deps.ctx.issuer, AuthorizationService.request(claimed), err);
-}
-
-/** Grants, then delivers the result the app asked for. Single use: a second submit finds no flow. */
-export async function finishFlow(
-  deps: AuthorizeDeps,
-  reply: FastifyReply,
-  active: ActiveSession,
-  flowId: string,
-) {
-  const userId = active.session.userId;
-  if (userId === null) return expiredFlow(reply);
-  const pending = await deps.storage.getAuthorizationFlow(flowId, active.session.idHash);
-  if (pending?.companyId && (await planBlocks(deps, reply, pending.companyId))) return reply;
-  const flow = await deps.storage.claimAuthorizationFlow(flowId, active.session.idHash);
-  if (!flow || flow.companyId === null) return expiredFlow(reply);
-  const req = AuthorizationService.request(flow);
-  const app = await deps.ctx.apps.findByClientId(req.clientId);
-  if (!app) return expiredFlow(reply);
-  const outcome = await deps.authorization.complete(
-    app,
-    req,
-    userId,
-    flow.companyId,
-    active.session.authTime ?? new Date(),
-  );
-  const iss = deps.ctx.issuer;
-  if (outcome.kind === 'company_grant') {
-    if (req.redirectUri === null) {
-      const shown = await deps.storage.createAuthorizationFlow({ ...flow, grantGuid: outcome.grant.guid });
-      return seeOther(reply, `/authorize/granted?flow=${encodeURIComponent(shown.id)}`);
-    }
-    return seeOther(
-      reply,
-      authorizationResponseUrl(req.redirectUri, 'fragment', {
-        guid: outcome.grant.guid,
-        company_id: outcome.grant.companyId,
-        state: req.state,
-      }),
-    );
-  }
-  const uri = req.redirectUri as string;
-  if (outcome.kind === 'token')
-    return seeOther(
-      reply,
-      authorizationResponseUrl(uri, 'fragment', {
-        access_token: outcome.accessToken,
-        token_type: 'Bearer',
-        expires_in: String(outcome.expiresIn),
-        scope: outcome.scope,
-        state: req.state,
-        iss,
-      }),
-    );
-  return seeOther(
-    reply,
-    authorizationResponseUrl(uri, 'query', { code: outcome.code, state: req.state, iss }),
-  );
 }
 
 async function authorize(deps: AuthorizeDeps, request: FastifyRequest, reply: FastifyReply) {
@@ -211,20 +71,142 @@ async function authorize(deps: AuthorizeDeps, request: FastifyRequest, reply: Fa
       deps.ctx,
     );
   } catch (err) {
-    if (err instanceof AuthorizationPageError)
-      return sendErrorPage(reply, 400, 'This link cannot be used', err.oauth.description, err.oauth.error);
-    if (err instanceof AuthorizationRedirectError)
-      return redirectError(reply, deps.ctx.issuer, err.request, err.oauth);
+    const refused = deps.flows.refusal(err);
+    if (refused) return sendStep(reply, refused);
     throw err;
   }
   const active = await ensureSession(deps, request, reply);
-  const flow = await deps.authorization.startFlow(validated.app, validated.request, active.session.idHash);
-  return advanceFlow(deps, reply, active, flow.id);
+  return sendStep(reply, await deps.flows.start(validated.app, validated.request, active));
+}
+
+/** GET and POST /login: the flow's sign-in step, and the console's sign-in (`return_to`). */
+function signInRoutes(app: FastifyInstance, deps: AuthorizeDeps): void {
+  app.get('/login', async (request, reply) => {
+    const active = await ensureSession(deps, request, reply);
+    const q = queryParams(request);
+    const view = await deps.flows.signInView(active, q.get('flow'));
+    if (view.kind === 'continue') return sendStep(reply, view);
+    const returnTo =
+      view.kind === 'sign-in-page' && view.pending ? undefined : safeReturnTo(q.get('return_to'));
+    const csrf = SessionService.csrfToken(active);
+    if (view.kind === 'signed-in') {
+      if (returnTo) return seeOther(reply, returnTo);
+      return sendPage(reply, 200, signedInPage({ csrf, email: view.user?.email ?? '' }));
+    }
+    const { pending } = view;
+    return sendPage(
+      reply,
+      200,
+      loginPage({
+        csrf,
+        ...(pending ? { flow: pending.flowId, appName: pending.appName } : {}),
+        ...(returnTo ? { returnTo } : {}),
+        ...(q.get('error') === 'invalid' ? { error: 'The email or password is incorrect.' } : {}),
+      }),
+      formTargetOf(pending?.redirectUri ?? null),
+    );
+  });
+
+  app.post('/login', async (request, reply) => {
+    const posted = await postedForm(deps, request, reply);
+    if (!posted) return reply;
+    const { form, active } = posted;
+    const flowId = form.get('flow');
+    const returnTo = safeReturnTo(form.get('return_to'));
+    const email = form.get('email') ?? '';
+    const outcome = await deps.sessions.signInWithPassword(
+      active,
+      email,
+      form.get('password') ?? '',
+      request.ip,
+    );
+    if (outcome.kind === 'throttled' || outcome.kind === 'busy') {
+      request.log.warn(
+        { event: outcome.kind === 'busy' ? 'login_busy' : 'login_throttled', ...outcome },
+        'sign-in refused before the password check',
+      );
+      reply.header('Retry-After', String(outcome.retryAfter));
+      return sendPage(
+        reply,
+        outcome.kind === 'busy' ? 503 : 429,
+        loginPage({
+          csrf: SessionService.csrfToken(active),
+          ...(flowId ? { flow: flowId } : {}),
+          ...(returnTo ? { returnTo } : {}),
+          error: signInRefusal(outcome),
+        }),
+      );
+    }
+    if (outcome.kind === 'invalid') {
+      request.log.info({ event: 'login_failed' }, 'sign-in failed');
+      const back = flowId
+        ? `${flowQuery(flowId)}&`
+        : returnTo
+          ? `return_to=${encodeURIComponent(returnTo)}&`
+          : '';
+      return seeOther(reply, `/login?${back}error=invalid`);
+    }
+    setSessionCookie(deps, reply, outcome.active);
+    return seeOther(reply, flowId ? `/authorize/continue?${flowQuery(flowId)}` : (returnTo ?? '/login'));
+  });
+
+  app.post('/logout', async (request, reply) => {
+    const posted = await postedForm(deps, request, reply);
+    if (!posted) return reply;
+    await deps.sessions.signOut(posted.active);
+    clearSessionCookie(deps, reply);
+    return seeOther(reply, '/logout');
+  });
+  app.get('/logout', async (_request, reply) => sendPage(reply, 200, signedOutPage()));
+}
+
+/** The company chooser and the consent page, each a GET that shows and a POST that decides. */
+function choiceRoutes(app: FastifyInstance, deps: AuthorizeDeps): void {
+  app.get('/authorize/company', async (request, reply) => {
+    const active = await ensureSession(deps, request, reply);
+    const view = await deps.flows.companyChoice(active, queryParams(request).get('flow'));
+    if (view.kind !== 'company-page') return sendStep(reply, view);
+    const csrf = SessionService.csrfToken(active);
+    const page = companyChooserPage({
+      csrf,
+      flow: view.flowId,
+      appName: view.appName,
+      companies: view.companies,
+    });
+    return sendPage(reply, 200, page, formTargetOf(view.redirectUri));
+  });
+
+  app.post('/authorize/company', async (request, reply) => {
+    const posted = await postedForm(deps, request, reply);
+    if (!posted) return reply;
+    const { form, active } = posted;
+    return sendStep(reply, await deps.flows.chooseCompany(active, form.get('flow'), form.get('company_id')));
+  });
+
+  app.get('/authorize/consent', async (request, reply) => {
+    const active = await ensureSession(deps, request, reply);
+    const view = await deps.flows.consentView(active, queryParams(request).get('flow'));
+    if (view.kind !== 'consent-page') return sendStep(reply, view);
+    const { app: client, company, user } = view;
+    const scopes = describeScopes(view.scopes, catalogScopes(deps.scopeCatalog));
+    const csrf = SessionService.csrfToken(active);
+    const page = consentPage({ csrf, flow: view.flowId, app: client, company, user, scopes });
+    return sendPage(reply, 200, page, formTargetOf(view.redirectUri));
+  });
+
+  app.post('/authorize/consent', async (request, reply) => {
+    const posted = await postedForm(deps, request, reply);
+    if (!posted) return reply;
+    const { form, active } = posted;
+    return sendStep(reply, await deps.flows.decide(active, form.get('flow'), form.get('decision')));
+  });
 }
 
 /**
- * GET and POST /oauth2/authorize (and /oauth/authorize, the PERSCOM path), plus the page
- * that shows a company-grant GUID when the app has no redirect URI.
+ * The interactive authorization flow over HTTP: GET and POST /oauth2/authorize (and
+ * /oauth/authorize, the PERSCOM path), sign-in and sign-out, the company chooser, consent, and
+ * the page that shows a company-grant GUID when the app has no redirect URI. Each route parses,
+ * asks the flow (authorization/flow.ts) and answers its step; no rule of the flow lives here.
  *
  * @see https://www.rfc-editor.org/rfc/rfc6749#section-3.1
  */
@@ -235,23 +217,15 @@ export function authorizeRoutes(app: FastifyInstance, deps: AuthorizeDeps, paths
   }
   app.get('/authorize/continue', async (request, reply) => {
     const active = await ensureSession(deps, request, reply);
-    const flowId = queryParams(request).get('flow');
-    if (flowId === undefined) return expiredFlow(reply);
-    return advanceFlow(deps, reply, active, flowId);
+    return sendStep(reply, await deps.flows.advance(active, queryParams(request).get('flow')));
   });
+  signInRoutes(app, deps);
+  choiceRoutes(app, deps);
   app.get('/authorize/granted', async (request, reply) => {
     const active = await ensureSession(deps, request, reply);
-    const flow = await deps.storage.getAuthorizationFlow(
-      queryParams(request).get('flow') ?? '',
-      active.session.idHash,
-    );
-    if (!flow || flow.grantGuid === null || flow.companyId === null) return expiredFlow(reply);
-    const [grant, company] = await Promise.all([
-      deps.storage.getGrantByGuid(flow.grantGuid),
-      deps.storage.getCompany(flow.companyId),
-    ]);
-    const target = await deps.ctx.apps.findByClientId(AuthorizationService.request(flow).clientId);
-    if (!grant || !company || !target) return expiredFlow(reply);
-    return sendPage(reply, 200, grantGuidPage({ appName: target.name, company, grant }));
+    const view = await deps.flows.grantShown(active, queryParams(request).get('flow') ?? '');
+    if (view.kind !== 'grant-page') return sendStep(reply, view);
+    const { appName, company, grant } = view;
+    return sendPage(reply, 200, grantGuidPage({ appName, company, grant }));
   });
 }

@@ -1,0 +1,291 @@
+import type { AppService } from '../apps/app-service.ts';
+import type { AccessPolicy } from '../companies/access-policy.ts';
+import { authorizationResponseUrl, responseModeFor } from '../oauth/authorization-response.ts';
+import {
+  AuthorizationPageError,
+  AuthorizationRedirectError,
+  type AuthorizationRequest,
+  type ErrorRedirectTarget,
+} from '../oauth/endpoints/authorize.ts';
+import { AccessDenied, ConsentRequired, LoginRequired, type OAuthError } from '../oauth/errors.ts';
+import type { AuthorizationFlow } from '../storage/authorization-types.ts';
+import type { App } from '../storage/types.ts';
+import { AuthorizationService } from './authorization-service.ts';
+import {
+  type CompanyChoiceView,
+  type ConsentView,
+  EXPIRED,
+  type FlowStep,
+  GONE,
+  type GrantShownView,
+  type SignInView,
+} from './flow-steps.ts';
+import type { ActiveSession, SessionService } from './session-service.ts';
+
+export interface FlowDeps {
+  /** Our issuer, sent as `iss` with every authorization response (RFC 9207). */
+  issuer: string;
+  apps: Pick<AppService, 'findByClientId'>;
+  authorization: AuthorizationService;
+  sessions: Pick<SessionService, 'user'>;
+  /** Plan gating: a company whose plan does not allow granting sees a page instead of consent. */
+  access: Pick<AccessPolicy, 'planAllows' | 'rules'>;
+}
+
+/** A flow that can still go on, with its request and app. */
+interface Pending {
+  flow: AuthorizationFlow;
+  req: AuthorizationRequest;
+  app: App;
+}
+
+/**
+ * The interactive authorization flow: authorize → sign in → choose company → consent →
+ * redirect. Each method takes the browser's session and what the user sent, and returns the
+ * next step (flow-steps.ts); every rule of the order lives in {@link advance}, to which every
+ * page comes back. A flow is bound to the session that started it and ends exactly once.
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc6749#section-4.1
+ */
+export class AuthorizationFlows {
+  constructor(private readonly deps: FlowDeps) {}
+
+  /**
+   * The step for a request that failed validation: on a page while the client and redirect URI
+   * are unproven, else back to the client. Undefined for any other error.
+   */
+  refusal(err: unknown): FlowStep | undefined {
+    if (err instanceof AuthorizationPageError)
+      return this.errorPage(400, 'This link cannot be used', err.oauth);
+    if (err instanceof AuthorizationRedirectError) return this.errorRedirect(err.request, err.oauth);
+    return undefined;
+  }
+
+  /** A validated request: a new flow bound to the session, then its first step. */
+  async start(app: App, request: AuthorizationRequest, active: ActiveSession): Promise<FlowStep> {
+    const flow = await this.deps.authorization.startFlow(app, request, active.session.idHash);
+    return this.advance(active, flow.id);
+  }
+
+  /** Moves a flow to its next step: sign-in, company, consent, or done. */
+  async advance(active: ActiveSession, flowId: string | undefined): Promise<FlowStep> {
+    const pending = await this.pending(active, flowId);
+    if (!pending) return EXPIRED;
+    const { flow, req, app } = pending;
+    const userId = active.session.userId;
+    if (userId === null) {
+      if (req.prompt === 'none')
+        return this.abort(active, flow, new LoginRequired('the user is not signed in'));
+      return { kind: 'sign-in', flowId: flow.id };
+    }
+    const companies = await this.deps.authorization.grantableCompanies(userId, app);
+    let companyId = flow.companyId;
+    if (companyId === null || !companies.some((c) => c.id === companyId)) {
+      const only = companies[0];
+      if (companies.length === 0)
+        return this.abort(
+          active,
+          flow,
+          new AccessDenied(
+            'the signed-in user is not an administrator of any company that can grant this app',
+          ),
+        );
+      if (companies.length > 1 || only === undefined) {
+        if (req.prompt === 'none')
+          return this.abort(active, flow, new ConsentRequired('choose a company first'));
+        return { kind: 'choose-company', flowId: flow.id };
+      }
+      companyId = only.id;
+      await this.deps.authorization.setFlowCompany(flow.id, active.session.idHash, companyId);
+    }
+    const blocked = await this.planBlock(companyId);
+    if (blocked) return blocked;
+    if (await this.deps.authorization.canSkipConsent(app, companyId, req))
+      return this.finish(active, flow.id);
+    if (req.prompt === 'none') return this.abort(active, flow, new ConsentRequired('the user must consent'));
+    return { kind: 'consent', flowId: flow.id };
+  }
+
+  /** GET of the sign-in page: a signed-in browser goes on with its flow. */
+  async signInView(active: ActiveSession, flowId: string | undefined): Promise<SignInView> {
+    const pending = await this.pending(active, flowId);
+    if (active.session.userId !== null) {
+      if (pending) return { kind: 'continue', flowId: pending.flow.id };
+      const user = await this.deps.sessions.user(active);
+      return { kind: 'signed-in', ...(user ? { user } : {}) };
+    }
+    return { kind: 'sign-in-page', ...(pending ? { pending: view(pending) } : {}) };
+  }
+
+  /** GET of the company chooser: the companies the user may grant this app for. */
+  async companyChoice(
+    active: ActiveSession,
+    flowId: string | undefined,
+  ): Promise<FlowStep | CompanyChoiceView> {
+    const pending = await this.pending(active, flowId);
+    if (!pending) return GONE;
+    const userId = active.session.userId;
+    if (userId === null) return { kind: 'sign-in', flowId: pending.flow.id };
+    const companies = await this.deps.authorization.grantableCompanies(userId, pending.app);
+    return { kind: 'company-page', ...view(pending), companies };
+  }
+
+  /** POST of the company chooser: a company the user may grant for, or the chooser again. */
+  async chooseCompany(
+    active: ActiveSession,
+    flowId: string | undefined,
+    companyId: string | undefined,
+  ): Promise<FlowStep> {
+    const pending = await this.pending(active, flowId);
+    const userId = active.session.userId;
+    if (!pending || userId === null) return GONE;
+    const companies = await this.deps.authorization.grantableCompanies(userId, pending.app);
+    if (companyId === undefined || !companies.some((c) => c.id === companyId))
+      return { kind: 'choose-company', flowId: pending.flow.id };
+    await this.deps.authorization.setFlowCompany(pending.flow.id, active.session.idHash, companyId);
+    return { kind: 'continue', flowId: pending.flow.id };
+  }
+
+  /** GET of the consent page: what the app asks of which company, and who is signed in. */
+  async consentView(active: ActiveSession, flowId: string | undefined): Promise<FlowStep | ConsentView> {
+    const pending = await this.pending(active, flowId);
+    if (!pending) return GONE;
+    const { flow, req, app } = pending;
+    if (active.session.userId === null || flow.companyId === null)
+      return { kind: 'continue', flowId: flow.id };
+    const [user, company] = await Promise.all([
+      this.deps.sessions.user(active),
+      this.deps.authorization.company(flow.companyId),
+    ]);
+    if (!user || !company) return GONE;
+    return { kind: 'consent-page', ...view(pending), app, company, user, scopes: req.scopes };
+  }
+
+  /** POST of the consent page: `grant`, `deny`, or (anything else) the flow's step again. */
+  async decide(
+    active: ActiveSession,
+    flowId: string | undefined,
+    decision: string | undefined,
+  ): Promise<FlowStep> {
+    const pending = await this.pending(active, flowId);
+    if (!pending || active.session.userId === null || pending.flow.companyId === null) return GONE;
+    if (decision === 'grant') return this.finish(active, pending.flow.id);
+    if (decision === 'deny')
+      return this.abort(active, pending.flow, new AccessDenied('the user denied access'));
+    return this.advance(active, pending.flow.id);
+  }
+
+  /** GET of the page that shows a company grant's GUID, for the session that granted it. */
+  async grantShown(active: ActiveSession, flowId: string): Promise<FlowStep | GrantShownView> {
+    const flow = await this.deps.authorization.findFlow(flowId, active.session.idHash);
+    if (!flow || flow.grantGuid === null || flow.companyId === null) return EXPIRED;
+    const [grant, company] = await Promise.all([
+      this.deps.authorization.grantByGuid(flow.grantGuid),
+      this.deps.authorization.company(flow.companyId),
+    ]);
+    const app = await this.deps.apps.findByClientId(AuthorizationService.request(flow).clientId);
+    if (!grant || !company || !app) return EXPIRED;
+    return { kind: 'grant-page', appName: app.name, company, grant };
+  }
+
+  /** Grants, then delivers what the app asked for. Single use: a second submit finds no flow. */
+  private async finish(active: ActiveSession, flowId: string): Promise<FlowStep> {
+    const userId = active.session.userId;
+    if (userId === null) return EXPIRED;
+    const { authorization } = this.deps;
+    // The plan is checked again at Grant: it may have changed since the consent page was shown.
+    const before = await authorization.findFlow(flowId, active.session.idHash);
+    const blocked = before?.companyId ? await this.planBlock(before.companyId) : undefined;
+    if (blocked) return blocked;
+    const flow = await authorization.claimFlow(flowId, active.session.idHash);
+    if (!flow || flow.companyId === null) return EXPIRED;
+    const req = AuthorizationService.request(flow);
+    const app = await this.deps.apps.findByClientId(req.clientId);
+    if (!app) return EXPIRED;
+    const authTime = active.session.authTime ?? new Date();
+    const outcome = await authorization.complete(app, req, userId, flow.companyId, authTime);
+    const { issuer: iss } = this.deps;
+    if (outcome.kind === 'company_grant') {
+      if (req.redirectUri === null) {
+        const shown = await authorization.keepToShowGrant(flow, outcome.grant.guid);
+        return { kind: 'show-grant', flowId: shown.id };
+      }
+      const { guid, companyId } = outcome.grant;
+      const params = { guid, company_id: companyId, state: req.state };
+      return redirect('company_grant', authorizationResponseUrl(req.redirectUri, 'fragment', params));
+    }
+    // Only company-grant apps may lack a redirect URI (oauth/endpoints/authorize.ts).
+    const uri = req.redirectUri as string;
+    if (outcome.kind === 'token') {
+      const { accessToken, expiresIn, scope } = outcome;
+      const expires_in = String(expiresIn);
+      const params = {
+        access_token: accessToken,
+        token_type: 'Bearer',
+        expires_in,
+        scope,
+        state: req.state,
+        iss,
+      };
+      return redirect('token', authorizationResponseUrl(uri, 'fragment', params));
+    }
+    return redirect(
+      'code',
+      authorizationResponseUrl(uri, 'query', { code: outcome.code, state: req.state, iss }),
+    );
+  }
+
+  /** Ends the flow and sends the error to the client (or shows it, with nowhere to send it). */
+  private async abort(active: ActiveSession, flow: AuthorizationFlow, err: OAuthError): Promise<FlowStep> {
+    const claimed = await this.deps.authorization.claimFlow(flow.id, active.session.idHash);
+    if (!claimed) return EXPIRED;
+    return this.errorRedirect(AuthorizationService.request(claimed), err);
+  }
+
+  /** In the query, or in the fragment when a token was asked for (RFC 6749 4.2.2.1). */
+  private errorRedirect(req: ErrorRedirectTarget, err: OAuthError): FlowStep {
+    if (req.redirectUri === null)
+      return this.errorPage(err.status === 500 ? 500 : 400, 'Authorization failed', err);
+    const params = {
+      error: err.error,
+      error_description: err.description,
+      state: req.state,
+      iss: this.deps.issuer,
+    };
+    return redirect(
+      'error',
+      authorizationResponseUrl(req.redirectUri, responseModeFor(req.responseType), params),
+    );
+  }
+
+  private errorPage(status: 400 | 500, title: string, err: OAuthError): FlowStep {
+    return { kind: 'error-page', status, title, message: err.description, code: err.error };
+  }
+
+  /** The plan page when the company's plan does not allow granting access. */
+  private async planBlock(companyId: string): Promise<FlowStep | undefined> {
+    const company = await this.deps.authorization.company(companyId);
+    if (!company || this.deps.access.planAllows(company, 'grantAccess')) return undefined;
+    return { kind: 'plan-required', company, plans: this.deps.access.rules.grantAccess };
+  }
+
+  /** The session's flow, still to be granted, with its app; undefined when any is gone. */
+  private async pending(active: ActiveSession, flowId: string | undefined): Promise<Pending | undefined> {
+    if (flowId === undefined) return undefined;
+    const flow = await this.deps.authorization.findFlow(flowId, active.session.idHash);
+    if (!flow || flow.grantGuid !== null) return undefined;
+    const req = AuthorizationService.request(flow);
+    const app = await this.deps.apps.findByClientId(req.clientId);
+    return app ? { flow, req, app } : undefined;
+  }
+}
+
+const redirect = (response: 'code' | 'token' | 'company_grant' | 'error', url: string): FlowStep => ({
+  kind: 'redirect',
+  response,
+  url,
+});
+
+function view({ flow, req, app }: Pending) {
+  return { flowId: flow.id, appName: app.name, redirectUri: req.redirectUri };
+}
