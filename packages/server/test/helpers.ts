@@ -24,13 +24,7 @@ export interface TestServer {
 
 /** A Gatehouse on a fresh SQLite file (or the given storage), driven in-process via inject. */
 export async function testServer(
-  opts: {
-    storage?: Storage;
-    config?: Partial<Config>;
-    logger?: Logger;
-    /** The refresh grant's clock (GatehouseOptions.clock). */
-    clock?: () => number;
-  } = {},
+  opts: { storage?: Storage; config?: Partial<Config>; logger?: Logger } = {},
 ): Promise<TestServer> {
   const dir = mkdtempSync(join(tmpdir(), 'gatehouse-test-'));
   const config = loadConfig({
@@ -45,11 +39,7 @@ export async function testServer(
     },
   });
   const logger = opts.logger ?? createLogger('silent', { pretty: false });
-  const gh = await Gatehouse.open(config, {
-    logger,
-    ...(opts.storage ? { storage: opts.storage } : {}),
-    ...(opts.clock ? { clock: opts.clock } : {}),
-  });
+  const gh = await Gatehouse.open(config, { logger, ...(opts.storage ? { storage: opts.storage } : {}) });
   await gh.start();
   const http = await buildHttpApp(gh, logger);
   await http.ready();

@@ -1,6 +1,7 @@
-import { GAP_WINDOW, SeqGaps } from '@gatehouse/cache';
+import { GAP_WINDOW } from '@gatehouse/cache';
 import type { Logger } from 'pino';
 import type { Storage } from '../storage/storage.ts';
+import { SequenceFollower } from './sequence-follower.ts';
 
 type Listener = (key: string) => void;
 
@@ -13,21 +14,28 @@ type Listener = (key: string) => void;
  * 250 ms) behind a change made elsewhere; changes made in this process apply at once.
  *
  * On PostgreSQL a row's `seq` is taken at INSERT and the row appears at COMMIT, so rows can
- * appear out of order (41 after 42 was read). Missing numbers just below the newest are
- * re-read until they appear or give up (SeqGaps: 30 s), so a late invalidation (an app
+ * appear out of order (41 after 42 was read). The SequenceFollower re-reads missing numbers
+ * just below the newest until they appear or give up (30 s), so a late invalidation (an app
  * deleted, a secret rotated) is still delivered, once.
  */
 export class InvalidationBus {
-  private seen = new SeqGaps();
-  private timer: NodeJS.Timeout | undefined;
   private readonly listeners: Listener[] = [];
-  private running: Promise<void> | undefined;
+  private readonly follower: SequenceFollower<{ seq: number; key: string }>;
 
   constructor(
-    private readonly storage: Storage,
-    private readonly pollMs: number,
-    private readonly log?: Logger,
-  ) {}
+    private readonly storage: Pick<Storage, 'invalidationsSince' | 'latestInvalidationSeq'>,
+    pollMs: number,
+    log?: Logger,
+  ) {
+    this.follower = new SequenceFollower({
+      read: (after, limit) => storage.invalidationsSince(after, limit),
+      deliver: (rows) => {
+        for (const row of rows) this.publishLocal(row.key);
+      },
+      onError: (err) => log?.warn({ err }, 'invalidation poll failed; caches may be stale'),
+      pollMs,
+    });
+  }
 
   subscribe(listener: Listener): void {
     this.listeners.push(listener);
@@ -42,41 +50,19 @@ export class InvalidationBus {
     // The rows just below the newest are read too (not dispatched: caches start empty), so
     // that a transaction still committing below the head at startup is waited for.
     const latest = await this.storage.latestInvalidationSeq();
-    this.seen = new SeqGaps(Math.max(0, latest - GAP_WINDOW));
-    await this.read(false);
-    const tick = () => {
-      this.running = this.poll()
-        .catch((err: unknown) => this.log?.warn({ err }, 'invalidation poll failed; caches may be stale'))
-        .finally(() => {
-          this.running = undefined;
-          if (this.timer) this.timer = setTimeout(tick, this.pollMs).unref();
-        });
-    };
-    this.timer = setTimeout(tick, this.pollMs).unref();
+    await this.follower.skipTo(Math.max(0, latest - GAP_WINDOW));
+    this.follower.start();
   }
 
-  /** Reads and dispatches every invalidation not seen yet (new, or committed late). */
+  /**
+   * Reads and dispatches every invalidation not seen yet (new, or committed late). Resolves
+   * once everything committed before the call has been read; a failure is logged.
+   */
   poll(): Promise<void> {
-    return this.read(true);
+    return this.follower.poll();
   }
 
-  private async read(dispatch: boolean): Promise<void> {
-    const now = Date.now();
-    let from = this.seen.from;
-    for (;;) {
-      const batch = await this.storage.invalidationsSince(from, 1000);
-      for (const inv of batch) if (this.seen.take(inv.seq, now) && dispatch) this.publishLocal(inv.key);
-      const last = batch.at(-1);
-      if (!last || batch.length < 1000) break;
-      from = last.seq;
-    }
-    this.seen.expire(now);
-  }
-
-  async stop(): Promise<void> {
-    const t = this.timer;
-    this.timer = undefined;
-    if (t) clearTimeout(t);
-    await this.running;
+  stop(): Promise<void> {
+    return this.follower.stop();
   }
 }

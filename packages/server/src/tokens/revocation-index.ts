@@ -1,10 +1,9 @@
-import { SeqGaps } from '@gatehouse/cache';
 import type { Logger } from 'pino';
+import { SequenceFollower } from '../cache/sequence-follower.ts';
 import type { Storage } from '../storage/storage.ts';
 import type { Revocation } from '../storage/types.ts';
-import { type Coalesced, coalesced } from '../util/coalesce.ts';
+import type { Coalesced } from '../util/coalesce.ts';
 
-const PAGE = 1000;
 const PRUNE_EVERY_MS = 60_000;
 /** While over capacity, how often a full reload is tried. */
 const RELOAD_EVERY_MS = 300_000;
@@ -21,54 +20,52 @@ const RELOAD_EVERY_MS = 300_000;
  *   (the invalidation poll interval, 250 ms by default): the same bound the app cache
  *   gives for a deleted app.
  * - PostgreSQL hands out `seq` at insert time, so a transaction can commit an entry below
- *   one already read: the feed is followed through SeqGaps, which re-reads missing sequence
- *   numbers just below the head for 30 s, so such a late entry is still picked up.
+ *   one already read: the feed is followed through a SequenceFollower, which re-reads
+ *   missing sequence numbers just below the head for 30 s, so such a late entry is still
+ *   picked up.
  *
  * It answers nothing (`undefined`: the caller asks the database) before its first read and
  * while the feed holds more live entries than `max` (memory stays bounded); then it clears
  * itself and tries a full reload every few minutes.
  */
 export class RevocationIndex {
+  /** Reads what is new in the feed. Concurrent callers share one read; bursts coalesce. */
+  readonly refresh: Coalesced;
   private revoked = new Map<string, number>();
-  private seen = new SeqGaps();
-  private loaded = false;
   private overflow = false;
-  /** Bumped on each local revocation commit; `synced` is the value the last read covered. */
-  private localGen = 0;
-  private synced = 0;
-  private timer: NodeJS.Timeout | undefined;
-  private running = false;
   private lastPrune = Date.now();
   private lastReload = 0;
+  private readonly follower: SequenceFollower<Revocation>;
   private readonly unsubscribe: () => void;
 
   constructor(
-    private readonly storage: Storage,
+    storage: Pick<Storage, 'revocationsSince' | 'onRevocationsCommitted'>,
     private readonly opts: { pollMs: number; max?: number; log?: Logger },
   ) {
-    this.unsubscribe = storage.onRevocationsCommitted(() => {
-      this.localGen++;
+    this.follower = new SequenceFollower({
+      read: (after, limit) => storage.revocationsSince(after, limit),
+      deliver: (fresh, now) => this.add(fresh, now),
+      stopAfterPage: () => this.overflow,
+      beforeRead: (now) => this.beforeRead(now),
+      onError: (err) =>
+        opts.log?.warn({ err }, 'reading the revocation feed failed; introspection asks the database'),
+      pollMs: opts.pollMs,
     });
+    this.refresh = this.follower.poll;
+    // Everything committed before this is noted is in the database and read by the next
+    // read that starts after it: until then the index answers nothing (`behind`).
+    this.unsubscribe = storage.onRevocationsCommitted(() => this.follower.noteWrite());
   }
 
   /** Loads the feed, then keeps following it. */
   async start(): Promise<void> {
-    this.running = true;
+    this.follower.start();
     await this.refresh();
-    const tick = () => {
-      void this.refresh().finally(() => {
-        if (this.running) this.timer = setTimeout(tick, this.opts.pollMs).unref();
-      });
-    };
-    this.timer = setTimeout(tick, this.opts.pollMs).unref();
   }
 
   async stop(): Promise<void> {
-    this.running = false;
     this.unsubscribe();
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = undefined;
-    await this.refresh.inFlight();
+    await this.follower.stop();
   }
 
   /**
@@ -77,68 +74,48 @@ export class RevocationIndex {
    * yet: await `refresh()` then ask again).
    */
   isRevoked(hashes: readonly string[]): boolean | undefined {
-    if (!this.loaded || this.overflow || this.localGen !== this.synced) return undefined;
+    if (!this.follower.caughtUp || this.overflow || this.follower.behind) return undefined;
     for (const h of hashes) if (this.revoked.has(h)) return true;
     return false;
   }
 
   /** True when a local revocation committed after the last read (a read will fix it). */
   get stale(): boolean {
-    return this.loaded && !this.overflow && this.localGen !== this.synced;
+    return this.follower.caughtUp && !this.overflow && this.follower.behind;
   }
 
-  /** Reads what is new in the feed. Concurrent callers share one read; bursts coalesce. */
-  readonly refresh: Coalesced = coalesced(
-    async () => {
-      const gen = this.localGen;
-      await this.read();
-      // Everything committed before `gen` was bumped is in the database and was read.
-      this.synced = gen;
-    },
-    (err) =>
-      this.opts.log?.warn({ err }, 'reading the revocation feed failed; introspection asks the database'),
-  );
-
-  private async read(): Promise<void> {
-    const now = Date.now();
+  /** While over capacity, reads only every few minutes, from the start; prunes now and then. */
+  private beforeRead(now: number): boolean {
     if (this.overflow) {
-      if (now - this.lastReload < RELOAD_EVERY_MS) return;
+      if (now - this.lastReload < RELOAD_EVERY_MS) return false;
       this.reset();
     }
-    if (this.loaded && now - this.lastPrune > PRUNE_EVERY_MS) this.prune(now);
-    let from = this.seen.from;
-    for (;;) {
-      const batch = await this.storage.revocationsSince(from, PAGE);
-      for (const e of batch) this.add(e, now);
-      if (this.overflow) return;
-      const last = batch.at(-1);
-      if (!last || batch.length < PAGE) break;
-      from = last.seq;
-    }
-    this.seen.expire(now);
-    this.loaded = true;
+    if (this.follower.caughtUp && now - this.lastPrune > PRUNE_EVERY_MS) this.prune(now);
+    return true;
   }
 
-  private add(e: Revocation, now: number): void {
-    // Re-reads below the head return entries already held: only new ones (or late fills) count.
-    if (!this.seen.take(e.seq, now)) return;
-    this.revoked.set(e.hash, Math.max(e.expiresAt.getTime(), this.revoked.get(e.hash) ?? 0));
-    if (this.revoked.size > (this.opts.max ?? 200_000)) {
-      this.opts.log?.warn(
-        { max: this.opts.max ?? 200_000 },
-        'the revocation feed holds more live entries than the in-memory index keeps; introspection asks the database',
-      );
-      this.overflow = true;
-      this.revoked = new Map();
-      this.lastReload = now;
+  /** Holds new entries (or late fills) until over capacity, which ends the read. */
+  private add(fresh: readonly Revocation[], now: number): void {
+    const max = this.opts.max ?? 200_000;
+    for (const e of fresh) {
+      this.revoked.set(e.hash, Math.max(e.expiresAt.getTime(), this.revoked.get(e.hash) ?? 0));
+      if (this.revoked.size > max) {
+        this.opts.log?.warn(
+          { max },
+          'the revocation feed holds more live entries than the in-memory index keeps; introspection asks the database',
+        );
+        this.overflow = true;
+        this.revoked = new Map();
+        this.lastReload = now;
+        return;
+      }
     }
   }
 
   /** Starts over from the beginning of the feed (after an overflow). */
   private reset(): void {
     this.overflow = false;
-    this.loaded = false;
-    this.seen = new SeqGaps();
+    this.follower.reset();
     this.revoked = new Map();
   }
 

@@ -17,10 +17,7 @@ type Pair = { access_token: string; refresh_token: string };
  */
 async function server(dialect: Dialect, config: Partial<Config> = {}) {
   const db: TestDatabase | undefined = dialect === 'postgres' ? await withTestPostgres() : undefined;
-  const frozen = Date.now();
-  const clock = { aheadMs: 0 };
   const t = await testServer({
-    clock: () => frozen + clock.aheadMs,
     config: {
       ...config,
       ...(db ? { databaseUrl: db.url } : {}),
@@ -37,8 +34,12 @@ async function server(dialect: Dialect, config: Partial<Config> = {}) {
     { companyId: t.companyId, url: 'http://localhost:9/h', events: ['refresh_token.reuse_detected'] },
     'test',
   );
+  const delegation = t.gh.oauthContext.delegation;
+  assert.ok(delegation);
+  const frozen = Date.now();
+  delegation.now = () => frozen;
   return Object.assign(t, {
-    clock,
+    frozen,
     async closeAll() {
       await t.close();
       await db?.cleanup();
@@ -47,10 +48,12 @@ async function server(dialect: Dialect, config: Partial<Config> = {}) {
 }
 
 /** Steps the refresh grant's clock ahead of where it stands until `restore`. */
-function stepClock(t: TestServer & { clock: { aheadMs: number } }, aheadMs: number) {
-  t.clock.aheadMs = aheadMs;
+function stepClock(t: TestServer & { frozen: number }, aheadMs: number) {
+  const delegation = t.gh.oauthContext.delegation;
+  assert.ok(delegation);
+  delegation.now = () => t.frozen + aheadMs;
   return () => {
-    t.clock.aheadMs = 0;
+    delegation.now = () => t.frozen;
   };
 }
 
