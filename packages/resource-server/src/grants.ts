@@ -1,7 +1,7 @@
+import { ExpiringLru } from '@gatehouse/cache';
 import type { AccessTokenClaims } from './claims.ts';
 import { ResourceServerError } from './errors.ts';
 import { revocationHash } from './hash.ts';
-import { ExpiringLru } from './lru.ts';
 import type { RevocationList } from './revocation.ts';
 
 /** A company grant as Gatehouse resolves an `x-company-guid` for the token's app. */

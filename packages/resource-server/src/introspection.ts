@@ -1,7 +1,7 @@
+import { ExpiringLru } from '@gatehouse/cache';
 import { type AccessTokenClaims, toAccessTokenClaims } from './claims.ts';
 import { ResourceServerError } from './errors.ts';
 import type { ResolvedGrant } from './grants.ts';
-import { ExpiringLru } from './lru.ts';
 
 /** Not JWS compact serialization: a token only introspection can read. */
 export function isOpaqueToken(token: string): boolean {

@@ -1,3 +1,4 @@
+import { SeqGaps } from '@gatehouse/cache';
 import { ResourceServerError } from './errors.ts';
 import { readEvents } from './sse.ts';
 
@@ -37,10 +38,6 @@ const MAX_BACKOFF_MS = 30_000;
 /** The server sends a heartbeat every 15 s; three missed ones mean the connection is dead. */
 const STREAM_IDLE_MS = 45_000;
 const SWEEP_EVERY_MS = 60_000;
-/** Sequence numbers this far below the newest that have not been seen are asked for again. */
-const GAP_WINDOW = 1000;
-/** How long a missing sequence number is asked for (an entry still being committed). */
-const GAP_GRACE_MS = 30_000;
 
 function isEntry(v: unknown): v is WireEntry {
   const e = v as Partial<WireEntry> | null;
@@ -61,8 +58,10 @@ function isEntry(v: unknown): v is WireEntry {
  *
  * Entries can appear out of `seq` order (on PostgreSQL a transaction can commit an entry
  * below one already served), so numbers missing just below the newest are asked for again
- * (JSON catch-up starts below the lowest one) for 30 s; the stream pushes such late entries
- * as they appear.
+ * (JSON catch-up starts below the lowest one) for 30 s (`SeqGaps`, the same cursor the
+ * server follows its tables with); the stream pushes such late entries as they appear. An
+ * entry below the cursor is taken even when no gap waits for it any more: the server's
+ * grace period is timed by its clock, not ours, and a revocation must never be dropped.
  *
  * @see https://www.rfc-editor.org/rfc/rfc7009 (what revocation means for the tokens)
  */
@@ -70,9 +69,8 @@ export class RevocationList {
   private readonly entries = new Map<string, number>();
   private readonly listeners = new Set<(hashes: string[]) => void>();
   private readonly abort = new AbortController();
-  private after = 0;
-  /** Sequence numbers below `after` not seen yet -> when they were found missing (ms). */
-  private readonly gaps = new Map<number, number>();
+  /** The highest `seq` seen, and the numbers below it not seen yet. */
+  private readonly seen = new SeqGaps();
   private started = false;
   private streaming = false;
   private lastFreshAt: number;
@@ -158,7 +156,7 @@ export class RevocationList {
   status(): { streaming: boolean; after: number; size: number; staleForMs: number } {
     return {
       streaming: this.streaming,
-      after: this.after,
+      after: this.seen.head,
       size: this.entries.size,
       staleForMs: this.streaming ? 0 : Date.now() - this.lastFreshAt,
     };
@@ -175,12 +173,8 @@ export class RevocationList {
     const fresh: string[] = [];
     for (const e of list) {
       if (!isEntry(e)) continue;
-      if (e.seq > this.after) {
-        for (let s = Math.max(this.after + 1, e.seq - GAP_WINDOW); s < e.seq; s++) this.gaps.set(s, now);
-        this.after = e.seq;
-      } else {
-        this.gaps.delete(e.seq);
-      }
+      // Taken whether or not a gap waited for it (see above): only the cursor cares.
+      this.seen.take(e.seq, now);
       if (e.exp * 1000 <= now) continue;
       this.entries.set(e.hash, Math.max(e.exp, this.entries.get(e.hash) ?? 0));
       fresh.push(e.hash);
@@ -221,10 +215,8 @@ export class RevocationList {
   /** Reads every JSON page after our cursor (or after the lowest gap below it). */
   private async catchUp(feedUrl: string): Promise<void> {
     const startedAt = Date.now();
-    let from = this.after;
-    for (const [seq, since] of this.gaps)
-      if (startedAt - since > GAP_GRACE_MS || seq <= this.after - GAP_WINDOW) this.gaps.delete(seq);
-      else if (seq - 1 < from) from = seq - 1;
+    this.seen.expire(startedAt);
+    let from = this.seen.from;
     for (let pages = 0; pages < 1000; pages++) {
       const url = new URL(feedUrl);
       url.searchParams.set('after', String(from));
@@ -265,9 +257,10 @@ export class RevocationList {
     try {
       alive();
       const url = new URL(feedUrl);
-      url.searchParams.set('after', String(this.after));
+      const after = String(this.seen.head);
+      url.searchParams.set('after', after);
       const res = await fetch(url, {
-        headers: { accept: 'text/event-stream', 'last-event-id': String(this.after) },
+        headers: { accept: 'text/event-stream', 'last-event-id': after },
         redirect: 'error',
         signal: controller.signal,
       });

@@ -1,3 +1,4 @@
+import { ExpiringLru } from '@gatehouse/cache';
 import {
   createRemoteJWKSet,
   type JWTPayload,
@@ -12,7 +13,6 @@ import { GrantResolver, type ResolvedGrant } from './grants.ts';
 import { tokenRevocationHashes } from './hash.ts';
 import { createIntrospector, type IntrospectionOptions, isOpaqueToken } from './introspection.ts';
 import { checkBeforeKeys, checkTyp, translate } from './jwt-checks.ts';
-import { ExpiringLru } from './lru.ts';
 import { RevocationList, type RevocationOptions } from './revocation.ts';
 
 /** The asymmetric algorithms Gatehouse signs with. `none` and HS* can never be allowed. */

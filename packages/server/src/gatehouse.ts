@@ -21,9 +21,7 @@ import { INTROSPECTION_AUTH_METHODS, IntrospectionEndpoint } from './oauth/endpo
 import { authorizationServerMetadata } from './oauth/endpoints/metadata.ts';
 import { RevocationEndpoint } from './oauth/endpoints/revoke.ts';
 import { TokenEndpoint } from './oauth/endpoints/token.ts';
-import { authorizationCode } from './oauth/grants/authorization-code.ts';
-import { clientCredentials } from './oauth/grants/client-credentials.ts';
-import { refreshToken } from './oauth/grants/refresh-token.ts';
+import { BUILT_IN_GRANTS, GrantRegistry } from './oauth/grants/registry.ts';
 import type { ScopeCatalog } from './oauth/scopes/catalog.ts';
 import { ScopeModel } from './oauth/scopes/model.ts';
 import { openStorage } from './storage/sql/storage.ts';
@@ -43,6 +41,8 @@ export interface GatehouseOptions {
   storage?: Storage;
   /** Overrides config.scopeCatalog. */
   scopeCatalog?: ScopeCatalog;
+  /** The clock (ms) the refresh grant measures its reuse window on; Date.now unless given. */
+  clock?: () => number;
 }
 
 /**
@@ -58,6 +58,11 @@ export class Gatehouse {
   /** Plan gating and admin checks. */
   readonly access: AccessPolicy;
   readonly tokens: TokenIssuer;
+  /**
+   * The grant types this server serves: the built-in ones, and custom ones registered with
+   * `grantTypes.register(handler)`, the same call (docs/grant-types.md).
+   */
+  readonly grantTypes: GrantRegistry;
   readonly tokenEndpoint: TokenEndpoint;
   readonly oauthContext: OAuthContext;
   readonly lastUsed: LastUsedRecorder;
@@ -99,8 +104,10 @@ export class Gatehouse {
   ) {
     this.scopeCatalog = opts.scopeCatalog ?? config.scopeCatalog;
     this.scopes = new ScopeModel(this.scopeCatalog);
+    this.grantTypes = new GrantRegistry();
+    for (const grant of BUILT_IN_GRANTS) this.grantTypes.register(grant);
     const cache = new AppCache(storage, bus, config.appCacheSize);
-    this.apps = new AppService(storage, cache, bus, this.scopes, config.minTokenTtlSeconds);
+    this.apps = new AppService(storage, cache, bus, this.scopes, config.minTokenTtlSeconds, this.grantTypes);
     this.companies = new CompanyService(storage);
     this.grants = new GrantService(storage, bus);
     this.housekeeper = new Housekeeper(storage, config.housekeepingIntervalMs, opts.logger);
@@ -109,15 +116,12 @@ export class Gatehouse {
     this.tokens = new TokenIssuer(keys, signer, config.issuer, config.audience, storage);
     this.lastUsed = new LastUsedRecorder(storage, { log: opts.logger });
     this.grantLastUsed = new LastUsedRecorder(storage, { log: opts.logger, kind: 'grants' });
-    this.tokenEndpoint = new TokenEndpoint().register(clientCredentials);
     this.oauthContext = {
       issuer: config.issuer,
       apps: this.apps,
       tokens: this.tokens,
       scopes: this.scopes,
       onClientUsed: (app) => this.lastUsed.record(app.id),
-      onGrantUsed: (grantId) => this.grantLastUsed.record(grantId),
-      companyGrants: this.grants,
     };
     this.revocationFeed = new RevocationFeed(storage, bus, opts.logger);
     const secretKey = secretEncryptionKey(config.serverSecret);
@@ -146,12 +150,18 @@ export class Gatehouse {
       access: this.access,
     });
     this.idTokens = new IdTokenIssuer(keys, signer, config.issuer);
-    this.tokenEndpoint.register(authorizationCode).register(refreshToken);
-    this.oauthContext.delegation = {
-      storage,
+    this.tokenEndpoint = new TokenEndpoint(this.grantTypes, {
+      issuer: config.issuer,
+      tokens: this.tokens,
+      scopes: this.scopes,
+      onGrantUsed: (grantId) => this.grantLastUsed.record(grantId),
+      companyGrants: this.grants,
+      codes: storage,
       idTokens: this.idTokens,
+      refreshTokens: storage,
       refreshReuseWindowSeconds: config.refreshReuseWindowSeconds,
-    };
+      now: opts.clock ?? Date.now,
+    });
     this.revocationIndex = new RevocationIndex(storage, {
       pollMs: config.invalidationPollMs,
       ...(opts.logger ? { log: opts.logger } : {}),
@@ -227,7 +237,7 @@ export class Gatehouse {
   metadata(): Record<string, unknown> {
     return authorizationServerMetadata({
       issuer: this.config.issuer,
-      grantTypes: this.tokenEndpoint.grantTypes,
+      grantTypes: this.grantTypes.tokenGrantTypes,
       scopes: this.scopes.supported(),
       tokenPath: '/oauth2/token',
       extra: {

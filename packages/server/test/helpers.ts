@@ -24,7 +24,13 @@ export interface TestServer {
 
 /** A Gatehouse on a fresh SQLite file (or the given storage), driven in-process via inject. */
 export async function testServer(
-  opts: { storage?: Storage; config?: Partial<Config>; logger?: Logger } = {},
+  opts: {
+    storage?: Storage;
+    config?: Partial<Config>;
+    logger?: Logger;
+    /** The refresh grant's clock (GatehouseOptions.clock). */
+    clock?: () => number;
+  } = {},
 ): Promise<TestServer> {
   const dir = mkdtempSync(join(tmpdir(), 'gatehouse-test-'));
   const config = loadConfig({
@@ -39,7 +45,11 @@ export async function testServer(
     },
   });
   const logger = opts.logger ?? createLogger('silent', { pretty: false });
-  const gh = await Gatehouse.open(config, { logger, ...(opts.storage ? { storage: opts.storage } : {}) });
+  const gh = await Gatehouse.open(config, {
+    logger,
+    ...(opts.storage ? { storage: opts.storage } : {}),
+    ...(opts.clock ? { clock: opts.clock } : {}),
+  });
   await gh.start();
   const http = await buildHttpApp(gh, logger);
   await http.ready();

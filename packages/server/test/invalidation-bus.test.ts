@@ -6,7 +6,6 @@ import { after, before, describe, it } from 'node:test';
 import SQLite from 'better-sqlite3';
 import pg from 'pg';
 import { InvalidationBus } from '../src/cache/invalidation-bus.ts';
-import { SeqGaps } from '../src/cache/seq-gaps.ts';
 import { openStorage, type SqlStorage } from '../src/storage/sql/storage.ts';
 import type { Revocation } from '../src/storage/types.ts';
 import { RevocationFeed } from '../src/tokens/revocation-feed.ts';
@@ -79,33 +78,6 @@ async function sqliteWriter(path: string): Promise<Writer> {
     close: async () => void c.close(),
   };
 }
-
-describe('SeqGaps', () => {
-  it('reads again from below a missing number until it appears, then forgets it', () => {
-    const g = new SeqGaps(10, 1000, 30_000);
-    assert.equal(g.take(11, 0), true);
-    assert.equal(g.take(13, 0), true);
-    assert.equal(g.from, 11, '12 is missing: read again from after 11');
-    assert.equal(g.take(13, 0), false, 'read before');
-    assert.equal(g.take(12, 1), true, 'the late row');
-    assert.equal(g.take(12, 1), false);
-    assert.equal(g.from, 13);
-  });
-
-  it('gives a missing number up after the grace period, or once far below the head', () => {
-    const g = new SeqGaps(0, 5, 30_000);
-    g.take(3, 0);
-    g.expire(30_000);
-    assert.equal(g.from, 0, 'still waited for at 30 s');
-    g.expire(30_001);
-    assert.equal(g.from, 3);
-    g.take(11, 40_000);
-    assert.equal(g.from, 5, 'only the 5 numbers below the head are waited for (6 to 10)');
-    g.take(20, 40_000);
-    g.expire(40_000);
-    assert.equal(g.from, 15, 'the window moved with the head (16 to 19)');
-  });
-});
 
 await forDialects(['sqlite', 'postgres'], (dialect, skip) => {
   describe(`rows committed out of seq order are still delivered (${dialect})`, {

@@ -1,5 +1,5 @@
+import { Lru } from '@gatehouse/cache';
 import type { InvalidationBus } from '../cache/invalidation-bus.ts';
-import { Lru } from '../cache/lru.ts';
 import type { Storage } from '../storage/storage.ts';
 import type { AppWithSecrets } from '../storage/types.ts';
 

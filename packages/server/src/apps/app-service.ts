@@ -7,7 +7,7 @@ import { hashEquals, sha256 } from '../util/hash.ts';
 import { newId } from '../util/random.ts';
 import { lastFour, newSecret } from '../util/secrets.ts';
 import type { AppCache } from './app-cache.ts';
-import { type AppInput, validateAppInput } from './validation.ts';
+import { type AppInput, type ServedGrantTypes, validateAppInput } from './validation.ts';
 
 export interface AppWithNewSecret {
   app: AppWithSecrets;
@@ -40,10 +40,12 @@ export class AppService {
     private readonly scopes?: ScopeModel,
     /** The configured floor for token lifetimes (config `minTokenTtlSeconds`). */
     private readonly minTokenTtl?: number,
+    /** The server's grant registry: an app may be allowed only the grant types it serves. */
+    private readonly grantTypes?: ServedGrantTypes,
   ) {}
 
   async create(input: AppInput, actor: Actor): Promise<CreatedApp> {
-    const valid = validateAppInput(input, this.scopes, this.minTokenTtl);
+    const valid = validateAppInput(input, this.scopes, this.minTokenTtl, this.grantTypes);
     if (!(await this.storage.getCompany(valid.companyId))) throw new NotFoundError('company');
     const id = newId('app');
     const clientId = newId('cl', 24);

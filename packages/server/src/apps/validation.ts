@@ -12,7 +12,20 @@ import {
 } from '../storage/types.ts';
 import { LOOPBACK_HOSTS, redirectUriProblem } from './redirect-uri-rules.ts';
 
+/**
+ * The grant types Gatehouse serves out of the box: the built-in handlers of
+ * oauth/grants/registry.ts, then implicit (served at the authorization endpoint). An app
+ * is validated against the server's registry, which may add custom grants; this list is
+ * what validation falls back to without one (the console's draft check, unit tests).
+ */
 export const GRANT_TYPES = ['client_credentials', 'authorization_code', 'refresh_token', 'implicit'] as const;
+
+/** The grant types an app may be allowed: those the server serves (oauth/grants/registry.ts). */
+export interface ServedGrantTypes {
+  readonly appGrantTypes: readonly string[];
+}
+
+const BUILT_IN_GRANT_TYPES: ServedGrantTypes = { appGrantTypes: GRANT_TYPES };
 export const MIN_TOKEN_TTL = 60;
 export const MAX_TOKEN_TTL = 86_400;
 export const DEFAULT_TOKEN_TTL = 3600;
@@ -97,6 +110,8 @@ export function validateAppInput(
   scopeModel: ScopeModel = DEFAULT_SCOPE_MODEL,
   /** The configured floor for `tokenTtl` (config `minTokenTtlSeconds`). */
   minTokenTtl: number = MIN_TOKEN_TTL,
+  /** What the server serves, custom grants included: an app may be allowed nothing else. */
+  served: ServedGrantTypes = BUILT_IN_GRANT_TYPES,
 ): ValidApp {
   const fields: Record<string, string> = {};
   const name = (input.name ?? '').trim();
@@ -106,9 +121,10 @@ export function validateAppInput(
   const grantTypes = [
     ...new Set(input.grantTypes ?? (type === 'partner' ? ['authorization_code'] : ['client_credentials'])),
   ];
-  const unknownGrant = grantTypes.find((g) => !(GRANT_TYPES as readonly string[]).includes(g));
+  const known = served.appGrantTypes;
+  const unknownGrant = grantTypes.find((g) => typeof g !== 'string' || !known.includes(g));
   if (unknownGrant !== undefined)
-    fields.grantTypes = `unknown grant type "${unknownGrant}" (known: ${GRANT_TYPES.join(', ')})`;
+    fields.grantTypes = `unknown grant type "${String(unknownGrant).slice(0, 100)}" (known: ${known.join(', ')})`;
   else if (grantTypes.length === 0) fields.grantTypes = 'at least one grant type is required';
   const scopes = scopeModel.normalise(Array.isArray(input.scopes) ? input.scopes : []);
   const scopeProblem = scopesProblem(scopes, scopeModel);

@@ -1,4 +1,4 @@
-import { Lru } from '../cache/lru.ts';
+import { Lru } from '@gatehouse/cache';
 
 export interface LoginThrottleConfig {
   /** Failed sign-ins allowed per account before waiting, and how fast that allowance returns. */
@@ -28,7 +28,7 @@ interface Bucket {
 }
 
 class AttemptBuckets {
-  /** Up to 200,000 buckets; the 100,000 keys seen last are always kept (cache/lru.ts). */
+  /** Up to 200,000 buckets; the 100,000 keys seen last are always kept (Lru in @gatehouse/cache). */
   private readonly buckets = new Lru<string, Bucket>(200_000);
 
   constructor(private readonly rate: { perSecond: number; burst: number }) {}

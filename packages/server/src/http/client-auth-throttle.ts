@@ -1,4 +1,4 @@
-import { Lru } from '../cache/lru.ts';
+import { Lru } from '@gatehouse/cache';
 import { TooManyRequestsError } from '../errors.ts';
 
 export interface ClientAuthThrottleConfig {
@@ -26,7 +26,7 @@ interface Bucket {
 
 /** Token buckets that only failures drain (an attempt is taken, then given back on success). */
 class FailureBuckets {
-  /** Up to 200,000 buckets; the 100,000 keys touched last are always kept (cache/lru.ts). */
+  /** Up to 200,000 buckets; the 100,000 keys touched last are always kept (Lru in @gatehouse/cache). */
   private readonly buckets = new Lru<string, Bucket>(200_000);
 
   constructor(readonly rate: { perSecond: number; burst: number }) {}

@@ -1,4 +1,4 @@
-import { Lru } from '../cache/lru.ts';
+import { Lru } from '@gatehouse/cache';
 import type { RateLimitConfig } from '../config/index.ts';
 import { TooManyRequestsError } from '../errors.ts';
 import type { ClientAuthLimits } from '../oauth/client-auth/limits.ts';
@@ -24,7 +24,7 @@ export class TokenBuckets {
   constructor(
     private readonly perSecond: number,
     private readonly burst: number,
-    /** Up to this many buckets; the half seen last are always kept (cache/lru.ts). */
+    /** Up to this many buckets; the half seen last are always kept (Lru in @gatehouse/cache). */
     maxKeys = 200_000,
   ) {
     this.buckets = new Lru(maxKeys);

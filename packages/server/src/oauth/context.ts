@@ -1,14 +1,15 @@
 import type { AppService } from '../apps/app-service.ts';
-import type { Storage } from '../storage/storage.ts';
-import type { AppWithSecrets, Grant } from '../storage/types.ts';
-import type { IdTokenIssuer } from '../tokens/id-token.ts';
+import type { AppWithSecrets } from '../storage/types.ts';
 import type { TokenIssuer } from '../tokens/token-issuer.ts';
 import type { BasicCredentials } from './client-auth/basic-credentials.ts';
 import type { ClientAuthLimits } from './client-auth/limits.ts';
 import type { Params } from './params.ts';
 import type { ScopeModel } from './scopes/model.ts';
 
-/** What the protocol core needs from the rest of the server; nothing else leaks in. */
+/**
+ * What the protocol core's endpoints need from the rest of the server; nothing else leaks in.
+ * Grant handlers get their own, complete context (grants/grant-context.ts).
+ */
 export interface OAuthContext {
   issuer: string;
   apps: AppService;
@@ -17,24 +18,6 @@ export interface OAuthContext {
   scopes: ScopeModel;
   /** Called after a successful client authentication (for last-used tracking). */
   onClientUsed?(app: AppWithSecrets): void;
-  /** Called when a token is issued under a grant (for the Connected Apps "last used"). */
-  onGrantUsed?(grantId: string): void;
-  /**
-   * Company grants by GUID (GrantService): client_credentials with `company_guid` asks for
-   * the active grant of the calling app. Without it, that parameter is refused.
-   */
-  companyGrants?: {
-    activeGrantForClient(guid: string, clientId: string): Promise<{ grant: Grant } | undefined>;
-  };
-  /** Codes, refresh tokens and ID tokens: what the user-delegated grants need. */
-  delegation?: {
-    storage: Storage;
-    idTokens: IdTokenIssuer;
-    /** The server's refresh reuse window in seconds (config `refreshReuseWindowSeconds`). */
-    refreshReuseWindowSeconds: number;
-    /** The refresh grant's clock (ms); Date.now unless a test steps it past a window. */
-    now?: () => number;
-  };
 }
 
 /** A token-endpoint request as the protocol core sees it: HTTP already stripped away. */

@@ -1,6 +1,6 @@
+import { Lru } from '@gatehouse/cache';
 import { createLocalJWKSet, type JWTVerifyGetKey, jwtVerify } from 'jose';
 import type { AppService } from '../apps/app-service.ts';
-import { Lru } from '../cache/lru.ts';
 import type { KeyStore } from '../keys/key-store.ts';
 import type { RefreshToken, TokenFamily } from '../storage/authorization-types.ts';
 import type { Storage } from '../storage/storage.ts';

@@ -17,7 +17,10 @@ type Pair = { access_token: string; refresh_token: string };
  */
 async function server(dialect: Dialect, config: Partial<Config> = {}) {
   const db: TestDatabase | undefined = dialect === 'postgres' ? await withTestPostgres() : undefined;
+  const frozen = Date.now();
+  const clock = { aheadMs: 0 };
   const t = await testServer({
+    clock: () => frozen + clock.aheadMs,
     config: {
       ...config,
       ...(db ? { databaseUrl: db.url } : {}),
@@ -34,12 +37,8 @@ async function server(dialect: Dialect, config: Partial<Config> = {}) {
     { companyId: t.companyId, url: 'http://localhost:9/h', events: ['refresh_token.reuse_detected'] },
     'test',
   );
-  const delegation = t.gh.oauthContext.delegation;
-  assert.ok(delegation);
-  const frozen = Date.now();
-  delegation.now = () => frozen;
   return Object.assign(t, {
-    frozen,
+    clock,
     async closeAll() {
       await t.close();
       await db?.cleanup();
@@ -48,12 +47,10 @@ async function server(dialect: Dialect, config: Partial<Config> = {}) {
 }
 
 /** Steps the refresh grant's clock ahead of where it stands until `restore`. */
-function stepClock(t: TestServer & { frozen: number }, aheadMs: number) {
-  const delegation = t.gh.oauthContext.delegation;
-  assert.ok(delegation);
-  delegation.now = () => t.frozen + aheadMs;
+function stepClock(t: TestServer & { clock: { aheadMs: number } }, aheadMs: number) {
+  t.clock.aheadMs = aheadMs;
   return () => {
-    delegation.now = () => t.frozen;
+    t.clock.aheadMs = 0;
   };
 }
 

@@ -1,22 +1,14 @@
-import type { Grant } from '../../storage/types.ts';
 import type { FoundToken, TokenInspector } from '../../tokens/token-inspector.ts';
 import { clientSecretBasic } from '../client-auth/client-secret-basic.ts';
 import { clientSecretPost } from '../client-auth/client-secret-post.ts';
 import { authenticateClient } from '../client-auth/index.ts';
 import type { ClientAuthMethod } from '../client-auth/method.ts';
+import { type ActiveGrantLookup, GRANT_GUID } from '../company-grant.ts';
 import type { OAuthContext, TokenEndpointRequest } from '../context.ts';
 import { InvalidRequest } from '../errors.ts';
 
 /** Only clients that can keep a secret may introspect. */
 export const INTROSPECTION_AUTH_METHODS: readonly ClientAuthMethod[] = [clientSecretBasic, clientSecretPost];
-
-/** The one grant look-up introspection needs (GrantService.activeGrantForClient). */
-export interface ActiveGrantLookup {
-  activeGrantForClient(guid: string, clientId: string): Promise<{ grant: Grant } | undefined>;
-}
-
-/** What `company_guid` may look like: the shape of every grant GUID (as x-company-guid). */
-const GRANT_GUID = /^[A-Za-z0-9_-]{1,100}$/;
 
 /** RFC 7662 2.2 response: `{ active: false }` alone, or the token's claims. */
 export interface IntrospectionResponse {

@@ -3,7 +3,7 @@ import { newId } from '../../util/random.ts';
 import { newSecret } from '../../util/secrets.ts';
 import { InvalidGrant, InvalidRequest } from '../errors.ts';
 import { verifyCodeVerifier } from '../pkce.ts';
-import { delegation, issueFamilyTokens, planAccessToken, refreshExpiry } from './delegated-tokens.ts';
+import { issueFamilyTokens, planAccessToken, refreshExpiry } from './delegated-tokens.ts';
 import type { GrantHandler } from './grant-handler.ts';
 
 /**
@@ -14,18 +14,18 @@ import type { GrantHandler } from './grant-handler.ts';
  * @see https://www.rfc-editor.org/rfc/rfc6749#section-4.1.3
  * @see https://www.rfc-editor.org/rfc/rfc7636#section-4.6
  */
-export const authorizationCode: GrantHandler = {
+export const authorizationCode: GrantHandler<'codes' | 'idTokens' | 'tokens' | 'onGrantUsed'> = {
   grantType: 'authorization_code',
 
   async handle(req, { app }, ctx) {
-    const { storage, idTokens } = delegation(ctx);
+    const { codes, idTokens } = ctx;
     const raw = req.params.require('code');
     if (raw.length > 200) throw new InvalidGrant('the authorization code is invalid');
     const codeHash = sha256(raw);
-    const code = await storage.getAuthorizationCode(codeHash);
+    const code = await codes.getAuthorizationCode(codeHash);
     if (!code) throw new InvalidGrant('the authorization code is invalid, expired or already used');
     if (code.consumedAt !== null) {
-      if (code.familyId !== null) await storage.revokeRefreshFamily(code.familyId);
+      if (code.familyId !== null) await codes.revokeRefreshFamily(code.familyId);
       throw new InvalidGrant('the authorization code was already used; tokens issued from it are revoked');
     }
     if (code.appId !== app.id) throw new InvalidGrant('the authorization code was issued to another client');
@@ -37,21 +37,21 @@ export const authorizationCode: GrantHandler = {
       throw new InvalidGrant('redirect_uri does not match the one of the authorization request');
     verifyCodeVerifier(code.codeChallenge, req.params.get('code_verifier'));
 
-    const grant = await storage.getActiveGrant(app.id, code.companyId);
+    const grant = await codes.getActiveGrant(app.id, code.companyId);
     if (!grant || grant.id !== code.grantId) throw new InvalidGrant('the grant behind this code was revoked');
     const now = Date.now();
     const family = { id: newId('fam', 24), expiresAt: new Date(now + app.refreshAbsoluteTtl * 1000) };
     const accessToken = planAccessToken(app, now);
     const refresh = app.grantTypes.includes('refresh_token') ? newSecret('refreshToken') : undefined;
     // The access token's jti and the refresh token are stored with the code's consumption.
-    const result = await storage.consumeAuthorizationCode(codeHash, family, new Date(now), {
+    const result = await codes.consumeAuthorizationCode(codeHash, family, new Date(now), {
       accessToken,
       ...(refresh !== undefined
         ? { refreshToken: { tokenHash: sha256(refresh), expiresAt: refreshExpiry(app, family, now) } }
         : {}),
     });
     if (result.status === 'replayed') {
-      if (result.code.familyId !== null) await storage.revokeRefreshFamily(result.code.familyId);
+      if (result.code.familyId !== null) await codes.revokeRefreshFamily(result.code.familyId);
       throw new InvalidGrant('the authorization code was already used; tokens issued from it are revoked');
     }
     if (result.status !== 'consumed') throw new InvalidGrant('the authorization code is invalid');
@@ -63,7 +63,7 @@ export const authorizationCode: GrantHandler = {
       ...(refresh !== undefined ? { refreshToken: refresh } : {}),
     });
     if (code.scopes.includes('openid')) {
-      const user = await storage.getUser(code.userId);
+      const user = await codes.getUser(code.userId);
       if (!user) throw new InvalidGrant('the user of this code no longer exists');
       response.id_token = await idTokens.issue({
         app,

@@ -17,7 +17,7 @@ import type { GrantHandler } from './grant-handler.ts';
  * @see https://www.rfc-editor.org/rfc/rfc6749#section-4.4
  * @see https://www.rfc-editor.org/rfc/rfc6749#section-3.3
  */
-export const clientCredentials: GrantHandler = {
+export const clientCredentials: GrantHandler<'tokens' | 'scopes' | 'companyGrants' | 'onGrantUsed'> = {
   grantType: 'client_credentials',
 
   async handle(req, { app }, ctx) {
@@ -33,7 +33,7 @@ export const clientCredentials: GrantHandler = {
         companyId: bound.companyId,
         grantId: bound.grantId,
       });
-      ctx.onGrantUsed?.(bound.grantId);
+      ctx.onGrantUsed(bound.grantId);
       return {
         access_token: issued.token,
         token_type: 'Bearer',

@@ -1,10 +1,8 @@
 import { printable } from '@gatehouse/scopes';
 import type { AppWithSecrets } from '../../storage/types.ts';
-import type { OAuthContext } from '../context.ts';
+import { GRANT_GUID } from '../company-grant.ts';
 import { InvalidGrant, InvalidRequest, InvalidScope } from '../errors.ts';
-
-/** The shape of every grant GUID (as partners send it in x-company-guid). */
-const GRANT_GUID = /^[A-Za-z0-9_-]{1,100}$/;
+import type { GrantContext } from './grant-context.ts';
 
 /** What a company-bound client-credentials token is issued with. */
 export interface CompanyBinding {
@@ -27,11 +25,9 @@ export async function bindToCompany(
   app: AppWithSecrets,
   guid: string,
   requested: string | undefined,
-  ctx: OAuthContext,
+  ctx: Pick<GrantContext, 'companyGrants' | 'scopes'>,
 ): Promise<CompanyBinding> {
   if (!GRANT_GUID.test(guid)) throw new InvalidRequest('parameter "company_guid" is not a grant GUID');
-  if (!ctx.companyGrants)
-    throw new InvalidRequest('parameter "company_guid" is not supported by this server');
   const found = await ctx.companyGrants.activeGrantForClient(guid, app.clientId);
   if (!found) throw new InvalidGrant('company_guid does not name an active grant of this app');
   const { grant } = found;

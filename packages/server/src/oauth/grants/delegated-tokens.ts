@@ -1,14 +1,10 @@
 import type { TokenFamily } from '../../storage/authorization-types.ts';
 import type { AppWithSecrets } from '../../storage/types.ts';
 import { newAccessTokenId } from '../../tokens/token-issuer.ts';
-import type { OAuthContext, TokenResponse } from '../context.ts';
+import type { TokenResponse } from '../context.ts';
 import { ServerError } from '../errors.ts';
 import { formatScope } from '../scopes/index.ts';
-
-export function delegation(ctx: OAuthContext) {
-  if (!ctx.delegation) throw new ServerError('user-delegated grants are not configured on this server');
-  return ctx.delegation;
-}
+import type { GrantContext } from './grant-context.ts';
 
 /** Idle expiry of a new refresh token: the app's idle lifetime, capped by the family's end. */
 export function refreshExpiry(
@@ -44,7 +40,7 @@ export function planAccessToken(app: AppWithSecrets, now: number): PlannedAccess
  * (`planAccessToken`), and the refresh token already stored, if any.
  */
 export async function issueFamilyTokens(
-  ctx: OAuthContext,
+  ctx: Pick<GrantContext, 'tokens' | 'onGrantUsed'>,
   opts: {
     app: AppWithSecrets;
     family: TokenFamily;
@@ -67,7 +63,7 @@ export async function issueFamilyTokens(
   // What was recorded must be what was signed, or a revocation could miss the token.
   if (issued.jti !== accessToken.jti || issued.expiresAt * 1000 > accessToken.expiresAt.getTime())
     throw new ServerError('the access token does not match the one recorded with its family');
-  ctx.onGrantUsed?.(family.grantId);
+  ctx.onGrantUsed(family.grantId);
   const response: TokenResponse = {
     access_token: issued.token,
     token_type: 'Bearer',

@@ -3,7 +3,7 @@ import { newSecret } from '../../util/secrets.ts';
 import { refreshTokenReuseDetected } from '../../webhooks/events.ts';
 import { InvalidGrant, InvalidScope } from '../errors.ts';
 import { covers, missingScopes, parseScope } from '../scopes/index.ts';
-import { delegation, issueFamilyTokens, planAccessToken, refreshExpiry } from './delegated-tokens.ts';
+import { issueFamilyTokens, planAccessToken, refreshExpiry } from './delegated-tokens.ts';
 import type { GrantHandler } from './grant-handler.ts';
 
 /**
@@ -19,15 +19,17 @@ import type { GrantHandler } from './grant-handler.ts';
  * @see https://www.rfc-editor.org/rfc/rfc6749#section-6
  * @see https://www.rfc-editor.org/rfc/rfc9700#section-4.14.2
  */
-export const refreshToken: GrantHandler = {
+export const refreshToken: GrantHandler<
+  'refreshTokens' | 'refreshReuseWindowSeconds' | 'now' | 'tokens' | 'onGrantUsed'
+> = {
   grantType: 'refresh_token',
 
   async handle(req, { app }, ctx) {
-    const { storage, refreshReuseWindowSeconds, now: clock = Date.now } = delegation(ctx);
+    const { refreshTokens, refreshReuseWindowSeconds } = ctx;
     const raw = req.params.require('refresh_token');
     if (raw.length > 200) throw new InvalidGrant('the refresh token is invalid');
     const hash = sha256(raw);
-    const found = await storage.getRefreshToken(hash);
+    const found = await refreshTokens.getRefreshToken(hash);
     if (!found) throw new InvalidGrant('the refresh token is invalid, expired or revoked');
     // Another client's token is refused without touching it: rotating it would log its owner out.
     if (found.family.appId !== app.id)
@@ -44,15 +46,15 @@ export const refreshToken: GrantHandler = {
         );
       if (narrowed.length > 0) scopes = narrowed;
     }
-    const now = clock();
-    const grant = await storage.getActiveGrant(app.id, found.family.companyId);
+    const now = ctx.now();
+    const grant = await refreshTokens.getActiveGrant(app.id, found.family.companyId);
     if (!grant || grant.id !== found.family.grantId) {
-      await storage.revokeRefreshFamily(found.family.id);
+      await refreshTokens.revokeRefreshFamily(found.family.id);
       throw new InvalidGrant('the grant behind this refresh token was revoked');
     }
     const next = newSecret('refreshToken');
     const accessToken = planAccessToken(app, now);
-    const rotated = await storage.rotateRefreshToken(
+    const rotated = await refreshTokens.rotateRefreshToken(
       hash,
       { tokenHash: sha256(next), expiresAt: refreshExpiry(app, found.family, now) },
       new Date(now),

@@ -1,9 +1,9 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { Lru } from '@gatehouse/cache';
 import SQLite from 'better-sqlite3';
 import { Kysely, PostgresDialect, type SqliteDatabase, SqliteDialect, type SqliteStatement } from 'kysely';
 import pg from 'pg';
-import { Lru } from '../../cache/lru.ts';
 import type { Database } from '../schema.ts';
 import { discardingBrokenClients } from './pg-pool.ts';
 

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { getHeapSpaceStatistics } from 'node:v8';
 import fc from 'fast-check';
-import { Lru } from '../src/cache/lru.ts';
+import { Lru } from '../src/index.ts';
 
 type Op = { op: 'get' | 'set' | 'delete'; key: number; value: number };
 
