@@ -1,7 +1,12 @@
+import { authorizationResponseUrl, responseModeFor } from '../oauth/authorization-response.ts';
+import type { AuthorizationRequest, ErrorRedirectTarget } from '../oauth/endpoints/authorize.ts';
+import type { OAuthError } from '../oauth/errors.ts';
 import type { App, Company, Grant, User } from '../storage/types.ts';
+import type { Outcome } from './authorization-service.ts';
 
 /**
- * What the browser does next, as the authorization flow decides it (flow.ts). The HTTP side
+ * What the browser does next, as the authorization flow decides it (flow.ts), and how an error
+ * or a completed authorization becomes its redirect. The HTTP side
  * only translates: a step with a `flowId` is a 303 to that step's page, `redirect` is a 303 to
  * the client, the pages are rendered. Nothing here knows a URL of ours or a status line
  * beyond the error pages'.
@@ -83,3 +88,50 @@ export const GONE: ErrorPageStep = {
   title: 'This request has expired',
   message: 'Go back to the app and start again.',
 };
+
+const redirect = (response: 'code' | 'token' | 'company_grant' | 'error', url: string): FlowStep => ({
+  kind: 'redirect',
+  response,
+  url,
+});
+
+export function errorPage(status: 400 | 500, title: string, err: OAuthError): ErrorPageStep {
+  return { kind: 'error-page', status, title, message: err.description, code: err.error };
+}
+
+/**
+ * An error for the client: in the query, or in the fragment when a token was asked for
+ * (RFC 6749 4.2.2.1), with `iss` (RFC 9207); on a page when there is no redirect URI.
+ */
+export function errorRedirect(issuer: string, req: ErrorRedirectTarget, err: OAuthError): FlowStep {
+  if (req.redirectUri === null) return errorPage(err.status === 500 ? 500 : 400, 'Authorization failed', err);
+  const params = { error: err.error, error_description: err.description, state: req.state, iss: issuer };
+  return redirect(
+    'error',
+    authorizationResponseUrl(req.redirectUri, responseModeFor(req.responseType), params),
+  );
+}
+
+/**
+ * What the app asked for, sent to its redirect URI: a code in the query (RFC 6749 4.1.2), a
+ * token in the fragment (4.2.2), or a company grant's GUID and company in the fragment.
+ */
+export function delivered(iss: string, req: AuthorizationRequest, outcome: Outcome): FlowStep {
+  // Only company-grant apps may lack a redirect URI (oauth/endpoints/authorize.ts), and the flow
+  // shows their grant on a page instead.
+  const uri = req.redirectUri as string;
+  const state = req.state;
+  if (outcome.kind === 'company_grant') {
+    const { guid, companyId } = outcome.grant;
+    return redirect(
+      'company_grant',
+      authorizationResponseUrl(uri, 'fragment', { guid, company_id: companyId, state }),
+    );
+  }
+  if (outcome.kind === 'token') {
+    const { accessToken: access_token, expiresIn, scope } = outcome;
+    const params = { access_token, token_type: 'Bearer', expires_in: String(expiresIn), scope, state, iss };
+    return redirect('token', authorizationResponseUrl(uri, 'fragment', params));
+  }
+  return redirect('code', authorizationResponseUrl(uri, 'query', { code: outcome.code, state, iss }));
+}

@@ -1,11 +1,9 @@
 import type { AppService } from '../apps/app-service.ts';
 import type { AccessPolicy } from '../companies/access-policy.ts';
-import { authorizationResponseUrl, responseModeFor } from '../oauth/authorization-response.ts';
 import {
   AuthorizationPageError,
   AuthorizationRedirectError,
   type AuthorizationRequest,
-  type ErrorRedirectTarget,
 } from '../oauth/endpoints/authorize.ts';
 import { AccessDenied, ConsentRequired, LoginRequired, type OAuthError } from '../oauth/errors.ts';
 import type { AuthorizationFlow } from '../storage/authorization-types.ts';
@@ -14,7 +12,10 @@ import { AuthorizationService } from './authorization-service.ts';
 import {
   type CompanyChoiceView,
   type ConsentView,
+  delivered,
   EXPIRED,
+  errorPage,
+  errorRedirect,
   type FlowStep,
   GONE,
   type GrantShownView,
@@ -55,9 +56,9 @@ export class AuthorizationFlows {
    * are unproven, else back to the client. Undefined for any other error.
    */
   refusal(err: unknown): FlowStep | undefined {
-    if (err instanceof AuthorizationPageError)
-      return this.errorPage(400, 'This link cannot be used', err.oauth);
-    if (err instanceof AuthorizationRedirectError) return this.errorRedirect(err.request, err.oauth);
+    if (err instanceof AuthorizationPageError) return errorPage(400, 'This link cannot be used', err.oauth);
+    if (err instanceof AuthorizationRedirectError)
+      return errorRedirect(this.deps.issuer, err.request, err.oauth);
     return undefined;
   }
 
@@ -204,62 +205,18 @@ export class AuthorizationFlows {
     if (!app) return EXPIRED;
     const authTime = active.session.authTime ?? new Date();
     const outcome = await authorization.complete(app, req, userId, flow.companyId, authTime);
-    const { issuer: iss } = this.deps;
-    if (outcome.kind === 'company_grant') {
-      if (req.redirectUri === null) {
-        const shown = await authorization.keepToShowGrant(flow, outcome.grant.guid);
-        return { kind: 'show-grant', flowId: shown.id };
-      }
-      const { guid, companyId } = outcome.grant;
-      const params = { guid, company_id: companyId, state: req.state };
-      return redirect('company_grant', authorizationResponseUrl(req.redirectUri, 'fragment', params));
+    if (outcome.kind === 'company_grant' && req.redirectUri === null) {
+      const shown = await authorization.keepToShowGrant(flow, outcome.grant.guid);
+      return { kind: 'show-grant', flowId: shown.id };
     }
-    // Only company-grant apps may lack a redirect URI (oauth/endpoints/authorize.ts).
-    const uri = req.redirectUri as string;
-    if (outcome.kind === 'token') {
-      const { accessToken, expiresIn, scope } = outcome;
-      const expires_in = String(expiresIn);
-      const params = {
-        access_token: accessToken,
-        token_type: 'Bearer',
-        expires_in,
-        scope,
-        state: req.state,
-        iss,
-      };
-      return redirect('token', authorizationResponseUrl(uri, 'fragment', params));
-    }
-    return redirect(
-      'code',
-      authorizationResponseUrl(uri, 'query', { code: outcome.code, state: req.state, iss }),
-    );
+    return delivered(this.deps.issuer, req, outcome);
   }
 
   /** Ends the flow and sends the error to the client (or shows it, with nowhere to send it). */
   private async abort(active: ActiveSession, flow: AuthorizationFlow, err: OAuthError): Promise<FlowStep> {
     const claimed = await this.deps.authorization.claimFlow(flow.id, active.session.idHash);
     if (!claimed) return EXPIRED;
-    return this.errorRedirect(AuthorizationService.request(claimed), err);
-  }
-
-  /** In the query, or in the fragment when a token was asked for (RFC 6749 4.2.2.1). */
-  private errorRedirect(req: ErrorRedirectTarget, err: OAuthError): FlowStep {
-    if (req.redirectUri === null)
-      return this.errorPage(err.status === 500 ? 500 : 400, 'Authorization failed', err);
-    const params = {
-      error: err.error,
-      error_description: err.description,
-      state: req.state,
-      iss: this.deps.issuer,
-    };
-    return redirect(
-      'error',
-      authorizationResponseUrl(req.redirectUri, responseModeFor(req.responseType), params),
-    );
-  }
-
-  private errorPage(status: 400 | 500, title: string, err: OAuthError): FlowStep {
-    return { kind: 'error-page', status, title, message: err.description, code: err.error };
+    return errorRedirect(this.deps.issuer, AuthorizationService.request(claimed), err);
   }
 
   /** The plan page when the company's plan does not allow granting access. */
@@ -279,12 +236,6 @@ export class AuthorizationFlows {
     return app ? { flow, req, app } : undefined;
   }
 }
-
-const redirect = (response: 'code' | 'token' | 'company_grant' | 'error', url: string): FlowStep => ({
-  kind: 'redirect',
-  response,
-  url,
-});
 
 function view({ flow, req, app }: Pending) {
   return { flowId: flow.id, appName: app.name, redirectUri: req.redirectUri };

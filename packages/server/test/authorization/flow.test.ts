@@ -140,116 +140,57 @@ await forDialects(['sqlite', 'postgres'], (dialect, skip) => {
       return { active, step: await flows.decide(active, flowIdOf(step, 'consent'), 'grant') };
     }
 
-    // The first step for each kind of person and request, with every prompt=none error.
-    const firstSteps: {
-      name: string;
-      who: Who;
-      client: AppName;
-      extra?: Record<string, string>;
-      check(step: FlowStep): void;
-    }[] = [
-      {
-        name: 'nobody signed in: sign in',
-        who: 'anonymous',
-        client: 'code',
-        check: (s) => flowIdOf(s, 'sign-in'),
-      },
-      {
-        name: 'nobody signed in, prompt=none: login_required in the query, with state and iss',
-        who: 'anonymous',
-        client: 'code',
-        extra: { prompt: 'none' },
-        check(step) {
-          const { url, query } = redirected(step, 'error');
-          assert.equal(url.origin + url.pathname, REDIRECT);
-          assert.equal(query.get('error'), 'login_required');
-          assert.equal(query.get('state'), 'st-1');
-          assert.equal(query.get('iss'), ISSUER);
-        },
-      },
-      {
-        name: 'implicit, prompt=none: the error goes in the fragment',
-        who: 'anonymous',
-        client: 'implicit',
-        extra: { prompt: 'none' },
-        check(step) {
-          const { query, fragment } = redirected(step, 'error');
-          assert.equal(query.get('error'), null);
-          assert.equal(fragment.get('error'), 'login_required');
-          assert.equal(fragment.get('iss'), ISSUER);
-        },
-      },
-      {
-        name: 'no redirect URI to send an error to: an error page',
-        who: 'anonymous',
-        client: 'grantPage',
-        extra: { prompt: 'none' },
-        check: (step) =>
-          assert.deepEqual(step, {
-            kind: 'error-page',
-            status: 400,
-            title: 'Authorization failed',
-            message: 'the user is not signed in',
-            code: 'login_required',
-          }),
-      },
-      {
-        name: 'admin of no company: access_denied',
-        who: 'member',
-        client: 'code',
-        check(step) {
-          const { query } = redirected(step, 'error');
-          assert.equal(query.get('error'), 'access_denied');
-          assert.match(query.get('error_description') ?? '', /not an administrator of any company/);
-        },
-      },
-      {
-        name: 'admin of two companies: choose one',
-        who: 'multi',
-        client: 'code',
-        check: (s) => flowIdOf(s, 'choose-company'),
-      },
-      {
-        name: 'admin of two companies, prompt=none: consent_required',
-        who: 'multi',
-        client: 'code',
-        extra: { prompt: 'none' },
-        check: (step) =>
-          assert.equal(redirected(step, 'error').query.get('error_description'), 'choose a company first'),
-      },
-      {
-        name: 'admin of one company: consent',
-        who: 'solo',
-        client: 'code',
-        check: (s) => flowIdOf(s, 'consent'),
-      },
-      {
-        name: 'admin of one company, prompt=none: consent_required',
-        who: 'solo',
-        client: 'code',
-        extra: { prompt: 'none' },
-        check(step) {
-          const { query } = redirected(step, 'error');
-          assert.equal(query.get('error'), 'consent_required');
-          assert.equal(query.get('error_description'), 'the user must consent');
-        },
-      },
-      {
-        name: 'a company whose plan does not allow granting: the plan page',
-        who: 'tiny',
-        client: 'code',
-        check(step) {
-          assert.equal(step.kind, 'plan-required');
-          assert.ok(step.kind === 'plan-required');
-          assert.equal(step.company.id, companies.tiny);
-          assert.deepEqual(step.plans, ['pro', 'enterprise']);
-        },
-      },
+    // The first step for each kind of person, and what prompt=none gets instead of that page.
+    const firstSteps: [Who, string, string, string][] = [
+      ['anonymous', 'sign-in', 'login_required', 'the user is not signed in'],
+      ['multi', 'choose-company', 'consent_required', 'choose a company first'],
+      ['solo', 'consent', 'consent_required', 'the user must consent'],
     ];
-    for (const c of firstSteps)
-      test(`start: ${c.name}`, async () => {
-        c.check((await start(c.who, c.client, c.extra)).step);
+    for (const [who, kind, error, description] of firstSteps)
+      test(`start as ${who}: ${kind}; with prompt=none, ${error} in the query with state and iss`, async () => {
+        flowIdOf((await start(who, 'code')).step, kind);
+        const { url, query } = redirected((await start(who, 'code', { prompt: 'none' })).step, 'error');
+        assert.equal(url.origin + url.pathname, REDIRECT);
+        assert.deepEqual(Object.fromEntries(query), {
+          error,
+          error_description: description,
+          state: 'st-1',
+          iss: ISSUER,
+        });
       });
+
+    test('start, implicit, prompt=none: the error goes in the fragment', async () => {
+      const { query, fragment } = redirected(
+        (await start('anonymous', 'implicit', { prompt: 'none' })).step,
+        'error',
+      );
+      assert.deepEqual([...query], []);
+      assert.equal(fragment.get('error'), 'login_required');
+      assert.equal(fragment.get('iss'), ISSUER);
+    });
+
+    test('start, no redirect URI to send an error to: an error page', async () => {
+      assert.deepEqual((await start('anonymous', 'grantPage', { prompt: 'none' })).step, {
+        kind: 'error-page',
+        status: 400,
+        title: 'Authorization failed',
+        message: 'the user is not signed in',
+        code: 'login_required',
+      });
+    });
+
+    test('start as an admin of no company: access_denied', async () => {
+      const { query } = redirected((await start('member', 'code')).step, 'error');
+      assert.equal(query.get('error'), 'access_denied');
+      assert.match(query.get('error_description') ?? '', /not an administrator of any company/);
+    });
+
+    test('start for a company whose plan does not allow granting: the plan page', async () => {
+      const { step } = await start('tiny', 'code');
+      assert.ok(step.kind === 'plan-required', JSON.stringify(step));
+      assert.equal(step.company.id, companies.tiny);
+      assert.deepEqual(step.plans, ['pro', 'enterprise']);
+    });
 
     test('refusal: before the redirect URI is proven a page, after it a redirect, else nothing', async () => {
       const page = await validateAuthorizationRequest(
