@@ -1,6 +1,6 @@
 import { Lru } from '@gatehouse/cache';
 import type { InvalidationBus } from '../cache/invalidation-bus.ts';
-import type { Storage } from '../storage/storage.ts';
+import type { AppStore } from '../storage/storage.ts';
 import type { AppWithSecrets } from '../storage/types.ts';
 
 const NEGATIVE_TTL_MS = 30_000;
@@ -28,7 +28,7 @@ export class AppCache {
   private generation = 0;
 
   constructor(
-    private readonly storage: Storage,
+    private readonly storage: Pick<AppStore, 'findAppByClientId'>,
     bus: InvalidationBus,
     /** config.appCacheSize */
     max: number,

@@ -1,6 +1,6 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { Logger } from 'pino';
-import type { Storage } from '../storage/storage.ts';
+import type { AppStore, GrantStore } from '../storage/storage.ts';
 
 /** Which "last used" column a recorder stamps. */
 export type UsageKind = 'apps' | 'grants';
@@ -43,7 +43,7 @@ export class LastUsedRecorder {
   private readonly kind: UsageKind;
 
   constructor(
-    private readonly storage: Storage,
+    private readonly storage: Pick<AppStore, 'touchApps'> & Pick<GrantStore, 'touchGrants'>,
     opts: LastUsedOptions = {},
   ) {
     this.flushMs = opts.flushMs ?? 5000;

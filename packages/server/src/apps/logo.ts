@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { imageSize } from 'image-size';
 import { ValidationError } from '../errors.ts';
-import type { Storage } from '../storage/storage.ts';
+import type { AppLogoStore } from '../storage/storage.ts';
 import type { AppLogo } from '../storage/types.ts';
 import { newId } from '../util/random.ts';
 
@@ -47,7 +47,7 @@ export const logoPath = (id: string) => `/logos/${id}`;
 
 /** Checks and stores uploaded logos. */
 export class LogoService {
-  constructor(private readonly storage: Storage) {}
+  constructor(private readonly storage: AppLogoStore) {}
 
   /** Throws ValidationError for anything but a PNG or JPEG up to 256 KB. */
   async store(companyId: string, bytes: Uint8Array): Promise<AppLogo> {
@@ -65,14 +65,9 @@ export class LogoService {
     return this.storage.getAppLogo(id);
   }
 
-  /** Deletes one of the company's logos (an upload whose app was then refused). */
-  async delete(companyId: string, id: string): Promise<void> {
-    await this.storage.deleteAppLogo(companyId, id);
-  }
-
   /** Deletes the logo an app's `logoUrl` points at, if it is one of ours. */
   async deleteFor(companyId: string, logoUrl: string | null): Promise<void> {
     const id = logoUrl?.startsWith('/logos/') ? logoUrl.slice('/logos/'.length) : undefined;
-    if (id) await this.delete(companyId, id);
+    if (id) await this.storage.deleteAppLogo(companyId, id);
   }
 }

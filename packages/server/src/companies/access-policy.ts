@@ -1,5 +1,5 @@
 import { DomainError } from '../errors.ts';
-import type { Storage } from '../storage/storage.ts';
+import type { DirectoryStore } from '../storage/storage.ts';
 import type { Company, Membership } from '../storage/types.ts';
 
 /** What a plan unlocks. PERSCOM, for one, offers OAuth only on its Enterprise plan. */
@@ -39,7 +39,7 @@ export class AdminRequired extends DomainError {
 /** Plan gating and role checks, shared by the console, the management API and the authorize flow. */
 export class AccessPolicy {
   constructor(
-    private readonly storage: Storage,
+    private readonly storage: DirectoryStore,
     readonly rules: PlanRules,
   ) {}
 

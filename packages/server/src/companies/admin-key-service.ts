@@ -1,11 +1,9 @@
 import { NotFoundError, ValidationError } from '../errors.ts';
-import type { Storage } from '../storage/storage.ts';
+import type { AdminKeyStore, DirectoryStore } from '../storage/storage.ts';
 import type { AdminKey } from '../storage/types.ts';
 import { sha256 } from '../util/hash.ts';
 import { newId } from '../util/random.ts';
 import { lastFour, newSecret, SecretPrefix } from '../util/secrets.ts';
-
-export type { AdminKey };
 
 /** The audit actor for changes made with an admin key. */
 export const adminKeyActor = (key: Pick<AdminKey, 'id'>) => `admin_key:${key.id}`;
@@ -16,7 +14,7 @@ export const adminKeyActor = (key: Pick<AdminKey, 'id'>) => `admin_key:${key.id}
  * slow hash: see util/hash.ts).
  */
 export class AdminKeyService {
-  constructor(private readonly storage: Storage) {}
+  constructor(private readonly storage: AdminKeyStore & DirectoryStore) {}
 
   async create(
     input: { companyId: string; name?: string },
@@ -57,17 +55,6 @@ export class AdminKeyService {
 
   list(companyId: string): Promise<AdminKey[]> {
     return this.storage.listAdminKeys(companyId);
-  }
-
-  /**
-   * UNSCOPED, operator-only (the CLI names a key by id alone): revokes the key in whichever
-   * company holds it, through the same company-scoped revocation. Returns the key.
-   */
-  async revokeById(id: string, actor: string): Promise<AdminKey> {
-    const key = await this.storage.getAdminKeyById(id);
-    if (!key) throw new NotFoundError(`admin key ${id}`);
-    await this.revoke(key.companyId, key.id, actor);
-    return key;
   }
 
   async revoke(companyId: string, id: string, actor: string): Promise<void> {

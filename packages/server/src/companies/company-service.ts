@@ -1,5 +1,5 @@
 import { ConflictError, NotFoundError, ValidationError } from '../errors.ts';
-import type { Storage } from '../storage/storage.ts';
+import type { DirectoryStore } from '../storage/storage.ts';
 import type { Company, Membership, Role, User } from '../storage/types.ts';
 import { hashPassword } from '../users/password.ts';
 import { newId } from '../util/random.ts';
@@ -7,11 +7,9 @@ import { newId } from '../util/random.ts';
 export const PLANS = ['free', 'pro', 'enterprise'] as const;
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
-export type { Company };
-
 /** Companies, their users and memberships. */
 export class CompanyService {
-  constructor(private readonly storage: Storage) {}
+  constructor(private readonly storage: DirectoryStore) {}
 
   async createCompany(input: { name: string; plan?: string; id?: string }, actor: string): Promise<Company> {
     const name = input.name.trim();

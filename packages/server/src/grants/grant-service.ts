@@ -1,10 +1,8 @@
 import type { InvalidationBus } from '../cache/invalidation-bus.ts';
 import { NotFoundError } from '../errors.ts';
-import type { GrantPageRequest, Storage } from '../storage/storage.ts';
+import type { AppStore, GrantPageRequest, GrantStore } from '../storage/storage.ts';
 import type { App, Grant, Page } from '../storage/types.ts';
 import { authorizationRevoked } from '../webhooks/events.ts';
-
-export type { Grant };
 
 /** A grant as the Connected Apps page shows it: with the app it was given to. */
 export interface ConnectedApp {
@@ -20,7 +18,7 @@ export interface ConnectedApp {
  */
 export class GrantService {
   constructor(
-    private readonly storage: Storage,
+    private readonly storage: AppStore & GrantStore,
     private readonly bus: InvalidationBus,
   ) {}
 

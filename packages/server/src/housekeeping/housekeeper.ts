@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { PruneCounts, Storage } from '../storage/storage.ts';
+import type { HousekeepingStore, PruneCounts } from '../storage/storage.ts';
 
 /**
  * Runs storage.pruneExpired on a timer (every `intervalMs`, first after one interval, never
@@ -10,7 +10,7 @@ export class Housekeeper {
   private running: Promise<unknown> | undefined;
 
   constructor(
-    private readonly storage: Storage,
+    private readonly storage: HousekeepingStore,
     private readonly intervalMs: number,
     private readonly log?: Logger,
   ) {}

@@ -1,7 +1,7 @@
 import { DomainError } from '../errors.ts';
 import { openSecret, sealSecret } from '../keys/crypto.ts';
 import type { IdempotencyScope } from '../storage/idempotency-types.ts';
-import type { Storage } from '../storage/storage.ts';
+import type { IdempotencyStore } from '../storage/storage.ts';
 import { sha256 } from '../util/hash.ts';
 import { randomToken } from '../util/random.ts';
 import { canonicalJson } from './canonical-json.ts';
@@ -93,7 +93,7 @@ export class IdempotencyService {
   private readonly now: () => Date;
 
   constructor(
-    private readonly storage: Storage,
+    private readonly storage: IdempotencyStore,
     private readonly opts: { encryptionKey: Uint8Array; now?: () => Date },
   ) {
     this.now = opts.now ?? (() => new Date());

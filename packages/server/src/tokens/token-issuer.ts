@@ -1,6 +1,6 @@
 import type { JwsSigner } from '../keys/jws.ts';
 import type { KeyStore } from '../keys/key-store.ts';
-import type { Storage } from '../storage/storage.ts';
+import type { TokenStore } from '../storage/storage.ts';
 import type { App } from '../storage/types.ts';
 import { sha256 } from '../util/hash.ts';
 import { newId } from '../util/random.ts';
@@ -51,7 +51,7 @@ export class TokenIssuer {
     private readonly issuer: string,
     private readonly audience: string,
     /** Where opaque tokens are kept; apps whose format is `opaque` need it. */
-    private readonly opaqueStore?: Pick<Storage, 'createOpaqueAccessToken'>,
+    private readonly opaqueStore?: Pick<TokenStore, 'createOpaqueAccessToken'>,
   ) {}
 
   async issueAccessToken(req: AccessTokenRequest): Promise<IssuedAccessToken> {

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { Storage } from '../storage/storage.ts';
+import type { WebhookEndpointStore, WebhookOutbox } from '../storage/storage.ts';
 import type { WebhookDelivery } from '../storage/types.ts';
 import { nextAttemptAt } from './retry.ts';
 import { sendWebhook } from './sender.ts';
@@ -44,7 +44,7 @@ export class WebhookDispatcher {
   private shutdown = new AbortController();
 
   constructor(
-    private readonly storage: Storage,
+    private readonly storage: WebhookOutbox & Pick<WebhookEndpointStore, 'getWebhookEndpointById'>,
     private readonly opts: DispatcherOptions,
   ) {}
 

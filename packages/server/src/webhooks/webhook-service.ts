@@ -1,5 +1,5 @@
 import { NotFoundError, ValidationError } from '../errors.ts';
-import type { DeliveryFilter, Storage } from '../storage/storage.ts';
+import type { AppStore, DeliveryFilter, WebhookEndpointStore, WebhookOutbox } from '../storage/storage.ts';
 import {
   type Page,
   WEBHOOK_EVENT_TYPES,
@@ -10,9 +10,6 @@ import {
 import { newId } from '../util/random.ts';
 import { redactAddresses } from './delivery-error.ts';
 import { newWebhookSecret } from './signing.ts';
-
-export type { WebhookAttempt, WebhookDelivery, WebhookEndpoint };
-export { WEBHOOK_EVENT_TYPES };
 
 export interface WebhookEndpointInput {
   companyId: string;
@@ -37,7 +34,7 @@ const shownDelivery = (d: WebhookDelivery): WebhookDelivery =>
 /** Webhook endpoints of a company (or of one of its partner apps) and their deliveries. */
 export class WebhookService {
   constructor(
-    private readonly storage: Storage,
+    private readonly storage: WebhookEndpointStore & WebhookOutbox & Pick<AppStore, 'getApp'>,
     private readonly opts: { production: boolean; sealSecret(secret: string): Promise<string> },
   ) {}
 

@@ -1,4 +1,4 @@
-import type { Storage } from '../../storage/storage.ts';
+import type { TokenStore } from '../../storage/storage.ts';
 import type { TokenInspector } from '../../tokens/token-inspector.ts';
 import { authenticateClient } from '../client-auth/index.ts';
 import type { OAuthContext, TokenEndpointRequest } from '../context.ts';
@@ -19,7 +19,7 @@ export class RevocationEndpoint {
   constructor(
     private readonly deps: {
       inspector: TokenInspector;
-      storage: Storage;
+      storage: Pick<TokenStore, 'revokeAccessToken' | 'revokeRefreshFamily'>;
       /** Called after a revocation was written (wakes this node's feed at once). */
       onRevoked?: () => void;
     },

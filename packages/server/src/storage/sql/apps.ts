@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { MAX_ACCESS_TOKEN_TTL_MS, revocationHash } from '../../tokens/revocation-keys.ts';
-import type { NewApp, NewAppSecret } from '../storage.ts';
+import type { NewApp, NewAppSecret } from '../app-store.ts';
 import type { AppWithSecrets, AuditEventInput, DomainEventInput } from '../types.ts';
 import { toApp, toSecret } from './mappers.ts';
 import { grantRevocations, insertRevocations } from './revocations.ts';

@@ -1,4 +1,4 @@
-import { InvalidCursor } from '../storage.ts';
+import { InvalidCursor } from '../common.ts';
 
 /**
  * Opaque pagination cursors: base64url of `v1:<seq>`. A cursor only positions a query that

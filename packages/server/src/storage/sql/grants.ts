@@ -1,10 +1,9 @@
+import type { NewGrant } from '../grant-store.ts';
 import type { AuditEventInput, DomainEventInput, Grant } from '../types.ts';
 import { toGrant } from './mappers.ts';
 import { grantRevocations, insertRevocations } from './revocations.ts';
 import { type Db, insertAudit, invalidate } from './tx.ts';
 import { enqueueEvents } from './webhooks.ts';
-
-type NewGrant = Pick<Grant, 'id' | 'guid' | 'appId' | 'companyId' | 'scopes' | 'grantedBy'>;
 
 export async function upsertGrant(
   db: Db,

@@ -1,3 +1,5 @@
+import type { HousekeepingStore, PruneCounts } from '../housekeeping-store.ts';
+import type { SqlContext } from './context.ts';
 import type { Db } from './tx.ts';
 
 /** How long past their natural end rows are kept, for audits and for replay detection. */
@@ -10,19 +12,6 @@ export const RETAIN = {
   deliveriesMs: 30 * 86_400_000,
 };
 
-export interface PruneCounts {
-  sessions: number;
-  flows: number;
-  codes: number;
-  families: number;
-  accessTokens: number;
-  revocations: number;
-  invalidations: number;
-  deliveries: number;
-  /** Idempotency keys of the management API, 24 hours after first use. */
-  idempotencyKeys: number;
-}
-
 const n = (r: { numDeletedRows: bigint }) => Number(r.numDeletedRows);
 
 /**
@@ -30,7 +19,7 @@ const n = (r: { numDeletedRows: bigint }) => Number(r.numDeletedRows);
  * several nodes may run it at once. Token families go only when expired: their rotated
  * refresh tokens are what detects reuse until then.
  */
-export async function pruneExpired(db: Db, now: number): Promise<PruneCounts> {
+async function pruneExpired(db: Db, now: number): Promise<PruneCounts> {
   const sessions = n(await db.deleteFrom('sessions').where('expires_at', '<=', now).executeTakeFirst());
   const flows = n(
     await db.deleteFrom('authorization_flows').where('expires_at', '<=', now).executeTakeFirst(),
@@ -75,4 +64,12 @@ export async function pruneExpired(db: Db, now: number): Promise<PruneCounts> {
     deliveries,
     idempotencyKeys,
   };
+}
+
+export class SqlHousekeepingStore implements HousekeepingStore {
+  constructor(private readonly ctx: SqlContext) {}
+
+  pruneExpired(now = new Date()) {
+    return pruneExpired(this.ctx.db, now.getTime());
+  }
 }

@@ -1,22 +1,13 @@
-import type { FamilyIssue, RefreshToken, RotateRefreshResult, TokenFamily } from '../authorization-types.ts';
-import type { DomainEventInput } from '../types.ts';
+import type { RefreshToken, RotateRefreshResult, TokenFamily } from '../authorization-types.ts';
+import type { RotateRefreshOptions } from '../token-store.ts';
 import { insertIssued, insertRefresh, revokeFamily, selectRefresh, toRefresh } from './tokens.ts';
 import type { Db } from './tx.ts';
 import { enqueueEvents } from './webhooks.ts';
 
-export interface RotateOptions {
-  /** Enqueued with the family's revocation when this call detects reuse. */
-  eventsOnReuse?: DomainEventInput[] | undefined;
-  /** The access token about to be signed, recorded with the family. */
-  accessToken?: FamilyIssue['accessToken'] | undefined;
-  /** The refresh reuse window in ms; 0 (the default) makes every retired token reuse. */
-  reuseWindowMs?: number | undefined;
-}
-
 type Next = { tokenHash: string; expiresAt: Date };
 
 /**
- * Rotates a refresh token, in the caller's transaction (see Storage.rotateRefreshToken for
+ * Rotates a refresh token, in the caller's transaction (see TokenStore.rotateRefreshToken for
  * the contract). The family's row is the arbiter: every rotation takes it first (a no-op
  * write), so the rotations of one family run one after the other on PostgreSQL too (a second
  * waits for the first to commit, then re-reads the token), and a revocation committing
@@ -31,7 +22,7 @@ export async function rotateRefresh(
   oldHash: string,
   next: Next,
   now: number,
-  opts: RotateOptions = {},
+  opts: RotateRefreshOptions = {},
 ): Promise<RotateRefreshResult> {
   const found = await selectRefresh(db, oldHash);
   if (!found) return { status: 'invalid' };
@@ -81,7 +72,7 @@ async function reuse(
   db: Db,
   familyId: string,
   now: number,
-  opts: RotateOptions,
+  opts: RotateRefreshOptions,
 ): Promise<RotateRefreshResult> {
   if ((await revokeFamily(db, familyId, now)) && opts.eventsOnReuse)
     await enqueueEvents(db, opts.eventsOnReuse, now);
@@ -142,7 +133,7 @@ async function issue(
   from: RefreshToken,
   next: Next,
   now: number,
-  opts: RotateOptions,
+  opts: RotateRefreshOptions,
 ) {
   await insertRefresh(
     db,

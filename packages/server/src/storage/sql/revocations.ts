@@ -4,7 +4,7 @@ import { type Db, invalidate } from './tx.ts';
 
 /**
  * Transactions (or connections) that appended to the feed: the storage class checks this
- * after commit to tell in-process listeners (SqlStorageBase.revoking).
+ * after commit to tell in-process listeners (SqlContext.revoking).
  */
 export const wroteRevocations = new WeakSet<Db>();
 

@@ -1,7 +1,6 @@
 import type { Selectable } from 'kysely';
 import { newId } from '../../util/random.ts';
 import type { Database } from '../schema.ts';
-import type { DeliveryFilter } from '../storage.ts';
 import type {
   DeliveryStatus,
   DomainEventInput,
@@ -10,6 +9,7 @@ import type {
   WebhookDelivery,
   WebhookEndpoint,
 } from '../types.ts';
+import type { AttemptOutcome, DeliveryFilter } from '../webhook-outbox.ts';
 import { decodeKeyCursor, encodeKeyCursor } from './cursor.ts';
 import type { Db } from './tx.ts';
 
@@ -152,16 +152,6 @@ export async function releaseLease(db: Db, deliveryId: string, lockedUntil: numb
     .where('locked_until', '=', lockedUntil)
     .executeTakeFirst();
   return Number(res.numUpdatedRows) === 1;
-}
-
-export interface AttemptOutcome {
-  attemptedAt: number;
-  statusCode: number | null;
-  error: string | null;
-  durationMs: number;
-  delivered: boolean;
-  /** When to try again; null when there are no attempts left. */
-  nextAttemptAt: number | null;
 }
 
 export async function recordAttempt(db: Db, deliveryId: string, o: AttemptOutcome) {

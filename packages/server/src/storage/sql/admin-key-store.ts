@@ -1,6 +1,9 @@
 import type { Selectable } from 'kysely';
+import type { AdminKeyStore } from '../admin-key-store.ts';
+import type { MutationOptions } from '../common.ts';
 import type { Database } from '../schema.ts';
 import type { AdminKey, AuditEventInput } from '../types.ts';
+import type { SqlContext } from './context.ts';
 import { type Db, insertAudit } from './tx.ts';
 
 const maybeDate = (ms: number | null) => (ms === null ? null : new Date(Number(ms)));
@@ -8,7 +11,7 @@ const maybeDate = (ms: number | null) => (ms === null ? null : new Date(Number(m
 /** Last-used stamps are written at most this often per key, so reads do not all become writes. */
 const TOUCH_EVERY_MS = 60_000;
 
-export const toAdminKey = (r: Selectable<Database['admin_keys']>): AdminKey => ({
+const toAdminKey = (r: Selectable<Database['admin_keys']>): AdminKey => ({
   id: r.id,
   companyId: r.company_id,
   name: r.name,
@@ -20,7 +23,7 @@ export const toAdminKey = (r: Selectable<Database['admin_keys']>): AdminKey => (
   revokedAt: maybeDate(r.revoked_at),
 });
 
-export async function insertAdminKey(
+async function insertAdminKey(
   db: Db,
   key: Omit<AdminKey, 'createdAt' | 'lastUsedAt' | 'revokedAt'>,
   audit?: AuditEventInput,
@@ -44,7 +47,7 @@ export async function insertAdminKey(
   return { ...key, createdAt: new Date(now), lastUsedAt: null, revokedAt: null };
 }
 
-export async function revokeAdminKey(db: Db, companyId: string, id: string, audit?: AuditEventInput) {
+async function revokeAdminKey(db: Db, companyId: string, id: string, audit?: AuditEventInput) {
   const now = Date.now();
   const res = await db
     .updateTable('admin_keys')
@@ -58,11 +61,56 @@ export async function revokeAdminKey(db: Db, companyId: string, id: string, audi
   return true;
 }
 
-export async function touchAdminKey(db: Db, id: string, at: number): Promise<void> {
+async function touchAdminKey(db: Db, id: string, at: number): Promise<void> {
   await db
     .updateTable('admin_keys')
     .set({ last_used_at: at })
     .where('id', '=', id)
     .where((eb) => eb.or([eb('last_used_at', 'is', null), eb('last_used_at', '<', at - TOUCH_EVERY_MS)]))
     .execute();
+}
+
+export class SqlAdminKeyStore implements AdminKeyStore {
+  constructor(private readonly ctx: SqlContext) {}
+
+  createAdminKey(key: Omit<AdminKey, 'createdAt' | 'lastUsedAt' | 'revokedAt'>, opts: MutationOptions = {}) {
+    return this.ctx.transaction((tx) => insertAdminKey(tx, key, opts.audit));
+  }
+
+  async findAdminKeyByHash(keyHash: string) {
+    const row = await this.ctx.db
+      .selectFrom('admin_keys')
+      .selectAll()
+      .where('key_hash', '=', keyHash)
+      .executeTakeFirst();
+    return row && toAdminKey(row);
+  }
+
+  async getAdminKeyById(id: string) {
+    const row = await this.ctx.db
+      .selectFrom('admin_keys')
+      .selectAll()
+      .where('id', '=', id)
+      .executeTakeFirst();
+    return row && toAdminKey(row);
+  }
+
+  async listAdminKeys(companyId: string) {
+    const rows = await this.ctx.db
+      .selectFrom('admin_keys')
+      .selectAll()
+      .where('company_id', '=', companyId)
+      .orderBy('created_at', 'desc')
+      .orderBy('id', 'desc')
+      .execute();
+    return rows.map(toAdminKey);
+  }
+
+  revokeAdminKey(companyId: string, id: string, opts: MutationOptions = {}) {
+    return this.ctx.transaction((tx) => revokeAdminKey(tx, companyId, id, opts.audit));
+  }
+
+  touchAdminKey(id: string, at = new Date()) {
+    return touchAdminKey(this.ctx.db, id, at.getTime());
+  }
 }

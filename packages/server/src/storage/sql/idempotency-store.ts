@@ -1,4 +1,5 @@
 import type { Selectable } from 'kysely';
+import type { IdempotencyStore } from '../idempotency-store.ts';
 import type {
   IdempotencyBegin,
   IdempotencyRecord,
@@ -7,6 +8,7 @@ import type {
   IdempotentRequest,
 } from '../idempotency-types.ts';
 import type { Database } from '../schema.ts';
+import type { SqlContext } from './context.ts';
 import type { Db } from './tx.ts';
 
 type Row = Selectable<Database['idempotency_keys']>;
@@ -34,7 +36,7 @@ const scoped = (db: Db, s: IdempotencyScope) =>
  * lease). A caller that wins neither gets the live record. A record can vanish between the
  * statements (housekeeping), hence the bounded retry.
  */
-export async function beginRequest(db: Db, req: IdempotentRequest, now: number): Promise<IdempotencyBegin> {
+async function beginRequest(db: Db, req: IdempotentRequest, now: number): Promise<IdempotencyBegin> {
   const fresh = {
     fingerprint: req.fingerprint,
     lease_id: req.leaseId,
@@ -72,7 +74,7 @@ export async function beginRequest(db: Db, req: IdempotentRequest, now: number):
 }
 
 /** Stores the answer, if `leaseId` still holds the key in flight. False when it does not. */
-export async function completeRequest(
+async function completeRequest(
   db: Db,
   s: IdempotencyScope,
   leaseId: string,
@@ -91,7 +93,7 @@ export async function completeRequest(
 }
 
 /** Frees the key of a request whose answer is not kept, if `leaseId` still holds it. */
-export async function releaseRequest(db: Db, s: IdempotencyScope, leaseId: string): Promise<boolean> {
+async function releaseRequest(db: Db, s: IdempotencyScope, leaseId: string): Promise<boolean> {
   const res = await db
     .deleteFrom('idempotency_keys')
     .where('company_id', '=', s.companyId)
@@ -101,4 +103,20 @@ export async function releaseRequest(db: Db, s: IdempotencyScope, leaseId: strin
     .where('status', 'is', null)
     .executeTakeFirst();
   return Number(res.numDeletedRows) === 1;
+}
+
+export class SqlIdempotencyStore implements IdempotencyStore {
+  constructor(private readonly ctx: SqlContext) {}
+
+  beginIdempotentRequest(req: IdempotentRequest, now = new Date()) {
+    return beginRequest(this.ctx.db, req, now.getTime());
+  }
+
+  completeIdempotentRequest(scope: IdempotencyScope, leaseId: string, answer: IdempotentAnswer) {
+    return completeRequest(this.ctx.db, scope, leaseId, answer);
+  }
+
+  releaseIdempotentRequest(scope: IdempotencyScope, leaseId: string) {
+    return releaseRequest(this.ctx.db, scope, leaseId);
+  }
 }

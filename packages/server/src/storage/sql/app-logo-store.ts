@@ -1,11 +1,25 @@
+import type { AppLogoStore } from '../app-logo-store.ts';
 import type { AppLogo } from '../types.ts';
+import type { SqlContext } from './context.ts';
 import type { Db } from './tx.ts';
 
-export async function insertLogo(
-  db: Db,
-  logo: Omit<AppLogo, 'createdAt'>,
-  now = Date.now(),
-): Promise<AppLogo> {
+export class SqlAppLogoStore implements AppLogoStore {
+  constructor(private readonly ctx: SqlContext) {}
+
+  putAppLogo(logo: Omit<AppLogo, 'createdAt'>) {
+    return insertLogo(this.ctx.db, logo);
+  }
+
+  getAppLogo(id: string) {
+    return selectLogo(this.ctx.db, id);
+  }
+
+  deleteAppLogo(companyId: string, id: string) {
+    return removeLogo(this.ctx.db, companyId, id);
+  }
+}
+
+async function insertLogo(db: Db, logo: Omit<AppLogo, 'createdAt'>, now = Date.now()): Promise<AppLogo> {
   await db
     .insertInto('app_logos')
     .values({
@@ -22,7 +36,7 @@ export async function insertLogo(
   return { ...logo, createdAt: new Date(now) };
 }
 
-export async function selectLogo(db: Db, id: string): Promise<AppLogo | undefined> {
+async function selectLogo(db: Db, id: string): Promise<AppLogo | undefined> {
   const row = await db.selectFrom('app_logos').selectAll().where('id', '=', id).executeTakeFirst();
   if (!row) return undefined;
   return {
@@ -38,7 +52,7 @@ export async function selectLogo(db: Db, id: string): Promise<AppLogo | undefine
   };
 }
 
-export async function removeLogo(db: Db, companyId: string, id: string): Promise<boolean> {
+async function removeLogo(db: Db, companyId: string, id: string): Promise<boolean> {
   const res = await db
     .deleteFrom('app_logos')
     .where('id', '=', id)

@@ -1,0 +1,18 @@
+import type { AuditEvent, AuditEventInput, Page } from './types.ts';
+
+export interface AuditFilter {
+  action?: string;
+  target?: string;
+  limit?: number;
+  cursor?: string;
+}
+
+/**
+ * The audit log. Mutations of the other slices write their event through `MutationOptions`,
+ * in their own transaction; this appends events that stand alone.
+ */
+export interface AuditLog {
+  appendAuditEvent(event: AuditEventInput): Promise<AuditEvent>;
+  /** Newest first. Throws InvalidCursor on a cursor this storage did not make. */
+  listAuditEvents(companyId: string, filter?: AuditFilter): Promise<Page<AuditEvent>>;
+}

@@ -1,0 +1,25 @@
+/** How many rows one housekeeping pass deleted, by kind. */
+export interface PruneCounts {
+  sessions: number;
+  flows: number;
+  codes: number;
+  families: number;
+  accessTokens: number;
+  revocations: number;
+  invalidations: number;
+  deliveries: number;
+  /** Idempotency keys of the management API, 24 hours after first use. */
+  idempotencyKeys: number;
+}
+
+/** Deleting what nothing can use any more, across every slice. */
+export interface HousekeepingStore {
+  /**
+   * Deletes what nothing can use any more: expired sessions, flows, token families (with their
+   * refresh tokens), access-token records and revocation entries; codes a day after expiry;
+   * invalidations after an hour; finished webhook deliveries after 30 days; management API
+   * idempotency keys once expired (24 hours after first use). Idempotent, and safe to run on
+   * several nodes at once.
+   */
+  pruneExpired(now?: Date): Promise<PruneCounts>;
+}

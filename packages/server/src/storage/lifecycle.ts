@@ -1,0 +1,10 @@
+/** The storage itself: which database it is, its schema, and whether it answers. */
+export interface StorageLifecycle {
+  readonly dialect: 'sqlite' | 'postgres';
+  /** Applies pending migrations. Safe to call on every start and from several nodes at once. */
+  migrate(): Promise<void>;
+  /** Cheap liveness probe (the health endpoint). */
+  ping(): Promise<void>;
+  /** Closes the connections; every later call fails. */
+  close(): Promise<void>;
+}

@@ -1,0 +1,65 @@
+import type { OpaqueAccessToken, RefreshToken } from '../authorization-types.ts';
+import type { RotateRefreshOptions, TokenStore } from '../token-store.ts';
+import type { SqlContext } from './context.ts';
+import * as opaque from './opaque-tokens.ts';
+import { rotateRefresh } from './refresh-rotation.ts';
+import * as tokens from './tokens.ts';
+
+/**
+ * Token families, refresh tokens and access-token records (sql/tokens.ts,
+ * sql/refresh-rotation.ts), opaque access tokens and single-token revocation
+ * (sql/opaque-tokens.ts).
+ */
+export class SqlTokenStore implements TokenStore {
+  constructor(private readonly ctx: SqlContext) {}
+
+  recordFamilyAccessToken(familyId: string, jti: string, expiresAt: Date) {
+    return this.ctx.revoking((tx) => tokens.recordAccessToken(tx, familyId, jti, expiresAt, Date.now()));
+  }
+
+  createRefreshToken(token: Omit<RefreshToken, 'createdAt' | 'rotatedAt'>) {
+    return tokens.insertRefresh(this.ctx.db, token, Date.now());
+  }
+
+  getRefreshToken(tokenHash: string) {
+    return tokens.selectRefresh(this.ctx.db, tokenHash);
+  }
+
+  rotateRefreshToken(
+    oldHash: string,
+    next: { tokenHash: string; expiresAt: Date },
+    now = new Date(),
+    opts: RotateRefreshOptions = {},
+  ) {
+    return this.ctx.revoking((tx) => rotateRefresh(tx, oldHash, next, now.getTime(), opts));
+  }
+
+  revokeRefreshFamily(familyId: string, now = new Date()) {
+    return this.ctx.revoking((tx) => tokens.revokeFamily(tx, familyId, now.getTime()));
+  }
+
+  async isAccessTokenRevoked(jti: string) {
+    const row = await this.ctx.db
+      .selectFrom('revoked_access_tokens')
+      .select('jti')
+      .where('jti', '=', jti)
+      .executeTakeFirst();
+    return row !== undefined;
+  }
+
+  listRevokedAccessTokens(now = new Date()) {
+    return tokens.selectRevokedAccessTokens(this.ctx.db, now.getTime());
+  }
+
+  createOpaqueAccessToken(token: OpaqueAccessToken) {
+    return opaque.insertOpaque(this.ctx.db, token);
+  }
+
+  getOpaqueAccessToken(tokenHash: string) {
+    return opaque.selectOpaque(this.ctx.db, tokenHash);
+  }
+
+  revokeAccessToken(jti: string, expiresAt: Date, now = new Date()) {
+    return this.ctx.revoking((tx) => opaque.revokeJti(tx, jti, expiresAt, now.getTime()));
+  }
+}
