@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict';
-import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { revocationHash } from '../src/tokens/revocation-keys.ts';
-import { newId } from '../src/util/random.ts';
+import { partnerGrant } from './fixtures/partner-grant.ts';
 import { type TestServer, testServer } from './helpers.ts';
 
 /** Reads server-sent events from a live response until `until` returns true. */
@@ -41,26 +40,8 @@ describe('revocation feed', () => {
   });
   after(() => t.close());
 
-  async function grant() {
-    const customer = await t.gh.companies.createCompany({ name: 'Customer' }, 'test');
-    const { appId } = await t.createApp({
-      type: 'partner',
-      grantTypes: ['authorization_code'],
-      redirectUris: ['https://p.example/cb'],
-    });
-    const g = await t.gh.storage.upsertGrant({
-      id: newId('grt'),
-      guid: randomUUID(),
-      appId,
-      companyId: customer.id,
-      scopes: ['users.read'],
-      grantedBy: null,
-    });
-    return { g, customer, appId };
-  }
-
   it('lists a revoked grant by hashed id and GUID, never in clear', async () => {
-    const { g, customer } = await grant();
+    const { grant: g, customer } = await partnerGrant(t);
     await t.gh.storage.revokeGrant(customer.id, g.id);
     const res = await fetch(`${base}/oauth2/revocations?after=0`);
     assert.equal(res.status, 200);
@@ -81,7 +62,7 @@ describe('revocation feed', () => {
   });
 
   it('deleting an app revokes its client_id and its grants', async () => {
-    const { g, appId } = await grant();
+    const { grant: g, appId } = await partnerGrant(t);
     const app = await t.gh.apps.get(t.companyId, appId);
     const before = (await (await fetch(`${base}/oauth2/revocations`)).json()) as { next_after: number };
     await t.gh.apps.delete(t.companyId, appId, 'test');
@@ -94,7 +75,7 @@ describe('revocation feed', () => {
   });
 
   it('streams a new revocation to a connected subscriber (even one resuming from a cursor beyond the head)', async () => {
-    const { g, customer } = await grant();
+    const { grant: g, customer } = await partnerGrant(t);
     const ctrl = new AbortController();
     const res = await fetch(`${base}/oauth2/revocations`, {
       headers: { accept: 'text/event-stream', 'last-event-id': '999999999' },

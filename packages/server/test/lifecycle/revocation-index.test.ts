@@ -1,11 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { Config } from '../../src/config/index.ts';
 import type { Storage } from '../../src/storage/storage.ts';
 import type { Revocation } from '../../src/storage/types.ts';
 import { RevocationIndex } from '../../src/tokens/revocation-index.ts';
-import { testServer } from '../helpers.ts';
-import { forDialects, type TestDatabase, withTestPostgres } from '../pg.ts';
+import { twoNodes } from '../fixtures/two-nodes.ts';
+import { forDialects } from '../pg.ts';
 import {
   clientCredentialsToken,
   delegatedTokens,
@@ -24,28 +23,6 @@ async function until(check: () => Promise<boolean>, what: string): Promise<void>
     if (await check()) return;
     else await new Promise((r) => setTimeout(r, 25));
   assert.fail(`still not ${what}`);
-}
-
-/**
- * Two Gatehouse nodes, each with its OWN storage (connection) on one database: what a
- * deployment of several stateless nodes looks like, as opposed to sharing a Storage object
- * (which would share its in-process revocation notifications too).
- */
-async function twoNodes(dialect: 'sqlite' | 'postgres', config: Partial<Config>) {
-  let db: TestDatabase | undefined;
-  if (dialect === 'postgres') db = await withTestPostgres();
-  const a = await testServer({ config: { ...config, ...(db ? { databaseUrl: db.url } : {}) } });
-  const b = await testServer({ config: { ...config, databaseUrl: a.config.databaseUrl } });
-  assert.notEqual(a.gh.storage, b.gh.storage);
-  return {
-    a,
-    b,
-    async close() {
-      await b.close();
-      await a.close();
-      await db?.cleanup();
-    },
-  };
 }
 
 await forDialects(['sqlite', 'postgres'], (dialect, skip) => {

@@ -6,9 +6,10 @@ import { IdempotencyService } from '../../src/idempotency/idempotency-service.ts
 import { answerEncryptionKey } from '../../src/keys/crypto.ts';
 import type { SqlStorage } from '../../src/storage/sql/storage.ts';
 import { sha256 } from '../../src/util/hash.ts';
+import { twoNodes } from '../fixtures/two-nodes.ts';
 import type { TestServer } from '../helpers.ts';
-import { forDialects, type TestDatabase, withTestPostgres } from '../pg.ts';
-import { NO_WEBHOOK_DELIVERY, signedIn, type Tenant, tenant, testServer } from './fixtures.ts';
+import { forDialects } from '../pg.ts';
+import { NO_WEBHOOK_DELIVERY, signedIn, type Tenant, tenant } from './fixtures.ts';
 
 /**
  * Idempotency-Key on the management API's POSTs (issue 15): a retry after a lost answer
@@ -22,23 +23,6 @@ const as = (x: Tenant, key?: string) => ({
 });
 let counter = 0;
 const freshKey = () => `test-${process.pid}-${Date.now()}-${++counter}`;
-
-async function twoNodes(dialect: 'sqlite' | 'postgres') {
-  let db: TestDatabase | undefined;
-  if (dialect === 'postgres') db = await withTestPostgres();
-  const a = await testServer({ config: { ...NO_WEBHOOK_DELIVERY, ...(db ? { databaseUrl: db.url } : {}) } });
-  const b = await testServer({ config: { ...NO_WEBHOOK_DELIVERY, databaseUrl: a.config.databaseUrl } });
-  assert.notEqual(a.gh.storage, b.gh.storage);
-  return {
-    a,
-    b,
-    async close() {
-      await b.close();
-      await a.close();
-      await db?.cleanup();
-    },
-  };
-}
 
 async function appsNamed(t: TestServer, x: Tenant, name: string) {
   const res = await t.http.inject({ url: '/api/v1/apps?limit=200', headers: as(x) });
@@ -62,7 +46,7 @@ await forDialects(['sqlite', 'postgres'], (dialect, skip) => {
     let a: Tenant;
     let b: Tenant;
     before(async () => {
-      nodes = await twoNodes(dialect);
+      nodes = await twoNodes(dialect, NO_WEBHOOK_DELIVERY);
       a = await tenant(nodes.a, 'A');
       b = await tenant(nodes.a, 'B');
     });

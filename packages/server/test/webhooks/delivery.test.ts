@@ -1,9 +1,8 @@
 import assert from 'node:assert/strict';
-import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { Webhook } from 'standardwebhooks';
-import { newId } from '../../src/util/random.ts';
 import { authorizationRevoked } from '../../src/webhooks/events.ts';
+import { partnerGrant } from '../fixtures/partner-grant.ts';
 import { type TestServer, testServer } from '../helpers.ts';
 import { startReceiver } from './receiver.ts';
 
@@ -14,26 +13,6 @@ const FAST = {
   pollMs: 20,
   retryScheduleSeconds: [0.05, 0.05, 0.05],
 };
-
-/** A partner app owned by the test company, granted by a second company. */
-async function partnerGrant(t: TestServer) {
-  const customer = await t.gh.companies.createCompany({ name: 'Customer Co' }, 'test');
-  const { appId } = await t.createApp({
-    type: 'partner',
-    grantTypes: ['authorization_code'],
-    redirectUris: ['https://partner.example/cb'],
-  });
-  const app = await t.gh.apps.get(t.companyId, appId);
-  const grant = await t.gh.storage.upsertGrant({
-    id: newId('grt'),
-    guid: randomUUID(),
-    appId,
-    companyId: customer.id,
-    scopes: ['users.read'],
-    grantedBy: null,
-  });
-  return { app, grant, customer };
-}
 
 describe('webhook delivery', () => {
   let t: TestServer;
@@ -51,7 +30,8 @@ describe('webhook delivery', () => {
       return n <= 2 ? 500 : 204;
     });
     try {
-      const { app, grant, customer } = await partnerGrant(t);
+      const { appId, grant, customer } = await partnerGrant(t);
+      const app = await t.gh.apps.get(t.companyId, appId);
       const created = await t.gh.webhooks.create(
         { companyId: t.companyId, appId: app.id, url: rx.url, events: ['authorization.revoked'] },
         'test',
@@ -96,7 +76,8 @@ describe('webhook delivery', () => {
   it('a change that does not happen sends nothing', async () => {
     const rx = await startReceiver(() => 200);
     try {
-      const { app, grant } = await partnerGrant(t);
+      const { appId, grant } = await partnerGrant(t);
+      const app = await t.gh.apps.get(t.companyId, appId);
       await t.gh.webhooks.create({ companyId: t.companyId, url: rx.url, events: ['*'] }, 'test');
       // Revoking through the wrong company is refused, so its event must not be written.
       const ok = await t.gh.storage.revokeGrant(t.companyId, grant.id, {
