@@ -70,3 +70,12 @@ export class TooManyRequestsError extends DomainError {
     super('too_many_requests', message, 429, { 'Retry-After': String(retryAfterSeconds) });
   }
 }
+
+/**
+ * Raised beneath the services and passed through them: a list cursor this server did not
+ * issue (400 invalid_cursor), and the test for a database that cannot answer right now (503
+ * with Retry-After). Re-exported here so that the layers that render errors (http/, console/,
+ * cli/) need not import storage.
+ */
+export { InvalidCursor } from './storage/storage.ts';
+export { isDatabaseUnavailable } from './storage/unavailable.ts';

@@ -2,17 +2,21 @@ import type { Logger } from 'pino';
 import { AppCache } from './apps/app-cache.ts';
 import { AppService } from './apps/app-service.ts';
 import { LastUsedRecorder } from './apps/last-used.ts';
+import { LogoService } from './apps/logo.ts';
+import { AuditService } from './audit/audit-service.ts';
 import { AuthorizationService } from './authorization/authorization-service.ts';
 import { AuthorizationFlows } from './authorization/flow.ts';
 import { PasswordSignIn } from './authorization/password-sign-in.ts';
 import { SessionService } from './authorization/session-service.ts';
 import { InvalidationBus } from './cache/invalidation-bus.ts';
 import { AccessPolicy } from './companies/access-policy.ts';
+import { AdminKeyService } from './companies/admin-key-service.ts';
 import { CompanyService } from './companies/company-service.ts';
 import type { Config } from './config/index.ts';
 import { GrantService } from './grants/grant-service.ts';
 import { Housekeeper } from './housekeeping/housekeeper.ts';
-import { openSecret, sealSecret, secretEncryptionKey } from './keys/crypto.ts';
+import { IdempotencyService } from './idempotency/idempotency-service.ts';
+import { answerEncryptionKey, openSecret, sealSecret, secretEncryptionKey } from './keys/crypto.ts';
 import { JwsSigner } from './keys/jws.ts';
 import { KeyStore } from './keys/key-store.ts';
 import { CLIENT_AUTH_METHODS } from './oauth/client-auth/index.ts';
@@ -32,6 +36,7 @@ import { RevocationIndex } from './tokens/revocation-index.ts';
 import { TokenInspector } from './tokens/token-inspector.ts';
 import { TokenIssuer } from './tokens/token-issuer.ts';
 import { ScryptPool } from './users/scrypt-pool.ts';
+import { UserService } from './users/user-service.ts';
 import { WebhookDispatcher } from './webhooks/dispatcher.ts';
 import { WebhookService } from './webhooks/webhook-service.ts';
 
@@ -52,6 +57,16 @@ export interface GatehouseOptions {
 export class Gatehouse {
   readonly apps: AppService;
   readonly companies: CompanyService;
+  /** Users and their memberships, as the console, the management API, the CLI and /userinfo read them. */
+  readonly users: UserService;
+  /** The audit log, read back. */
+  readonly audit: AuditService;
+  /** The management API's company-scoped admin keys. */
+  readonly adminKeys: AdminKeyService;
+  /** Uploaded app logos. */
+  readonly logos: LogoService;
+  /** Idempotency-Key handling of the management API's writes. */
+  readonly idempotency: IdempotencyService;
   readonly grants: GrantService;
   /** Prunes expired rows on a timer. */
   readonly housekeeper: Housekeeper;
@@ -109,6 +124,13 @@ export class Gatehouse {
     const cache = new AppCache(storage, bus, config.appCacheSize);
     this.apps = new AppService(storage, cache, bus, this.scopes, config.minTokenTtlSeconds, this.grantTypes);
     this.companies = new CompanyService(storage);
+    this.users = new UserService(storage);
+    this.audit = new AuditService(storage);
+    this.adminKeys = new AdminKeyService(storage);
+    this.logos = new LogoService(storage);
+    this.idempotency = new IdempotencyService(storage, {
+      encryptionKey: answerEncryptionKey(config.serverSecret),
+    });
     this.grants = new GrantService(storage, bus);
     this.housekeeper = new Housekeeper(storage, config.housekeepingIntervalMs, opts.logger);
     this.access = new AccessPolicy(storage, config.planRules);
@@ -221,6 +243,11 @@ export class Gatehouse {
     this.grantLastUsed.start();
     this.housekeeper.start();
     if (this.config.webhooks.enabled) this.webhookDispatcher.start();
+  }
+
+  /** Resolves when the database answers (the readiness probe's question). */
+  ping(): Promise<void> {
+    return this.storage.ping();
   }
 
   async close(): Promise<void> {

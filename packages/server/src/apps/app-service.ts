@@ -9,6 +9,8 @@ import { lastFour, newSecret } from '../util/secrets.ts';
 import type { AppCache } from './app-cache.ts';
 import { type AppInput, type ServedGrantTypes, validateAppInput } from './validation.ts';
 
+export type { App, AppSecret, AppWithSecrets } from '../storage/types.ts';
+
 export interface AppWithNewSecret {
   app: AppWithSecrets;
   /** The only time the secret exists in clear: show it once, then forget it. */
@@ -78,6 +80,17 @@ export class AppService {
   async get(companyId: string, appId: string): Promise<AppWithSecrets> {
     const app = await this.storage.getApp(companyId, appId);
     if (!app) throw new NotFoundError('app');
+    return app;
+  }
+
+  /**
+   * UNSCOPED, operator-only: the app and its live secrets by id in any company, for the
+   * `gatehouse` CLI to learn an app's company before it calls the scoped methods. Nothing
+   * reachable over HTTP calls this.
+   */
+  async getForOperator(appId: string): Promise<AppWithSecrets> {
+    const app = await this.storage.getAppById(appId);
+    if (!app) throw new NotFoundError(`app ${appId}`);
     return app;
   }
 

@@ -65,9 +65,14 @@ export class LogoService {
     return this.storage.getAppLogo(id);
   }
 
+  /** Deletes one of the company's logos (an upload whose app was then refused). */
+  async delete(companyId: string, id: string): Promise<void> {
+    await this.storage.deleteAppLogo(companyId, id);
+  }
+
   /** Deletes the logo an app's `logoUrl` points at, if it is one of ours. */
   async deleteFor(companyId: string, logoUrl: string | null): Promise<void> {
     const id = logoUrl?.startsWith('/logos/') ? logoUrl.slice('/logos/'.length) : undefined;
-    if (id) await this.storage.deleteAppLogo(companyId, id);
+    if (id) await this.delete(companyId, id);
   }
 }

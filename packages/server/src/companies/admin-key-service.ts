@@ -5,6 +5,8 @@ import { sha256 } from '../util/hash.ts';
 import { newId } from '../util/random.ts';
 import { lastFour, newSecret, SecretPrefix } from '../util/secrets.ts';
 
+export type { AdminKey };
+
 /** The audit actor for changes made with an admin key. */
 export const adminKeyActor = (key: Pick<AdminKey, 'id'>) => `admin_key:${key.id}`;
 
@@ -55,6 +57,17 @@ export class AdminKeyService {
 
   list(companyId: string): Promise<AdminKey[]> {
     return this.storage.listAdminKeys(companyId);
+  }
+
+  /**
+   * UNSCOPED, operator-only (the CLI names a key by id alone): revokes the key in whichever
+   * company holds it, through the same company-scoped revocation. Returns the key.
+   */
+  async revokeById(id: string, actor: string): Promise<AdminKey> {
+    const key = await this.storage.getAdminKeyById(id);
+    if (!key) throw new NotFoundError(`admin key ${id}`);
+    await this.revoke(key.companyId, key.id, actor);
+    return key;
   }
 
   async revoke(companyId: string, id: string, actor: string): Promise<void> {

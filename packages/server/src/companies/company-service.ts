@@ -7,6 +7,8 @@ import { newId } from '../util/random.ts';
 export const PLANS = ['free', 'pro', 'enterprise'] as const;
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
+export type { Company };
+
 /** Companies, their users and memberships. */
 export class CompanyService {
   constructor(private readonly storage: DirectoryStore) {}

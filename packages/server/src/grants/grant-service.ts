@@ -4,6 +4,8 @@ import type { AppStore, GrantPageRequest, GrantStore } from '../storage/storage.
 import type { App, Grant, Page } from '../storage/types.ts';
 import { authorizationRevoked } from '../webhooks/events.ts';
 
+export type { Grant };
+
 /** A grant as the Connected Apps page shows it: with the app it was given to. */
 export interface ConnectedApp {
   grant: Grant;

@@ -4,6 +4,9 @@ import type { SigningKeyStore } from '../storage/storage.ts';
 import { SIGNING_ALGS, type SigningAlg, type SigningKey } from '../storage/types.ts';
 import { keyEncryptionKey, openPrivateJwk, sealPrivateJwk } from './crypto.ts';
 
+export type { SigningAlg, SigningKey };
+export { SIGNING_ALGS };
+
 export interface LoadedKey {
   kid: string;
   alg: SigningAlg;
@@ -61,6 +64,11 @@ export class KeyStore {
   /** Public keys for the JWKS document: active ones and recently retired ones. */
   publicJwks(): { keys: JWK[] } {
     return { keys: this.keys.map((k) => k.publicJwk) };
+  }
+
+  /** Every signing key as stored, active and retired (the CLI lists their public metadata). */
+  list(): Promise<SigningKey[]> {
+    return this.storage.listSigningKeys();
   }
 
   /** Retires the active key(s) of `alg` and creates a new one. Returns the new kid. */

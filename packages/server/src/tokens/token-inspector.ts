@@ -128,6 +128,14 @@ export class TokenInspector {
   }
 
   /**
+   * Whether the access token with this jti was revoked, as the database holds it now (no
+   * index, no cache): the grant-resolution endpoint's check of the token it is called with.
+   */
+  accessTokenRevoked(jti: string): Promise<boolean> {
+    return this.deps.storage.isAccessTokenRevoked(jti);
+  }
+
+  /**
    * Whether the access token's jti (or its refresh family) was revoked: from memory when the
    * revocation index can tell (after catching up on a revocation this process just made),
    * else from the database.

@@ -11,6 +11,9 @@ import { newId } from '../util/random.ts';
 import { redactAddresses } from './delivery-error.ts';
 import { newWebhookSecret } from './signing.ts';
 
+export type { WebhookAttempt, WebhookDelivery, WebhookEndpoint };
+export { WEBHOOK_EVENT_TYPES };
+
 export interface WebhookEndpointInput {
   companyId: string;
   url: string;

@@ -1,0 +1,26 @@
+import type { AdminKey } from './admin-key-service.ts';
+import type { Company } from './company-service.ts';
+
+/** A company as the management API and `gatehouse company ... --json` show it. */
+export const companyJson = (c: Company) => ({
+  id: c.id,
+  name: c.name,
+  plan: c.plan,
+  created_at: c.createdAt.toISOString(),
+});
+
+/**
+ * An admin key as the management API and `gatehouse admin-key ... --json` show it: never the
+ * key itself nor its hash. The management API's response schema leaves out `company_id`
+ * (there it is always the caller's own company).
+ */
+export const adminKeyJson = (k: AdminKey) => ({
+  id: k.id,
+  company_id: k.companyId,
+  name: k.name,
+  last4: k.last4,
+  created_by: k.createdBy,
+  created_at: k.createdAt.toISOString(),
+  last_used_at: k.lastUsedAt?.toISOString() ?? null,
+  revoked_at: k.revokedAt?.toISOString() ?? null,
+});
