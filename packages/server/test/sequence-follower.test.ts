@@ -302,6 +302,26 @@ describe('SequenceFollower', () => {
     await f.stop();
   });
 
+  it('start() right after stop(), while a read is finishing, still runs one timer', async (tc) => {
+    tc.mock.timers.enable({ apis: ['setTimeout'] });
+    const t = table();
+    const { f } = follower(t, { pollMs: 100 });
+    f.start();
+    const release = t.holdReads();
+    tc.mock.timers.tick(100);
+    await settle();
+    const stopping = f.stop();
+    f.start();
+    release();
+    await stopping;
+    await settle();
+    const asked = t.asked.length;
+    tc.mock.timers.tick(100);
+    await settle();
+    assert.equal(t.asked.length, asked + 1, 'one read per period, not two');
+    await f.stop();
+  });
+
   it('start() without pollMs is a programming error', () => {
     const { f } = follower(table());
     assert.throws(() => f.start(), /needs pollMs/);

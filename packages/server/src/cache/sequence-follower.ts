@@ -41,8 +41,10 @@ export interface SequenceFollowerOptions<E extends { seq: number }> {
  *   (PostgreSQL takes `seq` at INSERT and shows the row at COMMIT): numbers skipped below the
  *   head are re-read for a while (`SeqGaps`, from @gatehouse/cache).
  * - A read goes page by page to the end, so a burst of any size is caught up in one read.
- * - Reads never overlap: a read asked for while one runs makes that one go round once more,
+ * - Polls never overlap: a poll asked for while one runs makes that one go round once more,
  *   so when `poll()` resolves, everything committed before it was called has been read.
+ *   (`skipTo`, for startup, is not queued behind them; were a poll to overlap it, each entry
+ *   would still be delivered at most once, since taking one from the cursor is synchronous.)
  * - A failed read is reported to `onError` and the next one (on the timer, or an explicit
  *   `poll()`) resumes from the cursor; the timer keeps its period (no faster retry, which
  *   would hammer a database that is struggling, and no slower one, which would stretch the
@@ -130,6 +132,8 @@ export class SequenceFollower<E extends { seq: number }> {
   }
 
   private schedule(ms: number): void {
+    // One timer at most, even when start() follows stop() while a read is still finishing.
+    clearTimeout(this.timer);
     this.timer = setTimeout(() => {
       void this.poll().finally(() => {
         if (this.following) this.schedule(ms);
