@@ -1,21 +1,8 @@
-import { AdminKeyService } from '../companies/admin-key-service.ts';
-import { NotFoundError } from '../errors.ts';
-import type { AdminKey } from '../storage/types.ts';
+import { adminKeyJson } from '../companies/wire.ts';
 import { CLI_ACTOR, type Command, requiredOpt, stringOpt } from './command.ts';
 import { summary, table, when } from './format.ts';
 
 const KEY_WARNING = 'Store the admin key now: Gatehouse keeps only its hash and will not show it again.';
-
-const keyJson = (k: AdminKey) => ({
-  id: k.id,
-  company_id: k.companyId,
-  name: k.name,
-  last4: k.last4,
-  created_by: k.createdBy,
-  created_at: k.createdAt.toISOString(),
-  last_used_at: k.lastUsedAt?.toISOString() ?? null,
-  revoked_at: k.revokedAt?.toISOString() ?? null,
-});
 
 const create: Command = {
   name: 'admin-key create',
@@ -31,12 +18,12 @@ const create: Command = {
     const companyId = requiredOpt(values, 'company');
     const name = stringOpt(values, 'name');
     const gh = await ctx.gatehouse();
-    const { key, secret } = await new AdminKeyService(gh.storage).create(
+    const { key, secret } = await gh.adminKeys.create(
       { companyId, ...(name !== undefined ? { name } : {}) },
       CLI_ACTOR,
     );
     return {
-      json: { ...keyJson(key), key: secret },
+      json: { ...adminKeyJson(key), key: secret },
       text: [
         summary([
           ['Admin key created', key.id],
@@ -64,9 +51,9 @@ const list: Command = {
     const companyId = requiredOpt(values, 'company');
     const gh = await ctx.gatehouse();
     await gh.companies.getCompany(companyId);
-    const keys = await new AdminKeyService(gh.storage).list(companyId);
+    const keys = await gh.adminKeys.list(companyId);
     return {
-      json: { admin_keys: keys.map(keyJson) },
+      json: { admin_keys: keys.map(adminKeyJson) },
       text: table(
         ['ID', 'NAME', 'LAST4', 'CREATED', 'LAST USED', 'REVOKED'],
         keys.map((k) => [
@@ -95,9 +82,7 @@ const revoke: Command = {
     const id = positionals[0] as string;
     const gh = await ctx.gatehouse();
     // The operator names a key by id alone; the revocation itself is company-scoped.
-    const key = await gh.storage.getAdminKeyById(id);
-    if (!key) throw new NotFoundError(`admin key ${id}`);
-    await new AdminKeyService(gh.storage).revoke(key.companyId, key.id, CLI_ACTOR);
+    const key = await gh.adminKeys.revokeById(id, CLI_ACTOR);
     return { json: { id: key.id, revoked: true }, text: `Admin key ${key.id} revoked.` };
   },
 };

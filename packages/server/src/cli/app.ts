@@ -4,9 +4,8 @@ import {
   MAX_TOKEN_TTL,
   MIN_TOKEN_TTL,
 } from '../apps/validation.ts';
-import { NotFoundError } from '../errors.ts';
-import type { Gatehouse } from '../gatehouse.ts';
-import { SIGNING_ALGS } from '../storage/types.ts';
+import { appJson } from '../apps/wire.ts';
+import { SIGNING_ALGS } from '../keys/key-store.ts';
 import {
   CLI_ACTOR,
   type Command,
@@ -17,17 +16,7 @@ import {
   stringOpt,
   UsageError,
 } from './command.ts';
-import { appJson, SECRET_WARNING, secretJson, summary, table, when } from './format.ts';
-
-/**
- * The operator reaches any app by id (getAppById is the one unscoped lookup, kept to the
- * CLI); every change then goes through the same company-scoped service call the console uses.
- */
-async function operatorApp(gh: Gatehouse, appId: string) {
-  const app = await gh.storage.getAppById(appId);
-  if (!app) throw new NotFoundError(`app ${appId}`);
-  return app;
-}
+import { SECRET_WARNING, summary, table, when } from './format.ts';
 
 /** Said instead of a secret when a public client is created: it has none. */
 const PUBLIC_CLIENT_NOTE =
@@ -181,13 +170,15 @@ const show: Command = {
   example: 'gatehouse app show app_123 --json',
   async run(_values, [appId], ctx) {
     const gh = await ctx.gatehouse();
-    const app = await operatorApp(gh, appId as string);
+    // The operator reaches any app by id; every change then goes through the same
+    // company-scoped service call the console uses.
+    const app = await gh.apps.getForOperator(appId as string);
     const secrets = app.secrets.map(
       (s) =>
         `…${s.last4} created ${s.createdAt.toISOString()}${s.expiresAt ? `, expires ${s.expiresAt.toISOString()}` : ''}`,
     );
     return {
-      json: { ...appJson(app), secrets: app.secrets.map(secretJson) },
+      json: appJson(app),
       text: [
         appSummary(app),
         summary([
@@ -214,7 +205,7 @@ const rotate: Command = {
   async run(values, [appId], ctx) {
     const grace = intOpt(values, 'grace', 0, 30 * 86_400) ?? 0;
     const gh = await ctx.gatehouse();
-    const app = await operatorApp(gh, appId as string);
+    const app = await gh.apps.getForOperator(appId as string);
     const { app: rotated, clientSecret } = await gh.apps.rotateSecret(
       app.companyId,
       app.id,
@@ -257,7 +248,7 @@ const remove: Command = {
   example: 'gatehouse app delete app_123',
   async run(_values, [appId], ctx) {
     const gh = await ctx.gatehouse();
-    const app = await operatorApp(gh, appId as string);
+    const app = await gh.apps.getForOperator(appId as string);
     await gh.apps.delete(app.companyId, app.id, CLI_ACTOR);
     return {
       json: { deleted: true, id: app.id, client_id: app.clientId, company_id: app.companyId },

@@ -1,3 +1,4 @@
+import { auditEventJson } from '../audit/wire.ts';
 import { type Command, intOpt, requiredOpt, stringOpt } from './command.ts';
 import { table } from './format.ts';
 
@@ -28,7 +29,7 @@ const list: Command = {
     const limit = intOpt(values, 'limit', 1, 200);
     const gh = await ctx.gatehouse();
     await gh.companies.getCompany(companyId);
-    const page = await gh.storage.listAuditEvents(companyId, {
+    const page = await gh.audit.list(companyId, {
       ...(action !== undefined ? { action } : {}),
       ...(target !== undefined ? { target } : {}),
       ...(cursor !== undefined ? { cursor } : {}),
@@ -37,14 +38,7 @@ const list: Command = {
     const rows = page.items.map((e) => [e.createdAt.toISOString(), e.actor, e.action, e.target ?? '-']);
     return {
       json: {
-        events: page.items.map((e) => ({
-          id: e.id,
-          actor: e.actor,
-          action: e.action,
-          target: e.target,
-          data: e.data,
-          created_at: e.createdAt.toISOString(),
-        })),
+        events: page.items.map(auditEventJson),
         next: page.next,
       },
       text: [

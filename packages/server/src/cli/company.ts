@@ -1,6 +1,7 @@
 import { PLANS } from '../companies/company-service.ts';
+import { companyJson } from '../companies/wire.ts';
 import { CLI_ACTOR, type Command, choiceOpt, requiredOpt } from './command.ts';
-import { companyJson, summary, table } from './format.ts';
+import { summary, table } from './format.ts';
 
 const create: Command = {
   name: 'company create',

@@ -1,66 +1,8 @@
-import type { App, AppSecret, Company, Membership, SigningKey, User } from '../storage/types.ts';
-
 /**
- * How records look on the CLI's stdout: snake_case JSON like the wire, ISO timestamps,
- * and never a hash, a password hash or a private key.
+ * How the CLI prints text: tables, `label: value` summaries and times. JSON output comes from
+ * the same mappers the management API uses (<domain>/wire.ts): snake_case like the wire, ISO
+ * timestamps, and never a hash, a password hash or a private key.
  */
-const iso = (d: Date | null) => (d === null ? null : d.toISOString());
-
-export const companyJson = (c: Company) => ({
-  id: c.id,
-  name: c.name,
-  plan: c.plan,
-  created_at: iso(c.createdAt),
-});
-
-export const userJson = (u: User) => ({
-  id: u.id,
-  email: u.email,
-  name: u.name,
-  created_at: iso(u.createdAt),
-});
-
-export const membershipJson = (m: Membership) => ({
-  user_id: m.userId,
-  company_id: m.companyId,
-  role: m.role,
-  created_at: iso(m.createdAt),
-});
-
-export const secretJson = (s: AppSecret) => ({
-  id: s.id,
-  last4: s.last4,
-  created_at: iso(s.createdAt),
-  expires_at: iso(s.expiresAt),
-});
-
-export const appJson = (a: App) => ({
-  id: a.id,
-  client_id: a.clientId,
-  company_id: a.companyId,
-  name: a.name,
-  type: a.type,
-  client_type: a.clientType,
-  grant_types: a.grantTypes,
-  scopes: a.scopes,
-  redirect_uris: a.redirectUris,
-  token_ttl: a.tokenTtl,
-  signing_alg: a.signingAlg,
-  token_format: a.tokenFormat,
-  grant_delivery: a.grantDelivery,
-  refresh_reuse_window: a.refreshReuseWindow,
-  logo_url: a.logoUrl,
-  created_at: iso(a.createdAt),
-  last_used_at: iso(a.lastUsedAt),
-});
-
-export const keyJson = (k: SigningKey) => ({
-  kid: k.kid,
-  alg: k.alg,
-  status: k.status,
-  created_at: iso(k.createdAt),
-  retired_at: iso(k.retiredAt),
-});
 
 /** Aligned columns with a header row; an explicit line when there are no rows. */
 export function table(headers: string[], rows: string[][], empty = '(none)'): string {

@@ -1,6 +1,7 @@
-import { SIGNING_ALGS } from '../storage/types.ts';
+import { SIGNING_ALGS } from '../keys/key-store.ts';
+import { signingKeyJson } from '../keys/wire.ts';
 import { type Command, choiceOpt, UsageError } from './command.ts';
-import { keyJson, table } from './format.ts';
+import { table } from './format.ts';
 
 const list: Command = {
   name: 'keys list',
@@ -11,9 +12,9 @@ const list: Command = {
   example: 'gatehouse keys list',
   async run(_values, _positionals, ctx) {
     const gh = await ctx.gatehouse();
-    const keys = await gh.storage.listSigningKeys();
+    const keys = await gh.keys.list();
     return {
-      json: { keys: keys.map(keyJson) },
+      json: { keys: keys.map(signingKeyJson) },
       text: table(
         ['KID', 'ALG', 'STATUS', 'CREATED', 'RETIRED'],
         keys.map((k) => [
@@ -42,7 +43,7 @@ const rotate: Command = {
     const alg = choiceOpt(values, 'alg', SIGNING_ALGS);
     if (!alg) throw new UsageError('--alg is required');
     const gh = await ctx.gatehouse();
-    const before = (await gh.storage.listSigningKeys()).filter((k) => k.alg === alg && k.status === 'active');
+    const before = (await gh.keys.list()).filter((k) => k.alg === alg && k.status === 'active');
     const kid = await gh.keys.rotate(alg);
     return {
       json: { kid, alg, retired: before.map((k) => k.kid) },

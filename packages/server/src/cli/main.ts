@@ -1,7 +1,6 @@
 import { parseArgs } from 'node:util';
-import { DomainError, ValidationError } from '../errors.ts';
+import { DomainError, InvalidCursor, ValidationError } from '../errors.ts';
 import type { Gatehouse } from '../gatehouse.ts';
-import { InvalidCursor } from '../storage/storage.ts';
 import { VERSION } from '../version.ts';
 import { adminKeyCommands } from './admin-key.ts';
 import { appCommands } from './app.ts';

@@ -23,22 +23,18 @@ const migrate: Command = {
   async run() {
     // Only the schema: migrating needs neither the server secret nor signing keys.
     const config = loadConfig();
-    const { openStorage } = await import('../storage/sql/storage.ts');
+    // Loaded here, not on top: --help should not wait for the database drivers.
+    const { migrateDatabase } = await import('../database.ts');
     // A migration may rewrite a large table: an operator running it waits as long as it takes
     // (Ctrl-C stops it), so only the connection itself is bounded. The server, which also
     // migrates on start, keeps every limit.
     const timeouts = { ...config.databaseTimeouts, queryMs: 0, statementMs: 0, idleInTransactionMs: 0 };
-    const storage = openStorage(config.databaseUrl, { poolSize: 1, timeouts });
-    try {
-      await storage.migrate();
-    } finally {
-      await storage.close();
-    }
+    const dialect = await migrateDatabase(config.databaseUrl, { poolSize: 1, timeouts });
     const database = describeDatabase(config.databaseUrl);
     return {
-      json: { migrated: true, dialect: storage.dialect, database },
+      json: { migrated: true, dialect, database },
       text: summary([
-        ['Database', `${database} (${storage.dialect})`],
+        ['Database', `${database} (${dialect})`],
         ['Schema', 'up to date'],
       ]),
     };

@@ -1,8 +1,8 @@
-import { NotFoundError } from '../errors.ts';
 import type { Gatehouse } from '../gatehouse.ts';
-import type { Role } from '../storage/types.ts';
+import type { Role } from '../users/user-service.ts';
+import { membershipJson, userJson } from '../users/wire.ts';
 import { CLI_ACTOR, type Command, choiceOpt, requiredOpt, stringOpt, UsageError } from './command.ts';
-import { membershipJson, summary, table, userJson } from './format.ts';
+import { summary, table } from './format.ts';
 
 const ROLES = ['admin', 'member'] as const;
 
@@ -63,10 +63,7 @@ async function findUser(gh: Gatehouse, values: Record<string, unknown>) {
   const email = typeof values.email === 'string' ? values.email : undefined;
   if ((id === undefined) === (email === undefined))
     throw new UsageError('give exactly one of --user ID or --email EMAIL');
-  const user =
-    id !== undefined ? await gh.storage.getUser(id) : await gh.storage.getUserByEmail(email as string);
-  if (!user) throw new NotFoundError('user');
-  return user;
+  return gh.users.find(id !== undefined ? { id } : { email: email as string });
 }
 
 const addMembership: Command = {
@@ -110,12 +107,7 @@ const list: Command = {
     const companyId = requiredOpt(values, 'company');
     const gh = await ctx.gatehouse();
     await gh.companies.getCompany(companyId);
-    const members = await gh.storage.listMembersOfCompany(companyId);
-    const rows = [];
-    for (const m of members) {
-      const user = await gh.storage.getUser(m.userId);
-      if (user) rows.push({ ...userJson(user), role: m.role });
-    }
+    const rows = (await gh.users.members(companyId)).map((m) => ({ ...userJson(m.user), role: m.role }));
     return {
       json: { users: rows },
       text: table(

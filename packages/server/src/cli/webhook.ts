@@ -1,22 +1,10 @@
-import type { WebhookEndpoint } from '../storage/types.ts';
-import { WEBHOOK_EVENT_TYPES } from '../storage/types.ts';
-import { deliveryJson } from '../webhooks/wire.ts';
+import { WEBHOOK_EVENT_TYPES } from '../webhooks/webhook-service.ts';
+import { attemptJson, deliveryJson, endpointJson } from '../webhooks/wire.ts';
 import { CLI_ACTOR, type Command, intOpt, requiredOpt, stringOpt, UsageError } from './command.ts';
 import { summary, table, when } from './format.ts';
 
 const SECRET_WARNING =
   'Store the signing secret now: it is shown only once (Gatehouse keeps it sealed to sign deliveries).';
-
-const endpointJson = (e: WebhookEndpoint) => ({
-  id: e.id,
-  company_id: e.companyId,
-  app_id: e.appId,
-  url: e.url,
-  events: e.events,
-  description: e.description,
-  secret_last4: e.secretLast4,
-  created_at: e.createdAt.toISOString(),
-});
 
 const create: Command = {
   name: 'webhook create',
@@ -142,15 +130,7 @@ const deliveries: Command = {
     const items = [];
     for (const d of page.items) {
       const attempts = await gh.webhooks.attempts(companyId, d.id);
-      items.push({
-        ...deliveryJson(d),
-        attempts: attempts.map((a) => ({
-          attempted_at: a.attemptedAt.toISOString(),
-          status_code: a.statusCode,
-          error: a.error,
-          duration_ms: a.durationMs,
-        })),
-      });
+      items.push({ ...deliveryJson(d), attempts: attempts.map(attemptJson) });
     }
     return {
       json: { deliveries: items, next: page.next },

@@ -1,6 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { openSecret, sealSecret, secretEncryptionKey } from '../keys/crypto.ts';
-import type { ConsoleContext, ConsoleDeps } from './kit.ts';
+import type { ConsoleContext, ConsoleDeps } from './context.ts';
 
 const COOKIE = 'gatehouse_console_secret';
 const TTL_S = 300;

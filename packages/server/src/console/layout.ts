@@ -1,5 +1,5 @@
 import { html, type SafeHtml } from '../pages/html.ts';
-import type { ConsoleContext } from './kit.ts';
+import type { ConsoleContext } from './context.ts';
 
 export type Section = 'apps' | 'connected' | 'webhooks' | 'audit';
 

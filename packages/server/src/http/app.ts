@@ -85,7 +85,7 @@ export async function buildHttpApp(gh: Gatehouse, logger: Logger): Promise<Fasti
     acceptRawBodies(oidc);
     openIdRoutes(oidc, gh);
   });
-  healthRoutes(app, { storage: gh.storage, timeoutMs: gh.config.readyzTimeoutMs });
+  healthRoutes(app, { ping: () => gh.ping(), timeoutMs: gh.config.readyzTimeoutMs });
   revocationFeedRoutes(app, { feed: gh.revocationFeed });
   // Its own buckets, with the token endpoint's per-IP limits: resource servers call it, not clients.
   grantResolutionRoutes(app, gh, new TokenEndpointLimiter(gh.config.tokenRateLimit));

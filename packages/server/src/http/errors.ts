@@ -1,8 +1,12 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { DomainError, MethodNotAllowedError, ValidationError } from '../errors.ts';
+import {
+  DomainError,
+  InvalidCursor,
+  isDatabaseUnavailable,
+  MethodNotAllowedError,
+  ValidationError,
+} from '../errors.ts';
 import { OAuthError, TemporarilyUnavailable } from '../oauth/errors.ts';
-import { InvalidCursor } from '../storage/storage.ts';
-import { isDatabaseUnavailable } from '../storage/unavailable.ts';
 import { familyOf, familyOfPath, isUnstorableText, RefusedInput } from './input-guard.ts';
 import { sendErrorPage } from './page-reply.ts';
 import { RouteMethods } from './route-methods.ts';

@@ -1,3 +1,15 @@
-import { conformanceOn } from './sql-target.ts';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { storageConformance } from './conformance.ts';
 
-await conformanceOn('sqlite');
+storageConformance({
+  dialect: 'sqlite',
+  async createDatabase() {
+    const dir = mkdtempSync(join(tmpdir(), 'gatehouse-storage-'));
+    return {
+      url: `sqlite:${join(dir, 'gatehouse.db')}`,
+      cleanup: async () => rmSync(dir, { recursive: true, force: true }),
+    };
+  },
+});

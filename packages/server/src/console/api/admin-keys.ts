@@ -1,6 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import { AdminKeyService } from '../../companies/admin-key-service.ts';
-import type { AdminKey } from '../../storage/types.ts';
+import { adminKeyJson } from '../../companies/wire.ts';
 import { type ApiRoute, route } from './route.ts';
 import { DateTime, IdParams, NullableDateTime } from './schemas.ts';
 
@@ -19,16 +18,6 @@ const AdminKeyWithSecret = Type.Object(
   { description: 'A new admin key' },
 );
 
-export const adminKeyJson = (k: AdminKey) => ({
-  id: k.id,
-  name: k.name,
-  last4: k.last4,
-  created_by: k.createdBy,
-  created_at: k.createdAt.toISOString(),
-  last_used_at: k.lastUsedAt?.toISOString() ?? null,
-  revoked_at: k.revokedAt?.toISOString() ?? null,
-});
-
 export const adminKeyRoutes: ApiRoute[] = [
   route({
     method: 'GET',
@@ -39,7 +28,7 @@ export const adminKeyRoutes: ApiRoute[] = [
     schema: { response: { 200: Type.Object({ items: Type.Array(AdminKeyView) }) } },
     errors: [],
     async handler({ gh, caller }) {
-      return { items: (await new AdminKeyService(gh.storage).list(caller.companyId)).map(adminKeyJson) };
+      return { items: (await gh.adminKeys.list(caller.companyId)).map(adminKeyJson) };
     },
   }),
   route({
@@ -57,7 +46,7 @@ export const adminKeyRoutes: ApiRoute[] = [
     },
     errors: [400, 403],
     async handler({ gh, caller, body, reply }) {
-      const { key, secret } = await new AdminKeyService(gh.storage).create(
+      const { key, secret } = await gh.adminKeys.create(
         { companyId: caller.companyId, ...(body.name !== undefined ? { name: body.name } : {}) },
         caller.actor,
       );
@@ -74,7 +63,7 @@ export const adminKeyRoutes: ApiRoute[] = [
     schema: { params: IdParams('admin key'), response: { 204: null } },
     errors: [400, 403, 404],
     async handler({ gh, caller, params, reply }) {
-      await new AdminKeyService(gh.storage).revoke(caller.companyId, params.id, caller.actor);
+      await gh.adminKeys.revoke(caller.companyId, params.id, caller.actor);
       reply.code(204);
       return null;
     },

@@ -5,8 +5,8 @@ import {
   MAX_TOKEN_TTL,
   MIN_TOKEN_TTL,
 } from '../../apps/validation.ts';
-import type { App, AppWithSecrets } from '../../storage/types.ts';
-import { SIGNING_ALGS } from '../../storage/types.ts';
+import { appJson } from '../../apps/wire.ts';
+import { SIGNING_ALGS } from '../../keys/key-store.ts';
 import { type ApiRoute, route } from './route.ts';
 import { DateTime, IdParams, NullableDateTime, PageOf, PageQuery } from './schemas.ts';
 
@@ -65,41 +65,6 @@ const CreatedApp = Type.Object(
   },
   { description: 'The new app, with its client secret unless it is a public client' },
 );
-
-export function appJson(app: App | AppWithSecrets) {
-  return {
-    id: app.id,
-    client_id: app.clientId,
-    name: app.name,
-    logo_url: app.logoUrl,
-    type: app.type,
-    client_type: app.clientType,
-    grant_types: app.grantTypes,
-    scopes: app.scopes,
-    redirect_uris: app.redirectUris,
-    token_ttl: app.tokenTtl,
-    signing_alg: app.signingAlg,
-    token_format: app.tokenFormat,
-    grant_delivery: app.grantDelivery,
-    scope_policy: app.scopePolicy,
-    skip_consent: app.skipConsent,
-    refresh_idle_ttl: app.refreshIdleTtl,
-    refresh_absolute_ttl: app.refreshAbsoluteTtl,
-    refresh_reuse_window: app.refreshReuseWindow,
-    created_at: app.createdAt.toISOString(),
-    last_used_at: app.lastUsedAt?.toISOString() ?? null,
-    ...('secrets' in app
-      ? {
-          secrets: app.secrets.map((s) => ({
-            id: s.id,
-            last4: s.last4,
-            created_at: s.createdAt.toISOString(),
-            expires_at: s.expiresAt?.toISOString() ?? null,
-          })),
-        }
-      : {}),
-  };
-}
 
 const CreateApp = Type.Object(
   {

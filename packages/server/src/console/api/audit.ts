@@ -1,4 +1,5 @@
 import { Type } from '@sinclair/typebox';
+import { auditEventJson } from '../../audit/wire.ts';
 import { type ApiRoute, route } from './route.ts';
 import { DateTime, PageOf, PageQuery } from './schemas.ts';
 
@@ -36,18 +37,8 @@ export const auditRoutes: ApiRoute[] = [
     },
     errors: [400],
     async handler({ gh, caller, query }) {
-      const page = await gh.storage.listAuditEvents(caller.companyId, query);
-      return {
-        items: page.items.map((e) => ({
-          id: e.id,
-          actor: e.actor,
-          action: e.action,
-          target: e.target,
-          data: e.data,
-          created_at: e.createdAt.toISOString(),
-        })),
-        next: page.next,
-      };
+      const page = await gh.audit.list(caller.companyId, query);
+      return { items: page.items.map(auditEventJson), next: page.next };
     },
   }),
 ];

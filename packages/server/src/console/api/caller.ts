@@ -1,11 +1,11 @@
 import type {} from '@fastify/cookie';
 import type { FastifyRequest } from 'fastify';
 import { SessionService } from '../../authorization/session-service.ts';
-import { AdminKeyService, adminKeyActor } from '../../companies/admin-key-service.ts';
+import { type AdminKeyService, adminKeyActor } from '../../companies/admin-key-service.ts';
 import { DomainError, NotFoundError } from '../../errors.ts';
 import type { Gatehouse } from '../../gatehouse.ts';
 import { sessionCookieName } from '../../http/session-cookie.ts';
-import type { Role } from '../../storage/types.ts';
+import type { Role } from '../../users/user-service.ts';
 
 /** Who is calling the management API, and as which company. */
 export interface Caller {
@@ -56,7 +56,7 @@ export class CallerResolver {
   private readonly cookieName: string;
 
   constructor(private readonly gh: Gatehouse) {
-    this.keys = new AdminKeyService(gh.storage);
+    this.keys = gh.adminKeys;
     this.cookieName = sessionCookieName(gh.config.issuer.startsWith('https://'));
   }
 
@@ -95,7 +95,7 @@ export class CallerResolver {
     let companyId: string;
     if (typeof named === 'string' && named !== '') companyId = named;
     else {
-      const memberships = await this.gh.storage.listMembershipsOfUser(userId);
+      const memberships = await this.gh.users.memberships(userId);
       if (memberships.length !== 1)
         throw new DomainError(
           'company_required',

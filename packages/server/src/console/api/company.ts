@@ -1,4 +1,5 @@
 import { Type } from '@sinclair/typebox';
+import { companyJson } from '../../companies/wire.ts';
 import { type ApiRoute, route } from './route.ts';
 import { DateTime } from './schemas.ts';
 
@@ -32,10 +33,7 @@ export const companyRoutes: ApiRoute[] = [
     async handler({ gh, caller }) {
       const company = await gh.companies.getCompany(caller.companyId);
       return {
-        id: company.id,
-        name: company.name,
-        plan: company.plan,
-        created_at: company.createdAt.toISOString(),
+        ...companyJson(company),
         role: caller.role,
         features: {
           create_apps: gh.access.planAllows(company, 'createApps'),

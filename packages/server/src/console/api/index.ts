@@ -4,8 +4,6 @@ import { ValidationError } from '../../errors.ts';
 import type { Gatehouse } from '../../gatehouse.ts';
 import { guardJsonBodies, inputFamily } from '../../http/input-guard.ts';
 import { sessionCookieName } from '../../http/session-cookie.ts';
-import { IdempotencyService } from '../../idempotency/idempotency-service.ts';
-import { answerEncryptionKey } from '../../keys/crypto.ts';
 import { VERSION } from '../../version.ts';
 import { adminKeyRoutes } from './admin-keys.ts';
 import { appRoutes } from './apps.ts';
@@ -46,10 +44,7 @@ export async function managementApiRoutes(app: FastifyInstance, gh: Gatehouse): 
     guardJsonBodies(api);
     api.setValidatorCompiler(validatorCompiler);
     const resolver = new CallerResolver(gh);
-    const idempotency = idempotencyHooks(
-      new IdempotencyService(gh.storage, { encryptionKey: answerEncryptionKey(gh.config.serverSecret) }),
-      (request) => callers.get(request) as Caller,
-    );
+    const idempotency = idempotencyHooks(gh.idempotency, (request) => callers.get(request) as Caller);
     const document = openApiDocument(API_ROUTES, {
       serverUrl: gh.config.issuer,
       version: VERSION,

@@ -1,7 +1,6 @@
 import { Type } from '@sinclair/typebox';
-import type { WebhookAttempt, WebhookEndpoint } from '../../storage/types.ts';
-import { WEBHOOK_EVENT_TYPES } from '../../storage/types.ts';
-import { deliveryJson } from '../../webhooks/wire.ts';
+import { WEBHOOK_EVENT_TYPES } from '../../webhooks/webhook-service.ts';
+import { attemptJson, deliveryJson, endpointJson } from '../../webhooks/wire.ts';
 import { type ApiRoute, route } from './route.ts';
 import { DateTime, Id, IdParams, NullableDateTime, PageOf, PageQuery } from './schemas.ts';
 
@@ -48,25 +47,6 @@ const DeliveryDetail = Type.Object(
   },
   { description: 'A delivery with its payload and every attempt' },
 );
-
-const endpointJson = (e: WebhookEndpoint) => ({
-  id: e.id,
-  url: e.url,
-  events: e.events,
-  app_id: e.appId,
-  description: e.description,
-  secret_last4: e.secretLast4,
-  created_at: e.createdAt.toISOString(),
-  disabled_at: e.disabledAt?.toISOString() ?? null,
-});
-
-const attemptJson = (a: WebhookAttempt) => ({
-  id: a.id,
-  attempted_at: a.attemptedAt.toISOString(),
-  status_code: a.statusCode,
-  error: a.error,
-  duration_ms: a.durationMs,
-});
 
 const EventName = Type.String({
   minLength: 1,

@@ -1,6 +1,6 @@
 import type { FeatureFamily, PlainScope } from '@gatehouse/scopes';
 import { html } from '../../pages/html.ts';
-import type { ConsoleContext } from '../kit.ts';
+import type { ConsoleContext } from '../context.ts';
 import { consoleLayout } from '../layout.ts';
 import { scopeTable } from './scope-table.ts';
 

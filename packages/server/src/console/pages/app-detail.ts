@@ -1,8 +1,9 @@
+import type { AppWithSecrets } from '../../apps/app-service.ts';
 import { html } from '../../pages/html.ts';
-import type { AppWithSecrets } from '../../storage/types.ts';
-import { type ConsoleContext, formatTime } from '../kit.ts';
+import type { ConsoleContext } from '../context.ts';
 import { consoleLayout } from '../layout.ts';
 import { logoImg } from './apps-list.ts';
+import { formatTime } from './format-time.ts';
 
 /** One app: its settings, its live secrets by their last four characters, and actions. */
 export function appDetailPage(ctx: ConsoleContext, app: AppWithSecrets) {

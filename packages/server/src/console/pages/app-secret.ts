@@ -1,6 +1,6 @@
+import type { App } from '../../apps/app-service.ts';
 import { html } from '../../pages/html.ts';
-import type { App } from '../../storage/types.ts';
-import type { ConsoleContext } from '../kit.ts';
+import type { ConsoleContext } from '../context.ts';
 import { consoleLayout } from '../layout.ts';
 
 /** Connecteam's step 2: the client ID and the secret, shown this once. */

@@ -1,7 +1,8 @@
+import type { App } from '../../apps/app-service.ts';
 import { html } from '../../pages/html.ts';
-import type { App } from '../../storage/types.ts';
-import { type ConsoleContext, formatTime } from '../kit.ts';
+import type { ConsoleContext } from '../context.ts';
 import { consoleLayout } from '../layout.ts';
+import { formatTime } from './format-time.ts';
 
 export function logoImg(app: Pick<App, 'logoUrl' | 'name'>, size = 32) {
   return app.logoUrl

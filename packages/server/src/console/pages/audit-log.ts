@@ -1,7 +1,8 @@
+import type { AuditEvent } from '../../audit/audit-service.ts';
 import { html } from '../../pages/html.ts';
-import type { AuditEvent } from '../../storage/types.ts';
-import { type ConsoleContext, formatTime } from '../kit.ts';
+import type { ConsoleContext } from '../context.ts';
 import { consoleLayout } from '../layout.ts';
+import { formatTime } from './format-time.ts';
 
 /** The actions the filter offers, with how the log names them. */
 export const AUDIT_ACTIONS: [string, string][] = [

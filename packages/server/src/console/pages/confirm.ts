@@ -1,5 +1,5 @@
 import { html, type SafeHtml } from '../../pages/html.ts';
-import type { ConsoleContext } from '../kit.ts';
+import type { ConsoleContext } from '../context.ts';
 import { consoleLayout, type Section } from '../layout.ts';
 
 /** The confirmation step before anything that cannot be undone. */

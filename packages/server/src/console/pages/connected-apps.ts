@@ -1,8 +1,9 @@
 import type { ConnectedApp } from '../../grants/grant-service.ts';
 import { html } from '../../pages/html.ts';
-import { type ConsoleContext, formatTime } from '../kit.ts';
+import type { ConsoleContext } from '../context.ts';
 import { consoleLayout } from '../layout.ts';
 import { logoImg } from './apps-list.ts';
+import { formatTime } from './format-time.ts';
 
 /** 7shifts' Company Settings → Developer Tools → Connected Apps. */
 export function connectedAppsPage(ctx: ConsoleContext, rows: ConnectedApp[], grantedBy: Map<string, string>) {

@@ -1,6 +1,6 @@
 import { html } from '../../pages/html.ts';
 import { layout } from '../../pages/layout.ts';
-import type { ConsoleContext } from '../kit.ts';
+import type { ConsoleContext } from '../context.ts';
 import { consoleLayout } from '../layout.ts';
 
 /** An error or notice page: inside the console frame when we know who is looking. */

@@ -4,9 +4,10 @@ import {
   type WebhookAttempt,
   type WebhookDelivery,
   type WebhookEndpoint,
-} from '../../storage/types.ts';
-import { type ConsoleContext, formatTime } from '../kit.ts';
+} from '../../webhooks/webhook-service.ts';
+import type { ConsoleContext } from '../context.ts';
 import { consoleLayout } from '../layout.ts';
+import { formatTime } from './format-time.ts';
 
 export function webhooksPage(ctx: ConsoleContext, endpoints: WebhookEndpoint[]) {
   return consoleLayout({

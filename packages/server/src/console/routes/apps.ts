@@ -1,20 +1,14 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { inspectLogo, LogoService, logoPath } from '../../apps/logo.ts';
+import { inspectLogo, logoPath } from '../../apps/logo.ts';
 import { type AppInput, validateAppInput } from '../../apps/validation.ts';
 import { SessionService } from '../../authorization/session-service.ts';
 import { ConflictError, DomainError, NotFoundError, ValidationError } from '../../errors.ts';
 import { seeOther, sendPage } from '../../http/page-reply.ts';
 import { html } from '../../pages/html.ts';
+import type { ConsoleContext, ConsoleDeps } from '../context.ts';
+import { adminOnly, csrfFailed, sendConsoleError } from '../error-pages.ts';
 import { setSecretFlash, takeSecretFlash } from '../flash.ts';
-import {
-  adminOnly,
-  type ConsoleContext,
-  type ConsoleDeps,
-  consoleContext,
-  consoleForm,
-  csrfFailed,
-  sendConsoleError,
-} from '../kit.ts';
+import { consoleContext, consoleForm } from '../guards.ts';
 import { one, readAppForm } from '../multipart-form.ts';
 import { type AppDraft, appCreatePage, EMPTY_DRAFT } from '../pages/app-create.ts';
 import { appDetailPage } from '../pages/app-detail.ts';
@@ -69,7 +63,7 @@ async function loadApp(deps: ConsoleDeps, ctx: ConsoleContext, appId: string, re
 /** Integration Center → OAuth 2.0: list, create (secret once), view, rotate, delete. */
 export function consoleAppRoutes(app: FastifyInstance, deps: ConsoleDeps): void {
   const { gh } = deps;
-  const logos = new LogoService(gh.storage);
+  const { logos } = gh;
   const catalog = gh.scopeCatalog;
   const createForm = (ctx: ConsoleContext, draft: AppDraft, errors: Record<string, string>) =>
     appCreatePage({ ctx, draft, errors, features: catalog.features, plain: catalog.plain });
@@ -150,7 +144,7 @@ export function consoleAppRoutes(app: FastifyInstance, deps: ConsoleDeps): void 
       });
       return seeOther(reply, `${ctx.base}/apps/${created.app.id}/secret`);
     } catch (err) {
-      if (logo) await gh.storage.deleteAppLogo(ctx.company.id, logo.id);
+      if (logo) await logos.delete(ctx.company.id, logo.id);
       if (err instanceof DomainError)
         return sendPage(reply, err.status, createForm(ctx, draft, { form: err.message }));
       throw err;

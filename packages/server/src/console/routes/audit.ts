@@ -1,8 +1,10 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { InvalidCursor } from '../../errors.ts';
 import { queryParams } from '../../http/page-input.ts';
 import { sendPage } from '../../http/page-reply.ts';
-import { InvalidCursor } from '../../storage/storage.ts';
-import { type ConsoleDeps, consoleContext, sendConsoleError } from '../kit.ts';
+import type { ConsoleDeps } from '../context.ts';
+import { sendConsoleError } from '../error-pages.ts';
+import { consoleContext } from '../guards.ts';
 import { AUDIT_ACTIONS, auditLogPage } from '../pages/audit-log.ts';
 
 type CompanyReq = FastifyRequest<{ Params: { companyId: string } }>;
@@ -19,9 +21,9 @@ export function consoleAuditRoutes(app: FastifyInstance, deps: ConsoleDeps): voi
       const action = AUDIT_ACTIONS.some(([a]) => a === q.get('action')) ? (q.get('action') as string) : '';
       const target = (q.get('target') ?? '').trim().slice(0, 200);
       const cursor = q.get('cursor');
-      let page: Awaited<ReturnType<typeof deps.gh.storage.listAuditEvents>>;
+      let page: Awaited<ReturnType<typeof deps.gh.audit.list>>;
       try {
-        page = await deps.gh.storage.listAuditEvents(ctx.company.id, {
+        page = await deps.gh.audit.list(ctx.company.id, {
           limit: 50,
           ...(action ? { action } : {}),
           ...(target ? { target } : {}),
@@ -37,12 +39,7 @@ export function consoleAuditRoutes(app: FastifyInstance, deps: ConsoleDeps): voi
           );
         throw err;
       }
-      const actors = new Map<string, string>();
-      for (const actor of new Set(page.items.map((e) => e.actor))) {
-        if (!actor.startsWith('user:')) continue;
-        const user = await deps.gh.storage.getUser(actor.slice(5));
-        if (user) actors.set(actor, user.email);
-      }
+      const actors = await deps.gh.users.emailsOf(page.items.map((e) => e.actor));
       return sendPage(
         reply,
         200,

@@ -2,7 +2,9 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { NotFoundError } from '../../errors.ts';
 import { seeOther, sendPage } from '../../http/page-reply.ts';
 import { html } from '../../pages/html.ts';
-import { adminOnly, type ConsoleDeps, consoleContext, consoleForm, sendConsoleError } from '../kit.ts';
+import type { ConsoleDeps } from '../context.ts';
+import { adminOnly, sendConsoleError } from '../error-pages.ts';
+import { consoleContext, consoleForm } from '../guards.ts';
 import { confirmPage } from '../pages/confirm.ts';
 import { connectedAppsPage } from '../pages/connected-apps.ts';
 
@@ -10,7 +12,7 @@ type CompanyReq = FastifyRequest<{ Params: { companyId: string } }>;
 type GrantReq = FastifyRequest<{ Params: { companyId: string; grantId: string } }>;
 const HTML = { config: { jsonOnly: false } };
 
-/** Every grant to the company, and Revoke behind a confirmation (GrantService does the rest). */
+/** Every grant to the company, and Revoke behind a confirmation (CompanyGrantService does the rest). */
 export function consoleConnectedAppRoutes(app: FastifyInstance, deps: ConsoleDeps): void {
   const { gh } = deps;
 
@@ -18,11 +20,9 @@ export function consoleConnectedAppRoutes(app: FastifyInstance, deps: ConsoleDep
     const ctx = await consoleContext(deps, request, reply);
     if (!ctx) return reply;
     const rows = await gh.grants.connectedApps(ctx.company.id);
-    const names = new Map<string, string>();
-    for (const id of new Set(rows.map((r) => r.grant.grantedBy).filter((g): g is string => g !== null))) {
-      const user = await gh.storage.getUser(id.replace(/^user:/, ''));
-      if (user) names.set(id, user.email);
-    }
+    const names = await gh.users.emailsOf(
+      rows.flatMap((r) => (r.grant.grantedBy === null ? [] : [r.grant.grantedBy])),
+    );
     return sendPage(reply, 200, connectedAppsPage(ctx, rows, names));
   });
 

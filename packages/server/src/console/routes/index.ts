@@ -1,9 +1,10 @@
 import multipart from '@fastify/multipart';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { LogoService } from '../../apps/logo.ts';
 import { queryParams } from '../../http/page-input.ts';
 import { seeOther } from '../../http/page-reply.ts';
-import { type ConsoleDeps, companyBase, sendConsoleError, signedIn, userCompanies } from '../kit.ts';
+import { type ConsoleDeps, companyBase } from '../context.ts';
+import { sendConsoleError } from '../error-pages.ts';
+import { signedIn } from '../guards.ts';
 import { consoleAppRoutes } from './apps.ts';
 import { consoleAuditRoutes } from './audit.ts';
 import { consoleConnectedAppRoutes } from './connected-apps.ts';
@@ -21,7 +22,7 @@ export async function consoleRoutes(app: FastifyInstance, deps: ConsoleDeps): Pr
   app.get('/console', { config: { jsonOnly: false } }, async (request: FastifyRequest, reply) => {
     const who = await signedIn(deps, request, reply);
     if (!who) return reply;
-    const companies = await userCompanies(deps.gh, who.user.id);
+    const companies = await deps.gh.users.companies(who.user.id);
     const wanted = queryParams(request).get('company');
     const chosen = companies.find((c) => c.company.id === wanted) ?? companies[0];
     if (!chosen)
@@ -37,5 +38,5 @@ export async function consoleRoutes(app: FastifyInstance, deps: ConsoleDeps): Pr
   consoleConnectedAppRoutes(app, deps);
   consoleAuditRoutes(app, deps);
   consoleWebhookRoutes(app, deps);
-  logoRoutes(app, new LogoService(deps.gh.storage));
+  logoRoutes(app, deps.gh.logos);
 }

@@ -2,15 +2,10 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { NotFoundError, ValidationError } from '../../errors.ts';
 import { seeOther, sendPage } from '../../http/page-reply.ts';
 import { html } from '../../pages/html.ts';
+import type { ConsoleContext, ConsoleDeps } from '../context.ts';
+import { adminOnly, sendConsoleError } from '../error-pages.ts';
 import { setSecretFlash, takeSecretFlash } from '../flash.ts';
-import {
-  adminOnly,
-  type ConsoleContext,
-  type ConsoleDeps,
-  consoleContext,
-  consoleForm,
-  sendConsoleError,
-} from '../kit.ts';
+import { consoleContext, consoleForm } from '../guards.ts';
 import { confirmPage } from '../pages/confirm.ts';
 import { webhookDetailPage, webhookNewPage, webhookSecretPage, webhooksPage } from '../pages/webhooks.ts';
 

@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { App } from '../../apps/app-service.ts';
 import type { AuthorizationFlows } from '../../authorization/flow.ts';
 import type { FlowStep } from '../../authorization/flow-steps.ts';
 import { SessionService } from '../../authorization/session-service.ts';
@@ -10,7 +11,6 @@ import { companyChooserPage } from '../../pages/company-chooser.ts';
 import { consentPage, describeScopes } from '../../pages/consent.ts';
 import { loginPage, signedInPage, signedOutPage, signInRefusal } from '../../pages/login.ts';
 import { grantGuidPage } from '../../pages/result-pages.ts';
-import type { App } from '../../storage/types.ts';
 import { postedForm, queryParams } from '../page-input.ts';
 import { formTargetOf, seeOther, sendErrorPage, sendPage } from '../page-reply.ts';
 import {

@@ -50,7 +50,7 @@ export function grantResolutionRoutes(
       throw new InvalidToken('the access token is invalid or expired');
     }
     const clientId = payload.client_id;
-    if (typeof clientId !== 'string' || (await gh.storage.isAccessTokenRevoked(String(payload.jti))))
+    if (typeof clientId !== 'string' || (await gh.tokenInspector.accessTokenRevoked(String(payload.jti))))
       throw new InvalidToken('the access token has been revoked');
     const guid = request.params.guid;
     if (!GUID.test(guid)) return notFound(reply);

@@ -1,5 +1,4 @@
 import type { FastifyInstance } from 'fastify';
-import type { Storage } from '../../storage/storage.ts';
 import { DATABASE_RETRY_AFTER } from '../errors.ts';
 
 /** The ping did not answer within the readiness deadline. */
@@ -24,11 +23,18 @@ function withDeadline(ping: Promise<void>, ms: number): Promise<void> {
  * load balancers: a partitioned database must read as "not ready" before the probe itself
  * gives up, not hold the probe for the length of a TCP timeout).
  */
-export function healthRoutes(app: FastifyInstance, opts: { storage: Storage; timeoutMs: number }): void {
+export function healthRoutes(
+  app: FastifyInstance,
+  opts: {
+    /** Resolves when the database answers (Gatehouse.ping). */
+    ping: () => Promise<void>;
+    timeoutMs: number;
+  },
+): void {
   app.get('/healthz', { config: { jsonOnly: false } }, async () => ({ status: 'ok' }));
   app.get('/readyz', { config: { jsonOnly: false } }, async (request, reply) => {
     try {
-      await withDeadline(opts.storage.ping(), opts.timeoutMs);
+      await withDeadline(opts.ping(), opts.timeoutMs);
       return { status: 'ok' };
     } catch (err) {
       request.log.warn({ err }, 'readiness check failed');

@@ -1,8 +1,8 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Gatehouse } from '../../gatehouse.ts';
+import { SIGNING_ALGS } from '../../keys/key-store.ts';
 import { OIDC_SCOPES } from '../../oauth/endpoints/authorize.ts';
 import { InsufficientScope, InvalidToken } from '../../oauth/errors.ts';
-import { SIGNING_ALGS } from '../../storage/types.ts';
 import { userClaims } from '../../tokens/id-token.ts';
 
 /** OpenID Provider metadata: the RFC 8414 document plus what OIDC clients look for. */
@@ -57,7 +57,7 @@ export function openIdRoutes(app: FastifyInstance, gh: Gatehouse): void {
     const scopes = found.scopes;
     if (!scopes.includes('openid'))
       throw new InsufficientScope('the access token lacks the openid scope', 'openid');
-    const user = await gh.storage.getUser(found.subject);
+    const user = await gh.users.get(found.subject);
     if (!user) throw new InvalidToken('the access token does not belong to a user');
     return { sub: user.id, ...userClaims(user, scopes) };
   };

@@ -1,6 +1,8 @@
 import type { FastifyInstance } from 'fastify';
-import type { Revocation } from '../../storage/types.ts';
 import type { RevocationFeed } from '../../tokens/revocation-feed.ts';
+
+/** One entry of the feed, as the feed service hands it out. */
+type Revocation = Awaited<ReturnType<RevocationFeed['since']>>[number];
 
 const HEARTBEAT_MS = 15_000;
 
