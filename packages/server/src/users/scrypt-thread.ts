@@ -1,5 +1,4 @@
 import { Worker } from 'node:worker_threads';
-import type { ScryptPool } from './scrypt-pool.ts';
 
 export interface ScryptParams {
   N: number;
@@ -29,7 +28,7 @@ parentPort.on('message', ({ id, password, salt, keylen, params }) => {
  * request. Here hashes run one at a time on one worker thread, which also caps the memory
  * scrypt takes (128 MiB per hash) at one hash's worth per thread. The worker starts on the
  * first hash and does not keep the process alive while idle. Sign-ins hash on a few of these
- * through {@link ScryptPool} (scrypt-pool.ts), which queues fairly; new passwords (the CLI,
+ * through `ScryptPool` (scrypt-pool.ts), which queues fairly; new passwords (the CLI,
  * the demo seed) on one of their own.
  */
 export class ScryptThread {

@@ -1,4 +1,4 @@
-import type { TokenEndpointRequest } from '../context.ts';
+import type { Params } from '../params.ts';
 
 /** A Basic Authorization header read as RFC 6749 2.3.1 client credentials. */
 export type BasicCredentials = { ok: true; clientId: string; secret: string } | { ok: false; reason: string };
@@ -34,11 +34,21 @@ export function parseBasicCredentials(authorization: string | undefined): BasicC
 }
 
 /**
+ * The part of a TokenEndpointRequest (context.ts) this module reads, named here rather than
+ * imported: the request type names BasicCredentials, so importing it back would be a cycle.
+ */
+export interface WithBasicCredentials {
+  params: Params;
+  authorization?: string;
+  basic?: BasicCredentials | undefined;
+}
+
+/**
  * The request's Basic credentials, decoded once: the rate limiter reads the client id before
  * authentication, and client_secret_basic reads both afterwards. The HTTP layer builds the
  * request with `basic` already set; a request built without it is decoded here, once.
  */
-export function basicCredentialsOf(req: TokenEndpointRequest): BasicCredentials | undefined {
+export function basicCredentialsOf(req: WithBasicCredentials): BasicCredentials | undefined {
   if (!('basic' in req)) req.basic = parseBasicCredentials(req.authorization);
   return req.basic;
 }

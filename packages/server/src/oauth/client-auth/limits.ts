@@ -1,5 +1,4 @@
-import type { TokenEndpointRequest } from '../context.ts';
-import { basicCredentialsOf } from './basic-credentials.ts';
+import { basicCredentialsOf, type WithBasicCredentials } from './basic-credentials.ts';
 
 /**
  * The brakes around client authentication at the token, revocation and introspection
@@ -30,7 +29,7 @@ export interface ClientAuthLimits {
  * Basic user name when the header decodes, else the body's `client_id`, cut to 200
  * characters either way (a key, not an identity: it bounds what a stranger can make us hold).
  */
-export function namedClientId(req: TokenEndpointRequest): string | undefined {
+export function namedClientId(req: WithBasicCredentials): string | undefined {
   const basic = basicCredentialsOf(req);
   return (basic?.ok ? basic.clientId : req.params.get('client_id'))?.slice(0, 200);
 }

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { MigrationContext } from './index.ts';
+import type { MigrationContext } from './context.ts';
 
 /**
  * Idempotency keys of the management API's POSTs (draft-ietf-httpapi-idempotency-key-header).

@@ -9,10 +9,9 @@ import * as m007 from './007-app-logos.ts';
 import * as m008 from './008-opaque-tokens.ts';
 import * as m009 from './009-refresh-reuse-window.ts';
 import * as m010 from './010-idempotency-keys.ts';
+import type { MigrationContext } from './context.ts';
 
-export interface MigrationContext {
-  dialect: 'sqlite' | 'postgres';
-}
+export type { MigrationContext };
 
 type Step = { up(db: Kysely<unknown>, ctx: MigrationContext): Promise<void> };
 
