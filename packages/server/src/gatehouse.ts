@@ -13,7 +13,7 @@ import { AccessPolicy } from './companies/access-policy.ts';
 import { AdminKeyService } from './companies/admin-key-service.ts';
 import { CompanyService } from './companies/company-service.ts';
 import type { Config } from './config/index.ts';
-import { GrantService } from './grants/grant-service.ts';
+import { CompanyGrantService } from './consents/company-grant-service.ts';
 import { Housekeeper } from './housekeeping/housekeeper.ts';
 import { IdempotencyService } from './idempotency/idempotency-service.ts';
 import { answerEncryptionKey, openSecret, sealSecret, secretEncryptionKey } from './keys/crypto.ts';
@@ -67,7 +67,8 @@ export class Gatehouse {
   readonly logos: LogoService;
   /** Idempotency-Key handling of the management API's writes. */
   readonly idempotency: IdempotencyService;
-  readonly grants: GrantService;
+  /** Company grants (consents): Connected Apps, revocation, `x-company-guid` resolution. */
+  readonly grants: CompanyGrantService;
   /** Prunes expired rows on a timer. */
   readonly housekeeper: Housekeeper;
   /** Plan gating and admin checks. */
@@ -131,7 +132,7 @@ export class Gatehouse {
     this.idempotency = new IdempotencyService(storage, {
       encryptionKey: answerEncryptionKey(config.serverSecret),
     });
-    this.grants = new GrantService(storage, bus);
+    this.grants = new CompanyGrantService(storage, bus);
     this.housekeeper = new Housekeeper(storage, config.housekeepingIntervalMs, opts.logger);
     this.access = new AccessPolicy(storage, config.planRules);
     const signer = new JwsSigner();

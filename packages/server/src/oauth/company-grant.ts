@@ -8,7 +8,7 @@ export const GRANT_GUID = /^[A-Za-z0-9_-]{1,100}$/;
 
 /**
  * The one look-up the protocol core needs of company grants
- * (GrantService.activeGrantForClient): the active grant a GUID names, if it is a grant
+ * (CompanyGrantService.activeGrantForClient): the active grant a GUID names, if it is a grant
  * of that client's app; undefined otherwise, without saying which check failed.
  */
 export interface ActiveGrantLookup {

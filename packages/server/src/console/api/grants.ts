@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import type { ConnectedApp } from '../../grants/grant-service.ts';
+import type { ConnectedApp } from '../../consents/company-grant-service.ts';
 import { type ApiRoute, route } from './route.ts';
 import { DateTime, IdParams, NullableDateTime, PageOf, PageQuery } from './schemas.ts';
 

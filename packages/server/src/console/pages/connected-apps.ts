@@ -1,4 +1,4 @@
-import type { ConnectedApp } from '../../grants/grant-service.ts';
+import type { ConnectedApp } from '../../consents/company-grant-service.ts';
 import { html } from '../../pages/html.ts';
 import type { ConsoleContext } from '../context.ts';
 import { consoleLayout } from '../layout.ts';

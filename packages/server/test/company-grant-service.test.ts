@@ -6,7 +6,7 @@ import { revocationHash } from '../src/tokens/revocation-keys.ts';
 import { newId } from '../src/util/random.ts';
 import { type TestServer, testServer } from './helpers.ts';
 
-describe('GrantService', () => {
+describe('CompanyGrantService', () => {
   let t: TestServer;
   before(async () => {
     t = await testServer({

@@ -18,7 +18,7 @@ export interface ConnectedApp {
  * revocation feed (so resource servers refuse its tokens and its GUID within about a
  * second), writes the audit event and enqueues `authorization.revoked` for both sides.
  */
-export class GrantService {
+export class CompanyGrantService {
   constructor(
     private readonly storage: AppStore & GrantStore,
     private readonly bus: InvalidationBus,
