@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
-import { after, describe, it } from 'node:test';
-import pg from 'pg';
+import { after, before, describe, it } from 'node:test';
 import { LastUsedRecorder } from '../src/apps/last-used.ts';
-import { openStorage } from '../src/storage/sql/storage.ts';
+import { openStorage, type SqlStorage } from '../src/storage/sql/storage.ts';
 import type { Storage } from '../src/storage/storage.ts';
-import { type TestServer, testServer } from './helpers.ts';
+import { forDialects, type TestDatabase, withTestPostgres } from './pg.ts';
+import { newApp, newCompany } from './storage/fixtures.ts';
+import { sqliteDatabase } from './storage/sql-target.ts';
 
 /** Records what the recorder writes; `fail` makes the next write throw. */
 function spyStorage() {
@@ -95,60 +96,34 @@ describe('LastUsedRecorder', () => {
   });
 });
 
-const PG_ADMIN = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-
-async function postgresStorage(): Promise<{ storage: Storage; drop(): Promise<void> } | undefined> {
-  const admin = new pg.Client({ connectionString: PG_ADMIN, connectionTimeoutMillis: 2000 });
-  try {
-    await admin.connect();
-  } catch {
-    return undefined;
-  }
-  const name = `gatehouse_last_used_${process.pid}_${Date.now()}`;
-  await admin.query(`CREATE DATABASE ${name}`);
-  const url = new URL(PG_ADMIN);
-  url.pathname = `/${name}`;
-  const storage = openStorage(url.toString());
-  return {
-    storage,
-    async drop() {
-      await storage.close();
-      await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await admin.end();
-    },
-  };
-}
-
-/** Five apps stamped through the recorder in chunks of two land in the database. */
-async function checkRecorder(t: TestServer): Promise<void> {
-  const apps = await Promise.all(Array.from({ length: 5 }, () => t.createApp()));
-  const r = new LastUsedRecorder(t.gh.storage, { chunk: 2 });
-  for (const [i, a] of apps.entries()) r.record(a.appId, new Date(T0 + i));
-  await r.stop();
-  for (const [i, a] of apps.entries())
-    assert.equal((await t.gh.storage.getApp(t.companyId, a.appId))?.lastUsedAt?.getTime(), T0 + i);
-}
-
-describe('LastUsedRecorder against storage', () => {
-  const cleanups: (() => Promise<void>)[] = [];
-  after(async () => {
-    for (const c of cleanups) await c();
-  });
-
-  it('stamps apps on SQLite', async () => {
-    const t = await testServer();
-    cleanups.push(() => t.close());
-    await checkRecorder(t);
-  });
-
-  it('stamps apps on PostgreSQL', async (ctx) => {
-    const pgs = await postgresStorage();
-    if (!pgs) return ctx.skip('PostgreSQL is not reachable');
-    const t = await testServer({ storage: pgs.storage });
-    cleanups.push(async () => {
-      await t.close();
-      await pgs.drop();
+/**
+ * Five apps stamped through the recorder in chunks of two land in the database, on every
+ * dialect (under GATEHOUSE_TEST_PG=required an unreachable PostgreSQL fails, never skips).
+ */
+await forDialects(['sqlite', 'postgres'], (dialect, skip) => {
+  describe(`LastUsedRecorder against storage (${dialect})`, { skip }, () => {
+    let database: TestDatabase | undefined;
+    let storage: SqlStorage | undefined;
+    before(async () => {
+      database = dialect === 'postgres' ? await withTestPostgres() : await sqliteDatabase();
+      storage = openStorage(database.url);
+      await storage.migrate();
     });
-    await checkRecorder(t);
+    after(async () => {
+      await storage?.close();
+      await database?.cleanup();
+    });
+
+    it('stamps apps', async () => {
+      const s = storage as SqlStorage;
+      const co = await newCompany(s);
+      const apps = [];
+      for (let i = 0; i < 5; i++) apps.push((await newApp(s, co.id)).app);
+      const r = new LastUsedRecorder(s, { chunk: 2 });
+      for (const [i, a] of apps.entries()) r.record(a.id, new Date(T0 + i));
+      await r.stop();
+      for (const [i, a] of apps.entries())
+        assert.equal((await s.getApp(co.id, a.id))?.lastUsedAt?.getTime(), T0 + i);
+    });
   });
 });

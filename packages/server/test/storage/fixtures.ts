@@ -1,5 +1,5 @@
 import type { NewApp, Storage } from '../../src/storage/storage.ts';
-import type { AppWithSecrets, Company } from '../../src/storage/types.ts';
+import type { AppWithSecrets, Company, User, WebhookEndpoint } from '../../src/storage/types.ts';
 import { sha256 } from '../../src/util/hash.ts';
 import { newId } from '../../src/util/random.ts';
 import { lastFour, newSecret } from '../../src/util/secrets.ts';
@@ -46,6 +46,30 @@ export async function newApp(
   const secret = newSecret('clientSecret');
   const app = await storage.createApp(appRecord(companyId, overrides), secretRecord(secret));
   return { app, secret };
+}
+
+export async function newUser(storage: Storage): Promise<User> {
+  const id = newId('usr');
+  return storage.createUser({ id, email: `${id}@example.test`, name: 'U', passwordHash: null });
+}
+
+/** A webhook endpoint of the company that hears every event. */
+export async function newEndpoint(
+  storage: Storage,
+  companyId: string,
+  overrides: Partial<WebhookEndpoint> = {},
+): Promise<WebhookEndpoint> {
+  return storage.createWebhookEndpoint({
+    id: newId('whe'),
+    companyId,
+    appId: null,
+    url: 'https://hooks.example/in',
+    events: ['*'],
+    description: '',
+    secretEncrypted: 'sealed',
+    secretLast4: 'abcd',
+    ...overrides,
+  });
 }
 
 /** An audit payload JSON.stringify cannot encode: makes the audit insert throw mid-transaction. */

@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { describe } from 'node:test';
+import type { Storage } from '../../../src/storage/storage.ts';
 import { newId } from '../../../src/util/random.ts';
 import type { SuiteContext } from '../conformance.ts';
 import { newApp, newCompany } from '../fixtures.ts';
 
-export function grantTests(ctx: SuiteContext): void {
+export function grantTests({ it }: SuiteContext): void {
   describe('grants', () => {
-    async function setup() {
-      const s = ctx.storage();
+    async function setup(s: Storage) {
       const [vendor, customer] = [await newCompany(s, 'Vendor'), await newCompany(s, 'Customer')];
       const { app } = await newApp(s, vendor.id, { type: 'partner', grantTypes: ['authorization_code'] });
       const grant = (scopes: string[]) => ({
@@ -18,49 +18,61 @@ export function grantTests(ctx: SuiteContext): void {
         scopes,
         grantedBy: 'usr_admin',
       });
-      return { s, vendor, customer, app, grant };
+      return { vendor, customer, app, grant };
     }
 
-    it('creates a grant and finds it by GUID, by app and company, and in lists', async () => {
-      const { s, customer, app, grant } = await setup();
-      const g = await s.upsertGrant(grant(['users.read']));
-      assert.deepEqual(g.scopes, ['users.read']);
-      assert.equal(g.revokedAt, null);
-      assert.equal(g.grantedBy, 'usr_admin');
-      assert.deepEqual(await s.getGrantByGuid(g.guid), g);
-      assert.deepEqual(await s.getActiveGrant(app.id, customer.id), g);
-      assert.deepEqual(await s.listGrantsOfCompany(customer.id), [g]);
-      assert.deepEqual(await s.listGrantsOfApp(app.id), [g]);
-      assert.equal(await s.getGrantByGuid(newId('g')), undefined);
-    });
+    it(
+      'creates a grant and finds it by GUID, by app and company, and in lists',
+      ['upsertGrant', 'getGrantByGuid', 'getActiveGrant', 'listGrantsOfCompany', 'listGrantsOfApp'],
+      async (s) => {
+        const { customer, app, grant } = await setup(s);
+        const g = await s.upsertGrant(grant(['users.read']));
+        assert.deepEqual(g.scopes, ['users.read']);
+        assert.equal(g.revokedAt, null);
+        assert.equal(g.grantedBy, 'usr_admin');
+        assert.deepEqual(await s.getGrantByGuid(g.guid), g);
+        assert.deepEqual(await s.getActiveGrant(app.id, customer.id), g);
+        assert.deepEqual(await s.listGrantsOfCompany(customer.id), [g]);
+        assert.deepEqual(await s.listGrantsOfApp(app.id), [g]);
+        assert.equal(await s.getGrantByGuid(newId('g')), undefined);
+      },
+    );
 
-    it('upsert keeps the id and GUID of the active grant and replaces its scopes', async () => {
-      const { s, customer, app, grant } = await setup();
-      const first = await s.upsertGrant(grant(['users.read']));
-      await new Promise((r) => setTimeout(r, 5));
-      const second = await s.upsertGrant(grant(['schedule.read', 'users.read']), {
-        audit: { companyId: customer.id, actor: 'user:x', action: 'grant.updated', target: null, data: {} },
-      });
-      assert.equal(second.id, first.id);
-      assert.equal(second.guid, first.guid);
-      assert.deepEqual(second.scopes, ['schedule.read', 'users.read']);
-      assert.equal(second.createdAt.getTime(), first.createdAt.getTime());
-      assert.ok(second.updatedAt.getTime() > first.updatedAt.getTime());
-      assert.equal((await s.listGrantsOfApp(app.id)).length, 1);
-      assert.equal((await s.listAuditEvents(customer.id, { action: 'grant.updated' })).items.length, 1);
-    });
+    it(
+      'upsert keeps the id and GUID of the active grant and replaces its scopes',
+      ['upsertGrant', 'listGrantsOfApp'],
+      async (s) => {
+        const { customer, app, grant } = await setup(s);
+        const first = await s.upsertGrant(grant(['users.read']));
+        await new Promise((r) => setTimeout(r, 5));
+        const second = await s.upsertGrant(grant(['schedule.read', 'users.read']), {
+          audit: { companyId: customer.id, actor: 'user:x', action: 'grant.updated', target: null, data: {} },
+        });
+        assert.equal(second.id, first.id);
+        assert.equal(second.guid, first.guid);
+        assert.deepEqual(second.scopes, ['schedule.read', 'users.read']);
+        assert.equal(second.createdAt.getTime(), first.createdAt.getTime());
+        assert.ok(second.updatedAt.getTime() > first.updatedAt.getTime());
+        assert.equal((await s.listGrantsOfApp(app.id)).length, 1);
+        assert.equal((await s.listAuditEvents(customer.id, { action: 'grant.updated' })).items.length, 1);
+      },
+    );
 
-    it('revokes once; a later grant gets a new GUID', async () => {
-      const { s, vendor, customer, app, grant } = await setup();
-      const g = await s.upsertGrant(grant(['users.read']));
-      assert.equal(await s.revokeGrant(vendor.id, g.id), false, 'only the granting company can revoke');
-      assert.equal(await s.revokeGrant(customer.id, g.id), true);
-      assert.equal(await s.revokeGrant(customer.id, g.id), false, 'already revoked');
-      assert.ok((await s.getGrantByGuid(g.guid))?.revokedAt instanceof Date);
-      assert.equal(await s.getActiveGrant(app.id, customer.id), undefined);
-      const again = await s.upsertGrant(grant(['users.read']));
-      assert.notEqual(again.guid, g.guid);
-      assert.equal((await s.listGrantsOfApp(app.id)).length, 2);
-    });
+    it(
+      'revokes once; a later grant gets a new GUID',
+      ['revokeGrant', 'getGrantByGuid', 'getActiveGrant'],
+      async (s) => {
+        const { vendor, customer, app, grant } = await setup(s);
+        const g = await s.upsertGrant(grant(['users.read']));
+        assert.equal(await s.revokeGrant(vendor.id, g.id), false, 'only the granting company can revoke');
+        assert.equal(await s.revokeGrant(customer.id, g.id), true);
+        assert.equal(await s.revokeGrant(customer.id, g.id), false, 'already revoked');
+        assert.ok((await s.getGrantByGuid(g.guid))?.revokedAt instanceof Date);
+        assert.equal(await s.getActiveGrant(app.id, customer.id), undefined);
+        const again = await s.upsertGrant(grant(['users.read']));
+        assert.notEqual(again.guid, g.guid);
+        assert.equal((await s.listGrantsOfApp(app.id)).length, 2);
+      },
+    );
   });
 }

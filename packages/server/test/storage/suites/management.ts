@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
-import { InvalidCursor } from '../../../src/storage/storage.ts';
+import { describe } from 'node:test';
+import { InvalidCursor, type Storage } from '../../../src/storage/storage.ts';
 import { sha256 } from '../../../src/util/hash.ts';
 import { newId } from '../../../src/util/random.ts';
 import { newSecret } from '../../../src/util/secrets.ts';
@@ -16,11 +16,11 @@ const FORGED = [
 ];
 
 /** Admin keys and the cursor-paged lists behind the management API. */
-export function managementTests(ctx: SuiteContext): void {
+export function managementTests({ it }: SuiteContext): void {
   describe('admin keys', () => {
-    async function key(companyId: string, name = 'deploy bot') {
+    async function key(s: Storage, companyId: string, name = 'deploy bot') {
       const raw = newSecret('adminKey');
-      const k = await ctx.storage().createAdminKey(
+      const k = await s.createAdminKey(
         { id: newId('ak'), companyId, name, keyHash: sha256(raw), last4: raw.slice(-4), createdBy: 'cli' },
         {
           audit: { companyId, actor: 'cli', action: 'admin_key.created', target: 'admin_key:x', data: {} },
@@ -29,52 +29,57 @@ export function managementTests(ctx: SuiteContext): void {
       return { raw, k };
     }
 
-    it('creates, finds by hash, lists per company and revokes once', async () => {
-      const s = ctx.storage();
-      const [a, b] = [await newCompany(s, 'A'), await newCompany(s, 'B')];
-      const { raw, k } = await key(a.id);
-      const { k: other } = await key(b.id);
-      assert.equal(k.revokedAt, null);
-      assert.deepEqual(await s.findAdminKeyByHash(sha256(raw)), k);
-      assert.deepEqual(await s.getAdminKeyById(k.id), k);
-      assert.equal(await s.getAdminKeyById('ak_nosuchkey0000000'), undefined);
-      assert.equal(await s.findAdminKeyByHash(sha256(`${raw}x`)), undefined);
-      assert.deepEqual(
-        (await s.listAdminKeys(a.id)).map((x) => x.id),
-        [k.id],
-      );
-      const audit = await s.listAuditEvents(a.id, { action: 'admin_key.created' });
-      assert.equal(audit.items.length, 1);
-      assert.equal(await s.revokeAdminKey(a.id, other.id), false, 'another company’s key');
-      assert.equal(await s.revokeAdminKey(a.id, k.id), true);
-      assert.equal(await s.revokeAdminKey(a.id, k.id), false, 'already revoked');
-      assert.ok((await s.findAdminKeyByHash(sha256(raw)))?.revokedAt instanceof Date);
-      assert.equal((await s.findAdminKeyByHash(other.keyHash))?.revokedAt, null);
-    });
+    it(
+      'creates, finds by hash, lists per company and revokes once',
+      ['createAdminKey', 'findAdminKeyByHash', 'getAdminKeyById', 'listAdminKeys', 'revokeAdminKey'],
+      async (s) => {
+        const [a, b] = [await newCompany(s, 'A'), await newCompany(s, 'B')];
+        const { raw, k } = await key(s, a.id);
+        const { k: other } = await key(s, b.id);
+        assert.equal(k.revokedAt, null);
+        assert.deepEqual(await s.findAdminKeyByHash(sha256(raw)), k);
+        assert.deepEqual(await s.getAdminKeyById(k.id), k);
+        assert.equal(await s.getAdminKeyById('ak_nosuchkey0000000'), undefined);
+        assert.equal(await s.findAdminKeyByHash(sha256(`${raw}x`)), undefined);
+        assert.deepEqual(
+          (await s.listAdminKeys(a.id)).map((x) => x.id),
+          [k.id],
+        );
+        const audit = await s.listAuditEvents(a.id, { action: 'admin_key.created' });
+        assert.equal(audit.items.length, 1);
+        assert.equal(await s.revokeAdminKey(a.id, other.id), false, 'another company’s key');
+        assert.equal(await s.revokeAdminKey(a.id, k.id), true);
+        assert.equal(await s.revokeAdminKey(a.id, k.id), false, 'already revoked');
+        assert.ok((await s.findAdminKeyByHash(sha256(raw)))?.revokedAt instanceof Date);
+        assert.equal((await s.findAdminKeyByHash(other.keyHash))?.revokedAt, null);
+      },
+    );
 
-    it('refuses a second key with the same hash', async () => {
-      const s = ctx.storage();
+    it('refuses a second key with the same hash', ['createAdminKey'], async (s) => {
       const co = await newCompany(s);
-      const { k } = await key(co.id);
+      const { k } = await key(s, co.id);
       await assert.rejects(
         s.createAdminKey({ ...k, id: newId('ak') }),
         (err: Error) => !(err instanceof InvalidCursor),
       );
     });
 
-    it('stamps last use', async () => {
-      const s = ctx.storage();
+    it('stamps last use', ['touchAdminKey'], async (s) => {
       const co = await newCompany(s);
-      const { k } = await key(co.id);
+      const { k } = await key(s, co.id);
       const at = new Date(Date.now() + 1000);
       await s.touchAdminKey(k.id, at);
       assert.equal((await s.findAdminKeyByHash(k.keyHash))?.lastUsedAt?.getTime(), at.getTime());
+      // At most about once a minute: a stamp within the minute is dropped, a later one kept.
+      await s.touchAdminKey(k.id, new Date(at.getTime() + 30_000));
+      assert.equal((await s.findAdminKeyByHash(k.keyHash))?.lastUsedAt?.getTime(), at.getTime());
+      await s.touchAdminKey(k.id, new Date(at.getTime() + 61_000));
+      assert.equal((await s.findAdminKeyByHash(k.keyHash))?.lastUsedAt?.getTime(), at.getTime() + 61_000);
     });
   });
 
   describe('webhook delivery lookup', () => {
-    it("finds a company's delivery by id and not another company's", async () => {
-      const s = ctx.storage();
+    it("finds a company's delivery by id and not another company's", ['getWebhookDelivery'], async (s) => {
       const [a, b] = [await newCompany(s, 'A'), await newCompany(s, 'B')];
       await s.createWebhookEndpoint({
         id: newId('whe'),
@@ -99,32 +104,34 @@ export function managementTests(ctx: SuiteContext): void {
   });
 
   describe('cursor-paged apps and grants', () => {
-    it('pages apps newest first across pages without gaps or repeats, scoped to the company', async () => {
-      const s = ctx.storage();
-      const [a, b] = [await newCompany(s, 'A'), await newCompany(s, 'B')];
-      const ids: string[] = [];
-      for (let i = 0; i < 5; i++) ids.push((await newApp(s, a.id, { name: `app ${i}` })).app.id);
-      await newApp(s, b.id);
-      const seen: string[] = [];
-      let cursor: string | undefined;
-      for (let n = 0; n < 5; n++) {
-        const page = await s.pageApps(a.id, { limit: 2, ...(cursor ? { cursor } : {}) });
-        seen.push(...page.items.map((x) => x.id));
-        if (page.next === null) break;
-        cursor = page.next;
-      }
-      assert.deepEqual([...seen].sort(), [...ids].sort());
-      assert.equal(new Set(seen).size, 5);
-      const all = await s.pageApps(a.id);
-      assert.deepEqual(
-        all.items.map((x) => x.id),
-        seen,
-      );
-      assert.equal(all.next, null);
-    });
+    it(
+      'pages apps newest first across pages without gaps or repeats, scoped to the company',
+      ['pageApps'],
+      async (s) => {
+        const [a, b] = [await newCompany(s, 'A'), await newCompany(s, 'B')];
+        const ids: string[] = [];
+        for (let i = 0; i < 5; i++) ids.push((await newApp(s, a.id, { name: `app ${i}` })).app.id);
+        await newApp(s, b.id);
+        const seen: string[] = [];
+        let cursor: string | undefined;
+        for (let n = 0; n < 5; n++) {
+          const page = await s.pageApps(a.id, { limit: 2, ...(cursor ? { cursor } : {}) });
+          seen.push(...page.items.map((x) => x.id));
+          if (page.next === null) break;
+          cursor = page.next;
+        }
+        assert.deepEqual([...seen].sort(), [...ids].sort());
+        assert.equal(new Set(seen).size, 5);
+        const all = await s.pageApps(a.id);
+        assert.deepEqual(
+          all.items.map((x) => x.id),
+          seen,
+        );
+        assert.equal(all.next, null);
+      },
+    );
 
-    it('pages grants, filtered by active', async () => {
-      const s = ctx.storage();
+    it('pages grants, filtered by active', ['pageGrantsOfCompany'], async (s) => {
       const [vendor, customer] = [await newCompany(s, 'V'), await newCompany(s, 'C')];
       const grants = [];
       for (let i = 0; i < 3; i++) {
@@ -155,13 +162,16 @@ export function managementTests(ctx: SuiteContext): void {
       assert.equal((await s.pageGrantsOfCompany(vendor.id)).items.length, 0);
     });
 
-    it('refuses forged cursors with InvalidCursor, never a database error', async () => {
-      const s = ctx.storage();
-      const co = await newCompany(s);
-      for (const cursor of FORGED) {
-        await assert.rejects(s.pageApps(co.id, { cursor }), InvalidCursor, cursor);
-        await assert.rejects(s.pageGrantsOfCompany(co.id, { cursor }), InvalidCursor, cursor);
-      }
-    });
+    it(
+      'refuses forged cursors with InvalidCursor, never a database error',
+      ['pageApps', 'pageGrantsOfCompany'],
+      async (s) => {
+        const co = await newCompany(s);
+        for (const cursor of FORGED) {
+          await assert.rejects(s.pageApps(co.id, { cursor }), InvalidCursor, cursor);
+          await assert.rejects(s.pageGrantsOfCompany(co.id, { cursor }), InvalidCursor, cursor);
+        }
+      },
+    );
   });
 }

@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { describe } from 'node:test';
 import type { RotateRefreshResult } from '../../../src/storage/authorization-types.ts';
-import type { SqlStorage } from '../../../src/storage/sql/storage.ts';
+import type { Storage } from '../../../src/storage/storage.ts';
 import type { DomainEventInput } from '../../../src/storage/types.ts';
 import { sha256 } from '../../../src/util/hash.ts';
 import { newId } from '../../../src/util/random.ts';
-import type { SuiteContext } from '../conformance.ts';
+import type { RawAccess, SuiteContext } from '../conformance.ts';
 import { newApp, newCompany } from '../fixtures.ts';
 
 const WINDOW = 10_000;
@@ -14,7 +14,7 @@ const HOUR = 3_600_000;
 const T0 = Date.now();
 
 /** A live family with one refresh token (`r0`), as a code exchange leaves it. */
-async function family(s: SqlStorage) {
+async function family(s: Storage, raw: RawAccess) {
   const company = await newCompany(s, 'Rotation Co');
   const user = await s.createUser({
     id: newId('usr'),
@@ -96,14 +96,8 @@ async function family(s: SqlStorage) {
       );
     },
     /** The hashes of the family's current (unretired) refresh tokens. */
-    async current() {
-      const rows = await s.db
-        .selectFrom('refresh_tokens')
-        .select('token_hash')
-        .where('family_id', '=', consumed.family.id)
-        .where('rotated_at', 'is', null)
-        .execute();
-      return rows.map((r) => r.token_hash);
+    current() {
+      return raw.currentRefreshTokens(consumed.family.id);
     },
     async revoked() {
       return (await s.getRefreshToken(name(0)))?.family.revokedAt != null;
@@ -117,126 +111,150 @@ async function family(s: SqlStorage) {
 
 const status = (r: RotateRefreshResult) => r.status;
 
-export function refreshRotationTests(ctx: SuiteContext): void {
+export function refreshRotationTests({ it }: SuiteContext): void {
   describe('refresh rotation and the reuse window', () => {
-    it('a retry of the token rotated last, within the window, replaces its unused successor', async () => {
-      const s = ctx.storage();
-      const f = await family(s);
-      assert.equal(status(await f.rotate(0, 1, T0)), 'rotated');
-      const retried = await f.rotate(0, 2, T0 + WINDOW - 1, WINDOW, 'jti-retry');
-      assert.equal(retried.status, 'retried');
-      assert.equal(retried.status === 'retried' && retried.superseded, f.name(1));
-      assert.equal(retried.status === 'retried' && retried.family.id, f.familyId);
-      // One current token: the newest; the superseded one is retired, the family lives.
-      assert.deepEqual(await f.current(), [f.name(2)]);
-      assert.notEqual((await s.getRefreshToken(f.name(1)))?.token.rotatedAt, null);
-      assert.equal(await f.revoked(), false);
-      // A retry of the retry still counts from the first rotation, and replaces again.
-      assert.equal(status(await f.rotate(0, 3, T0 + WINDOW - 1)), 'retried');
-      assert.deepEqual(await f.current(), [f.name(3)]);
-      // The chain goes on from the newest; the retry's access token belongs to the family.
-      assert.equal(status(await f.rotate(3, 4, T0 + 2 * WINDOW)), 'rotated');
-      await s.revokeRefreshFamily(f.familyId, new Date(T0 + 2 * WINDOW));
-      assert.ok((await s.listRevokedAccessTokens(new Date(T0))).some((r) => r.jti === 'jti-retry'));
-      assert.equal(await f.reuseReports(), 0);
-    });
-
-    it('outside the window the predecessor revokes the family and reports it once', async () => {
-      const s = ctx.storage();
-      const f = await family(s);
-      assert.equal(status(await f.rotate(0, 1, T0)), 'rotated');
-      // The window is half-open: exactly WINDOW after the rotation is outside it.
-      assert.equal(status(await f.rotate(0, 2, T0 + WINDOW)), 'reused');
-      assert.equal(await f.revoked(), true);
-      assert.deepEqual(await f.current(), [f.name(1)]);
-      assert.equal(status(await f.rotate(1, 3, T0 + WINDOW + 1)), 'invalid');
-      assert.equal(status(await f.rotate(0, 4, T0 + WINDOW + 2)), 'reused');
-      assert.equal(await f.reuseReports(), 1);
-    });
-
-    it('an older ancestor, or the predecessor once its successor was used, revokes the family', async () => {
-      const s = ctx.storage();
-      const f = await family(s);
-      assert.equal(status(await f.rotate(0, 1, T0)), 'rotated');
-      assert.equal(status(await f.rotate(1, 2, T0 + 1)), 'rotated');
-      // Both well within the window of their own rotation.
-      assert.equal(status(await f.rotate(0, 3, T0 + 2)), 'reused');
-      assert.equal(await f.revoked(), true);
-      assert.equal(status(await f.rotate(2, 4, T0 + 3)), 'invalid');
-      assert.equal(await f.reuseReports(), 1);
-
-      const g = await family(s);
-      assert.equal(status(await g.rotate(0, 1, T0)), 'rotated');
-      assert.equal(status(await g.rotate(1, 2, T0 + 1)), 'rotated');
-      assert.equal(status(await g.rotate(2, 3, T0 + 2)), 'rotated');
-      // r1's successor r2 has been used: r1 is an ancestor now, no longer the predecessor.
-      assert.equal(status(await g.rotate(1, 4, T0 + 3)), 'reused');
-      assert.equal(await g.revoked(), true);
-    });
-
-    it('a successor superseded by a retry is no predecessor: presenting it is reuse', async () => {
-      const s = ctx.storage();
-      const f = await family(s);
-      assert.equal(status(await f.rotate(0, 1, T0)), 'rotated');
-      assert.equal(status(await f.rotate(0, 2, T0 + 1)), 'retried');
-      assert.equal(status(await f.rotate(1, 3, T0 + 2)), 'reused');
-      assert.equal(await f.revoked(), true);
-      assert.equal(await f.reuseReports(), 1);
-    });
-
-    it('window 0 (the default): any retired token is reuse, even at the same instant', async () => {
-      const s = ctx.storage();
-      const f = await family(s);
-      assert.equal(status(await f.rotate(0, 1, T0)), 'rotated');
-      assert.equal(status(await f.rotate(0, 2, T0 - 5, 0)), 'reused');
-      assert.equal(await f.revoked(), true);
-      const g = await family(s);
-      await s.rotateRefreshToken(g.name(0), { tokenHash: g.name(1), expiresAt: new Date(T0 + HOUR) });
-      const again = await s.rotateRefreshToken(g.name(0), {
-        tokenHash: g.name(2),
-        expiresAt: new Date(T0 + HOUR),
-      });
-      assert.equal(again.status, 'reused');
-    });
-
-    it('concurrent presentations of one token: one rotation, the rest retries, one current token', async () => {
-      const s = ctx.storage();
-      for (let round = 0; round < 20; round++) {
-        const f = await family(s);
-        const results = await Promise.all([1, 2, 3, 4].map((n) => f.rotate(0, n, T0 + round)));
-        assert.deepEqual(results.map(status).sort(), ['retried', 'retried', 'retried', 'rotated']);
-        const current = await f.current();
-        assert.equal(current.length, 1);
-        assert.ok([1, 2, 3, 4].some((n) => f.name(n) === current[0]));
+    it(
+      'a retry of the token rotated last, within the window, replaces its unused successor',
+      ['rotateRefreshToken', 'getRefreshToken', 'revokeRefreshFamily', 'listRevokedAccessTokens'],
+      async (s, { raw }) => {
+        const f = await family(s, raw);
+        assert.equal(status(await f.rotate(0, 1, T0)), 'rotated');
+        const retried = await f.rotate(0, 2, T0 + WINDOW - 1, WINDOW, 'jti-retry');
+        assert.equal(retried.status, 'retried');
+        assert.equal(retried.status === 'retried' && retried.superseded, f.name(1));
+        assert.equal(retried.status === 'retried' && retried.family.id, f.familyId);
+        // One current token: the newest; the superseded one is retired, the family lives.
+        assert.deepEqual(await f.current(), [f.name(2)]);
+        assert.notEqual((await s.getRefreshToken(f.name(1)))?.token.rotatedAt, null);
         assert.equal(await f.revoked(), false);
+        // A retry of the retry still counts from the first rotation, and replaces again.
+        assert.equal(status(await f.rotate(0, 3, T0 + WINDOW - 1)), 'retried');
+        assert.deepEqual(await f.current(), [f.name(3)]);
+        // The chain goes on from the newest; the retry's access token belongs to the family.
+        assert.equal(status(await f.rotate(3, 4, T0 + 2 * WINDOW)), 'rotated');
+        await s.revokeRefreshFamily(f.familyId, new Date(T0 + 2 * WINDOW));
+        assert.ok((await s.listRevokedAccessTokens(new Date(T0))).some((r) => r.jti === 'jti-retry'));
         assert.equal(await f.reuseReports(), 0);
-      }
-    });
+      },
+    );
 
-    it('the database refuses a second current refresh token in a family', async () => {
-      const s = ctx.storage();
-      const f = await family(s);
-      await assert.rejects(
-        s.createRefreshToken({
-          tokenHash: sha256(newId('extra')),
-          familyId: f.familyId,
-          scopes: ['users.read'],
+    it(
+      'outside the window the predecessor revokes the family and reports it once',
+      ['rotateRefreshToken'],
+      async (s, { raw }) => {
+        const f = await family(s, raw);
+        assert.equal(status(await f.rotate(0, 1, T0)), 'rotated');
+        // The window is half-open: exactly WINDOW after the rotation is outside it.
+        assert.equal(status(await f.rotate(0, 2, T0 + WINDOW)), 'reused');
+        assert.equal(await f.revoked(), true);
+        assert.deepEqual(await f.current(), [f.name(1)]);
+        assert.equal(status(await f.rotate(1, 3, T0 + WINDOW + 1)), 'invalid');
+        assert.equal(status(await f.rotate(0, 4, T0 + WINDOW + 2)), 'reused');
+        assert.equal(await f.reuseReports(), 1);
+      },
+    );
+
+    it(
+      'an older ancestor, or the predecessor once its successor was used, revokes the family',
+      ['rotateRefreshToken'],
+      async (s, { raw }) => {
+        const f = await family(s, raw);
+        assert.equal(status(await f.rotate(0, 1, T0)), 'rotated');
+        assert.equal(status(await f.rotate(1, 2, T0 + 1)), 'rotated');
+        // Both well within the window of their own rotation.
+        assert.equal(status(await f.rotate(0, 3, T0 + 2)), 'reused');
+        assert.equal(await f.revoked(), true);
+        assert.equal(status(await f.rotate(2, 4, T0 + 3)), 'invalid');
+        assert.equal(await f.reuseReports(), 1);
+
+        const g = await family(s, raw);
+        assert.equal(status(await g.rotate(0, 1, T0)), 'rotated');
+        assert.equal(status(await g.rotate(1, 2, T0 + 1)), 'rotated');
+        assert.equal(status(await g.rotate(2, 3, T0 + 2)), 'rotated');
+        // r1's successor r2 has been used: r1 is an ancestor now, no longer the predecessor.
+        assert.equal(status(await g.rotate(1, 4, T0 + 3)), 'reused');
+        assert.equal(await g.revoked(), true);
+      },
+    );
+
+    it(
+      'a successor superseded by a retry is no predecessor: presenting it is reuse',
+      ['rotateRefreshToken'],
+      async (s, { raw }) => {
+        const f = await family(s, raw);
+        assert.equal(status(await f.rotate(0, 1, T0)), 'rotated');
+        assert.equal(status(await f.rotate(0, 2, T0 + 1)), 'retried');
+        assert.equal(status(await f.rotate(1, 3, T0 + 2)), 'reused');
+        assert.equal(await f.revoked(), true);
+        assert.equal(await f.reuseReports(), 1);
+      },
+    );
+
+    it(
+      'window 0 (the default): any retired token is reuse, even at the same instant',
+      ['rotateRefreshToken'],
+      async (s, { raw }) => {
+        const f = await family(s, raw);
+        assert.equal(status(await f.rotate(0, 1, T0)), 'rotated');
+        assert.equal(status(await f.rotate(0, 2, T0 - 5, 0)), 'reused');
+        assert.equal(await f.revoked(), true);
+        const g = await family(s, raw);
+        await s.rotateRefreshToken(g.name(0), { tokenHash: g.name(1), expiresAt: new Date(T0 + HOUR) });
+        const again = await s.rotateRefreshToken(g.name(0), {
+          tokenHash: g.name(2),
           expiresAt: new Date(T0 + HOUR),
-        }),
-      );
-      assert.deepEqual(await f.current(), [f.name(0)]);
-    });
+        });
+        assert.equal(again.status, 'reused');
+      },
+    );
 
-    it('a revoked family answers no retry', async () => {
-      const s = ctx.storage();
-      const f = await family(s);
-      assert.equal(status(await f.rotate(0, 1, T0)), 'rotated');
-      assert.ok(await s.revokeRefreshFamily(f.familyId, new Date(T0 + 1)));
-      assert.equal(status(await f.rotate(0, 2, T0 + 2)), 'reused');
-      assert.equal(status(await f.rotate(1, 3, T0 + 3)), 'invalid');
-      assert.deepEqual(await f.current(), [f.name(1)]);
-      // The revocation was not a reuse detection: nothing reported.
-      assert.equal(await f.reuseReports(), 0);
-    });
+    it(
+      'concurrent presentations of one token: one rotation, the rest retries, one current token',
+      ['rotateRefreshToken'],
+      async (s, { raw }) => {
+        for (let round = 0; round < 20; round++) {
+          const f = await family(s, raw);
+          const results = await Promise.all([1, 2, 3, 4].map((n) => f.rotate(0, n, T0 + round)));
+          assert.deepEqual(results.map(status).sort(), ['retried', 'retried', 'retried', 'rotated']);
+          const current = await f.current();
+          assert.equal(current.length, 1);
+          assert.ok([1, 2, 3, 4].some((n) => f.name(n) === current[0]));
+          assert.equal(await f.revoked(), false);
+          assert.equal(await f.reuseReports(), 0);
+        }
+      },
+    );
+
+    it(
+      'the database refuses a second current refresh token in a family',
+      ['createRefreshToken'],
+      async (s, { raw }) => {
+        const f = await family(s, raw);
+        await assert.rejects(
+          s.createRefreshToken({
+            tokenHash: sha256(newId('extra')),
+            familyId: f.familyId,
+            scopes: ['users.read'],
+            expiresAt: new Date(T0 + HOUR),
+          }),
+        );
+        assert.deepEqual(await f.current(), [f.name(0)]);
+      },
+    );
+
+    it(
+      'a revoked family answers no retry',
+      ['rotateRefreshToken', 'revokeRefreshFamily'],
+      async (s, { raw }) => {
+        const f = await family(s, raw);
+        assert.equal(status(await f.rotate(0, 1, T0)), 'rotated');
+        assert.ok(await s.revokeRefreshFamily(f.familyId, new Date(T0 + 1)));
+        assert.equal(status(await f.rotate(0, 2, T0 + 2)), 'reused');
+        assert.equal(status(await f.rotate(1, 3, T0 + 3)), 'invalid');
+        assert.deepEqual(await f.current(), [f.name(1)]);
+        // The revocation was not a reuse detection: nothing reported.
+        assert.equal(await f.reuseReports(), 0);
+      },
+    );
   });
 }

@@ -1,32 +1,35 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { describe } from 'node:test';
 import { newId } from '../../../src/util/random.ts';
 import type { SuiteContext } from '../conformance.ts';
 import { newApp, newCompany } from '../fixtures.ts';
 
-export function usageTests(ctx: SuiteContext): void {
+export function usageTests({ it }: SuiteContext): void {
   describe('last-used stamps of grants', () => {
-    it('touchGrants stamps each grant with its own time; unknown ids and empty batches are harmless', async () => {
-      const s = ctx.storage();
-      const [vendor, customer] = [await newCompany(s), await newCompany(s)];
-      const { app } = await newApp(s, vendor.id);
-      const g = await s.upsertGrant({
-        id: newId('grt'),
-        guid: newId('g'),
-        appId: app.id,
-        companyId: customer.id,
-        scopes: ['users.read'],
-        grantedBy: null,
-      });
-      assert.equal(g.lastUsedAt, null);
-      await s.touchGrants(
-        new Map([
-          [g.id, new Date(1_700_000_000_123)],
-          ['grt_missing', new Date(1)],
-        ]),
-      );
-      await s.touchGrants(new Map());
-      assert.equal((await s.getGrantByGuid(g.guid))?.lastUsedAt?.getTime(), 1_700_000_000_123);
-    });
+    it(
+      'touchGrants stamps each grant with its own time; unknown ids and empty batches are harmless',
+      ['touchGrants', 'getGrantByGuid'],
+      async (s) => {
+        const [vendor, customer] = [await newCompany(s), await newCompany(s)];
+        const { app } = await newApp(s, vendor.id);
+        const g = await s.upsertGrant({
+          id: newId('grt'),
+          guid: newId('g'),
+          appId: app.id,
+          companyId: customer.id,
+          scopes: ['users.read'],
+          grantedBy: null,
+        });
+        assert.equal(g.lastUsedAt, null);
+        await s.touchGrants(
+          new Map([
+            [g.id, new Date(1_700_000_000_123)],
+            ['grt_missing', new Date(1)],
+          ]),
+        );
+        await s.touchGrants(new Map());
+        assert.equal((await s.getGrantByGuid(g.guid))?.lastUsedAt?.getTime(), 1_700_000_000_123);
+      },
+    );
   });
 }

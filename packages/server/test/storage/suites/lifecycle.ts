@@ -1,0 +1,34 @@
+import assert from 'node:assert/strict';
+import { describe } from 'node:test';
+import type { SuiteContext } from '../conformance.ts';
+import { newCompany } from '../fixtures.ts';
+
+export function lifecycleTests({ it }: SuiteContext): void {
+  describe('lifecycle', () => {
+    it('names its dialect and answers ping', ['dialect', 'ping'], async (s, { target }) => {
+      assert.equal(s.dialect, target.dialect);
+      await s.ping();
+    });
+
+    it('migrates twice and concurrently without harm', ['migrate'], async (_s, env) => {
+      const database = await env.freshDatabase();
+      const [a, b] = [database.open(), database.open()];
+      await Promise.all([a.storage.migrate(), b.storage.migrate(), a.storage.migrate()]);
+      await a.storage.migrate();
+      await b.storage.migrate();
+      const co = await newCompany(a.storage);
+      assert.equal((await b.storage.getCompany(co.id))?.id, co.id);
+      const names = await a.raw.appliedMigrations();
+      assert.equal(new Set(names).size, names.length, 'each migration recorded once');
+      assert.ok(names.includes('001-foundation'));
+    });
+
+    it('refuses every call once closed', ['close'], async (_s, env) => {
+      const { storage } = await env.fresh();
+      await storage.ping();
+      await storage.close();
+      await assert.rejects(storage.ping());
+      await assert.rejects(storage.getCompany('co_after_close'));
+    });
+  });
+}
