@@ -12,6 +12,7 @@ import {
 } from '../src/oauth/grants/registry.ts';
 import { formatScope } from '../src/oauth/scopes/index.ts';
 import { basic, FORM, type TestServer, testServer } from './helpers.ts';
+import { forDialects, type TestDatabase, withTestPostgres } from './pg.ts';
 
 const TEST_GRANT = 'urn:example:params:oauth:grant-type:test';
 
@@ -36,112 +37,119 @@ const testGrant: GrantHandler<'tokens' | 'scopes'> = {
   },
 };
 
-describe('grant registry: a custom grant through the built-ins’ call', () => {
-  let t: TestServer;
-  before(async () => {
-    t = await testServer();
-  });
-  after(() => t.close());
-
-  const token = (payload: string, auth: { clientId: string; clientSecret: string }) =>
-    t.http.inject({
-      method: 'POST',
-      url: '/oauth2/token',
-      headers: { ...FORM, authorization: basic(auth.clientId, auth.clientSecret) },
-      payload,
+await forDialects(['sqlite', 'postgres'], (dialect, skip) => {
+  describe(`grant registry: a custom grant through the built-ins’ call (${dialect})`, { skip }, () => {
+    let t: TestServer;
+    let db: TestDatabase | undefined;
+    before(async () => {
+      db = dialect === 'postgres' ? await withTestPostgres() : undefined;
+      t = await testServer(db ? { config: { databaseUrl: db.url } } : {});
+    });
+    after(async () => {
+      await t.close();
+      await db?.cleanup();
     });
 
-  it('an app may not be allowed a grant type no registered handler serves: 400 naming grantTypes', async () => {
-    await assert.rejects(
-      t.gh.apps.create(
-        { companyId: t.companyId, name: 'Too early', scopes: ['users.read'], grantTypes: [TEST_GRANT] },
-        'test',
-      ),
-      (err: unknown) => {
-        assert.ok(err instanceof ValidationError);
-        assert.equal(err.status, 400);
-        assert.match(
-          err.fields.grantTypes ?? '',
-          /unknown grant type "urn:example:params:oauth:grant-type:test"/,
-        );
-        return true;
-      },
-    );
-    const res = await token(`grant_type=${encodeURIComponent(TEST_GRANT)}&subject=device-1`, {
-      clientId: 'cl_nobody',
-      clientSecret: 'x',
-    });
-    assert.equal(res.statusCode, 400, res.body);
-    assert.equal(res.json().error, 'unsupported_grant_type');
-  });
+    const token = (payload: string, auth: { clientId: string; clientSecret: string }) =>
+      t.http.inject({
+        method: 'POST',
+        url: '/oauth2/token',
+        headers: { ...FORM, authorization: basic(auth.clientId, auth.clientSecret) },
+        payload,
+      });
 
-  it('once registered, an app allowed it gets a token from POST /oauth2/token, and metadata lists it', async () => {
-    t.gh.grantTypes.register(testGrant);
-    const meta = (await t.http.inject({ url: '/.well-known/oauth-authorization-server' })).json();
-    assert.deepEqual(meta.grant_types_supported, [
-      'client_credentials',
-      'authorization_code',
-      'refresh_token',
-      TEST_GRANT,
-    ]);
-
-    const app = await t.createApp({ grantTypes: [TEST_GRANT] });
-    const res = await token(
-      `grant_type=${encodeURIComponent(TEST_GRANT)}&subject=device-7&scope=users.read`,
-      app,
-    );
-    assert.equal(res.statusCode, 200, res.body);
-    assert.equal(res.headers['cache-control'], 'no-store');
-    const body = res.json();
-    assert.equal(body.token_type, 'Bearer');
-    assert.equal(body.scope, 'users.read');
-    const jwks = (await t.http.inject({ url: '/.well-known/jwks.json' })).json();
-    const { payload } = await jwtVerify(body.access_token, createLocalJWKSet(jwks), {
-      issuer: t.config.issuer,
-      audience: t.config.audience,
-    });
-    assert.equal(payload.sub, 'device-7');
-    assert.equal(payload.client_id, app.clientId);
-  });
-
-  it('the custom handler validates its own parameters: a clear invalid_request, never a 500', async () => {
-    const app = await t.createApp({ grantTypes: [TEST_GRANT] });
-    for (const [payload, problem] of [
-      [`grant_type=${encodeURIComponent(TEST_GRANT)}`, 'parameter "subject" is required'],
-      [`grant_type=${encodeURIComponent(TEST_GRANT)}&subject=admin`, 'parameter "subject" is not a device'],
-    ] as const) {
-      const res = await token(payload, app);
+    it('an app may not be allowed a grant type no registered handler serves: 400 naming grantTypes', async () => {
+      await assert.rejects(
+        t.gh.apps.create(
+          { companyId: t.companyId, name: 'Too early', scopes: ['users.read'], grantTypes: [TEST_GRANT] },
+          'test',
+        ),
+        (err: unknown) => {
+          assert.ok(err instanceof ValidationError);
+          assert.equal(err.status, 400);
+          assert.match(
+            err.fields.grantTypes ?? '',
+            /unknown grant type "urn:example:params:oauth:grant-type:test"/,
+          );
+          return true;
+        },
+      );
+      const res = await token(`grant_type=${encodeURIComponent(TEST_GRANT)}&subject=device-1`, {
+        clientId: 'cl_nobody',
+        clientSecret: 'x',
+      });
       assert.equal(res.statusCode, 400, res.body);
-      assert.deepEqual(res.json(), { error: 'invalid_request', error_description: problem });
-    }
-    const wide = await token(
-      `grant_type=${encodeURIComponent(TEST_GRANT)}&subject=device-7&scope=users.delete`,
-      app,
-    );
-    assert.equal(wide.statusCode, 400, wide.body);
-    assert.equal(wide.json().error, 'invalid_scope');
-  });
-
-  it('an app not allowed the custom grant is unauthorized_client, and the custom app cannot use client_credentials', async () => {
-    const machine = await t.createApp({ grantTypes: ['client_credentials'] });
-    const res = await token(`grant_type=${encodeURIComponent(TEST_GRANT)}&subject=device-7`, machine);
-    assert.equal(res.statusCode, 400, res.body);
-    assert.equal(res.json().error, 'unauthorized_client');
-
-    const custom = await t.createApp({ grantTypes: [TEST_GRANT] });
-    const cc = await token('grant_type=client_credentials', custom);
-    assert.equal(cc.statusCode, 400, cc.body);
-    assert.equal(cc.json().error, 'unauthorized_client');
-  });
-
-  it('a wrong secret is invalid_client before the custom handler runs', async () => {
-    const app = await t.createApp({ grantTypes: [TEST_GRANT] });
-    const res = await token(`grant_type=${encodeURIComponent(TEST_GRANT)}&subject=device-7`, {
-      clientId: app.clientId,
-      clientSecret: `${app.clientSecret}x`,
+      assert.equal(res.json().error, 'unsupported_grant_type');
     });
-    assert.equal(res.statusCode, 401, res.body);
-    assert.equal(res.json().error, 'invalid_client');
+
+    it('once registered, an app allowed it gets a token from POST /oauth2/token, and metadata lists it', async () => {
+      t.gh.grantTypes.register(testGrant);
+      const meta = (await t.http.inject({ url: '/.well-known/oauth-authorization-server' })).json();
+      assert.deepEqual(meta.grant_types_supported, [
+        'client_credentials',
+        'authorization_code',
+        'refresh_token',
+        TEST_GRANT,
+      ]);
+
+      const app = await t.createApp({ grantTypes: [TEST_GRANT] });
+      const res = await token(
+        `grant_type=${encodeURIComponent(TEST_GRANT)}&subject=device-7&scope=users.read`,
+        app,
+      );
+      assert.equal(res.statusCode, 200, res.body);
+      assert.equal(res.headers['cache-control'], 'no-store');
+      const body = res.json();
+      assert.equal(body.token_type, 'Bearer');
+      assert.equal(body.scope, 'users.read');
+      const jwks = (await t.http.inject({ url: '/.well-known/jwks.json' })).json();
+      const { payload } = await jwtVerify(body.access_token, createLocalJWKSet(jwks), {
+        issuer: t.config.issuer,
+        audience: t.config.audience,
+      });
+      assert.equal(payload.sub, 'device-7');
+      assert.equal(payload.client_id, app.clientId);
+    });
+
+    it('the custom handler validates its own parameters: a clear invalid_request, never a 500', async () => {
+      const app = await t.createApp({ grantTypes: [TEST_GRANT] });
+      for (const [payload, problem] of [
+        [`grant_type=${encodeURIComponent(TEST_GRANT)}`, 'parameter "subject" is required'],
+        [`grant_type=${encodeURIComponent(TEST_GRANT)}&subject=admin`, 'parameter "subject" is not a device'],
+      ] as const) {
+        const res = await token(payload, app);
+        assert.equal(res.statusCode, 400, res.body);
+        assert.deepEqual(res.json(), { error: 'invalid_request', error_description: problem });
+      }
+      const wide = await token(
+        `grant_type=${encodeURIComponent(TEST_GRANT)}&subject=device-7&scope=users.delete`,
+        app,
+      );
+      assert.equal(wide.statusCode, 400, wide.body);
+      assert.equal(wide.json().error, 'invalid_scope');
+    });
+
+    it('an app not allowed the custom grant is unauthorized_client, and the custom app cannot use client_credentials', async () => {
+      const machine = await t.createApp({ grantTypes: ['client_credentials'] });
+      const res = await token(`grant_type=${encodeURIComponent(TEST_GRANT)}&subject=device-7`, machine);
+      assert.equal(res.statusCode, 400, res.body);
+      assert.equal(res.json().error, 'unauthorized_client');
+
+      const custom = await t.createApp({ grantTypes: [TEST_GRANT] });
+      const cc = await token('grant_type=client_credentials', custom);
+      assert.equal(cc.statusCode, 400, cc.body);
+      assert.equal(cc.json().error, 'unauthorized_client');
+    });
+
+    it('a wrong secret is invalid_client before the custom handler runs', async () => {
+      const app = await t.createApp({ grantTypes: [TEST_GRANT] });
+      const res = await token(`grant_type=${encodeURIComponent(TEST_GRANT)}&subject=device-7`, {
+        clientId: app.clientId,
+        clientSecret: `${app.clientSecret}x`,
+      });
+      assert.equal(res.statusCode, 401, res.body);
+      assert.equal(res.json().error, 'invalid_client');
+    });
   });
 });
 
