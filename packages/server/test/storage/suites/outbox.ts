@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe } from 'node:test';
 import { InvalidCursor, type Storage } from '../../../src/storage/storage.ts';
-import { newApp, newCompany, newEndpoint, rotationEvent, secretRecord } from '../fixtures.ts';
+import type { DomainEventInput } from '../../../src/storage/types.ts';
 import type { SuiteContext } from '../suite-context.ts';
+import { newApp, newCompany, newEndpoint, secretRecord } from '../fixtures.ts';
 
 const LEASE = 30_000;
 

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe } from 'node:test';
-import { newApp, newCompany, newGrant } from '../fixtures.ts';
+import { newId } from '../../../src/util/random.ts';
 import type { SuiteContext } from '../suite-context.ts';
+import { newApp, newCompany } from '../fixtures.ts';
 
 export function usageTests({ it }: SuiteContext): void {
   describe('last-used stamps of grants', () => {
