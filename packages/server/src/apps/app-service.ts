@@ -1,7 +1,7 @@
 import type { InvalidationBus } from '../cache/invalidation-bus.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../errors.ts';
 import type { ScopeModel } from '../oauth/scopes/model.ts';
-import type { Storage } from '../storage/storage.ts';
+import type { AppStore, DirectoryStore, GrantStore } from '../storage/storage.ts';
 import type { App, AppWithSecrets, Page, PageRequest } from '../storage/types.ts';
 import { hashEquals, sha256 } from '../util/hash.ts';
 import { newId } from '../util/random.ts';
@@ -36,7 +36,7 @@ export type Actor = string;
 /** Apps and their secrets: the service the console, the management API and the CLI call. */
 export class AppService {
   constructor(
-    private readonly storage: Storage,
+    private readonly storage: AppStore & DirectoryStore & GrantStore,
     private readonly cache: AppCache,
     private readonly bus: InvalidationBus,
     private readonly scopes?: ScopeModel,

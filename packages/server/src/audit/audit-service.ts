@@ -1,4 +1,4 @@
-import type { AuditFilter, Storage } from '../storage/storage.ts';
+import type { AuditFilter, AuditLog } from '../storage/storage.ts';
 import type { AuditEvent, Page } from '../storage/types.ts';
 
 export type { AuditEvent, AuditFilter };
@@ -10,7 +10,7 @@ export type { AuditEvent, AuditFilter };
  * and the CLI.
  */
 export class AuditService {
-  constructor(private readonly storage: Pick<Storage, 'listAuditEvents'>) {}
+  constructor(private readonly storage: Pick<AuditLog, 'listAuditEvents'>) {}
 
   /**
    * The company's events, newest first, optionally only one action or one target. A cursor

@@ -2,7 +2,7 @@ import type { AuthorizationRequest } from '../oauth/endpoints/authorize.ts';
 import { OIDC_SCOPES } from '../oauth/endpoints/authorize.ts';
 import { covers, normaliseScopes } from '../oauth/scopes/index.ts';
 import type { AuthorizationFlow } from '../storage/authorization-types.ts';
-import type { Storage } from '../storage/storage.ts';
+import type { AuthorizationStateStore, DirectoryStore, GrantStore } from '../storage/storage.ts';
 import type { App, Company, Grant } from '../storage/types.ts';
 import type { TokenIssuer } from '../tokens/token-issuer.ts';
 import { sha256 } from '../util/hash.ts';
@@ -31,7 +31,7 @@ export function apiScopes(scopes: readonly string[]): string[] {
  */
 export class AuthorizationService {
   constructor(
-    private readonly storage: Storage,
+    private readonly storage: AuthorizationStateStore & DirectoryStore & GrantStore,
     private readonly tokens: TokenIssuer,
   ) {}
 

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Session } from '../storage/authorization-types.ts';
-import type { Storage } from '../storage/storage.ts';
+import type { AuthorizationStateStore, DirectoryStore } from '../storage/storage.ts';
 import type { User } from '../storage/types.ts';
 import { hashEquals, sha256 } from '../util/hash.ts';
 import { randomToken } from '../util/random.ts';
@@ -27,7 +27,7 @@ export type PasswordSignInResult =
  */
 export class SessionService {
   constructor(
-    private readonly storage: Storage,
+    private readonly storage: AuthorizationStateStore & Pick<DirectoryStore, 'getUser'>,
     private readonly passwords: PasswordSignIn,
   ) {}
 

@@ -3,7 +3,7 @@ import { createLocalJWKSet, type JWTVerifyGetKey, jwtVerify } from 'jose';
 import type { AppService } from '../apps/app-service.ts';
 import type { KeyStore } from '../keys/key-store.ts';
 import type { RefreshToken, TokenFamily } from '../storage/authorization-types.ts';
-import type { Storage } from '../storage/storage.ts';
+import type { GrantStore, TokenStore } from '../storage/storage.ts';
 import { type AppWithSecrets, SIGNING_ALGS } from '../storage/types.ts';
 import { sha256 } from '../util/hash.ts';
 import { SecretPrefix } from '../util/secrets.ts';
@@ -79,7 +79,7 @@ export class TokenInspector {
 
   constructor(
     private readonly deps: {
-      storage: Storage;
+      storage: TokenStore & Pick<GrantStore, 'getActiveGrant'>;
       apps: AppService;
       keys: KeyStore;
       issuer: string;

@@ -1,12 +1,12 @@
 import { NotFoundError } from '../errors.ts';
-import type { Storage } from '../storage/storage.ts';
+import type { DirectoryStore } from '../storage/storage.ts';
 import type { Company, Membership, Role, User } from '../storage/types.ts';
 
 export type { Membership, Role, User };
 
 /** What the user service reads: users, their memberships and the companies those name. */
 export type UserStore = Pick<
-  Storage,
+  DirectoryStore,
   'getUser' | 'getUserByEmail' | 'getCompany' | 'listMembershipsOfUser' | 'listMembersOfCompany'
 >;
 
