@@ -3,8 +3,8 @@ import { describe } from 'node:test';
 import { revocationHash } from '../../../src/tokens/revocation-keys.ts';
 import { sha256 } from '../../../src/util/hash.ts';
 import { newId } from '../../../src/util/random.ts';
-import type { SuiteContext } from '../suite-context.ts';
 import { newApp, newCompany } from '../fixtures.ts';
+import type { SuiteContext } from '../suite-context.ts';
 
 export function accessTokenTests({ it }: SuiteContext): void {
   describe('opaque access tokens and single-token revocation', () => {

@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { describe } from 'node:test';
 import { sha256 } from '../../../src/util/hash.ts';
 import { newId } from '../../../src/util/random.ts';
-import type { SuiteContext } from '../suite-context.ts';
 import { appRecord, newApp, newCompany, secretRecord, unencodableData } from '../fixtures.ts';
+import type { SuiteContext } from '../suite-context.ts';
 
 export function appTests({ it }: SuiteContext): void {
   describe('apps', () => {

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe } from 'node:test';
 import { InvalidCursor, type Storage } from '../../../src/storage/storage.ts';
-import type { SuiteContext } from '../suite-context.ts';
 import { newCompany } from '../fixtures.ts';
+import type { SuiteContext } from '../suite-context.ts';
 
 export function auditTests({ it }: SuiteContext): void {
   describe('audit events', () => {

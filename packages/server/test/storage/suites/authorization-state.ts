@@ -3,8 +3,8 @@ import { describe } from 'node:test';
 import type { Storage } from '../../../src/storage/storage.ts';
 import { sha256 } from '../../../src/util/hash.ts';
 import { newId } from '../../../src/util/random.ts';
-import type { SuiteContext } from '../suite-context.ts';
 import { newApp, newCompany, newUser } from '../fixtures.ts';
+import type { SuiteContext } from '../suite-context.ts';
 
 const MINUTE = 60_000;
 

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe } from 'node:test';
 import { newId } from '../../../src/util/random.ts';
-import type { SuiteContext } from '../suite-context.ts';
 import { newCompany, unencodableData } from '../fixtures.ts';
+import type { SuiteContext } from '../suite-context.ts';
 
 export function companyTests({ it }: SuiteContext): void {
   describe('companies', () => {

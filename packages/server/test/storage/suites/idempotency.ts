@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { describe } from 'node:test';
 import type { IdempotentRequest } from '../../../src/storage/idempotency-types.ts';
 import { randomToken } from '../../../src/util/random.ts';
-import type { SuiteContext } from '../suite-context.ts';
 import { newCompany } from '../fixtures.ts';
+import type { SuiteContext } from '../suite-context.ts';
 
 const LEASE_MS = 60_000;
 const TTL_MS = 86_400_000;

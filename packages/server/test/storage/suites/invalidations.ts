@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { describe } from 'node:test';
 import type { Storage } from '../../../src/storage/storage.ts';
 import { newId } from '../../../src/util/random.ts';
-import type { SuiteContext } from '../suite-context.ts';
 import { newApp, newCompany, secretRecord } from '../fixtures.ts';
+import type { SuiteContext } from '../suite-context.ts';
 
 export function invalidationTests({ it }: SuiteContext): void {
   describe('cache invalidations', () => {

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe } from 'node:test';
 import { solidPng } from '../../fixtures/images.ts';
-import type { SuiteContext } from '../suite-context.ts';
 import { newCompany } from '../fixtures.ts';
+import type { SuiteContext } from '../suite-context.ts';
 
 export function logoTests({ it }: SuiteContext): void {
   describe('app logos', () => {

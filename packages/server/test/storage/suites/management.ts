@@ -4,8 +4,8 @@ import { InvalidCursor, type Storage } from '../../../src/storage/storage.ts';
 import { sha256 } from '../../../src/util/hash.ts';
 import { newId } from '../../../src/util/random.ts';
 import { newSecret } from '../../../src/util/secrets.ts';
-import type { SuiteContext } from '../suite-context.ts';
 import { newApp, newCompany, secretRecord } from '../fixtures.ts';
+import type { SuiteContext } from '../suite-context.ts';
 
 const FORGED = [
   'not a cursor!',

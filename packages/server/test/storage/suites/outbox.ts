@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { describe } from 'node:test';
 import { InvalidCursor, type Storage } from '../../../src/storage/storage.ts';
 import type { DomainEventInput } from '../../../src/storage/types.ts';
-import type { SuiteContext } from '../suite-context.ts';
 import { newApp, newCompany, newEndpoint, secretRecord } from '../fixtures.ts';
+import type { SuiteContext } from '../suite-context.ts';
 
 const LEASE = 30_000;
 

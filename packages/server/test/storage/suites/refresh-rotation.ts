@@ -5,8 +5,8 @@ import type { Storage } from '../../../src/storage/storage.ts';
 import type { DomainEventInput } from '../../../src/storage/types.ts';
 import { sha256 } from '../../../src/util/hash.ts';
 import { newId } from '../../../src/util/random.ts';
-import type { RawAccess, SuiteContext } from '../suite-context.ts';
 import { newApp, newCompany } from '../fixtures.ts';
+import type { RawAccess, SuiteContext } from '../suite-context.ts';
 
 const WINDOW = 10_000;
 const HOUR = 3_600_000;

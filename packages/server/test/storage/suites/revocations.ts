@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe } from 'node:test';
 import { newId, randomToken } from '../../../src/util/random.ts';
-import type { SuiteContext } from '../suite-context.ts';
 import { newApp, newCompany } from '../fixtures.ts';
+import type { SuiteContext } from '../suite-context.ts';
 
 const HOUR = 3_600_000;
 
