@@ -1,5 +1,12 @@
 import type { NewApp, Storage } from '../../src/storage/storage.ts';
-import type { AppWithSecrets, Company, User, WebhookEndpoint } from '../../src/storage/types.ts';
+import type {
+  AppWithSecrets,
+  Company,
+  DomainEventInput,
+  Grant,
+  User,
+  WebhookEndpoint,
+} from '../../src/storage/types.ts';
 import { sha256 } from '../../src/util/hash.ts';
 import { newId } from '../../src/util/random.ts';
 import { lastFour, newSecret } from '../../src/util/secrets.ts';
@@ -70,6 +77,23 @@ export async function newEndpoint(
     secretLast4: 'abcd',
     ...overrides,
   });
+}
+
+/** The company's grant of `users.read` to the app. */
+export async function newGrant(storage: Storage, appId: string, companyId: string): Promise<Grant> {
+  return storage.upsertGrant({
+    id: newId('grt'),
+    guid: newId('g'),
+    appId,
+    companyId,
+    scopes: ['users.read'],
+    grantedBy: null,
+  });
+}
+
+/** A webhook event about the app for the company's endpoints (rotateAppSecret carries it). */
+export function rotationEvent(companyId: string, appId: string): DomainEventInput {
+  return { type: 'app.secret_rotated', companyIds: [companyId], appId, data: {} };
 }
 
 /** An audit payload JSON.stringify cannot encode: makes the audit insert throw mid-transaction. */

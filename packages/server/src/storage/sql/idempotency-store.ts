@@ -1,4 +1,4 @@
-import type { Selectable } from 'kysely';
+import type { ExpressionBuilder, Selectable } from 'kysely';
 import type { IdempotencyStore } from '../idempotency-store.ts';
 import type {
   IdempotencyBegin,
@@ -28,6 +28,17 @@ const scoped = (db: Db, s: IdempotencyScope) =>
     .where('company_id', '=', s.companyId)
     .where('caller', '=', s.caller)
     .where('key_hash', '=', s.keyHash);
+
+/** The record of this scope that `leaseId` holds in flight (not answered yet). */
+const heldBy =
+  (s: IdempotencyScope, leaseId: string) => (eb: ExpressionBuilder<Database, 'idempotency_keys'>) =>
+    eb.and([
+      eb('company_id', '=', s.companyId),
+      eb('caller', '=', s.caller),
+      eb('key_hash', '=', s.keyHash),
+      eb('lease_id', '=', leaseId),
+      eb('status', 'is', null),
+    ]);
 
 /**
  * Claims the key for `req`. Each statement is atomic on its own, so no transaction is needed
@@ -83,25 +94,14 @@ async function completeRequest(
   const res = await db
     .updateTable('idempotency_keys')
     .set({ status: answer.status, response: answer.response, lease_expires_at: null })
-    .where('company_id', '=', s.companyId)
-    .where('caller', '=', s.caller)
-    .where('key_hash', '=', s.keyHash)
-    .where('lease_id', '=', leaseId)
-    .where('status', 'is', null)
+    .where(heldBy(s, leaseId))
     .executeTakeFirst();
   return Number(res.numUpdatedRows) === 1;
 }
 
 /** Frees the key of a request whose answer is not kept, if `leaseId` still holds it. */
 async function releaseRequest(db: Db, s: IdempotencyScope, leaseId: string): Promise<boolean> {
-  const res = await db
-    .deleteFrom('idempotency_keys')
-    .where('company_id', '=', s.companyId)
-    .where('caller', '=', s.caller)
-    .where('key_hash', '=', s.keyHash)
-    .where('lease_id', '=', leaseId)
-    .where('status', 'is', null)
-    .executeTakeFirst();
+  const res = await db.deleteFrom('idempotency_keys').where(heldBy(s, leaseId)).executeTakeFirst();
   return Number(res.numDeletedRows) === 1;
 }
 

@@ -1,3 +1,5 @@
+import { type Expression, type SqlBool, sql } from 'kysely';
+import type { GrantPageRequest } from '../grant-store.ts';
 import type { Page, PageRequest } from '../types.ts';
 import { decodeKeyCursor, encodeKeyCursor } from './cursor.ts';
 import { toApp, toGrant } from './mappers.ts';
@@ -9,14 +11,18 @@ export function pageLimit(req: PageRequest): number {
 }
 
 /**
- * Newest-first keyset paging over (created_at, id): stable while rows are added, and a
- * cursor is validated before it reaches the query (a forged one throws InvalidCursor).
+ * Newest-first keyset paging over (created_at, id): stable while rows are added. The
+ * condition for the rows after a cursor, or none without one; the cursor is validated
+ * before it reaches the query (a forged one throws InvalidCursor).
  */
-function after(cursor: string | undefined) {
-  return cursor === undefined ? undefined : decodeKeyCursor(cursor);
+export function afterCursor(cursor: string | undefined): Expression<SqlBool> | undefined {
+  if (cursor === undefined) return undefined;
+  const c = decodeKeyCursor(cursor);
+  return sql<SqlBool>`(created_at < ${c.ms} OR (created_at = ${c.ms} AND id < ${c.id}))`;
 }
 
-function finish<R extends { created_at: number; id: string }, T>(
+/** The page out of `limit + 1` rows read newest first, with the cursor for the next one. */
+export function toPage<R extends { created_at: number; id: string }, T>(
   rows: R[],
   limit: number,
   map: (r: R) => T,
@@ -31,34 +37,28 @@ function finish<R extends { created_at: number; id: string }, T>(
 
 export async function pageApps(db: Db, companyId: string, req: PageRequest) {
   const limit = pageLimit(req);
-  const c = after(req.cursor);
+  const after = afterCursor(req.cursor);
   let q = db.selectFrom('apps').selectAll().where('company_id', '=', companyId);
-  if (c)
-    q = q.where((eb) =>
-      eb.or([eb('created_at', '<', c.ms), eb.and([eb('created_at', '=', c.ms), eb('id', '<', c.id)])]),
-    );
+  if (after) q = q.where(after);
   const rows = await q
     .orderBy('created_at', 'desc')
     .orderBy('id', 'desc')
     .limit(limit + 1)
     .execute();
-  return finish(rows, limit, toApp);
+  return toPage(rows, limit, toApp);
 }
 
-export async function pageGrants(db: Db, companyId: string, req: PageRequest & { active?: boolean }) {
+export async function pageGrants(db: Db, companyId: string, req: GrantPageRequest) {
   const limit = pageLimit(req);
-  const c = after(req.cursor);
+  const after = afterCursor(req.cursor);
   let q = db.selectFrom('grants').selectAll().where('company_id', '=', companyId);
   if (req.active === true) q = q.where('revoked_at', 'is', null);
   if (req.active === false) q = q.where('revoked_at', 'is not', null);
-  if (c)
-    q = q.where((eb) =>
-      eb.or([eb('created_at', '<', c.ms), eb.and([eb('created_at', '=', c.ms), eb('id', '<', c.id)])]),
-    );
+  if (after) q = q.where(after);
   const rows = await q
     .orderBy('created_at', 'desc')
     .orderBy('id', 'desc')
     .limit(limit + 1)
     .execute();
-  return finish(rows, limit, toGrant);
+  return toPage(rows, limit, toGrant);
 }

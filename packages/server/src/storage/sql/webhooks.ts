@@ -10,7 +10,7 @@ import type {
   WebhookEndpoint,
 } from '../types.ts';
 import type { AttemptOutcome, DeliveryFilter } from '../webhook-outbox.ts';
-import { decodeKeyCursor, encodeKeyCursor } from './cursor.ts';
+import { afterCursor, pageLimit, toPage } from './pagination.ts';
 import type { Db } from './tx.ts';
 
 const maybeDate = (ms: number | null) => (ms === null ? null : new Date(Number(ms)));
@@ -186,27 +186,18 @@ export async function listDeliveries(
   companyId: string,
   f: DeliveryFilter,
 ): Promise<Page<WebhookDelivery>> {
-  const limit = Math.min(Math.max(f.limit ?? 50, 1), 200);
+  const limit = pageLimit(f);
+  const after = afterCursor(f.cursor);
   let q = db.selectFrom('webhook_deliveries').selectAll().where('company_id', '=', companyId);
   if (f.endpointId !== undefined) q = q.where('endpoint_id', '=', f.endpointId);
   if (f.status !== undefined) q = q.where('status', '=', f.status);
-  if (f.cursor !== undefined) {
-    const c = decodeKeyCursor(f.cursor);
-    q = q.where((eb) =>
-      eb.or([eb('created_at', '<', c.ms), eb.and([eb('created_at', '=', c.ms), eb('id', '<', c.id)])]),
-    );
-  }
+  if (after) q = q.where(after);
   const rows = await q
     .orderBy('created_at', 'desc')
     .orderBy('id', 'desc')
     .limit(limit + 1)
     .execute();
-  const page = rows.slice(0, limit);
-  const last = page.at(-1);
-  return {
-    items: page.map(toDelivery),
-    next: rows.length > limit && last ? encodeKeyCursor(Number(last.created_at), last.id) : null,
-  };
+  return toPage(rows, limit, toDelivery);
 }
 
 export async function listAttempts(db: Db, companyId: string, deliveryId: string) {

@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { describe } from 'node:test';
 import { sha256 } from '../../../src/util/hash.ts';
 import { newId } from '../../../src/util/random.ts';
-import { appRecord, newApp, newCompany, secretRecord, unencodableData } from '../fixtures.ts';
-import type { SuiteContext } from '../suite-context.ts';
+import { appRecord, newApp, newCompany, newGrant, secretRecord, unencodableData } from '../fixtures.ts';
+import type { SuiteContext } from '../conformance.ts';
 
 export function appTests({ it }: SuiteContext): void {
   describe('apps', () => {
@@ -98,14 +98,7 @@ export function appTests({ it }: SuiteContext): void {
       async (s) => {
         const [owner, other] = [await newCompany(s), await newCompany(s)];
         const { app } = await newApp(s, owner.id);
-        const grant = await s.upsertGrant({
-          id: newId('grt'),
-          guid: newId('g'),
-          appId: app.id,
-          companyId: owner.id,
-          scopes: ['users.read'],
-          grantedBy: null,
-        });
+        const grant = await newGrant(s, app.id, owner.id);
         assert.equal(await s.getApp(other.id, app.id), undefined);
         assert.deepEqual(await s.listApps(other.id), []);
         assert.equal(await s.rotateAppSecret(other.id, app.id, secretRecord(), new Date()), undefined);
@@ -186,14 +179,7 @@ export function appTests({ it }: SuiteContext): void {
         const customer = await newCompany(s);
         const { app } = await newApp(s, co.id);
         await s.rotateAppSecret(co.id, app.id, secretRecord(), new Date(Date.now() + 60_000));
-        const grant = await s.upsertGrant({
-          id: newId('grt'),
-          guid: newId('g'),
-          appId: app.id,
-          companyId: customer.id,
-          scopes: ['users.read'],
-          grantedBy: null,
-        });
+        const grant = await newGrant(s, app.id, customer.id);
         assert.equal(
           await s.deleteApp(co.id, app.id, {
             audit: {

@@ -4,8 +4,8 @@ import { InvalidCursor, type Storage } from '../../../src/storage/storage.ts';
 import { sha256 } from '../../../src/util/hash.ts';
 import { newId } from '../../../src/util/random.ts';
 import { newSecret } from '../../../src/util/secrets.ts';
-import { newApp, newCompany, secretRecord } from '../fixtures.ts';
-import type { SuiteContext } from '../suite-context.ts';
+import { newApp, newCompany, newEndpoint, newGrant, secretRecord } from '../fixtures.ts';
+import type { SuiteContext } from '../conformance.ts';
 
 const FORGED = [
   'not a cursor!',
@@ -81,16 +81,7 @@ export function managementTests({ it }: SuiteContext): void {
   describe('webhook delivery lookup', () => {
     it("finds a company's delivery by id and not another company's", ['getWebhookDelivery'], async (s) => {
       const [a, b] = [await newCompany(s, 'A'), await newCompany(s, 'B')];
-      await s.createWebhookEndpoint({
-        id: newId('whe'),
-        companyId: a.id,
-        appId: null,
-        url: 'https://hooks.example/in',
-        events: ['*'],
-        description: '',
-        secretEncrypted: 'sealed',
-        secretLast4: 'abcd',
-      });
+      await newEndpoint(s, a.id);
       const { app } = await newApp(s, a.id);
       await s.rotateAppSecret(a.id, app.id, secretRecord(), new Date(), {
         events: [{ type: 'app.secret_rotated', companyIds: [a.id], appId: app.id, data: {} }],
@@ -136,16 +127,7 @@ export function managementTests({ it }: SuiteContext): void {
       const grants = [];
       for (let i = 0; i < 3; i++) {
         const { app } = await newApp(s, vendor.id, { type: 'partner', grantTypes: ['authorization_code'] });
-        grants.push(
-          await s.upsertGrant({
-            id: newId('gr'),
-            guid: newId('g'),
-            appId: app.id,
-            companyId: customer.id,
-            scopes: ['users.read'],
-            grantedBy: null,
-          }),
-        );
+        grants.push(await newGrant(s, app.id, customer.id));
       }
       await s.revokeGrant(customer.id, grants[0]?.id as string);
       const first = await s.pageGrantsOfCompany(customer.id, { limit: 2 });

@@ -1,9 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe } from 'node:test';
 import { InvalidCursor, type Storage } from '../../../src/storage/storage.ts';
-import type { DomainEventInput } from '../../../src/storage/types.ts';
-import { newApp, newCompany, newEndpoint, secretRecord } from '../fixtures.ts';
-import type { SuiteContext } from '../suite-context.ts';
+import { newApp, newCompany, newEndpoint, rotationEvent, secretRecord } from '../fixtures.ts';
+import type { SuiteContext } from '../conformance.ts';
 
 const LEASE = 30_000;
 
@@ -12,12 +11,7 @@ async function enqueue(s: Storage, n: number) {
   const co = await newCompany(s, 'Outbox Co');
   const endpoint = await newEndpoint(s, co.id);
   const { app } = await newApp(s, co.id);
-  const event: DomainEventInput = {
-    type: 'app.secret_rotated',
-    companyIds: [co.id],
-    appId: app.id,
-    data: {},
-  };
+  const event = rotationEvent(co.id, app.id);
   await s.rotateAppSecret(co.id, app.id, secretRecord(), new Date(), {
     events: Array.from({ length: n }, () => event),
   });
@@ -164,12 +158,7 @@ export function outboxTests({ it }: SuiteContext): void {
         const rotations = await newEndpoint(s, co.id, { events: ['app.secret_rotated'] });
         await newEndpoint(s, co.id, { events: ['app.deleted'] });
         const { app } = await newApp(s, co.id);
-        const event: DomainEventInput = {
-          type: 'app.secret_rotated',
-          companyIds: [co.id],
-          appId: app.id,
-          data: {},
-        };
+        const event = rotationEvent(co.id, app.id);
         for (let i = 0; i < 3; i++)
           await s.rotateAppSecret(co.id, app.id, secretRecord(), new Date(), { events: [event] });
         const listed = (await s.listWebhookDeliveries(co.id)).items;

@@ -5,8 +5,8 @@ import type { Storage } from '../../../src/storage/storage.ts';
 import type { DomainEventInput } from '../../../src/storage/types.ts';
 import { sha256 } from '../../../src/util/hash.ts';
 import { newId } from '../../../src/util/random.ts';
-import { newApp, newCompany } from '../fixtures.ts';
-import type { RawAccess, SuiteContext } from '../suite-context.ts';
+import { newApp, newCompany, newEndpoint } from '../fixtures.ts';
+import type { RawAccess, SuiteContext } from '../conformance.ts';
 
 const WINDOW = 10_000;
 const HOUR = 3_600_000;
@@ -68,16 +68,7 @@ async function family(s: Storage, raw: RawAccess) {
     appId: app.id,
     data: {},
   };
-  await s.createWebhookEndpoint({
-    id: newId('whe'),
-    companyId: company.id,
-    appId: null,
-    url: 'https://hooks.example/in',
-    events: ['refresh_token.reuse_detected'],
-    description: '',
-    secretEncrypted: 'sealed',
-    secretLast4: 'abcd',
-  });
+  await newEndpoint(s, company.id, { events: ['refresh_token.reuse_detected'] });
   return {
     familyId: consumed.family.id,
     companyId: company.id,

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe } from 'node:test';
 import { newId, randomToken } from '../../../src/util/random.ts';
-import { newApp, newCompany } from '../fixtures.ts';
-import type { SuiteContext } from '../suite-context.ts';
+import { newApp, newCompany, newGrant } from '../fixtures.ts';
+import type { SuiteContext } from '../conformance.ts';
 
 const HOUR = 3_600_000;
 
@@ -68,14 +68,7 @@ export function revocationTests({ it }: SuiteContext): void {
       async (s) => {
         const co = await newCompany(s);
         const { app } = await newApp(s, co.id);
-        const grant = await s.upsertGrant({
-          id: newId('grt'),
-          guid: newId('g'),
-          appId: app.id,
-          companyId: co.id,
-          scopes: ['users.read'],
-          grantedBy: null,
-        });
+        const grant = await newGrant(s, app.id, co.id);
         let heard = 0;
         const stop = s.onRevocationsCommitted(() => heard++);
         const expiresAt = new Date(Date.now() + HOUR);

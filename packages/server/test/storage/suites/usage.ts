@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe } from 'node:test';
-import { newId } from '../../../src/util/random.ts';
-import { newApp, newCompany } from '../fixtures.ts';
-import type { SuiteContext } from '../suite-context.ts';
+import { newApp, newCompany, newGrant } from '../fixtures.ts';
+import type { SuiteContext } from '../conformance.ts';
 
 export function usageTests({ it }: SuiteContext): void {
   describe('last-used stamps of grants', () => {
@@ -12,14 +11,7 @@ export function usageTests({ it }: SuiteContext): void {
       async (s) => {
         const [vendor, customer] = [await newCompany(s), await newCompany(s)];
         const { app } = await newApp(s, vendor.id);
-        const g = await s.upsertGrant({
-          id: newId('grt'),
-          guid: newId('g'),
-          appId: app.id,
-          companyId: customer.id,
-          scopes: ['users.read'],
-          grantedBy: null,
-        });
+        const g = await newGrant(s, app.id, customer.id);
         assert.equal(g.lastUsedAt, null);
         await s.touchGrants(
           new Map([
