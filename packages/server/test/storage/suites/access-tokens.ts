@@ -4,7 +4,7 @@ import { revocationHash } from '../../../src/tokens/revocation-keys.ts';
 import { sha256 } from '../../../src/util/hash.ts';
 import { newId } from '../../../src/util/random.ts';
 import { newApp, newCompany } from '../fixtures.ts';
-import type { SuiteContext } from '../conformance.ts';
+import type { SuiteContext } from '../suite-context.ts';
 
 export function accessTokenTests({ it }: SuiteContext): void {
   describe('opaque access tokens and single-token revocation', () => {

@@ -3,7 +3,7 @@ import { describe } from 'node:test';
 import { sha256 } from '../../../src/util/hash.ts';
 import { newId } from '../../../src/util/random.ts';
 import { appRecord, newApp, newCompany, newGrant, secretRecord, unencodableData } from '../fixtures.ts';
-import type { SuiteContext } from '../conformance.ts';
+import type { SuiteContext } from '../suite-context.ts';
 
 export function appTests({ it }: SuiteContext): void {
   describe('apps', () => {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe } from 'node:test';
 import { InvalidCursor, type Storage } from '../../../src/storage/storage.ts';
 import { newCompany } from '../fixtures.ts';
-import type { SuiteContext } from '../conformance.ts';
+import type { SuiteContext } from '../suite-context.ts';
 
 export function auditTests({ it }: SuiteContext): void {
   describe('audit events', () => {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe } from 'node:test';
 import { newId } from '../../../src/util/random.ts';
 import { newCompany, unencodableData } from '../fixtures.ts';
-import type { SuiteContext } from '../conformance.ts';
+import type { SuiteContext } from '../suite-context.ts';
 
 export function companyTests({ it }: SuiteContext): void {
   describe('companies', () => {

@@ -3,7 +3,7 @@ import { describe } from 'node:test';
 import type { Storage } from '../../../src/storage/storage.ts';
 import { newId } from '../../../src/util/random.ts';
 import { newApp, newCompany } from '../fixtures.ts';
-import type { SuiteContext } from '../conformance.ts';
+import type { SuiteContext } from '../suite-context.ts';
 
 export function grantTests({ it }: SuiteContext): void {
   describe('grants', () => {

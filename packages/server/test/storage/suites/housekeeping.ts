@@ -3,7 +3,7 @@ import { describe } from 'node:test';
 import { sha256 } from '../../../src/util/hash.ts';
 import { newId, randomToken } from '../../../src/util/random.ts';
 import { newEndpoint, secretRecord } from '../fixtures.ts';
-import type { SuiteContext } from '../conformance.ts';
+import type { SuiteContext } from '../suite-context.ts';
 import { authorizationSeed } from './authorization-state.ts';
 
 const HOUR = 3_600_000;

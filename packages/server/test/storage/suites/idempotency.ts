@@ -3,7 +3,7 @@ import { describe } from 'node:test';
 import type { IdempotentRequest } from '../../../src/storage/idempotency-types.ts';
 import { randomToken } from '../../../src/util/random.ts';
 import { newCompany } from '../fixtures.ts';
-import type { SuiteContext } from '../conformance.ts';
+import type { SuiteContext } from '../suite-context.ts';
 
 const LEASE_MS = 60_000;
 const TTL_MS = 86_400_000;

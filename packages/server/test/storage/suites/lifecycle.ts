@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe } from 'node:test';
 import { newCompany } from '../fixtures.ts';
-import type { SuiteContext } from '../conformance.ts';
+import type { SuiteContext } from '../suite-context.ts';
 
 export function lifecycleTests({ it }: SuiteContext): void {
   describe('lifecycle', () => {

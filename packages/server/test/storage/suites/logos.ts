@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe } from 'node:test';
 import { solidPng } from '../../fixtures/images.ts';
 import { newCompany } from '../fixtures.ts';
-import type { SuiteContext } from '../conformance.ts';
+import type { SuiteContext } from '../suite-context.ts';
 
 export function logoTests({ it }: SuiteContext): void {
   describe('app logos', () => {

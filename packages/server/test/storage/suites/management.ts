@@ -5,7 +5,7 @@ import { sha256 } from '../../../src/util/hash.ts';
 import { newId } from '../../../src/util/random.ts';
 import { newSecret } from '../../../src/util/secrets.ts';
 import { newApp, newCompany, newEndpoint, newGrant, secretRecord } from '../fixtures.ts';
-import type { SuiteContext } from '../conformance.ts';
+import type { SuiteContext } from '../suite-context.ts';
 
 const FORGED = [
   'not a cursor!',

@@ -6,7 +6,7 @@ import type { DomainEventInput } from '../../../src/storage/types.ts';
 import { sha256 } from '../../../src/util/hash.ts';
 import { newId } from '../../../src/util/random.ts';
 import { newApp, newCompany, newEndpoint } from '../fixtures.ts';
-import type { RawAccess, SuiteContext } from '../conformance.ts';
+import type { RawAccess, SuiteContext } from '../suite-context.ts';
 
 const WINDOW = 10_000;
 const HOUR = 3_600_000;

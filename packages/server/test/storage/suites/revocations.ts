@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe } from 'node:test';
 import { newId, randomToken } from '../../../src/util/random.ts';
 import { newApp, newCompany, newGrant } from '../fixtures.ts';
-import type { SuiteContext } from '../conformance.ts';
+import type { SuiteContext } from '../suite-context.ts';
 
 const HOUR = 3_600_000;
 

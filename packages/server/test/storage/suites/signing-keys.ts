@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe } from 'node:test';
 import { newId } from '../../../src/util/random.ts';
-import type { SuiteContext } from '../conformance.ts';
+import type { SuiteContext } from '../suite-context.ts';
 
 export function signingKeyTests({ it }: SuiteContext): void {
   describe('signing keys', () => {

@@ -4,7 +4,7 @@ import type { Storage } from '../../../src/storage/storage.ts';
 import { revocationHash } from '../../../src/tokens/revocation-keys.ts';
 import { sha256 } from '../../../src/util/hash.ts';
 import { newId } from '../../../src/util/random.ts';
-import type { SuiteContext } from '../conformance.ts';
+import type { SuiteContext } from '../suite-context.ts';
 import { authorizationSeed, newCode } from './authorization-state.ts';
 
 const HOUR = 3_600_000;

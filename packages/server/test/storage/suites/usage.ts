@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe } from 'node:test';
 import { newApp, newCompany, newGrant } from '../fixtures.ts';
-import type { SuiteContext } from '../conformance.ts';
+import type { SuiteContext } from '../suite-context.ts';
 
 export function usageTests({ it }: SuiteContext): void {
   describe('last-used stamps of grants', () => {

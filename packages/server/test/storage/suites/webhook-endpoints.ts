@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe } from 'node:test';
 import { newId } from '../../../src/util/random.ts';
 import { newApp, newCompany, newEndpoint, secretRecord } from '../fixtures.ts';
-import type { SuiteContext } from '../conformance.ts';
+import type { SuiteContext } from '../suite-context.ts';
 
 /** Where companies hear of events. */
 export function webhookEndpointTests({ it }: SuiteContext): void {
