@@ -137,4 +137,46 @@ describe('gatehouse admin-key, audit and webhook commands', () => {
     assert.equal(deleted.code, 0, deleted.stderr);
     assert.deepEqual(await gh.webhooks.list(companyId), []);
   });
+
+  it('prints apps, audit events, admin keys and webhook endpoints as the management API does, with company_id', async () => {
+    const { secret } = await gh.adminKeys.create({ companyId, name: 'Same JSON' }, 'test');
+    const { app } = await gh.apps.create({ companyId, name: 'Same JSON', scopes: ['users.read'] }, 'test');
+    await gh.webhooks.create({ companyId, url: 'https://hooks.example/same', events: ['*'] }, 'test');
+    const api = async (url: string) => {
+      const r = await http.inject({ url: `/api/v1${url}`, headers: { authorization: `Bearer ${secret}` } });
+      assert.equal(r.statusCode, 200, r.body);
+      return r.json<Record<string, unknown> & { items: Record<string, unknown>[] }>();
+    };
+    const printed = async (args: string[]) => {
+      const r = await cli([...args, '--json']);
+      assert.equal(r.code, 0, r.stderr);
+      return r.json<Record<string, Record<string, unknown>[]> & Record<string, unknown>>();
+    };
+    // The CLI works across companies, so it says whose each record is; the API's response
+    // schemas leave company_id out (there it is always the caller's company).
+    const withoutCompany = (records: Record<string, unknown>[]) =>
+      records.map(({ company_id, ...rest }) => {
+        assert.equal(company_id, companyId);
+        return rest;
+      });
+
+    const apiApp = await api(`/apps/${app.id}`);
+    assert.equal('company_id' in apiApp, false);
+    assert.deepEqual(withoutCompany([await printed(['app', 'show', app.id])]), [apiApp]);
+    const apiKeys = (await api('/admin-keys')).items;
+    assert.deepEqual(
+      withoutCompany((await printed(['admin-key', 'list', '--company', companyId])).admin_keys ?? []),
+      apiKeys,
+    );
+    const apiHooks = (await api('/webhooks')).items;
+    assert.deepEqual(
+      withoutCompany((await printed(['webhook', 'list', '--company', companyId])).webhooks ?? []),
+      apiHooks,
+    );
+    const apiEvents = (await api('/audit-events?limit=200')).items;
+    assert.deepEqual(
+      (await printed(['audit', 'list', '--company', companyId, '--limit', '200'])).events,
+      apiEvents,
+    );
+  });
 });
