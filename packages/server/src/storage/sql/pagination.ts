@@ -21,6 +21,9 @@ export function afterCursor(cursor: string | undefined): Expression<SqlBool> | u
   return sql<SqlBool>`(created_at < ${c.ms} OR (created_at = ${c.ms} AND id < ${c.id}))`;
 }
 
+/** The order keyset pages are read in: by (created_at, id), newest first. */
+export const NEWEST_FIRST = sql`created_at DESC, id DESC`;
+
 /** The page out of `limit + 1` rows read newest first, with the cursor for the next one. */
 export function toPage<R extends { created_at: number; id: string }, T>(
   rows: R[],
@@ -41,8 +44,7 @@ export async function pageApps(db: Db, companyId: string, req: PageRequest) {
   let q = db.selectFrom('apps').selectAll().where('company_id', '=', companyId);
   if (after) q = q.where(after);
   const rows = await q
-    .orderBy('created_at', 'desc')
-    .orderBy('id', 'desc')
+    .orderBy(NEWEST_FIRST)
     .limit(limit + 1)
     .execute();
   return toPage(rows, limit, toApp);
@@ -56,8 +58,7 @@ export async function pageGrants(db: Db, companyId: string, req: GrantPageReques
   if (req.active === false) q = q.where('revoked_at', 'is not', null);
   if (after) q = q.where(after);
   const rows = await q
-    .orderBy('created_at', 'desc')
-    .orderBy('id', 'desc')
+    .orderBy(NEWEST_FIRST)
     .limit(limit + 1)
     .execute();
   return toPage(rows, limit, toGrant);

@@ -10,7 +10,7 @@ import type {
   WebhookEndpoint,
 } from '../types.ts';
 import type { AttemptOutcome, DeliveryFilter } from '../webhook-outbox.ts';
-import { afterCursor, pageLimit, toPage } from './pagination.ts';
+import { afterCursor, NEWEST_FIRST, pageLimit, toPage } from './pagination.ts';
 import type { Db } from './tx.ts';
 
 const maybeDate = (ms: number | null) => (ms === null ? null : new Date(Number(ms)));
@@ -193,8 +193,7 @@ export async function listDeliveries(
   if (f.status !== undefined) q = q.where('status', '=', f.status);
   if (after) q = q.where(after);
   const rows = await q
-    .orderBy('created_at', 'desc')
-    .orderBy('id', 'desc')
+    .orderBy(NEWEST_FIRST)
     .limit(limit + 1)
     .execute();
   return toPage(rows, limit, toDelivery);
