@@ -1,4 +1,4 @@
-import type { Storage } from '../storage/storage.ts';
+import type { DirectoryStore } from '../storage/storage.ts';
 import type { User } from '../storage/types.ts';
 import { dummyPasswordHash, verifyPassword } from '../users/password.ts';
 import { HashQueueFull, type ScryptPool } from '../users/scrypt-pool.ts';
@@ -32,7 +32,7 @@ export class PasswordSignIn {
   private readonly throttle: LoginThrottle;
 
   constructor(
-    private readonly storage: Pick<Storage, 'getUserByEmail'>,
+    private readonly storage: Pick<DirectoryStore, 'getUserByEmail'>,
     private readonly pool: ScryptPool,
     throttle: LoginThrottleConfig,
   ) {

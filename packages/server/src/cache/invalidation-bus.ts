@@ -1,6 +1,6 @@
 import { GAP_WINDOW } from '@gatehouse/cache';
 import type { Logger } from 'pino';
-import type { Storage } from '../storage/storage.ts';
+import type { InvalidationLog } from '../storage/storage.ts';
 import { SequenceFollower } from './sequence-follower.ts';
 
 type Listener = (key: string) => void;
@@ -23,7 +23,7 @@ export class InvalidationBus {
   private readonly follower: SequenceFollower<{ seq: number; key: string }>;
 
   constructor(
-    private readonly storage: Pick<Storage, 'invalidationsSince' | 'latestInvalidationSeq'>,
+    private readonly storage: Pick<InvalidationLog, 'invalidationsSince' | 'latestInvalidationSeq'>,
     pollMs: number,
     log?: Logger,
   ) {

@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { InvalidationBus } from '../cache/invalidation-bus.ts';
 import { SequenceFollower } from '../cache/sequence-follower.ts';
-import type { Storage } from '../storage/storage.ts';
+import type { RevocationLog } from '../storage/storage.ts';
 import type { Revocation } from '../storage/types.ts';
 import type { Coalesced } from '../util/coalesce.ts';
 
@@ -28,7 +28,7 @@ export class RevocationFeed {
   private readonly follower: SequenceFollower<Revocation>;
 
   constructor(
-    private readonly storage: Pick<Storage, 'revocationsSince'>,
+    private readonly storage: Pick<RevocationLog, 'revocationsSince'>,
     bus: InvalidationBus,
     log?: Logger,
   ) {

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import { SequenceFollower } from '../cache/sequence-follower.ts';
-import type { Storage } from '../storage/storage.ts';
+import type { RevocationLog } from '../storage/storage.ts';
 import type { Revocation } from '../storage/types.ts';
 import type { Coalesced } from '../util/coalesce.ts';
 
@@ -14,7 +14,7 @@ const RELOAD_EVERY_MS = 300_000;
  *
  * Freshness, which is what makes it safe:
  * - A revocation committed by THIS process marks the index stale synchronously, before the
- *   storage call that committed it returns (Storage.onRevocationsCommitted), so before any
+ *   storage call that committed it returns (RevocationLog.onRevocationsCommitted), so before any
  *   response is sent; a stale index is re-read before it answers again (`fresh()`).
  * - Revocations committed by other processes (other nodes, the CLI) are read every `pollMs`
  *   (the invalidation poll interval, 250 ms by default): the same bound the app cache
@@ -39,7 +39,7 @@ export class RevocationIndex {
   private readonly unsubscribe: () => void;
 
   constructor(
-    storage: Pick<Storage, 'revocationsSince' | 'onRevocationsCommitted'>,
+    storage: Pick<RevocationLog, 'revocationsSince' | 'onRevocationsCommitted'>,
     private readonly opts: { pollMs: number; max?: number; log?: Logger },
   ) {
     this.follower = new SequenceFollower({
