@@ -69,11 +69,16 @@ export async function revokeGrant(
     .where('revoked_at', 'is', null)
     .executeTakeFirst();
   if (!row) return false;
-  await db
+  // Conditional, so that of two concurrent revocations exactly one writes the feed, audit and
+  // webhook rows: on PostgreSQL the second waits for the first's row lock, then finds the row
+  // revoked and updates nothing.
+  const updated = await db
     .updateTable('grants')
     .set({ revoked_at: now, updated_at: now })
     .where('id', '=', grantId)
-    .execute();
+    .where('revoked_at', 'is', null)
+    .executeTakeFirst();
+  if (Number(updated.numUpdatedRows) === 0) return false;
   await insertRevocations(db, grantRevocations(grantId, row.guid, now), now);
   await invalidate(db, [`grant:${row.guid}`], now);
   if (audit) await insertAudit(db, audit, now);

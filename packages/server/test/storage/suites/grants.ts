@@ -74,5 +74,27 @@ export function grantTests({ it }: SuiteContext): void {
         assert.equal((await s.listGrantsOfApp(app.id)).length, 2);
       },
     );
+
+    it(
+      'of concurrent revocations of one grant exactly one wins, with one audit event',
+      ['revokeGrant', 'listAuditEvents'],
+      async (s) => {
+        const { customer, grant } = await setup(s);
+        const g = await s.upsertGrant(grant(['users.read']));
+        const audit = {
+          companyId: customer.id,
+          actor: 'user:x',
+          action: 'grant.revoked',
+          target: g.id,
+          data: {},
+        };
+        const results = await Promise.all(
+          Array.from({ length: 6 }, () => s.revokeGrant(customer.id, g.id, { audit })),
+        );
+        assert.equal(results.filter(Boolean).length, 1, `one winner, got ${JSON.stringify(results)}`);
+        const events = await s.listAuditEvents(customer.id, { action: 'grant.revoked' });
+        assert.equal(events.items.length, 1, 'one audit event');
+      },
+    );
   });
 }
