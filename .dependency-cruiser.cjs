@@ -16,13 +16,14 @@ module.exports = {
     {
       name: 'no-storage-outside-services',
       comment:
-        'http/, console/ and cli/ translate requests and commands; they reach data only through the ' +
+        'http/, console/ and cli/ translate requests and commands (pages/ renders them, demo/ seeds through ' +
+        'the same calls); they reach data only through the ' +
         'services (apps/, users/, audit/, companies/, webhooks/, ...), which alone import storage/. A ' +
         'route or command that reads storage skips the rules a service holds: company scoping, the ' +
         'audit event, cache invalidation, webhook events. Call (or add) a service method; domain types ' +
         'come re-exported from the service that deals in them.',
       severity: 'error',
-      from: { path: `${SERVER}(http|console|cli)/` },
+      from: { path: `${SERVER}(http|console|cli|pages|demo)/` },
       to: { path: `${SERVER}storage/` },
     },
     {

@@ -2,7 +2,7 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'n
 import { join } from 'node:path';
 import { ConflictError } from '../errors.ts';
 import type { Gatehouse } from '../gatehouse.ts';
-import type { Role } from '../storage/types.ts';
+import type { Role } from '../users/user-service.ts';
 import { randomToken } from '../util/random.ts';
 import { createGuideApps, GUIDE_APPS, type GuideAppCredentials } from './guide-apps.ts';
 
@@ -151,7 +151,7 @@ async function seedGuides(
     companies.find((c) => c.name === name) ?? (await gh.companies.createCompany({ name }, ACTOR));
   const second = await findOrCreate(SECOND_COMPANY_NAME);
   const partner = await findOrCreate(PARTNER_COMPANY_NAME);
-  const admin = await gh.storage.getUserByEmail(DEMO_USERS[0]?.email ?? '');
+  const admin = await gh.users.byEmail(DEMO_USERS[0]?.email ?? '');
   if (admin) await gh.companies.addMembership(admin.id, second.id, 'admin', ACTOR);
   const partnerAdmin = await ensureUser(gh, PARTNER_ADMIN, partner.id);
 

@@ -1,4 +1,4 @@
-import type { Company } from '../storage/types.ts';
+import type { Company } from '../companies/company-service.ts';
 import { html } from './html.ts';
 import { hiddenFields, layout } from './layout.ts';
 

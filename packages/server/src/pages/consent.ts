@@ -1,5 +1,7 @@
+import type { App } from '../apps/app-service.ts';
+import type { Company } from '../companies/company-service.ts';
 import type { PlainScope } from '../oauth/scopes/catalog.ts';
-import type { App, Company, User } from '../storage/types.ts';
+import type { User } from '../users/user-service.ts';
 import { html } from './html.ts';
 import { hiddenFields, layout } from './layout.ts';
 

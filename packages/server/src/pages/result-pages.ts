@@ -1,4 +1,5 @@
-import type { Company, Grant } from '../storage/types.ts';
+import type { Company } from '../companies/company-service.ts';
+import type { Grant } from '../consents/company-grant-service.ts';
 import { html } from './html.ts';
 import { layout } from './layout.ts';
 

@@ -23,6 +23,11 @@ export class UserService {
     return this.storage.getUser(id);
   }
 
+  /** The user with this sign-in address (case-insensitive), or undefined. */
+  byEmail(email: string): Promise<User | undefined> {
+    return this.storage.getUserByEmail(email);
+  }
+
   /** The user by id or by sign-in address (case-insensitive); NotFoundError when there is none. */
   async find(by: { id: string } | { email: string }): Promise<User> {
     const user = 'id' in by ? await this.storage.getUser(by.id) : await this.storage.getUserByEmail(by.email);
