@@ -1,11 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import {
-  MIN_TOKEN_TTL as DEFAULT_MIN_TOKEN_TTL,
-  DEFAULT_REFRESH_REUSE_WINDOW,
-  MAX_REFRESH_REUSE_WINDOW,
-  MAX_TOKEN_TTL,
-} from '../apps/validation.ts';
+import { MIN_TOKEN_TTL as DEFAULT_MIN_TOKEN_TTL } from '../apps/validation.ts';
 import {
   DEFAULT_LOGIN_IN_FLIGHT,
   DEFAULT_LOGIN_THROTTLE,
@@ -13,13 +8,29 @@ import {
 } from '../authorization/login-throttle.ts';
 import { DEFAULT_PLAN_RULES, type PlanRules } from '../companies/access-policy.ts';
 import { type ClientAuthThrottleConfig, DEFAULT_CLIENT_AUTH_THROTTLE } from '../http/client-auth-throttle.ts';
-import { DEFAULT_HTTP_TIMEOUTS, type HttpTimeouts } from '../http/timeouts.ts';
+import type { HttpTimeouts } from '../http/timeouts.ts';
 import { DEFAULT_SCOPE_CATALOG, type ScopeCatalog } from '../oauth/scopes/catalog.ts';
 import { loadScopeCatalogFile } from '../oauth/scopes/catalog-file.ts';
-import { type DatabaseTimeouts, DEFAULT_DATABASE_TIMEOUTS } from '../storage/sql/connect.ts';
+import type { DatabaseTimeouts } from '../storage/sql/connect.ts';
 import { DEFAULT_SCRYPT_POOL, type ScryptPoolConfig } from '../users/scrypt-pool.ts';
 import { randomToken } from '../util/random.ts';
 import { DEFAULT_RETRY_SCHEDULE_SECONDS } from '../webhooks/retry.ts';
+import {
+  databaseTimeouts,
+  httpTimeouts,
+  parseAppCacheSize,
+  parseCount,
+  parseFlag,
+  parseInterval,
+  parseMinTokenTtl,
+  parsePlans,
+  parsePort,
+  parsePrefixes,
+  parseRate,
+  parseReuseWindow,
+  parseTimeout,
+  parseTrustProxy,
+} from './parse.ts';
 
 /**
  * The one place where Gatehouse's settings and their defaults live. Every module receives
@@ -144,63 +155,13 @@ export const DEFAULT_TOKEN_RATE_LIMIT: RateLimitConfig = {
   perIp: { perSecond: 20_000, burst: 40_000 },
 };
 
-export const DEFAULT_RETIRED_PATH_PREFIXES = ['/v0/'];
+export { DEFAULT_APP_CACHE_SIZE, DEFAULT_RETIRED_PATH_PREFIXES } from './parse.ts';
 
 export const DEFAULT_TOKEN_PATH_ALIASES = ['/oauth/v1/token', '/oauth/token', '/v1/oauth2/token'];
 
 export interface LoadConfigOptions {
   env?: NodeJS.ProcessEnv;
   overrides?: Partial<Config>;
-}
-
-function parsePort(value: string | undefined, fallback: number): number {
-  if (value === undefined || value === '') return fallback;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new Error(`PORT must be 0-65535, got "${value}"`);
-  return n;
-}
-
-function parseRate(name: string, value: string | undefined, fallback: { perSecond: number; burst: number }) {
-  if (value === undefined || value.trim() === '') return fallback;
-  const [rate, burst, extra] = value.split(',').map((x) => Number(x.trim()));
-  if (extra !== undefined || rate === undefined || !Number.isFinite(rate) || rate < 0)
-    throw new Error(`${name} must be "<requests per second>,<burst>" (e.g. "100,500"), got "${value}"`);
-  const b = burst ?? Math.max(1, rate);
-  if (!Number.isFinite(b) || b < 1)
-    throw new Error(`${name}: the burst must be a number of at least 1, got "${value}"`);
-  return { perSecond: rate, burst: b };
-}
-
-function parseInterval(name: string, value: string | undefined, fallback: number): number {
-  if (value === undefined || value.trim() === '') return fallback;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 0)
-    throw new Error(`${name} must be a whole number of milliseconds (0 disables), got "${value}"`);
-  return n;
-}
-
-function parseFlag(name: string, value: string | undefined): boolean {
-  if (value === undefined || value === '' || value === '0' || value === 'false') return false;
-  if (value === '1' || value === 'true') return true;
-  throw new Error(`${name} must be 1 or 0 (true or false), got "${value}"`);
-}
-
-function parsePrefixes(value: string | undefined): string[] {
-  if (value === undefined) return DEFAULT_RETIRED_PATH_PREFIXES;
-  const list = value
-    .split(',')
-    .map((s) => s.trim())
-    .filter(Boolean);
-  for (const p of list)
-    if (!p.startsWith('/') || p === '/')
-      throw new Error(`GATEHOUSE_RETIRED_PATHS entries must be path prefixes such as /v0/, got "${p}"`);
-  return list;
-}
-
-function parseTrustProxy(value: string | undefined): boolean | string {
-  if (value === undefined || value === '' || value === 'false') return false;
-  if (value === 'true') return true;
-  return value;
 }
 
 /** Reads the server secret from the environment, or from (creating) dataDir/server-secret. */
@@ -339,95 +300,6 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
     readyzTimeoutMs: o.readyzTimeoutMs ?? parseTimeout('GATEHOUSE_READYZ_TIMEOUT_MS', env, 2_000, 1),
     httpTimeouts: o.httpTimeouts ?? httpTimeouts(env),
   };
-}
-
-/** A whole number of milliseconds from `min`; 0 (no limit) is allowed only where `min` is 0. */
-function parseTimeout(name: string, env: NodeJS.ProcessEnv, fallback: number, min = 0): number {
-  const value = env[name];
-  if (value === undefined || value.trim() === '') return fallback;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < min || n > 2_147_483_647)
-    throw new Error(
-      `${name} must be a whole number of milliseconds${min === 0 ? ' (0: no limit)' : ` of at least ${min}`}, got "${value}"`,
-    );
-  return n;
-}
-
-function databaseTimeouts(env: NodeJS.ProcessEnv): DatabaseTimeouts {
-  const d = DEFAULT_DATABASE_TIMEOUTS;
-  return {
-    connectMs: parseTimeout('GATEHOUSE_DB_CONNECT_TIMEOUT_MS', env, d.connectMs),
-    queryMs: parseTimeout('GATEHOUSE_DB_QUERY_TIMEOUT_MS', env, d.queryMs),
-    statementMs: parseTimeout('GATEHOUSE_DB_STATEMENT_TIMEOUT_MS', env, d.statementMs),
-    idleInTransactionMs: parseTimeout('GATEHOUSE_DB_IDLE_TX_TIMEOUT_MS', env, d.idleInTransactionMs),
-    sqliteBusyMs: parseTimeout('GATEHOUSE_SQLITE_BUSY_TIMEOUT_MS', env, d.sqliteBusyMs),
-  };
-}
-
-function httpTimeouts(env: NodeJS.ProcessEnv): HttpTimeouts {
-  const d = DEFAULT_HTTP_TIMEOUTS;
-  const t: HttpTimeouts = {
-    requestMs: parseTimeout('GATEHOUSE_HTTP_REQUEST_TIMEOUT_MS', env, d.requestMs),
-    headersMs: parseTimeout('GATEHOUSE_HTTP_HEADERS_TIMEOUT_MS', env, d.headersMs),
-    idleMs: parseTimeout('GATEHOUSE_HTTP_IDLE_TIMEOUT_MS', env, d.idleMs),
-    keepAliveMs: parseTimeout('GATEHOUSE_HTTP_KEEP_ALIVE_TIMEOUT_MS', env, d.keepAliveMs, 1),
-  };
-  // Node refuses a header deadline past the whole request's: it could never be reached.
-  if (t.requestMs > 0 && t.headersMs > t.requestMs)
-    throw new Error(
-      `GATEHOUSE_HTTP_HEADERS_TIMEOUT_MS (${t.headersMs}) must not exceed GATEHOUSE_HTTP_REQUEST_TIMEOUT_MS (${t.requestMs})`,
-    );
-  return t;
-}
-
-export const DEFAULT_APP_CACHE_SIZE = 50_000;
-
-/** A whole number, at least `min` (1 unless told). */
-function parseCount(name: string, value: string | undefined, fallback: number, min = 1): number {
-  if (value === undefined || value.trim() === '') return fallback;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < min)
-    throw new Error(`${name} must be a whole number, at least ${min}, got "${value}"`);
-  return n;
-}
-
-/** A whole number of apps, at least 1 (the cache cannot be turned off: every token request would read the database). */
-function parseAppCacheSize(value: string | undefined): number {
-  if (value === undefined || value.trim() === '') return DEFAULT_APP_CACHE_SIZE;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1)
-    throw new Error(`GATEHOUSE_APP_CACHE_SIZE must be a whole number of apps, at least 1, got "${value}"`);
-  return n;
-}
-
-/** Whole seconds, 0 (off) to MAX_REFRESH_REUSE_WINDOW. */
-function parseReuseWindow(value: string | undefined): number {
-  if (value === undefined || value.trim() === '') return DEFAULT_REFRESH_REUSE_WINDOW;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 0 || n > MAX_REFRESH_REUSE_WINDOW)
-    throw new Error(
-      `GATEHOUSE_REFRESH_REUSE_WINDOW must be whole seconds from 0 (off) to ${MAX_REFRESH_REUSE_WINDOW}, got "${value}"`,
-    );
-  return n;
-}
-
-/** Default 60; 1 s at least, and never above the longest lifetime an app may have. */
-function parseMinTokenTtl(value: string | undefined): number {
-  if (value === undefined || value.trim() === '') return DEFAULT_MIN_TOKEN_TTL;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1 || n > MAX_TOKEN_TTL)
-    throw new Error(
-      `GATEHOUSE_MIN_TOKEN_TTL must be whole seconds from 1 to ${MAX_TOKEN_TTL}, got "${value}"`,
-    );
-  return n;
-}
-
-function parsePlans(value: string | undefined, fallback: string[]): string[] {
-  if (value === undefined || value.trim() === '') return fallback;
-  return value
-    .split(',')
-    .map((p) => p.trim())
-    .filter(Boolean);
 }
 
 const NETWORKS = ['public-only', 'allow-loopback', 'allow-private'] as const;
