@@ -49,8 +49,7 @@ describe('client authentication failures are throttled (unit, with a clock)', ()
   it('the defaults: 10 failures per client and address, then one per 5 s; others unaffected', () => {
     const th = new ClientAuthThrottle();
     const fail = (id: string, ip: string, now: number) => {
-      th.attempt(id, ip, now);
-      th.settle(id, ip, true);
+      th.attempt(id, ip, now).settle(true);
     };
     for (let i = 0; i < 10; i++) fail('cl_x', A, 0);
     assert.throws(
@@ -71,17 +70,13 @@ describe('client authentication failures are throttled (unit, with a clock)', ()
       perIp: { perSecond: HOUR, burst: 3 },
     });
     for (let i = 0; i < 100; i++) {
-      th.attempt('cl_x', A, 0);
-      th.settle('cl_x', A, false);
+      th.attempt('cl_x', A, 0).settle(false);
     }
-    th.attempt('cl_x', A, 0);
-    th.settle('cl_x', A, true);
-    th.attempt('cl_x', A, 0);
-    th.settle('cl_x', A, true);
+    th.attempt('cl_x', A, 0).settle(true);
+    th.attempt('cl_x', A, 0).settle(true);
     // The pair is spent; the refusal must not take from the address's budget (1 left).
     for (let i = 0; i < 5; i++) assert.throws(() => th.attempt('cl_x', A, 0), /for this client/);
-    th.attempt('cl_other', A, 0);
-    th.settle('cl_other', A, true);
+    th.attempt('cl_other', A, 0).settle(true);
     assert.throws(() => th.attempt('cl_third', A, 0), /from this address/);
   });
 
@@ -108,8 +103,7 @@ describe('client authentication failures are throttled (unit, with a clock)', ()
       perIp: { perSecond: 0, burst: 1 },
     });
     for (let i = 0; i < 1000; i++) {
-      th.attempt('cl_x', A, 0);
-      th.settle('cl_x', A, true);
+      th.attempt('cl_x', A, 0).settle(true);
     }
   });
 
