@@ -73,9 +73,7 @@ test('npm start seeds once, prints working curl commands, and stops cleanly on S
       ),
     ) as { client_id: string; client_secret: string };
     const opaque = JSON.parse(
-      await sh(
-        tokenCmd.replace(/--user \S+/, `--user ${opaqueApp.client_id}:${opaqueApp.client_secret}`),
-      ),
+      await sh(tokenCmd.replace(/--user \S+/, `--user ${opaqueApp.client_id}:${opaqueApp.client_secret}`)),
     );
     assert.ok(!String(opaque.access_token).includes('.'), 'an opaque token');
     const viaIntrospection = JSON.parse(
