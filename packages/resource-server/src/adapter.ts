@@ -1,12 +1,6 @@
 import type { ScopeGrammar } from '@gatehouse/scopes';
-import {
-  type AuthContext,
-  type AuthHeaders,
-  authenticate,
-  checkRequirements,
-  errorResponse,
-  type Requirements,
-} from './authenticate.ts';
+import type { AuthContext, AuthHeaders, Requirements } from './authenticate.ts';
+import { authenticate, checkRequirements, errorResponse } from './authenticate.ts';
 import { ResourceServerError } from './errors.ts';
 import type { Verifier } from './verifier.ts';
 
