@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { runCli } from './cli/run-cli.ts';
-import { TEST_SECRET, type TestServer, testServer } from './helpers.ts';
+import { cliEnv, type TestServer, testServer } from './helpers.ts';
 import { signedIn, type Tenant, tenant } from './management-api/fixtures.ts';
 
 const SPA = {
@@ -24,11 +24,31 @@ describe('public clients have no client secret, at every way in', () => {
       headers: { authorization: `Bearer ${x.key}` },
       ...(payload ? { payload } : {}),
     });
-  const env = () => ({
-    GATEHOUSE_DATA_DIR: t.config.dataDir,
-    DATABASE_URL: t.config.databaseUrl,
-    GATEHOUSE_SECRET: TEST_SECRET,
-  });
+  const env = () => cliEnv(t);
+  /** `gatehouse app create` of a public partner SPA named `name`. */
+  const createSpa = (name: string, ...more: string[]) =>
+    runCli(
+      [
+        'app',
+        'create',
+        '--company',
+        x.companyId,
+        '--name',
+        name,
+        '--type',
+        'partner',
+        '--client-type',
+        'public',
+        '--grant-types',
+        'authorization_code',
+        '--scopes',
+        'users.read',
+        '--redirect-uri',
+        'https://spa.example/cb',
+        ...more,
+      ],
+      env(),
+    );
 
   before(async () => {
     t = await testServer();
@@ -121,53 +141,12 @@ describe('public clients have no client secret, at every way in', () => {
   });
 
   it('CLI: create prints no secret; rotate-secret fails with a clear message', async () => {
-    const created = await runCli(
-      [
-        'app',
-        'create',
-        '--company',
-        x.companyId,
-        '--name',
-        'CLI SPA',
-        '--type',
-        'partner',
-        '--client-type',
-        'public',
-        '--grant-types',
-        'authorization_code',
-        '--scopes',
-        'users.read',
-        '--redirect-uri',
-        'https://spa.example/cb',
-        '--json',
-      ],
-      env(),
-    );
+    const created = await createSpa('CLI SPA', '--json');
     assert.equal(created.code, 0, created.stderr);
     const app = created.json<{ id: string; client_secret?: string }>();
     assert.equal('client_secret' in app, false);
     assert.doesNotMatch(created.stdout + created.stderr, /gths_/);
-    const text = await runCli(
-      [
-        'app',
-        'create',
-        '--company',
-        x.companyId,
-        '--name',
-        'CLI SPA 2',
-        '--type',
-        'partner',
-        '--client-type',
-        'public',
-        '--grant-types',
-        'authorization_code',
-        '--scopes',
-        'users.read',
-        '--redirect-uri',
-        'https://spa.example/cb',
-      ],
-      env(),
-    );
+    const text = await createSpa('CLI SPA 2');
     assert.equal(text.code, 0, text.stderr);
     assert.match(text.stdout, /Public client: no client secret/);
     assert.doesNotMatch(text.stdout + text.stderr, /gths_|Store the client secret/);
