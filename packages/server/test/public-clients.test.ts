@@ -25,6 +25,20 @@ describe('public clients have no client secret, at every way in', () => {
       ...(payload ? { payload } : {}),
     });
   const env = () => cliEnv(t);
+  /** A public partner SPA of the tenant, created through the service. */
+  const serviceSpa = (name: string) =>
+    t.gh.apps.create(
+      {
+        companyId: x.companyId,
+        name,
+        type: 'partner',
+        clientType: 'public',
+        grantTypes: ['authorization_code'],
+        scopes: ['users.read'],
+        redirectUris: ['https://spa.example/cb'],
+      },
+      'test',
+    );
   /** `gatehouse app create` of a public partner SPA named `name`. */
   const createSpa = (name: string, ...more: string[]) =>
     runCli(
@@ -57,18 +71,7 @@ describe('public clients have no client secret, at every way in', () => {
   after(() => t.close());
 
   it('the service creates none and refuses to rotate one (409)', async () => {
-    const { app, clientSecret } = await t.gh.apps.create(
-      {
-        companyId: x.companyId,
-        name: 'Service SPA',
-        type: 'partner',
-        clientType: 'public',
-        grantTypes: ['authorization_code'],
-        scopes: ['users.read'],
-        redirectUris: ['https://spa.example/cb'],
-      },
-      'test',
-    );
+    const { app, clientSecret } = await serviceSpa('Service SPA');
     assert.equal(clientSecret, null);
     assert.deepEqual(app.secrets, []);
     await assert.rejects(t.gh.apps.rotateSecret(x.companyId, app.id, 'test'), {
@@ -102,18 +105,7 @@ describe('public clients have no client secret, at every way in', () => {
   });
 
   it('console: no secret shown, no rotate action, and rotate answers 409', async () => {
-    const { app } = await t.gh.apps.create(
-      {
-        companyId: x.companyId,
-        name: 'Console SPA',
-        type: 'partner',
-        clientType: 'public',
-        grantTypes: ['authorization_code'],
-        scopes: ['users.read'],
-        redirectUris: ['https://spa.example/cb'],
-      },
-      'test',
-    );
+    const { app } = await serviceSpa('Console SPA');
     const admin = await signedIn(t, x.companyId, 'admin');
     const base = `/console/c/${x.companyId}/apps/${app.id}`;
     const detail = await t.http.inject({ url: base, headers: { cookie: admin.cookie } });
