@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { loadConfig } from '../src/config/index.ts';
+import { type Config, loadConfig } from '../src/config/index.ts';
 import { TooManyRequestsError } from '../src/errors.ts';
 import { ClientAuthThrottle, DEFAULT_CLIENT_AUTH_THROTTLE } from '../src/http/client-auth-throttle.ts';
 import { basic, FORM, type TestServer, testServer } from './helpers.ts';
@@ -13,6 +13,19 @@ const B = '198.51.100.20';
 const C = '192.0.2.99';
 
 type App = { appId: string; clientId: string; clientSecret: string };
+
+/** A server that allows 10 failures per client and address and `perIpBurst` per address, no refill. */
+function serverWithFailureBudgets(perIpBurst: number, config: Partial<Config> = {}): Promise<TestServer> {
+  return testServer({
+    config: {
+      ...config,
+      clientAuthThrottle: {
+        perClientAddress: { perSecond: HOUR, burst: 10 },
+        perIp: { perSecond: HOUR, burst: perIpBurst },
+      },
+    },
+  });
+}
 
 function post(
   t: TestServer,
@@ -186,14 +199,7 @@ describe('a brute force of one client secret', () => {
   let t: TestServer;
   let app: App;
   before(async () => {
-    t = await testServer({
-      config: {
-        clientAuthThrottle: {
-          perClientAddress: { perSecond: HOUR, burst: 10 },
-          perIp: { perSecond: HOUR, burst: 1000 },
-        },
-      },
-    });
+    t = await serverWithFailureBudgets(1000);
     app = await t.createApp();
   });
   after(() => t.close());
@@ -238,14 +244,7 @@ describe('the per-address failure budget spans client_ids', () => {
   let t: TestServer;
   let app: App;
   before(async () => {
-    t = await testServer({
-      config: {
-        clientAuthThrottle: {
-          perClientAddress: { perSecond: HOUR, burst: 10 },
-          perIp: { perSecond: HOUR, burst: 20 },
-        },
-      },
-    });
+    t = await serverWithFailureBudgets(20);
     app = await t.createApp();
   });
   after(() => t.close());
@@ -279,15 +278,7 @@ await forDialects(['sqlite', 'postgres'], (dialect, skip) => {
     let t: TestServer;
     before(async () => {
       if (dialect === 'postgres') db = await withTestPostgres();
-      t = await testServer({
-        config: {
-          ...(db ? { databaseUrl: db.url } : {}),
-          clientAuthThrottle: {
-            perClientAddress: { perSecond: HOUR, burst: 10 },
-            perIp: { perSecond: HOUR, burst: 1000 },
-          },
-        },
-      });
+      t = await serverWithFailureBudgets(1000, db ? { databaseUrl: db.url } : {});
     });
     after(async () => {
       await t?.close();
