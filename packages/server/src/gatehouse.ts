@@ -19,6 +19,7 @@ import { IdempotencyService } from './idempotency/idempotency-service.ts';
 import { answerEncryptionKey, openSecret, sealSecret, secretEncryptionKey } from './keys/crypto.ts';
 import { JwsSigner } from './keys/jws.ts';
 import { KeyStore } from './keys/key-store.ts';
+import { KeyRotation } from './keys/rotation.ts';
 import { CLIENT_AUTH_METHODS } from './oauth/client-auth/index.ts';
 import type { OAuthContext } from './oauth/context.ts';
 import { INTROSPECTION_AUTH_METHODS, IntrospectionEndpoint } from './oauth/endpoints/introspect.ts';
@@ -48,6 +49,8 @@ export interface GatehouseOptions {
   scopeCatalog?: ScopeCatalog;
   /** The clock (ms) the refresh grant measures its reuse window on; Date.now unless given. */
   clock?: () => number;
+  /** The clock (ms) signing keys are created, switched and removed on; Date.now unless given. */
+  keyClock?: () => number;
 }
 
 /**
@@ -71,6 +74,8 @@ export class Gatehouse {
   readonly grants: CompanyGrantService;
   /** Prunes expired rows on a timer. */
   readonly housekeeper: Housekeeper;
+  /** Rotates signing keys on their schedule (one node at a time, under a database lease). */
+  readonly keyRotation: KeyRotation;
   /** Plan gating and admin checks. */
   readonly access: AccessPolicy;
   readonly tokens: TokenIssuer;
@@ -140,6 +145,11 @@ export class Gatehouse {
     });
     this.grants = new CompanyGrantService(storage, bus);
     this.housekeeper = new Housekeeper(storage, config.housekeepingIntervalMs, opts.logger);
+    this.keyRotation = new KeyRotation(storage, keys, {
+      config: config.keyRotation,
+      ...(opts.keyClock ? { clock: opts.keyClock } : {}),
+      ...(opts.logger ? { log: opts.logger } : {}),
+    });
     this.access = new AccessPolicy(storage, config.planRules);
     const signer = new JwsSigner();
     this.tokens = new TokenIssuer(keys, signer, config.issuer, config.audience, storage);
@@ -230,7 +240,7 @@ export class Gatehouse {
     try {
       await storage.migrate();
       const bus = new InvalidationBus(storage, config.invalidationPollMs, opts.logger);
-      const keys = new KeyStore(storage, config.serverSecret);
+      const keys = new KeyStore(storage, config.serverSecret, opts.keyClock);
       await keys.init();
       const gh = new Gatehouse(config, storage, bus, keys, opts.storage === undefined, opts);
       await gh.refreshImplicitInUse(opts.logger);
@@ -249,6 +259,7 @@ export class Gatehouse {
     this.lastUsed.start();
     this.grantLastUsed.start();
     this.housekeeper.start();
+    this.keyRotation.start();
     if (this.config.webhooks.enabled) this.webhookDispatcher.start();
   }
 
@@ -262,6 +273,7 @@ export class Gatehouse {
     await this.revocationIndex.stop();
     await this.webhookDispatcher.stop();
     await this.housekeeper.stop();
+    await this.keyRotation.stop();
     await this.lastUsed.stop();
     await this.grantLastUsed.stop();
     await this.scryptPool.close();

@@ -9,6 +9,7 @@ import {
 import { DEFAULT_PLAN_RULES, type PlanRules } from '../companies/access-policy.ts';
 import { type ClientAuthThrottleConfig, DEFAULT_CLIENT_AUTH_THROTTLE } from '../http/client-auth-throttle.ts';
 import type { HttpTimeouts } from '../http/timeouts.ts';
+import { type KeyRotationConfig, parseKeyRotation } from '../keys/schedule.ts';
 import { DEFAULT_SCOPE_CATALOG, type ScopeCatalog } from '../oauth/scopes/catalog.ts';
 import { loadScopeCatalogFile } from '../oauth/scopes/catalog-file.ts';
 import type { DatabaseTimeouts } from '../storage/sql/connect.ts';
@@ -88,6 +89,11 @@ export interface Config {
   planRules: PlanRules;
   /** How often a node prunes expired rows (ms). `GATEHOUSE_HOUSEKEEPING_MS`, default 10 min; 0 disables. */
   housekeepingIntervalMs: number;
+  /**
+   * Scheduled signing-key rotation. `GATEHOUSE_KEY_ROTATION_DAYS` (default 30, 0 off) and
+   * `GATEHOUSE_KEY_PREPUBLISH_HOURS` (default 24). See keys/schedule.ts.
+   */
+  keyRotation: KeyRotationConfig;
   /** Failed sign-ins allowed per account and per address. See authorization/login-throttle.ts. */
   loginThrottle: LoginThrottleConfig;
   /**
@@ -252,6 +258,7 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
       ),
     },
     webhooks: o.webhooks ?? webhookConfig(env, production),
+    keyRotation: o.keyRotation ?? parseKeyRotation(env),
     housekeepingIntervalMs:
       o.housekeepingIntervalMs ??
       parseInterval('GATEHOUSE_HOUSEKEEPING_MS', env.GATEHOUSE_HOUSEKEEPING_MS, 600_000),
