@@ -41,7 +41,7 @@ const describe = (r: RotationResult, now: boolean, withdraw: boolean): string =>
   if (now && withdraw)
     return `${r.alg}: key ${r.kid} signs now; withdrew ${r.retired.join(', ') || 'none'} from the JWKS (tokens it signed no longer verify).`;
   if (now)
-    return `${r.alg}: key ${r.kid} signs now; retired ${r.retired.join(', ') || 'none'} (published for ${RETIRED_KEY_PUBLISH_MS / 60_000} more minutes so the tokens it signed still verify).`;
+    return `${r.alg}: key ${r.kid} signs now; retired ${r.retired.join(', ') || 'none'} (published until ${new Date(r.activatesAt.getTime() + RETIRED_KEY_PUBLISH_MS).toISOString()}, so the tokens it signed still verify).`;
   if (!r.created)
     return `${r.alg}: key ${r.kid} is already published as the next key; it signs from ${r.activatesAt.toISOString()}.`;
   return `${r.alg}: next key ${r.kid} published; it signs from ${r.activatesAt.toISOString()}.`;
