@@ -334,6 +334,7 @@ export function cliSuite(
         ['nonsense'],
         ['app', 'create', '--company', 'c', '--name', 'n', '--scopes', 'a', '--token-ttl', 'soon'],
         ['keys', 'rotate', '--alg', 'HS256'],
+        ['keys', 'rotate', '--withdraw'],
       ]) {
         const out = await cli(args);
         assert.equal(out.code, 2, `${args.join(' ')}: ${out.stderr}`);
