@@ -260,6 +260,15 @@ export class AppService {
   }
 
   /**
+   * The app for a client_id as the database holds it now (and cached): for the authorization
+   * endpoint, so that an app edited on any node (a redirect URI added or removed, implicit
+   * turned off) is answered as edited on every node at once. Null when there is no such app.
+   */
+  findByClientIdFresh(clientId: string): Promise<AppWithSecrets | null> {
+    return this.cache.fresh(clientId);
+  }
+
+  /**
    * The confidential app that `clientId` and `secret` authenticate, else null. A secret that
    * matches none of the cached app's is checked once more against the app as the database
    * holds it now (AppCache.reload, at most once a second per client), so a secret rotated on
