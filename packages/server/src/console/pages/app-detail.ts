@@ -17,7 +17,7 @@ export function appDetailPage(ctx: ConsoleContext, app: AppWithSecrets, saved = 
     script: true,
     body: html`<div class="heading"><h1 class="app-cell">${logoImg(app, 48)} ${app.name}</h1>
 ${ctx.isAdmin ? html`<a class="button secondary" href="${ctx.base}/apps/${app.id}/edit">Edit app</a>` : ''}</div>
-${saved ? html`<p class="notice" role="status">Changes saved. They apply to new authorizations and new tokens at once.</p>` : ''}
+${saved ? html`<p class="notice" role="status">Changes saved. They apply to new authorizations and newly issued tokens; tokens already issued keep working until they expire.</p>` : ''}
 <dl class="facts">
 <dt>Type</dt><dd>${app.type === 'internal' ? 'Internal (client credentials)' : `Partner (${app.grantDelivery === 'company_grant' ? 'company grant' : 'authorization code'})`}</dd>
 <dt><label for="client-id">Client ID</label></dt><dd><div class="copy-row"><input id="client-id" type="text" readonly value="${app.clientId}">

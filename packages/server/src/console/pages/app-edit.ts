@@ -78,7 +78,7 @@ ${problems.length > 0 ? html`<div class="alert" role="alert"><p>The changes were
 <input id="name" name="name" type="text" required maxlength="100" value="${draft.name}"${describedBy(errors, 'name')}>
 ${fieldError(errors, 'name')}
 <label for="logo">New logo <span class="hint">(PNG or JPEG, up to 256 KB; leave empty to keep the current one)</span></label>
-${app.logoUrl ? html`<p class="app-cell">${logoImg(app, 48)} <span class="hint">Current logo</span></p>` : ''}
+${app.logoUrl ? html`<div class="current-logo">${logoImg(app, 48)} <span class="hint">Current logo</span></div>` : ''}
 <input id="logo" name="logo" type="file" accept="image/png,image/jpeg"${describedBy(errors, 'logo')}>
 ${fieldError(errors, 'logo')}${fieldError(errors, 'logoUrl')}
 ${app.logoUrl ? checkbox('remove_logo', 'Remove the logo', draft.removeLogo, 'The consent page then shows the first letter of the name.') : ''}
