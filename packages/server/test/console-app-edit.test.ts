@@ -2,10 +2,11 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { type DialectServer, dialectServer } from './dialect-server.ts';
 import { SVG_LOGO, solidPng } from './fixtures/images.ts';
+import { partnerApp, REDIRECT } from './lifecycle/helpers.ts';
 import { NO_WEBHOOK_DELIVERY, signedIn } from './management-api/fixtures.ts';
 import { forDialects } from './pg.ts';
 
-const CB = 'https://partner.example/cb';
+const CB = REDIRECT;
 const BOUNDARY = 'editboundary';
 
 /** A multipart body as the Edit form sends it, with an optional logo file. */
@@ -39,13 +40,7 @@ await forDialects(['sqlite', 'postgres'], (dialect, skip) => {
         headers: { cookie: who.cookie, 'content-type': `multipart/form-data; boundary=${BOUNDARY}` },
         payload: multipart({ csrf_token: who.csrf, ...fields }, logo),
       });
-    const partner = () =>
-      t.createApp({
-        name: 'Partner',
-        type: 'partner',
-        grantTypes: ['authorization_code'],
-        redirectUris: [CB],
-      });
+    const partner = () => partnerApp(t, { name: 'Partner' });
     const form = {
       name: 'Partner, renamed',
       redirect_uris: `${CB}\r\nhttps://partner.example/second`,
@@ -98,7 +93,7 @@ await forDialects(['sqlite', 'postgres'], (dialect, skip) => {
       assert.equal(saved.tokenFormat, 'opaque');
       assert.equal(saved.signingAlg, 'EdDSA');
       assert.equal(saved.grantDelivery, 'company_grant');
-      assert.deepEqual(saved.grantTypes, ['authorization_code', 'implicit']);
+      assert.deepEqual(saved.grantTypes, ['authorization_code', 'refresh_token', 'implicit']);
       assert.equal(saved.skipConsent, true);
       const [event] = (
         await t.gh.audit.list(t.companyId, { action: 'app.updated', target: `app:${app.appId}` })
@@ -111,7 +106,7 @@ await forDialects(['sqlite', 'postgres'], (dialect, skip) => {
       const { implicit: _i, skip_consent: _s, ...off } = form;
       assert.equal((await post(app.appId, off)).statusCode, 303);
       const after = await t.gh.apps.get(t.companyId, app.appId);
-      assert.deepEqual(after.grantTypes, ['authorization_code']);
+      assert.deepEqual(after.grantTypes, ['authorization_code', 'refresh_token']);
       assert.equal(after.skipConsent, false);
     });
 

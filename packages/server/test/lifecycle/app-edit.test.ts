@@ -4,6 +4,7 @@ import { Browser, decide, signIn } from '../browser.ts';
 import { twoNodes } from '../fixtures/two-nodes.ts';
 import { FORM, type TestServer } from '../helpers.ts';
 import { forDialects } from '../pg.ts';
+import { type Creds, post } from './helpers.ts';
 
 const PASSWORD = 'correct horse battery staple';
 const OLD = 'https://partner.example/old-callback';
@@ -15,7 +16,7 @@ const authorizeUrl = (clientId: string, redirectUri: string) =>
   `/oauth2/authorize?response_type=code&client_id=${clientId}&redirect_uri=${encodeURIComponent(redirectUri)}&scope=users.read&state=s1`;
 
 /** Signs in, grants, and exchanges the code at the token endpoint. */
-async function codeFlow(t: TestServer, app: { clientId: string; clientSecret: string }, email: string) {
+async function codeFlow(t: TestServer, app: Creds, email: string) {
   const b = new Browser(t.http);
   const login = await b.follow('GET', authorizeUrl(app.clientId, NEW));
   assert.equal(login.res.statusCode, 200, login.res.body);
@@ -24,17 +25,10 @@ async function codeFlow(t: TestServer, app: { clientId: string; clientSecret: st
   const done = await decide(b, consent.res.body, 'grant');
   assert.ok(done.location?.startsWith(`${NEW}?`), done.location);
   const code = new URL(done.location as string).searchParams.get('code') as string;
-  const token = await t.http.inject({
-    method: 'POST',
-    url: '/oauth2/token',
-    headers: FORM,
-    payload: new URLSearchParams({
-      grant_type: 'authorization_code',
-      code,
-      redirect_uri: NEW,
-      client_id: app.clientId,
-      client_secret: app.clientSecret,
-    }).toString(),
+  const token = await post(t, '/oauth2/token', app, {
+    grant_type: 'authorization_code',
+    code,
+    redirect_uri: NEW,
   });
   assert.equal(token.statusCode, 200, token.body);
   return token.json() as { access_token: string; expires_in: number };

@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { type DialectServer, dialectServer } from '../dialect-server.ts';
+import { partnerApp, REDIRECT } from '../lifecycle/helpers.ts';
 import { forDialects } from '../pg.ts';
 import { NO_WEBHOOK_DELIVERY, signedIn } from './fixtures.ts';
 
-const CB = 'https://partner.example/cb';
+const CB = REDIRECT;
 
 await forDialects(['sqlite', 'postgres'], (dialect, skip) => {
   describe(`PATCH /api/v1/apps/{id} (${dialect})`, { skip: skip || false }, () => {
@@ -17,13 +18,7 @@ await forDialects(['sqlite', 'postgres'], (dialect, skip) => {
         headers: headers ?? { authorization: `Bearer ${t.adminKey}` },
         payload: payload as Record<string, unknown>,
       });
-    const partner = () =>
-      t.createApp({
-        name: 'Partner',
-        type: 'partner',
-        grantTypes: ['authorization_code'],
-        redirectUris: [CB],
-      });
+    const partner = () => partnerApp(t, { name: 'Partner' });
 
     before(async () => {
       t = await dialectServer(dialect, NO_WEBHOOK_DELIVERY);
@@ -52,7 +47,7 @@ await forDialects(['sqlite', 'postgres'], (dialect, skip) => {
       const body = res.json();
       const { implicit: _, ...plain } = change;
       assert.deepEqual({ ...body, ...plain }, body, 'every field as sent');
-      assert.deepEqual(body.grant_types, ['authorization_code', 'implicit']);
+      assert.deepEqual(body.grant_types, ['authorization_code', 'refresh_token', 'implicit']);
       assert.deepEqual(body.scopes, ['users.read', 'users.write'], 'scopes untouched');
       assert.equal(body.client_id, app.clientId);
       const read = await t.http.inject({
@@ -70,8 +65,8 @@ await forDialects(['sqlite', 'postgres'], (dialect, skip) => {
       assert.deepEqual(changes.name, { before: 'Partner', after: 'Partner, renamed' });
       assert.deepEqual(changes.redirect_uris, { before: [CB], after: change.redirect_uris });
       assert.deepEqual(changes.grant_types, {
-        before: ['authorization_code'],
-        after: ['authorization_code', 'implicit'],
+        before: ['authorization_code', 'refresh_token'],
+        after: ['authorization_code', 'refresh_token', 'implicit'],
       });
       assert.deepEqual(Object.keys(changes).sort(), [
         'grant_delivery',
@@ -116,7 +111,7 @@ await forDialects(['sqlite', 'postgres'], (dialect, skip) => {
       await patch(app.appId, { logo_url: 'https://partner.example/l.png', implicit: true });
       const cleared = await patch(app.appId, { logo_url: null, implicit: false });
       assert.equal(cleared.json().logo_url, null);
-      assert.deepEqual(cleared.json().grant_types, ['authorization_code']);
+      assert.deepEqual(cleared.json().grant_types, ['authorization_code', 'refresh_token']);
     });
 
     it('refuses a change of scopes with 400, saying to create a new app', async () => {
