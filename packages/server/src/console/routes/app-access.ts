@@ -9,13 +9,12 @@ export type AppReq = FastifyRequest<{ Params: { companyId: string; appId: string
 
 /** The app of this company, or a 404 page. */
 export async function loadApp(deps: ConsoleDeps, ctx: ConsoleContext, appId: string, reply: FastifyReply) {
-  try {
-    return await deps.gh.apps.get(ctx.company.id, appId);
-  } catch (err) {
-    if (!(err instanceof NotFoundError)) throw err;
-    await sendConsoleError(reply, 404, 'App not found', 'This app does not exist or was deleted.');
-    return undefined;
-  }
+  const app = await deps.gh.apps.get(ctx.company.id, appId).catch((err: unknown) => {
+    if (err instanceof NotFoundError) return undefined;
+    throw err;
+  });
+  if (!app) await sendConsoleError(reply, 404, 'App not found', 'This app does not exist or was deleted.');
+  return app;
 }
 
 /**
