@@ -99,6 +99,9 @@ await forDialects(['sqlite', 'postgres'], (dialect, skip) => {
         await t.gh.audit.list(t.companyId, { action: 'app.updated', target: `app:${app.appId}` })
       ).items;
       assert.equal(event?.actor, `user:${admin.userId}`);
+      const log = await get(`/console/c/${t.companyId}/audit?action=app.updated`);
+      assert.match(log.body, /App edited/);
+      assert.match(log.body, /changed name, redirect_uris, token_ttl/);
       const shown = await get(res.headers.location as string);
       assert.match(shown.body, /Changes saved/);
       assert.match(shown.body, /Partner, renamed/);
