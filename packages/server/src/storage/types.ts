@@ -154,6 +154,7 @@ export interface Page<T> {
 export const WEBHOOK_EVENT_TYPES = [
   'authorization.granted',
   'authorization.revoked',
+  'app.updated',
   'app.secret_rotated',
   'app.deleted',
   'refresh_token.reuse_detected',

@@ -12,7 +12,7 @@ const ERROR_TEXT: Record<number, string> = {
   401: 'No valid admin key or console session (unauthorized)',
   403: 'Members are read-only (admin_required); the plan does not allow it (plan_required); a session write without its CSRF token (invalid_csrf_token)',
   404: "Not found, or another company's (not_found)",
-  409: 'A request with this Idempotency-Key is still being processed (idempotency_key_in_use); retry after Retry-After. Rotating the secret of a public client, which has none (conflict)',
+  409: 'A request with this Idempotency-Key is still being processed (idempotency_key_in_use); retry after Retry-After. Rotating the secret of a public client, which has none; an app that kept changing while an edit was made (conflict)',
   422: 'This Idempotency-Key was used for a different request: method, path or body (idempotency_key_reused)',
 };
 

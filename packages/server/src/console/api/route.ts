@@ -3,7 +3,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Gatehouse } from '../../gatehouse.ts';
 import type { Caller } from './caller.ts';
 
-export type HttpMethod = 'GET' | 'POST' | 'DELETE';
+export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'DELETE';
 
 /** The schemas of one route: what Fastify validates and what the OpenAPI document shows. */
 export interface RouteSchemas {
