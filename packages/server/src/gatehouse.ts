@@ -19,6 +19,8 @@ import { IdempotencyService } from './idempotency/idempotency-service.ts';
 import { answerEncryptionKey, openSecret, sealSecret, secretEncryptionKey } from './keys/crypto.ts';
 import { JwsSigner } from './keys/jws.ts';
 import { KeyStore } from './keys/key-store.ts';
+import { SharedLimits } from './limits/shared-limits.ts';
+import { PrometheusMetrics } from './metrics/prometheus.ts';
 import { CLIENT_AUTH_METHODS } from './oauth/client-auth/index.ts';
 import type { OAuthContext } from './oauth/context.ts';
 import { INTROSPECTION_AUTH_METHODS, IntrospectionEndpoint } from './oauth/endpoints/introspect.ts';
@@ -112,6 +114,13 @@ export class Gatehouse {
    * plus what the embedding process adds (npm start adds the demo API's own app).
    */
   readonly resourceServers: Set<string>;
+  /**
+   * Prometheus metrics, when GATEHOUSE_METRICS_PORT or GATEHOUSE_METRICS_TOKEN is set; otherwise
+   * undefined, and nothing anywhere measures anything (docs/operations.md).
+   */
+  readonly metrics: PrometheusMetrics | undefined;
+  /** With REDIS_URL: the connection the nodes share their rate limits and sign-in throttle through. */
+  readonly sharedLimits: SharedLimits | undefined;
   /** Whether some app may use the implicit grant (refreshed when apps change). */
   private implicitInUse = false;
 
@@ -124,6 +133,15 @@ export class Gatehouse {
     opts: GatehouseOptions,
   ) {
     this.scopeCatalog = opts.scopeCatalog ?? config.scopeCatalog;
+    const metrics =
+      config.metrics.port !== undefined || config.metrics.token !== undefined
+        ? new PrometheusMetrics()
+        : undefined;
+    this.metrics = metrics;
+    this.sharedLimits =
+      config.redisUrl === undefined
+        ? undefined
+        : new SharedLimits({ url: config.redisUrl, prefix: config.redisPrefix, log: opts.logger, metrics });
     this.resourceServers = new Set(config.introspectionClients);
     this.scopes = new ScopeModel(this.scopeCatalog);
     this.grantTypes = new GrantRegistry();
@@ -151,6 +169,7 @@ export class Gatehouse {
       tokens: this.tokens,
       scopes: this.scopes,
       onClientUsed: (app) => this.lastUsed.record(app.id),
+      metrics,
     };
     this.revocationFeed = new RevocationFeed(storage, bus, opts.logger);
     const secretKey = secretEncryptionKey(config.serverSecret);
@@ -166,9 +185,13 @@ export class Gatehouse {
       concurrency: 8,
       openSecret: (sealed) => openSecret(sealed, secretKey),
       ...(opts.logger ? { log: opts.logger } : {}),
+      metrics,
     });
     this.scryptPool = new ScryptPool(config.passwordHashing);
-    this.passwordSignIn = new PasswordSignIn(storage, this.scryptPool, config.loginThrottle);
+    this.passwordSignIn = new PasswordSignIn(storage, this.scryptPool, config.loginThrottle, {
+      metrics,
+      shared: this.sharedLimits,
+    });
     this.sessions = new SessionService(storage, this.passwordSignIn);
     this.authorization = new AuthorizationService(storage, this.tokens);
     this.flows = new AuthorizationFlows({
@@ -190,6 +213,7 @@ export class Gatehouse {
       refreshTokens: storage,
       refreshReuseWindowSeconds: config.refreshReuseWindowSeconds,
       now: opts.clock ?? Date.now,
+      metrics,
     });
     this.revocationIndex = new RevocationIndex(storage, {
       pollMs: config.invalidationPollMs,
@@ -214,6 +238,18 @@ export class Gatehouse {
       audience: config.audience,
       resourceServers: this.resourceServers,
       grants: this.grants,
+    });
+    metrics?.watch({
+      webhookBacklog: async () => {
+        const { pending, oldestCreatedAt } = await storage.webhookBacklog();
+        const age = oldestCreatedAt === null ? 0 : (Date.now() - oldestCreatedAt.getTime()) / 1000;
+        return { pending, oldestAgeSeconds: Math.max(0, age) };
+      },
+      feedLagSeconds: () => ({
+        invalidations: bus.lagSeconds(),
+        revocations: this.revocationIndex.lagSeconds(),
+      }),
+      databasePool: () => storage.poolStats(),
     });
     bus.subscribe((key) => {
       if (key.startsWith('client:')) void this.refreshImplicitInUse(opts.logger);
@@ -265,6 +301,7 @@ export class Gatehouse {
     await this.lastUsed.stop();
     await this.grantLastUsed.stop();
     await this.scryptPool.close();
+    await this.sharedLimits?.close();
     if (this.ownsStorage) await this.storage.close();
   }
 

@@ -65,4 +65,9 @@ export class InvalidationBus {
   stop(): Promise<void> {
     return this.follower.stop();
   }
+
+  /** Seconds since the invalidation feed was last read to its end (Infinity before that). */
+  lagSeconds(): number {
+    return this.follower.lagSeconds();
+  }
 }

@@ -28,6 +28,8 @@ export class TokenEndpoint {
     const client = await authenticateClient(req, ctx);
     if (!client.app.grantTypes.includes(grantType))
       throw new UnauthorizedClient(`this app is not allowed to use the ${grantType} grant`);
-    return handler.handle(req, client, this.grantContext);
+    const response = await handler.handle(req, client, this.grantContext);
+    this.grantContext.metrics?.tokenIssued(grantType, client.app.tokenFormat);
+    return response;
   }
 }
