@@ -151,7 +151,7 @@ await forDialects(['sqlite', 'postgres'], (dialect, skip) => {
       assert.ok(families.has('nodejs_eventloop_lag_p99_seconds'), 'event-loop delay');
       assert.ok(families.has('gatehouse_refresh_token_reuse_total'));
       assert.ok(families.has('gatehouse_webhook_attempts_total'));
-      assert.ok(families.has('gatehouse_shared_limiter_errors_total'));
+      assert.ok(families.has('gatehouse_shared_limits_fallbacks_total'));
     });
   });
 });

@@ -80,8 +80,8 @@ export class PrometheusMetrics implements Metrics {
       registers,
     });
     this.sharedDown = new Counter({
-      name: 'gatehouse_shared_limiter_errors_total',
-      help: 'Shared (Redis) limit checks that failed, decided by this node alone instead',
+      name: 'gatehouse_shared_limits_fallbacks_total',
+      help: 'Limit checks decided by this node alone because Redis (REDIS_URL) did not answer',
       registers,
     });
   }
