@@ -285,6 +285,7 @@ export class Gatehouse {
     this.lastUsed.start();
     this.grantLastUsed.start();
     this.housekeeper.start();
+    this.sharedLimits?.start();
     if (this.config.webhooks.enabled) this.webhookDispatcher.start();
   }
 

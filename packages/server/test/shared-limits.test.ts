@@ -55,6 +55,7 @@ await withRedis((skip) => {
         retryAfterMs: 200,
       });
       open.push(limits);
+      limits.start();
       return limits;
     };
     const prefix = () => {
@@ -135,6 +136,23 @@ await withRedis((skip) => {
       const warnings = seen.warnings;
       for (let i = 0; i < 20; i++) await l.checkAddress('10.0.0.1');
       assert.equal(seen.warnings, warnings, 'no more warnings within the minute');
+    });
+
+    it('Redis that comes up after the node started is used as soon as it answers', async () => {
+      const port = await closedPort();
+      const late = await node({ url: `redis://127.0.0.1:${port}`, prefix: prefix() });
+      assert.equal(late.usable, false);
+      const target = new URL(TEST_REDIS_URL);
+      // A proxy to the real Redis, opened on the port the node has been failing to reach.
+      const proxy = await startPausableProxy(
+        { host: target.hostname, port: Number(target.port || 6379) },
+        port,
+      );
+      try {
+        await until('connected once Redis answers', () => late.usable, 8000);
+      } finally {
+        await proxy.close();
+      }
     });
 
     it('Redis unreachable mid-way (a partition): checks fall back within the timeout; sharing resumes by itself', async () => {

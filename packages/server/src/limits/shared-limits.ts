@@ -47,6 +47,8 @@ export class SharedLimits {
     this.prefix = opts.prefix;
     this.retryAfterMs = opts.retryAfterMs ?? 1000;
     this.redis = new Redis(opts.url, {
+      // Connected by start(): a CLI command that opens a Gatehouse checks no limit and needs none.
+      lazyConnect: true,
       // Fail at once while disconnected, rather than queue the check behind the reconnection.
       enableOfflineQueue: false,
       maxRetriesPerRequest: 0,
@@ -57,6 +59,11 @@ export class SharedLimits {
     });
     // Reported through unavailable(); an unhandled 'error' event would end the process.
     this.redis.on('error', (err) => this.warn(err));
+  }
+
+  /** Connects (and keeps reconnecting); until connected, checks are decided locally. */
+  start(): void {
+    if (this.redis.status === 'wait') this.redis.connect().catch((err) => this.warn(err));
   }
 
   /** Buckets named `name` (a key part: `<prefix>:<name>:<key>`) at `rate`, shared through Redis. */
