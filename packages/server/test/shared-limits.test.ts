@@ -9,6 +9,7 @@ import { SharedTokenEndpointLimiter } from '../src/http/shared-rate-limit.ts';
 import { SharedLimits } from '../src/limits/shared-limits.ts';
 import type { Metrics } from '../src/metrics/metrics.ts';
 import { type PausableProxy, startPausableProxy } from './fixtures/pausable-proxy.ts';
+import { twoNodes } from './fixtures/two-nodes.ts';
 import { closedPort, dropRedisPrefix, TEST_REDIS_URL, testRedisPrefix, withRedis } from './redis.ts';
 
 const RATES = {
@@ -111,6 +112,26 @@ await withRedis((skip) => {
       assert.equal(third.refused, 'rate');
       const other = await tb.admit('bob@example.com', '10.0.0.1');
       assert.equal(other.refused, undefined);
+    });
+
+    it('two Gatehouse nodes with REDIS_URL count the failed sign-ins of one account together', async () => {
+      const nodes = await twoNodes('sqlite', {
+        redisUrl: TEST_REDIS_URL,
+        redisPrefix: prefix(),
+        loginThrottle: { perAccount: { perSecond: 0.01, burst: 2 }, perIp: { perSecond: 100, burst: 100 } },
+      });
+      try {
+        const { a, b } = nodes;
+        await until('both connected', () => Boolean(a.gh.sharedLimits?.usable && b.gh.sharedLimits?.usable));
+        const signIn = (n: typeof a, ip: string) =>
+          n.gh.passwordSignIn.attempt('nobody@example.com', 'guess', ip);
+        assert.equal((await signIn(a, '10.0.0.1')).kind, 'invalid');
+        assert.equal((await signIn(b, '10.0.0.2')).kind, 'invalid');
+        const third = await signIn(a, '10.0.0.3');
+        assert.equal(third.kind, 'throttled', 'each node alone would have allowed two more');
+      } finally {
+        await nodes.close();
+      }
     });
 
     it('Redis down (a closed port): nothing is refused for it, the node limits alone, a warning once', async () => {

@@ -1,4 +1,5 @@
 import type { Rate, SharedBuckets, SharedLimits } from '../limits/shared-limits.ts';
+import { sha256 } from '../util/hash.ts';
 
 /** How an admitted attempt's tokens come back: `succeeded` clears the account, `abandoned` returns both. */
 export interface AttemptSettler {
@@ -10,7 +11,8 @@ export interface AttemptSettler {
  * The sign-in throttle's two buckets (per account, per address) shared by every node through
  * Redis (REDIS_URL), so N nodes allow the attempts of one. The in-flight caps stay per node:
  * they bound the hashing one node does at once. LoginThrottle asks these through
- * SharedLimits.decide, so when Redis cannot answer the node's own buckets decide.
+ * SharedLimits.decide, so when Redis cannot answer the node's own buckets decide. Accounts are
+ * keyed by a hash of the e-mail: Redis holds no address book.
  */
 export class SharedSignInBuckets implements AttemptSettler {
   private readonly accounts: SharedBuckets;
@@ -26,7 +28,8 @@ export class SharedSignInBuckets implements AttemptSettler {
   }
 
   /** Takes one from each: 0 when admitted, else the seconds to wait (and nothing is taken). */
-  async take(account: string, address: string): Promise<number> {
+  async take(email: string, address: string): Promise<number> {
+    const account = sha256(email);
     const forAccount = await this.accounts.take(account);
     if (forAccount > 0) return forAccount;
     let forAddress: number;
@@ -40,13 +43,13 @@ export class SharedSignInBuckets implements AttemptSettler {
     return forAddress;
   }
 
-  succeeded(account: string, address: string): void {
-    this.accounts.clear(account);
+  succeeded(email: string, address: string): void {
+    this.accounts.clear(sha256(email));
     this.addresses.giveBack(address);
   }
 
-  abandoned(account: string, address: string): void {
-    this.accounts.giveBack(account);
+  abandoned(email: string, address: string): void {
+    this.accounts.giveBack(sha256(email));
     this.addresses.giveBack(address);
   }
 }
