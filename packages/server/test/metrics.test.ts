@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import parsePrometheusTextFormat, { type ParsedFamily } from 'parse-prometheus-text-format';
 import { registerMetrics, startMetricsServer } from '../src/http/metrics.ts';
+import { PrometheusMetrics } from '../src/metrics/prometheus.ts';
 import { type DialectServer, dialectServer } from './dialect-server.ts';
 import { testServer } from './helpers.ts';
 import { forDialects } from './pg.ts';
@@ -153,6 +154,51 @@ await forDialects(['sqlite', 'postgres'], (dialect, skip) => {
       assert.ok(families.has('gatehouse_webhook_attempts_total'));
       assert.ok(families.has('gatehouse_shared_limits_fallbacks_total'));
     });
+  });
+});
+
+describe('the Prometheus adapter', () => {
+  it('every method of the Metrics port moves its own series, and the scrape gauges read their sources', async () => {
+    const m = new PrometheusMetrics();
+    m.watch({
+      webhookBacklog: async () => ({ pending: 3, oldestAgeSeconds: 42 }),
+      feedLagSeconds: () => ({ invalidations: 0.25, revocations: 0.5 }),
+      databasePool: () => ({ total: 4, idle: 3, waiting: 1, max: 10 }),
+    });
+    m.tokenIssued('refresh_token', 'opaque');
+    m.tokenIssued('refresh_token', 'opaque');
+    m.clientAuthFailed('client_secret_basic');
+    m.rateLimited('sign_in');
+    m.refreshReuseDetected();
+    m.webhookAttempt('delivered');
+    m.webhookAttempt('retry');
+    m.webhookAttempt('failed');
+    m.sharedLimiterUnavailable();
+    m.requestObserver('/oauth2/token', 'BREW', 200)(0.004);
+    const f = parseScrape((await m.scrape()).body);
+    assert.equal(
+      sample(f, 'gatehouse_tokens_issued_total', { grant_type: 'refresh_token', token_format: 'opaque' }),
+      2,
+    );
+    assert.equal(sample(f, 'gatehouse_client_auth_failures_total', { method: 'client_secret_basic' }), 1);
+    assert.equal(sample(f, 'gatehouse_rate_limited_total', { bucket: 'sign_in' }), 1);
+    assert.equal(
+      sample(f, 'gatehouse_rate_limited_total', { bucket: 'token_client' }),
+      0,
+      'every bucket from zero',
+    );
+    assert.equal(sample(f, 'gatehouse_refresh_token_reuse_total'), 1);
+    for (const outcome of ['delivered', 'retry', 'failed'])
+      assert.equal(sample(f, 'gatehouse_webhook_attempts_total', { outcome }), 1);
+    assert.equal(sample(f, 'gatehouse_shared_limits_fallbacks_total'), 1);
+    assert.equal(
+      sample(f, `${HISTOGRAM}_count`, { route: '/oauth2/token', method: 'other', status: '200' }),
+      1,
+    );
+    assert.equal(sample(f, 'gatehouse_webhook_outbox_pending'), 3);
+    assert.equal(sample(f, 'gatehouse_webhook_outbox_oldest_pending_seconds'), 42);
+    assert.equal(sample(f, 'gatehouse_feed_lag_seconds', { feed: 'revocations' }), 0.5);
+    assert.equal(sample(f, 'gatehouse_db_pool_connections', { state: 'waiting' }), 1);
   });
 });
 
