@@ -84,8 +84,8 @@ module.exports = {
     {
       name: 'redis-inside-limits',
       comment:
-        'Redis is reached only through src/limits/ (SharedLimits), which holds the rule that a Redis ' +
-        'failure never refuses a request (the node decides alone). Routes and services take SharedLimits; ' +
+        'Redis is reached only through src/limits/ (SharedLimits, and WakeChannel for pub/sub), which holds ' +
+        'the rule that a Redis failure never refuses a request (the node decides alone). Routes and services take SharedLimits; ' +
         'importing ioredis or rate-limiter-flexible elsewhere would bypass that rule.',
       severity: 'error',
       from: { path: SERVER, pathNot: `${SERVER}limits/` },

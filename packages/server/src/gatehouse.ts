@@ -20,6 +20,7 @@ import { answerEncryptionKey, openSecret, sealSecret, secretEncryptionKey } from
 import { JwsSigner } from './keys/jws.ts';
 import { KeyStore } from './keys/key-store.ts';
 import { SharedLimits } from './limits/shared-limits.ts';
+import { WakeChannel } from './limits/wake-channel.ts';
 import { PrometheusMetrics } from './metrics/prometheus.ts';
 import { CLIENT_AUTH_METHODS } from './oauth/client-auth/index.ts';
 import type { OAuthContext } from './oauth/context.ts';
@@ -121,6 +122,8 @@ export class Gatehouse {
   readonly metrics: PrometheusMetrics | undefined;
   /** With REDIS_URL: the connection the nodes share their rate limits and sign-in throttle through. */
   readonly sharedLimits: SharedLimits | undefined;
+  /** With REDIS_URL: pub/sub that wakes the other nodes' feed followers after a local change. */
+  private readonly wake: WakeChannel | undefined;
   /** Whether some app may use the implicit grant (refreshed when apps change). */
   private implicitInUse = false;
 
@@ -251,6 +254,15 @@ export class Gatehouse {
       }),
       databasePool: () => storage.poolStats(),
     });
+    if (config.redisUrl !== undefined) {
+      const wake = new WakeChannel(config.redisUrl, config.redisPrefix, () => {
+        void bus.poll();
+        void this.revocationIndex.refresh();
+      });
+      bus.onLocalChange = () => wake.wake();
+      storage.onRevocationsCommitted(() => wake.wake());
+      this.wake = wake;
+    }
     bus.subscribe((key) => {
       if (key.startsWith('client:')) void this.refreshImplicitInUse(opts.logger);
     });
@@ -286,6 +298,7 @@ export class Gatehouse {
     this.grantLastUsed.start();
     this.housekeeper.start();
     this.sharedLimits?.start();
+    this.wake?.start();
     if (this.config.webhooks.enabled) this.webhookDispatcher.start();
   }
 
@@ -303,6 +316,7 @@ export class Gatehouse {
     await this.grantLastUsed.stop();
     await this.scryptPool.close();
     await this.sharedLimits?.close();
+    this.wake?.close();
     if (this.ownsStorage) await this.storage.close();
   }
 

@@ -134,6 +134,35 @@ await withRedis((skip) => {
       }
     });
 
+    it('a change on one node wakes the others through Redis pub/sub, well before their next poll', async () => {
+      const nodes = await twoNodes('sqlite', {
+        redisUrl: TEST_REDIS_URL,
+        redisPrefix: prefix(),
+        // Without the wake-up, node b would learn of the deletion only a minute later.
+        invalidationPollMs: 60_000,
+      });
+      try {
+        const { a, b } = nodes;
+        await until('both connected', () => Boolean(a.gh.sharedLimits?.usable && b.gh.sharedLimits?.usable));
+        await sleep(200); // the subscriptions follow the connections
+        const app = await a.createApp({ grantTypes: ['client_credentials'] });
+        const token = () =>
+          b.http.inject({
+            method: 'POST',
+            url: '/oauth2/token',
+            headers: { 'content-type': 'application/x-www-form-urlencoded' },
+            payload: `grant_type=client_credentials&client_id=${app.clientId}&client_secret=${app.clientSecret}`,
+          });
+        assert.equal((await token()).statusCode, 200, 'node b has the app cached');
+        await a.gh.apps.delete(a.companyId, app.appId, 'test');
+        await sleep(50);
+        for (let i = 0; i < 40 && (await token()).statusCode === 200; i++) await sleep(50);
+        assert.equal((await token()).statusCode, 401, 'node b forgot the deleted app within 2 s');
+      } finally {
+        await nodes.close();
+      }
+    });
+
     it('Redis down (a closed port): nothing is refused for it, the node limits alone, a warning once', async () => {
       const { seen, metrics, log } = observed();
       const down = await node({
