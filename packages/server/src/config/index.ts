@@ -19,6 +19,7 @@ import { DEFAULT_RETRY_SCHEDULE_SECONDS } from '../webhooks/retry.ts';
 import {
   databaseTimeouts,
   httpTimeouts,
+  metricsConfig,
   parseAppCacheSize,
   parseCount,
   parseFlag,
@@ -126,6 +127,25 @@ export interface Config {
   readyzTimeoutMs: number;
   /** Request, header, idle and keep-alive timeouts of the HTTP server. `GATEHOUSE_HTTP_*_TIMEOUT_MS`. */
   httpTimeouts: HttpTimeouts;
+  /** Prometheus metrics at /metrics; off unless a port or a token is set. See {@link MetricsConfig}. */
+  metrics: MetricsConfig;
+  /**
+   * `REDIS_URL`: the token endpoint's, grant resolution's and sign-in's limits are shared by every
+   * node through this Redis (falling back to each node's own while it is unreachable). Unset: per node.
+   */
+  redisUrl: string | undefined;
+  /** `GATEHOUSE_REDIS_PREFIX`, default `gatehouse`: the start of every Redis key (one per deployment). */
+  redisPrefix: string;
+}
+
+/**
+ * `GATEHOUSE_METRICS_PORT`: serve /metrics on this port (same HOST), apart from the API.
+ * `GATEHOUSE_METRICS_TOKEN`: require `Authorization: Bearer <token>` for /metrics; with no
+ * port, /metrics is served on the main port. Neither set: no metrics, and nothing is measured.
+ */
+export interface MetricsConfig {
+  port: number | undefined;
+  token: string | undefined;
 }
 
 export interface WebhookConfig {
@@ -306,6 +326,9 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
     databaseTimeouts: o.databaseTimeouts ?? databaseTimeouts(env),
     readyzTimeoutMs: o.readyzTimeoutMs ?? parseTimeout('GATEHOUSE_READYZ_TIMEOUT_MS', env, 2_000, 1),
     httpTimeouts: o.httpTimeouts ?? httpTimeouts(env),
+    metrics: o.metrics ?? metricsConfig(env),
+    redisUrl: o.redisUrl ?? (env.REDIS_URL || undefined),
+    redisPrefix: o.redisPrefix ?? (env.GATEHOUSE_REDIS_PREFIX || 'gatehouse'),
   };
 }
 
