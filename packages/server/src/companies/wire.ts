@@ -1,11 +1,13 @@
 import type { AdminKey } from './admin-key-service.ts';
 import type { Company } from './company-service.ts';
+import type { OperatorKey } from './operator-key-service.ts';
 
 /** A company as the management API and `gatehouse company ... --json` show it. */
 export const companyJson = (c: Company) => ({
   id: c.id,
   name: c.name,
   plan: c.plan,
+  external_id: c.externalId,
   created_at: c.createdAt.toISOString(),
 });
 
@@ -17,6 +19,17 @@ export const companyJson = (c: Company) => ({
 export const adminKeyJson = (k: AdminKey) => ({
   id: k.id,
   company_id: k.companyId,
+  name: k.name,
+  last4: k.last4,
+  created_by: k.createdBy,
+  created_at: k.createdAt.toISOString(),
+  last_used_at: k.lastUsedAt?.toISOString() ?? null,
+  revoked_at: k.revokedAt?.toISOString() ?? null,
+});
+
+/** An operator key as the operator API and `gatehouse operator-key ... --json` show it. */
+export const operatorKeyJson = (k: OperatorKey) => ({
+  id: k.id,
   name: k.name,
   last4: k.last4,
   created_by: k.createdBy,
