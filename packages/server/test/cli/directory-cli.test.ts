@@ -115,6 +115,19 @@ await forDialects(['sqlite', 'postgres'], (dialect, skip) => {
       const twice = await cli(['company', 'delete', co.id, '--json']);
       assert.equal(twice.code, 1);
       assert.equal(errorOf(twice.stderr).error, 'not_found');
+      // Its audit log is kept, every event marked.
+      const kept = await cli(['audit', 'list', '--company', co.id, '--json']);
+      assert.equal(kept.code, 0, kept.stderr);
+      const events = kept.json<{ events: Array<{ action: string; company_deleted?: true }> }>().events;
+      assert.deepEqual(
+        events.map((e) => [e.action, e.company_deleted]),
+        [
+          ['company.deleted', true],
+          ['company.updated', true],
+          ['company.updated', true],
+          ['company.created', true],
+        ],
+      );
     });
 
     it('company delete refuses while others rely on its partner app, naming it; --force deletes', async () => {
@@ -194,6 +207,20 @@ await forDialects(['sqlite', 'postgres'], (dialect, skip) => {
       const twice = await cli(['user', 'delete', user.id, '--json']);
       assert.equal(twice.code, 1);
       assert.equal(errorOf(twice.stderr).error, 'not_found');
+      const audit = await cli(['audit', 'list', '--operator', '--target', `user:${user.id}`, '--json']);
+      assert.deepEqual(
+        audit
+          .json<{ events: Array<{ action: string; actor: string }> }>()
+          .events.map((e) => [e.action, e.actor]),
+        [
+          ['user.deleted', 'cli'],
+          ['user.enabled', 'cli'],
+          ['user.disabled', 'cli'],
+          ['user.password_set', 'cli'],
+          ['user.updated', 'cli'],
+          ['user.created', 'test'],
+        ],
+      );
     });
 
     it('membership add, set-role and remove; the last admin stays', async () => {
