@@ -183,7 +183,7 @@ await forDialects(['sqlite', 'postgres'], (dialect, skip) => {
         assert.deepEqual(audit.items[0]?.data, {
           name: { from: 'Old name', to: 'New name' },
           plan: { from: 'enterprise', to: 'free' },
-          externalId: { from: null, to: ext },
+          external_id: { from: null, to: ext },
         });
         assert.equal(audit.items[0]?.actor, `operator_key:${op.id}`);
         // Plan gating reads the company each time: a free company may not create apps now.
@@ -375,6 +375,7 @@ await forDialects(['sqlite', 'postgres'], (dialect, skip) => {
           scopes: ['users.read'],
           grantedBy: null,
         });
+        const { secret: vendorKey } = await t.gh.adminKeys.create({ companyId: vendor.id }, 'test');
         const refused = await call('DELETE', `/companies/${vendor.id}`);
         assert.equal(refused.statusCode, 409, refused.body);
         assert.match(refused.json().error_description, /Vendor sync/);
@@ -385,6 +386,8 @@ await forDialects(['sqlite', 'postgres'], (dialect, skip) => {
         const forced = await call('DELETE', `/companies/${vendor.id}?force=true`);
         assert.equal(forced.statusCode, 204, forced.body);
         assert.equal((await call('GET', `/companies/${vendor.id}`)).statusCode, 404);
+        const keyAfter = await call('GET', '/company', undefined, { authorization: `Bearer ${vendorKey}` });
+        assert.equal(keyAfter.statusCode, 401, 'its admin keys are gone');
         assert.equal(await t.gh.storage.getAppById(app.id), undefined);
         assert.equal(await t.gh.storage.getGrantByGuid(customerGrant.guid), undefined);
         const fed = await t.gh.storage.revocationsSince(head);
