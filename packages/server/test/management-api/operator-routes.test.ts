@@ -295,7 +295,11 @@ await forDialects(['sqlite', 'postgres'], (dialect, skip) => {
 
       it('deletes a user once: a repeat is 404; concurrent deletes are one 204 and one 404', async () => {
         const u = await user();
+        // Even a company's only admin can be deleted: a person who leaves must be able to leave.
+        const sole = await company('Sole admin Co');
+        await call('POST', `/companies/${sole.id}/members`, { user_id: u.id, role: 'admin' });
         assert.equal((await call('DELETE', `/users/${u.id}`)).statusCode, 204);
+        assert.deepEqual((await call('GET', `/companies/${sole.id}/members`)).json().items, []);
         const again = await call('DELETE', `/users/${u.id}`);
         assert.equal(again.statusCode, 404);
         assert.equal(again.json().error, 'not_found');
