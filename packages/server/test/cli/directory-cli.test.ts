@@ -8,6 +8,7 @@ import { loadConfig } from '../../src/config/index.ts';
 import { Gatehouse } from '../../src/gatehouse.ts';
 import { buildHttpApp } from '../../src/http/app.ts';
 import { createLogger } from '../../src/logger.ts';
+import { grantedPartnerApp } from '../fixtures/partner-grant.ts';
 import { TEST_SECRET } from '../helpers.ts';
 import { forDialects, type TestDatabase, withTestPostgres } from '../pg.ts';
 import { runCli } from './run-cli.ts';
@@ -133,25 +134,7 @@ await forDialects(['sqlite', 'postgres'], (dialect, skip) => {
     it('company delete refuses while others rely on its partner app, naming it; --force deletes', async () => {
       const vendor = await gh.companies.createCompany({ name: 'Vendor' }, 'test');
       const customer = await gh.companies.createCompany({ name: 'Customer' }, 'test');
-      const { app } = await gh.apps.create(
-        {
-          companyId: vendor.id,
-          name: 'Vendor sync',
-          scopes: ['users.read'],
-          type: 'partner',
-          grantTypes: ['authorization_code'],
-          redirectUris: ['https://vendor.example/cb'],
-        },
-        'test',
-      );
-      await gh.storage.upsertGrant({
-        id: `gr_${crypto.randomUUID().replaceAll('-', '').slice(0, 20)}`,
-        guid: crypto.randomUUID(),
-        appId: app.id,
-        companyId: customer.id,
-        scopes: ['users.read'],
-        grantedBy: null,
-      });
+      const { app } = await grantedPartnerApp(gh, vendor.id, customer.id, 'Vendor sync');
       const refused = await cli(['company', 'delete', vendor.id]);
       assert.equal(refused.code, 1);
       assert.match(refused.stderr, /Vendor sync/);

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { grantedPartnerApp } from '../fixtures/partner-grant.ts';
 import type { TestServer } from '../helpers.ts';
 import { forDialects, type TestDatabase, withTestPostgres } from '../pg.ts';
 import { NO_WEBHOOK_DELIVERY, signedIn, type Tenant, tenant, testServer } from './fixtures.ts';
@@ -354,31 +355,18 @@ await forDialects(['sqlite', 'postgres'], (dialect, skip) => {
     describe('deleting a company', () => {
       it('is refused while others rely on its partner apps, unless forced; revokes, notifies, keeps the audit log', async () => {
         const vendor = await company('Vendor');
-        const { app } = await t.gh.apps.create(
-          {
-            companyId: vendor.id,
-            name: 'Vendor sync',
-            scopes: ['users.read'],
-            type: 'partner',
-            grantTypes: ['authorization_code'],
-            redirectUris: ['https://vendor.example/cb'],
-          },
-          'test',
-        );
-        // A customer grants the vendor's app; the vendor itself grants A's partner app.
+        // A customer grants the vendor's app.
         const customer = await company('Customer');
         const { endpoint: customerHook } = await t.gh.webhooks.create(
           { companyId: customer.id, url: 'http://127.0.0.1:9/hook', events: ['*'] },
           'test',
         );
-        const customerGrant = await t.gh.storage.upsertGrant({
-          id: `gr_${crypto.randomUUID().replaceAll('-', '').slice(0, 20)}`,
-          guid: crypto.randomUUID(),
-          appId: app.id,
-          companyId: customer.id,
-          scopes: ['users.read'],
-          grantedBy: null,
-        });
+        const { app, grant: customerGrant } = await grantedPartnerApp(
+          t.gh,
+          vendor.id,
+          customer.id,
+          'Vendor sync',
+        );
         const { secret: vendorKey } = await t.gh.adminKeys.create({ companyId: vendor.id }, 'test');
         const refused = await call('DELETE', `/companies/${vendor.id}`);
         assert.equal(refused.statusCode, 409, refused.body);
@@ -417,26 +405,8 @@ await forDialects(['sqlite', 'postgres'], (dialect, skip) => {
           { companyId: partner.id, url: 'http://127.0.0.1:9/p', events: ['*'] },
           'test',
         );
-        const { app } = await t.gh.apps.create(
-          {
-            companyId: partner.id,
-            name: 'Partner app',
-            scopes: ['users.read'],
-            type: 'partner',
-            grantTypes: ['authorization_code'],
-            redirectUris: ['https://partner.example/cb'],
-          },
-          'test',
-        );
         const leaving = await company('Leaving');
-        const grant = await t.gh.storage.upsertGrant({
-          id: `gr_${crypto.randomUUID().replaceAll('-', '').slice(0, 20)}`,
-          guid: crypto.randomUUID(),
-          appId: app.id,
-          companyId: leaving.id,
-          scopes: ['users.read'],
-          grantedBy: null,
-        });
+        const { grant } = await grantedPartnerApp(t.gh, partner.id, leaving.id, 'Partner app');
         assert.equal((await call('DELETE', `/companies/${leaving.id}`)).statusCode, 204);
         const heard = (await t.gh.webhooks.deliveries(partner.id)).items.filter(
           (d) => d.eventType === 'authorization.revoked',
