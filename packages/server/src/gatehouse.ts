@@ -11,7 +11,10 @@ import { SessionService } from './authorization/session-service.ts';
 import { InvalidationBus } from './cache/invalidation-bus.ts';
 import { AccessPolicy } from './companies/access-policy.ts';
 import { AdminKeyService } from './companies/admin-key-service.ts';
+import { CompanyDeletion } from './companies/company-deletion.ts';
 import { CompanyService } from './companies/company-service.ts';
+import { MembershipService } from './companies/membership-service.ts';
+import { OperatorKeyService } from './companies/operator-key-service.ts';
 import type { Config } from './config/index.ts';
 import { CompanyGrantService } from './consents/company-grant-service.ts';
 import { Housekeeper } from './housekeeping/housekeeper.ts';
@@ -40,6 +43,7 @@ import { RevocationIndex } from './tokens/revocation-index.ts';
 import { TokenInspector } from './tokens/token-inspector.ts';
 import { TokenIssuer } from './tokens/token-issuer.ts';
 import { ScryptPool } from './users/scrypt-pool.ts';
+import { UserAdminService } from './users/user-admin-service.ts';
 import { UserService } from './users/user-service.ts';
 import { WebhookDispatcher } from './webhooks/dispatcher.ts';
 import { WebhookService } from './webhooks/webhook-service.ts';
@@ -69,6 +73,14 @@ export class Gatehouse {
   readonly audit: AuditService;
   /** The management API's company-scoped admin keys. */
   readonly adminKeys: AdminKeyService;
+  /** Keys of the operator API, which manages every company. */
+  readonly operatorKeys: OperatorKeyService;
+  /** Memberships as the operator changes them (the last admin stays). */
+  readonly memberships: MembershipService;
+  /** Users as the operator changes them: update, password, disable, delete. */
+  readonly userAdmin: UserAdminService;
+  /** Deleting a company and everything it owns. */
+  readonly companyDeletion: CompanyDeletion;
   /** Uploaded app logos. */
   readonly logos: LogoService;
   /** Idempotency-Key handling of the management API's writes. */
@@ -160,6 +172,10 @@ export class Gatehouse {
     this.users = new UserService(storage);
     this.audit = new AuditService(storage);
     this.adminKeys = new AdminKeyService(storage);
+    this.operatorKeys = new OperatorKeyService(storage);
+    this.memberships = new MembershipService(storage);
+    this.userAdmin = new UserAdminService(storage, bus);
+    this.companyDeletion = new CompanyDeletion(storage, this.apps, bus);
     this.logos = new LogoService(storage);
     this.idempotency = new IdempotencyService(storage, {
       encryptionKey: answerEncryptionKey(config.serverSecret),

@@ -73,7 +73,8 @@ export class PasswordSignIn {
         this.pool.hash(address, pw, salt, keylen, params),
       );
       settled = true;
-      if (user?.passwordHash && ok) {
+      // A disabled user gets the answer a wrong password gets: nothing to probe.
+      if (user?.passwordHash && ok && user.disabledAt === null) {
         attempt.succeeded();
         return { kind: 'signed-in', user };
       }

@@ -9,6 +9,7 @@ import type { HousekeepingStore } from './housekeeping-store.ts';
 import type { IdempotencyStore } from './idempotency-store.ts';
 import type { InvalidationLog } from './invalidation-log.ts';
 import type { StorageLifecycle } from './lifecycle.ts';
+import type { OperatorKeyStore } from './operator-key-store.ts';
 import type { RevocationLog } from './revocation-log.ts';
 import type { SigningKeyStore } from './signing-key-store.ts';
 import type { TokenStore } from './token-store.ts';
@@ -20,13 +21,23 @@ export type { AppLogoStore } from './app-logo-store.ts';
 export type { AppEdit, AppStore, AppUpdate, NewApp, NewAppSecret } from './app-store.ts';
 export type { AuditFilter, AuditLog } from './audit-log.ts';
 export type { AuthorizationStateStore } from './authorization-state-store.ts';
-export { InvalidCursor, type MutationOptions } from './common.ts';
-export type { DirectoryStore } from './directory-store.ts';
+export { DuplicateKey, InvalidCursor, type MutationOptions } from './common.ts';
+export type {
+  CompanyChanges,
+  CompanyPageRequest,
+  DirectoryStore,
+  MembershipChange,
+  NewCompany,
+  NewUser,
+  UserChanges,
+  UserPageRequest,
+} from './directory-store.ts';
 export type { GrantPageRequest, GrantStore, NewGrant } from './grant-store.ts';
 export type { HousekeepingStore, PruneCounts } from './housekeeping-store.ts';
 export type { IdempotencyStore } from './idempotency-store.ts';
 export type { InvalidationLog } from './invalidation-log.ts';
 export type { StorageLifecycle } from './lifecycle.ts';
+export type { OperatorKeyStore } from './operator-key-store.ts';
 export type { RevocationLog } from './revocation-log.ts';
 export type { SigningKeyStore } from './signing-key-store.ts';
 export type { RotateRefreshOptions, TokenStore } from './token-store.ts';
@@ -59,6 +70,7 @@ export interface StorageSlices {
   authorizationState: AuthorizationStateStore;
   tokens: TokenStore;
   adminKeys: AdminKeyStore;
+  operatorKeys: OperatorKeyStore;
   idempotency: IdempotencyStore;
   housekeeping: HousekeepingStore;
 }
@@ -78,5 +90,6 @@ export type Storage = StorageLifecycle &
   AuthorizationStateStore &
   TokenStore &
   AdminKeyStore &
+  OperatorKeyStore &
   IdempotencyStore &
   HousekeepingStore;

@@ -18,6 +18,8 @@ export interface Company {
   id: string;
   name: string;
   plan: string;
+  /** The SaaS company's own id for it, unique among companies; null when not set. */
+  externalId: string | null;
   createdAt: Date;
 }
 
@@ -27,6 +29,10 @@ export interface User {
   name: string;
   /** scrypt hash string (see users/password.ts); never leaves the server. */
   passwordHash: string | null;
+  /** The SaaS company's own id for them, unique among users; null when not set. */
+  externalId: string | null;
+  /** Set while the user is disabled: they cannot sign in. */
+  disabledAt: Date | null;
   createdAt: Date;
 }
 
@@ -126,16 +132,18 @@ export type SigningKeyStatus = 'next' | 'active' | 'retired';
 export interface AuditEvent {
   id: string;
   companyId: string | null;
-  /** Who did it: `user:<id>`, `cli`, `admin_key:<id>`, `system`. */
+  /** Who did it: `user:<id>`, `cli`, `admin_key:<id>`, `operator_key:<id>`, `system`. */
   actor: string;
   action: string;
   /** What it was done to, e.g. `app:<id>`. */
   target: string | null;
   data: Record<string, unknown>;
   createdAt: Date;
+  /** Present on the events of a company since deleted: its audit log is kept, marked. */
+  companyDeleted?: true;
 }
 
-export type AuditEventInput = Omit<AuditEvent, 'id' | 'createdAt'>;
+export type AuditEventInput = Omit<AuditEvent, 'id' | 'createdAt' | 'companyDeleted'>;
 
 /** One change another node must hear about to drop a cached entry. */
 export interface Invalidation {
@@ -252,6 +260,20 @@ export interface AdminKey {
   keyHash: string;
   last4: string;
   /** Who created it (`cli`, `user:<id>`, `admin_key:<id>`). */
+  createdBy: string;
+  createdAt: Date;
+  lastUsedAt: Date | null;
+  revokedAt: Date | null;
+}
+
+/** A key of the operator API, which manages every company. Only its SHA-256 and last four are kept. */
+export interface OperatorKey {
+  id: string;
+  name: string;
+  /** SHA-256 (base64url) of the key; never leaves the server. */
+  keyHash: string;
+  last4: string;
+  /** Who created it (`cli`, `operator_key:<id>`). */
   createdBy: string;
   createdAt: Date;
   lastUsedAt: Date | null;

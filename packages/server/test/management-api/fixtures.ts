@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { SessionService } from '../../src/authorization/session-service.ts';
 import { AdminKeyService } from '../../src/companies/admin-key-service.ts';
 import type { Config } from '../../src/config/index.ts';
-import { API_ROUTES } from '../../src/console/api/index.ts';
+import { COMPANY_ROUTES } from '../../src/console/api/index.ts';
 import type { ApiRoute } from '../../src/console/api/route.ts';
 import { newId } from '../../src/util/random.ts';
 import { type TestServer, testServer } from '../helpers.ts';
@@ -123,5 +123,6 @@ export function callFor(r: ApiRoute, x: Tenant): Call {
   return { method: r.method, url, ...(payload ? { payload } : {}) };
 }
 
-export const routes = API_ROUTES;
+/** The company-scoped routes (operator-routes.test.ts covers the operator's). */
+export const routes = COMPANY_ROUTES;
 export { testServer };

@@ -16,6 +16,7 @@ import { appTests } from './suites/apps.ts';
 import { auditTests } from './suites/audit.ts';
 import { authorizationStateTests } from './suites/authorization-state.ts';
 import { companyTests } from './suites/companies.ts';
+import { directoryLifecycleTests } from './suites/directory-lifecycle.ts';
 import { grantTests } from './suites/grants.ts';
 import { housekeepingTests } from './suites/housekeeping.ts';
 import { idempotencyTests } from './suites/idempotency.ts';
@@ -98,6 +99,7 @@ export function storageConformance(target: ConformanceTarget): void {
 
     lifecycleTests(ctx);
     companyTests(ctx);
+    directoryLifecycleTests(ctx);
     appTests(ctx);
     grantTests(ctx);
     signingKeyTests(ctx);

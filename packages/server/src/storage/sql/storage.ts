@@ -16,6 +16,7 @@ import { SqlHousekeepingStore } from './housekeeping.ts';
 import { SqlIdempotencyStore } from './idempotency-store.ts';
 import { SqlInvalidationLog } from './invalidation-log.ts';
 import { SqlLifecycle } from './lifecycle.ts';
+import { SqlOperatorKeyStore } from './operator-key-store.ts';
 import { SqlRevocationLog } from './revocation-log.ts';
 import { SqlSigningKeyStore } from './signing-key-store.ts';
 import { SqlTokenStore } from './token-store.ts';
@@ -38,6 +39,7 @@ export const SQL_SLICES = {
   authorizationState: SqlAuthorizationStateStore,
   tokens: SqlTokenStore,
   adminKeys: SqlAdminKeyStore,
+  operatorKeys: SqlOperatorKeyStore,
   idempotency: SqlIdempotencyStore,
   housekeeping: SqlHousekeepingStore,
 } satisfies { [K in keyof StorageSlices]: new (ctx: SqlContext) => StorageSlices[K] };
