@@ -13,7 +13,7 @@ import type { Company, Role, User } from '../types.ts';
 import type { SqlContext } from './context.ts';
 import * as lifecycle from './directory-lifecycle.ts';
 import { toCompany, toMembership, toUser } from './mappers.ts';
-import { afterCursor, NEWEST_FIRST, pageLimit, toPage } from './pagination.ts';
+import { readPage } from './pagination.ts';
 import { unique } from './unique.ts';
 
 /** `%`, `_` and the escape itself taken literally in a LIKE pattern. */
@@ -56,21 +56,14 @@ export class SqlDirectoryStore implements DirectoryStore {
     );
   }
 
-  async pageCompanies(req: CompanyPageRequest = {}) {
-    const limit = pageLimit(req);
-    const after = afterCursor(req.cursor);
+  pageCompanies(req: CompanyPageRequest = {}) {
     let q = this.ctx.db.selectFrom('companies').selectAll();
     if (req.name !== undefined) {
       const pattern = `%${likeLiteral(req.name.toLowerCase())}%`;
       q = q.where(sql<SqlBool>`lower(name) LIKE ${pattern} ESCAPE '\\'`);
     }
     if (req.externalId !== undefined) q = q.where('external_id', '=', req.externalId);
-    if (after) q = q.where(after);
-    const rows = await q
-      .orderBy(NEWEST_FIRST)
-      .limit(limit + 1)
-      .execute();
-    return toPage(rows, limit, toCompany);
+    return readPage(q, req, toCompany);
   }
 
   updateCompany(id: string, changes: CompanyChanges, opts: MutationOptions = {}) {
@@ -132,18 +125,11 @@ export class SqlDirectoryStore implements DirectoryStore {
     return row && toUser(row);
   }
 
-  async pageUsers(req: UserPageRequest = {}) {
-    const limit = pageLimit(req);
-    const after = afterCursor(req.cursor);
+  pageUsers(req: UserPageRequest = {}) {
     let q = this.ctx.db.selectFrom('users').selectAll();
     if (req.email !== undefined) q = q.where('email_lower', '=', req.email.toLowerCase());
     if (req.externalId !== undefined) q = q.where('external_id', '=', req.externalId);
-    if (after) q = q.where(after);
-    const rows = await q
-      .orderBy(NEWEST_FIRST)
-      .limit(limit + 1)
-      .execute();
-    return toPage(rows, limit, toUser);
+    return readPage(q, req, toUser);
   }
 
   updateUser(id: string, changes: UserChanges, opts: MutationOptions = {}) {

@@ -1,4 +1,4 @@
-import { type Expression, type SqlBool, sql } from 'kysely';
+import { type Expression, type SelectQueryBuilder, type SqlBool, sql } from 'kysely';
 import type { GrantPageRequest } from '../grant-store.ts';
 import type { Page, PageRequest } from '../types.ts';
 import { decodeKeyCursor, encodeKeyCursor } from './cursor.ts';
@@ -38,28 +38,31 @@ export function toPage<R extends { created_at: number; id: string }, T>(
   };
 }
 
-export async function pageApps(db: Db, companyId: string, req: PageRequest) {
+/**
+ * One newest-first page of a filtered query: the rows after the request's cursor, in
+ * (created_at, id) order, `limit + 1` read to know whether another page follows.
+ */
+export async function readPage<DB, TB extends keyof DB, R extends { created_at: number; id: string }, T>(
+  query: SelectQueryBuilder<DB, TB, R>,
+  req: PageRequest,
+  map: (r: R) => T,
+): Promise<Page<T>> {
   const limit = pageLimit(req);
   const after = afterCursor(req.cursor);
-  let q = db.selectFrom('apps').selectAll().where('company_id', '=', companyId);
-  if (after) q = q.where(after);
-  const rows = await q
+  const rows = await (after ? query.where(after) : query)
     .orderBy(NEWEST_FIRST)
     .limit(limit + 1)
     .execute();
-  return toPage(rows, limit, toApp);
+  return toPage(rows, limit, map);
 }
 
-export async function pageGrants(db: Db, companyId: string, req: GrantPageRequest) {
-  const limit = pageLimit(req);
-  const after = afterCursor(req.cursor);
+export function pageApps(db: Db, companyId: string, req: PageRequest) {
+  return readPage(db.selectFrom('apps').selectAll().where('company_id', '=', companyId), req, toApp);
+}
+
+export function pageGrants(db: Db, companyId: string, req: GrantPageRequest) {
   let q = db.selectFrom('grants').selectAll().where('company_id', '=', companyId);
   if (req.active === true) q = q.where('revoked_at', 'is', null);
   if (req.active === false) q = q.where('revoked_at', 'is not', null);
-  if (after) q = q.where(after);
-  const rows = await q
-    .orderBy(NEWEST_FIRST)
-    .limit(limit + 1)
-    .execute();
-  return toPage(rows, limit, toGrant);
+  return readPage(q, req, toGrant);
 }

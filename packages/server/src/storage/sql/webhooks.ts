@@ -10,7 +10,7 @@ import type {
   WebhookEndpoint,
 } from '../types.ts';
 import type { AttemptOutcome, DeliveryFilter } from '../webhook-outbox.ts';
-import { afterCursor, NEWEST_FIRST, pageLimit, toPage } from './pagination.ts';
+import { readPage } from './pagination.ts';
 import type { Db } from './tx.ts';
 
 const maybeDate = (ms: number | null) => (ms === null ? null : new Date(Number(ms)));
@@ -181,22 +181,11 @@ export async function recordAttempt(db: Db, deliveryId: string, o: AttemptOutcom
     .execute();
 }
 
-export async function listDeliveries(
-  db: Db,
-  companyId: string,
-  f: DeliveryFilter,
-): Promise<Page<WebhookDelivery>> {
-  const limit = pageLimit(f);
-  const after = afterCursor(f.cursor);
+export function listDeliveries(db: Db, companyId: string, f: DeliveryFilter): Promise<Page<WebhookDelivery>> {
   let q = db.selectFrom('webhook_deliveries').selectAll().where('company_id', '=', companyId);
   if (f.endpointId !== undefined) q = q.where('endpoint_id', '=', f.endpointId);
   if (f.status !== undefined) q = q.where('status', '=', f.status);
-  if (after) q = q.where(after);
-  const rows = await q
-    .orderBy(NEWEST_FIRST)
-    .limit(limit + 1)
-    .execute();
-  return toPage(rows, limit, toDelivery);
+  return readPage(q, f, toDelivery);
 }
 
 export async function listAttempts(db: Db, companyId: string, deliveryId: string) {
