@@ -3,9 +3,8 @@ import type { MutationOptions } from '../common.ts';
 import type { OperatorKeyStore } from '../operator-key-store.ts';
 import type { Database } from '../schema.ts';
 import type { OperatorKey } from '../types.ts';
-import { keyFields, touchKey } from './api-keys.ts';
+import { insertKey, keyFields, revokeKey, touchKey } from './api-keys.ts';
 import type { SqlContext } from './context.ts';
-import { insertAudit } from './tx.ts';
 
 const toOperatorKey = (r: Selectable<Database['operator_keys']>): OperatorKey => keyFields(r);
 
@@ -17,24 +16,7 @@ export class SqlOperatorKeyStore implements OperatorKeyStore {
     key: Omit<OperatorKey, 'createdAt' | 'lastUsedAt' | 'revokedAt'>,
     opts: MutationOptions = {},
   ) {
-    return this.ctx.transaction(async (tx) => {
-      const now = Date.now();
-      await tx
-        .insertInto('operator_keys')
-        .values({
-          id: key.id,
-          name: key.name,
-          key_hash: key.keyHash,
-          last4: key.last4,
-          created_by: key.createdBy,
-          created_at: now,
-          last_used_at: null,
-          revoked_at: null,
-        })
-        .execute();
-      if (opts.audit) await insertAudit(tx, opts.audit, now);
-      return { ...key, createdAt: new Date(now), lastUsedAt: null, revokedAt: null };
-    });
+    return this.ctx.transaction((tx) => insertKey(tx, 'operator_keys', key, {}, opts.audit));
   }
 
   async findOperatorKeyByHash(keyHash: string) {
@@ -57,18 +39,7 @@ export class SqlOperatorKeyStore implements OperatorKeyStore {
   }
 
   revokeOperatorKey(id: string, opts: MutationOptions = {}) {
-    return this.ctx.transaction(async (tx) => {
-      const now = Date.now();
-      const res = await tx
-        .updateTable('operator_keys')
-        .set({ revoked_at: now })
-        .where('id', '=', id)
-        .where('revoked_at', 'is', null)
-        .executeTakeFirst();
-      if (Number(res.numUpdatedRows) !== 1) return false;
-      if (opts.audit) await insertAudit(tx, opts.audit, now);
-      return true;
-    });
+    return this.ctx.transaction((tx) => revokeKey(tx, 'operator_keys', id, opts.audit));
   }
 
   touchOperatorKey(id: string, at = new Date()) {
