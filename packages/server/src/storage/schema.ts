@@ -214,27 +214,8 @@ export interface Database {
     height: number;
     created_at: number;
   };
-  admin_keys: {
-    id: string;
-    company_id: string;
-    name: string;
-    key_hash: string;
-    last4: string;
-    created_by: string;
-    created_at: number;
-    last_used_at: number | null;
-    revoked_at: number | null;
-  };
-  operator_keys: {
-    id: string;
-    name: string;
-    key_hash: string;
-    last4: string;
-    created_by: string;
-    created_at: number;
-    last_used_at: number | null;
-    revoked_at: number | null;
-  };
+  admin_keys: ApiKeyTable & { company_id: string };
+  operator_keys: ApiKeyTable;
   idempotency_keys: {
     company_id: string;
     caller: string;
@@ -249,4 +230,16 @@ export interface Database {
     created_at: number;
     expires_at: number;
   };
+}
+
+/** The columns every API key table has (admin keys add their company). */
+export interface ApiKeyTable {
+  id: string;
+  name: string;
+  key_hash: string;
+  last4: string;
+  created_by: string;
+  created_at: number;
+  last_used_at: number | null;
+  revoked_at: number | null;
 }

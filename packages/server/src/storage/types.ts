@@ -251,34 +251,27 @@ export interface AppLogo {
   createdAt: Date;
 }
 
-/** A company-scoped key for the management API. Only its SHA-256 and last four are kept. */
-export interface AdminKey {
+/** What every API key record holds. Only the key's SHA-256 and last four are kept. */
+export interface ApiKeyFields {
   id: string;
-  companyId: string;
   name: string;
   /** SHA-256 (base64url) of the key; never leaves the server. */
   keyHash: string;
   last4: string;
-  /** Who created it (`cli`, `user:<id>`, `admin_key:<id>`). */
+  /** Who created it: `cli`, or the caller (`user:<id>`, `admin_key:<id>`, `operator_key:<id>`). */
   createdBy: string;
   createdAt: Date;
   lastUsedAt: Date | null;
   revokedAt: Date | null;
 }
 
-/** A key of the operator API, which manages every company. Only its SHA-256 and last four are kept. */
-export interface OperatorKey {
-  id: string;
-  name: string;
-  /** SHA-256 (base64url) of the key; never leaves the server. */
-  keyHash: string;
-  last4: string;
-  /** Who created it (`cli`, `operator_key:<id>`). */
-  createdBy: string;
-  createdAt: Date;
-  lastUsedAt: Date | null;
-  revokedAt: Date | null;
+/** A company-scoped key for the management API. */
+export interface AdminKey extends ApiKeyFields {
+  companyId: string;
 }
+
+/** A key of the operator API, which manages every company. */
+export type OperatorKey = ApiKeyFields;
 
 /** Where a cursor-paged list starts and how much it returns. */
 export interface PageRequest {
