@@ -4,13 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { FastifyInstance } from 'fastify';
-import { loadConfig } from '../../src/config/index.ts';
-import { Gatehouse } from '../../src/gatehouse.ts';
-import { buildHttpApp } from '../../src/http/app.ts';
-import { createLogger } from '../../src/logger.ts';
+import type { Gatehouse } from '../../src/gatehouse.ts';
 import { grantedPartnerApp } from '../fixtures/partner-grant.ts';
-import { TEST_SECRET } from '../helpers.ts';
 import { forDialects, type TestDatabase, withTestPostgres } from '../pg.ts';
+import { openCliServer } from './cli-server.ts';
 import { runCli } from './run-cli.ts';
 
 /**
@@ -32,14 +29,7 @@ await forDialects(['sqlite', 'postgres'], (dialect, skip) => {
       dir = mkdtempSync(join(tmpdir(), 'gatehouse-cli-dir-'));
       if (dialect === 'postgres') db = await withTestPostgres();
       const databaseUrl = db?.url ?? `sqlite:${join(dir, 'cli.db')}`;
-      env = { DATABASE_URL: databaseUrl, GATEHOUSE_DATA_DIR: dir, GATEHOUSE_SECRET: TEST_SECRET };
-      const config = loadConfig({
-        env: {},
-        overrides: { databaseUrl, dataDir: dir, serverSecret: TEST_SECRET, issuer: 'http://gh.test' },
-      });
-      const logger = createLogger('silent', { pretty: false });
-      gh = await Gatehouse.open(config, { logger });
-      http = await buildHttpApp(gh, logger);
+      ({ env, gh, http } = await openCliServer(dir, databaseUrl));
     });
     after(async () => {
       await http?.close();
@@ -210,50 +200,23 @@ await forDialects(['sqlite', 'postgres'], (dialect, skip) => {
       const co = await gh.companies.createCompany({ name: 'Members' }, 'test');
       const a = await gh.companies.createUser({ email: `${crypto.randomUUID()}@cli.test` }, 'test');
       const b = await gh.companies.createUser({ email: `${crypto.randomUUID()}@cli.test` }, 'test');
-      const added = await cli([
-        'membership',
-        'add',
-        '--user',
-        a.id,
-        '--company',
-        co.id,
-        '--role',
-        'admin',
-        '--json',
-      ]);
+      const membership = (verb: string, userId: string, companyId: string, ...more: string[]) =>
+        cli(['membership', verb, '--user', userId, '--company', companyId, ...more]);
+      const added = await membership('add', a.id, co.id, '--role', 'admin', '--json');
       assert.equal(added.code, 0, added.stderr);
       assert.equal(added.json().role, 'admin');
-      const last = await cli([
-        'membership',
-        'set-role',
-        '--user',
-        a.id,
-        '--company',
-        co.id,
-        '--role',
-        'member',
-      ]);
+      const last = await membership('set-role', a.id, co.id, '--role', 'member');
       assert.equal(last.code, 1);
       assert.match(last.stderr, /last admin/);
-      await cli(['membership', 'add', '--user', b.id, '--company', co.id, '--role', 'admin']);
-      const demoted = await cli([
-        'membership',
-        'set-role',
-        '--user',
-        a.id,
-        '--company',
-        co.id,
-        '--role',
-        'member',
-        '--json',
-      ]);
+      await membership('add', b.id, co.id, '--role', 'admin');
+      const demoted = await membership('set-role', a.id, co.id, '--role', 'member', '--json');
       assert.equal(demoted.json().role, 'member');
-      const removed = await cli(['membership', 'remove', '--user', a.id, '--company', co.id, '--json']);
+      const removed = await membership('remove', a.id, co.id, '--json');
       assert.deepEqual(removed.json(), { user_id: a.id, company_id: co.id, removed: true });
-      const again = await cli(['membership', 'remove', '--user', a.id, '--company', co.id, '--json']);
+      const again = await membership('remove', a.id, co.id, '--json');
       assert.equal(again.code, 1);
       assert.equal(errorOf(again.stderr).error, 'not_found');
-      const noRole = await cli(['membership', 'set-role', '--user', b.id, '--company', co.id]);
+      const noRole = await membership('set-role', b.id, co.id);
       assert.equal(noRole.code, 2);
     });
   });

@@ -4,11 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { FastifyInstance } from 'fastify';
-import { loadConfig } from '../../src/config/index.ts';
-import { Gatehouse } from '../../src/gatehouse.ts';
-import { buildHttpApp } from '../../src/http/app.ts';
-import { createLogger } from '../../src/logger.ts';
-import { TEST_SECRET } from '../helpers.ts';
+import type { Gatehouse } from '../../src/gatehouse.ts';
+import { openCliServer } from './cli-server.ts';
 import { runCli } from './run-cli.ts';
 
 /** admin-key, audit and webhook commands: a few spawns, checked against an in-process server. */
@@ -22,15 +19,7 @@ describe('gatehouse admin-key, audit and webhook commands', () => {
 
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'gatehouse-cli-mgmt-'));
-    const databaseUrl = `sqlite:${join(dir, 'cli.db')}`;
-    env = { DATABASE_URL: databaseUrl, GATEHOUSE_DATA_DIR: dir, GATEHOUSE_SECRET: TEST_SECRET };
-    const config = loadConfig({
-      env: {},
-      overrides: { databaseUrl, dataDir: dir, serverSecret: TEST_SECRET, issuer: 'http://gh.test' },
-    });
-    const logger = createLogger('silent', { pretty: false });
-    gh = await Gatehouse.open(config, { logger });
-    http = await buildHttpApp(gh, logger);
+    ({ env, gh, http } = await openCliServer(dir, `sqlite:${join(dir, 'cli.db')}`));
     companyId = (await gh.companies.createCompany({ name: 'Acme' }, 'test')).id;
   });
   after(async () => {
