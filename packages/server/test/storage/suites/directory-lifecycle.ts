@@ -37,6 +37,13 @@ async function familyOf(s: Storage) {
 
 const head = async (s: Storage) => (await s.revocationsSince(0, 100_000)).at(-1)?.seq ?? 0;
 
+/** Signs the user in: the hash of the new session's id. */
+async function sessionOf(s: Storage, userId: string) {
+  const idHash = sha256(newId('sess'));
+  await s.createSession({ idHash, userId, authTime: new Date(), expiresAt: new Date(Date.now() + HOUR) });
+  return idHash;
+}
+
 export function directoryLifecycleTests({ it }: SuiteContext): void {
   describe('directory lifecycle: companies', () => {
     it(
@@ -244,13 +251,7 @@ export function directoryLifecycleTests({ it }: SuiteContext): void {
       ['setUserDisabled', 'getSession', 'createSession', 'getRefreshToken'],
       async (s) => {
         const { userId, refresh, familyId } = await familyOf(s);
-        const idHash = sha256(newId('sess'));
-        await s.createSession({
-          idHash,
-          userId,
-          authTime: new Date(),
-          expiresAt: new Date(Date.now() + HOUR),
-        });
+        const idHash = await sessionOf(s, userId);
         const before = await head(s);
         const disabled = await s.setUserDisabled(userId, true, { audit: audit('user.disabled') });
         assert.ok(disabled?.disabledAt instanceof Date);
@@ -269,13 +270,7 @@ export function directoryLifecycleTests({ it }: SuiteContext): void {
       async (s) => {
         const { userId, refresh, familyId, appId, companyId } = await familyOf(s);
         await s.putMembership(userId, companyId, 'admin');
-        const idHash = sha256(newId('sess'));
-        await s.createSession({
-          idHash,
-          userId,
-          authTime: new Date(),
-          expiresAt: new Date(Date.now() + HOUR),
-        });
+        const idHash = await sessionOf(s, userId);
         const before = await head(s);
         assert.equal(await s.deleteUser(userId, { audit: audit('user.deleted') }), true);
         assert.equal(await s.getUser(userId), undefined);
