@@ -9,6 +9,7 @@ import * as m007 from './007-app-logos.ts';
 import * as m008 from './008-opaque-tokens.ts';
 import * as m009 from './009-refresh-reuse-window.ts';
 import * as m010 from './010-idempotency-keys.ts';
+import * as m014 from './014-external-identities.ts';
 import type { MigrationContext } from './context.ts';
 
 export type { MigrationContext };
@@ -27,6 +28,7 @@ const steps: Array<[string, Step]> = [
   ['008-opaque-tokens', m008],
   ['009-refresh-reuse-window', m009],
   ['010-idempotency-keys', m010],
+  ['014-external-identities', m014],
 ];
 
 export function migrationProvider(ctx: MigrationContext): MigrationProvider {
