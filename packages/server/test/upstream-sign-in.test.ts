@@ -1,23 +1,14 @@
 import assert from 'node:assert/strict';
-import { createServer } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { decodeJwt } from 'jose';
 import { parseUpstreams } from '../src/config/sign-in.ts';
 import { Browser } from './browser.ts';
-import { startUpstream, type Upstream, UpstreamBrowser } from './fixtures/upstream-oidc.ts';
+import { freePort, startUpstream, type Upstream, UpstreamBrowser } from './fixtures/upstream-oidc.ts';
 import { FORM, type TestServer, testServer } from './helpers.ts';
 
 const REDIRECT = 'https://partner.example/callback';
 const CALLBACK = (id: string) => `http://gatehouse.test/login/upstream/${id}/callback`;
 const PASSWORD = 'correct horse battery staple';
-
-async function closedPort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', () => r()));
-  const { port } = s.address() as { port: number };
-  await new Promise((r) => s.close(r));
-  return port;
-}
 
 /**
  * Upstream OpenID Connect sign-in against node-oidc-provider on a local port: Gatehouse runs
@@ -41,7 +32,7 @@ describe('upstream OpenID Connect sign-in', () => {
         upstream.config({ id: 'plain', name: 'Plain SSO', provision: false }),
         {
           ...upstream.config({ id: 'down', name: 'Down SSO' }),
-          issuer: `http://127.0.0.1:${await closedPort()}`,
+          issuer: `http://127.0.0.1:${await freePort()}`,
         },
         late.config({ id: 'late', name: 'Late SSO' }),
       ]),
