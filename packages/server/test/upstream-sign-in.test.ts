@@ -258,6 +258,10 @@ describe('upstream OpenID Connect sign-in', () => {
     const { res } = await b.follow('GET', back.pathname + back.search);
     assert.equal(res.statusCode, 200, res.body);
     assert.equal((await code(b, res.body)).sub, alice.id);
+    // Signed in now: a new request goes straight on, unless it says prompt=login.
+    assert.match(await loginPage(b), /Shiftly/);
+    assert.doesNotMatch(await loginPage(b), /Sign in with/);
+    assert.match(await loginPage(b, '&prompt=login'), /Sign in with Corp SSO/);
   });
 });
 
