@@ -10,7 +10,13 @@ import { createLogger } from '../../src/logger.ts';
 import { type RunningServer, startServer } from '../../src/server.ts';
 import { solidPng } from '../fixtures/images.ts';
 import { basic, testConfig } from '../helpers.ts';
-import { browserSkip, launchChromium, screenshot, seriousViolations } from './launch.ts';
+import {
+  answerPartnerCallback,
+  browserSkip,
+  launchChromium,
+  screenshot,
+  seriousViolations,
+} from './launch.ts';
 
 const PASSWORD = 'correct horse battery staple';
 const ADMIN = 'alice@acme.example';
@@ -102,14 +108,7 @@ if (skip instanceof Error) {
       context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
       await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.url });
       page = await context.newPage();
-      // The partner's callback: answered in the browser, as the partner's own server would.
-      await page.route(`${CALLBACK}**`, (route) =>
-        route.fulfill({
-          status: 200,
-          contentType: 'text/html',
-          body: '<!doctype html><html lang="en"><title>Shiftly</title><main><h1>Shiftly callback</h1></main></html>',
-        }),
-      );
+      await answerPartnerCallback(page, CALLBACK);
     });
 
     after(async () => {

@@ -1,5 +1,6 @@
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 
 export const CHROMIUM = '/usr/bin/chromium';
@@ -14,6 +15,20 @@ export function browserSkip(): false | string | Error {
   if ((process.env.GATEHOUSE_TEST_BROWSER ?? '').toLowerCase() === 'required')
     return new Error(`GATEHOUSE_TEST_BROWSER=required but ${msg}`);
   return `${msg}; set GATEHOUSE_TEST_BROWSER=required to make this fail`;
+}
+
+/**
+ * `describe(name, body)` when Chromium is there; without it a skipped test, or under
+ * GATEHOUSE_TEST_BROWSER=required a failing one (see browserSkip).
+ */
+export function describeInChromium(name: string, body: () => void): void {
+  const skip = browserSkip();
+  if (skip instanceof Error)
+    it('Chromium is available (GATEHOUSE_TEST_BROWSER=required)', () => {
+      throw skip;
+    });
+  else if (skip) it(name, { skip }, () => {});
+  else describe(name, body);
 }
 
 export async function launchChromium(): Promise<Browser> {
@@ -65,4 +80,15 @@ export const SCREENSHOTS =
 export async function screenshot(page: Page, name: string): Promise<void> {
   mkdirSync(SCREENSHOTS, { recursive: true });
   await page.screenshot({ path: new URL(`${name}.png`, SCREENSHOTS).pathname, fullPage: true });
+}
+
+/** A partner's redirect URI, answered in the browser with a small page, as its own server would. */
+export async function answerPartnerCallback(page: Page, callback: string): Promise<void> {
+  await page.route(`${callback}**`, (route) =>
+    route.fulfill({
+      status: 200,
+      contentType: 'text/html',
+      body: '<!doctype html><html lang="en"><title>Shiftly</title><main><h1>Shiftly callback</h1></main></html>',
+    }),
+  );
 }
