@@ -150,6 +150,21 @@ describe('upstream OpenID Connect sign-in', () => {
     assert.equal((await code(c, next.res.body)).sub, alice.id);
   });
 
+  test('the console sign-in (return_to) goes back to the console after the upstream', async () => {
+    upstream.accounts.set('alice-1', { email: 'alice@acme.test', email_verified: true });
+    const b = new Browser(t.http);
+    const { res } = await b.follow('GET', '/login?return_to=/console');
+    const href = /href="([^"]+)">Sign in with Corp SSO</.exec(res.body)?.[1] ?? '';
+    assert.equal(href, '/login/upstream/corp?return_to=%2Fconsole');
+    const started = await b.request('GET', href);
+    const back = await new UpstreamBrowser().signIn(String(started.headers.location), 'alice-1');
+    const done = await b.request('GET', back.pathname + back.search);
+    assert.equal(done.statusCode, 303);
+    assert.equal(done.headers.location, '/console');
+    const evil = await b.request('GET', '/login/upstream/corp?return_to=https://evil.example/');
+    assert.equal(evil.statusCode, 303, 'an unsafe return_to is dropped, not followed');
+  });
+
   test('an unverified e-mail of an existing user is refused: no account takeover', async () => {
     await t.gh.companies.createUser(
       { email: 'bob@acme.test', password: PASSWORD, companyId: t.companyId },

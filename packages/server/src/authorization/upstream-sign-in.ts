@@ -20,7 +20,9 @@ export interface UpstreamFailure {
 }
 
 export type UpstreamStart = { kind: 'redirect'; url: string } | UpstreamFailure;
-export type UpstreamFinish = { kind: 'signed-in'; userId: string; flowId: string | null } | UpstreamFailure;
+export type UpstreamFinish =
+  | { kind: 'signed-in'; userId: string; flowId: string | null; returnTo: string | null }
+  | UpstreamFailure;
 
 const fail = (
   status: UpstreamFailure['status'],
@@ -79,8 +81,16 @@ export class UpstreamSignIn {
     return [...this.clients.values()].map(({ provider: { id, name } }) => ({ id, name }));
   }
 
-  /** Starts a sign-in with upstream `id` for the session (and its flow, whose prompt and max_age go upstream). */
-  async begin(id: string, sessionHash: string, flowId: string | undefined): Promise<UpstreamStart> {
+  /**
+   * Starts a sign-in with upstream `id` for the session: for its flow (whose prompt and max_age
+   * go upstream), or without one for `returnTo` (a safe console path, checked by the caller).
+   */
+  async begin(
+    id: string,
+    sessionHash: string,
+    flowId: string | undefined,
+    returnTo?: string,
+  ): Promise<UpstreamStart> {
     const client = this.clients.get(id);
     if (!client)
       return fail(404, 'Unknown sign-in option', 'This sign-in option does not exist.', 'unknown_upstream');
@@ -111,6 +121,7 @@ export class UpstreamSignIn {
       sessionHash,
       upstreamId: id,
       flowId: flowId ?? null,
+      returnTo: flowId === undefined ? (returnTo ?? null) : null,
       nonce: checks.nonce,
       codeVerifier: checks.codeVerifier,
       maxAge,
@@ -175,7 +186,7 @@ export class UpstreamSignIn {
         linked.reason.replaceAll('-', '_'),
       );
     }
-    return { kind: 'signed-in', userId: linked.user.id, flowId: pending.flowId };
+    return { kind: 'signed-in', userId: linked.user.id, flowId: pending.flowId, returnTo: pending.returnTo };
   }
 
   private unavailable(provider: UpstreamProvider, err: unknown): UpstreamFailure {

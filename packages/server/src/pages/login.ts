@@ -9,9 +9,13 @@ export interface UpstreamChoice {
 }
 
 /** "Sign in with NAME" for each upstream: links, so no form-action has to allow the upstream. */
-function upstreamChoices(upstreams: readonly UpstreamChoice[], flow: string | undefined) {
+function upstreamChoices(upstreams: readonly UpstreamChoice[], flow?: string, returnTo?: string) {
   if (upstreams.length === 0) return '';
-  const query = flow ? `?flow=${encodeURIComponent(flow)}` : '';
+  const query = flow
+    ? `?flow=${encodeURIComponent(flow)}`
+    : returnTo
+      ? `?return_to=${encodeURIComponent(returnTo)}`
+      : '';
   const choice = (u: UpstreamChoice) =>
     html`<a class="button secondary" href="/login/upstream/${encodeURIComponent(u.id)}${query}">Sign in with ${u.name}</a>`;
   return html`<div class="sign-in-options">${upstreams.map(choice)}</div>`;
@@ -36,7 +40,7 @@ export function loginPage(opts: {
 ${opts.appName ? html`<p class="lead">to continue to <strong>${opts.appName}</strong></p>` : ''}
 ${!opts.appName && opts.returnTo ? html`<p class="lead">to the Integration Center</p>` : ''}
 ${opts.error ? html`<p class="alert" role="alert">${opts.error}</p>` : ''}
-${upstreamChoices(opts.upstreams ?? [], opts.flow)}
+${upstreamChoices(opts.upstreams ?? [], opts.flow, opts.returnTo)}
 ${opts.localPasswords === false ? '' : passwordForm(opts)}`,
   });
 }

@@ -22,6 +22,8 @@ export interface PendingUpstreamSignIn {
   upstreamId: string;
   /** The authorization flow the sign-in continues (null: a sign-in without one, the console's). */
   flowId: string | null;
+  /** Without a flow: the console page to go on to after sign-in (a safe /console path). */
+  returnTo: string | null;
   nonce: string;
   /** PKCE code_verifier (RFC 7636): only the party that started the sign-in can redeem its code. */
   codeVerifier: string;

@@ -233,6 +233,7 @@ export interface Database {
     session_hash: string;
     upstream_id: string;
     flow_id: string | null;
+    return_to: string | null;
     nonce: string;
     code_verifier: string;
     max_age: number | null;

@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { UpstreamFailure, UpstreamSignIn } from '../../authorization/upstream-sign-in.ts';
+import { safeReturnTo } from '../../console/return-to.ts';
 import { queryParams } from '../page-input.ts';
 import { seeOther, sendErrorPage } from '../page-reply.ts';
 import { ensureSession, type SessionCookies, setSessionCookie } from '../session-cookie.ts';
@@ -26,10 +27,13 @@ function sendFailure(reply: FastifyReply, failure: UpstreamFailure) {
 export function upstreamSignInRoutes(app: FastifyInstance, deps: UpstreamSignInDeps): void {
   app.get<{ Params: { id: string } }>('/login/upstream/:id', async (request, reply) => {
     const active = await ensureSession(deps, request, reply);
+    const q = queryParams(request);
+    const returnTo = safeReturnTo(q.get('return_to'));
     const started = await deps.upstreams.begin(
       request.params.id,
       active.session.idHash,
-      queryParams(request).get('flow'),
+      q.get('flow'),
+      returnTo,
     );
     if (started.kind === 'failed') return sendFailure(reply, started);
     return seeOther(reply, started.url);
@@ -46,6 +50,9 @@ export function upstreamSignInRoutes(app: FastifyInstance, deps: UpstreamSignInD
     const signedIn = await deps.sessions.signIn(active, finished.userId);
     setSessionCookie(deps, reply, signedIn);
     const flow = finished.flowId;
-    return seeOther(reply, flow ? `/authorize/continue?flow=${encodeURIComponent(flow)}` : '/login');
+    return seeOther(
+      reply,
+      flow ? `/authorize/continue?flow=${encodeURIComponent(flow)}` : (finished.returnTo ?? '/login'),
+    );
   });
 }

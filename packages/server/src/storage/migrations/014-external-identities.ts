@@ -23,6 +23,7 @@ export async function up(db: Kysely<unknown>, _ctx: MigrationContext): Promise<v
     .addColumn('session_hash', 'text', (c) => c.notNull())
     .addColumn('upstream_id', 'text', (c) => c.notNull())
     .addColumn('flow_id', 'text')
+    .addColumn('return_to', 'text')
     .addColumn('nonce', 'text', (c) => c.notNull())
     .addColumn('code_verifier', 'text', (c) => c.notNull())
     .addColumn('max_age', 'integer')

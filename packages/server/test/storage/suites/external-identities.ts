@@ -22,6 +22,7 @@ function pending(sessionHash: string, expiresAt = new Date(Date.now() + MINUTE))
     sessionHash,
     upstreamId: 'corp',
     flowId: newId('flow'),
+    returnTo: '/console',
     nonce: newId('nonce'),
     codeVerifier: newId('verifier', 40),
     maxAge: 300,
