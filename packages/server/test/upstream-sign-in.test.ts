@@ -3,6 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import { decodeJwt } from 'jose';
 import { parseUpstreams } from '../src/config/sign-in.ts';
 import { Browser } from './browser.ts';
+import { type PausableProxy, startPausableProxy } from './fixtures/pausable-proxy.ts';
 import { freePort, startUpstream, type Upstream, UpstreamBrowser } from './fixtures/upstream-oidc.ts';
 import { FORM, type TestServer, testServer } from './helpers.ts';
 
@@ -277,6 +278,53 @@ describe('upstream OpenID Connect sign-in', () => {
     assert.match(await loginPage(b), /Shiftly/);
     assert.doesNotMatch(await loginPage(b), /Sign in with/);
     assert.match(await loginPage(b, '&prompt=login'), /Sign in with Corp SSO/);
+  });
+});
+
+describe('an upstream that stops answering (a network partition)', () => {
+  let upstream: Upstream;
+  let proxy: PausableProxy;
+  let t: TestServer;
+
+  before(async () => {
+    const port = await freePort();
+    proxy = await startPausableProxy({ host: '127.0.0.1', port });
+    upstream = await startUpstream([CALLBACK('slow')], { port, publicPort: proxy.port });
+    const upstreams = parseUpstreams(
+      JSON.stringify([
+        upstream.config({ id: 'slow', name: 'Slow SSO' }),
+        upstream.config({ id: 'unseen', name: 'Unseen SSO' }),
+      ]),
+    );
+    t = await testServer({
+      config: { signIn: { localPasswords: true, upstreams, upstreamTimeoutMs: 1000 } },
+    });
+  });
+  after(async () => {
+    proxy.resume();
+    await t.close();
+    await proxy.close();
+    await upstream.close();
+  });
+
+  test('discovery or the token request held without an answer: a 503 page within the timeout', async () => {
+    upstream.accounts.set('hana', { email: 'hana@corp.test', email_verified: true });
+    const b = new Browser(t.http);
+    const login = await b.follow('GET', '/login');
+    const href = (name: string) =>
+      new RegExp(`href="([^"]+)">Sign in with ${name}<`).exec(login.res.body)?.[1] ?? '';
+    const started = await b.request('GET', href('Slow SSO'));
+    const back = await new UpstreamBrowser().signIn(String(started.headers.location), 'hana');
+    proxy.pause();
+    for (const path of [back.pathname + back.search, href('Unseen SSO')]) {
+      const at = Date.now();
+      const res = await b.request('GET', path);
+      const waited = Date.now() - at;
+      assert.equal(res.statusCode, 503, path);
+      assert.equal(res.headers['retry-after'], '30');
+      assert.match(res.body, /upstream_unavailable/);
+      assert.ok(waited >= 900 && waited < 5000, `answered after ${waited} ms`);
+    }
   });
 });
 

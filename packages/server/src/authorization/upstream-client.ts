@@ -42,8 +42,10 @@ const DISCOVERY_TTL_MS = 3600_000;
 function unreachable(err: unknown): boolean {
   if (err instanceof TypeError) return true;
   if (err instanceof DOMException) return err.name === 'TimeoutError' || err.name === 'AbortError';
+  if (!(err instanceof oidc.ClientError)) return false;
+  if (err.code === 'OAUTH_TIMEOUT' || err.code === 'OAUTH_ABORT') return true;
   const cause = (err as { cause?: unknown }).cause;
-  if (err instanceof oidc.ClientError && err.code === 'OAUTH_RESPONSE_IS_NOT_CONFORM')
+  if (err.code === 'OAUTH_RESPONSE_IS_NOT_CONFORM')
     return !(cause instanceof Response) || cause.status >= 500;
   return false;
 }
