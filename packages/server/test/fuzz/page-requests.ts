@@ -60,11 +60,13 @@ export const pageProperties: FuzzProperty[] = [
             '/authorize/continue',
             '/authorize/granted',
             '/logout',
+            '/login/upstream/corp',
+            '/login/upstream/corp/callback',
           ),
           fc.boolean(),
           form(
             t,
-            ['flow', 'csrf_token', 'decision', 'company_id', 'company', 'return_to', 'error'],
+            ['flow', 'csrf_token', 'decision', 'company_id', 'company', 'return_to', 'error', 'state', 'code'],
             [
               { flow: t.flow },
               { flow: t.flow, csrf_token: t.csrf, decision: 'deny' },
