@@ -66,7 +66,17 @@ export const pageProperties: FuzzProperty[] = [
           fc.boolean(),
           form(
             t,
-            ['flow', 'csrf_token', 'decision', 'company_id', 'company', 'return_to', 'error', 'state', 'code'],
+            [
+              'flow',
+              'csrf_token',
+              'decision',
+              'company_id',
+              'company',
+              'return_to',
+              'error',
+              'state',
+              'code',
+            ],
             [
               { flow: t.flow },
               { flow: t.flow, csrf_token: t.csrf, decision: 'deny' },
