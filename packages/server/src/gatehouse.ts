@@ -12,7 +12,10 @@ import { UpstreamSignIn } from './authorization/upstream-sign-in.ts';
 import { InvalidationBus } from './cache/invalidation-bus.ts';
 import { AccessPolicy } from './companies/access-policy.ts';
 import { AdminKeyService } from './companies/admin-key-service.ts';
+import { CompanyDeletion } from './companies/company-deletion.ts';
 import { CompanyService } from './companies/company-service.ts';
+import { MembershipService } from './companies/membership-service.ts';
+import { OperatorKeyService } from './companies/operator-key-service.ts';
 import type { Config } from './config/index.ts';
 import { CompanyGrantService } from './consents/company-grant-service.ts';
 import { Housekeeper } from './housekeeping/housekeeper.ts';
@@ -20,6 +23,10 @@ import { IdempotencyService } from './idempotency/idempotency-service.ts';
 import { answerEncryptionKey, openSecret, sealSecret, secretEncryptionKey } from './keys/crypto.ts';
 import { JwsSigner } from './keys/jws.ts';
 import { KeyStore } from './keys/key-store.ts';
+import { KeyRotation } from './keys/rotation.ts';
+import { SharedLimits } from './limits/shared-limits.ts';
+import { WakeChannel } from './limits/wake-channel.ts';
+import { PrometheusMetrics } from './metrics/prometheus.ts';
 import { CLIENT_AUTH_METHODS } from './oauth/client-auth/index.ts';
 import type { OAuthContext } from './oauth/context.ts';
 import { INTROSPECTION_AUTH_METHODS, IntrospectionEndpoint } from './oauth/endpoints/introspect.ts';
@@ -37,6 +44,7 @@ import { RevocationIndex } from './tokens/revocation-index.ts';
 import { TokenInspector } from './tokens/token-inspector.ts';
 import { TokenIssuer } from './tokens/token-issuer.ts';
 import { ScryptPool } from './users/scrypt-pool.ts';
+import { UserAdminService } from './users/user-admin-service.ts';
 import { UserService } from './users/user-service.ts';
 import { WebhookDispatcher } from './webhooks/dispatcher.ts';
 import { WebhookService } from './webhooks/webhook-service.ts';
@@ -49,6 +57,8 @@ export interface GatehouseOptions {
   scopeCatalog?: ScopeCatalog;
   /** The clock (ms) the refresh grant measures its reuse window on; Date.now unless given. */
   clock?: () => number;
+  /** The clock (ms) signing keys are created, switched and removed on; Date.now unless given. */
+  keyClock?: () => number;
 }
 
 /**
@@ -64,6 +74,14 @@ export class Gatehouse {
   readonly audit: AuditService;
   /** The management API's company-scoped admin keys. */
   readonly adminKeys: AdminKeyService;
+  /** Keys of the operator API, which manages every company. */
+  readonly operatorKeys: OperatorKeyService;
+  /** Memberships as the operator changes them (the last admin stays). */
+  readonly memberships: MembershipService;
+  /** Users as the operator changes them: update, password, disable, delete. */
+  readonly userAdmin: UserAdminService;
+  /** Deleting a company and everything it owns. */
+  readonly companyDeletion: CompanyDeletion;
   /** Uploaded app logos. */
   readonly logos: LogoService;
   /** Idempotency-Key handling of the management API's writes. */
@@ -72,6 +90,8 @@ export class Gatehouse {
   readonly grants: CompanyGrantService;
   /** Prunes expired rows on a timer. */
   readonly housekeeper: Housekeeper;
+  /** Rotates signing keys on their schedule (one node at a time, under a database lease). */
+  readonly keyRotation: KeyRotation;
   /** Plan gating and admin checks. */
   readonly access: AccessPolicy;
   readonly tokens: TokenIssuer;
@@ -115,6 +135,15 @@ export class Gatehouse {
    * plus what the embedding process adds (npm start adds the demo API's own app).
    */
   readonly resourceServers: Set<string>;
+  /**
+   * Prometheus metrics, when GATEHOUSE_METRICS_PORT or GATEHOUSE_METRICS_TOKEN is set; otherwise
+   * undefined, and nothing anywhere measures anything (docs/operations.md).
+   */
+  readonly metrics: PrometheusMetrics | undefined;
+  /** With REDIS_URL: the connection the nodes share their rate limits and sign-in throttle through. */
+  readonly sharedLimits: SharedLimits | undefined;
+  /** With REDIS_URL: pub/sub that wakes the other nodes' feed followers after a local change. */
+  private readonly wake: WakeChannel | undefined;
   /** Whether some app may use the implicit grant (refreshed when apps change). */
   private implicitInUse = false;
 
@@ -127,6 +156,15 @@ export class Gatehouse {
     opts: GatehouseOptions,
   ) {
     this.scopeCatalog = opts.scopeCatalog ?? config.scopeCatalog;
+    const metrics =
+      config.metrics.port !== undefined || config.metrics.token !== undefined
+        ? new PrometheusMetrics()
+        : undefined;
+    this.metrics = metrics;
+    this.sharedLimits =
+      config.redisUrl === undefined
+        ? undefined
+        : new SharedLimits({ url: config.redisUrl, prefix: config.redisPrefix, log: opts.logger, metrics });
     this.resourceServers = new Set(config.introspectionClients);
     this.scopes = new ScopeModel(this.scopeCatalog);
     this.grantTypes = new GrantRegistry();
@@ -137,12 +175,21 @@ export class Gatehouse {
     this.users = new UserService(storage);
     this.audit = new AuditService(storage);
     this.adminKeys = new AdminKeyService(storage);
+    this.operatorKeys = new OperatorKeyService(storage);
+    this.memberships = new MembershipService(storage);
+    this.userAdmin = new UserAdminService(storage, bus);
+    this.companyDeletion = new CompanyDeletion(storage, this.apps, bus);
     this.logos = new LogoService(storage);
     this.idempotency = new IdempotencyService(storage, {
       encryptionKey: answerEncryptionKey(config.serverSecret),
     });
     this.grants = new CompanyGrantService(storage, bus);
     this.housekeeper = new Housekeeper(storage, config.housekeepingIntervalMs, opts.logger);
+    this.keyRotation = new KeyRotation(storage, keys, {
+      config: config.keyRotation,
+      ...(opts.keyClock ? { clock: opts.keyClock } : {}),
+      ...(opts.logger ? { log: opts.logger } : {}),
+    });
     this.access = new AccessPolicy(storage, config.planRules);
     const signer = new JwsSigner();
     this.tokens = new TokenIssuer(keys, signer, config.issuer, config.audience, storage);
@@ -154,6 +201,7 @@ export class Gatehouse {
       tokens: this.tokens,
       scopes: this.scopes,
       onClientUsed: (app) => this.lastUsed.record(app.id),
+      metrics,
     };
     this.revocationFeed = new RevocationFeed(storage, bus, opts.logger);
     const secretKey = secretEncryptionKey(config.serverSecret);
@@ -169,9 +217,13 @@ export class Gatehouse {
       concurrency: 8,
       openSecret: (sealed) => openSecret(sealed, secretKey),
       ...(opts.logger ? { log: opts.logger } : {}),
+      metrics,
     });
     this.scryptPool = new ScryptPool(config.passwordHashing);
-    this.passwordSignIn = new PasswordSignIn(storage, this.scryptPool, config.loginThrottle);
+    this.passwordSignIn = new PasswordSignIn(storage, this.scryptPool, config.loginThrottle, {
+      metrics,
+      shared: this.sharedLimits,
+    });
     this.sessions = new SessionService(storage, this.passwordSignIn);
     this.authorization = new AuthorizationService(storage, this.tokens);
     this.flows = new AuthorizationFlows({
@@ -200,6 +252,7 @@ export class Gatehouse {
       refreshTokens: storage,
       refreshReuseWindowSeconds: config.refreshReuseWindowSeconds,
       now: opts.clock ?? Date.now,
+      metrics,
     });
     this.revocationIndex = new RevocationIndex(storage, {
       pollMs: config.invalidationPollMs,
@@ -225,6 +278,27 @@ export class Gatehouse {
       resourceServers: this.resourceServers,
       grants: this.grants,
     });
+    metrics?.watch({
+      webhookBacklog: async () => {
+        const { pending, oldestCreatedAt } = await storage.webhookBacklog();
+        const age = oldestCreatedAt === null ? 0 : (Date.now() - oldestCreatedAt.getTime()) / 1000;
+        return { pending, oldestAgeSeconds: Math.max(0, age) };
+      },
+      feedLagSeconds: () => ({
+        invalidations: bus.lagSeconds(),
+        revocations: this.revocationIndex.lagSeconds(),
+      }),
+      databasePool: () => storage.poolStats(),
+    });
+    if (config.redisUrl !== undefined) {
+      const wake = new WakeChannel(config.redisUrl, config.redisPrefix, () => {
+        void bus.poll();
+        void this.revocationIndex.refresh();
+      });
+      bus.onLocalChange = () => wake.wake();
+      storage.onRevocationsCommitted(() => wake.wake());
+      this.wake = wake;
+    }
     bus.subscribe((key) => {
       if (key.startsWith('client:')) void this.refreshImplicitInUse(opts.logger);
     });
@@ -240,7 +314,7 @@ export class Gatehouse {
     try {
       await storage.migrate();
       const bus = new InvalidationBus(storage, config.invalidationPollMs, opts.logger);
-      const keys = new KeyStore(storage, config.serverSecret);
+      const keys = new KeyStore(storage, config.serverSecret, opts.keyClock);
       await keys.init();
       const gh = new Gatehouse(config, storage, bus, keys, opts.storage === undefined, opts);
       await gh.refreshImplicitInUse(opts.logger);
@@ -259,6 +333,9 @@ export class Gatehouse {
     this.lastUsed.start();
     this.grantLastUsed.start();
     this.housekeeper.start();
+    this.keyRotation.start();
+    this.sharedLimits?.start();
+    this.wake?.start();
     if (this.config.webhooks.enabled) this.webhookDispatcher.start();
   }
 
@@ -272,9 +349,12 @@ export class Gatehouse {
     await this.revocationIndex.stop();
     await this.webhookDispatcher.stop();
     await this.housekeeper.stop();
+    await this.keyRotation.stop();
     await this.lastUsed.stop();
     await this.grantLastUsed.stop();
     await this.scryptPool.close();
+    await this.sharedLimits?.close();
+    this.wake?.close();
     if (this.ownsStorage) await this.storage.close();
   }
 

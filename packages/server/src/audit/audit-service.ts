@@ -13,10 +13,10 @@ export class AuditService {
   constructor(private readonly storage: Pick<AuditLog, 'listAuditEvents'>) {}
 
   /**
-   * The company's events, newest first, optionally only one action or one target. A cursor
+   * The company's events (null: the operator's, outside any company), newest first, optionally only one action or one target. A cursor
    * this server did not issue throws InvalidCursor.
    */
-  list(companyId: string, filter: AuditFilter = {}): Promise<Page<AuditEvent>> {
+  list(companyId: string | null, filter: AuditFilter = {}): Promise<Page<AuditEvent>> {
     return this.storage.listAuditEvents(companyId, filter);
   }
 }

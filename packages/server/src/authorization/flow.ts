@@ -202,6 +202,17 @@ export class AuthorizationFlows {
     const before = await authorization.findFlow(flowId, active.session.idHash);
     const blocked = before?.companyId ? await this.planBlock(before.companyId) : undefined;
     if (blocked) return blocked;
+    // So is the role: an admin demoted or removed while the consent page was open grants nothing.
+    if (before?.companyId) {
+      const app = await this.deps.apps.findByClientId(AuthorizationService.request(before).clientId);
+      const companies = app ? await authorization.grantableCompanies(userId, app) : [];
+      if (!companies.some((c) => c.id === before.companyId))
+        return this.abort(
+          active,
+          before,
+          new AccessDenied('the signed-in user is no longer an administrator of this company'),
+        );
+    }
     const flow = await authorization.claimFlow(flowId, active.session.idHash);
     if (!flow || flow.companyId === null) return EXPIRED;
     const req = AuthorizationService.request(flow);

@@ -12,7 +12,9 @@ export type LinkRefusal =
   /** The user is linked to another account of the same upstream. */
   | 'already-linked'
   /** Nobody to link, and this upstream may not create users. */
-  | 'no-account';
+  | 'no-account'
+  /** The user is disabled (operator API or `gatehouse user disable`): no path signs them in. */
+  | 'disabled';
 
 export type LinkResult =
   | { kind: 'user'; user: User; created: boolean }
@@ -31,12 +33,14 @@ const EMAIL = /^[^\s@]+@[^\s@]+$/;
 export class UpstreamLinking {
   constructor(
     private readonly storage: ExternalIdentityStore &
-      Pick<DirectoryStore, 'getUser' | 'getUserByEmail' | 'getCompany'>,
+      Pick<DirectoryStore, 'getUser' | 'getUserByEmail' | 'getCompany' | 'pageCompanies'>,
   ) {}
 
   async resolve(provider: UpstreamProvider, claims: Record<string, unknown>): Promise<LinkResult> {
     const found = await this.find(provider, claims);
-    if (found.kind === 'user') await this.syncMemberships(provider, found.user, claims);
+    if (found.kind !== 'user') return found;
+    if (found.user.disabledAt !== null) return { kind: 'refused', reason: 'disabled' };
+    await this.syncMemberships(provider, found.user, claims);
     return found;
   }
 
@@ -81,7 +85,7 @@ export class UpstreamLinking {
       { issuer, subject },
       audit(user.id, 'user.provisioned'),
     );
-    return this.settle(outcome, { ...user, createdAt: new Date() }, true);
+    return this.settle(outcome, { ...user, externalId: null, disabledAt: null, createdAt: new Date() }, true);
   }
 
   /** A link just made, or one a concurrent sign-in of the same person made first. */
@@ -102,9 +106,18 @@ export class UpstreamLinking {
 
   /**
    * With `claims.companies` configured and present in the claims, the user's memberships
-   * become exactly the listed companies that exist (by id); an absent claim changes nothing.
-   * Each entry is a company id (role member) or `{ "id": ..., "role": "admin" | "member" }`.
+   * become exactly the listed companies that exist; an absent claim changes nothing. Each
+   * entry names a company by its external id (the SaaS company's own id, as the operator API
+   * sets it), else by its Gatehouse id: a string (role member) or
+   * `{ "id": ..., "role": "admin" | "member" }`.
    */
+  /** The company with this external id, else with this id. */
+  private async companyNamed(ref: string): Promise<string | undefined> {
+    const byExternal = await this.storage.pageCompanies({ externalId: ref, limit: 1 });
+    if (byExternal.items[0]) return byExternal.items[0].id;
+    return (await this.storage.getCompany(ref))?.id;
+  }
+
   private async syncMemberships(provider: UpstreamProvider, user: User, claims: Record<string, unknown>) {
     const key = provider.claims.companies;
     if (key === null || !(key in claims)) return;
@@ -114,8 +127,10 @@ export class UpstreamLinking {
       const id = typeof entry === 'string' ? entry : (entry as { id?: unknown })?.id;
       const role =
         typeof entry === 'object' && (entry as { role?: unknown })?.role === 'admin' ? 'admin' : 'member';
-      if (typeof id !== 'string' || wanted.has(id) || !(await this.storage.getCompany(id))) continue;
-      wanted.set(id, role);
+      if (typeof id !== 'string' || id.length > 200) continue;
+      const companyId = await this.companyNamed(id);
+      if (companyId === undefined || wanted.has(companyId)) continue;
+      wanted.set(companyId, role);
     }
     const memberships = [...wanted].map(([companyId, role]) => ({ companyId, role }));
     await this.storage.replaceMemberships(user.id, memberships, {

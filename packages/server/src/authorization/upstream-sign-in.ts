@@ -45,6 +45,7 @@ const REFUSALS: Record<LinkRefusal, (name: string) => string> = {
     `The account with this e-mail address is already linked to another ${n} account. Sign in with that one, or ask your administrator.`,
   'no-account': (n) =>
     `There is no account here for your ${n} account. Ask your administrator to invite you.`,
+  disabled: () => 'This account is disabled. Ask your administrator.',
 };
 
 /**
@@ -61,7 +62,7 @@ export class UpstreamSignIn {
 
   constructor(
     private readonly storage: ExternalIdentityStore &
-      Pick<DirectoryStore, 'getUser' | 'getUserByEmail' | 'getCompany'>,
+      Pick<DirectoryStore, 'getUser' | 'getUserByEmail' | 'getCompany' | 'pageCompanies'>,
     private readonly authorization: Pick<AuthorizationService, 'findFlow'>,
     config: SignInConfig,
     /** Our issuer: callbacks are `${issuer}/login/upstream/{id}/callback`. */

@@ -8,9 +8,12 @@ import { auditCommands } from './audit.ts';
 import { type Command, type CommandContext, type Output, UsageError } from './command.ts';
 import { companyCommands } from './company.ts';
 import { keyCommands } from './keys.ts';
+import { membershipCommands } from './membership.ts';
 import { migrateCommands } from './migrate.ts';
+import { operatorKeyCommands } from './operator-key.ts';
 import { serveCommands } from './serve.ts';
 import { userCommands } from './user.ts';
+import { userLifecycleCommands } from './user-lifecycle.ts';
 import { webhookCommands } from './webhook.ts';
 
 /** Every command, in the order --help lists them. */
@@ -20,8 +23,11 @@ export const COMMANDS: Command[] = [
   ...companyCommands,
   ...appCommands,
   ...userCommands,
+  ...userLifecycleCommands,
+  ...membershipCommands,
   ...keyCommands,
   ...adminKeyCommands,
+  ...operatorKeyCommands,
   ...auditCommands,
   ...webhookCommands,
 ];

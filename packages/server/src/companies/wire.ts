@@ -1,11 +1,13 @@
 import type { AdminKey } from './admin-key-service.ts';
 import type { Company } from './company-service.ts';
+import type { OperatorKey } from './operator-key-service.ts';
 
 /** A company as the management API and `gatehouse company ... --json` show it. */
 export const companyJson = (c: Company) => ({
   id: c.id,
   name: c.name,
   plan: c.plan,
+  external_id: c.externalId,
   created_at: c.createdAt.toISOString(),
 });
 
@@ -14,9 +16,11 @@ export const companyJson = (c: Company) => ({
  * key itself nor its hash. The management API's response schema leaves out `company_id`
  * (there it is always the caller's own company).
  */
-export const adminKeyJson = (k: AdminKey) => ({
+export const adminKeyJson = (k: AdminKey) => ({ ...operatorKeyJson(k), company_id: k.companyId });
+
+/** An operator key as the operator API and `gatehouse operator-key ... --json` show it (so, too, an admin key's common fields). */
+export const operatorKeyJson = (k: OperatorKey | AdminKey) => ({
   id: k.id,
-  company_id: k.companyId,
   name: k.name,
   last4: k.last4,
   created_by: k.createdBy,

@@ -13,6 +13,9 @@ export interface AuditFilter {
  */
 export interface AuditLog {
   appendAuditEvent(event: AuditEventInput): Promise<AuditEvent>;
-  /** Newest first. Throws InvalidCursor on a cursor this storage did not make. */
-  listAuditEvents(companyId: string, filter?: AuditFilter): Promise<Page<AuditEvent>>;
+  /**
+   * Newest first: the company's events, or with `null` the operator's events that belong to
+   * no company (users, operator keys). Throws InvalidCursor on a cursor this storage did not make.
+   */
+  listAuditEvents(companyId: string | null, filter?: AuditFilter): Promise<Page<AuditEvent>>;
 }

@@ -17,3 +17,14 @@ export class InvalidCursor extends Error {
     this.name = 'InvalidCursor';
   }
 }
+
+/**
+ * Thrown by a write that would give a second row a value that must be unique: a user's
+ * e-mail address (case-insensitive), a company's or user's external id. `field` names it.
+ */
+export class DuplicateKey extends Error {
+  constructor(readonly field: 'email' | 'external_id') {
+    super(`another row already has this ${field}`);
+    this.name = 'DuplicateKey';
+  }
+}

@@ -1,4 +1,5 @@
 import type { MutationOptions } from './common.ts';
+import type { NewUser } from './directory-store.ts';
 import type { Role, User } from './types.ts';
 
 /** A person's account at an upstream OpenID Connect provider, linked to one Gatehouse user. */
@@ -62,7 +63,7 @@ export interface ExternalIdentityStore {
    * `subject-taken`); exactly one concurrent caller creates a given (issuer, subject).
    */
   createUserWithExternalIdentity(
-    user: Omit<User, 'createdAt'>,
+    user: NewUser,
     link: { issuer: string; subject: string },
     opts?: MutationOptions,
   ): Promise<LinkOutcome>;

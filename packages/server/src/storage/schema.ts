@@ -6,7 +6,14 @@ import type { Generated } from 'kysely';
  * are 0/1 integers, ids are text.
  */
 export interface Database {
-  companies: { id: string; name: string; plan: string; created_at: number };
+  companies: {
+    id: string;
+    name: string;
+    plan: string;
+    created_at: number;
+    /** The SaaS company's own id, unique (migration 011). */
+    external_id: Generated<string | null>;
+  };
   users: {
     id: string;
     email: string;
@@ -14,6 +21,9 @@ export interface Database {
     name: string;
     password_hash: string | null;
     created_at: number;
+    /** The SaaS company's own id, unique (migration 011). */
+    external_id: Generated<string | null>;
+    disabled_at: Generated<number | null>;
   };
   memberships: { user_id: string; company_id: string; role: string; created_at: number };
   apps: {
@@ -67,8 +77,10 @@ export interface Database {
     private_jwk_encrypted: string;
     status: string;
     created_at: number;
+    activates_at: number | null;
     retired_at: number | null;
   };
+  leases: { name: string; holder: string; expires_at: number };
   audit_events: {
     id: string;
     seq: Generated<number>;
@@ -78,6 +90,8 @@ export interface Database {
     target: string | null;
     data: string;
     created_at: number;
+    /** Set on every row of a company when it is deleted (migration 011). */
+    company_deleted_at: Generated<number | null>;
   };
   invalidations: { seq: Generated<number>; key: string; created_at: number };
   webhook_endpoints: {
@@ -203,6 +217,16 @@ export interface Database {
   admin_keys: {
     id: string;
     company_id: string;
+    name: string;
+    key_hash: string;
+    last4: string;
+    created_by: string;
+    created_at: number;
+    last_used_at: number | null;
+    revoked_at: number | null;
+  };
+  operator_keys: {
+    id: string;
     name: string;
     key_hash: string;
     last4: string;

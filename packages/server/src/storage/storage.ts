@@ -10,6 +10,7 @@ import type { HousekeepingStore } from './housekeeping-store.ts';
 import type { IdempotencyStore } from './idempotency-store.ts';
 import type { InvalidationLog } from './invalidation-log.ts';
 import type { StorageLifecycle } from './lifecycle.ts';
+import type { OperatorKeyStore } from './operator-key-store.ts';
 import type { RevocationLog } from './revocation-log.ts';
 import type { SigningKeyStore } from './signing-key-store.ts';
 import type { TokenStore } from './token-store.ts';
@@ -18,11 +19,20 @@ import type { WebhookOutbox } from './webhook-outbox.ts';
 
 export type { AdminKeyStore } from './admin-key-store.ts';
 export type { AppLogoStore } from './app-logo-store.ts';
-export type { AppStore, NewApp, NewAppSecret } from './app-store.ts';
+export type { AppEdit, AppStore, AppUpdate, NewApp, NewAppSecret } from './app-store.ts';
 export type { AuditFilter, AuditLog } from './audit-log.ts';
 export type { AuthorizationStateStore } from './authorization-state-store.ts';
-export { InvalidCursor, type MutationOptions } from './common.ts';
-export type { DirectoryStore } from './directory-store.ts';
+export { DuplicateKey, InvalidCursor, type MutationOptions } from './common.ts';
+export type {
+  CompanyChanges,
+  CompanyPageRequest,
+  DirectoryStore,
+  MembershipChange,
+  NewCompany,
+  NewUser,
+  UserChanges,
+  UserPageRequest,
+} from './directory-store.ts';
 export type {
   ExternalIdentity,
   ExternalIdentityStore,
@@ -34,6 +44,7 @@ export type { HousekeepingStore, PruneCounts } from './housekeeping-store.ts';
 export type { IdempotencyStore } from './idempotency-store.ts';
 export type { InvalidationLog } from './invalidation-log.ts';
 export type { StorageLifecycle } from './lifecycle.ts';
+export type { OperatorKeyStore } from './operator-key-store.ts';
 export type { RevocationLog } from './revocation-log.ts';
 export type { SigningKeyStore } from './signing-key-store.ts';
 export type { RotateRefreshOptions, TokenStore } from './token-store.ts';
@@ -66,6 +77,7 @@ export interface StorageSlices {
   authorizationState: AuthorizationStateStore;
   tokens: TokenStore;
   adminKeys: AdminKeyStore;
+  operatorKeys: OperatorKeyStore;
   idempotency: IdempotencyStore;
   housekeeping: HousekeepingStore;
   externalIdentities: ExternalIdentityStore;
@@ -86,6 +98,7 @@ export type Storage = StorageLifecycle &
   AuthorizationStateStore &
   TokenStore &
   AdminKeyStore &
+  OperatorKeyStore &
   IdempotencyStore &
   HousekeepingStore &
   ExternalIdentityStore;

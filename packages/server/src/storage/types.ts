@@ -18,6 +18,8 @@ export interface Company {
   id: string;
   name: string;
   plan: string;
+  /** The SaaS company's own id for it, unique among companies; null when not set. */
+  externalId: string | null;
   createdAt: Date;
 }
 
@@ -27,6 +29,10 @@ export interface User {
   name: string;
   /** scrypt hash string (see users/password.ts); never leaves the server. */
   passwordHash: string | null;
+  /** The SaaS company's own id for them, unique among users; null when not set. */
+  externalId: string | null;
+  /** Set while the user is disabled: they cannot sign in. */
+  disabledAt: Date | null;
   createdAt: Date;
 }
 
@@ -107,24 +113,37 @@ export interface SigningKey {
   publicJwk: string;
   /** Private JWK encrypted as a compact JWE under the server secret. */
   privateJwkEncrypted: string;
-  status: 'active' | 'retired';
+  status: SigningKeyStatus;
   createdAt: Date;
+  /**
+   * For a `next` key, when it is to become the signing key; for the others, when it became
+   * the signing key (null only on rows written outside Gatehouse).
+   */
+  activatesAt: Date | null;
   retiredAt: Date | null;
 }
+
+/**
+ * `next`: published in the JWKS, not yet signing (pre-publication); `active`: signs;
+ * `retired`: published until every token it signed has expired, then deleted.
+ */
+export type SigningKeyStatus = 'next' | 'active' | 'retired';
 
 export interface AuditEvent {
   id: string;
   companyId: string | null;
-  /** Who did it: `user:<id>`, `cli`, `admin_key:<id>`, `system`. */
+  /** Who did it: `user:<id>`, `cli`, `admin_key:<id>`, `operator_key:<id>`, `system`. */
   actor: string;
   action: string;
   /** What it was done to, e.g. `app:<id>`. */
   target: string | null;
   data: Record<string, unknown>;
   createdAt: Date;
+  /** Present on the events of a company since deleted: its audit log is kept, marked. */
+  companyDeleted?: true;
 }
 
-export type AuditEventInput = Omit<AuditEvent, 'id' | 'createdAt'>;
+export type AuditEventInput = Omit<AuditEvent, 'id' | 'createdAt' | 'companyDeleted'>;
 
 /** One change another node must hear about to drop a cached entry. */
 export interface Invalidation {
@@ -143,6 +162,7 @@ export interface Page<T> {
 export const WEBHOOK_EVENT_TYPES = [
   'authorization.granted',
   'authorization.revoked',
+  'app.updated',
   'app.secret_rotated',
   'app.deleted',
   'refresh_token.reuse_detected',
@@ -240,6 +260,20 @@ export interface AdminKey {
   keyHash: string;
   last4: string;
   /** Who created it (`cli`, `user:<id>`, `admin_key:<id>`). */
+  createdBy: string;
+  createdAt: Date;
+  lastUsedAt: Date | null;
+  revokedAt: Date | null;
+}
+
+/** A key of the operator API, which manages every company. Only its SHA-256 and last four are kept. */
+export interface OperatorKey {
+  id: string;
+  name: string;
+  /** SHA-256 (base64url) of the key; never leaves the server. */
+  keyHash: string;
+  last4: string;
+  /** Who created it (`cli`, `operator_key:<id>`). */
   createdBy: string;
   createdAt: Date;
   lastUsedAt: Date | null;

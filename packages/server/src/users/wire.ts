@@ -1,10 +1,14 @@
 import type { Membership, User } from './user-service.ts';
 
-/** A user as `gatehouse user ... --json` shows it: never the password hash. */
+/** A user as the operator API and `gatehouse user ... --json` show it: never the password hash. */
 export const userJson = (u: User) => ({
   id: u.id,
   email: u.email,
   name: u.name,
+  external_id: u.externalId,
+  has_password: u.passwordHash !== null,
+  disabled: u.disabledAt !== null,
+  disabled_at: u.disabledAt?.toISOString() ?? null,
   created_at: u.createdAt.toISOString(),
 });
 

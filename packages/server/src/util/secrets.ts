@@ -7,6 +7,7 @@ import { randomToken } from './random.ts';
 export const SecretPrefix = {
   clientSecret: 'gths_',
   adminKey: 'gtha_',
+  operatorKey: 'gtho_',
   refreshToken: 'gthr_',
   opaqueAccessToken: 'gtht_',
   authorizationCode: 'gthc_',

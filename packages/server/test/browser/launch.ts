@@ -1,3 +1,4 @@
+import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { describe, it } from 'node:test';
@@ -18,8 +19,8 @@ export function browserSkip(): false | string | Error {
 }
 
 /**
- * `describe(name, body)` when Chromium is there; without it a skipped test, or under
- * GATEHOUSE_TEST_BROWSER=required a failing one (see browserSkip).
+ * `describe(name, body)` when Chromium is there; otherwise one skipped test saying why, or
+ * with GATEHOUSE_TEST_BROWSER=required one failing test.
  */
 export function describeInChromium(name: string, body: () => void): void {
   const skip = browserSkip();
@@ -80,6 +81,17 @@ export const SCREENSHOTS =
 export async function screenshot(page: Page, name: string): Promise<void> {
   mkdirSync(SCREENSHOTS, { recursive: true });
   await page.screenshot({ path: new URL(`${name}.png`, SCREENSHOTS).pathname, fullPage: true });
+}
+
+/** Fails on any serious or critical axe-core violation of the page, then screenshots it as `name`. */
+export async function checkPage(page: Page, name: string): Promise<void> {
+  const violations = await seriousViolations(page);
+  assert.deepEqual(
+    violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`),
+    [],
+    `axe on ${name}`,
+  );
+  await screenshot(page, name);
 }
 
 /** A partner's redirect URI, answered in the browser with a small page, as its own server would. */

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { SessionService } from '../../src/authorization/session-service.ts';
 import { AdminKeyService } from '../../src/companies/admin-key-service.ts';
 import type { Config } from '../../src/config/index.ts';
-import { API_ROUTES } from '../../src/console/api/index.ts';
+import { COMPANY_ROUTES } from '../../src/console/api/index.ts';
 import type { ApiRoute } from '../../src/console/api/route.ts';
 import { newId } from '../../src/util/random.ts';
 import { type TestServer, testServer } from '../helpers.ts';
@@ -114,6 +114,7 @@ export function callFor(r: ApiRoute, x: Tenant): Call {
   const bodies: Record<string, Record<string, unknown>> = {
     'POST /apps': { name: 'New app', scopes: ['users.read'] },
     'POST /apps/:id/rotate-secret': { grace_seconds: 0 },
+    'PATCH /apps/:id': { name: 'Renamed' },
     'POST /webhooks': { url: 'https://hooks.example/in', events: ['app.deleted'] },
     'POST /admin-keys': { name: 'ci' },
   };
@@ -122,5 +123,6 @@ export function callFor(r: ApiRoute, x: Tenant): Call {
   return { method: r.method, url, ...(payload ? { payload } : {}) };
 }
 
-export const routes = API_ROUTES;
+/** The company-scoped routes (operator-routes.test.ts covers the operator's). */
+export const routes = COMPANY_ROUTES;
 export { testServer };

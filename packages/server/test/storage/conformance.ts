@@ -16,6 +16,7 @@ import { appTests } from './suites/apps.ts';
 import { auditTests } from './suites/audit.ts';
 import { authorizationStateTests } from './suites/authorization-state.ts';
 import { companyTests } from './suites/companies.ts';
+import { directoryLifecycleTests } from './suites/directory-lifecycle.ts';
 import { externalIdentityTests } from './suites/external-identities.ts';
 import { grantTests } from './suites/grants.ts';
 import { housekeepingTests } from './suites/housekeeping.ts';
@@ -99,6 +100,7 @@ export function storageConformance(target: ConformanceTarget): void {
 
     lifecycleTests(ctx);
     companyTests(ctx);
+    directoryLifecycleTests(ctx);
     appTests(ctx);
     grantTests(ctx);
     signingKeyTests(ctx);

@@ -12,7 +12,10 @@ import { type Caller, CallerResolver } from './caller.ts';
 import { companyRoutes } from './company.ts';
 import { grantRoutes } from './grants.ts';
 import { idempotencyHooks, takesIdempotencyKey } from './idempotency.ts';
+import { memberRoutes } from './members.ts';
 import { openApiDocument } from './openapi.ts';
+import { operatorCompanyRoutes } from './operator-companies.ts';
+import { operatorUserRoutes } from './operator-users.ts';
 import { type ApiRoute, isWrite } from './route.ts';
 import { noBodyExpected, schemaErrors, wireFields } from './validation-errors.ts';
 import { validatorCompiler } from './validator.ts';
@@ -20,8 +23,8 @@ import { webhookRoutes } from './webhooks.ts';
 
 export const API_PREFIX = '/api/v1';
 
-/** Every management API route, in the order the OpenAPI document lists them. */
-export const API_ROUTES: readonly ApiRoute[] = [
+/** The company-scoped routes: an admin key, a console session or an operator key naming the company. */
+export const COMPANY_ROUTES: readonly ApiRoute[] = [
   ...companyRoutes,
   ...appRoutes,
   ...grantRoutes,
@@ -29,6 +32,16 @@ export const API_ROUTES: readonly ApiRoute[] = [
   ...auditRoutes,
   ...adminKeyRoutes,
 ];
+
+/** The operator routes (the whole directory): an operator key only. */
+export const OPERATOR_ROUTES: readonly ApiRoute[] = [
+  ...operatorCompanyRoutes,
+  ...operatorUserRoutes,
+  ...memberRoutes,
+];
+
+/** Every management API route, in the order the OpenAPI document lists them. */
+export const API_ROUTES: readonly ApiRoute[] = [...COMPANY_ROUTES, ...OPERATOR_ROUTES];
 
 const callers = new WeakMap<FastifyRequest, Caller>();
 
@@ -66,7 +79,7 @@ export async function managementApiRoutes(app: FastifyInstance, gh: Gatehouse): 
         // Idempotency-Key: checked before the body is read, claimed before the handler runs.
         ...(takesIdempotencyKey(r) ? idempotency : {}),
         async onRequest(request) {
-          const caller = await resolver.resolve(request);
+          const caller = await resolver.resolve(request, r.operator === true);
           // An admin key acts as an admin of its company; a signed-in member is read-only.
           if (isWrite(r) && caller.via === 'session')
             await gh.access.requireAdmin(caller.userId as string, caller.companyId);

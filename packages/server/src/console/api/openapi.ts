@@ -8,11 +8,11 @@ const plain = (s: TSchema): Record<string, unknown> =>
   JSON.parse(JSON.stringify(s)) as Record<string, unknown>;
 
 const ERROR_TEXT: Record<number, string> = {
-  400: 'Invalid input (validation_failed, invalid_request) or a forged cursor (invalid_cursor)',
+  400: 'Invalid input (validation_failed, invalid_request), a forged cursor (invalid_cursor), or no x-company-id where one is needed (company_required)',
   401: 'No valid admin key or console session (unauthorized)',
-  403: 'Members are read-only (admin_required); the plan does not allow it (plan_required); a session write without its CSRF token (invalid_csrf_token)',
+  403: 'Members are read-only (admin_required); the plan does not allow it (plan_required); a session write without its CSRF token (invalid_csrf_token); an operator route called without an operator key (operator_key_required)',
   404: "Not found, or another company's (not_found)",
-  409: 'A request with this Idempotency-Key is still being processed (idempotency_key_in_use); retry after Retry-After. Rotating the secret of a public client, which has none (conflict)',
+  409: 'A request with this Idempotency-Key is still being processed (idempotency_key_in_use); retry after Retry-After. Rotating the secret of a public client, which has none; an app that kept changing while an edit was made; a duplicate e-mail address or external id; removing or demoting the last admin; deleting a company whose partner apps others have granted, without force (conflict)',
   422: 'This Idempotency-Key was used for a different request: method, path or body (idempotency_key_reused)',
 };
 
@@ -83,6 +83,7 @@ function operation(r: ApiRoute) {
     operationId: r.operationId,
     summary: r.summary,
     tags: [r.tag],
+    ...(r.operator ? { security: [{ operatorKey: [] }] } : {}),
     ...(params.length > 0 ? { parameters: params } : {}),
     ...(r.schema.body
       ? { requestBody: { required: true, content: { 'application/json': { schema: plain(r.schema.body) } } } }
@@ -127,13 +128,22 @@ export function openApiDocument(
       description:
         'Apps, grants, webhooks, audit events and admin keys of one company. Authenticate with an admin key ' +
         '(Authorization: Bearer gtha_...) or the console session (with x-csrf-token on writes). ' +
-        "Every route is scoped to the caller's company. See docs/management-api.md.",
+        "Every such route is scoped to the caller's company; an operator key (gtho_...) may call them too, " +
+        'as an admin of the company it names in the x-company-id header. The operator routes (tags ' +
+        '"operator: ...") manage every company, user and membership and take only an operator key. ' +
+        'See docs/management-api.md.',
     },
     servers: [{ url: opts.serverUrl }],
-    security: [{ adminKey: [] }, { consoleSession: [] }],
+    security: [{ adminKey: [] }, { consoleSession: [] }, { operatorKey: [] }],
     components: {
       securitySchemes: {
         adminKey: { type: 'http', scheme: 'bearer', description: 'An admin key: gatehouse admin-key create' },
+        operatorKey: {
+          type: 'http',
+          scheme: 'bearer',
+          description:
+            'An operator key (gtho_...): gatehouse operator-key create. On company routes, name the company in x-company-id',
+        },
         consoleSession: {
           type: 'apiKey',
           in: 'cookie',

@@ -3,7 +3,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Gatehouse } from '../../gatehouse.ts';
 import type { Caller } from './caller.ts';
 
-export type HttpMethod = 'GET' | 'POST' | 'DELETE';
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 /** The schemas of one route: what Fastify validates and what the OpenAPI document shows. */
 export interface RouteSchemas {
@@ -37,6 +37,11 @@ export interface ApiRoute<S extends RouteSchemas = RouteSchemas> {
   operationId: string;
   summary: string;
   tag: string;
+  /**
+   * An operator route (companies, users, memberships across the whole directory): only an
+   * operator key may call it; an admin key or a console session gets 403.
+   */
+  operator?: true;
   schema: S;
   /** Error statuses this route can answer besides 401 (each is an ErrorBody). */
   errors: number[];

@@ -9,6 +9,8 @@ import * as m007 from './007-app-logos.ts';
 import * as m008 from './008-opaque-tokens.ts';
 import * as m009 from './009-refresh-reuse-window.ts';
 import * as m010 from './010-idempotency-keys.ts';
+import * as m011 from './011-directory-lifecycle.ts';
+import * as m013 from './013-key-rotation.ts';
 import * as m014 from './014-external-identities.ts';
 import type { MigrationContext } from './context.ts';
 
@@ -28,6 +30,8 @@ const steps: Array<[string, Step]> = [
   ['008-opaque-tokens', m008],
   ['009-refresh-reuse-window', m009],
   ['010-idempotency-keys', m010],
+  ['011-directory-lifecycle', m011],
+  ['013-key-rotation', m013],
   ['014-external-identities', m014],
 ];
 

@@ -12,9 +12,12 @@ export class SqlAuditLog implements AuditLog {
     return insertAudit(this.ctx.db, event);
   }
 
-  async listAuditEvents(companyId: string, filter: AuditFilter = {}) {
+  async listAuditEvents(companyId: string | null, filter: AuditFilter = {}) {
     const limit = Math.min(Math.max(filter.limit ?? 50, 1), 200);
-    let q = this.ctx.db.selectFrom('audit_events').selectAll().where('company_id', '=', companyId);
+    let q = this.ctx.db
+      .selectFrom('audit_events')
+      .selectAll()
+      .where('company_id', companyId === null ? 'is' : '=', companyId);
     if (filter.cursor !== undefined) q = q.where('seq', '<', decodeCursor(filter.cursor));
     if (filter.action !== undefined) q = q.where('action', '=', filter.action);
     if (filter.target !== undefined) q = q.where('target', '=', filter.target);

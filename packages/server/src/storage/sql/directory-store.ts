@@ -1,23 +1,48 @@
+import { type SqlBool, sql } from 'kysely';
 import type { MutationOptions } from '../common.ts';
-import type { DirectoryStore } from '../directory-store.ts';
+import type {
+  CompanyChanges,
+  CompanyPageRequest,
+  DirectoryStore,
+  NewCompany,
+  NewUser,
+  UserChanges,
+  UserPageRequest,
+} from '../directory-store.ts';
 import type { Company, Role, User } from '../types.ts';
 import type { SqlContext } from './context.ts';
+import * as lifecycle from './directory-lifecycle.ts';
 import { toCompany, toMembership, toUser } from './mappers.ts';
+import { afterCursor, NEWEST_FIRST, pageLimit, toPage } from './pagination.ts';
+import { unique } from './unique.ts';
 
-/** Companies, users and memberships. */
+/** `%`, `_` and the escape itself taken literally in a LIKE pattern. */
+const likeLiteral = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
+
+/** Companies, users and memberships (directory-lifecycle.ts holds the deletions). */
 export class SqlDirectoryStore implements DirectoryStore {
   constructor(private readonly ctx: SqlContext) {}
 
   // companies
-  createCompany(company: Omit<Company, 'createdAt'>, opts: MutationOptions = {}): Promise<Company> {
-    return this.ctx.audited(async (tx) => {
-      const createdAt = Date.now();
-      await tx
-        .insertInto('companies')
-        .values({ id: company.id, name: company.name, plan: company.plan, created_at: createdAt })
-        .execute();
-      return { ...company, createdAt: new Date(createdAt) };
-    }, opts.audit);
+  createCompany(company: NewCompany, opts: MutationOptions = {}): Promise<Company> {
+    return unique(() =>
+      this.ctx.audited(async (tx) => {
+        const createdAt = Date.now();
+        const externalId = company.externalId ?? null;
+        await tx
+          .insertInto('companies')
+          .values({
+            id: company.id,
+            name: company.name,
+            plan: company.plan,
+            // Named only when set, so that a write in the shape of before migration 011 stays one.
+            ...(externalId !== null ? { external_id: externalId } : {}),
+            created_at: createdAt,
+          })
+          .execute();
+        return { ...company, externalId, createdAt: new Date(createdAt) };
+      }, opts.audit),
+    );
   }
 
   async getCompany(id: string) {
@@ -31,23 +56,66 @@ export class SqlDirectoryStore implements DirectoryStore {
     );
   }
 
+  async pageCompanies(req: CompanyPageRequest = {}) {
+    const limit = pageLimit(req);
+    const after = afterCursor(req.cursor);
+    let q = this.ctx.db.selectFrom('companies').selectAll();
+    if (req.name !== undefined) {
+      const pattern = `%${likeLiteral(req.name.toLowerCase())}%`;
+      q = q.where(sql<SqlBool>`lower(name) LIKE ${pattern} ESCAPE '\\'`);
+    }
+    if (req.externalId !== undefined) q = q.where('external_id', '=', req.externalId);
+    if (after) q = q.where(after);
+    const rows = await q
+      .orderBy(NEWEST_FIRST)
+      .limit(limit + 1)
+      .execute();
+    return toPage(rows, limit, toCompany);
+  }
+
+  updateCompany(id: string, changes: CompanyChanges, opts: MutationOptions = {}) {
+    return unique(() =>
+      this.ctx.audited(async (tx) => {
+        const set = {
+          ...(changes.name !== undefined ? { name: changes.name } : {}),
+          ...(changes.plan !== undefined ? { plan: changes.plan } : {}),
+          ...(changes.externalId !== undefined ? { external_id: changes.externalId } : {}),
+        };
+        if (Object.keys(set).length > 0)
+          await tx.updateTable('companies').set(set).where('id', '=', id).execute();
+        const row = await tx.selectFrom('companies').selectAll().where('id', '=', id).executeTakeFirst();
+        // No such company: nothing changed, so nothing is audited either.
+        if (!row) throw new Missing();
+        return toCompany(row);
+      }, opts.audit),
+    ).catch(absent);
+  }
+
+  deleteCompany(id: string, opts: MutationOptions = {}) {
+    return this.ctx.revoking((tx) => lifecycle.deleteCompany(tx, id, opts.audit, opts.events));
+  }
+
   // users
-  createUser(user: Omit<User, 'createdAt'>, opts: MutationOptions = {}): Promise<User> {
-    return this.ctx.audited(async (tx) => {
-      const createdAt = Date.now();
-      await tx
-        .insertInto('users')
-        .values({
-          id: user.id,
-          email: user.email,
-          email_lower: user.email.toLowerCase(),
-          name: user.name,
-          password_hash: user.passwordHash,
-          created_at: createdAt,
-        })
-        .execute();
-      return { ...user, createdAt: new Date(createdAt) };
-    }, opts.audit);
+  createUser(user: NewUser, opts: MutationOptions = {}): Promise<User> {
+    return unique(() =>
+      this.ctx.audited(async (tx) => {
+        const createdAt = Date.now();
+        const externalId = user.externalId ?? null;
+        await tx
+          .insertInto('users')
+          .values({
+            id: user.id,
+            email: user.email,
+            email_lower: user.email.toLowerCase(),
+            name: user.name,
+            password_hash: user.passwordHash,
+            ...(externalId !== null ? { external_id: externalId } : {}),
+            created_at: createdAt,
+          })
+          .execute();
+        return { ...user, externalId, disabledAt: null, createdAt: new Date(createdAt) };
+      }, opts.audit),
+    );
   }
 
   async getUser(id: string) {
@@ -64,6 +132,50 @@ export class SqlDirectoryStore implements DirectoryStore {
     return row && toUser(row);
   }
 
+  async pageUsers(req: UserPageRequest = {}) {
+    const limit = pageLimit(req);
+    const after = afterCursor(req.cursor);
+    let q = this.ctx.db.selectFrom('users').selectAll();
+    if (req.email !== undefined) q = q.where('email_lower', '=', req.email.toLowerCase());
+    if (req.externalId !== undefined) q = q.where('external_id', '=', req.externalId);
+    if (after) q = q.where(after);
+    const rows = await q
+      .orderBy(NEWEST_FIRST)
+      .limit(limit + 1)
+      .execute();
+    return toPage(rows, limit, toUser);
+  }
+
+  updateUser(id: string, changes: UserChanges, opts: MutationOptions = {}) {
+    return unique(() =>
+      this.ctx.audited(async (tx) => {
+        const set = {
+          ...(changes.email !== undefined
+            ? { email: changes.email, email_lower: changes.email.toLowerCase() }
+            : {}),
+          ...(changes.name !== undefined ? { name: changes.name } : {}),
+          ...(changes.externalId !== undefined ? { external_id: changes.externalId } : {}),
+          ...(changes.passwordHash !== undefined ? { password_hash: changes.passwordHash } : {}),
+        };
+        if (Object.keys(set).length > 0)
+          await tx.updateTable('users').set(set).where('id', '=', id).execute();
+        const row = await tx.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
+        if (!row) throw new Missing();
+        return toUser(row);
+      }, opts.audit),
+    ).catch(absent);
+  }
+
+  async setUserDisabled(id: string, disabled: boolean, opts: MutationOptions = {}) {
+    const ok = await this.ctx.revoking((tx) => lifecycle.setUserDisabled(tx, id, disabled, opts.audit));
+    return ok ? this.getUser(id) : undefined;
+  }
+
+  deleteUser(id: string, opts: MutationOptions = {}) {
+    return this.ctx.revoking((tx) => lifecycle.deleteUser(tx, id, opts.audit));
+  }
+
+  // memberships
   putMembership(userId: string, companyId: string, role: Role, opts: MutationOptions = {}) {
     return this.ctx.audited(async (tx) => {
       const now = Date.now();
@@ -88,6 +200,12 @@ export class SqlDirectoryStore implements DirectoryStore {
         .execute();
       return { userId, companyId, role, createdAt: new Date(now) };
     }, opts.audit);
+  }
+
+  changeMembership(userId: string, companyId: string, role: Role | null, opts: MutationOptions = {}) {
+    return this.ctx.revoking((tx) =>
+      lifecycle.changeMembership(tx, this.ctx.dialect, userId, companyId, role, opts.audit),
+    );
   }
 
   async getMembership(userId: string, companyId: string) {
@@ -124,3 +242,11 @@ export class SqlDirectoryStore implements DirectoryStore {
     return rows.map(toMembership);
   }
 }
+
+/** Rolls an update of a row that does not exist back (with its audit event); see `absent`. */
+class Missing extends Error {}
+
+const absent = (err: unknown): undefined => {
+  if (err instanceof Missing) return undefined;
+  throw err;
+};

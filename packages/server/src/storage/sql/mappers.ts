@@ -28,6 +28,7 @@ export const toCompany = (r: Row<'companies'>): Company => ({
   id: r.id,
   name: r.name,
   plan: r.plan,
+  externalId: r.external_id ?? null,
   createdAt: date(r.created_at),
 });
 
@@ -36,6 +37,8 @@ export const toUser = (r: Row<'users'>): User => ({
   email: r.email,
   name: r.name,
   passwordHash: r.password_hash,
+  externalId: r.external_id ?? null,
+  disabledAt: r.disabled_at == null ? null : date(r.disabled_at),
   createdAt: date(r.created_at),
 });
 
@@ -97,8 +100,9 @@ export const toSigningKey = (r: Row<'signing_keys'>): SigningKey => ({
   alg: r.alg as SigningAlg,
   publicJwk: r.public_jwk,
   privateJwkEncrypted: r.private_jwk_encrypted,
-  status: r.status as 'active' | 'retired',
+  status: r.status as SigningKey['status'],
   createdAt: date(r.created_at),
+  activatesAt: maybeDate(r.activates_at),
   retiredAt: maybeDate(r.retired_at),
 });
 
@@ -110,4 +114,5 @@ export const toAuditEvent = (r: Row<'audit_events'>): AuditEvent => ({
   target: r.target,
   data: JSON.parse(r.data) as Record<string, unknown>,
   createdAt: date(r.created_at),
+  ...(r.company_deleted_at == null ? {} : { companyDeleted: true as const }),
 });

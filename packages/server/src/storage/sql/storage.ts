@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import { ComposedStorage } from '../compose.ts';
+import type { PoolStats } from '../lifecycle.ts';
 import type { Database } from '../schema.ts';
 import type { StorageSlices } from '../storage.ts';
 import { SqlAdminKeyStore } from './admin-key-store.ts';
@@ -16,6 +17,7 @@ import { SqlHousekeepingStore } from './housekeeping.ts';
 import { SqlIdempotencyStore } from './idempotency-store.ts';
 import { SqlInvalidationLog } from './invalidation-log.ts';
 import { SqlLifecycle } from './lifecycle.ts';
+import { SqlOperatorKeyStore } from './operator-key-store.ts';
 import { SqlRevocationLog } from './revocation-log.ts';
 import { SqlSigningKeyStore } from './signing-key-store.ts';
 import { SqlTokenStore } from './token-store.ts';
@@ -38,6 +40,7 @@ export const SQL_SLICES = {
   authorizationState: SqlAuthorizationStateStore,
   tokens: SqlTokenStore,
   adminKeys: SqlAdminKeyStore,
+  operatorKeys: SqlOperatorKeyStore,
   idempotency: SqlIdempotencyStore,
   housekeeping: SqlHousekeepingStore,
   externalIdentities: SqlExternalIdentityStore,
@@ -56,8 +59,9 @@ export class SqlStorage extends ComposedStorage {
   constructor(
     readonly db: Kysely<Database>,
     dialect: Dialect,
+    poolStats?: () => PoolStats,
   ) {
-    const slices = sqlSlices(new SqlContext(db, dialect));
+    const slices = sqlSlices(new SqlContext(db, dialect, poolStats));
     super(slices);
     this.slices = slices;
   }
@@ -76,6 +80,6 @@ export function openStorage(
   databaseUrl: string,
   opts: { poolSize?: number; timeouts?: DatabaseTimeouts } = {},
 ): SqlStorage {
-  const { db, dialect } = connect(databaseUrl, opts);
-  return new SqlStorage(db, dialect);
+  const { db, dialect, poolStats } = connect(databaseUrl, opts);
+  return new SqlStorage(db, dialect, poolStats);
 }
