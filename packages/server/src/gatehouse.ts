@@ -8,6 +8,7 @@ import { AuthorizationService } from './authorization/authorization-service.ts';
 import { AuthorizationFlows } from './authorization/flow.ts';
 import { PasswordSignIn } from './authorization/password-sign-in.ts';
 import { SessionService } from './authorization/session-service.ts';
+import { UpstreamSignIn } from './authorization/upstream-sign-in.ts';
 import { InvalidationBus } from './cache/invalidation-bus.ts';
 import { AccessPolicy } from './companies/access-policy.ts';
 import { AdminKeyService } from './companies/admin-key-service.ts';
@@ -116,6 +117,8 @@ export class Gatehouse {
   readonly authorization: AuthorizationService;
   /** The interactive authorization flow: request in, next step out (authorization/flow.ts). */
   readonly flows: AuthorizationFlows;
+  /** Sign-in through the upstream OpenID Connect providers of `GATEHOUSE_UPSTREAMS` (docs/sign-in.md). */
+  readonly upstreamSignIn: UpstreamSignIn;
   /** The scrypt threads sign-ins hash on, queued fairly per client address. */
   readonly scryptPool: ScryptPool;
   /** E-mail and password sign-in: the throttle, then the hash on {@link scryptPool}. */
@@ -230,6 +233,13 @@ export class Gatehouse {
       sessions: this.sessions,
       access: this.access,
     });
+    this.upstreamSignIn = new UpstreamSignIn(
+      storage,
+      this.authorization,
+      config.signIn,
+      config.issuer,
+      opts.logger,
+    );
     this.idTokens = new IdTokenIssuer(keys, signer, config.issuer);
     this.tokenEndpoint = new TokenEndpoint(this.grantTypes, {
       issuer: config.issuer,

@@ -74,9 +74,13 @@ export class AuthorizationFlows {
     if (!pending) return EXPIRED;
     const { flow, req, app } = pending;
     const userId = active.session.userId;
-    if (userId === null) {
+    if (userId === null || signInNeeded(pending, active)) {
       if (req.prompt === 'none')
-        return this.abort(active, flow, new LoginRequired('the user is not signed in'));
+        return this.abort(
+          active,
+          flow,
+          new LoginRequired(userId === null ? 'the user is not signed in' : 'the user must sign in again'),
+        );
       return { kind: 'sign-in', flowId: flow.id };
     }
     const companies = await this.deps.authorization.grantableCompanies(userId, app);
@@ -110,7 +114,7 @@ export class AuthorizationFlows {
   /** GET of the sign-in page: a signed-in browser goes on with its flow. */
   async signInView(active: ActiveSession, flowId: string | undefined): Promise<SignInView> {
     const pending = await this.pending(active, flowId);
-    if (active.session.userId !== null) {
+    if (active.session.userId !== null && !(pending && signInNeeded(pending, active))) {
       if (pending) return { kind: 'continue', flowId: pending.flow.id };
       const user = await this.deps.sessions.user(active);
       return { kind: 'signed-in', ...(user ? { user } : {}) };
@@ -246,6 +250,18 @@ export class AuthorizationFlows {
     const app = await this.deps.apps.findByClientId(req.clientId);
     return app ? { flow, req, app } : undefined;
   }
+}
+
+/**
+ * Whether the flow asks for a sign-in although someone is signed in: `prompt=login` wants one
+ * made during this flow, `max_age` one at most that many seconds old (OIDC Core 3.1.2.1). A
+ * sign-in made since the flow started satisfies both.
+ */
+function signInNeeded({ flow, req }: Pending, active: ActiveSession): boolean {
+  const at = active.session.authTime?.getTime() ?? 0;
+  if (at >= flow.createdAt.getTime()) return false;
+  if (req.prompt === 'login') return true;
+  return req.maxAge !== undefined && req.maxAge !== null && Date.now() - at > req.maxAge * 1000;
 }
 
 function view({ flow, req, app }: Pending) {

@@ -33,6 +33,7 @@ import {
   parseTimeout,
   parseTrustProxy,
 } from './parse.ts';
+import { type SignInConfig, signInConfig } from './sign-in.ts';
 
 /**
  * The one place where Gatehouse's settings and their defaults live. Every module receives
@@ -136,6 +137,8 @@ export interface Config {
   redisUrl: string | undefined;
   /** `GATEHOUSE_REDIS_PREFIX`, default `gatehouse`: the start of every Redis key (one per deployment). */
   redisPrefix: string;
+  /** Local passwords on or off, and the upstream OpenID Connect providers. See config/sign-in.ts. */
+  signIn: SignInConfig;
 }
 
 /**
@@ -326,6 +329,7 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
     databaseTimeouts: o.databaseTimeouts ?? databaseTimeouts(env),
     readyzTimeoutMs: o.readyzTimeoutMs ?? parseTimeout('GATEHOUSE_READYZ_TIMEOUT_MS', env, 2_000, 1),
     httpTimeouts: o.httpTimeouts ?? httpTimeouts(env),
+    signIn: o.signIn ?? signInConfig(env),
     metrics: o.metrics ?? metricsConfig(env),
     redisUrl: o.redisUrl ?? (env.REDIS_URL || undefined),
     redisPrefix: o.redisPrefix ?? (env.GATEHOUSE_REDIS_PREFIX || 'gatehouse'),
@@ -373,5 +377,10 @@ export function configWarnings(config: Config): string[] {
     warnings.push(
       'GATEHOUSE_HTTP_REQUEST_TIMEOUT_MS is 0: a client sending its request slowly holds a connection open without end. Leave it off only behind a proxy that bounds requests itself.',
     );
+  for (const u of config.signIn.upstreams)
+    if (config.production && u.issuer.startsWith('http://'))
+      warnings.push(
+        `The upstream ${u.id} (${u.issuer}) is not https: its answers can be read and forged on the way.`,
+      );
   return warnings;
 }

@@ -22,6 +22,7 @@ import { pageAssetRoutes } from './routes/page-assets.ts';
 import { revocationFeedRoutes } from './routes/revocation-feed.ts';
 import { revokeRoutes } from './routes/revoke.ts';
 import { acceptRawBodies, tokenRoutes } from './routes/token.ts';
+import { upstreamSignInRoutes } from './routes/upstream-sign-in.ts';
 import { wellKnownRoutes } from './routes/well-known.ts';
 import { registerSecurityHeaders } from './security-headers.ts';
 import { SharedTokenEndpointLimiter } from './shared-rate-limit.ts';
@@ -95,8 +96,10 @@ export async function buildHttpApp(gh: Gatehouse, logger: Logger): Promise<Fasti
       sessions: gh.sessions,
       secure: gh.config.issuer.startsWith('https://'),
       scopeCatalog: gh.scopeCatalog,
+      signIn: { localPasswords: gh.config.signIn.localPasswords, upstreams: gh.upstreamSignIn },
     };
     authorizeRoutes(pages, deps, ['/oauth2/authorize', '/oauth/authorize']);
+    upstreamSignInRoutes(pages, { ...deps, upstreams: gh.upstreamSignIn });
     pageAssetRoutes(pages);
     await consoleRoutes(pages, { gh, sessions: gh.sessions, secure: deps.secure });
   });

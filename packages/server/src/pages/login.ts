@@ -2,8 +2,31 @@ import type { SignInOutcome } from '../authorization/password-sign-in.ts';
 import { html } from './html.ts';
 import { hiddenFields, layout } from './layout.ts';
 
+/** An upstream OpenID Connect provider offered on the login page. */
+export interface UpstreamChoice {
+  id: string;
+  name: string;
+}
+
+/** "Sign in with NAME" for each upstream: links, so no form-action has to allow the upstream. */
+function upstreamChoices(upstreams: readonly UpstreamChoice[], flow?: string, returnTo?: string) {
+  if (upstreams.length === 0) return '';
+  const query = flow
+    ? `?flow=${encodeURIComponent(flow)}`
+    : returnTo
+      ? `?return_to=${encodeURIComponent(returnTo)}`
+      : '';
+  const choice = (u: UpstreamChoice) =>
+    html`<a class="button secondary" href="/login/upstream/${encodeURIComponent(u.id)}${query}">Sign in with ${u.name}</a>`;
+  return html`<div class="sign-in-options">${upstreams.map(choice)}</div>`;
+}
+
 export function loginPage(opts: {
   csrf: string;
+  /** The upstream providers to offer (none by default). */
+  upstreams?: readonly UpstreamChoice[];
+  /** Whether the e-mail and password form is shown (GATEHOUSE_LOCAL_PASSWORDS). Default true. */
+  localPasswords?: boolean;
   flow?: string;
   error?: string;
   email?: string;
@@ -17,6 +40,19 @@ export function loginPage(opts: {
 ${opts.appName ? html`<p class="lead">to continue to <strong>${opts.appName}</strong></p>` : ''}
 ${!opts.appName && opts.returnTo ? html`<p class="lead">to the Integration Center</p>` : ''}
 ${opts.error ? html`<p class="alert" role="alert">${opts.error}</p>` : ''}
+${upstreamChoices(opts.upstreams ?? [], opts.flow, opts.returnTo)}
+${opts.localPasswords === false ? '' : passwordForm(opts)}`,
+  });
+}
+
+function passwordForm(opts: {
+  csrf: string;
+  flow?: string;
+  email?: string;
+  returnTo?: string;
+  upstreams?: readonly UpstreamChoice[];
+}) {
+  return html`${(opts.upstreams ?? []).length > 0 ? html`<p class="hint or">or with your email and password</p>` : ''}
 <form method="post" action="/login">
 ${hiddenFields({ csrf_token: opts.csrf, ...(opts.flow ? { flow: opts.flow } : {}), ...(opts.returnTo ? { return_to: opts.returnTo } : {}) })}
 <label for="email">Email</label>
@@ -24,8 +60,7 @@ ${hiddenFields({ csrf_token: opts.csrf, ...(opts.flow ? { flow: opts.flow } : {}
 <label for="password">Password</label>
 <input id="password" name="password" type="password" autocomplete="current-password" required>
 <button type="submit" class="primary">Sign in</button>
-</form>`,
-  });
+</form>`;
 }
 
 export function signedOutPage() {

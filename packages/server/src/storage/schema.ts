@@ -230,6 +230,21 @@ export interface Database {
     created_at: number;
     expires_at: number;
   };
+  /** Migration 014: people linked to an upstream OpenID Connect account. */
+  external_identities: { issuer: string; subject: string; user_id: string; created_at: number };
+  /** Migration 014: upstream sign-ins sent and not yet back. */
+  upstream_sign_ins: {
+    state_hash: string;
+    session_hash: string;
+    upstream_id: string;
+    flow_id: string | null;
+    return_to: string | null;
+    nonce: string;
+    code_verifier: string;
+    max_age: number | null;
+    created_at: number;
+    expires_at: number;
+  };
 }
 
 /** The columns every API key table has (admin keys add their company). */

@@ -4,6 +4,7 @@ import type { AppStore } from './app-store.ts';
 import type { AuditLog } from './audit-log.ts';
 import type { AuthorizationStateStore } from './authorization-state-store.ts';
 import type { DirectoryStore } from './directory-store.ts';
+import type { ExternalIdentityStore } from './external-identity-store.ts';
 import type { GrantStore } from './grant-store.ts';
 import type { HousekeepingStore } from './housekeeping-store.ts';
 import type { IdempotencyStore } from './idempotency-store.ts';
@@ -32,6 +33,12 @@ export type {
   UserChanges,
   UserPageRequest,
 } from './directory-store.ts';
+export type {
+  ExternalIdentity,
+  ExternalIdentityStore,
+  LinkOutcome,
+  PendingUpstreamSignIn,
+} from './external-identity-store.ts';
 export type { GrantPageRequest, GrantStore, NewGrant } from './grant-store.ts';
 export type { HousekeepingStore, PruneCounts } from './housekeeping-store.ts';
 export type { IdempotencyStore } from './idempotency-store.ts';
@@ -73,6 +80,7 @@ export interface StorageSlices {
   operatorKeys: OperatorKeyStore;
   idempotency: IdempotencyStore;
   housekeeping: HousekeepingStore;
+  externalIdentities: ExternalIdentityStore;
 }
 
 /** Every slice at once: what `openStorage` returns and the server passes around. */
@@ -92,4 +100,5 @@ export type Storage = StorageLifecycle &
   AdminKeyStore &
   OperatorKeyStore &
   IdempotencyStore &
-  HousekeepingStore;
+  HousekeepingStore &
+  ExternalIdentityStore;

@@ -410,5 +410,27 @@ await forDialects(['sqlite', 'postgres'], (dialect, skip) => {
       assert.equal(await gh.sessions.load(active.token), undefined, 'the old session id is gone');
       assert.equal(flowIdOf(await flows.advance(ok.active, id), 'consent'), id);
     });
+
+    test('prompt=login and max_age: a sign-in older than the flow or than max_age signs in again', async () => {
+      const active = await session('solo');
+      await new Promise((r) => setTimeout(r, 5));
+      const startWith = async (extra: Record<string, string>) => {
+        const v = await validated('code', extra);
+        return flows.start(v.app, v.request, active);
+      };
+      const id = flowIdOf(await startWith({ prompt: 'login' }), 'sign-in');
+      assert.equal((await flows.signInView(active, id)).kind, 'sign-in-page', 'the form, not "continue"');
+      const again = await gh.sessions.signIn(active, users.solo);
+      assert.equal(
+        flowIdOf(await flows.advance(again, id), 'consent'),
+        id,
+        'a sign-in during the flow will do',
+      );
+      flowIdOf(await startWith({ max_age: '0' }), 'sign-in');
+      flowIdOf(await startWith({ max_age: '600' }), 'consent');
+      const { query } = redirected(await startWith({ max_age: '0', prompt: 'none' }), 'error');
+      assert.equal(query.get('error'), 'login_required');
+      assert.equal(query.get('error_description'), 'the user must sign in again');
+    });
   });
 });

@@ -93,3 +93,14 @@ export async function checkPage(page: Page, name: string): Promise<void> {
   );
   await screenshot(page, name);
 }
+
+/** A partner's redirect URI, answered in the browser with a small page, as its own server would. */
+export async function answerPartnerCallback(page: Page, callback: string): Promise<void> {
+  await page.route(`${callback}**`, (route) =>
+    route.fulfill({
+      status: 200,
+      contentType: 'text/html',
+      body: '<!doctype html><html lang="en"><title>Shiftly</title><main><h1>Shiftly callback</h1></main></html>',
+    }),
+  );
+}

@@ -17,6 +17,7 @@ import { auditTests } from './suites/audit.ts';
 import { authorizationStateTests } from './suites/authorization-state.ts';
 import { companyTests } from './suites/companies.ts';
 import { directoryLifecycleTests } from './suites/directory-lifecycle.ts';
+import { externalIdentityTests } from './suites/external-identities.ts';
 import { grantTests } from './suites/grants.ts';
 import { housekeepingTests } from './suites/housekeeping.ts';
 import { idempotencyTests } from './suites/idempotency.ts';
@@ -117,6 +118,7 @@ export function storageConformance(target: ConformanceTarget): void {
     usageTests(ctx);
     idempotencyTests(ctx);
     refreshRotationTests(ctx);
+    externalIdentityTests(ctx);
     // Last: it prunes with a clock two hours ahead.
     housekeepingTests(ctx);
 

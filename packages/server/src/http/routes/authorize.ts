@@ -3,6 +3,7 @@ import type { App } from '../../apps/app-service.ts';
 import type { AuthorizationFlows } from '../../authorization/flow.ts';
 import type { FlowStep } from '../../authorization/flow-steps.ts';
 import { SessionService } from '../../authorization/session-service.ts';
+import type { UpstreamSignIn } from '../../authorization/upstream-sign-in.ts';
 import { safeReturnTo } from '../../console/return-to.ts';
 import type { OAuthContext } from '../../oauth/context.ts';
 import { type AuthorizationRequest, validateAuthorizationRequest } from '../../oauth/endpoints/authorize.ts';
@@ -25,7 +26,15 @@ export interface AuthorizeDeps extends SessionCookies {
   ctx: OAuthContext;
   flows: AuthorizationFlows;
   scopeCatalog: ScopeCatalog;
+  /** The sign-in choices of this deployment: the login page offers only these. */
+  signIn: { localPasswords: boolean; upstreams: Pick<UpstreamSignIn, 'providers'> };
 }
+
+/** What every login page shows besides its form: the upstreams, and whether passwords are on. */
+const choices = (deps: AuthorizeDeps) => ({
+  upstreams: deps.signIn.upstreams.providers(),
+  localPasswords: deps.signIn.localPasswords,
+});
 
 /** The page of each step that goes on in the browser. */
 const STEP_PAGES = {
@@ -99,6 +108,7 @@ function signInRoutes(app: FastifyInstance, deps: AuthorizeDeps): void {
       200,
       loginPage({
         csrf,
+        ...choices(deps),
         ...(pending ? { flow: pending.flowId, appName: pending.appName } : {}),
         ...(returnTo ? { returnTo } : {}),
         ...(q.get('error') === 'invalid' ? { error: 'The email or password is incorrect.' } : {}),
@@ -111,6 +121,14 @@ function signInRoutes(app: FastifyInstance, deps: AuthorizeDeps): void {
     const posted = await postedForm(deps, request, reply);
     if (!posted) return reply;
     const { form, active } = posted;
+    if (!deps.signIn.localPasswords)
+      return sendErrorPage(
+        reply,
+        403,
+        'Password sign-in is off',
+        'This server does not sign people in with a password. Go back and choose another way to sign in.',
+        'local_passwords_off',
+      );
     const flowId = form.get('flow');
     const returnTo = safeReturnTo(form.get('return_to'));
     const email = form.get('email') ?? '';
@@ -131,6 +149,7 @@ function signInRoutes(app: FastifyInstance, deps: AuthorizeDeps): void {
         outcome.kind === 'busy' ? 503 : 429,
         loginPage({
           csrf: SessionService.csrfToken(active),
+          ...choices(deps),
           ...(flowId ? { flow: flowId } : {}),
           ...(returnTo ? { returnTo } : {}),
           error: signInRefusal(outcome),

@@ -28,6 +28,11 @@ export interface AuthorizationRequest {
   nonce: string | null;
   codeChallenge: string | null;
   prompt: string | null;
+  /**
+   * OIDC `max_age` in seconds: passed to an upstream provider the person signs in with.
+   * Absent in flows stored before it was read.
+   */
+  maxAge?: number | null;
 }
 
 /** Before client_id and redirect_uri are proven, errors go on a page: never a redirect. */
@@ -142,6 +147,9 @@ export async function validateAuthorizationRequest(
   const prompt = params.get('prompt') ?? null;
   if (prompt !== null && !['none', 'login', 'consent', 'select_account'].includes(prompt))
     throw fail(new InvalidRequest('prompt must be none, login, consent or select_account'));
+  const maxAgeParam = params.get('max_age');
+  if (maxAgeParam !== undefined && !/^\d{1,9}$/.test(maxAgeParam))
+    throw fail(new InvalidRequest('max_age must be a number of seconds'));
   return {
     app,
     request: {
@@ -154,6 +162,7 @@ export async function validateAuthorizationRequest(
       nonce: params.get('nonce') ?? null,
       codeChallenge,
       prompt,
+      maxAge: maxAgeParam === undefined ? null : Number(maxAgeParam),
     },
   };
 }

@@ -11,6 +11,7 @@ import * as m009 from './009-refresh-reuse-window.ts';
 import * as m010 from './010-idempotency-keys.ts';
 import * as m011 from './011-directory-lifecycle.ts';
 import * as m013 from './013-key-rotation.ts';
+import * as m014 from './014-external-identities.ts';
 import type { MigrationContext } from './context.ts';
 
 export type { MigrationContext };
@@ -31,6 +32,7 @@ const steps: Array<[string, Step]> = [
   ['010-idempotency-keys', m010],
   ['011-directory-lifecycle', m011],
   ['013-key-rotation', m013],
+  ['014-external-identities', m014],
 ];
 
 export function migrationProvider(ctx: MigrationContext): MigrationProvider {

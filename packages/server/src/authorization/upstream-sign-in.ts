@@ -1,0 +1,205 @@
+import * as oidc from 'openid-client';
+import type { Logger } from 'pino';
+import type { SignInConfig, UpstreamProvider } from '../config/sign-in.ts';
+import type { DirectoryStore, ExternalIdentityStore } from '../storage/storage.ts';
+import { sha256 } from '../util/hash.ts';
+import { AuthorizationService } from './authorization-service.ts';
+import { UpstreamClient, UpstreamDenied, UpstreamUnavailable } from './upstream-client.ts';
+import { type LinkRefusal, UpstreamLinking } from './upstream-linking.ts';
+
+/** How long a person has to sign in upstream and come back. */
+export const UPSTREAM_SIGN_IN_TTL_MS = 10 * 60_000;
+
+/** A sign-in through an upstream that could not go on: the page that says why. */
+export interface UpstreamFailure {
+  kind: 'failed';
+  status: 400 | 403 | 404 | 503;
+  title: string;
+  message: string;
+  code: string;
+}
+
+export type UpstreamStart = { kind: 'redirect'; url: string } | UpstreamFailure;
+export type UpstreamFinish =
+  | { kind: 'signed-in'; userId: string; flowId: string | null; returnTo: string | null }
+  | UpstreamFailure;
+
+const fail = (
+  status: UpstreamFailure['status'],
+  title: string,
+  message: string,
+  code: string,
+): UpstreamFailure => ({
+  kind: 'failed',
+  status,
+  title,
+  message,
+  code,
+});
+
+const REFUSALS: Record<LinkRefusal, (name: string) => string> = {
+  'no-email': (n) => `${n} did not share an e-mail address, which an account here needs.`,
+  'email-unverified': (n) =>
+    `An account with this e-mail address already exists here, and ${n} has not confirmed that the address is yours, so it cannot be linked. Sign in the way you usually do, or ask your administrator.`,
+  'already-linked': (n) =>
+    `The account with this e-mail address is already linked to another ${n} account. Sign in with that one, or ask your administrator.`,
+  'no-account': (n) =>
+    `There is no account here for your ${n} account. Ask your administrator to invite you.`,
+  disabled: () => 'This account is disabled. Ask your administrator.',
+};
+
+/**
+ * Sign-in through upstream OpenID Connect providers (docs/sign-in.md): `begin` sends the
+ * browser upstream with state, nonce and PKCE, bound to its session (and its pending
+ * authorization flow); `finish` takes the callback: the pending sign-in is claimed once, by
+ * the session that began it, the code is redeemed and the id_token checked (openid-client),
+ * and the person is linked to a user (upstream-linking.ts). The route then signs the session
+ * in and the flow goes on as after a password.
+ */
+export class UpstreamSignIn {
+  private readonly clients = new Map<string, UpstreamClient>();
+  private readonly linking: UpstreamLinking;
+
+  constructor(
+    private readonly storage: ExternalIdentityStore &
+      Pick<DirectoryStore, 'getUser' | 'getUserByEmail' | 'getCompany' | 'pageCompanies'>,
+    private readonly authorization: Pick<AuthorizationService, 'findFlow'>,
+    config: SignInConfig,
+    /** Our issuer: callbacks are `${issuer}/login/upstream/{id}/callback`. */
+    issuer: string,
+    private readonly log?: Logger,
+  ) {
+    for (const p of config.upstreams)
+      this.clients.set(
+        p.id,
+        new UpstreamClient(p, `${issuer}/login/upstream/${p.id}/callback`, config.upstreamTimeoutMs),
+      );
+    this.linking = new UpstreamLinking(storage);
+  }
+
+  /** The upstreams to offer, in configured order. */
+  providers(): Pick<UpstreamProvider, 'id' | 'name'>[] {
+    return [...this.clients.values()].map(({ provider: { id, name } }) => ({ id, name }));
+  }
+
+  /**
+   * Starts a sign-in with upstream `id` for the session: for its flow (whose prompt and max_age
+   * go upstream), or without one for `returnTo` (a safe console path, checked by the caller).
+   */
+  async begin(
+    id: string,
+    sessionHash: string,
+    flowId: string | undefined,
+    returnTo?: string,
+  ): Promise<UpstreamStart> {
+    const client = this.clients.get(id);
+    if (!client)
+      return fail(404, 'Unknown sign-in option', 'This sign-in option does not exist.', 'unknown_upstream');
+    let prompt: string | null = null;
+    let maxAge: number | null = null;
+    if (flowId !== undefined) {
+      const flow = await this.authorization.findFlow(flowId, sessionHash);
+      if (!flow)
+        return fail(400, 'This request has expired', 'Go back to the app and start again.', 'flow_expired');
+      const req = AuthorizationService.request(flow);
+      prompt = req.prompt;
+      maxAge = req.maxAge ?? null;
+    }
+    const checks = {
+      state: oidc.randomState(),
+      nonce: oidc.randomNonce(),
+      codeVerifier: oidc.randomPKCECodeVerifier(),
+      maxAge,
+    };
+    let url: URL;
+    try {
+      url = await client.authorizationUrl(checks, prompt);
+    } catch (err) {
+      return this.unavailable(client.provider, err);
+    }
+    await this.storage.createUpstreamSignIn({
+      stateHash: sha256(checks.state),
+      sessionHash,
+      upstreamId: id,
+      flowId: flowId ?? null,
+      returnTo: flowId === undefined ? (returnTo ?? null) : null,
+      nonce: checks.nonce,
+      codeVerifier: checks.codeVerifier,
+      maxAge,
+      expiresAt: new Date(Date.now() + UPSTREAM_SIGN_IN_TTL_MS),
+    });
+    return { kind: 'redirect', url: url.href };
+  }
+
+  /** The callback from upstream `id`, with its query, for the session it came back to. */
+  async finish(id: string, sessionHash: string, query: URLSearchParams): Promise<UpstreamFinish> {
+    const client = this.clients.get(id);
+    if (!client)
+      return fail(404, 'Unknown sign-in option', 'This sign-in option does not exist.', 'unknown_upstream');
+    const name = client.provider.name;
+    const state = query.get('state');
+    const pending = state ? await this.storage.claimUpstreamSignIn(sha256(state), sessionHash) : undefined;
+    if (!pending || pending.upstreamId !== id || state === null)
+      return fail(
+        400,
+        'This sign-in link cannot be used',
+        `The answer from ${name} does not belong to a sign-in started in this browser, or it was already used or has expired. Start again from the app.`,
+        'invalid_state',
+      );
+    let claims: Record<string, unknown>;
+    try {
+      claims = await client.redeem(query, {
+        state,
+        nonce: pending.nonce,
+        codeVerifier: pending.codeVerifier,
+        maxAge: pending.maxAge,
+      });
+    } catch (err) {
+      if (err instanceof UpstreamUnavailable) return this.unavailable(client.provider, err);
+      if (err instanceof UpstreamDenied)
+        return fail(
+          403,
+          `${name} did not sign you in`,
+          `${name} answered that the sign-in was not allowed or was cancelled.`,
+          err.error,
+        );
+      this.log?.warn(
+        { event: 'upstream_refused', upstream: id, err },
+        'an upstream answer failed its checks',
+      );
+      return fail(
+        400,
+        `The answer from ${name} was refused`,
+        `The answer from ${name} did not pass its checks, so nobody was signed in. Start again from the app.`,
+        'invalid_upstream_response',
+      );
+    }
+    const linked = await this.linking.resolve(client.provider, claims);
+    if (linked.kind === 'refused') {
+      this.log?.info(
+        { event: 'upstream_link_refused', upstream: id, reason: linked.reason },
+        'upstream sign-in refused',
+      );
+      return fail(
+        403,
+        'You cannot sign in with this account',
+        REFUSALS[linked.reason](name),
+        linked.reason.replaceAll('-', '_'),
+      );
+    }
+    return { kind: 'signed-in', userId: linked.user.id, flowId: pending.flowId, returnTo: pending.returnTo };
+  }
+
+  private unavailable(provider: UpstreamProvider, err: unknown): UpstreamFailure {
+    this.log?.warn(
+      { event: 'upstream_unavailable', upstream: provider.id, err },
+      'an upstream is unavailable',
+    );
+    return fail(
+      503,
+      `${provider.name} is not answering`,
+      `Signing in with ${provider.name} is not possible right now. Try again in a minute.`,
+      'upstream_unavailable',
+    );
+  }
+}
