@@ -88,7 +88,8 @@ module.exports = {
     tsPreCompilationDeps: true,
     enhancedResolveOptions: {
       exportsFields: ['exports'],
-      conditionNames: ['import', 'require', 'node', 'default', 'types'],
+      // Workspace packages as their sources, as tsconfig.json's customConditions has them.
+      conditionNames: ['@gatehouse/source', 'import', 'require', 'node', 'default', 'types'],
       extensions: ['.ts', '.js', '.mjs', '.cjs', '.d.ts', '.json'],
     },
   },

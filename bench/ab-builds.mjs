@@ -3,7 +3,7 @@
 // box's slow spells hit both alike. Usage: node bench/ab-builds.mjs OLD.mjs NEW.mjs
 // See docs/benchmarks.md (the 2026-12-06 A/B) for how the old build was made.
 import { spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -64,13 +64,35 @@ for (const t of targets) {
   const r = await run(t, 4);
   console.log('warm', t.name, r.requests.average, r.non2xx);
 }
+// CPU time the server process (all its threads) spent, in clock ticks: a per-request cost
+// that the box's other load disturbs far less than throughput.
+function cpuTicks(child) {
+  const stat = readFileSync(`/proc/${child.pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return Number(fields[11]) + Number(fields[12]);
+}
+const TICK_US = 1e6 / 100;
 const res = { old: [], new: [] };
-for (let round = 0; round < 6; round++) {
+const cpu = { old: [], new: [] };
+const ROUNDS = Number(process.env.AB_ROUNDS ?? 6);
+for (let round = 0; round < ROUNDS; round++) {
   const order = round % 2 ? [newT, oldT] : [oldT, newT];
   for (const t of order) {
+    const before = cpuTicks(t.child);
     const r = await run(t, 4);
+    const usPerReq = ((cpuTicks(t.child) - before) * TICK_US) / r.requests.total;
     res[t.name].push(r.requests.average);
-    console.log('round', round, t.name, r.requests.average, 'non2xx', r.non2xx);
+    cpu[t.name].push(usPerReq);
+    console.log(
+      'round',
+      round,
+      t.name,
+      r.requests.average,
+      'non2xx',
+      r.non2xx,
+      'cpu µs/req',
+      usPerReq.toFixed(1),
+    );
   }
 }
 const med = (a) => [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)];
@@ -81,6 +103,14 @@ console.log(
   med(res.new),
   'new/old',
   (med(res.new) / med(res.old)).toFixed(3),
+);
+console.log(
+  'server CPU µs per request: median old',
+  med(cpu.old).toFixed(1),
+  'new',
+  med(cpu.new).toFixed(1),
+  'old/new',
+  (med(cpu.old) / med(cpu.new)).toFixed(3),
 );
 for (const t of targets) t.child.kill('SIGTERM');
 process.exit(0);

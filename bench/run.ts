@@ -26,6 +26,11 @@ import { SCENARIOS } from './scenarios/index.ts';
 import { HTTP_TARGETS } from './targets/index.ts';
 import { startScaleTarget } from './targets/scale.ts';
 
+// Every process the bench starts reads workspace packages from their sources, as this one
+// does (`npm run bench` passes --conditions=@gatehouse/source; docs/packages.md).
+if (!process.env.NODE_OPTIONS?.includes('--conditions=@gatehouse/source'))
+  process.env.NODE_OPTIONS = `${process.env.NODE_OPTIONS ?? ''} --conditions=@gatehouse/source`.trim();
+
 const options = parseOptions(process.argv.slice(2));
 /**
  * Latency at half of peak: paced runs taken in turns like the peaks, each with its own warm-up

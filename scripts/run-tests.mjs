@@ -44,6 +44,16 @@ const result = spawnSync(
     '--test-reporter=spec',
     ...files,
   ],
-  { cwd: root, stdio: 'inherit', env: { ...process.env, NODE_ENV: process.env.NODE_ENV ?? 'test' } },
+  {
+    cwd: root,
+    stdio: 'inherit',
+    env: {
+      ...process.env,
+      NODE_ENV: process.env.NODE_ENV ?? 'test',
+      // Workspace packages resolve to their TypeScript sources, in the runner and in every
+      // process a test starts (docs/packages.md).
+      NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --conditions=@gatehouse/source`.trim(),
+    },
+  },
 );
 process.exit(result.status ?? 1);

@@ -49,6 +49,9 @@ async function main(): Promise<void> {
       { companyId: seed.credentials.companyId, clientId: seed.credentials.clientId },
       'demo seeded',
     );
+  // The demo API introspects opaque tokens with its own app, allowed to see every access token.
+  const resourceServer = seed.credentials.resourceServer;
+  if (resourceServer) server.gatehouse.resourceServers.add(resourceServer.clientId);
   demoApi = await startDemoApi({
     issuer: config.issuer,
     audience: config.audience,
@@ -57,6 +60,18 @@ async function main(): Promise<void> {
     host: config.host,
     port: demoApiPort(process.env.DEMO_API_PORT),
     logger: logger.child({ service: 'demo-api' }) as FastifyBaseLogger,
+    ...(resourceServer
+      ? {
+          verifier: {
+            introspection: {
+              clientId: resourceServer.clientId,
+              clientSecret: resourceServer.clientSecret,
+              // As the JWKS: the public issuer may not be reachable from here.
+              ...(config.issuer !== server.url ? { endpoint: `${server.url}/oauth2/introspect` } : {}),
+            },
+          },
+        }
+      : {}),
   });
   logger.info({ gatehouse: server.url, demoApi: demoApi.url }, 'listening');
   const tokenPath = config.tokenPathAliases.includes('/oauth/v1/token') ? '/oauth/v1/token' : '/oauth2/token';

@@ -64,6 +64,29 @@ test('npm start seeds once, prints working curl commands, and stops cleanly on S
     );
     assert.equal(users.data.users.length, 5);
 
+    // An app made with the CLI to give opaque tokens works at the demo API too: npm start gave
+    // the demo API its own resource-server credentials for introspection.
+    const companyId = /Demo company "Demo Company" \((\S+)\)/.exec(text)?.[1] as string;
+    const opaqueApp = JSON.parse(
+      await sh(
+        `GATEHOUSE_DATA_DIR='${dataDir}' node packages/server/bin/gatehouse.cjs app create --company ${companyId} --name 'Opaque reader' --scopes users.read --token-format opaque --json`,
+      ),
+    ) as { client_id: string; client_secret: string };
+    const opaque = JSON.parse(
+      await sh(tokenCmd.replace(/--user \S+/, `--user ${opaqueApp.client_id}:${opaqueApp.client_secret}`)),
+    );
+    assert.ok(!String(opaque.access_token).includes('.'), 'an opaque token');
+    const viaIntrospection = JSON.parse(
+      await sh(`${usersCmd.replace('YOUR_ACCESS_TOKEN', opaque.access_token)} --fail-with-body`),
+    );
+    assert.equal(viaIntrospection.data.users.length, 5);
+    // A known path with another method: 405 with Allow, as the Connect guide's error table lists.
+    const wrongMethod = await sh(
+      `curl -s -i -X PUT http://127.0.0.1:${demoPort}/users/v1/users -H 'Authorization: Bearer ${response.access_token}'`,
+    );
+    assert.match(wrongMethod, /^HTTP\/1\.1 405/);
+    assert.match(wrongMethod, /\r\nallow: GET, HEAD, POST\r\n/i);
+
     first.child.kill('SIGTERM');
     assert.deepEqual(await first.exit, { code: 0, signal: null });
     const logs = first

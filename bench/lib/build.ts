@@ -35,6 +35,8 @@ async function compile(): Promise<string> {
     platform: 'node',
     format: 'esm',
     target: 'node20',
+    // Workspace packages from their TypeScript sources (package.json "exports"), not dist/.
+    conditions: ['@gatehouse/source'],
     // Third-party packages stay runtime imports; our own workspace packages ship as
     // TypeScript sources, so they are bundled like the server's own code.
     plugins: [

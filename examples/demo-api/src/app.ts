@@ -1,6 +1,7 @@
 import { createFastifyAuth, createVerifier, type VerifierOptions } from '@gatehouse/resource-server';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import { registerDemoErrors } from './errors.ts';
+import { answerOtherMethods } from './method-not-allowed.ts';
 import { employeeRoutes } from './routes/employees.ts';
 import { featureRoutes } from './routes/features.ts';
 import { sevenShiftsRoutes } from './routes/seven-shifts.ts';
@@ -53,11 +54,13 @@ export async function createDemoApi(options: DemoApiOptions): Promise<FastifyIns
   // JSON only: a text body is 415, not a string that fails validation.
   app.removeContentTypeParser('text/plain');
   await app.register(auth.plugin);
+  const addMethodNotAllowed = answerOtherMethods(app);
   app.get('/health', async () => ({ status: 'ok' }));
   userRoutes(app, { auth, store: new UsersStore() });
   sevenShiftsRoutes(app, { auth });
   employeeRoutes(app, { auth });
   featureRoutes(app, { auth });
+  addMethodNotAllowed();
   return app;
 }
 

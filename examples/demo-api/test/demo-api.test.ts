@@ -168,6 +168,42 @@ test('unknown routes are JSON 404s', async () => {
   assert.equal(res.json().error, 'not_found');
 });
 
+test('a known path called with another method is 405 with Allow (the Connect guide), before any auth', async () => {
+  const put = await api.inject({ method: 'PUT', url: '/users/v1/users' });
+  assert.equal(put.statusCode, 405);
+  assert.equal(put.headers.allow, 'GET, HEAD, POST');
+  assert.equal(put.json().error, 'method_not_allowed');
+  // A path with a parameter: the router matches it, then the method is refused.
+  const get = await api.inject({ method: 'GET', url: '/users/v1/users/42' });
+  assert.equal(get.statusCode, 405);
+  assert.equal(get.headers.allow, 'DELETE');
+  // Served methods are unaffected.
+  const list = await api.inject({ method: 'GET', url: '/users/v1/users' });
+  assert.equal(list.statusCode, 401);
+});
+
+test('opaque tokens work when the demo API has resource-server credentials', async () => {
+  const rs = await gh.createApp({ name: 'Demo API', scopes: ['users.read'] });
+  gh.ts.gh.resourceServers.add(rs.clientId);
+  const opaqueApi = await createDemoApi({
+    issuer: gh.issuer,
+    audience: gh.audience,
+    verifier: { introspection: { clientId: rs.clientId, clientSecret: rs.clientSecret } },
+  });
+  try {
+    const opaque = await gh.createApp({ scopes: ['users.read'], tokenFormat: 'opaque' });
+    const token = await gh.token(opaque);
+    assert.ok(!token.includes('.'), 'an opaque token, not a JWT');
+    const ok = await opaqueApi.inject({ method: 'GET', url: '/users/v1/users', headers: bearer(token) });
+    assert.equal(ok.statusCode, 200, ok.body);
+    // Without the credentials the same token cannot be read.
+    const refused = await api.inject({ method: 'GET', url: '/users/v1/users', headers: bearer(token) });
+    assert.equal(refused.statusCode, 401);
+  } finally {
+    await opaqueApi.close();
+  }
+});
+
 test('feature endpoints: schedule.read, time_clock.write and forms.read over the token company', async () => {
   const app = await gh.createApp({ scopes: ['schedule.read', 'time_clock.write', 'forms.read'] });
   const features = await gh.token(app);

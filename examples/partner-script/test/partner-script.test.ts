@@ -25,7 +25,7 @@ after(async () => {
 
 function run(env: Record<string, string>): Promise<{ code: number | null; out: string; err: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', script], {
+    const child = spawn(process.execPath, ['--conditions=@gatehouse/source', '--import', 'tsx', script], {
       env: { PATH: process.env.PATH ?? '', GATEHOUSE_ISSUER: gh.issuer, DEMO_API_URL: api.url, ...env },
     });
     let out = '';

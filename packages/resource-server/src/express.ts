@@ -1,13 +1,12 @@
-import type { ScopeGrammar } from '@gatehouse/scopes';
 import {
-  type AuthContext,
-  authenticate,
-  checkRequirements,
-  errorResponse,
-  type Requirements,
-} from './authenticate.ts';
-import { ResourceServerError } from './errors.ts';
-import type { Verifier } from './verifier.ts';
+  type AdapterOptions,
+  type Guards,
+  guards,
+  nodeAuthHeaders,
+  propertySlot,
+  requestCheck,
+} from './adapter.ts';
+import type { Requirements } from './authenticate.ts';
 
 /** The parts of an Express (or plain node:http) request the middleware uses. */
 export interface ExpressLikeRequest {
@@ -27,29 +26,13 @@ export type Middleware = (
   next: (err?: unknown) => void,
 ) => void;
 
-export interface ExpressAuthOptions {
-  verifier: Verifier;
-  /** `realm` in WWW-Authenticate challenges. Default "api". */
-  realm?: string;
-  /** Request property the {@link AuthContext} is stored on. Default "auth". */
+export interface ExpressAuthOptions extends AdapterOptions<ExpressLikeRequest> {
+  /** Request property the auth context is stored on. Default "auth". */
   property?: string;
-  scopeGrammar?: ScopeGrammar;
-  /** Called for every refused request, e.g. to log `error.code` (never the token). */
-  onError?: (error: ResourceServerError, request: ExpressLikeRequest) => void;
 }
 
-export interface ExpressAuth {
-  authenticate: Middleware;
-  requireScopes(...scopes: string[]): Middleware;
-  requireCompany(): Middleware;
-  requireEntityPermission(
-    entityId: string | ((request: ExpressLikeRequest, auth: AuthContext) => string | undefined),
-    permission: string,
-  ): Middleware;
-  require(requirements: Requirements<ExpressLikeRequest>): Middleware;
-  /** The auth context of a request that passed one of the middlewares. */
-  contextOf(request: ExpressLikeRequest): AuthContext;
-}
+/** The middlewares; `contextOf(request)` is the auth context of a request that passed one. */
+export interface ExpressAuth extends Guards<ExpressLikeRequest, Middleware> {}
 
 /**
  * Bearer-token protection as Express middleware (also Connect and anything with node's
@@ -64,51 +47,20 @@ export interface ExpressAuth {
  * @see https://www.rfc-editor.org/rfc/rfc6750#section-3
  */
 export function createExpressAuth(options: ExpressAuthOptions): ExpressAuth {
-  const realm = options.realm ?? 'api';
-  const property = options.property ?? 'auth';
-  const store = (request: ExpressLikeRequest) =>
-    request as unknown as Record<string, AuthContext | undefined>;
+  const slot = propertySlot<ExpressLikeRequest>(options.property ?? 'auth');
+  const check = requestCheck(options, nodeAuthHeaders, slot);
 
   const guard =
     (requirements: Requirements<ExpressLikeRequest>): Middleware =>
     (request, response, next) => {
-      void (async () => {
-        let auth = store(request)[property];
-        if (!auth) {
-          auth = await authenticate(
-            options.verifier,
-            {
-              authorization: request.headers.authorization,
-              companyGuid: request.headers['x-company-guid'],
-            },
-            options.scopeGrammar,
-          );
-          store(request)[property] = auth;
-        }
-        checkRequirements(auth, request, requirements, options.scopeGrammar);
-      })().then(
-        () => next(),
-        (err: unknown) => {
-          if (!(err instanceof ResourceServerError)) return next(err);
-          options.onError?.(err, request);
-          const { status, headers, body } = errorResponse(err, realm);
-          response.statusCode = status;
-          for (const [k, v] of Object.entries(headers)) response.setHeader(k, v);
-          response.end(body);
-        },
-      );
+      void check(request, requirements).then((result) => {
+        if (!('refusal' in result)) return next();
+        const { status, headers, body } = result.refusal;
+        response.statusCode = status;
+        for (const [k, v] of Object.entries(headers)) response.setHeader(k, v);
+        response.end(body);
+      }, next);
     };
 
-  return {
-    authenticate: guard({}),
-    requireScopes: (...scopes) => guard({ scopes }),
-    requireCompany: () => guard({ company: true }),
-    requireEntityPermission: (id, permission) => guard({ entity: { id, permission } }),
-    require: guard,
-    contextOf(request) {
-      const auth = store(request)[property];
-      if (!auth) throw new Error('contextOf() called on a request that was not authenticated');
-      return auth;
-    },
-  };
+  return guards(guard, slot);
 }

@@ -1,14 +1,15 @@
-import type { ScopeGrammar } from '@gatehouse/scopes';
 import {
-  type AuthContext,
-  authenticate,
-  checkRequirements,
-  errorResponse,
-  type Requirements,
-} from './authenticate.ts';
+  type AdapterOptions,
+  type Guards,
+  guards,
+  nodeAuthHeaders,
+  propertySlot,
+  type Refusal,
+  requestCheck,
+} from './adapter.ts';
+import { errorResponse, type Requirements } from './authenticate.ts';
 import type { AccessTokenClaims } from './claims.ts';
-import { ResourceServerError } from './errors.ts';
-import type { Verifier } from './verifier.ts';
+import type { ResourceServerError } from './errors.ts';
 
 /**
  * The parts of a Fastify request this adapter uses. Structural, so that this package never
@@ -33,40 +34,19 @@ export interface FastifyLikeInstance {
 
 export type PreHandler = (request: FastifyLikeRequest, reply: FastifyLikeReply) => Promise<unknown>;
 
-export interface FastifyAuthOptions {
-  verifier: Verifier;
-  /** `realm` in WWW-Authenticate challenges. Default "api". */
-  realm?: string;
-  /** Request property the {@link AuthContext} is stored on. Default "auth". */
+export interface FastifyAuthOptions extends AdapterOptions<FastifyLikeRequest> {
+  /** Request property the auth context is stored on. Default "auth". */
   decorate?: string;
-  /** Scope names that are parameterized. Default `target-entity`. */
-  scopeGrammar?: ScopeGrammar;
-  /** Called for every refused request, e.g. to log `error.code` (never the token). */
-  onError?: (error: ResourceServerError, request: FastifyLikeRequest) => void;
 }
 
-export interface FastifyAuth {
+/** The preHandlers (see {@link Guards}), the plugin that declares the request property, and helpers. */
+export interface FastifyAuth extends Guards<FastifyLikeRequest, PreHandler> {
   /**
    * The plugin: decorates requests with the auth property (null until verified). It opts
    * out of Fastify's encapsulation, as fastify-plugin would, so the decoration is visible
    * to the routes of the instance that registers it.
    */
   plugin: ((instance: FastifyLikeInstance) => Promise<void>) & Record<symbol, unknown>;
-  /** preHandler: verifies the bearer token (and x-company-guid, if sent). */
-  authenticate: PreHandler;
-  /** preHandler: authenticates (if not yet done) and requires every listed scope. */
-  requireScopes(...scopes: string[]): PreHandler;
-  /** preHandler: the request must reach a company (403 `company_required` otherwise). */
-  requireCompany(): PreHandler;
-  /** preHandler: a permission on an entity through a parameterized scope. */
-  requireEntityPermission(
-    entityId: string | ((request: FastifyLikeRequest, auth: AuthContext) => string | undefined),
-    permission: string,
-  ): PreHandler;
-  /** preHandler for any combination of requirements. */
-  require(requirements: Requirements<FastifyLikeRequest>): PreHandler;
-  /** The auth context of a request that passed one of the preHandlers. */
-  contextOf(request: FastifyLikeRequest): AuthContext;
   /** The verified claims of a request that passed one of the preHandlers. */
   claimsOf(request: FastifyLikeRequest): AccessTokenClaims;
   /** Writes an RFC 6750 error response. Also usable from an app's own error handler. */
@@ -90,10 +70,10 @@ export interface FastifyAuth {
 export function createFastifyAuth(options: FastifyAuthOptions): FastifyAuth {
   const realm = options.realm ?? 'api';
   const property = options.decorate ?? 'auth';
-  const store = (request: FastifyLikeRequest) => request as unknown as Record<string, AuthContext | null>;
+  const slot = propertySlot<FastifyLikeRequest>(property);
+  const check = requestCheck(options, nodeAuthHeaders, slot);
 
-  const sendError = (reply: FastifyLikeReply, error: ResourceServerError): FastifyLikeReply => {
-    const { status, headers, body } = errorResponse(error, realm);
+  const send = (reply: FastifyLikeReply, { status, headers, body }: Refusal) => {
     reply.code(status);
     for (const [k, v] of Object.entries(headers)) if (k !== 'content-type') reply.header(k, v);
     reply.type(headers['content-type'] as string);
@@ -101,32 +81,11 @@ export function createFastifyAuth(options: FastifyAuthOptions): FastifyAuth {
     return reply;
   };
 
-  const contextFor = async (request: FastifyLikeRequest): Promise<AuthContext> => {
-    const existing = store(request)[property];
-    if (existing) return existing;
-    const auth = await authenticate(
-      options.verifier,
-      {
-        authorization: request.headers.authorization,
-        companyGuid: request.headers['x-company-guid'],
-      },
-      options.scopeGrammar,
-    );
-    store(request)[property] = auth;
-    return auth;
-  };
-
   const guard = (requirements: Requirements<FastifyLikeRequest>): PreHandler => {
     return async (request, reply) => {
-      try {
-        checkRequirements(await contextFor(request), request, requirements, options.scopeGrammar);
-      } catch (err) {
-        if (!(err instanceof ResourceServerError)) throw err;
-        options.onError?.(err, request);
-        // Returning the reply tells Fastify the response was sent from an async hook.
-        return sendError(reply, err);
-      }
-      return undefined;
+      const result = await check(request, requirements);
+      // Returning the reply tells Fastify the response was sent from an async hook.
+      return 'refusal' in result ? send(reply, result.refusal) : undefined;
     };
   };
 
@@ -137,21 +96,11 @@ export function createFastifyAuth(options: FastifyAuthOptions): FastifyAuth {
     { [Symbol.for('skip-override')]: true, [Symbol.for('fastify.display-name')]: 'gatehouse-auth' },
   );
 
-  const contextOf = (request: FastifyLikeRequest): AuthContext => {
-    const auth = store(request)[property];
-    if (!auth) throw new Error('contextOf() called on a request that was not authenticated');
-    return auth;
-  };
-
+  const handlers = guards(guard, slot);
   return {
+    ...handlers,
     plugin,
-    authenticate: guard({}),
-    requireScopes: (...scopes) => guard({ scopes }),
-    requireCompany: () => guard({ company: true }),
-    requireEntityPermission: (id, permission) => guard({ entity: { id, permission } }),
-    require: guard,
-    contextOf,
-    claimsOf: (request) => contextOf(request).claims,
-    sendError,
+    claimsOf: (request) => handlers.contextOf(request).claims,
+    sendError: (reply, error) => send(reply, errorResponse(error, realm)),
   };
 }

@@ -1,22 +1,7 @@
-import type { ScopeGrammar } from '@gatehouse/scopes';
-import {
-  type AuthContext,
-  authenticate,
-  checkRequirements,
-  errorResponse,
-  type Requirements,
-} from './authenticate.ts';
-import { ResourceServerError } from './errors.ts';
-import type { Verifier } from './verifier.ts';
+import { type AdapterOptions, requestCheck } from './adapter.ts';
+import type { AuthContext, Requirements } from './authenticate.ts';
 
-export interface WebAuthOptions {
-  verifier: Verifier;
-  /** `realm` in WWW-Authenticate challenges. Default "api". */
-  realm?: string;
-  scopeGrammar?: ScopeGrammar;
-  /** Called for every refused request, e.g. to log `error.code` (never the token). */
-  onError?: (error: ResourceServerError, request: Request) => void;
-}
+export interface WebAuthOptions extends AdapterOptions<Request> {}
 
 export interface WebAuth {
   /**
@@ -44,26 +29,16 @@ export interface WebAuth {
  * @see https://www.rfc-editor.org/rfc/rfc6750#section-3
  */
 export function createWebAuth(options: WebAuthOptions): WebAuth {
-  const realm = options.realm ?? 'api';
+  const check = requestCheck(options, (request: Request) => ({
+    authorization: request.headers.get('authorization'),
+    companyGuid: request.headers.get('x-company-guid'),
+  }));
   return {
     async authenticateRequest(request, requirements = {}) {
-      try {
-        const auth = await authenticate(
-          options.verifier,
-          {
-            authorization: request.headers.get('authorization'),
-            companyGuid: request.headers.get('x-company-guid'),
-          },
-          options.scopeGrammar,
-        );
-        checkRequirements(auth, request, requirements, options.scopeGrammar);
-        return auth;
-      } catch (err) {
-        if (!(err instanceof ResourceServerError)) throw err;
-        options.onError?.(err, request);
-        const { status, headers, body } = errorResponse(err, realm);
-        return new Response(body, { status, headers });
-      }
+      const result = await check(request, requirements);
+      if (!('refusal' in result)) return result.auth;
+      const { status, headers, body } = result.refusal;
+      return new Response(body, { status, headers });
     },
   };
 }

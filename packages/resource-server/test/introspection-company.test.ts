@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { msUntilStatus } from '../../../test/helpers/flows.ts';
-import { freePort } from '../../../test/helpers/live-gatehouse.ts';
-import { basic, FORM, type TestServer, testServer } from '../../server/test/helpers.ts';
+import { clientCredentialsToken, introspectingNode } from '../../../test/helpers/live-gatehouse.ts';
+import { type TestServer, testServer } from '../../server/test/helpers.ts';
 import {
   type AuthContext,
   createVerifier,
@@ -47,13 +47,7 @@ describe('@gatehouse/resource-server: opaque tokens with x-company-guid', () => 
       scopes: ['users.read', 'v1_access'],
       grantedBy: null,
     });
-    const port = await freePort();
-    url = `http://127.0.0.1:${port}`;
-    gh = await testServer({
-      storage: setup.gh.storage,
-      config: { issuer: url, port, host: '127.0.0.1', introspectionClients: [rs.clientId] },
-    });
-    await gh.http.listen({ host: '127.0.0.1', port });
+    ({ gh, url } = await introspectingNode(setup, rs.clientId));
     verifier = createVerifier({
       issuer: url,
       audience: gh.config.audience,
@@ -68,15 +62,7 @@ describe('@gatehouse/resource-server: opaque tokens with x-company-guid', () => 
     await setup.close();
   });
 
-  async function token(): Promise<string> {
-    const res = await fetch(`${url}/oauth2/token`, {
-      method: 'POST',
-      headers: { ...FORM, authorization: basic(partner.clientId, partner.clientSecret) },
-      body: 'grant_type=client_credentials',
-    });
-    assert.equal(res.status, 200);
-    return ((await res.json()) as { access_token: string }).access_token;
-  }
+  const token = () => clientCredentialsToken(url, partner);
 
   const call = (value: string, companyGuid: string, scopes: string[]) =>
     auth.authenticateRequest(

@@ -1,20 +1,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { freePort } from '../../../test/helpers/live-gatehouse.ts';
+import { clientCredentialsToken, introspectingNode } from '../../../test/helpers/live-gatehouse.ts';
 import { basic, FORM, type TestServer, testServer } from '../../server/test/helpers.ts';
 import { createVerifier, ResourceServerError, type VerifierOptions } from '../src/index.ts';
+import { rejection } from './helpers.ts';
 
 type Creds = { clientId: string; clientSecret: string };
-
-async function rejection(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-  } catch (err) {
-    assert.ok(err instanceof ResourceServerError, String(err));
-    return err.code;
-  }
-  assert.fail('expected the token to be refused');
-}
 
 describe('@gatehouse/resource-server: introspection fallback for opaque tokens', () => {
   let setup: TestServer;
@@ -31,13 +22,7 @@ describe('@gatehouse/resource-server: introspection fallback for opaque tokens',
     rs = await setup.createApp({ name: 'Demo API' });
     opaqueApp = await setup.createApp({ name: 'Opaque', tokenFormat: 'opaque' });
     jwtApp = await setup.createApp({ name: 'JWT' });
-    const port = await freePort();
-    url = `http://127.0.0.1:${port}`;
-    gh = await testServer({
-      storage: setup.gh.storage,
-      config: { issuer: url, port, host: '127.0.0.1', introspectionClients: [rs.clientId] },
-    });
-    await gh.http.listen({ host: '127.0.0.1', port });
+    ({ gh, url } = await introspectingNode(setup, rs.clientId));
   });
   after(async () => {
     await gh.close();
@@ -52,15 +37,7 @@ describe('@gatehouse/resource-server: introspection fallback for opaque tokens',
       ...opts,
     });
 
-  async function token(app: Creds): Promise<string> {
-    const res = await fetch(`${url}/oauth2/token`, {
-      method: 'POST',
-      headers: { ...FORM, authorization: basic(app.clientId, app.clientSecret) },
-      body: 'grant_type=client_credentials&scope=users.read',
-    });
-    assert.equal(res.status, 200);
-    return ((await res.json()) as { access_token: string }).access_token;
-  }
+  const token = (app: Creds) => clientCredentialsToken(url, app, 'users.read');
 
   async function revoke(app: Creds, value: string) {
     const res = await fetch(`${url}/oauth2/revoke`, {

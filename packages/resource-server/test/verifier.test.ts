@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { base64url, exportSPKI, generateKeyPair, importJWK, type JWK, SignJWT } from 'jose';
 import { type LiveGatehouse, liveGatehouse } from '../../../test/helpers/live-gatehouse.ts';
-import { createVerifier, ResourceServerError, type Verifier, type VerifierOptions } from '../src/index.ts';
+import { createVerifier, type Verifier, type VerifierOptions } from '../src/index.ts';
+import { rejection } from './helpers.ts';
 
 let gh: LiveGatehouse;
 let app: { clientId: string; clientSecret: string };
@@ -22,16 +23,6 @@ const verifier = (opts: Partial<VerifierOptions> = {}) => {
   made.push(v);
   return v;
 };
-
-async function rejection(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-  } catch (err) {
-    assert.ok(err instanceof ResourceServerError, String(err));
-    return err.code;
-  }
-  assert.fail('expected the token to be refused');
-}
 
 /**
  * Signs claims with Gatehouse's own ES256 key (or `signWith`, an attacker's, under Gatehouse's

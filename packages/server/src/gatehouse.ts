@@ -119,6 +119,11 @@ export class Gatehouse {
   readonly revocation: RevocationEndpoint;
   /** POST /oauth2/introspect (RFC 7662). */
   readonly introspection: IntrospectionEndpoint;
+  /**
+   * The client_ids that may introspect every access token: `GATEHOUSE_INTROSPECTION_CLIENTS`,
+   * plus what the embedding process adds (npm start adds the demo API's own app).
+   */
+  readonly resourceServers: Set<string>;
   /** Whether some app may use the implicit grant (refreshed when apps change). */
   private implicitInUse = false;
 
@@ -131,6 +136,7 @@ export class Gatehouse {
     opts: GatehouseOptions,
   ) {
     this.scopeCatalog = opts.scopeCatalog ?? config.scopeCatalog;
+    this.resourceServers = new Set(config.introspectionClients);
     this.scopes = new ScopeModel(this.scopeCatalog);
     this.grantTypes = new GrantRegistry();
     for (const grant of BUILT_IN_GRANTS) this.grantTypes.register(grant);
@@ -222,7 +228,7 @@ export class Gatehouse {
       inspector: this.tokenInspector,
       issuer: config.issuer,
       audience: config.audience,
-      resourceServers: new Set(config.introspectionClients),
+      resourceServers: this.resourceServers,
       grants: this.grants,
     });
     bus.subscribe((key) => {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { loadConfig } from '../src/config/index.ts';
+import { type Config, loadConfig } from '../src/config/index.ts';
 import { TooManyRequestsError } from '../src/errors.ts';
 import { ClientAuthThrottle, DEFAULT_CLIENT_AUTH_THROTTLE } from '../src/http/client-auth-throttle.ts';
 import { basic, FORM, type TestServer, testServer } from './helpers.ts';
@@ -13,6 +13,19 @@ const B = '198.51.100.20';
 const C = '192.0.2.99';
 
 type App = { appId: string; clientId: string; clientSecret: string };
+
+/** A server that allows 10 failures per client and address and `perIpBurst` per address, no refill. */
+function serverWithFailureBudgets(perIpBurst: number, config: Partial<Config> = {}): Promise<TestServer> {
+  return testServer({
+    config: {
+      ...config,
+      clientAuthThrottle: {
+        perClientAddress: { perSecond: HOUR, burst: 10 },
+        perIp: { perSecond: HOUR, burst: perIpBurst },
+      },
+    },
+  });
+}
 
 function post(
   t: TestServer,
@@ -49,8 +62,7 @@ describe('client authentication failures are throttled (unit, with a clock)', ()
   it('the defaults: 10 failures per client and address, then one per 5 s; others unaffected', () => {
     const th = new ClientAuthThrottle();
     const fail = (id: string, ip: string, now: number) => {
-      th.attempt(id, ip, now);
-      th.settle(id, ip, true);
+      th.attempt(id, ip, now).settle(true);
     };
     for (let i = 0; i < 10; i++) fail('cl_x', A, 0);
     assert.throws(
@@ -71,17 +83,13 @@ describe('client authentication failures are throttled (unit, with a clock)', ()
       perIp: { perSecond: HOUR, burst: 3 },
     });
     for (let i = 0; i < 100; i++) {
-      th.attempt('cl_x', A, 0);
-      th.settle('cl_x', A, false);
+      th.attempt('cl_x', A, 0).settle(false);
     }
-    th.attempt('cl_x', A, 0);
-    th.settle('cl_x', A, true);
-    th.attempt('cl_x', A, 0);
-    th.settle('cl_x', A, true);
+    th.attempt('cl_x', A, 0).settle(true);
+    th.attempt('cl_x', A, 0).settle(true);
     // The pair is spent; the refusal must not take from the address's budget (1 left).
     for (let i = 0; i < 5; i++) assert.throws(() => th.attempt('cl_x', A, 0), /for this client/);
-    th.attempt('cl_other', A, 0);
-    th.settle('cl_other', A, true);
+    th.attempt('cl_other', A, 0).settle(true);
     assert.throws(() => th.attempt('cl_third', A, 0), /from this address/);
   });
 
@@ -108,8 +116,7 @@ describe('client authentication failures are throttled (unit, with a clock)', ()
       perIp: { perSecond: 0, burst: 1 },
     });
     for (let i = 0; i < 1000; i++) {
-      th.attempt('cl_x', A, 0);
-      th.settle('cl_x', A, true);
+      th.attempt('cl_x', A, 0).settle(true);
     }
   });
 
@@ -192,14 +199,7 @@ describe('a brute force of one client secret', () => {
   let t: TestServer;
   let app: App;
   before(async () => {
-    t = await testServer({
-      config: {
-        clientAuthThrottle: {
-          perClientAddress: { perSecond: HOUR, burst: 10 },
-          perIp: { perSecond: HOUR, burst: 1000 },
-        },
-      },
-    });
+    t = await serverWithFailureBudgets(1000);
     app = await t.createApp();
   });
   after(() => t.close());
@@ -244,14 +244,7 @@ describe('the per-address failure budget spans client_ids', () => {
   let t: TestServer;
   let app: App;
   before(async () => {
-    t = await testServer({
-      config: {
-        clientAuthThrottle: {
-          perClientAddress: { perSecond: HOUR, burst: 10 },
-          perIp: { perSecond: HOUR, burst: 20 },
-        },
-      },
-    });
+    t = await serverWithFailureBudgets(20);
     app = await t.createApp();
   });
   after(() => t.close());
@@ -285,15 +278,7 @@ await forDialects(['sqlite', 'postgres'], (dialect, skip) => {
     let t: TestServer;
     before(async () => {
       if (dialect === 'postgres') db = await withTestPostgres();
-      t = await testServer({
-        config: {
-          ...(db ? { databaseUrl: db.url } : {}),
-          clientAuthThrottle: {
-            perClientAddress: { perSecond: HOUR, burst: 10 },
-            perIp: { perSecond: HOUR, burst: 1000 },
-          },
-        },
-      });
+      t = await serverWithFailureBudgets(1000, db ? { databaseUrl: db.url } : {});
     });
     after(async () => {
       await t?.close();

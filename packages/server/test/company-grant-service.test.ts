@@ -5,21 +5,12 @@ import { NotFoundError } from '../src/errors.ts';
 import { revocationHash } from '../src/tokens/revocation-keys.ts';
 import { newId } from '../src/util/random.ts';
 import { type TestServer, testServer } from './helpers.ts';
+import { NO_WEBHOOK_DELIVERY } from './management-api/fixtures.ts';
 
 describe('CompanyGrantService', () => {
   let t: TestServer;
   before(async () => {
-    t = await testServer({
-      config: {
-        webhooks: {
-          enabled: false,
-          network: 'allow-loopback',
-          timeoutMs: 500,
-          pollMs: 50,
-          retryScheduleSeconds: [1],
-        },
-      },
-    });
+    t = await testServer({ config: NO_WEBHOOK_DELIVERY });
   });
   after(() => t.close());
 

@@ -22,6 +22,24 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
+/**
+ * The configuration of a test Gatehouse keeping its data in `dataDir`: the test secret, the
+ * issuer http://gatehouse.test, no logs and a fast invalidation poll, then `overrides`.
+ */
+export function testConfig(dataDir: string, overrides: Partial<Config> = {}): Config {
+  return loadConfig({
+    env: {},
+    overrides: {
+      dataDir,
+      serverSecret: TEST_SECRET,
+      issuer: 'http://gatehouse.test',
+      logLevel: 'silent',
+      invalidationPollMs: 50,
+      ...overrides,
+    },
+  });
+}
+
 /** A Gatehouse on a fresh SQLite file (or the given storage), driven in-process via inject. */
 export async function testServer(
   opts: {
@@ -33,17 +51,7 @@ export async function testServer(
   } = {},
 ): Promise<TestServer> {
   const dir = mkdtempSync(join(tmpdir(), 'gatehouse-test-'));
-  const config = loadConfig({
-    env: {},
-    overrides: {
-      dataDir: dir,
-      serverSecret: TEST_SECRET,
-      issuer: 'http://gatehouse.test',
-      logLevel: 'silent',
-      invalidationPollMs: 50,
-      ...opts.config,
-    },
-  });
+  const config = testConfig(dir, opts.config);
   const logger = opts.logger ?? createLogger('silent', { pretty: false });
   const gh = await Gatehouse.open(config, {
     logger,
@@ -72,6 +80,15 @@ export async function testServer(
       await gh.close();
       rmSync(dir, { recursive: true, force: true });
     },
+  };
+}
+
+/** The environment the `gatehouse` CLI needs to work on the data of test server `t`. */
+export function cliEnv(t: TestServer): Record<string, string> {
+  return {
+    GATEHOUSE_DATA_DIR: t.config.dataDir,
+    DATABASE_URL: t.config.databaseUrl,
+    GATEHOUSE_SECRET: TEST_SECRET,
   };
 }
 

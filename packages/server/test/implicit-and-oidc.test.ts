@@ -25,16 +25,37 @@ describe('implicit (legacy) and OpenID Connect', () => {
     return decide(b, consent.res.body, 'grant');
   }
 
+  /** A partner app with the authorization-code grant and REDIRECT. */
+  const codeApp = () =>
+    t.createApp({ type: 'partner', grantTypes: ['authorization_code'], redirectUris: [REDIRECT] });
+
+  /** Redeems the code in `location` at the token endpoint, with the app's secret in the body. */
+  function redeem(
+    location: string,
+    app: { clientId: string; clientSecret: string },
+    form: Record<string, string> = {},
+  ) {
+    const code = new URL(location).searchParams.get('code') as string;
+    return t.http.inject({
+      method: 'POST',
+      url: '/oauth2/token',
+      headers: FORM,
+      payload: new URLSearchParams({
+        grant_type: 'authorization_code',
+        code,
+        ...form,
+        client_id: app.clientId,
+        client_secret: app.clientSecret,
+      }).toString(),
+    });
+  }
+
   test('implicit is off by default and opt-in per app; metadata follows', async () => {
     const meta = async () => (await t.http.inject('/.well-known/oauth-authorization-server')).json();
     assert.deepEqual((await meta()).response_types_supported, ['code']);
     assert.deepEqual((await meta()).code_challenge_methods_supported, ['S256']);
     assert.equal((await meta()).authorization_response_iss_parameter_supported, true);
-    const codeOnly = await t.createApp({
-      type: 'partner',
-      grantTypes: ['authorization_code'],
-      redirectUris: [REDIRECT],
-    });
+    const codeOnly = await codeApp();
     const refused = await t.http.inject(
       `/oauth2/authorize?response_type=token&client_id=${codeOnly.clientId}&redirect_uri=${encodeURIComponent(REDIRECT)}`,
     );
@@ -60,27 +81,11 @@ describe('implicit (legacy) and OpenID Connect', () => {
   });
 
   test('openid: ID token with the nonce, /userinfo, discovery document', async () => {
-    const app = await t.createApp({
-      type: 'partner',
-      grantTypes: ['authorization_code'],
-      redirectUris: [REDIRECT],
-    });
+    const app = await codeApp();
     const done = await authorize(
       `response_type=code&client_id=${app.clientId}&redirect_uri=${encodeURIComponent(REDIRECT)}&scope=openid%20email%20profile%20users.read&nonce=n-42`,
     );
-    const code = new URL(done.location as string).searchParams.get('code') as string;
-    const res = await t.http.inject({
-      method: 'POST',
-      url: '/oauth2/token',
-      headers: FORM,
-      payload: new URLSearchParams({
-        grant_type: 'authorization_code',
-        code,
-        redirect_uri: REDIRECT,
-        client_id: app.clientId,
-        client_secret: app.clientSecret,
-      }).toString(),
-    });
+    const res = await redeem(done.location as string, app, { redirect_uri: REDIRECT });
     assert.equal(res.statusCode, 200, res.body);
     const body = res.json();
     assert.equal(body.refresh_token, undefined);
@@ -113,24 +118,9 @@ describe('implicit (legacy) and OpenID Connect', () => {
   });
 
   test('without openid no ID token is issued', async () => {
-    const app = await t.createApp({
-      type: 'partner',
-      grantTypes: ['authorization_code'],
-      redirectUris: [REDIRECT],
-    });
+    const app = await codeApp();
     const done = await authorize(`response_type=code&client_id=${app.clientId}&scope=users.read&nonce=x`);
-    const code = new URL(done.location as string).searchParams.get('code') as string;
-    const res = await t.http.inject({
-      method: 'POST',
-      url: '/oauth2/token',
-      headers: FORM,
-      payload: new URLSearchParams({
-        grant_type: 'authorization_code',
-        code,
-        client_id: app.clientId,
-        client_secret: app.clientSecret,
-      }).toString(),
-    });
+    const res = await redeem(done.location as string, app);
     assert.equal(res.statusCode, 200, res.body);
     assert.equal(res.json().id_token, undefined);
   });

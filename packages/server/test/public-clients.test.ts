@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { runCli } from './cli/run-cli.ts';
-import { TEST_SECRET, type TestServer, testServer } from './helpers.ts';
+import { cliEnv, type TestServer, testServer } from './helpers.ts';
 import { signedIn, type Tenant, tenant } from './management-api/fixtures.ts';
 
 const SPA = {
@@ -24,23 +24,13 @@ describe('public clients have no client secret, at every way in', () => {
       headers: { authorization: `Bearer ${x.key}` },
       ...(payload ? { payload } : {}),
     });
-  const env = () => ({
-    GATEHOUSE_DATA_DIR: t.config.dataDir,
-    DATABASE_URL: t.config.databaseUrl,
-    GATEHOUSE_SECRET: TEST_SECRET,
-  });
-
-  before(async () => {
-    t = await testServer();
-    x = await tenant(t, 'P');
-  });
-  after(() => t.close());
-
-  it('the service creates none and refuses to rotate one (409)', async () => {
-    const { app, clientSecret } = await t.gh.apps.create(
+  const env = () => cliEnv(t);
+  /** A public partner SPA of the tenant, created through the service. */
+  const serviceSpa = (name: string) =>
+    t.gh.apps.create(
       {
         companyId: x.companyId,
-        name: 'Service SPA',
+        name,
         type: 'partner',
         clientType: 'public',
         grantTypes: ['authorization_code'],
@@ -49,6 +39,39 @@ describe('public clients have no client secret, at every way in', () => {
       },
       'test',
     );
+  /** `gatehouse app create` of a public partner SPA named `name`. */
+  const createSpa = (name: string, ...more: string[]) =>
+    runCli(
+      [
+        'app',
+        'create',
+        '--company',
+        x.companyId,
+        '--name',
+        name,
+        '--type',
+        'partner',
+        '--client-type',
+        'public',
+        '--grant-types',
+        'authorization_code',
+        '--scopes',
+        'users.read',
+        '--redirect-uri',
+        'https://spa.example/cb',
+        ...more,
+      ],
+      env(),
+    );
+
+  before(async () => {
+    t = await testServer();
+    x = await tenant(t, 'P');
+  });
+  after(() => t.close());
+
+  it('the service creates none and refuses to rotate one (409)', async () => {
+    const { app, clientSecret } = await serviceSpa('Service SPA');
     assert.equal(clientSecret, null);
     assert.deepEqual(app.secrets, []);
     await assert.rejects(t.gh.apps.rotateSecret(x.companyId, app.id, 'test'), {
@@ -82,18 +105,7 @@ describe('public clients have no client secret, at every way in', () => {
   });
 
   it('console: no secret shown, no rotate action, and rotate answers 409', async () => {
-    const { app } = await t.gh.apps.create(
-      {
-        companyId: x.companyId,
-        name: 'Console SPA',
-        type: 'partner',
-        clientType: 'public',
-        grantTypes: ['authorization_code'],
-        scopes: ['users.read'],
-        redirectUris: ['https://spa.example/cb'],
-      },
-      'test',
-    );
+    const { app } = await serviceSpa('Console SPA');
     const admin = await signedIn(t, x.companyId, 'admin');
     const base = `/console/c/${x.companyId}/apps/${app.id}`;
     const detail = await t.http.inject({ url: base, headers: { cookie: admin.cookie } });
@@ -121,53 +133,12 @@ describe('public clients have no client secret, at every way in', () => {
   });
 
   it('CLI: create prints no secret; rotate-secret fails with a clear message', async () => {
-    const created = await runCli(
-      [
-        'app',
-        'create',
-        '--company',
-        x.companyId,
-        '--name',
-        'CLI SPA',
-        '--type',
-        'partner',
-        '--client-type',
-        'public',
-        '--grant-types',
-        'authorization_code',
-        '--scopes',
-        'users.read',
-        '--redirect-uri',
-        'https://spa.example/cb',
-        '--json',
-      ],
-      env(),
-    );
+    const created = await createSpa('CLI SPA', '--json');
     assert.equal(created.code, 0, created.stderr);
     const app = created.json<{ id: string; client_secret?: string }>();
     assert.equal('client_secret' in app, false);
     assert.doesNotMatch(created.stdout + created.stderr, /gths_/);
-    const text = await runCli(
-      [
-        'app',
-        'create',
-        '--company',
-        x.companyId,
-        '--name',
-        'CLI SPA 2',
-        '--type',
-        'partner',
-        '--client-type',
-        'public',
-        '--grant-types',
-        'authorization_code',
-        '--scopes',
-        'users.read',
-        '--redirect-uri',
-        'https://spa.example/cb',
-      ],
-      env(),
-    );
+    const text = await createSpa('CLI SPA 2');
     assert.equal(text.code, 0, text.stderr);
     assert.match(text.stdout, /Public client: no client secret/);
     assert.doesNotMatch(text.stdout + text.stderr, /gths_|Store the client secret/);

@@ -5,7 +5,7 @@ import { validateAppInput } from '../src/apps/validation.ts';
 import { ValidationError } from '../src/errors.ts';
 import { redirectUriMatches } from '../src/oauth/redirect-uri.ts';
 import { runCli } from './cli/run-cli.ts';
-import { TEST_SECRET, type TestServer, testServer } from './helpers.ts';
+import { cliEnv, type TestServer, testServer } from './helpers.ts';
 import { signedIn, type Tenant, tenant } from './management-api/fixtures.ts';
 
 /** Each refused form, with the words the refusal must contain. */
@@ -178,11 +178,7 @@ describe('a bad redirect URI is refused at every way in', () => {
   });
 
   it('CLI: a clear message and a failing exit code', async () => {
-    const env = {
-      GATEHOUSE_DATA_DIR: t.config.dataDir,
-      DATABASE_URL: t.config.databaseUrl,
-      GATEHOUSE_SECRET: TEST_SECRET,
-    };
+    const env = cliEnv(t);
     const res = await runCli(
       [
         'app',

@@ -1,4 +1,5 @@
 import { html, type SafeHtml } from '../pages/html.ts';
+import { htmlDocument } from '../pages/layout.ts';
 import type { ConsoleContext } from './context.ts';
 
 export type Section = 'apps' | 'connected' | 'webhooks' | 'audit';
@@ -33,18 +34,11 @@ export function consoleLayout(opts: {
   script?: boolean;
 }): string {
   const { ctx } = opts;
-  return html`<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="referrer" content="no-referrer">
-<title>${opts.title} · ${ctx.company.name} · Gatehouse</title>
-<link rel="stylesheet" href="/assets/gatehouse.css">
-${opts.script ? html`<script src="/assets/copy.js" defer></script>` : ''}
-</head>
-<body class="console">
-<header class="topbar">
+  return htmlDocument({
+    title: `${opts.title} · ${ctx.company.name} · Gatehouse`,
+    script: opts.script,
+    bodyClass: 'console',
+    body: html`<header class="topbar">
 <a class="brand" href="/console">Gatehouse · Integration Center</a>
 ${switcher(ctx)}
 <div class="who">
@@ -63,8 +57,6 @@ ${NAV.map(
 </nav>
 <main class="panel">
 ${opts.body}
-</main>
-</body>
-</html>
-`.value;
+</main>`,
+  });
 }

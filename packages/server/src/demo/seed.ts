@@ -8,6 +8,8 @@ import { createGuideApps, GUIDE_APPS, type GuideAppCredentials } from './guide-a
 
 export const DEMO_COMPANY_NAME = 'Demo Company';
 export const DEMO_APP_NAME = 'Demo app';
+/** The demo API's own app: it introspects opaque tokens with these credentials. */
+export const DEMO_API_APP_NAME = 'Demo API (resource server)';
 export const DEMO_SCOPES = ['users.read', 'users.write', 'users.delete'];
 /** 24 hours, as Connecteam's tokens. */
 export const DEMO_TOKEN_TTL = 86_400;
@@ -34,6 +36,11 @@ export interface DemoCredentials {
   guides?: GuideAppCredentials[];
   /** The partner company's admin, who manages its apps and webhooks in the console. */
   partnerAdmin?: { email: string; password: string | null };
+  /**
+   * The demo API's credentials as a resource server: npm start lets this app introspect every
+   * access token (Gatehouse.resourceServers), so opaque tokens work at the demo API.
+   */
+  resourceServer?: { appId: string; clientId: string; clientSecret: string };
 }
 
 export interface SeedResult {
@@ -78,11 +85,15 @@ export async function seedDemo(gh: Gatehouse): Promise<SeedResult> {
   if (saved) {
     const app = await gh.apps.findByClientId(saved.clientId);
     if (app && app.companyId === saved.companyId) {
-      if (saved.guides) return { credentials: saved, created: false, file };
-      // A file from before the guide apps existed: add them.
-      const withGuides = { ...saved, ...(await seedGuides(gh, saved.companyId)) };
-      writeCredentials(gh, file, withGuides);
-      return { credentials: withGuides, created: true, file };
+      if (saved.guides && saved.resourceServer) return { credentials: saved, created: false, file };
+      // A file from before the guide apps or the demo API's app existed: add what is missing.
+      const completed = {
+        ...saved,
+        ...(saved.guides ? {} : await seedGuides(gh, saved.companyId)),
+        resourceServer: saved.resourceServer ?? (await seedResourceServer(gh, saved.companyId)),
+      };
+      writeCredentials(gh, file, completed);
+      return { credentials: completed, created: true, file };
     }
   }
   const companies = await gh.companies.listCompanies();
@@ -125,6 +136,7 @@ export async function seedDemo(gh: Gatehouse): Promise<SeedResult> {
     clientSecret,
     users,
     ...(await seedGuides(gh, company.id)),
+    resourceServer: await seedResourceServer(gh, company.id),
   };
   writeCredentials(gh, file, credentials);
   return { credentials, created: true, file };
@@ -179,6 +191,32 @@ async function seedGuides(
     });
   }
   return { secondCompanyId: second.id, partnerCompanyId: partner.id, guides, partnerAdmin };
+}
+
+/**
+ * The demo API's app in the demo company (found by name, with a fresh secret, when the
+ * credentials file was lost). It holds one read scope because every app holds one; it is used
+ * only to authenticate to the introspection endpoint.
+ */
+async function seedResourceServer(
+  gh: Gatehouse,
+  companyId: string,
+): Promise<NonNullable<DemoCredentials['resourceServer']>> {
+  const existing = (await gh.apps.list(companyId)).find((a) => a.name === DEMO_API_APP_NAME);
+  const { app, clientSecret } = existing
+    ? await gh.apps.rotateSecret(companyId, existing.id, ACTOR)
+    : await gh.apps.create(
+        {
+          companyId,
+          name: DEMO_API_APP_NAME,
+          type: 'internal',
+          grantTypes: ['client_credentials'],
+          scopes: ['users.read'],
+        },
+        ACTOR,
+      );
+  if (clientSecret === null) throw new Error('the demo API app must be confidential');
+  return { appId: app.id, clientId: app.clientId, clientSecret };
 }
 
 const PARTNER_ADMIN = { email: 'admin@demo-partner.example', name: 'Partner Admin', role: 'admin' as const };

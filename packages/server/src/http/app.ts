@@ -4,10 +4,11 @@ import type { Logger } from 'pino';
 import { managementApiRoutes } from '../console/api/index.ts';
 import { consoleRoutes } from '../console/routes/index.ts';
 import type { Gatehouse } from '../gatehouse.ts';
-import { registerAvailability } from './availability.ts';
+import { availabilityCheck } from './availability.ts';
 import { clientErrorHandler } from './client-errors.ts';
+import { registerEdgeChecks } from './edge-checks.ts';
 import { refuseUnroutable, registerErrorHandling } from './errors.ts';
-import { inputFamily, registerInputGuard } from './input-guard.ts';
+import { checkRequestTarget, inputFamily } from './input-guard.ts';
 import { registerNotAcceptable } from './not-acceptable.ts';
 import { TokenEndpointLimiter } from './rate-limit.ts';
 import { lazyChildLoggerFactory } from './request-logger.ts';
@@ -48,10 +49,10 @@ export async function buildHttpApp(gh: Gatehouse, logger: Logger): Promise<Fasti
   });
   registerErrorHandling(app);
   registerSecurityHeaders(app);
-  registerAvailability(app, gh.config);
   registerNotAcceptable(app);
-  // Control characters and invalid UTF-8 are refused before any route sees them.
-  registerInputGuard(app);
+  // Before routing, in one hook: maintenance and retired paths (availability.ts), then control
+  // characters and invalid UTF-8, refused before any route sees them (input-guard.ts).
+  registerEdgeChecks(app, [availabilityCheck(gh.config), checkRequestTarget]);
   const tokenLimiter = new TokenEndpointLimiter(gh.config.tokenRateLimit, gh.config.clientAuthThrottle);
 
   await app.register(async (oauth) => {

@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyRequest } from 'fastify';
 import { GoneError } from '../errors.ts';
 import { TemporarilyUnavailable } from '../oauth/errors.ts';
 
@@ -23,28 +23,27 @@ export function retiredPrefix(url: string, prefixes: readonly string[]): string 
 }
 
 /**
- * Answers before routing: 503 with Retry-After in maintenance mode (health checks exempt,
- * so a load balancer can still tell "down for maintenance" from "dead"), and 410 for a
- * path under a retired API version prefix.
+ * The check made before routing (registered with the others by edge-checks.ts): 503 with
+ * Retry-After in maintenance mode (health checks exempt, so a load balancer can still tell
+ * "down for maintenance" from "dead"), and 410 for a path under a retired API version prefix.
+ * Undefined when neither applies, so that requests pay for nothing.
  */
-export function registerAvailability(
-  app: FastifyInstance,
-  opts: { maintenance: boolean; retiredPathPrefixes: readonly string[] },
-): void {
+export function availabilityCheck(opts: {
+  maintenance: boolean;
+  retiredPathPrefixes: readonly string[];
+}): ((request: FastifyRequest) => Error | undefined) | undefined {
   const prefixes = [...opts.retiredPathPrefixes];
-  if (!opts.maintenance && prefixes.length === 0) return;
-  app.addHook('onRequest', (request, _reply, done) => {
+  if (!opts.maintenance && prefixes.length === 0) return undefined;
+  return (request) => {
     const url = request.url;
     if (opts.maintenance && !HEALTH.has(url.split('?', 1)[0] ?? ''))
-      return done(
-        new TemporarilyUnavailable(
-          'Gatehouse is down for maintenance; try again later',
-          MAINTENANCE_RETRY_AFTER,
-        ),
+      return new TemporarilyUnavailable(
+        'Gatehouse is down for maintenance; try again later',
+        MAINTENANCE_RETRY_AFTER,
       );
     const retired = retiredPrefix(url, prefixes);
     if (retired !== undefined)
-      return done(new GoneError(`API version ${retired} has been removed; see the current documentation`));
-    done();
-  });
+      return new GoneError(`API version ${retired} has been removed; see the current documentation`);
+    return undefined;
+  };
 }

@@ -1,5 +1,6 @@
 import { Lru } from '@gatehouse/cache';
 import { TooManyRequestsError } from '../errors.ts';
+import type { ClientAuthAttempt } from '../oauth/client-auth/limits.ts';
 
 export interface ClientAuthThrottleConfig {
   /** Failed client authentications allowed per (client_id, address), and how fast they return. */
@@ -51,9 +52,25 @@ class FailureBuckets {
     return Math.max(1, Math.ceil((1 - b.tokens) / this.rate.perSecond));
   }
 
-  giveBack(key: string): void {
-    const b = this.buckets.get(key);
-    if (b !== undefined) b.tokens = Math.min(this.rate.burst, b.tokens + 1);
+  giveBack(b: Bucket): void {
+    b.tokens = Math.min(this.rate.burst, b.tokens + 1);
+  }
+}
+
+/**
+ * One attempt taken from the budgets: it holds the buckets it drew from, so settling it is no
+ * second lookup (this runs on every token request). A bucket the cache has dropped since is
+ * given back to harmlessly: nobody reads it again.
+ */
+class Attempt implements ClientAuthAttempt {
+  constructor(
+    private readonly throttle: ClientAuthThrottle,
+    private readonly address: Bucket | undefined,
+    private readonly pair: Bucket | undefined,
+  ) {}
+
+  settle(failed: boolean): void {
+    if (!failed) this.throttle.giveBack(this.address, this.pair);
   }
 }
 
@@ -80,7 +97,7 @@ export class ClientAuthThrottle {
   }
 
   /** Takes an attempt from both budgets, or throws TooManyRequestsError and takes none. */
-  attempt(clientId: string | undefined, address: string, now = Date.now()): void {
+  attempt(clientId: string | undefined, address: string, now = Date.now()): ClientAuthAttempt {
     const a = this.addresses?.current(address, now);
     // A spent address is refused before any per-client bucket is made for what it names.
     if (a !== undefined && a.tokens < 1)
@@ -96,13 +113,13 @@ export class ClientAuthThrottle {
       );
     if (a !== undefined) a.tokens -= 1;
     if (p !== undefined) p.tokens -= 1;
+    return new Attempt(this, a, p);
   }
 
-  /** Gives the attempt back unless it failed. */
-  settle(clientId: string | undefined, address: string, failed: boolean): void {
-    if (failed) return;
-    this.addresses?.giveBack(address);
-    if (clientId !== undefined) this.pairs?.giveBack(pairOf(clientId, address));
+  /** Returns an attempt that did not fail (Attempt.settle). */
+  giveBack(address: Bucket | undefined, pair: Bucket | undefined): void {
+    if (address !== undefined) this.addresses?.giveBack(address);
+    if (pair !== undefined) this.pairs?.giveBack(pair);
   }
 }
 

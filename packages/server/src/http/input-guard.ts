@@ -65,28 +65,25 @@ function refusedAt(request: FastifyRequest, text: string, f: Finding, where: 'ur
 }
 
 /**
- * Checks what every request carries before any route sees it: the request target (path and
- * query, percent-decoded as the router and URLSearchParams will decode them; raw non-ASCII
- * is refused, RFC 3986 2.1) and `x-company-id`, the one header the management API looks up
- * as it is. Register once, on the root instance.
+ * Checks what every request carries before any route sees it (registered with the other
+ * checks made before routing by edge-checks.ts): the request target (path and query,
+ * percent-decoded as the router and URLSearchParams will decode them; raw non-ASCII is
+ * refused, RFC 3986 2.1) and `x-company-id`, the one header the management API looks up as
+ * it is.
  */
-export function registerInputGuard(app: FastifyInstance): void {
-  app.addHook('onRequest', (request, _reply, done) => {
-    const url = request.url;
-    const f = scanEncoded(url, true);
-    if (f !== undefined) return done(refusedAt(request, url, f, 'url'));
-    const company = request.headers['x-company-id'];
-    if (typeof company === 'string' && scanText(company) !== undefined)
-      return done(
-        refused(
-          request,
-          'x-company-id',
-          'contains a control character',
-          'the x-company-id header contains a control character',
-        ),
-      );
-    done();
-  });
+export function checkRequestTarget(request: FastifyRequest): RefusedInput | undefined {
+  const url = request.url;
+  const f = scanEncoded(url, true);
+  if (f !== undefined) return refusedAt(request, url, f, 'url');
+  const company = request.headers['x-company-id'];
+  if (typeof company === 'string' && scanText(company) !== undefined)
+    return refused(
+      request,
+      'x-company-id',
+      'contains a control character',
+      'the x-company-id header contains a control character',
+    );
+  return undefined;
 }
 
 const PAGE_PATH = /^\/(?:console|login|logout|authorize\/|oauth2?\/authorize)/;

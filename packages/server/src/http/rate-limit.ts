@@ -1,7 +1,7 @@
 import { Lru } from '@gatehouse/cache';
 import type { RateLimitConfig } from '../config/index.ts';
 import { TooManyRequestsError } from '../errors.ts';
-import type { ClientAuthLimits } from '../oauth/client-auth/limits.ts';
+import type { ClientAuthAttempt, ClientAuthLimits } from '../oauth/client-auth/limits.ts';
 import {
   ClientAuthThrottle,
   type ClientAuthThrottleConfig,
@@ -74,12 +74,8 @@ export class TokenEndpointLimiter implements ClientAuthLimits {
     if (wait > 0) throw new TooManyRequestsError('too many token requests from this address', wait);
   }
 
-  attempt(clientId: string | undefined, address: string): void {
-    this.failures.attempt(clientId, address);
-  }
-
-  settle(clientId: string | undefined, address: string, failed: boolean): void {
-    this.failures.settle(clientId, address, failed);
+  attempt(clientId: string | undefined, address: string): ClientAuthAttempt {
+    return this.failures.attempt(clientId, address);
   }
 
   /** Throws TooManyRequestsError (429, Retry-After) when the client's bucket is empty. */

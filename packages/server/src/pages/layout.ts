@@ -13,25 +13,43 @@ export function pageCsp(formTargets: readonly string[] = []): string {
   ].join('; ');
 }
 
-export function layout(opts: { title: string; body: SafeHtml; script?: boolean }): string {
+/**
+ * A whole HTML document: the head every page shares (our stylesheet, and copy.js when
+ * `script` is set), then `body` in a <body> of class `bodyClass`, if given.
+ */
+export function htmlDocument(opts: {
+  title: string;
+  body: SafeHtml;
+  script?: boolean;
+  bodyClass?: string;
+}): string {
   return html`<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="referrer" content="no-referrer">
-<title>${opts.title} · Gatehouse</title>
+<title>${opts.title}</title>
 <link rel="stylesheet" href="/assets/gatehouse.css">
 ${opts.script ? html`<script src="/assets/copy.js" defer></script>` : ''}
 </head>
-<body>
-<main class="card">
-<p class="brand" aria-hidden="true">Gatehouse</p>
+${opts.bodyClass ? html`<body class="${opts.bodyClass}">` : html`<body>`}
 ${opts.body}
-</main>
 </body>
 </html>
 `.value;
+}
+
+/** The frame of the sign-in, consent and result pages: one card. */
+export function layout(opts: { title: string; body: SafeHtml; script?: boolean }): string {
+  return htmlDocument({
+    title: `${opts.title} · Gatehouse`,
+    script: opts.script,
+    body: html`<main class="card">
+<p class="brand" aria-hidden="true">Gatehouse</p>
+${opts.body}
+</main>`,
+  });
 }
 
 export function hiddenFields(fields: Record<string, string>): SafeHtml {

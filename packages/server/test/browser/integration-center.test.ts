@@ -6,11 +6,10 @@ import { after, before, describe, it } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { type RunningDemoApi, startDemoApi } from '../../../../examples/demo-api/src/index.ts';
 import { LogoService, logoPath } from '../../src/apps/logo.ts';
-import { loadConfig } from '../../src/config/index.ts';
 import { createLogger } from '../../src/logger.ts';
 import { type RunningServer, startServer } from '../../src/server.ts';
 import { solidPng } from '../fixtures/images.ts';
-import { basic, TEST_SECRET } from '../helpers.ts';
+import { basic, testConfig } from '../helpers.ts';
 import { browserSkip, launchChromium, screenshot, seriousViolations } from './launch.ts';
 
 const PASSWORD = 'correct horse battery staple';
@@ -61,18 +60,7 @@ if (skip instanceof Error) {
 
     before(async () => {
       dir = mkdtempSync(join(tmpdir(), 'gatehouse-browser-'));
-      const config = loadConfig({
-        env: {},
-        overrides: {
-          dataDir: dir,
-          serverSecret: TEST_SECRET,
-          issuer: 'http://gatehouse.test',
-          host: '127.0.0.1',
-          port: 0,
-          logLevel: 'silent',
-          invalidationPollMs: 50,
-        },
-      });
+      const config = testConfig(dir, { host: '127.0.0.1', port: 0 });
       server = await startServer(config, { logger: createLogger('silent', { pretty: false }) });
       const gh = server.gatehouse;
       api = await startDemoApi({

@@ -3,17 +3,16 @@ import { after, before, describe, it } from 'node:test';
 import { decodeJwt } from 'jose';
 import { type TestServer, testServer } from '../helpers.ts';
 import { forDialects, type TestDatabase, withTestPostgres } from '../pg.ts';
-import { type Creds, introspect, post } from './helpers.ts';
+import {
+  type Creds,
+  companyGrantPartner,
+  ENTITY,
+  introspect,
+  PARTNER_SCOPES,
+  post,
+  recordGrant,
+} from './helpers.ts';
 
-const ENTITY = '8ed17dce-9eca-4383-a9e1-54f82c362b6d';
-// In the normalised (code-unit) order Gatehouse answers scopes in.
-const APP_SCOPES = [
-  `target-entity:${ENTITY}:employees-read,performance-evaluations-read`,
-  'users.delete',
-  'users.read',
-  'users.write',
-  'v1_access',
-];
 const GRANTED = [`target-entity:${ENTITY}:employees-read`, 'users.read', 'v1_access'];
 
 async function token(t: TestServer, creds: Creds, form: Record<string, string>) {
@@ -37,29 +36,15 @@ await forDialects(['sqlite', 'postgres'], (dialect, skip) => {
       if (dialect === 'postgres') db = await withTestPostgres();
       t = await testServer({ config: db ? { databaseUrl: db.url } : {} });
       second = (await t.gh.companies.createCompany({ name: 'Bistro Two' }, 'test')).id;
-      const input = {
-        type: 'partner' as const,
-        grantTypes: ['client_credentials' as const],
-        grantDelivery: 'company_grant' as const,
-        scopes: APP_SCOPES,
-        redirectUris: ['https://partner.example/cb'],
-      };
-      partner = await t.createApp({ name: 'Partner', ...input });
-      narrowPolicy = await t.createApp({ name: 'Narrowing partner', ...input, scopePolicy: 'narrow' });
-      other = await t.createApp({ name: 'Other partner', ...input });
+      partner = await companyGrantPartner(t, { name: 'Partner' });
+      narrowPolicy = await companyGrantPartner(t, { name: 'Narrowing partner', scopePolicy: 'narrow' });
+      other = await companyGrantPartner(t, { name: 'Other partner' });
       for (const [id, guid, app] of [
         ['gr_partner', guids.partner, partner],
         ['gr_narrow', guids.narrow, narrowPolicy],
         ['gr_other', guids.other, other],
       ] as const)
-        await t.gh.storage.upsertGrant({
-          id,
-          guid,
-          appId: app.appId,
-          companyId: second,
-          scopes: GRANTED,
-          grantedBy: null,
-        });
+        await recordGrant(t, { id, guid, app, companyId: second, scopes: GRANTED });
     });
     after(async () => {
       await t?.close();
@@ -81,7 +66,7 @@ await forDialects(['sqlite', 'postgres'], (dialect, skip) => {
       assert.equal(info.grant_guid, guids.partner);
       // Without company_guid nothing changes: every scope of the app, no company.
       const plain = await token(t, partner, {});
-      assert.equal(plain.body.scope, APP_SCOPES.join(' '));
+      assert.equal(plain.body.scope, PARTNER_SCOPES.join(' '));
       assert.equal(decodeJwt(plain.body.access_token as string).company_id, undefined);
     });
 

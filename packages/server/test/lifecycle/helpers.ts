@@ -53,6 +53,42 @@ export async function partnerApp(t: TestServer, input: Partial<AppInput> = {}): 
   });
 }
 
+/** The entity of the parameterized scope the company-grant partners hold. */
+export const ENTITY = '8ed17dce-9eca-4383-a9e1-54f82c362b6d';
+
+/** What a company-grant partner holds, in the normalised (code-unit) order Gatehouse answers scopes in. */
+export const PARTNER_SCOPES = [
+  `target-entity:${ENTITY}:employees-read,performance-evaluations-read`,
+  'users.delete',
+  'users.read',
+  'users.write',
+  'v1_access',
+];
+
+/**
+ * A partner app with PARTNER_SCOPES that takes client_credentials tokens for the companies
+ * that grant it access (grant delivery `company_grant`).
+ */
+export async function companyGrantPartner(t: TestServer, input: Partial<AppInput> = {}): Promise<Creds> {
+  return t.createApp({
+    type: 'partner',
+    grantTypes: ['client_credentials'],
+    grantDelivery: 'company_grant',
+    scopes: PARTNER_SCOPES,
+    redirectUris: ['https://partner.example/cb'],
+    ...input,
+  });
+}
+
+/** What a company admin's consent records: `companyId` grants `scopes` to `app`. */
+export async function recordGrant(
+  t: TestServer,
+  grant: { id: string; guid: string; app: Creds; companyId: string; scopes: string[] },
+): Promise<void> {
+  const { app, ...rest } = grant;
+  await t.gh.storage.upsertGrant({ ...rest, appId: app.appId, grantedBy: null });
+}
+
 let users = 0;
 
 /**

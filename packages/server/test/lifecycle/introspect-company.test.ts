@@ -5,21 +5,16 @@ import { forDialects, type TestDatabase, withTestPostgres } from '../pg.ts';
 import {
   type Creds,
   clientCredentialsToken,
+  companyGrantPartner,
   delegatedTokens,
+  ENTITY,
   introspect,
+  PARTNER_SCOPES,
   partnerApp,
   post,
+  recordGrant,
 } from './helpers.ts';
 
-const ENTITY = '8ed17dce-9eca-4383-a9e1-54f82c362b6d';
-// In the normalised (code-unit) order Gatehouse answers scopes in.
-const APP_SCOPES = [
-  `target-entity:${ENTITY}:employees-read,performance-evaluations-read`,
-  'users.delete',
-  'users.read',
-  'users.write',
-  'v1_access',
-];
 const GRANTED = ['users.read', 'v1_access', `target-entity:${ENTITY}:employees-read`];
 
 async function introspectFor(t: TestServer, creds: Creds, token: string, companyGuid: string) {
@@ -44,31 +39,22 @@ await forDialects(['sqlite', 'postgres'], (dialect, skip) => {
       if (dialect === 'postgres') db = await withTestPostgres();
       t = await testServer({ config: db ? { databaseUrl: db.url } : {} });
       second = (await t.gh.companies.createCompany({ name: 'Bistro Two' }, 'test')).id;
-      const partnerInput = {
-        type: 'partner' as const,
-        grantTypes: ['client_credentials' as const],
-        grantDelivery: 'company_grant' as const,
-        scopes: APP_SCOPES,
-        redirectUris: ['https://partner.example/cb'],
-      };
-      partner = await t.createApp({ name: 'Partner', ...partnerInput });
-      other = await t.createApp({ name: 'Other partner', ...partnerInput });
+      partner = await companyGrantPartner(t, { name: 'Partner' });
+      other = await companyGrantPartner(t, { name: 'Other partner' });
       // What a company admin's consent records: the partner gets fewer scopes than it holds.
-      await t.gh.storage.upsertGrant({
+      await recordGrant(t, {
         id: 'gr_narrow',
         guid: grants.narrow,
-        appId: partner.appId,
+        app: partner,
         companyId: second,
         scopes: GRANTED,
-        grantedBy: null,
       });
-      await t.gh.storage.upsertGrant({
+      await recordGrant(t, {
         id: 'gr_others',
         guid: grants.others,
-        appId: other.appId,
+        app: other,
         companyId: second,
-        scopes: APP_SCOPES,
-        grantedBy: null,
+        scopes: PARTNER_SCOPES,
       });
       rsCreds = await t.createApp({ name: 'Demo API' });
       rs = await testServer({ storage: t.gh.storage, config: { introspectionClients: [rsCreds.clientId] } });
@@ -82,7 +68,7 @@ await forDialects(['sqlite', 'postgres'], (dialect, skip) => {
     it("answers the token's scope intersected with the grant's, with the grant's company", async () => {
       const token = await clientCredentialsToken(t, partner);
       const plain = await introspect(t, partner, token);
-      assert.equal(plain.scope, APP_SCOPES.join(' '));
+      assert.equal(plain.scope, PARTNER_SCOPES.join(' '));
       assert.equal(plain.company_id, undefined);
       for (const [node, creds] of [
         [t, partner],
@@ -125,13 +111,12 @@ await forDialects(['sqlite', 'postgres'], (dialect, skip) => {
       const delegated = await partnerApp(t, { name: 'Delegated', scopes: ['users.read', 'v1_access'] });
       const tokens = await delegatedTokens(t, delegated);
       const guid = crypto.randomUUID();
-      await t.gh.storage.upsertGrant({
+      await recordGrant(t, {
         id: 'gr_delegated_second',
         guid,
-        appId: delegated.appId,
+        app: delegated,
         companyId: second,
         scopes: ['users.read'],
-        grantedBy: null,
       });
       assert.deepEqual(await introspectFor(rs, rsCreds, tokens.access_token, guid), {
         status: 200,

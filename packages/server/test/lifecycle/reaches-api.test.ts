@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
-import { createServer } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { type RunningDemoApi, startDemoApi } from '../../../../examples/demo-api/src/index.ts';
+import { liveGatehouse } from '../../../../test/helpers/live-gatehouse.ts';
 import { type TestServer, testServer } from '../helpers.ts';
 import {
   type Creds,
@@ -12,15 +12,6 @@ import {
   refresh,
   revoke,
 } from './helpers.ts';
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const a = s.address();
-      s.close(() => resolve(typeof a === 'object' && a ? a.port : 0));
-    });
-  });
-}
 
 /**
  * The lifecycle issue's first check, end to end: revoke each kind of token at
@@ -35,10 +26,8 @@ describe('revocation reaches the API for every token kind', () => {
   let partner: Creds;
 
   before(async () => {
-    const port = await freePort();
-    const url = `http://127.0.0.1:${port}`;
-    t = await testServer({ config: { issuer: url, port, host: '127.0.0.1', invalidationPollMs: 50 } });
-    await t.http.listen({ host: '127.0.0.1', port });
+    const { ts, url } = await liveGatehouse();
+    t = ts;
     jwtApp = await t.createApp({ scopes: ['users.read'] });
     opaqueApp = await t.createApp({ scopes: ['users.read'], tokenFormat: 'opaque' });
     partner = await partnerApp(t);

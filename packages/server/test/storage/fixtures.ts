@@ -1,3 +1,4 @@
+import type { SigningKeyStore } from '../../src/storage/signing-key-store.ts';
 import type { NewApp, Storage } from '../../src/storage/storage.ts';
 import type {
   AppWithSecrets,
@@ -89,6 +90,20 @@ export async function newGrant(storage: Storage, appId: string, companyId: strin
     scopes: ['users.read'],
     grantedBy: null,
   });
+}
+
+/** An active signing key with a fresh kid and placeholder key material. */
+export function signingKeyRecord(
+  overrides: Partial<Parameters<SigningKeyStore['insertSigningKey']>[0]> = {},
+): Parameters<SigningKeyStore['insertSigningKey']>[0] {
+  return {
+    kid: newId('kid'),
+    alg: 'ES256',
+    publicJwk: '{}',
+    privateJwkEncrypted: 'x',
+    status: 'active',
+    ...overrides,
+  };
 }
 
 /** A webhook event about the app for the company's endpoints (rotateAppSecret carries it). */

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { runCli } from '../cli/run-cli.ts';
-import { TEST_SECRET, type TestServer, testServer } from '../helpers.ts';
+import { cliEnv, type TestServer, testServer } from '../helpers.ts';
 import { signedIn, type Tenant, tenant } from '../management-api/fixtures.ts';
 
 /** Any IPv4 or loopback/compressed IPv6 address a message could carry. */
@@ -93,11 +93,7 @@ describe('delivery errors shown to tenants carry no resolved address', () => {
   });
 
   it('the CLI', async () => {
-    const env = {
-      GATEHOUSE_DATA_DIR: t.config.dataDir,
-      DATABASE_URL: t.config.databaseUrl,
-      GATEHOUSE_SECRET: TEST_SECRET,
-    };
+    const env = cliEnv(t);
     const res = await runCli(
       ['webhook', 'deliveries', '--company', x.companyId, '--endpoint', endpointId, '--json'],
       env,

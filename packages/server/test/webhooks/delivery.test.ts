@@ -14,6 +14,26 @@ const FAST = {
   retryScheduleSeconds: [0.05, 0.05, 0.05],
 };
 
+/**
+ * Subscribes `url` to app.secret_rotated in the test company, then rotates a new app's
+ * secret: one event for the endpoint returned.
+ */
+async function secretRotationFor(t: TestServer, url: string) {
+  const { endpoint } = await t.gh.webhooks.create(
+    { companyId: t.companyId, url, events: ['app.secret_rotated'] },
+    'test',
+  );
+  const { appId } = await t.createApp();
+  await t.gh.apps.rotateSecret(t.companyId, appId, 'test');
+  return endpoint;
+}
+
+/** The attempts of the endpoint's latest delivery, as the console lists them. */
+async function latestAttempts(t: TestServer, endpointId: string) {
+  const page = await t.gh.webhooks.deliveries(t.companyId, { endpointId });
+  return t.gh.webhooks.attempts(t.companyId, page.items[0]?.id ?? '');
+}
+
 describe('webhook delivery', () => {
   let t: TestServer;
   before(async () => {
@@ -94,12 +114,7 @@ describe('webhook delivery', () => {
   it('does not follow redirects and gives up after the schedule', async () => {
     const rx = await startReceiver(() => 'redirect');
     try {
-      const { endpoint } = await t.gh.webhooks.create(
-        { companyId: t.companyId, url: rx.url, events: ['app.secret_rotated'] },
-        'test',
-      );
-      const { appId } = await t.createApp();
-      await t.gh.apps.rotateSecret(t.companyId, appId, 'test');
+      const endpoint = await secretRotationFor(t, rx.url);
       await rx.waitFor(4);
       await new Promise((r) => setTimeout(r, 300));
       assert.equal(rx.received.length, 4, 'initial attempt plus three retries, then no more');
@@ -115,18 +130,12 @@ describe('webhook delivery', () => {
   it('times out a receiver that hangs', async () => {
     const rx = await startReceiver(() => 'hang');
     try {
-      const { endpoint } = await t.gh.webhooks.create(
-        { companyId: t.companyId, url: rx.url, events: ['app.secret_rotated'] },
-        'test',
-      );
-      const { appId } = await t.createApp();
-      await t.gh.apps.rotateSecret(t.companyId, appId, 'test');
+      const endpoint = await secretRotationFor(t, rx.url);
       await rx.waitFor(1);
       let attempts: { error: string | null }[] = [];
       for (let i = 0; i < 100 && attempts.length === 0; i++) {
         await new Promise((r) => setTimeout(r, 20));
-        const page = await t.gh.webhooks.deliveries(t.companyId, { endpointId: endpoint.id });
-        attempts = await t.gh.webhooks.attempts(t.companyId, page.items[0]?.id ?? '');
+        attempts = await latestAttempts(t, endpoint.id);
       }
       assert.match(attempts[0]?.error ?? '', /timed out/);
     } finally {
@@ -140,16 +149,10 @@ describe('webhook endpoint rules', () => {
     const t = await testServer({ config: { webhooks: { ...FAST, network: 'public-only' } } });
     const rx = await startReceiver(() => 200);
     try {
-      const { endpoint } = await t.gh.webhooks.create(
-        { companyId: t.companyId, url: rx.url, events: ['app.secret_rotated'] },
-        'test',
-      );
-      const { appId } = await t.createApp();
-      await t.gh.apps.rotateSecret(t.companyId, appId, 'test');
+      const endpoint = await secretRotationFor(t, rx.url);
       await t.gh.webhookDispatcher.runOnce();
       assert.equal(rx.received.length, 0);
-      const page = await t.gh.webhooks.deliveries(t.companyId, { endpointId: endpoint.id });
-      const attempts = await t.gh.webhooks.attempts(t.companyId, page.items[0]?.id ?? '');
+      const attempts = await latestAttempts(t, endpoint.id);
       assert.match(attempts[0]?.error ?? '', /loopback/);
     } finally {
       await rx.close();

@@ -41,15 +41,15 @@ export async function authenticateClient(
   else {
     const named = namedClientId(req);
     const address = req.address ?? '';
-    limits.attempt(named, address);
+    const attempt = limits.attempt(named, address);
     try {
       client = await method.authenticate(req, ctx);
     } catch (err) {
       // Only wrong credentials spend the budget; a database outage is not the caller's failure.
-      limits.settle(named, address, err instanceof InvalidClient);
+      attempt.settle(err instanceof InvalidClient);
       throw err;
     }
-    limits.settle(named, address, false);
+    attempt.settle(false);
     limits.authenticated(client.app.clientId);
   }
   ctx.onClientUsed?.(client.app);

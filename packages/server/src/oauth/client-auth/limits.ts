@@ -4,7 +4,7 @@ import { basicCredentialsOf, type WithBasicCredentials } from './basic-credentia
  * The brakes around client authentication at the token, revocation and introspection
  * endpoints. The HTTP layer supplies them with the request (`limits`, `address`); the
  * protocol core calls them in this order: `attempt` before any secret is hashed or compared,
- * then `settle` with the outcome, then `authenticated` for the client's own allowance.
+ * then the attempt's `settle` with the outcome, then `authenticated` for the client's own allowance.
  *
  * @see https://www.rfc-editor.org/rfc/rfc6749#section-2.3.1 (brute force protection)
  */
@@ -14,14 +14,18 @@ export interface ClientAuthLimits {
    * throws TooManyRequestsError (429, Retry-After) when either is spent. Taken before the
    * work, so parallel guesses cannot all pass a check made before any of them failed.
    */
-  attempt(clientId: string | undefined, address: string): void;
-  /** Gives the attempt back unless the credentials were wrong (`failed`). */
-  settle(clientId: string | undefined, address: string, failed: boolean): void;
+  attempt(clientId: string | undefined, address: string): ClientAuthAttempt;
   /**
    * The authenticated client's request allowance: counted only once the client has proved
    * who it is, so nobody else can spend it. Throws TooManyRequestsError when it is spent.
    */
   authenticated(clientId: string): void;
+}
+
+/** An attempt taken from the failure budgets, to be settled once the outcome is known. */
+export interface ClientAuthAttempt {
+  /** Gives the attempt back unless the credentials were wrong (`failed`). */
+  settle(failed: boolean): void;
 }
 
 /**

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe } from 'node:test';
 import type { Storage } from '../../../src/storage/storage.ts';
 import { newId } from '../../../src/util/random.ts';
-import { newApp, newCompany, secretRecord } from '../fixtures.ts';
+import { newApp, newCompany, secretRecord, signingKeyRecord } from '../fixtures.ts';
 import type { SuiteContext } from '../suite-context.ts';
 
 export function invalidationTests({ it }: SuiteContext): void {
@@ -55,15 +55,9 @@ export function invalidationTests({ it }: SuiteContext): void {
         );
         seq = await s.latestInvalidationSeq();
 
-        const kid = newId('kid');
-        await s.insertSigningKey({
-          kid,
-          alg: 'ES256',
-          publicJwk: '{}',
-          privateJwkEncrypted: 'x',
-          status: 'active',
-        });
-        await s.retireSigningKey(kid);
+        const key = signingKeyRecord();
+        await s.insertSigningKey(key);
+        await s.retireSigningKey(key.kid);
         assert.deepEqual(await keysSince(s, seq), ['keys', 'keys'], 'signing keys');
       },
     );

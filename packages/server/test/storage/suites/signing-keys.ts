@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe } from 'node:test';
-import { newId } from '../../../src/util/random.ts';
+import { signingKeyRecord } from '../fixtures.ts';
 import type { SuiteContext } from '../suite-context.ts';
 
 export function signingKeyTests({ it }: SuiteContext): void {
@@ -9,14 +9,13 @@ export function signingKeyTests({ it }: SuiteContext): void {
       'inserts, lists and retires keys',
       ['insertSigningKey', 'listSigningKeys', 'retireSigningKey'],
       async (s) => {
-        const kid = newId('kid');
-        await s.insertSigningKey({
-          kid,
+        const key = signingKeyRecord({
           alg: 'RS256',
           publicJwk: '{"kty":"RSA"}',
           privateJwkEncrypted: 'eyJ.sealed',
-          status: 'active',
         });
+        await s.insertSigningKey(key);
+        const { kid } = key;
         const listed = (await s.listSigningKeys()).find((k) => k.kid === kid);
         assert.equal(listed?.alg, 'RS256');
         assert.equal(listed?.status, 'active');
@@ -31,13 +30,7 @@ export function signingKeyTests({ it }: SuiteContext): void {
     );
 
     it('refuses a duplicate kid', ['insertSigningKey'], async (s) => {
-      const key = {
-        kid: newId('kid'),
-        alg: 'ES256' as const,
-        publicJwk: '{}',
-        privateJwkEncrypted: 'x',
-        status: 'active' as const,
-      };
+      const key = signingKeyRecord();
       await s.insertSigningKey(key);
       await assert.rejects(s.insertSigningKey(key));
     });
