@@ -223,6 +223,17 @@ export interface Database {
     last_used_at: number | null;
     revoked_at: number | null;
   };
+  invitations: {
+    id: string;
+    token_hash: string;
+    company_id: string;
+    user_id: string;
+    role: string;
+    created_by: string;
+    created_at: number;
+    expires_at: number;
+    accepted_at: number | null;
+  };
   operator_keys: {
     id: string;
     name: string;
