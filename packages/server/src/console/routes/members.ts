@@ -16,6 +16,9 @@ type MemberReq = FastifyRequest<{ Params: { companyId: string; userId: string } 
 type InvitationReq = FastifyRequest<{ Params: { companyId: string; invitationId: string } }>;
 const HTML = { config: { jsonOnly: false } };
 
+/** A service's message ("email address is not valid") as the page says it. */
+const sentence = (m: string) => `${m.charAt(0).toUpperCase()}${m.slice(1)}.`;
+
 /** What the page says after each change (a fixed text per key: nothing typed is reflected). */
 const DONE: Record<string, string> = {
   added: 'The member was added.',
@@ -65,16 +68,16 @@ export function consoleMemberRoutes(app: FastifyInstance, deps: ConsoleDeps): vo
     if (!ctx.isAdmin) return adminOnly(reply, ctx);
     const add = { email: (form.get('email') ?? '').trim(), role: form.get('role') ?? '' };
     try {
-      const user = await gh.users.byEmail(add.email);
-      if (!user)
-        return await refused(reply, ctx, 404, {
+      await gh.memberships.addByEmail(add.email, ctx.company.id, add.role, ctx.actor);
+      return seeOther(reply, `${ctx.base}/members?done=added`);
+    } catch (err) {
+      if (err instanceof ValidationError)
+        return refused(reply, ctx, 400, { add, error: sentence(err.message) });
+      if (err instanceof NotFoundError)
+        return refused(reply, ctx, 404, {
           add,
           error: `No user has the address ${add.email}. To give them an account, invite them instead.`,
         });
-      await gh.memberships.add(user.id, ctx.company.id, add.role, ctx.actor);
-      return seeOther(reply, `${ctx.base}/members?done=added`);
-    } catch (err) {
-      if (err instanceof ValidationError) return refused(reply, ctx, 400, { add, error: err.message });
       if (err instanceof ConflictError)
         return refused(reply, ctx, 409, {
           add,
@@ -93,7 +96,7 @@ export function consoleMemberRoutes(app: FastifyInstance, deps: ConsoleDeps): vo
       await gh.memberships.setRole(request.params.userId, ctx.company.id, form.get('role') ?? '', ctx.actor);
     } catch (err) {
       if (err instanceof LastAdmin) return refused(reply, ctx, 409, { error: lastAdminMessage(ctx) });
-      if (err instanceof ValidationError) return refused(reply, ctx, 400, { error: err.message });
+      if (err instanceof ValidationError) return refused(reply, ctx, 400, { error: sentence(err.message) });
       if (err instanceof NotFoundError)
         return refused(reply, ctx, 404, { error: 'This user is not a member of the company.' });
       throw err;
@@ -158,7 +161,8 @@ export function consoleMemberRoutes(app: FastifyInstance, deps: ConsoleDeps): vo
       await setSecretFlash(deps, reply, ctx, { kind: 'invitation', id: invitation.id, secret: url });
       return seeOther(reply, `${ctx.base}/invitations/${invitation.id}/link`);
     } catch (err) {
-      if (err instanceof ValidationError) return refused(reply, ctx, 400, { invite, error: err.message });
+      if (err instanceof ValidationError)
+        return refused(reply, ctx, 400, { invite, error: sentence(err.message) });
       if (err instanceof ConflictError)
         return refused(reply, ctx, 409, {
           invite,
