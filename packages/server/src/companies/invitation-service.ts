@@ -10,6 +10,8 @@ import { newSecret } from '../util/secrets.ts';
 import type { CompanyService } from './company-service.ts';
 import * as valid from './directory-validation.ts';
 
+export type { Invitation };
+
 /** An invitation link works this long after it is made. */
 export const INVITATION_TTL_MS = 72 * 3600_000;
 

@@ -1,5 +1,5 @@
+import type { Invitation } from '../../companies/invitation-service.ts';
 import { html, type SafeHtml } from '../../pages/html.ts';
-import type { Invitation } from '../../storage/storage.ts';
 import type { Role, User } from '../../users/user-service.ts';
 import type { ConsoleContext } from '../context.ts';
 import { consoleLayout } from '../layout.ts';
