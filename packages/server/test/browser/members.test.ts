@@ -7,7 +7,7 @@ import type { Browser, Page } from 'playwright-core';
 import { createLogger } from '../../src/logger.ts';
 import { type RunningServer, startServer } from '../../src/server.ts';
 import { testConfig } from '../helpers.ts';
-import { browserSkip, launchChromium, screenshot, seriousViolations } from './launch.ts';
+import { accessibleScreenshot, browserSkip, launchChromium } from './launch.ts';
 
 const PASSWORD = 'correct horse battery staple';
 const ADMIN = 'alice@acme.example';
@@ -34,15 +34,7 @@ if (skip instanceof Error) {
     const ids = { acme: '', carol: '', bob: '' };
     let invitationPath = '';
 
-    async function check(p: Page, name: string) {
-      const violations = await seriousViolations(p);
-      assert.deepEqual(
-        violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`),
-        [],
-        `axe on ${name}`,
-      );
-      await screenshot(p, name);
-    }
+    const check = accessibleScreenshot;
     const role = async (userId: string) =>
       (await server.gatehouse.storage.getMembership(userId, ids.acme))?.role;
 
