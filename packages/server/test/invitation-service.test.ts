@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { CompanyService } from '../src/companies/company-service.ts';
 import { INVITATION_TTL_MS, InvitationService } from '../src/companies/invitation-service.ts';
-import { ConflictError, ValidationError } from '../src/errors.ts';
+import { ConflictError, NotFoundError, ValidationError } from '../src/errors.ts';
 import { openStorage, type SqlStorage } from '../src/storage/sql/storage.ts';
 import { forDialects, type TestDatabase, withTestPostgres } from './pg.ts';
 import { sqliteDatabase } from './storage/sql-target.ts';
@@ -110,6 +110,26 @@ await forDialects(['sqlite', 'postgres'], (dialect, skip) => {
         assert.equal((await service.accept(wrong, GOOD, '10.0.0.3')).kind, 'unknown');
       const refused = await service.accept(wrong, GOOD, '10.0.0.3');
       assert.equal(refused.kind, 'throttled');
+    });
+
+    it('gives a new link only for an account the invitation made and nobody else has a say over', async () => {
+      const { url, user } = await service.invite(companyId, { email: 'again@acme.test', role: 'admin' }, 'x');
+      const start = clock;
+      clock = start + INVITATION_TTL_MS;
+      const fresh = await service.reissue(companyId, user.id, 'user:usr_admin');
+      clock = start;
+      assert.notEqual(fresh.url, url);
+      assert.equal(fresh.invitation.role, 'admin', 'the role the membership has');
+      clock = start + INVITATION_TTL_MS + 1000;
+      assert.equal((await service.view(tokenOf(fresh.url))).kind, 'valid');
+      clock = start;
+      const other = await companies.createCompany({ name: 'Other' }, 'test');
+      await companies.addMembership(user.id, other.id, 'member', 'test');
+      await assert.rejects(service.reissue(companyId, user.id, 'x'), ConflictError);
+      await assert.rejects(service.reissue(other.id, user.id, 'x'), NotFoundError, 'not invited there');
+      const accepted = await service.invite(companyId, { email: 'done@acme.test', role: 'member' }, 'x');
+      assert.equal((await service.accept(tokenOf(accepted.url), GOOD, '10.0.0.5')).kind, 'accepted');
+      await assert.rejects(service.reissue(companyId, accepted.user.id, 'x'), NotFoundError);
     });
 
     it('a disabled user cannot use their link', async () => {

@@ -1,6 +1,6 @@
 import { addressKey } from '../authorization/address-key.ts';
 import { LoginThrottle, type LoginThrottleConfig } from '../authorization/login-throttle.ts';
-import { ConflictError, ValidationError } from '../errors.ts';
+import { ConflictError, NotFoundError, ValidationError } from '../errors.ts';
 import type { DirectoryStore, Invitation, InvitationStore } from '../storage/storage.ts';
 import type { Company, Role, User } from '../storage/types.ts';
 import { hashPassword } from '../users/password.ts';
@@ -85,6 +85,27 @@ export class InvitationService {
       { email, ...(name ? { name } : {}), companyId, role },
       actor,
     );
+    return this.issue(companyId, user, role, actor);
+  }
+
+  /**
+   * A new link for a user whose invitation to this company was never used (it expired, or
+   * the link was lost): only for an account this company's invitation made and that no one
+   * else has a say over, i.e. without a password, not disabled, in no other company. 404 when
+   * there is no such invitation, 409 when the account is no longer only the invitation's.
+   */
+  async reissue(companyId: string, userId: string, actor: string) {
+    const pending = (await this.pending(companyId)).get(userId);
+    const user = await this.storage.getUser(userId);
+    const membership = await this.storage.getMembership(userId, companyId);
+    if (!pending || !user || !membership) throw new NotFoundError('invitation');
+    const companies = await this.storage.listMembershipsOfUser(userId);
+    if (user.passwordHash !== null || user.disabledAt !== null || companies.length !== 1)
+      throw new ConflictError('this account is no longer only an invitation: it cannot be given a new link');
+    return this.issue(companyId, user, membership.role, actor);
+  }
+
+  private async issue(companyId: string, user: User, role: Role, actor: string) {
     const token = newSecret('invitation');
     const expiresAt = new Date(this.now() + INVITATION_TTL_MS);
     const invitation = await this.storage.createInvitation(
@@ -103,7 +124,7 @@ export class InvitationService {
           actor,
           action: 'invitation.created',
           target: `user:${user.id}`,
-          data: { email, role, expires_at: expiresAt.toISOString() },
+          data: { email: user.email, role, expires_at: expiresAt.toISOString() },
         },
       },
     );

@@ -100,6 +100,7 @@ await forDialects(['sqlite', 'postgres'], (dialect, skip) => {
         ['GET', `${base}/members/${target}/remove`, undefined],
         ['POST', `${base}/members/${target}/remove`, {}],
         ['POST', `${base}/invitations`, { email: 'x@acme.example', role: 'member' }],
+        ['POST', `${base}/members/${target}/invitation`, {}],
       ] as const) {
         const res = await b.request(method, url, form && { csrf_token: csrf, ...form });
         assert.equal(res.statusCode, 403, `${method} ${url}`);
@@ -363,6 +364,19 @@ await forDialects(['sqlite', 'postgres'], (dialect, skip) => {
       assert.match(expired.body, /This invitation has expired/);
       assert.match((await b.request('GET', `${base}/members`)).body, /Invitation expired/);
       assert.equal((await s.gh.users.byEmail('late@acme.example'))?.passwordHash, null);
+
+      // A new link for the expired one: shown once, and it works.
+      const late = await userId('late@acme.example');
+      const renewed = await b.request('POST', `${base}/members/${late}/invitation`, { csrf_token: csrf });
+      assert.equal(renewed.statusCode, 303);
+      const newUrl = /value="(http:\/\/gatehouse\.test\/invitations\/[^"]+)"/.exec(
+        (await b.request('GET', renewed.headers.location as string)).body,
+      )?.[1];
+      assert.ok(newUrl && newUrl !== url, 'a different link');
+      assert.equal((await new Browser(s.http).request('GET', new URL(newUrl).pathname)).statusCode, 200);
+      const admin = await b.request('POST', `${base}/members/${adminId}/invitation`, { csrf_token: csrf });
+      assert.equal(admin.statusCode, 404, 'no invitation to renew');
+      assert.match(admin.body, /no unused invitation/);
     });
   });
 });

@@ -51,6 +51,14 @@ function roleCell(ctx: ConsoleContext, row: MemberRow): SafeHtml {
 </form>`;
 }
 
+/** A new invitation link, for an invitation that expired or whose link was lost. */
+function newLinkForm(ctx: ConsoleContext, row: MemberRow): SafeHtml {
+  return html`<form method="post" action="${ctx.base}/members/${row.user.id}/invitation" class="inline-form">
+<input type="hidden" name="csrf_token" value="${ctx.csrf}">
+<button type="submit" class="secondary small">New link<span class="sr-only"> for ${row.user.email}</span></button>
+</form>`;
+}
+
 function forms(ctx: ConsoleContext, state: MembersPageState): SafeHtml {
   const add = state.add ?? { email: '', role: 'member' };
   const invite = state.invite ?? { email: '', name: '', role: 'member' };
@@ -101,7 +109,7 @@ ${rows.map(
 <td>${row.user.email}</td>
 <td>${roleCell(ctx, row)}</td>
 <td>${formatTime(row.joinedAt)}</td>
-<td>${status(row, now)}</td>
+<td>${status(row, now)}${ctx.isAdmin && row.invitation ? newLinkForm(ctx, row) : ''}</td>
 ${ctx.isAdmin ? html`<td><a class="button danger small" href="${ctx.base}/members/${row.user.id}/remove">Remove<span class="sr-only"> ${row.user.email}</span></a></td>` : ''}
 </tr>`,
 )}

@@ -51,6 +51,16 @@ export function consoleMemberRoutes(app: FastifyInstance, deps: ConsoleDeps): vo
     return sendPage(reply, status, membersPage(ctx, await rows(ctx), state));
   }
 
+  /** To the page that shows a new link once (it crosses the 303 in the sealed flash cookie). */
+  async function showLink(
+    reply: FastifyReply,
+    ctx: ConsoleContext,
+    made: { invitation: { id: string }; url: string },
+  ) {
+    await setSecretFlash(deps, reply, ctx, { kind: 'invitation', id: made.invitation.id, secret: made.url });
+    return seeOther(reply, `${ctx.base}/invitations/${made.invitation.id}/link`);
+  }
+
   const lastAdminMessage = (ctx: ConsoleContext) =>
     `This is the last administrator of ${ctx.company.name}. Make another member an administrator first, then change or remove this one.`;
 
@@ -157,9 +167,7 @@ export function consoleMemberRoutes(app: FastifyInstance, deps: ConsoleDeps): vo
       role: form.get('role') ?? '',
     };
     try {
-      const { invitation, url } = await gh.invitations.invite(ctx.company.id, invite, ctx.actor);
-      await setSecretFlash(deps, reply, ctx, { kind: 'invitation', id: invitation.id, secret: url });
-      return seeOther(reply, `${ctx.base}/invitations/${invitation.id}/link`);
+      return await showLink(reply, ctx, await gh.invitations.invite(ctx.company.id, invite, ctx.actor));
     } catch (err) {
       if (err instanceof ValidationError)
         return refused(reply, ctx, 400, { invite, error: sentence(err.message) });
@@ -167,6 +175,29 @@ export function consoleMemberRoutes(app: FastifyInstance, deps: ConsoleDeps): vo
         return refused(reply, ctx, 409, {
           invite,
           error: `A user with the address ${invite.email} exists already: add them as a member instead.`,
+        });
+      throw err;
+    }
+  });
+
+  app.post('/console/c/:companyId/members/:userId/invitation', HTML, async (request: MemberReq, reply) => {
+    const ctx = await consoleContext(deps, request, reply);
+    const form = ctx && (await consoleForm(ctx, request, reply));
+    if (!ctx || !form) return reply;
+    if (!ctx.isAdmin) return adminOnly(reply, ctx);
+    try {
+      return await showLink(
+        reply,
+        ctx,
+        await gh.invitations.reissue(ctx.company.id, request.params.userId, ctx.actor),
+      );
+    } catch (err) {
+      if (err instanceof NotFoundError)
+        return refused(reply, ctx, 404, { error: 'This user has no unused invitation to this company.' });
+      if (err instanceof ConflictError)
+        return refused(reply, ctx, 409, {
+          error:
+            'This account has a password, is disabled or belongs to another company: it cannot be given a new link.',
         });
       throw err;
     }
