@@ -148,8 +148,9 @@ export class InvitationService {
     if (invitation.expiresAt.getTime() <= this.now()) return { kind: 'expired' };
     const user = await this.storage.getUser(invitation.userId);
     const company = await this.storage.getCompany(invitation.companyId);
-    // A disabled user cannot be signed in by a link either: the same answer as an unknown one.
-    if (!user || !company || user.disabledAt) return { kind: 'unknown' };
+    // A disabled user cannot be signed in by a link either, and a link sets a first password
+    // only (one set since, by the operator, is not replaced): the answer an unknown link gets.
+    if (!user || !company || user.disabledAt || user.passwordHash !== null) return { kind: 'unknown' };
     return { kind: 'valid', invitation, user, company };
   }
 

@@ -30,7 +30,8 @@ export interface InvitationStore {
   /**
    * Atomic: marks the invitation accepted and gives its user `passwordHash`, with the audit
    * event. Exactly one concurrent caller gets the invitation; undefined when the token is
-   * unknown, already used, expired at `now`, or its user is disabled (then nothing changes).
+   * unknown, already used, expired at `now`, or its user is disabled or has a password already
+   * (an invitation sets a first password only; then nothing changes).
    */
   acceptInvitation(
     tokenHash: string,

@@ -87,6 +87,7 @@ export class SqlInvitationStore implements InvitationStore {
           .set({ password_hash: passwordHash })
           .where('id', '=', claimed.user_id)
           .where('disabled_at', 'is', null)
+          .where('password_hash', 'is', null)
           .executeTakeFirst();
         if (Number(user.numUpdatedRows) !== 1) throw new Refused();
         if (opts.audit) await insertAudit(tx, opts.audit, at);

@@ -94,14 +94,19 @@ export function invitationTests({ it, target }: SuiteContext): void {
     );
 
     it(
-      'refuses a disabled user and rolls the claim back; goes with its user or company',
-      ['acceptInvitation', 'setUserDisabled', 'deleteUser', 'deleteCompany'],
+      'refuses a disabled user or one with a password, rolling the claim back; goes with its user or company',
+      ['acceptInvitation', 'setUserDisabled', 'updateUser', 'deleteUser', 'deleteCompany'],
       async (s) => {
         const { user, token } = await invite(s);
         await s.setUserDisabled(user.id, true);
         assert.equal(await s.acceptInvitation(sha256(token), 'h', new Date()), undefined);
         assert.equal((await s.findInvitationByHash(sha256(token)))?.acceptedAt, null, 'not used up');
         assert.equal((await s.getUser(user.id))?.passwordHash, null);
+
+        const pw = await invite(s);
+        await s.updateUser(pw.user.id, { passwordHash: 'set-by-operator' });
+        assert.equal(await s.acceptInvitation(sha256(pw.token), 'h', new Date()), undefined);
+        assert.equal((await s.getUser(pw.user.id))?.passwordHash, 'set-by-operator', 'a first password only');
 
         const a = await invite(s);
         await s.deleteUser(a.user.id);
