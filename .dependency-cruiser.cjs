@@ -72,6 +72,26 @@ module.exports = {
       to: { path: ['^packages/server/', '(^|/)node_modules/@gatehouse/server/'] },
     },
     {
+      name: 'metrics-through-the-port',
+      comment:
+        'The services report what they measure through the Metrics port (src/metrics/metrics.ts); only the ' +
+        'Prometheus adapter (src/metrics/prometheus.ts) imports prom-client. A service that imported it ' +
+        'would measure even with metrics off, and could not be tested or run without a registry.',
+      severity: 'error',
+      from: { path: SERVER, pathNot: `${SERVER}metrics/prometheus\\.ts$` },
+      to: { path: '(^|/)node_modules/prom-client/' },
+    },
+    {
+      name: 'redis-inside-limits',
+      comment:
+        'Redis is reached only through src/limits/ (SharedLimits, and WakeChannel for pub/sub), which holds ' +
+        'the rule that a Redis failure never refuses a request (the node decides alone). Routes and services take SharedLimits; ' +
+        'importing ioredis or rate-limiter-flexible elsewhere would bypass that rule.',
+      severity: 'error',
+      from: { path: SERVER, pathNot: `${SERVER}limits/` },
+      to: { path: '(^|/)node_modules/(ioredis|rate-limiter-flexible)/' },
+    },
+    {
       name: 'no-cycles',
       comment:
         'Modules in a cycle can only be read, tested and loaded together, and under ESM one of them can ' +

@@ -26,6 +26,8 @@ const RULES = [
   'oauth-core-without-framework-or-sql',
   'storage-interfaces-without-implementation',
   'sdks-without-server',
+  'metrics-through-the-port',
+  'redis-inside-limits',
   'no-cycles',
 ];
 
@@ -113,6 +115,22 @@ const VIOLATIONS: Array<{ rule: string; why: string; files: Record<string, strin
     files: {
       'packages/resource-server/src/verify.ts':
         "import { AppService } from '../../server/src/apps/app-service.ts';\nexport const s = AppService;\n",
+    },
+  },
+  {
+    rule: 'metrics-through-the-port',
+    why: 'a service imports prom-client instead of reporting through the Metrics port',
+    files: {
+      'packages/server/src/apps/app-service.ts':
+        "import { Counter } from 'prom-client';\nexport const created = Counter;\n",
+    },
+  },
+  {
+    rule: 'redis-inside-limits',
+    why: 'a route imports rate-limiter-flexible instead of going through SharedLimits',
+    files: {
+      'packages/server/src/http/routes/apps.ts':
+        "import { RateLimiterRedis } from 'rate-limiter-flexible';\nexport const routes = RateLimiterRedis;\n",
     },
   },
   {

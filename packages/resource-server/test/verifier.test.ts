@@ -188,7 +188,7 @@ test('an unknown kid refetches the JWKS (key rotation), but not within the coold
   const before = await gh.token(app);
   await fast.verify(before);
   await slow.verify(before);
-  const newKid = await gh.ts.gh.keys.rotate('ES256');
+  const { kid: newKid } = await gh.ts.gh.keys.rotateNow('ES256');
   const rotated = await gh.token(app);
   assert.equal(
     JSON.parse(new TextDecoder().decode(base64url.decode(rotated.split('.')[0] as string))).kid,

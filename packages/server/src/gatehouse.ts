@@ -23,6 +23,10 @@ import { IdempotencyService } from './idempotency/idempotency-service.ts';
 import { answerEncryptionKey, openSecret, sealSecret, secretEncryptionKey } from './keys/crypto.ts';
 import { JwsSigner } from './keys/jws.ts';
 import { KeyStore } from './keys/key-store.ts';
+import { KeyRotation } from './keys/rotation.ts';
+import { SharedLimits } from './limits/shared-limits.ts';
+import { WakeChannel } from './limits/wake-channel.ts';
+import { PrometheusMetrics } from './metrics/prometheus.ts';
 import { CLIENT_AUTH_METHODS } from './oauth/client-auth/index.ts';
 import type { OAuthContext } from './oauth/context.ts';
 import { INTROSPECTION_AUTH_METHODS, IntrospectionEndpoint } from './oauth/endpoints/introspect.ts';
@@ -53,6 +57,8 @@ export interface GatehouseOptions {
   scopeCatalog?: ScopeCatalog;
   /** The clock (ms) the refresh grant measures its reuse window on; Date.now unless given. */
   clock?: () => number;
+  /** The clock (ms) signing keys are created, switched and removed on; Date.now unless given. */
+  keyClock?: () => number;
 }
 
 /**
@@ -86,6 +92,8 @@ export class Gatehouse {
   readonly grants: CompanyGrantService;
   /** Prunes expired rows on a timer. */
   readonly housekeeper: Housekeeper;
+  /** Rotates signing keys on their schedule (one node at a time, under a database lease). */
+  readonly keyRotation: KeyRotation;
   /** Plan gating and admin checks. */
   readonly access: AccessPolicy;
   readonly tokens: TokenIssuer;
@@ -127,6 +135,15 @@ export class Gatehouse {
    * plus what the embedding process adds (npm start adds the demo API's own app).
    */
   readonly resourceServers: Set<string>;
+  /**
+   * Prometheus metrics, when GATEHOUSE_METRICS_PORT or GATEHOUSE_METRICS_TOKEN is set; otherwise
+   * undefined, and nothing anywhere measures anything (docs/operations.md).
+   */
+  readonly metrics: PrometheusMetrics | undefined;
+  /** With REDIS_URL: the connection the nodes share their rate limits and sign-in throttle through. */
+  readonly sharedLimits: SharedLimits | undefined;
+  /** With REDIS_URL: pub/sub that wakes the other nodes' feed followers after a local change. */
+  private readonly wake: WakeChannel | undefined;
   /** Whether some app may use the implicit grant (refreshed when apps change). */
   private implicitInUse = false;
 
@@ -139,6 +156,15 @@ export class Gatehouse {
     opts: GatehouseOptions,
   ) {
     this.scopeCatalog = opts.scopeCatalog ?? config.scopeCatalog;
+    const metrics =
+      config.metrics.port !== undefined || config.metrics.token !== undefined
+        ? new PrometheusMetrics()
+        : undefined;
+    this.metrics = metrics;
+    this.sharedLimits =
+      config.redisUrl === undefined
+        ? undefined
+        : new SharedLimits({ url: config.redisUrl, prefix: config.redisPrefix, log: opts.logger, metrics });
     this.resourceServers = new Set(config.introspectionClients);
     this.scopes = new ScopeModel(this.scopeCatalog);
     this.grantTypes = new GrantRegistry();
@@ -163,6 +189,11 @@ export class Gatehouse {
     });
     this.grants = new CompanyGrantService(storage, bus);
     this.housekeeper = new Housekeeper(storage, config.housekeepingIntervalMs, opts.logger);
+    this.keyRotation = new KeyRotation(storage, keys, {
+      config: config.keyRotation,
+      ...(opts.keyClock ? { clock: opts.keyClock } : {}),
+      ...(opts.logger ? { log: opts.logger } : {}),
+    });
     this.access = new AccessPolicy(storage, config.planRules);
     const signer = new JwsSigner();
     this.tokens = new TokenIssuer(keys, signer, config.issuer, config.audience, storage);
@@ -174,6 +205,7 @@ export class Gatehouse {
       tokens: this.tokens,
       scopes: this.scopes,
       onClientUsed: (app) => this.lastUsed.record(app.id),
+      metrics,
     };
     this.revocationFeed = new RevocationFeed(storage, bus, opts.logger);
     const secretKey = secretEncryptionKey(config.serverSecret);
@@ -189,9 +221,13 @@ export class Gatehouse {
       concurrency: 8,
       openSecret: (sealed) => openSecret(sealed, secretKey),
       ...(opts.logger ? { log: opts.logger } : {}),
+      metrics,
     });
     this.scryptPool = new ScryptPool(config.passwordHashing);
-    this.passwordSignIn = new PasswordSignIn(storage, this.scryptPool, config.loginThrottle);
+    this.passwordSignIn = new PasswordSignIn(storage, this.scryptPool, config.loginThrottle, {
+      metrics,
+      shared: this.sharedLimits,
+    });
     this.sessions = new SessionService(storage, this.passwordSignIn);
     this.authorization = new AuthorizationService(storage, this.tokens);
     this.flows = new AuthorizationFlows({
@@ -213,6 +249,7 @@ export class Gatehouse {
       refreshTokens: storage,
       refreshReuseWindowSeconds: config.refreshReuseWindowSeconds,
       now: opts.clock ?? Date.now,
+      metrics,
     });
     this.revocationIndex = new RevocationIndex(storage, {
       pollMs: config.invalidationPollMs,
@@ -238,6 +275,27 @@ export class Gatehouse {
       resourceServers: this.resourceServers,
       grants: this.grants,
     });
+    metrics?.watch({
+      webhookBacklog: async () => {
+        const { pending, oldestCreatedAt } = await storage.webhookBacklog();
+        const age = oldestCreatedAt === null ? 0 : (Date.now() - oldestCreatedAt.getTime()) / 1000;
+        return { pending, oldestAgeSeconds: Math.max(0, age) };
+      },
+      feedLagSeconds: () => ({
+        invalidations: bus.lagSeconds(),
+        revocations: this.revocationIndex.lagSeconds(),
+      }),
+      databasePool: () => storage.poolStats(),
+    });
+    if (config.redisUrl !== undefined) {
+      const wake = new WakeChannel(config.redisUrl, config.redisPrefix, () => {
+        void bus.poll();
+        void this.revocationIndex.refresh();
+      });
+      bus.onLocalChange = () => wake.wake();
+      storage.onRevocationsCommitted(() => wake.wake());
+      this.wake = wake;
+    }
     bus.subscribe((key) => {
       if (key.startsWith('client:')) void this.refreshImplicitInUse(opts.logger);
     });
@@ -253,7 +311,7 @@ export class Gatehouse {
     try {
       await storage.migrate();
       const bus = new InvalidationBus(storage, config.invalidationPollMs, opts.logger);
-      const keys = new KeyStore(storage, config.serverSecret);
+      const keys = new KeyStore(storage, config.serverSecret, opts.keyClock);
       await keys.init();
       const gh = new Gatehouse(config, storage, bus, keys, opts.storage === undefined, opts);
       await gh.refreshImplicitInUse(opts.logger);
@@ -272,6 +330,9 @@ export class Gatehouse {
     this.lastUsed.start();
     this.grantLastUsed.start();
     this.housekeeper.start();
+    this.keyRotation.start();
+    this.sharedLimits?.start();
+    this.wake?.start();
     if (this.config.webhooks.enabled) this.webhookDispatcher.start();
   }
 
@@ -285,9 +346,12 @@ export class Gatehouse {
     await this.revocationIndex.stop();
     await this.webhookDispatcher.stop();
     await this.housekeeper.stop();
+    await this.keyRotation.stop();
     await this.lastUsed.stop();
     await this.grantLastUsed.stop();
     await this.scryptPool.close();
+    await this.sharedLimits?.close();
+    this.wake?.close();
     if (this.ownsStorage) await this.storage.close();
   }
 

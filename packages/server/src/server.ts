@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import { type Config, configWarnings } from './config/index.ts';
 import { Gatehouse, type GatehouseOptions } from './gatehouse.ts';
 import { buildHttpApp } from './http/app.ts';
+import { startMetricsServer } from './http/metrics.ts';
 import { createLogger } from './logger.ts';
 
 export interface RunningServer {
@@ -24,6 +25,22 @@ export async function startServer(
   await gatehouse.start();
   const app = await buildHttpApp(gatehouse, logger);
   await app.listen({ host: config.host, port: config.port });
+  const metricsPort = config.metrics.port;
+  let metricsServer: { port: number; close(): Promise<void> } | undefined;
+  if (gatehouse.metrics && metricsPort !== undefined) {
+    try {
+      metricsServer = await startMetricsServer(gatehouse.metrics, {
+        host: config.host,
+        port: metricsPort,
+        token: config.metrics.token,
+      });
+    } catch (err) {
+      await app.close();
+      await gatehouse.close();
+      throw err;
+    }
+    logger.info({ port: metricsServer.port }, 'metrics at /metrics on their own port');
+  }
   const addr = app.server.address();
   const port = typeof addr === 'object' && addr ? addr.port : config.port;
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
@@ -45,6 +62,7 @@ export async function startServer(
       if (closed) return;
       closed = true;
       await app.close();
+      await metricsServer?.close();
       await gatehouse.close();
     },
   };

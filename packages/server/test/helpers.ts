@@ -48,6 +48,8 @@ export async function testServer(
     logger?: Logger;
     /** The refresh grant's clock (GatehouseOptions.clock). */
     clock?: () => number;
+    /** The signing keys' clock (GatehouseOptions.keyClock). */
+    keyClock?: () => number;
   } = {},
 ): Promise<TestServer> {
   const dir = mkdtempSync(join(tmpdir(), 'gatehouse-test-'));
@@ -57,6 +59,7 @@ export async function testServer(
     logger,
     ...(opts.storage ? { storage: opts.storage } : {}),
     ...(opts.clock ? { clock: opts.clock } : {}),
+    ...(opts.keyClock ? { keyClock: opts.keyClock } : {}),
   });
   await gh.start();
   const http = await buildHttpApp(gh, logger);

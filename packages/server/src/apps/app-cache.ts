@@ -19,6 +19,7 @@ interface Entry {
  * database round trip. Entries are dropped on `client:<id>` invalidations (local at once,
  * other nodes within the poll interval). Unknown client ids are remembered briefly to keep
  * a flood of bogus ids off the database; creating the app invalidates that entry too.
+ * fresh() always reads (the authorization endpoint, so that an edit applies there at once).
  * Concurrent misses for one id share a single load. reload() reads an app again when a
  * secret did not match it, so that a secret rotated elsewhere works at once.
  */
@@ -69,6 +70,19 @@ export class AppCache {
     // Braked from now, even if the read below fails or is not cached.
     if (hit) hit.reloadedAt = now;
     return this.load(clientId, now);
+  }
+
+  /**
+   * The app as the database holds it now, cached for the next get(): for the authorization
+   * endpoint, whose answers (redirect URIs, implicit, grant delivery) must follow an edit made
+   * on any node at once. It reads on every call, so it is for requests that write a pending
+   * flow to the database anyway, never for the token endpoint's steady state. An unknown
+   * client_id remembered as such is answered from memory, as get() does.
+   */
+  async fresh(clientId: string): Promise<AppWithSecrets | null> {
+    const hit = this.lru.get(clientId);
+    if (hit?.app === null && this.clock() - hit.loadedAt < NEGATIVE_TTL_MS) return null;
+    return this.load(clientId, hit?.reloadedAt ?? 0);
   }
 
   private load(clientId: string, reloadedAt: number): Promise<AppWithSecrets | null> {

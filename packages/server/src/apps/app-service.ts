@@ -6,10 +6,24 @@ import type { App, AppWithSecrets, Page, PageRequest } from '../storage/types.ts
 import { hashEquals, sha256 } from '../util/hash.ts';
 import { newId } from '../util/random.ts';
 import { lastFour, newSecret } from '../util/secrets.ts';
+import { appUpdated } from '../webhooks/events.ts';
 import type { AppCache } from './app-cache.ts';
+import {
+  type AppPatch,
+  applyPatch,
+  asInput,
+  changedFields,
+  changesJson,
+  editableOf,
+  pick,
+} from './app-edit.ts';
 import { type AppInput, type ServedGrantTypes, validateAppInput } from './validation.ts';
 
 export type { App, AppSecret, AppWithSecrets } from '../storage/types.ts';
+export type { AppPatch } from './app-edit.ts';
+
+/** How often update() reads again and retries when someone else changed the app meanwhile. */
+const UPDATE_ATTEMPTS = 3;
 
 export interface AppWithNewSecret {
   app: AppWithSecrets;
@@ -77,21 +91,85 @@ export class AppService {
     return { app, clientSecret };
   }
 
-  async get(companyId: string, appId: string): Promise<AppWithSecrets> {
-    const app = await this.storage.getApp(companyId, appId);
-    if (!app) throw new NotFoundError('app');
+  /** The company's app by its id or its client_id (`app_...` or `cl_...`). */
+  async get(companyId: string, ref: string): Promise<AppWithSecrets> {
+    const app = ref.startsWith('cl_')
+      ? await this.storage.findAppByClientId(ref)
+      : await this.storage.getApp(companyId, ref);
+    if (app?.companyId !== companyId) throw new NotFoundError('app');
     return app;
   }
 
   /**
-   * UNSCOPED, operator-only: the app and its live secrets by id in any company, for the
-   * `gatehouse` CLI to learn an app's company before it calls the scoped methods. Nothing
-   * reachable over HTTP calls this.
+   * UNSCOPED, operator-only: the app and its live secrets by id or client_id in any company,
+   * for the `gatehouse` CLI to learn an app's company before it calls the scoped methods.
+   * Nothing reachable over HTTP calls this.
    */
-  async getForOperator(appId: string): Promise<AppWithSecrets> {
-    const app = await this.storage.getAppById(appId);
-    if (!app) throw new NotFoundError(`app ${appId}`);
+  async getForOperator(ref: string): Promise<AppWithSecrets> {
+    const app = ref.startsWith('cl_')
+      ? await this.storage.findAppByClientId(ref)
+      : await this.storage.getAppById(ref);
+    if (!app) throw new NotFoundError(`app ${ref}`);
     return app;
+  }
+
+  /**
+   * Changes what may change after creation (AppPatch), under the rules of creation. Scopes
+   * never change: the attempt is a ValidationError that says to create a new app. The change
+   * reaches every node's app cache (the invalidation feed), is audited with the before and
+   * after values of each changed field and sends `app.updated`; a patch that changes nothing
+   * writes nothing. Token format, signing algorithm and lifetime apply to tokens issued from
+   * now on. Concurrent edits each apply to the app as the other left it (a compare-and-set,
+   * retried), so two admins adding a redirect URI each keep both.
+   */
+  async update(companyId: string, ref: string, patch: AppPatch, actor: Actor): Promise<AppWithSecrets> {
+    for (let attempt = 1; ; attempt++) {
+      const app = await this.get(companyId, ref);
+      const before = editableOf(app);
+      const after = applyPatch(app, patch);
+      const changed = changedFields(before, after);
+      if (changed.length === 0) return app;
+      this.validateEdit(asInput(app, after), changed);
+      const changes = changesJson(before, after, changed);
+      const updated = await this.storage.updateApp(
+        companyId,
+        app.id,
+        pick(before, changed),
+        pick(after, changed),
+        {
+          audit: {
+            companyId,
+            actor,
+            action: 'app.updated',
+            target: `app:${app.id}`,
+            data: { name: after.name, changes },
+          },
+          events: [appUpdated(app, changes)],
+        },
+      );
+      if (updated === undefined) throw new NotFoundError('app');
+      if (updated !== 'changed') {
+        this.bus.publishLocal(`client:${app.clientId}`);
+        return updated;
+      }
+      if (attempt === UPDATE_ATTEMPTS)
+        throw new ConflictError('the app kept changing while this edit was made; read it again and retry');
+    }
+  }
+
+  /**
+   * Creation's rules for the app as edited, reporting only the fields the edit changes: a
+   * field that no longer passes a rule tightened since the app was made (a narrower scope
+   * catalog, a higher token lifetime floor) does not block an unrelated edit.
+   */
+  private validateEdit(input: AppInput, changed: readonly string[]): void {
+    try {
+      validateAppInput(input, this.scopes, this.minTokenTtl, this.grantTypes);
+    } catch (err) {
+      if (!(err instanceof ValidationError)) throw err;
+      const fields = Object.fromEntries(Object.entries(err.fields).filter(([f]) => changed.includes(f)));
+      if (Object.keys(fields).length > 0) throw new ValidationError(Object.values(fields).join('; '), fields);
+    }
   }
 
   list(companyId: string): Promise<App[]> {
@@ -109,7 +187,7 @@ export class AppService {
    */
   async rotateSecret(
     companyId: string,
-    appId: string,
+    ref: string,
     actor: Actor,
     graceSeconds = 0,
   ): Promise<AppWithNewSecret> {
@@ -117,8 +195,8 @@ export class AppService {
       throw new ValidationError('grace period must be 0 to 2,592,000 seconds (30 days)', {
         graceSeconds: 'must be a whole number of seconds from 0 to 2592000',
       });
-    const current = await this.storage.getApp(companyId, appId);
-    if (!current) throw new NotFoundError('app');
+    const current = await this.get(companyId, ref);
+    const appId = current.id;
     if (current.clientType === 'public') throw new ConflictError(PUBLIC_CLIENT_NO_SECRET);
     const clientSecret = newSecret('clientSecret');
     const app = await this.storage.rotateAppSecret(
@@ -149,9 +227,9 @@ export class AppService {
     return { app, clientSecret };
   }
 
-  async delete(companyId: string, appId: string, actor: Actor): Promise<void> {
-    const app = await this.storage.getApp(companyId, appId);
-    if (!app) throw new NotFoundError('app');
+  async delete(companyId: string, ref: string, actor: Actor): Promise<void> {
+    const app = await this.get(companyId, ref);
+    const appId = app.id;
     // Everyone the app touched hears of it: its owner and each company that granted it access.
     const grantCompanies = (await this.storage.listGrantsOfApp(appId))
       .filter((g) => g.revokedAt === null)
@@ -179,6 +257,15 @@ export class AppService {
   /** The app for a client_id, from cache. Null when there is no such app. */
   findByClientId(clientId: string): Promise<AppWithSecrets | null> {
     return this.cache.get(clientId);
+  }
+
+  /**
+   * The app for a client_id as the database holds it now (and cached): for the authorization
+   * endpoint, so that an app edited on any node (a redirect URI added or removed, implicit
+   * turned off) is answered as edited on every node at once. Null when there is no such app.
+   */
+  findByClientIdFresh(clientId: string): Promise<AppWithSecrets | null> {
+    return this.cache.fresh(clientId);
   }
 
   /**

@@ -3,6 +3,9 @@ import { imageSize } from 'image-size';
 import { ValidationError } from '../errors.ts';
 import type { AppLogoStore } from '../storage/storage.ts';
 import type { AppLogo } from '../storage/types.ts';
+
+export type { AppLogo } from '../storage/types.ts';
+
 import { newId } from '../util/random.ts';
 
 /** Largest logo accepted, as the console says: 256 KB. */

@@ -8,4 +8,5 @@ export const auditEventJson = (e: AuditEvent) => ({
   target: e.target,
   data: e.data,
   created_at: e.createdAt.toISOString(),
+  ...(e.companyDeleted ? { company_deleted: true as const } : {}),
 });

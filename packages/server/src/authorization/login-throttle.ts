@@ -1,4 +1,5 @@
 import { Lru } from '@gatehouse/cache';
+import type { AttemptSettler, SharedSignInBuckets } from './shared-login-throttle.ts';
 
 export interface LoginThrottleConfig {
   /** Failed sign-ins allowed per account before waiting, and how fast that allowance returns. */
@@ -107,20 +108,36 @@ export interface LoginAttempt {
 
 /**
  * Slows password guessing (OWASP ASVS 5, V6.3) per account and per client address. An
- * attempt takes a token from both buckets before the password hash runs, synchronously, so
- * N parallel attempts can pass only as many as the buckets hold; a success gives the tokens
- * back and clears the account's count, so only failures are counted in the end. Attempts in
- * progress are capped per account and per address too: beyond the cap one is refused at once
- * and spends no hash. Held per node, like the token endpoint's limits: N nodes allow N times
- * the attempts.
+ * attempt takes a token from both buckets before the password hash runs, so N parallel
+ * attempts can pass only as many as the buckets hold; a success gives the tokens back and
+ * clears the account's count, so only failures are counted in the end. Attempts in progress
+ * are capped per account and per address too: beyond the cap one is refused at once and
+ * spends no hash. In memory (the default) `begin` answers synchronously and the buckets are
+ * per node; with REDIS_URL the buckets are shared by every node (SharedSignInBuckets) and
+ * `begin` answers with a promise, while the in-flight caps, which bound one node's hashing,
+ * stay per node and are taken before Redis is asked.
  */
 export class LoginThrottle {
   private readonly accounts: AttemptBuckets;
   private readonly addresses: AttemptBuckets;
   private readonly accountsInFlight: InFlight;
   private readonly addressesInFlight: InFlight;
+  /** The node's own buckets settle what they admitted. */
+  private readonly local: AttemptSettler = {
+    succeeded: (account, address, at) => {
+      this.accounts.clear(account);
+      this.addresses.refund(address, at);
+    },
+    abandoned: (account, address, at) => {
+      this.accounts.refund(account, at);
+      this.addresses.refund(address, at);
+    },
+  };
 
-  constructor(config: LoginThrottleConfig = DEFAULT_LOGIN_THROTTLE) {
+  constructor(
+    config: LoginThrottleConfig = DEFAULT_LOGIN_THROTTLE,
+    private readonly shared?: SharedSignInBuckets,
+  ) {
     this.accounts = new AttemptBuckets(config.perAccount);
     this.addresses = new AttemptBuckets(config.perIp);
     const inFlight = config.inFlight ?? DEFAULT_LOGIN_IN_FLIGHT;
@@ -133,23 +150,79 @@ export class LoginThrottle {
     return Math.max(this.accounts.wait(email.toLowerCase(), now), this.addresses.wait(ip, now));
   }
 
-  /** Admits an attempt and takes its tokens, or refuses it. Call before anything is awaited. */
+  /**
+   * Admits an attempt and takes its tokens from the node's own buckets, or refuses it.
+   * Synchronous: call before anything is awaited.
+   */
   begin(email: string, ip: string, now = Date.now()): LoginAttempt | LoginRefusal {
     const account = email.toLowerCase();
     if (this.accountsInFlight.full(account) || this.addressesInFlight.full(ip))
       return { refused: 'in-flight', retryAfter: 1 };
-    const wait = this.wait(account, ip, now);
+    const wait = this.takeLocal(account, ip, now);
     if (wait > 0) return { refused: 'rate', retryAfter: wait };
+    this.enter(account, ip);
+    return this.admitted(account, ip, this.local);
+  }
+
+  /**
+   * `begin`, with the buckets shared through Redis when they are: then the in-flight places
+   * are held at once (call before anything is awaited) and the answer is a promise. Without
+   * Redis this is `begin` itself, synchronous.
+   */
+  admit(
+    email: string,
+    ip: string,
+    now = Date.now(),
+  ): LoginAttempt | LoginRefusal | Promise<LoginAttempt | LoginRefusal> {
+    if (this.shared === undefined) return this.begin(email, ip, now);
+    const account = email.toLowerCase();
+    if (this.accountsInFlight.full(account) || this.addressesInFlight.full(ip))
+      return { refused: 'in-flight', retryAfter: 1 };
+    this.enter(account, ip);
+    const shared = this.shared;
+    return shared.limits
+      .decide(
+        async () => ({ wait: await shared.take(account, ip), settler: shared as AttemptSettler }),
+        () => ({ wait: this.takeLocal(account, ip, now), settler: this.local }),
+      )
+      .then(
+        ({ wait, settler }): LoginAttempt | LoginRefusal => {
+          if (wait === 0) return this.admitted(account, ip, settler);
+          this.leave(account, ip);
+          return { refused: 'rate', retryAfter: wait };
+        },
+        (err) => {
+          this.leave(account, ip);
+          throw err;
+        },
+      );
+  }
+
+  /** Takes from the node's own buckets: 0 when both had a token, else the wait (nothing taken). */
+  private takeLocal(account: string, ip: string, now: number): number {
+    const wait = this.wait(account, ip, now);
+    if (wait > 0) return wait;
     this.accounts.take(account, now);
     this.addresses.take(ip, now);
+    return 0;
+  }
+
+  private enter(account: string, ip: string): void {
     this.accountsInFlight.add(account);
     this.addressesInFlight.add(ip);
+  }
+
+  private leave(account: string, ip: string): void {
+    this.accountsInFlight.remove(account);
+    this.addressesInFlight.remove(ip);
+  }
+
+  private admitted(account: string, ip: string, settler: AttemptSettler): LoginAttempt {
     let open = true;
     const end = (): boolean => {
       if (!open) return false;
       open = false;
-      this.accountsInFlight.remove(account);
-      this.addressesInFlight.remove(ip);
+      this.leave(account, ip);
       return true;
     };
     return {
@@ -157,14 +230,10 @@ export class LoginThrottle {
         end();
       },
       succeeded: (at = Date.now()) => {
-        if (!end()) return;
-        this.accounts.clear(account);
-        this.addresses.refund(ip, at);
+        if (end()) settler.succeeded(account, ip, at);
       },
       abandoned: (at = Date.now()) => {
-        if (!end()) return;
-        this.accounts.refund(account, at);
-        this.addresses.refund(ip, at);
+        if (end()) settler.abandoned(account, ip, at);
       },
     };
   }

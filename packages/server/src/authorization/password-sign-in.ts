@@ -1,9 +1,12 @@
+import type { SharedLimits } from '../limits/shared-limits.ts';
+import type { Metrics } from '../metrics/metrics.ts';
 import type { DirectoryStore } from '../storage/storage.ts';
 import type { User } from '../storage/types.ts';
 import { dummyPasswordHash, verifyPassword } from '../users/password.ts';
 import { HashQueueFull, type ScryptPool } from '../users/scrypt-pool.ts';
 import { addressKey } from './address-key.ts';
 import { LoginThrottle, type LoginThrottleConfig } from './login-throttle.ts';
+import { SharedSignInBuckets } from './shared-login-throttle.ts';
 
 /** What a password sign-in came to; the page turns each into its answer. */
 export type SignInOutcome =
@@ -30,22 +33,37 @@ const MAX_PASSWORD = 1024;
  */
 export class PasswordSignIn {
   private readonly throttle: LoginThrottle;
+  private readonly metrics: Metrics | undefined;
 
   constructor(
     private readonly storage: Pick<DirectoryStore, 'getUserByEmail'>,
     private readonly pool: ScryptPool,
     throttle: LoginThrottleConfig,
+    opts: {
+      /** Counts refused attempts; absent when metrics are off. */
+      metrics?: Metrics | undefined;
+      /** With REDIS_URL: the throttle's buckets are shared by every node. */
+      shared?: SharedLimits | undefined;
+    } = {},
   ) {
-    this.throttle = new LoginThrottle(throttle);
+    this.metrics = opts.metrics;
+    this.throttle = new LoginThrottle(
+      throttle,
+      opts.shared === undefined ? undefined : new SharedSignInBuckets(opts.shared, throttle),
+    );
   }
 
   async attempt(email: string, password: string, ip: string): Promise<SignInOutcome> {
     const address = addressKey(ip);
     // No account's e-mail is longer: a longer one is counted under its first 254 characters, so a
     // megabyte-long "e-mail" cannot become a megabyte-long key in the throttle's memory.
-    const attempt = this.throttle.begin(email.slice(0, MAX_EMAIL), address);
-    if (attempt.refused)
+    let attempt = this.throttle.admit(email.slice(0, MAX_EMAIL), address);
+    // A promise only when the throttle is shared through Redis.
+    if (attempt instanceof Promise) attempt = await attempt;
+    if (attempt.refused) {
+      this.metrics?.rateLimited(attempt.refused === 'rate' ? 'sign_in' : 'sign_in_in_flight');
       return { kind: 'throttled', reason: attempt.refused, retryAfter: attempt.retryAfter };
+    }
     let settled = false;
     try {
       const plausible = email.length <= MAX_EMAIL && password.length <= MAX_PASSWORD;

@@ -20,6 +20,8 @@ type Listener = (key: string) => void;
  */
 export class InvalidationBus {
   private readonly listeners: Listener[] = [];
+  /** Told of each change made in this process (with REDIS_URL: wakes the other nodes). */
+  onLocalChange: (() => void) | undefined;
   private readonly follower: SequenceFollower<{ seq: number; key: string }>;
 
   constructor(
@@ -30,7 +32,7 @@ export class InvalidationBus {
     this.follower = new SequenceFollower({
       read: (after, limit) => storage.invalidationsSince(after, limit),
       deliver: (rows) => {
-        for (const row of rows) this.publishLocal(row.key);
+        for (const row of rows) this.dispatch(row.key);
       },
       onError: (err) => log?.warn({ err }, 'invalidation poll failed; caches may be stale'),
       pollMs,
@@ -43,6 +45,11 @@ export class InvalidationBus {
 
   /** Tells local listeners now (used for changes made in this process). */
   publishLocal(key: string): void {
+    this.dispatch(key);
+    this.onLocalChange?.();
+  }
+
+  private dispatch(key: string): void {
     for (const l of this.listeners) l(key);
   }
 
@@ -64,5 +71,10 @@ export class InvalidationBus {
 
   stop(): Promise<void> {
     return this.follower.stop();
+  }
+
+  /** Seconds since the invalidation feed was last read to its end (Infinity before that). */
+  lagSeconds(): number {
+    return this.follower.lagSeconds();
   }
 }

@@ -57,6 +57,8 @@ export class SequenceFollower<E extends { seq: number }> {
   readonly poll: Coalesced;
   private gaps: SeqGaps;
   private caught = false;
+  /** When the last read that reached the end of the sequence started (ms); undefined before one. */
+  private readAt: number | undefined;
   /** Local writes noted, and how many of them the last completed read covered. */
   private writes = 0;
   private covered = 0;
@@ -83,6 +85,14 @@ export class SequenceFollower<E extends { seq: number }> {
   /** True once a read has reached the end of the sequence since the last reset. */
   get caughtUp(): boolean {
     return this.caught;
+  }
+
+  /**
+   * Seconds since the last read that reached the end of the sequence started: how far behind
+   * the table this follower may be (the feed lag metric). Infinity before the first such read.
+   */
+  lagSeconds(now = this.now()): number {
+    return this.readAt === undefined ? Number.POSITIVE_INFINITY : Math.max(0, now - this.readAt) / 1000;
   }
 
   /** True when a write noted with `noteWrite()` may not have been read yet. */
@@ -112,7 +122,8 @@ export class SequenceFollower<E extends { seq: number }> {
    */
   async skipTo(head: number): Promise<void> {
     this.reset(head);
-    if (await this.readPages(false, this.now())) this.caught = true;
+    const now = this.now();
+    if (await this.readPages(false, now)) this.reached(now);
   }
 
   /** Polls every `pollMs` until stop() (the timer does not keep the process alive). */
@@ -145,10 +156,15 @@ export class SequenceFollower<E extends { seq: number }> {
   private async cycle(): Promise<void> {
     const writes = this.writes;
     const now = this.now();
-    if (this.opts.beforeRead?.(now) !== false && (await this.readPages(true, now))) this.caught = true;
+    if (this.opts.beforeRead?.(now) !== false && (await this.readPages(true, now))) this.reached(now);
     // Everything committed before `writes` was noted is in the database and was read (or
     // deliberately skipped, which the caller decided).
     this.covered = writes;
+  }
+
+  private reached(readStartedAt: number): void {
+    this.caught = true;
+    this.readAt = readStartedAt;
   }
 
   /** Reads page by page from the lowest open gap; false when `stopAfterPage` ended the read. */

@@ -1,6 +1,6 @@
 import { adminKeyJson } from '../companies/wire.ts';
 import { CLI_ACTOR, type Command, requiredOpt, stringOpt } from './command.ts';
-import { summary, table, when } from './format.ts';
+import { keyTable, summary } from './format.ts';
 
 const KEY_WARNING = 'Store the admin key now: Gatehouse keeps only its hash and will not show it again.';
 
@@ -54,18 +54,7 @@ const list: Command = {
     const keys = await gh.adminKeys.list(companyId);
     return {
       json: { admin_keys: keys.map(adminKeyJson) },
-      text: table(
-        ['ID', 'NAME', 'LAST4', 'CREATED', 'LAST USED', 'REVOKED'],
-        keys.map((k) => [
-          k.id,
-          k.name,
-          k.last4,
-          when(k.createdAt),
-          when(k.lastUsedAt),
-          k.revokedAt ? when(k.revokedAt) : '-',
-        ]),
-        'No admin keys. Create one with: gatehouse admin-key create --company ID',
-      ),
+      text: keyTable(keys, 'No admin keys. Create one with: gatehouse admin-key create --company ID'),
     };
   },
 };

@@ -6,6 +6,8 @@ import {
 } from '../apps/validation.ts';
 import { appJson } from '../apps/wire.ts';
 import { SIGNING_ALGS } from '../keys/key-store.ts';
+import { appSummary } from './app-summary.ts';
+import { updateCommand } from './app-update.ts';
 import {
   CLI_ACTOR,
   type Command,
@@ -117,26 +119,6 @@ const create: Command = {
   },
 };
 
-function appSummary(app: Parameters<typeof appJson>[0]): string {
-  return summary([
-    ['App', `${app.name} (${app.id})`],
-    ['Company', app.companyId],
-    ['Client ID', app.clientId],
-    ['Type', `${app.type}, ${app.clientType}`],
-    ['Grant types', app.grantTypes.join(', ')],
-    ['Scopes', app.scopes.join(' ')],
-    ['Redirect URIs', app.redirectUris.join(' ') || '(none)'],
-    ['Token TTL', `${app.tokenTtl} s, ${app.signingAlg}`],
-    ['Token format', app.tokenFormat],
-    [
-      'Refresh reuse window',
-      app.refreshReuseWindow === null ? 'server default' : `${app.refreshReuseWindow} s`,
-    ],
-    ['Created', app.createdAt.toISOString()],
-    ['Last used', when(app.lastUsedAt)],
-  ]);
-}
-
 const list: Command = {
   name: 'app list',
   summary: 'List the apps a company owns, newest first',
@@ -163,11 +145,11 @@ const list: Command = {
 const show: Command = {
   name: 'app show',
   summary: 'Show an app and its live secrets (last four characters only)',
-  usage: 'APP_ID',
+  usage: 'APP_ID|CLIENT_ID',
   help: [],
   options: {},
-  positionals: ['APP_ID'],
-  example: 'gatehouse app show app_123 --json',
+  positionals: ['APP_ID|CLIENT_ID'],
+  example: 'gatehouse app show cl_3x9... --json',
   async run(_values, [appId], ctx) {
     const gh = await ctx.gatehouse();
     // The operator reaches any app by id; every change then goes through the same
@@ -197,10 +179,10 @@ const show: Command = {
 const rotate: Command = {
   name: 'app rotate-secret',
   summary: 'Issue a new client secret (printed once); old ones stop at once or after --grace',
-  usage: 'APP_ID [--grace SECONDS]',
+  usage: 'APP_ID|CLIENT_ID [--grace SECONDS]',
   help: [['--grace SECONDS', 'keep the old secret working this long, 0 to 2592000 (default 0)']],
   options: { grace: { type: 'string' } },
-  positionals: ['APP_ID'],
+  positionals: ['APP_ID|CLIENT_ID'],
   example: 'gatehouse app rotate-secret app_123 --grace 3600',
   async run(values, [appId], ctx) {
     const grace = intOpt(values, 'grace', 0, 30 * 86_400) ?? 0;
@@ -241,10 +223,10 @@ const rotate: Command = {
 const remove: Command = {
   name: 'app delete',
   summary: 'Delete an app: its secrets stop working and every grant to it is revoked',
-  usage: 'APP_ID',
+  usage: 'APP_ID|CLIENT_ID',
   help: [],
   options: {},
-  positionals: ['APP_ID'],
+  positionals: ['APP_ID|CLIENT_ID'],
   example: 'gatehouse app delete app_123',
   async run(_values, [appId], ctx) {
     const gh = await ctx.gatehouse();
@@ -257,4 +239,4 @@ const remove: Command = {
   },
 };
 
-export const appCommands: Command[] = [create, list, show, rotate, remove];
+export const appCommands: Command[] = [create, list, show, updateCommand, rotate, remove];

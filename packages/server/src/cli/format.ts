@@ -27,3 +27,29 @@ export const when = (d: Date | null) => (d === null ? 'never' : d.toISOString())
 /** Said whenever a secret is printed: it exists nowhere else in clear. */
 export const SECRET_WARNING =
   'Store the client secret now: Gatehouse keeps only its hash and will not show it again.';
+
+/** An API key's row fields (admin or operator key): never the key or its hash. */
+interface KeyRow {
+  id: string;
+  name: string;
+  last4: string;
+  createdAt: Date;
+  lastUsedAt: Date | null;
+  revokedAt: Date | null;
+}
+
+/** The table `admin-key list` and `operator-key list` print. */
+export function keyTable(keys: KeyRow[], empty: string): string {
+  return table(
+    ['ID', 'NAME', 'LAST4', 'CREATED', 'LAST USED', 'REVOKED'],
+    keys.map((k) => [
+      k.id,
+      k.name,
+      k.last4,
+      when(k.createdAt),
+      when(k.lastUsedAt),
+      k.revokedAt ? when(k.revokedAt) : '-',
+    ]),
+    empty,
+  );
+}

@@ -1,6 +1,6 @@
 import { operatorKeyJson } from '../companies/wire.ts';
 import { CLI_ACTOR, type Command, stringOpt } from './command.ts';
-import { summary, table, when } from './format.ts';
+import { keyTable, summary } from './format.ts';
 
 const KEY_WARNING = 'Store the operator key now: Gatehouse keeps only its hash and will not show it again.';
 
@@ -44,18 +44,7 @@ const list: Command = {
     const keys = await gh.operatorKeys.list();
     return {
       json: { operator_keys: keys.map(operatorKeyJson) },
-      text: table(
-        ['ID', 'NAME', 'LAST4', 'CREATED', 'LAST USED', 'REVOKED'],
-        keys.map((k) => [
-          k.id,
-          k.name,
-          k.last4,
-          when(k.createdAt),
-          when(k.lastUsedAt),
-          k.revokedAt ? when(k.revokedAt) : '-',
-        ]),
-        'No operator keys. Create one with: gatehouse operator-key create',
-      ),
+      text: keyTable(keys, 'No operator keys. Create one with: gatehouse operator-key create'),
     };
   },
 };

@@ -7,6 +7,16 @@ import { lastFour, newSecret, SecretPrefix } from '../util/secrets.ts';
 
 export type { AdminKey };
 
+/** An API key's name as given (trimmed), or `fallback`; 1 to 100 characters. */
+export function keyName(raw: string | undefined, fallback: string): string {
+  const name = (raw ?? fallback).trim();
+  if (name.length === 0 || name.length > 100)
+    throw new ValidationError('key name must be 1 to 100 characters', {
+      name: 'must be 1 to 100 characters',
+    });
+  return name;
+}
+
 /** The audit actor for changes made with an admin key. */
 export const adminKeyActor = (key: Pick<AdminKey, 'id'>) => `admin_key:${key.id}`;
 
@@ -22,11 +32,7 @@ export class AdminKeyService {
     input: { companyId: string; name?: string },
     actor: string,
   ): Promise<{ key: AdminKey; secret: string }> {
-    const name = (input.name ?? 'Admin key').trim();
-    if (name.length === 0 || name.length > 100)
-      throw new ValidationError('key name must be 1 to 100 characters', {
-        name: 'must be 1 to 100 characters',
-      });
+    const name = keyName(input.name, 'Admin key');
     const company = await this.storage.getCompany(input.companyId);
     if (!company) throw new NotFoundError('company');
     const secret = newSecret('adminKey');

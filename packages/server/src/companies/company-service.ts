@@ -180,12 +180,15 @@ export const membershipAudit = (
   action = 'membership.set',
 ) => ({ companyId, actor, action, target: `user:${userId}`, data });
 
-/** `{ field: { from, to } }` for each field that changes: the audit record of an update. */
+/**
+ * `{ field: { from, to } }` for each field that changes, named as on the wire (`external_id`):
+ * the audit record of an update.
+ */
 export function changeLog<T extends object>(before: T, changes: Partial<T>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [k, to] of Object.entries(changes)) {
     const from = (before as Record<string, unknown>)[k];
-    if (from !== to) out[k] = { from, to };
+    if (from !== to) out[k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)] = { from, to };
   }
   return out;
 }

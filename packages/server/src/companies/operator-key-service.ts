@@ -1,9 +1,10 @@
-import { NotFoundError, ValidationError } from '../errors.ts';
+import { NotFoundError } from '../errors.ts';
 import type { OperatorKeyStore } from '../storage/storage.ts';
 import type { OperatorKey } from '../storage/types.ts';
 import { sha256 } from '../util/hash.ts';
 import { newId } from '../util/random.ts';
 import { lastFour, newSecret, SecretPrefix } from '../util/secrets.ts';
+import { keyName } from './admin-key-service.ts';
 
 export type { OperatorKey };
 
@@ -20,11 +21,7 @@ export class OperatorKeyService {
   constructor(private readonly storage: OperatorKeyStore) {}
 
   async create(input: { name?: string }, actor: string): Promise<{ key: OperatorKey; secret: string }> {
-    const name = (input.name ?? 'Operator key').trim();
-    if (name.length === 0 || name.length > 100)
-      throw new ValidationError('key name must be 1 to 100 characters', {
-        name: 'must be 1 to 100 characters',
-      });
+    const name = keyName(input.name, 'Operator key');
     const secret = newSecret('operatorKey');
     const id = newId('opk');
     const key = await this.storage.createOperatorKey(

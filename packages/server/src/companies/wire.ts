@@ -16,19 +16,10 @@ export const companyJson = (c: Company) => ({
  * key itself nor its hash. The management API's response schema leaves out `company_id`
  * (there it is always the caller's own company).
  */
-export const adminKeyJson = (k: AdminKey) => ({
-  id: k.id,
-  company_id: k.companyId,
-  name: k.name,
-  last4: k.last4,
-  created_by: k.createdBy,
-  created_at: k.createdAt.toISOString(),
-  last_used_at: k.lastUsedAt?.toISOString() ?? null,
-  revoked_at: k.revokedAt?.toISOString() ?? null,
-});
+export const adminKeyJson = (k: AdminKey) => ({ ...operatorKeyJson(k), company_id: k.companyId });
 
-/** An operator key as the operator API and `gatehouse operator-key ... --json` show it. */
-export const operatorKeyJson = (k: OperatorKey) => ({
+/** An operator key as the operator API and `gatehouse operator-key ... --json` show it (so, too, an admin key's common fields). */
+export const operatorKeyJson = (k: OperatorKey | AdminKey) => ({
   id: k.id,
   name: k.name,
   last4: k.last4,

@@ -9,6 +9,7 @@ import {
 import { DEFAULT_PLAN_RULES, type PlanRules } from '../companies/access-policy.ts';
 import { type ClientAuthThrottleConfig, DEFAULT_CLIENT_AUTH_THROTTLE } from '../http/client-auth-throttle.ts';
 import type { HttpTimeouts } from '../http/timeouts.ts';
+import { type KeyRotationConfig, parseKeyRotation } from '../keys/schedule.ts';
 import { DEFAULT_SCOPE_CATALOG, type ScopeCatalog } from '../oauth/scopes/catalog.ts';
 import { loadScopeCatalogFile } from '../oauth/scopes/catalog-file.ts';
 import type { DatabaseTimeouts } from '../storage/sql/connect.ts';
@@ -18,6 +19,7 @@ import { DEFAULT_RETRY_SCHEDULE_SECONDS } from '../webhooks/retry.ts';
 import {
   databaseTimeouts,
   httpTimeouts,
+  metricsConfig,
   parseAppCacheSize,
   parseCount,
   parseFlag,
@@ -88,6 +90,11 @@ export interface Config {
   planRules: PlanRules;
   /** How often a node prunes expired rows (ms). `GATEHOUSE_HOUSEKEEPING_MS`, default 10 min; 0 disables. */
   housekeepingIntervalMs: number;
+  /**
+   * Scheduled signing-key rotation. `GATEHOUSE_KEY_ROTATION_DAYS` (default 30, 0 off) and
+   * `GATEHOUSE_KEY_PREPUBLISH_HOURS` (default 24). See keys/schedule.ts.
+   */
+  keyRotation: KeyRotationConfig;
   /** Failed sign-ins allowed per account and per address. See authorization/login-throttle.ts. */
   loginThrottle: LoginThrottleConfig;
   /**
@@ -120,6 +127,25 @@ export interface Config {
   readyzTimeoutMs: number;
   /** Request, header, idle and keep-alive timeouts of the HTTP server. `GATEHOUSE_HTTP_*_TIMEOUT_MS`. */
   httpTimeouts: HttpTimeouts;
+  /** Prometheus metrics at /metrics; off unless a port or a token is set. See {@link MetricsConfig}. */
+  metrics: MetricsConfig;
+  /**
+   * `REDIS_URL`: the token endpoint's, grant resolution's and sign-in's limits are shared by every
+   * node through this Redis (falling back to each node's own while it is unreachable). Unset: per node.
+   */
+  redisUrl: string | undefined;
+  /** `GATEHOUSE_REDIS_PREFIX`, default `gatehouse`: the start of every Redis key (one per deployment). */
+  redisPrefix: string;
+}
+
+/**
+ * `GATEHOUSE_METRICS_PORT`: serve /metrics on this port (same HOST), apart from the API.
+ * `GATEHOUSE_METRICS_TOKEN`: require `Authorization: Bearer <token>` for /metrics; with no
+ * port, /metrics is served on the main port. Neither set: no metrics, and nothing is measured.
+ */
+export interface MetricsConfig {
+  port: number | undefined;
+  token: string | undefined;
 }
 
 export interface WebhookConfig {
@@ -252,6 +278,7 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
       ),
     },
     webhooks: o.webhooks ?? webhookConfig(env, production),
+    keyRotation: o.keyRotation ?? parseKeyRotation(env),
     housekeepingIntervalMs:
       o.housekeepingIntervalMs ??
       parseInterval('GATEHOUSE_HOUSEKEEPING_MS', env.GATEHOUSE_HOUSEKEEPING_MS, 600_000),
@@ -299,6 +326,9 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
     databaseTimeouts: o.databaseTimeouts ?? databaseTimeouts(env),
     readyzTimeoutMs: o.readyzTimeoutMs ?? parseTimeout('GATEHOUSE_READYZ_TIMEOUT_MS', env, 2_000, 1),
     httpTimeouts: o.httpTimeouts ?? httpTimeouts(env),
+    metrics: o.metrics ?? metricsConfig(env),
+    redisUrl: o.redisUrl ?? (env.REDIS_URL || undefined),
+    redisPrefix: o.redisPrefix ?? (env.GATEHOUSE_REDIS_PREFIX || 'gatehouse'),
   };
 }
 

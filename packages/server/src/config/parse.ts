@@ -154,3 +154,21 @@ export function parsePlans(value: string | undefined, fallback: string[]): strin
     .map((p) => p.trim())
     .filter(Boolean);
 }
+
+/** GATEHOUSE_METRICS_PORT and GATEHOUSE_METRICS_TOKEN (config/index.ts MetricsConfig). */
+export function metricsConfig(env: NodeJS.ProcessEnv): {
+  port: number | undefined;
+  token: string | undefined;
+} {
+  const rawPort = env.GATEHOUSE_METRICS_PORT?.trim();
+  let port: number | undefined;
+  if (rawPort) {
+    port = Number(rawPort);
+    if (!Number.isInteger(port) || port < 1 || port > 65535)
+      throw new Error(`GATEHOUSE_METRICS_PORT must be 1-65535, got "${rawPort}"`);
+  }
+  const token = env.GATEHOUSE_METRICS_TOKEN || undefined;
+  if (token !== undefined && token.length < 16)
+    throw new Error('GATEHOUSE_METRICS_TOKEN must be at least 16 characters');
+  return { port, token };
+}

@@ -20,7 +20,9 @@ export function loginRedirect(reply: FastifyReply, returnTo: string) {
 export async function signedIn(deps: ConsoleDeps, request: FastifyRequest, reply: FastifyReply) {
   const active = await currentSession(deps, request);
   const user = active?.session.userId ? await deps.gh.users.get(active.session.userId) : undefined;
-  if (!active || !user) {
+  // A disabled user's sessions are ended when they are disabled; this covers a sign-in that
+  // was already under way at that moment.
+  if (!active || !user || user.disabledAt !== null) {
     const path = (request.raw.url ?? '/console').split('?', 1)[0] ?? '/console';
     await loginRedirect(reply, request.method === 'GET' ? path : '/console');
     return undefined;

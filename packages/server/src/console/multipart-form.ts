@@ -1,5 +1,6 @@
 import type { FastifyRequest } from 'fastify';
-import { MAX_LOGO_BYTES } from '../apps/logo.ts';
+import { inspectLogo, MAX_LOGO_BYTES } from '../apps/logo.ts';
+import { ValidationError } from '../errors.ts';
 import { guardFormFields } from '../http/input-guard.ts';
 
 const MULTILINE = new Set(['redirect_uris']);
@@ -44,3 +45,27 @@ export async function readAppForm(request: FastifyRequest): Promise<AppForm | un
 }
 
 export const one = (form: AppForm, name: string) => form.fields.get(name)?.[0] ?? '';
+
+/** The uploaded logo's problem by field (it broke a limit, or the bytes are no PNG or JPEG); {} when fine or absent. */
+export function logoErrors(form: AppForm): Record<string, string> {
+  if (form.logoProblem) return { logo: form.logoProblem };
+  if (!form.logo) return {};
+  try {
+    inspectLogo(form.logo);
+    return {};
+  } catch (err) {
+    if (!(err instanceof ValidationError)) throw err;
+    return err.fields;
+  }
+}
+
+/** A textarea's non-empty lines, trimmed (redirect URIs). */
+export const formLines = (text: string) =>
+  text
+    .split(/\r?\n/)
+    .map((u) => u.trim())
+    .filter((u) => u !== '');
+
+/** A whole number of seconds as typed, or NaN, which the app service refuses naming the field. */
+export const formSeconds = (text: string) =>
+  /^\d{1,9}$/.test(text.trim()) ? Number(text.trim()) : Number.NaN;

@@ -9,8 +9,9 @@ import { clientErrorHandler } from './client-errors.ts';
 import { registerEdgeChecks } from './edge-checks.ts';
 import { refuseUnroutable, registerErrorHandling } from './errors.ts';
 import { checkRequestTarget, inputFamily } from './input-guard.ts';
+import { registerMetrics } from './metrics.ts';
 import { registerNotAcceptable } from './not-acceptable.ts';
-import { TokenEndpointLimiter } from './rate-limit.ts';
+import { type EndpointLimiter, TokenEndpointLimiter } from './rate-limit.ts';
 import { lazyChildLoggerFactory } from './request-logger.ts';
 import { authorizeRoutes } from './routes/authorize.ts';
 import { grantResolutionRoutes } from './routes/grant-resolution.ts';
@@ -24,7 +25,23 @@ import { revokeRoutes } from './routes/revoke.ts';
 import { acceptRawBodies, tokenRoutes } from './routes/token.ts';
 import { wellKnownRoutes } from './routes/well-known.ts';
 import { registerSecurityHeaders } from './security-headers.ts';
+import { SharedTokenEndpointLimiter } from './shared-rate-limit.ts';
 import { serverTimeoutOptions } from './timeouts.ts';
+
+/**
+ * The token endpoint's limits (the grant-resolution endpoint has its own address buckets):
+ * shared through Redis when REDIS_URL is set, else in this node's memory.
+ */
+function endpointLimiter(
+  gh: Gatehouse,
+  addressBucket: 'token_address' | 'grant_resolution_address',
+): EndpointLimiter {
+  const { tokenRateLimit, clientAuthThrottle } = gh.config;
+  const opts = { metrics: gh.metrics, addressBucket };
+  return gh.sharedLimits
+    ? new SharedTokenEndpointLimiter(gh.sharedLimits, tokenRateLimit, clientAuthThrottle, opts)
+    : new TokenEndpointLimiter(tokenRateLimit, clientAuthThrottle, opts);
+}
 
 /** Builds the Fastify app on top of a wired Gatehouse. Tests drive it with `inject`. */
 export async function buildHttpApp(gh: Gatehouse, logger: Logger): Promise<FastifyInstance> {
@@ -49,12 +66,14 @@ export async function buildHttpApp(gh: Gatehouse, logger: Logger): Promise<Fasti
     clientErrorHandler,
   });
   registerErrorHandling(app);
+  // Nothing when metrics are off; else one onResponse hook on every route, and /metrics (metrics.ts).
+  registerMetrics(app, gh.metrics, gh.config.metrics);
   registerSecurityHeaders(app);
   registerNotAcceptable(app);
   // Before routing, in one hook: maintenance and retired paths (availability.ts), then control
   // characters and invalid UTF-8, refused before any route sees them (input-guard.ts).
   registerEdgeChecks(app, [availabilityCheck(gh.config), checkRequestTarget]);
-  const tokenLimiter = new TokenEndpointLimiter(gh.config.tokenRateLimit, gh.config.clientAuthThrottle);
+  const tokenLimiter = endpointLimiter(gh, 'token_address');
 
   await app.register(async (oauth) => {
     acceptRawBodies(oauth);
@@ -91,7 +110,7 @@ export async function buildHttpApp(gh: Gatehouse, logger: Logger): Promise<Fasti
   healthRoutes(app, { ping: () => gh.ping(), timeoutMs: gh.config.readyzTimeoutMs });
   revocationFeedRoutes(app, { feed: gh.revocationFeed });
   // Its own buckets, with the token endpoint's per-IP limits: resource servers call it, not clients.
-  grantResolutionRoutes(app, gh, new TokenEndpointLimiter(gh.config.tokenRateLimit));
+  grantResolutionRoutes(app, gh, endpointLimiter(gh, 'grant_resolution_address'));
   await managementApiRoutes(app, gh);
   return app;
 }

@@ -1,5 +1,6 @@
 import { Lru } from '@gatehouse/cache';
 import { TooManyRequestsError } from '../errors.ts';
+import type { Metrics } from '../metrics/metrics.ts';
 import type { ClientAuthAttempt } from '../oauth/client-auth/limits.ts';
 
 export interface ClientAuthThrottleConfig {
@@ -90,7 +91,10 @@ export class ClientAuthThrottle {
   private readonly pairs: FailureBuckets | undefined;
   private readonly addresses: FailureBuckets | undefined;
 
-  constructor(config: ClientAuthThrottleConfig = DEFAULT_CLIENT_AUTH_THROTTLE) {
+  constructor(
+    config: ClientAuthThrottleConfig = DEFAULT_CLIENT_AUTH_THROTTLE,
+    private readonly metrics?: Metrics,
+  ) {
     // A rate of 0 turns a budget off.
     if (config.perClientAddress.perSecond > 0) this.pairs = new FailureBuckets(config.perClientAddress);
     if (config.perIp.perSecond > 0) this.addresses = new FailureBuckets(config.perIp);
@@ -100,17 +104,15 @@ export class ClientAuthThrottle {
   attempt(clientId: string | undefined, address: string, now = Date.now()): ClientAuthAttempt {
     const a = this.addresses?.current(address, now);
     // A spent address is refused before any per-client bucket is made for what it names.
-    if (a !== undefined && a.tokens < 1)
-      throw new TooManyRequestsError(
-        'too many failed client authentications from this address',
-        (this.addresses as FailureBuckets).wait(a),
-      );
+    if (a !== undefined && a.tokens < 1) {
+      this.metrics?.rateLimited('client_auth_failures_address');
+      throw new TooManyRequestsError(ADDRESS_FAILURES, (this.addresses as FailureBuckets).wait(a));
+    }
     const p = clientId === undefined ? undefined : this.pairs?.current(pairOf(clientId, address), now);
-    if (p !== undefined && p.tokens < 1)
-      throw new TooManyRequestsError(
-        'too many failed authentications for this client from this address',
-        (this.pairs as FailureBuckets).wait(p),
-      );
+    if (p !== undefined && p.tokens < 1) {
+      this.metrics?.rateLimited('client_auth_failures_client');
+      throw new TooManyRequestsError(CLIENT_FAILURES, (this.pairs as FailureBuckets).wait(p));
+    }
     if (a !== undefined) a.tokens -= 1;
     if (p !== undefined) p.tokens -= 1;
     return new Attempt(this, a, p);
@@ -123,7 +125,10 @@ export class ClientAuthThrottle {
   }
 }
 
+export const ADDRESS_FAILURES = 'too many failed client authentications from this address';
+export const CLIENT_FAILURES = 'too many failed authentications for this client from this address';
+
 /** Addresses hold no space, so the first space splits the key unambiguously. */
-function pairOf(clientId: string, address: string): string {
+export function pairOf(clientId: string, address: string): string {
   return `${address} ${clientId}`;
 }

@@ -1,6 +1,7 @@
 import { Lru } from '@gatehouse/cache';
 import type { RateLimitConfig } from '../config/index.ts';
 import { TooManyRequestsError } from '../errors.ts';
+import type { Metrics, RateLimitBucket } from '../metrics/metrics.ts';
 import type { ClientAuthAttempt, ClientAuthLimits } from '../oauth/client-auth/limits.ts';
 import {
   ClientAuthThrottle,
@@ -52,26 +53,58 @@ export class TokenBuckets {
 }
 
 /**
+ * What the routes hold: the address's bucket, checked first, and the brakes around client
+ * authentication. In memory ({@link TokenEndpointLimiter}) every check answers synchronously;
+ * shared through Redis (shared-rate-limit.ts) it answers with a promise, and only then does
+ * the route await it.
+ */
+export interface EndpointLimiter extends ClientAuthLimits {
+  /** Throws (or rejects with) TooManyRequestsError when the address's bucket is empty. */
+  checkAddress(ip: string): void | Promise<void>;
+}
+
+export interface LimiterOptions {
+  /** Counts each refusal by bucket; absent when metrics are off. */
+  metrics?: Metrics | undefined;
+  /** The bucket the address check counts as: `token_address` unless said. */
+  addressBucket?: RateLimitBucket;
+}
+
+export const ADDRESS_REFUSED = 'too many token requests from this address';
+export const CLIENT_REFUSED = 'too many token requests for this client';
+
+/**
  * The limits of the token, revocation and introspection endpoints: a volume bucket per
  * address, taken before anything else; failure budgets around client authentication
  * (ClientAuthThrottle); and a volume bucket per client_id, taken only once the client has
  * authenticated, so a stranger who knows a client_id cannot spend that client's allowance.
  */
-export class TokenEndpointLimiter implements ClientAuthLimits {
+export class TokenEndpointLimiter implements EndpointLimiter {
   private readonly perClient: TokenBuckets;
   private readonly perIp: TokenBuckets;
   private readonly failures: ClientAuthThrottle;
+  private readonly metrics: Metrics | undefined;
+  private readonly addressBucket: RateLimitBucket;
 
-  constructor(config: RateLimitConfig, failures: ClientAuthThrottleConfig = DEFAULT_CLIENT_AUTH_THROTTLE) {
+  constructor(
+    config: RateLimitConfig,
+    failures: ClientAuthThrottleConfig = DEFAULT_CLIENT_AUTH_THROTTLE,
+    opts: LimiterOptions = {},
+  ) {
     this.perClient = new TokenBuckets(config.perClient.perSecond, config.perClient.burst);
     this.perIp = new TokenBuckets(config.perIp.perSecond, config.perIp.burst);
-    this.failures = new ClientAuthThrottle(failures);
+    this.failures = new ClientAuthThrottle(failures, opts.metrics);
+    this.metrics = opts.metrics;
+    this.addressBucket = opts.addressBucket ?? 'token_address';
   }
 
   /** Throws TooManyRequestsError (429, Retry-After) when the address's bucket is empty. */
   checkAddress(ip: string, now = Date.now()): void {
     const wait = this.perIp.take(ip, now);
-    if (wait > 0) throw new TooManyRequestsError('too many token requests from this address', wait);
+    if (wait > 0) {
+      this.metrics?.rateLimited(this.addressBucket);
+      throw new TooManyRequestsError(ADDRESS_REFUSED, wait);
+    }
   }
 
   attempt(clientId: string | undefined, address: string): ClientAuthAttempt {
@@ -81,6 +114,9 @@ export class TokenEndpointLimiter implements ClientAuthLimits {
   /** Throws TooManyRequestsError (429, Retry-After) when the client's bucket is empty. */
   authenticated(clientId: string, now = Date.now()): void {
     const wait = this.perClient.take(clientId, now);
-    if (wait > 0) throw new TooManyRequestsError('too many token requests for this client', wait);
+    if (wait > 0) {
+      this.metrics?.rateLimited('token_client');
+      throw new TooManyRequestsError(CLIENT_REFUSED, wait);
+    }
   }
 }

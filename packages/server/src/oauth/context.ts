@@ -1,4 +1,5 @@
 import type { AppService } from '../apps/app-service.ts';
+import type { Metrics } from '../metrics/metrics.ts';
 import type { AppWithSecrets } from '../storage/types.ts';
 import type { TokenIssuer } from '../tokens/token-issuer.ts';
 import type { BasicCredentials } from './client-auth/basic-credentials.ts';
@@ -18,6 +19,8 @@ export interface OAuthContext {
   scopes: ScopeModel;
   /** Called after a successful client authentication (for last-used tracking). */
   onClientUsed?(app: AppWithSecrets): void;
+  /** Where failed client authentications are counted; absent when metrics are off. */
+  metrics?: Metrics | undefined;
 }
 
 /** A token-endpoint request as the protocol core sees it: HTTP already stripped away. */

@@ -5,6 +5,28 @@ export interface NewApp extends Omit<App, 'createdAt' | 'lastUsedAt'> {}
 export interface NewAppSecret extends Omit<AppSecret, 'createdAt' | 'expiresAt' | 'appId'> {}
 
 /**
+ * The fields of an app that may change after creation. Scopes never do (companies granted
+ * exactly those; a database trigger refuses the change too), nor the app's type or client type.
+ */
+export type AppEdit = Partial<
+  Pick<
+    App,
+    | 'name'
+    | 'logoUrl'
+    | 'redirectUris'
+    | 'tokenTtl'
+    | 'signingAlg'
+    | 'tokenFormat'
+    | 'grantDelivery'
+    | 'grantTypes'
+    | 'skipConsent'
+  >
+>;
+
+/** What updateApp found: the app as changed, `changed` when it was edited meanwhile, or undefined. */
+export type AppUpdate = AppWithSecrets | 'changed' | undefined;
+
+/**
  * Apps (OAuth clients) and their secrets. Every method that takes a company id is scoped to
  * it: another company's app is answered as not found.
  */
@@ -40,6 +62,19 @@ export interface AppStore {
     graceUntil: Date,
     opts?: MutationOptions,
   ): Promise<AppWithSecrets | undefined>;
+  /**
+   * Atomic compare-and-set: sets the fields of `edit` only if every field of `expected` still
+   * holds that value (else answers `changed` and writes nothing), with the cache
+   * invalidation, the audit event and the webhook events. Of concurrent edits made from the
+   * same `expected`, exactly one wins. Undefined when the app is not the company's.
+   */
+  updateApp(
+    companyId: string,
+    appId: string,
+    expected: AppEdit,
+    edit: AppEdit,
+    opts?: MutationOptions,
+  ): Promise<AppUpdate>;
   /**
    * Atomic: deletes the app with its secrets and grants, and appends their revocations to the
    * feed. False when not found in this company.

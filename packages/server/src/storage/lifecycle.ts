@@ -5,6 +5,16 @@ export interface StorageLifecycle {
   migrate(): Promise<void>;
   /** Cheap liveness probe (the health endpoint). */
   ping(): Promise<void>;
+  /** The connection pool's use (PostgreSQL); undefined where there is none (SQLite). */
+  poolStats(): PoolStats | undefined;
   /** Closes the connections; every later call fails. */
   close(): Promise<void>;
+}
+
+/** Connections open, idle, and callers waiting for one; `max` is the pool's size. */
+export interface PoolStats {
+  total: number;
+  idle: number;
+  waiting: number;
+  max: number;
 }

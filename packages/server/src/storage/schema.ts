@@ -77,8 +77,10 @@ export interface Database {
     private_jwk_encrypted: string;
     status: string;
     created_at: number;
+    activates_at: number | null;
     retired_at: number | null;
   };
+  leases: { name: string; holder: string; expires_at: number };
   audit_events: {
     id: string;
     seq: Generated<number>;

@@ -19,7 +19,7 @@ import type { WebhookOutbox } from './webhook-outbox.ts';
 
 export type { AdminKeyStore } from './admin-key-store.ts';
 export type { AppLogoStore } from './app-logo-store.ts';
-export type { AppStore, NewApp, NewAppSecret } from './app-store.ts';
+export type { AppEdit, AppStore, AppUpdate, NewApp, NewAppSecret } from './app-store.ts';
 export type { AuditFilter, AuditLog } from './audit-log.ts';
 export type { AuthorizationStateStore } from './authorization-state-store.ts';
 export { DuplicateKey, InvalidCursor, type MutationOptions } from './common.ts';

@@ -113,10 +113,21 @@ export interface SigningKey {
   publicJwk: string;
   /** Private JWK encrypted as a compact JWE under the server secret. */
   privateJwkEncrypted: string;
-  status: 'active' | 'retired';
+  status: SigningKeyStatus;
   createdAt: Date;
+  /**
+   * For a `next` key, when it is to become the signing key; for the others, when it became
+   * the signing key (null only on rows written outside Gatehouse).
+   */
+  activatesAt: Date | null;
   retiredAt: Date | null;
 }
+
+/**
+ * `next`: published in the JWKS, not yet signing (pre-publication); `active`: signs;
+ * `retired`: published until every token it signed has expired, then deleted.
+ */
+export type SigningKeyStatus = 'next' | 'active' | 'retired';
 
 export interface AuditEvent {
   id: string;
@@ -151,6 +162,7 @@ export interface Page<T> {
 export const WEBHOOK_EVENT_TYPES = [
   'authorization.granted',
   'authorization.revoked',
+  'app.updated',
   'app.secret_rotated',
   'app.deleted',
   'refresh_token.reuse_detected',

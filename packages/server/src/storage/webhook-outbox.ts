@@ -44,4 +44,6 @@ export interface WebhookOutbox {
   listWebhookAttempts(companyId: string, deliveryId: string): Promise<WebhookAttempt[]>;
   /** The earliest time a pending delivery is due, or null when none is pending. */
   nextDeliveryDue(): Promise<Date | null>;
+  /** How many deliveries are pending, and when the oldest of them was enqueued (null: none). */
+  webhookBacklog(): Promise<{ pending: number; oldestCreatedAt: Date | null }>;
 }

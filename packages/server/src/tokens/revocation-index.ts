@@ -79,6 +79,11 @@ export class RevocationIndex {
     return false;
   }
 
+  /** Seconds since the revocation feed was last read to its end (Infinity before that). */
+  lagSeconds(): number {
+    return this.follower.lagSeconds();
+  }
+
   /** True when a local revocation committed after the last read (a read will fix it). */
   get stale(): boolean {
     return this.follower.caughtUp && !this.overflow && this.follower.behind;

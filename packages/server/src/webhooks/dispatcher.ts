@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import type { Metrics } from '../metrics/metrics.ts';
 import type { WebhookEndpointStore, WebhookOutbox } from '../storage/storage.ts';
 import type { WebhookDelivery } from '../storage/types.ts';
 import { nextAttemptAt } from './retry.ts';
@@ -15,6 +16,8 @@ export interface DispatcherOptions {
   concurrency: number;
   openSecret(sealed: string): Promise<string>;
   log?: Logger;
+  /** Counts each attempt's outcome; absent when metrics are off. */
+  metrics?: Metrics | undefined;
 }
 
 /**
@@ -105,6 +108,7 @@ export class WebhookDispatcher {
         delivered: false,
         nextAttemptAt: null,
       });
+      this.opts.metrics?.webhookAttempt('failed');
       return;
     }
     const secret = await this.opts.openSecret(endpoint.secretEncrypted);
@@ -129,6 +133,7 @@ export class WebhookDispatcher {
       delivered,
       nextAttemptAt: next,
     });
+    this.opts.metrics?.webhookAttempt(delivered ? 'delivered' : next === null ? 'failed' : 'retry');
     this.opts.log?.info(
       { delivery: d.id, event: d.eventType, status: result.statusCode, attempt: d.attempts + 1, delivered },
       'webhook attempt',

@@ -58,3 +58,16 @@ export function refreshTokenReuseDetected(
     detected_at: new Date().toISOString(),
   });
 }
+
+/** An app's settings changed: its owner hears which fields, with their values before and after. */
+export function appUpdated(
+  app: Pick<App, 'id' | 'clientId' | 'companyId'>,
+  changes: Record<string, { before: unknown; after: unknown }>,
+): DomainEventInput {
+  return {
+    type: 'app.updated',
+    companyIds: [app.companyId],
+    appId: app.id,
+    data: { app_id: app.id, client_id: app.clientId, changes, updated_at: new Date().toISOString() },
+  };
+}

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 
 export const CHROMIUM = '/usr/bin/chromium';
@@ -15,6 +16,20 @@ export function browserSkip(): false | string | Error {
   if ((process.env.GATEHOUSE_TEST_BROWSER ?? '').toLowerCase() === 'required')
     return new Error(`GATEHOUSE_TEST_BROWSER=required but ${msg}`);
   return `${msg}; set GATEHOUSE_TEST_BROWSER=required to make this fail`;
+}
+
+/**
+ * `describe(name, body)` when Chromium is there; otherwise one skipped test saying why, or
+ * with GATEHOUSE_TEST_BROWSER=required one failing test.
+ */
+export function describeInChromium(name: string, body: () => void): void {
+  const skip = browserSkip();
+  if (skip instanceof Error)
+    it('Chromium is available (GATEHOUSE_TEST_BROWSER=required)', () => {
+      throw skip;
+    });
+  else if (skip) it(name, { skip }, () => {});
+  else describe(name, body);
 }
 
 export async function launchChromium(): Promise<Browser> {
@@ -68,8 +83,8 @@ export async function screenshot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: new URL(`${name}.png`, SCREENSHOTS).pathname, fullPage: true });
 }
 
-/** Fails on any serious or critical axe-core violation on the page, then takes its screenshot. */
-export async function accessibleScreenshot(page: Page, name: string): Promise<void> {
+/** Fails on any serious or critical axe-core violation of the page, then screenshots it as `name`. */
+export async function checkPage(page: Page, name: string): Promise<void> {
   const violations = await seriousViolations(page);
   assert.deepEqual(
     violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`),

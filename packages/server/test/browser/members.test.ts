@@ -7,7 +7,7 @@ import type { Browser, Page } from 'playwright-core';
 import { createLogger } from '../../src/logger.ts';
 import { type RunningServer, startServer } from '../../src/server.ts';
 import { testConfig } from '../helpers.ts';
-import { accessibleScreenshot, browserSkip, launchChromium } from './launch.ts';
+import { browserSkip, checkPage, launchChromium } from './launch.ts';
 
 const PASSWORD = 'correct horse battery staple';
 const ADMIN = 'alice@acme.example';
@@ -34,7 +34,7 @@ if (skip instanceof Error) {
     const ids = { acme: '', carol: '', bob: '' };
     let invitationPath = '';
 
-    const check = accessibleScreenshot;
+    const check = checkPage;
     const role = async (userId: string) =>
       (await server.gatehouse.storage.getMembership(userId, ids.acme))?.role;
 

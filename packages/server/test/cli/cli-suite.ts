@@ -6,6 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import { loadConfig } from '../../src/config/index.ts';
 import { Gatehouse } from '../../src/gatehouse.ts';
 import { buildHttpApp } from '../../src/http/app.ts';
+import { RETIRED_KEY_PUBLISH_MS } from '../../src/keys/schedule.ts';
 import { createLogger } from '../../src/logger.ts';
 import { basic, FORM, TEST_SECRET } from '../helpers.ts';
 import type { TestDatabase } from '../pg.ts';
@@ -239,20 +240,89 @@ export function cliSuite(
       );
     });
 
-    it('rotates signing keys', async () => {
-      const before = (await cli(['keys', 'list', '--json'])).json<{
-        keys: { kid: string; alg: string; status: string }[];
-      }>();
-      const oldKid = before.keys.find((k) => k.alg === 'RS256' && k.status === 'active')?.kid;
-      assert.ok(oldKid);
-      const rotated = await cli(['keys', 'rotate', '--alg', 'RS256', '--json']);
+    it('lists keys with their state and dates; rotate pre-publishes, --now switches at once', async () => {
+      type Key = {
+        kid: string;
+        alg: string;
+        status: string;
+        created_at: string;
+        activates_at: string | null;
+        retired_at: string | null;
+        published_until: string | null;
+      };
+      type Rotated = { alg: string; kid: string; activates_at: string; created: boolean; retired: string[] };
+      const listKeys = async () => (await cli(['keys', 'list', '--json'])).json<{ keys: Key[] }>().keys;
+      const rs256 = (keys: Key[], status: string) =>
+        keys.filter((k) => k.alg === 'RS256' && k.status === status);
+      const before = await listKeys();
+      const old = rs256(before, 'active')[0];
+      assert.ok(old);
+      assert.equal(old.activates_at, old.created_at);
+      assert.equal(old.published_until, null);
+
+      // Pre-publication: the next key is published now and signs after GATEHOUSE_KEY_PREPUBLISH_HOURS.
+      const withHours = { ...env, GATEHOUSE_KEY_PREPUBLISH_HOURS: '2' };
+      const started = Date.now();
+      const rotated = await runCli(['keys', 'rotate', '--alg', 'RS256', '--json'], withHours);
       assert.equal(rotated.code, 0, rotated.stderr);
-      assert.deepEqual(rotated.json().retired, [oldKid]);
-      const listed = await cli(['keys', 'list', '--json']);
-      const after = listed.json<{ keys: { kid: string; status: string }[] }>();
-      assert.equal(after.keys.find((k) => k.kid === oldKid)?.status, 'retired');
-      assert.equal(after.keys.find((k) => k.kid === rotated.json().kid)?.status, 'active');
-      assert.ok(!/"d"|private/i.test(listed.stdout), 'no private key material');
+      const [next] = rotated.json<{ keys: Rotated[] }>().keys;
+      assert.ok(next?.created);
+      assert.deepEqual(next.retired, []);
+      const signsFrom = Date.parse(next.activates_at) - started;
+      assert.ok(signsFrom >= 2 * 3_600_000 && signsFrom < 2 * 3_600_000 + 60_000, `${signsFrom} ms`);
+      const during = await listKeys();
+      assert.deepEqual(
+        rs256(during, 'next').map((k) => [k.kid, k.activates_at]),
+        [[next.kid, next.activates_at]],
+      );
+      assert.equal(rs256(during, 'active')[0]?.kid, old.kid, 'the old key signs until then');
+      const again = await runCli(['keys', 'rotate', '--alg', 'RS256'], withHours);
+      assert.equal(again.code, 0, again.stderr);
+      assert.match(again.stdout, new RegExp(`RS256: key ${next.kid} is already published as the next key`));
+      const table = await cli(['keys', 'list']);
+      assert.match(table.stdout, /KID +ALG +STATUS +CREATED +SIGNS FROM +RETIRED +PUBLISHED UNTIL/);
+      assert.match(table.stdout, new RegExp(`${next.kid} +RS256 +next `));
+
+      // The emergency: a new key signs at once, the pending one is discarded, the old one retired.
+      const now = await cli(['keys', 'rotate', '--alg', 'RS256', '--now', '--json']);
+      assert.equal(now.code, 0, now.stderr);
+      const [fresh] = now.json<{ keys: Rotated[] }>().keys;
+      assert.ok(fresh && fresh.kid !== next.kid);
+      assert.deepEqual(fresh.retired, [old.kid]);
+      const after = await listKeys();
+      assert.deepEqual(rs256(after, 'next'), []);
+      assert.equal(rs256(after, 'active')[0]?.kid, fresh.kid);
+      const retired = rs256(after, 'retired')[0];
+      assert.equal(retired?.kid, old.kid);
+      assert.equal(
+        Date.parse(retired.published_until ?? '') - Date.parse(retired.retired_at ?? ''),
+        RETIRED_KEY_PUBLISH_MS,
+      );
+      const s = await server();
+      try {
+        assert.equal(s.gh.keys.signingKey('RS256').kid, fresh.kid);
+      } finally {
+        await s.close();
+      }
+      const text = await cli(['keys', 'rotate', '--now']);
+      assert.equal(text.code, 0, text.stderr);
+      for (const alg of ['ES256', 'RS256', 'EdDSA'])
+        assert.match(text.stdout, new RegExp(`^${alg}: key \\S+ signs now`, 'm'));
+      assert.ok(
+        !/"d"|private/i.test((await cli(['keys', 'list', '--json'])).stdout),
+        'no private key material',
+      );
+    });
+
+    it('refuses to start on an invalid rotation setting, naming it', async () => {
+      for (const [name, value] of [
+        ['GATEHOUSE_KEY_ROTATION_DAYS', 'monthly'],
+        ['GATEHOUSE_KEY_PREPUBLISH_HOURS', '0'],
+      ] as const) {
+        const out = await runCli(['keys', 'list'], { ...env, [name]: value });
+        assert.notEqual(out.code, 0);
+        assert.match(out.stderr, new RegExp(`${name} must be`));
+      }
     });
 
     it('exits 2 with a message on stderr for usage errors', async () => {
@@ -264,6 +334,7 @@ export function cliSuite(
         ['nonsense'],
         ['app', 'create', '--company', 'c', '--name', 'n', '--scopes', 'a', '--token-ttl', 'soon'],
         ['keys', 'rotate', '--alg', 'HS256'],
+        ['keys', 'rotate', '--withdraw'],
       ]) {
         const out = await cli(args);
         assert.equal(out.code, 2, `${args.join(' ')}: ${out.stderr}`);

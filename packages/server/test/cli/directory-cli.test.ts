@@ -8,6 +8,7 @@ import { loadConfig } from '../../src/config/index.ts';
 import { Gatehouse } from '../../src/gatehouse.ts';
 import { buildHttpApp } from '../../src/http/app.ts';
 import { createLogger } from '../../src/logger.ts';
+import { grantedPartnerApp } from '../fixtures/partner-grant.ts';
 import { TEST_SECRET } from '../helpers.ts';
 import { forDialects, type TestDatabase, withTestPostgres } from '../pg.ts';
 import { runCli } from './run-cli.ts';
@@ -115,30 +116,25 @@ await forDialects(['sqlite', 'postgres'], (dialect, skip) => {
       const twice = await cli(['company', 'delete', co.id, '--json']);
       assert.equal(twice.code, 1);
       assert.equal(errorOf(twice.stderr).error, 'not_found');
+      // Its audit log is kept, every event marked.
+      const kept = await cli(['audit', 'list', '--company', co.id, '--json']);
+      assert.equal(kept.code, 0, kept.stderr);
+      const events = kept.json<{ events: Array<{ action: string; company_deleted?: true }> }>().events;
+      assert.deepEqual(
+        events.map((e) => [e.action, e.company_deleted]),
+        [
+          ['company.deleted', true],
+          ['company.updated', true],
+          ['company.updated', true],
+          ['company.created', true],
+        ],
+      );
     });
 
     it('company delete refuses while others rely on its partner app, naming it; --force deletes', async () => {
       const vendor = await gh.companies.createCompany({ name: 'Vendor' }, 'test');
       const customer = await gh.companies.createCompany({ name: 'Customer' }, 'test');
-      const { app } = await gh.apps.create(
-        {
-          companyId: vendor.id,
-          name: 'Vendor sync',
-          scopes: ['users.read'],
-          type: 'partner',
-          grantTypes: ['authorization_code'],
-          redirectUris: ['https://vendor.example/cb'],
-        },
-        'test',
-      );
-      await gh.storage.upsertGrant({
-        id: `gr_${crypto.randomUUID().replaceAll('-', '').slice(0, 20)}`,
-        guid: crypto.randomUUID(),
-        appId: app.id,
-        companyId: customer.id,
-        scopes: ['users.read'],
-        grantedBy: null,
-      });
+      const { app } = await grantedPartnerApp(gh, vendor.id, customer.id, 'Vendor sync');
       const refused = await cli(['company', 'delete', vendor.id]);
       assert.equal(refused.code, 1);
       assert.match(refused.stderr, /Vendor sync/);
@@ -194,6 +190,20 @@ await forDialects(['sqlite', 'postgres'], (dialect, skip) => {
       const twice = await cli(['user', 'delete', user.id, '--json']);
       assert.equal(twice.code, 1);
       assert.equal(errorOf(twice.stderr).error, 'not_found');
+      const audit = await cli(['audit', 'list', '--operator', '--target', `user:${user.id}`, '--json']);
+      assert.deepEqual(
+        audit
+          .json<{ events: Array<{ action: string; actor: string }> }>()
+          .events.map((e) => [e.action, e.actor]),
+        [
+          ['user.deleted', 'cli'],
+          ['user.enabled', 'cli'],
+          ['user.disabled', 'cli'],
+          ['user.password_set', 'cli'],
+          ['user.updated', 'cli'],
+          ['user.created', 'test'],
+        ],
+      );
     });
 
     it('membership add, set-role and remove; the last admin stays', async () => {

@@ -81,6 +81,7 @@ export const managementProperties: FuzzProperty[] = [
             'POST /webhooks',
             'POST /admin-keys',
             'POST /apps/:id/rotate-secret',
+            'PATCH /apps/:id',
             'DELETE /apps/:id',
           ),
           jsonBody(appInput),
@@ -92,7 +93,7 @@ export const managementProperties: FuzzProperty[] = [
           fc.option(wireValue([t.client.appId])),
         )
         .map(([route, payload, type, auth, id]): Req => {
-          const [method, path] = route.split(' ') as ['POST' | 'DELETE', string];
+          const [method, path] = route.split(' ') as ['POST' | 'PATCH' | 'DELETE', string];
           const url = `/api/v1${path.replace(':id', id ? latin1(id) : t.client.appId)}`;
           return { method, url, headers: { authorization: auth, 'content-type': type }, payload };
         }),

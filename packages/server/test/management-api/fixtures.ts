@@ -114,6 +114,7 @@ export function callFor(r: ApiRoute, x: Tenant): Call {
   const bodies: Record<string, Record<string, unknown>> = {
     'POST /apps': { name: 'New app', scopes: ['users.read'] },
     'POST /apps/:id/rotate-secret': { grace_seconds: 0 },
+    'PATCH /apps/:id': { name: 'Renamed' },
     'POST /webhooks': { url: 'https://hooks.example/in', events: ['app.deleted'] },
     'POST /admin-keys': { name: 'ci' },
   };

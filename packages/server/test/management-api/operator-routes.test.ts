@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { grantedPartnerApp } from '../fixtures/partner-grant.ts';
 import type { TestServer } from '../helpers.ts';
 import { forDialects, type TestDatabase, withTestPostgres } from '../pg.ts';
 import { NO_WEBHOOK_DELIVERY, signedIn, type Tenant, tenant, testServer } from './fixtures.ts';
@@ -183,7 +184,7 @@ await forDialects(['sqlite', 'postgres'], (dialect, skip) => {
         assert.deepEqual(audit.items[0]?.data, {
           name: { from: 'Old name', to: 'New name' },
           plan: { from: 'enterprise', to: 'free' },
-          externalId: { from: null, to: ext },
+          external_id: { from: null, to: ext },
         });
         assert.equal(audit.items[0]?.actor, `operator_key:${op.id}`);
         // Plan gating reads the company each time: a free company may not create apps now.
@@ -295,7 +296,11 @@ await forDialects(['sqlite', 'postgres'], (dialect, skip) => {
 
       it('deletes a user once: a repeat is 404; concurrent deletes are one 204 and one 404', async () => {
         const u = await user();
+        // Even a company's only admin can be deleted: a person who leaves must be able to leave.
+        const sole = await company('Sole admin Co');
+        await call('POST', `/companies/${sole.id}/members`, { user_id: u.id, role: 'admin' });
         assert.equal((await call('DELETE', `/users/${u.id}`)).statusCode, 204);
+        assert.deepEqual((await call('GET', `/companies/${sole.id}/members`)).json().items, []);
         const again = await call('DELETE', `/users/${u.id}`);
         assert.equal(again.statusCode, 404);
         assert.equal(again.json().error, 'not_found');
@@ -350,31 +355,19 @@ await forDialects(['sqlite', 'postgres'], (dialect, skip) => {
     describe('deleting a company', () => {
       it('is refused while others rely on its partner apps, unless forced; revokes, notifies, keeps the audit log', async () => {
         const vendor = await company('Vendor');
-        const { app } = await t.gh.apps.create(
-          {
-            companyId: vendor.id,
-            name: 'Vendor sync',
-            scopes: ['users.read'],
-            type: 'partner',
-            grantTypes: ['authorization_code'],
-            redirectUris: ['https://vendor.example/cb'],
-          },
-          'test',
-        );
-        // A customer grants the vendor's app; the vendor itself grants A's partner app.
+        // A customer grants the vendor's app.
         const customer = await company('Customer');
         const { endpoint: customerHook } = await t.gh.webhooks.create(
           { companyId: customer.id, url: 'http://127.0.0.1:9/hook', events: ['*'] },
           'test',
         );
-        const customerGrant = await t.gh.storage.upsertGrant({
-          id: `gr_${crypto.randomUUID().replaceAll('-', '').slice(0, 20)}`,
-          guid: crypto.randomUUID(),
-          appId: app.id,
-          companyId: customer.id,
-          scopes: ['users.read'],
-          grantedBy: null,
-        });
+        const { app, grant: customerGrant } = await grantedPartnerApp(
+          t.gh,
+          vendor.id,
+          customer.id,
+          'Vendor sync',
+        );
+        const { secret: vendorKey } = await t.gh.adminKeys.create({ companyId: vendor.id }, 'test');
         const refused = await call('DELETE', `/companies/${vendor.id}`);
         assert.equal(refused.statusCode, 409, refused.body);
         assert.match(refused.json().error_description, /Vendor sync/);
@@ -385,6 +378,8 @@ await forDialects(['sqlite', 'postgres'], (dialect, skip) => {
         const forced = await call('DELETE', `/companies/${vendor.id}?force=true`);
         assert.equal(forced.statusCode, 204, forced.body);
         assert.equal((await call('GET', `/companies/${vendor.id}`)).statusCode, 404);
+        const keyAfter = await call('GET', '/company', undefined, { authorization: `Bearer ${vendorKey}` });
+        assert.equal(keyAfter.statusCode, 401, 'its admin keys are gone');
         assert.equal(await t.gh.storage.getAppById(app.id), undefined);
         assert.equal(await t.gh.storage.getGrantByGuid(customerGrant.guid), undefined);
         const fed = await t.gh.storage.revocationsSince(head);
@@ -410,26 +405,8 @@ await forDialects(['sqlite', 'postgres'], (dialect, skip) => {
           { companyId: partner.id, url: 'http://127.0.0.1:9/p', events: ['*'] },
           'test',
         );
-        const { app } = await t.gh.apps.create(
-          {
-            companyId: partner.id,
-            name: 'Partner app',
-            scopes: ['users.read'],
-            type: 'partner',
-            grantTypes: ['authorization_code'],
-            redirectUris: ['https://partner.example/cb'],
-          },
-          'test',
-        );
         const leaving = await company('Leaving');
-        const grant = await t.gh.storage.upsertGrant({
-          id: `gr_${crypto.randomUUID().replaceAll('-', '').slice(0, 20)}`,
-          guid: crypto.randomUUID(),
-          appId: app.id,
-          companyId: leaving.id,
-          scopes: ['users.read'],
-          grantedBy: null,
-        });
+        const { grant } = await grantedPartnerApp(t.gh, partner.id, leaving.id, 'Partner app');
         assert.equal((await call('DELETE', `/companies/${leaving.id}`)).statusCode, 204);
         const heard = (await t.gh.webhooks.deliveries(partner.id)).items.filter(
           (d) => d.eventType === 'authorization.revoked',

@@ -102,6 +102,8 @@ export function signingKeyRecord(
     publicJwk: '{}',
     privateJwkEncrypted: 'x',
     status: 'active',
+    createdAt: new Date(),
+    activatesAt: new Date(),
     ...overrides,
   };
 }

@@ -101,6 +101,51 @@ const CreateApp = Type.Object(
   { additionalProperties: false },
 );
 
+const RedirectUris = (description: string) =>
+  Type.Array(Type.String({ minLength: 1, maxLength: 2000 }), { maxItems: 20, description });
+
+const UpdateApp = Type.Object(
+  {
+    name: Type.Optional(Str(100, 'display name')),
+    logo_url: Type.Optional(
+      Type.Union([Type.String({ maxLength: 2000 }), Type.Null()], {
+        description: 'null or "" removes the logo',
+      }),
+    ),
+    redirect_uris: Type.Optional(
+      RedirectUris('the whole list (replaces it); not with add_ or remove_redirect_uris'),
+    ),
+    add_redirect_uris: Type.Optional(RedirectUris('added to the list (one already there changes nothing)')),
+    remove_redirect_uris: Type.Optional(
+      RedirectUris('removed from the list (one not there changes nothing)'),
+    ),
+    token_ttl: Type.Optional(
+      Type.Integer({
+        minimum: MIN_TOKEN_TTL,
+        maximum: MAX_TOKEN_TTL,
+        description: 'for tokens issued from now on',
+      }),
+    ),
+    signing_alg: Type.Optional(Enum(SIGNING_ALGS, 'for tokens issued from now on')),
+    token_format: Type.Optional(Enum(['jwt', 'opaque'], 'for tokens issued from now on')),
+    grant_delivery: Type.Optional(Enum(['code', 'company_grant'], 'partner apps: code or company_grant')),
+    implicit: Type.Optional(
+      Type.Boolean({ description: 'opt in to (true) or out of (false) the implicit grant' }),
+    ),
+    skip_consent: Type.Optional(
+      Type.Boolean({
+        description: 'remembered consent: a later authorization within the granted scopes skips the page',
+      }),
+    ),
+  },
+  {
+    additionalProperties: false,
+    minProperties: 1,
+    description:
+      'The fields to change; absent ones stay. Scopes, type and client type are fixed (create a new app for others).',
+  },
+);
+
 const opt = <K extends string, V>(key: K, v: V | undefined) =>
   (v === undefined ? {} : { [key]: v }) as Partial<Record<K, V>>;
 
@@ -163,10 +208,41 @@ export const appRoutes: ApiRoute[] = [
     operationId: 'getApp',
     summary: 'An app with the last four characters of its live secrets',
     tag: 'apps',
-    schema: { params: IdParams('app'), response: { 200: AppView } },
+    schema: { params: IdParams('app (or its client_id)'), response: { 200: AppView } },
     errors: [400, 404],
     async handler({ gh, caller, params }) {
       return appJson(await gh.apps.get(caller.companyId, params.id));
+    },
+  }),
+  route({
+    method: 'PATCH',
+    url: '/apps/:id',
+    operationId: 'updateApp',
+    summary:
+      'Change an app (by id or client_id): name, logo, redirect URIs, token lifetime, format and algorithm, grant delivery, implicit, remembered consent. Scopes are fixed: 400',
+    tag: 'apps',
+    schema: { params: IdParams('app (or its client_id)'), body: UpdateApp, response: { 200: AppView } },
+    errors: [400, 403, 404, 409],
+    async handler({ gh, caller, params, body }) {
+      const app = await gh.apps.update(
+        caller.companyId,
+        params.id,
+        {
+          ...opt('name', body.name),
+          ...opt('logoUrl', body.logo_url),
+          ...opt('redirectUris', body.redirect_uris),
+          ...opt('addRedirectUris', body.add_redirect_uris),
+          ...opt('removeRedirectUris', body.remove_redirect_uris),
+          ...opt('tokenTtl', body.token_ttl),
+          ...opt('signingAlg', body.signing_alg),
+          ...opt('tokenFormat', body.token_format),
+          ...opt('grantDelivery', body.grant_delivery),
+          ...opt('implicit', body.implicit),
+          ...opt('skipConsent', body.skip_consent),
+        },
+        caller.actor,
+      );
+      return appJson(app);
     },
   }),
   route({

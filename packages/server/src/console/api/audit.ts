@@ -6,11 +6,16 @@ import { DateTime, PageOf, PageQuery } from './schemas.ts';
 const AuditEventView = Type.Object(
   {
     id: Type.String(),
-    actor: Type.String({ description: '`user:<id>`, `admin_key:<id>`, `cli` or `system`' }),
+    actor: Type.String({
+      description: '`user:<id>`, `admin_key:<id>`, `operator_key:<id>`, `cli` or `system`',
+    }),
     action: Type.String({ description: 'e.g. app.created, app.secret_rotated, grant.revoked' }),
     target: Type.Union([Type.String(), Type.Null()], { description: 'e.g. `app:<id>`' }),
     data: Type.Record(Type.String(), Type.Unknown()),
     created_at: DateTime,
+    company_deleted: Type.Optional(
+      Type.Literal(true, { description: 'present on the kept events of a company since deleted' }),
+    ),
   },
   { description: 'Who did what, and when' },
 );

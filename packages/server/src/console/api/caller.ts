@@ -70,7 +70,9 @@ const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
  * acts as an admin of its own company; otherwise the console session cookie acts as the
  * signed-in user in the company named by `x-company-id` (or their only company), and
  * unsafe methods must carry the session's CSRF token. A company the user does not belong
- * to is answered like any other company's resource: 404.
+ * to is answered like any other company's resource: 404. An operator key (`gtho_...`) alone
+ * may call the operator routes, and on the company routes acts as an admin of the company
+ * named by `x-company-id`.
  */
 export class CallerResolver {
   readonly keys: AdminKeyService;

@@ -8,11 +8,11 @@ const plain = (s: TSchema): Record<string, unknown> =>
   JSON.parse(JSON.stringify(s)) as Record<string, unknown>;
 
 const ERROR_TEXT: Record<number, string> = {
-  400: 'Invalid input (validation_failed, invalid_request) or a forged cursor (invalid_cursor)',
+  400: 'Invalid input (validation_failed, invalid_request), a forged cursor (invalid_cursor), or no x-company-id where one is needed (company_required)',
   401: 'No valid admin key or console session (unauthorized)',
   403: 'Members are read-only (admin_required); the plan does not allow it (plan_required); a session write without its CSRF token (invalid_csrf_token); an operator route called without an operator key (operator_key_required)',
   404: "Not found, or another company's (not_found)",
-  409: 'A request with this Idempotency-Key is still being processed (idempotency_key_in_use); retry after Retry-After. Rotating the secret of a public client, which has none; a duplicate e-mail address or external id; removing or demoting the last admin; deleting a company whose partner apps others have granted, without force (conflict)',
+  409: 'A request with this Idempotency-Key is still being processed (idempotency_key_in_use); retry after Retry-After. Rotating the secret of a public client, which has none; an app that kept changing while an edit was made; a duplicate e-mail address or external id; removing or demoting the last admin; deleting a company whose partner apps others have granted, without force (conflict)',
   422: 'This Idempotency-Key was used for a different request: method, path or body (idempotency_key_reused)',
 };
 

@@ -1,8 +1,6 @@
 import type { FastifySchemaValidationError } from 'fastify/types/schema.js';
+import { SCOPES_FIXED } from '../../apps/app-edit.ts';
 import { ValidationError } from '../../errors.ts';
-
-const SCOPES_FIXED =
-  'scopes are fixed when an app is created and can never be changed; create a new app for other scopes';
 
 function fieldOf(e: FastifySchemaValidationError): string {
   const params = e.params as { missingProperty?: string; additionalProperty?: string };

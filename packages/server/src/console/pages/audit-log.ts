@@ -7,6 +7,7 @@ import { formatTime } from './format-time.ts';
 /** The actions the filter offers, with how the log names them. */
 export const AUDIT_ACTIONS: [string, string][] = [
   ['app.created', 'App created'],
+  ['app.updated', 'App edited'],
   ['app.secret_rotated', 'Secret rotated'],
   ['app.deleted', 'App deleted'],
   ['grant.created', 'Access granted'],
@@ -26,6 +27,7 @@ function summary(e: AuditEvent): string {
   const parts = [d.name, d.app_name, d.url, d.guid].filter((v): v is string => typeof v === 'string');
   if (typeof d.grace_seconds === 'number') parts.push(`grace ${d.grace_seconds} s`);
   if (Array.isArray(d.scopes)) parts.push(d.scopes.join(' '));
+  if (d.changes && typeof d.changes === 'object') parts.push(`changed ${Object.keys(d.changes).join(', ')}`);
   return parts.join(' · ');
 }
 

@@ -2,6 +2,27 @@ import { html, type SafeHtml } from '../../pages/html.ts';
 import type { ConsoleContext } from '../context.ts';
 import { consoleLayout, type Section } from '../layout.ts';
 
+/** The confirmation before deleting what `path` shows: the form posts to `path/delete`. */
+export function deletePage(
+  ctx: ConsoleContext,
+  section: Section,
+  title: string,
+  message: SafeHtml,
+  path: string,
+  submit: string,
+) {
+  return confirmPage({
+    ctx,
+    section,
+    title,
+    message,
+    action: `${path}/delete`,
+    submit,
+    cancel: path,
+    danger: true,
+  });
+}
+
 /** The confirmation step before anything that cannot be undone. */
 export function confirmPage(opts: {
   ctx: ConsoleContext;

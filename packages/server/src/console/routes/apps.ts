@@ -1,24 +1,25 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { inspectLogo, logoPath } from '../../apps/logo.ts';
+import { logoPath } from '../../apps/logo.ts';
 import { type AppInput, validateAppInput } from '../../apps/validation.ts';
 import { SessionService } from '../../authorization/session-service.ts';
 import { ConflictError, DomainError, NotFoundError, ValidationError } from '../../errors.ts';
+import { queryParams } from '../../http/page-input.ts';
 import { seeOther, sendPage } from '../../http/page-reply.ts';
 import { html } from '../../pages/html.ts';
 import type { ConsoleContext, ConsoleDeps } from '../context.ts';
 import { adminOnly, csrfFailed, sendConsoleError } from '../error-pages.ts';
 import { setSecretFlash, takeSecretFlash } from '../flash.ts';
 import { consoleContext, consoleForm } from '../guards.ts';
-import { one, readAppForm } from '../multipart-form.ts';
+import { formLines, formSeconds, logoErrors, one, readAppForm } from '../multipart-form.ts';
 import { type AppDraft, appCreatePage, EMPTY_DRAFT } from '../pages/app-create.ts';
 import { appDetailPage } from '../pages/app-detail.ts';
 import { appSecretPage } from '../pages/app-secret.ts';
 import { appsListPage } from '../pages/apps-list.ts';
-import { confirmPage, GRACE_CHOICES, graceSelect } from '../pages/confirm.ts';
+import { confirmPage, deletePage, GRACE_CHOICES, graceSelect } from '../pages/confirm.ts';
 import { planRequiredPage } from '../pages/message.ts';
+import { type AppReq, adminApp, loadApp } from './app-access.ts';
 
 type CompanyReq = FastifyRequest<{ Params: { companyId: string } }>;
-type AppReq = FastifyRequest<{ Params: { companyId: string; appId: string } }>;
 const HTML = { config: { jsonOnly: false } };
 
 function draftToInput(ctx: ConsoleContext, d: AppDraft, logoUrl: string | null): AppInput {
@@ -30,11 +31,8 @@ function draftToInput(ctx: ConsoleContext, d: AppDraft, logoUrl: string | null):
     type: d.type,
     grantTypes: partner ? ['authorization_code', 'refresh_token'] : ['client_credentials'],
     grantDelivery: partner ? d.delivery : 'code',
-    redirectUris: d.redirectUris
-      .split(/\r?\n/)
-      .map((u) => u.trim())
-      .filter((u) => u !== ''),
-    tokenTtl: /^\d{1,9}$/.test(d.tokenTtl.trim()) ? Number(d.tokenTtl.trim()) : Number.NaN,
+    redirectUris: formLines(d.redirectUris),
+    tokenTtl: formSeconds(d.tokenTtl),
     scopes: d.scopes,
   };
 }
@@ -47,17 +45,6 @@ function noSecretToRotate(reply: FastifyReply) {
     'No secret to rotate',
     'This app is a public client: it has no client secret (it proves itself with PKCE), so there is nothing to rotate.',
   );
-}
-
-/** The app of this company, or a 404 page. */
-async function loadApp(deps: ConsoleDeps, ctx: ConsoleContext, appId: string, reply: FastifyReply) {
-  try {
-    return await deps.gh.apps.get(ctx.company.id, appId);
-  } catch (err) {
-    if (!(err instanceof NotFoundError)) throw err;
-    await sendConsoleError(reply, 404, 'App not found', 'This app does not exist or was deleted.');
-    return undefined;
-  }
 }
 
 /** Integration Center → OAuth 2.0: list, create (secret once), view, rotate, delete. */
@@ -107,8 +94,7 @@ export function consoleAppRoutes(app: FastifyInstance, deps: ConsoleDeps): void 
       tokenTtl: one(form, 'token_ttl'),
       scopes: form.fields.get('scope') ?? [],
     };
-    const errors: Record<string, string> = {};
-    if (form.logoProblem) errors.logo = form.logoProblem;
+    const errors: Record<string, string> = form.logoProblem ? { logo: form.logoProblem } : {};
     try {
       // Everything but the logo is checked before the logo is stored, so a bad form leaves nothing behind.
       validateAppInput(draftToInput(ctx, draft, null), gh.scopes);
@@ -116,14 +102,7 @@ export function consoleAppRoutes(app: FastifyInstance, deps: ConsoleDeps): void 
       if (!(err instanceof ValidationError)) throw err;
       Object.assign(errors, err.fields);
     }
-    if (Object.keys(errors).length === 0 && form.logo) {
-      try {
-        inspectLogo(form.logo);
-      } catch (err) {
-        if (!(err instanceof ValidationError)) throw err;
-        Object.assign(errors, err.fields);
-      }
-    }
+    if (Object.keys(errors).length === 0) Object.assign(errors, logoErrors(form));
     if (Object.keys(errors).length > 0) {
       if (form.logo && !errors.logo)
         errors.logo = 'choose the logo again (files are not kept after an error)';
@@ -155,7 +134,7 @@ export function consoleAppRoutes(app: FastifyInstance, deps: ConsoleDeps): void 
     const ctx = await consoleContext(deps, request, reply);
     const found = ctx && (await loadApp(deps, ctx, request.params.appId, reply));
     if (!ctx || !found) return reply;
-    return sendPage(reply, 200, appDetailPage(ctx, found));
+    return sendPage(reply, 200, appDetailPage(ctx, found, queryParams(request).get('saved') === '1'));
   });
 
   app.get('/console/c/:companyId/apps/:appId/secret', HTML, async (request: AppReq, reply) => {
@@ -169,10 +148,9 @@ export function consoleAppRoutes(app: FastifyInstance, deps: ConsoleDeps): void 
   });
 
   app.get('/console/c/:companyId/apps/:appId/rotate', HTML, async (request: AppReq, reply) => {
-    const ctx = await consoleContext(deps, request, reply);
-    const found = ctx && (await loadApp(deps, ctx, request.params.appId, reply));
-    if (!ctx || !found) return reply;
-    if (!ctx.isAdmin) return adminOnly(reply, ctx);
+    const admin = await adminApp(deps, request, reply);
+    if (!admin) return reply;
+    const { ctx, app: found } = admin;
     if (found.clientType === 'public') return noSecretToRotate(reply);
     return sendPage(
       reply,
@@ -216,23 +194,14 @@ export function consoleAppRoutes(app: FastifyInstance, deps: ConsoleDeps): void 
   });
 
   app.get('/console/c/:companyId/apps/:appId/delete', HTML, async (request: AppReq, reply) => {
-    const ctx = await consoleContext(deps, request, reply);
-    const found = ctx && (await loadApp(deps, ctx, request.params.appId, reply));
-    if (!ctx || !found) return reply;
-    if (!ctx.isAdmin) return adminOnly(reply, ctx);
+    const admin = await adminApp(deps, request, reply);
+    if (!admin) return reply;
+    const { ctx, app: found } = admin;
+    const message = html`<p>The app's secrets stop working at once, and every company's grant to it and every token it holds are revoked. This cannot be undone.</p>`;
     return sendPage(
       reply,
       200,
-      confirmPage({
-        ctx,
-        section: 'apps',
-        title: `Delete ${found.name}?`,
-        message: html`<p>The app's secrets stop working at once, and every company's grant to it and every token it holds are revoked. This cannot be undone.</p>`,
-        action: `${ctx.base}/apps/${found.id}/delete`,
-        submit: 'Delete app',
-        cancel: `${ctx.base}/apps/${found.id}`,
-        danger: true,
-      }),
+      deletePage(ctx, 'apps', `Delete ${found.name}?`, message, `${ctx.base}/apps/${found.id}`, 'Delete app'),
     );
   });
 

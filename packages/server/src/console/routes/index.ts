@@ -5,6 +5,7 @@ import { seeOther } from '../../http/page-reply.ts';
 import { type ConsoleDeps, companyBase } from '../context.ts';
 import { sendConsoleError } from '../error-pages.ts';
 import { signedIn } from '../guards.ts';
+import { consoleAppEditRoutes } from './app-edit.ts';
 import { consoleAppRoutes } from './apps.ts';
 import { consoleAuditRoutes } from './audit.ts';
 import { consoleConnectedAppRoutes } from './connected-apps.ts';
@@ -36,6 +37,7 @@ export async function consoleRoutes(app: FastifyInstance, deps: ConsoleDeps): Pr
     return seeOther(reply, `${companyBase(chosen.company.id)}/apps`);
   });
   consoleAppRoutes(app, deps);
+  consoleAppEditRoutes(app, deps);
   consoleConnectedAppRoutes(app, deps);
   consoleAuditRoutes(app, deps);
   consoleWebhookRoutes(app, deps);

@@ -6,7 +6,7 @@ import type { ConsoleContext, ConsoleDeps } from '../context.ts';
 import { adminOnly, sendConsoleError } from '../error-pages.ts';
 import { setSecretFlash, takeSecretFlash } from '../flash.ts';
 import { consoleContext, consoleForm } from '../guards.ts';
-import { confirmPage } from '../pages/confirm.ts';
+import { deletePage } from '../pages/confirm.ts';
 import { webhookDetailPage, webhookNewPage, webhookSecretPage, webhooksPage } from '../pages/webhooks.ts';
 
 type CompanyReq = FastifyRequest<{ Params: { companyId: string } }>;
@@ -88,19 +88,12 @@ export function consoleWebhookRoutes(app: FastifyInstance, deps: ConsoleDeps): v
     const endpoint = ctx && (await load(ctx, request.params.endpointId, reply));
     if (!ctx || !endpoint) return reply;
     if (!ctx.isAdmin) return adminOnly(reply, ctx);
+    const message = html`<p>${endpoint.url} stops receiving events, and its pending deliveries are dropped.</p>`;
+    const path = `${ctx.base}/webhooks/${endpoint.id}`;
     return sendPage(
       reply,
       200,
-      confirmPage({
-        ctx,
-        section: 'webhooks',
-        title: 'Delete this endpoint?',
-        message: html`<p>${endpoint.url} stops receiving events, and its pending deliveries are dropped.</p>`,
-        action: `${ctx.base}/webhooks/${endpoint.id}/delete`,
-        submit: 'Delete endpoint',
-        cancel: `${ctx.base}/webhooks/${endpoint.id}`,
-        danger: true,
-      }),
+      deletePage(ctx, 'webhooks', 'Delete this endpoint?', message, path, 'Delete endpoint'),
     );
   });
 

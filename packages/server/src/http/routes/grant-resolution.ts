@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { createLocalJWKSet, jwtVerify } from 'jose';
 import type { Gatehouse } from '../../gatehouse.ts';
 import { InvalidToken } from '../../oauth/errors.ts';
-import type { TokenEndpointLimiter } from '../rate-limit.ts';
+import type { EndpointLimiter } from '../rate-limit.ts';
 
 const GUID = /^[A-Za-z0-9_-]{1,100}$/;
 
@@ -32,10 +32,11 @@ export function grantResolutionRoutes(
   app: FastifyInstance,
   gh: Gatehouse,
   /** A flood brake per caller IP, checked before the token's signature is (429, Retry-After). */
-  limiter?: TokenEndpointLimiter,
+  limiter?: EndpointLimiter,
 ): void {
   app.get<{ Params: { guid: string } }>('/oauth2/grants/:guid', async (request, reply) => {
-    limiter?.checkAddress(request.ip);
+    const checked = limiter?.checkAddress(request.ip);
+    if (checked !== undefined) await checked;
     const token = bearer(request);
     let payload: Record<string, unknown>;
     try {

@@ -6,7 +6,7 @@ import { InvalidRequest } from '../../oauth/errors.ts';
 import { Params } from '../../oauth/params.ts';
 import { guardBasic, guardedBody } from '../input-guard.ts';
 import { answerMalformedContentType } from '../media-type.ts';
-import type { TokenEndpointLimiter } from '../rate-limit.ts';
+import type { EndpointLimiter } from '../rate-limit.ts';
 
 export const FORM_BODY_LIMIT = 16 * 1024;
 
@@ -44,17 +44,26 @@ export function formParams(contentType: string | undefined, body: unknown): Para
 }
 
 /**
- * The shared front of the form-posting OAuth endpoints (token, revoke, introspect): the
- * address's rate limit applies, the body must be a form, and the protocol core gets only
- * the parameters, the Authorization header, the caller's address and the limits it applies
- * around client authentication (the per-client one only once the client has authenticated).
+ * The address's rate limit, the first check of the form-posting OAuth endpoints. In memory it
+ * passes or throws at once (undefined: nothing to await); shared through Redis it is a promise,
+ * which the route awaits.
  */
-export function oauthFormRequest(
+export function addressChecked(
   request: FastifyRequest,
-  limiter?: TokenEndpointLimiter,
-): TokenEndpointRequest {
+  limiter?: EndpointLimiter,
+): Promise<void> | undefined {
+  return limiter?.checkAddress(request.ip) ?? undefined;
+}
+
+/**
+ * The shared front of the form-posting OAuth endpoints (token, revoke, introspect), once the
+ * address's rate limit has passed (addressChecked): the body must be a form, and the protocol
+ * core gets only the parameters, the Authorization header, the caller's address and the limits
+ * it applies around client authentication (the per-client one only once the client has
+ * authenticated).
+ */
+export function oauthFormRequest(request: FastifyRequest, limiter?: EndpointLimiter): TokenEndpointRequest {
   const address = request.ip;
-  limiter?.checkAddress(address);
   const params = formParams(request.headers['content-type'], request.body);
   const authorization = request.headers.authorization;
   const basic = parseBasicCredentials(authorization);
@@ -76,11 +85,16 @@ export function noStoreJson(reply: FastifyReply, body: unknown): string {
 /** POST /oauth2/token and its aliases. */
 export function tokenRoutes(
   app: FastifyInstance,
-  opts: { paths: string[]; endpoint: TokenEndpoint; ctx: OAuthContext; limiter?: TokenEndpointLimiter },
+  opts: { paths: string[]; endpoint: TokenEndpoint; ctx: OAuthContext; limiter?: EndpointLimiter },
 ): void {
   for (const path of opts.paths) {
-    app.post(path, async (request, reply) =>
-      noStoreJson(reply, await opts.endpoint.handle(oauthFormRequest(request, opts.limiter), opts.ctx)),
-    );
+    app.post(path, async (request, reply) => {
+      const checked = addressChecked(request, opts.limiter);
+      if (checked !== undefined) await checked;
+      return noStoreJson(
+        reply,
+        await opts.endpoint.handle(oauthFormRequest(request, opts.limiter), opts.ctx),
+      );
+    });
   }
 }

@@ -37,20 +37,31 @@ export async function authenticateClient(
   }
   const limits = req.limits;
   let client: AuthenticatedClient;
-  if (limits === undefined) client = await method.authenticate(req, ctx);
-  else {
+  if (limits === undefined) {
+    try {
+      client = await method.authenticate(req, ctx);
+    } catch (err) {
+      if (err instanceof InvalidClient) ctx.metrics?.clientAuthFailed(method.name);
+      throw err;
+    }
+  } else {
     const named = namedClientId(req);
     const address = req.address ?? '';
-    const attempt = limits.attempt(named, address);
+    let attempt = limits.attempt(named, address);
+    // Awaited only when shared through Redis: the in-memory limits answer at once.
+    if (attempt instanceof Promise) attempt = await attempt;
     try {
       client = await method.authenticate(req, ctx);
     } catch (err) {
       // Only wrong credentials spend the budget; a database outage is not the caller's failure.
-      attempt.settle(err instanceof InvalidClient);
+      const failed = err instanceof InvalidClient;
+      if (failed) ctx.metrics?.clientAuthFailed(method.name);
+      attempt.settle(failed);
       throw err;
     }
     attempt.settle(false);
-    limits.authenticated(client.app.clientId);
+    const allowed = limits.authenticated(client.app.clientId);
+    if (allowed !== undefined) await allowed;
   }
   ctx.onClientUsed?.(client.app);
   return client;

@@ -2,7 +2,9 @@ import { basicCredentialsOf, type WithBasicCredentials } from './basic-credentia
 
 /**
  * The brakes around client authentication at the token, revocation and introspection
- * endpoints. The HTTP layer supplies them with the request (`limits`, `address`); the
+ * endpoints. Held in memory they answer synchronously; shared through Redis (REDIS_URL) they
+ * answer with a promise, so the caller awaits only when it is given one.
+ * The HTTP layer supplies them with the request (`limits`, `address`); the
  * protocol core calls them in this order: `attempt` before any secret is hashed or compared,
  * then the attempt's `settle` with the outcome, then `authenticated` for the client's own allowance.
  *
@@ -14,12 +16,12 @@ export interface ClientAuthLimits {
    * throws TooManyRequestsError (429, Retry-After) when either is spent. Taken before the
    * work, so parallel guesses cannot all pass a check made before any of them failed.
    */
-  attempt(clientId: string | undefined, address: string): ClientAuthAttempt;
+  attempt(clientId: string | undefined, address: string): ClientAuthAttempt | Promise<ClientAuthAttempt>;
   /**
    * The authenticated client's request allowance: counted only once the client has proved
    * who it is, so nobody else can spend it. Throws TooManyRequestsError when it is spent.
    */
-  authenticated(clientId: string): void;
+  authenticated(clientId: string): void | Promise<void>;
 }
 
 /** An attempt taken from the failure budgets, to be settled once the outcome is known. */

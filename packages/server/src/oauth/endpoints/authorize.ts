@@ -76,7 +76,9 @@ export async function validateAuthorizationRequest(
   }
   const clientId = params.get('client_id');
   if (clientId === undefined) throw new AuthorizationPageError(new InvalidRequest('client_id is required'));
-  const app = await ctx.apps.findByClientId(clientId);
+  // Read from the database, not the cache: an edit made on another node (a redirect URI
+  // removed, implicit turned off) applies here at once. The request stores a flow anyway.
+  const app = await ctx.apps.findByClientIdFresh(clientId);
   if (!app) throw new AuthorizationPageError(new InvalidRequest('no app is registered with this client_id'));
   const companyGrant = app.grantDelivery === 'company_grant';
   const resolved = resolveRedirectUri(app.redirectUris, params.get('redirect_uri'), {

@@ -28,6 +28,11 @@ export class TokenEndpoint {
     const client = await authenticateClient(req, ctx);
     if (!client.app.grantTypes.includes(grantType))
       throw new UnauthorizedClient(`this app is not allowed to use the ${grantType} grant`);
-    return handler.handle(req, client, this.grantContext);
+    const metrics = this.grantContext.metrics;
+    // Metrics off: the handler's promise is returned as it is, with no await added.
+    if (metrics === undefined) return handler.handle(req, client, this.grantContext);
+    const response = await handler.handle(req, client, this.grantContext);
+    metrics.tokenIssued(grantType, client.app.tokenFormat);
+    return response;
   }
 }

@@ -1,3 +1,4 @@
+import type { Metrics } from '../../metrics/metrics.ts';
 import type { Storage } from '../../storage/storage.ts';
 import type { IdTokenIssuer } from '../../tokens/id-token.ts';
 import type { TokenIssuer } from '../../tokens/token-issuer.ts';
@@ -46,4 +47,6 @@ export interface GrantContext {
    * server was opened with a `clock` (tests step it past a window instead of sleeping).
    */
   now(): number;
+  /** Where issued tokens and refresh reuse are counted; undefined when metrics are off. */
+  readonly metrics: Metrics | undefined;
 }

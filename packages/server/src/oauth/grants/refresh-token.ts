@@ -20,7 +20,7 @@ import type { GrantHandler } from './grant-handler.ts';
  * @see https://www.rfc-editor.org/rfc/rfc9700#section-4.14.2
  */
 export const refreshToken: GrantHandler<
-  'refreshTokens' | 'refreshReuseWindowSeconds' | 'now' | 'tokens' | 'onGrantUsed'
+  'refreshTokens' | 'refreshReuseWindowSeconds' | 'now' | 'tokens' | 'onGrantUsed' | 'metrics'
 > = {
   grantType: 'refresh_token',
 
@@ -70,8 +70,10 @@ export const refreshToken: GrantHandler<
         reuseWindowMs: (app.refreshReuseWindow ?? refreshReuseWindowSeconds) * 1000,
       },
     );
-    if (rotated.status === 'reused')
+    if (rotated.status === 'reused') {
+      ctx.metrics?.refreshReuseDetected();
       throw new InvalidGrant('the refresh token was already used; its token family is revoked');
+    }
     if (rotated.status !== 'rotated' && rotated.status !== 'retried')
       throw new InvalidGrant('the refresh token is invalid, expired or revoked');
     return issueFamilyTokens(ctx, { app, family: rotated.family, scopes, accessToken, refreshToken: next });

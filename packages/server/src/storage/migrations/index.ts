@@ -10,6 +10,7 @@ import * as m008 from './008-opaque-tokens.ts';
 import * as m009 from './009-refresh-reuse-window.ts';
 import * as m010 from './010-idempotency-keys.ts';
 import * as m011 from './011-directory-lifecycle.ts';
+import * as m013 from './013-key-rotation.ts';
 import * as m015 from './015-invitations.ts';
 import type { MigrationContext } from './context.ts';
 
@@ -30,6 +31,7 @@ const steps: Array<[string, Step]> = [
   ['009-refresh-reuse-window', m009],
   ['010-idempotency-keys', m010],
   ['011-directory-lifecycle', m011],
+  ['013-key-rotation', m013],
   ['015-invitations', m015],
 ];
 

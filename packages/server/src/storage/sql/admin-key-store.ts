@@ -3,24 +3,13 @@ import type { AdminKeyStore } from '../admin-key-store.ts';
 import type { MutationOptions } from '../common.ts';
 import type { Database } from '../schema.ts';
 import type { AdminKey, AuditEventInput } from '../types.ts';
+import { keyFields, touchKey } from './api-keys.ts';
 import type { SqlContext } from './context.ts';
 import { type Db, insertAudit } from './tx.ts';
 
-const maybeDate = (ms: number | null) => (ms === null ? null : new Date(Number(ms)));
-
-/** Last-used stamps are written at most this often per key, so reads do not all become writes. */
-const TOUCH_EVERY_MS = 60_000;
-
 const toAdminKey = (r: Selectable<Database['admin_keys']>): AdminKey => ({
-  id: r.id,
+  ...keyFields(r),
   companyId: r.company_id,
-  name: r.name,
-  keyHash: r.key_hash,
-  last4: r.last4,
-  createdBy: r.created_by,
-  createdAt: new Date(Number(r.created_at)),
-  lastUsedAt: maybeDate(r.last_used_at),
-  revokedAt: maybeDate(r.revoked_at),
 });
 
 async function insertAdminKey(
@@ -59,15 +48,6 @@ async function revokeAdminKey(db: Db, companyId: string, id: string, audit?: Aud
   if (Number(res.numUpdatedRows) !== 1) return false;
   if (audit) await insertAudit(db, audit, now);
   return true;
-}
-
-async function touchAdminKey(db: Db, id: string, at: number): Promise<void> {
-  await db
-    .updateTable('admin_keys')
-    .set({ last_used_at: at })
-    .where('id', '=', id)
-    .where((eb) => eb.or([eb('last_used_at', 'is', null), eb('last_used_at', '<', at - TOUCH_EVERY_MS)]))
-    .execute();
 }
 
 export class SqlAdminKeyStore implements AdminKeyStore {
@@ -111,6 +91,6 @@ export class SqlAdminKeyStore implements AdminKeyStore {
   }
 
   touchAdminKey(id: string, at = new Date()) {
-    return touchAdminKey(this.ctx.db, id, at.getTime());
+    return touchKey(this.ctx.db, 'admin_keys', id, at.getTime());
   }
 }

@@ -1,7 +1,7 @@
-import type { AppStore, NewApp, NewAppSecret } from '../app-store.ts';
+import type { AppEdit, AppStore, NewApp, NewAppSecret } from '../app-store.ts';
 import type { MutationOptions } from '../common.ts';
 import type { PageRequest } from '../types.ts';
-import { insertApp, removeApp, rotateSecret, selectAppWithSecrets, touchApps } from './apps.ts';
+import { insertApp, removeApp, rotateSecret, selectAppWithSecrets, touchApps, updateApp } from './apps.ts';
 import type { SqlContext } from './context.ts';
 import { toApp } from './mappers.ts';
 import { pageApps } from './pagination.ts';
@@ -50,6 +50,10 @@ export class SqlAppStore implements AppStore {
     return this.ctx.transaction((tx) =>
       rotateSecret(tx, companyId, appId, secret, graceUntil, opts.audit, opts.events),
     );
+  }
+
+  updateApp(companyId: string, appId: string, expected: AppEdit, edit: AppEdit, opts: MutationOptions = {}) {
+    return this.ctx.transaction((tx) => updateApp(tx, companyId, appId, expected, edit, opts));
   }
 
   deleteApp(companyId: string, appId: string, opts: MutationOptions = {}) {

@@ -1,6 +1,8 @@
 import { sql } from 'kysely';
 import { MAX_ACCESS_TOKEN_TTL_MS, revocationHash } from '../../tokens/revocation-keys.ts';
-import type { NewApp, NewAppSecret } from '../app-store.ts';
+import type { AppEdit, AppUpdate, NewApp, NewAppSecret } from '../app-store.ts';
+import type { MutationOptions } from '../common.ts';
+import type { Database } from '../schema.ts';
 import type { AppWithSecrets, AuditEventInput, DomainEventInput } from '../types.ts';
 import { toApp, toSecret } from './mappers.ts';
 import { grantRevocations, insertRevocations } from './revocations.ts';
@@ -12,24 +14,16 @@ export async function insertApp(db: Db, app: NewApp, secret: NewAppSecret | null
   await db
     .insertInto('apps')
     .values({
+      ...editableColumns(app),
       id: app.id,
       client_id: app.clientId,
       company_id: app.companyId,
-      name: app.name,
-      logo_url: app.logoUrl,
       type: app.type,
       client_type: app.clientType,
-      grant_types: JSON.stringify(app.grantTypes),
       scopes: app.scopes.join(' '),
-      redirect_uris: JSON.stringify(app.redirectUris),
-      token_ttl: app.tokenTtl,
-      signing_alg: app.signingAlg,
-      token_format: app.tokenFormat,
-      grant_delivery: app.grantDelivery,
       created_at: now,
       last_used_at: null,
       scope_policy: app.scopePolicy,
-      skip_consent: app.skipConsent ? 1 : 0,
       refresh_idle_ttl: app.refreshIdleTtl,
       refresh_absolute_ttl: app.refreshAbsoluteTtl,
       refresh_reuse_window: app.refreshReuseWindow,
@@ -81,6 +75,69 @@ export async function selectAppWithSecrets(
   return { ...toApp(row), secrets: secrets.map(toSecret) };
 }
 
+type EditColumns = Pick<
+  Database['apps'],
+  | 'name'
+  | 'logo_url'
+  | 'redirect_uris'
+  | 'token_ttl'
+  | 'signing_alg'
+  | 'token_format'
+  | 'grant_delivery'
+  | 'grant_types'
+> & { skip_consent: number };
+
+/** The columns of the fields an app may change after creation, as stored (every one for a new app). */
+function editableColumns(a: Required<AppEdit>): EditColumns;
+function editableColumns(a: AppEdit): Partial<EditColumns>;
+function editableColumns(a: AppEdit): Partial<EditColumns> {
+  const row: Partial<EditColumns> = {};
+  if (a.name !== undefined) row.name = a.name;
+  if (a.logoUrl !== undefined) row.logo_url = a.logoUrl;
+  if (a.redirectUris !== undefined) row.redirect_uris = JSON.stringify(a.redirectUris);
+  if (a.tokenTtl !== undefined) row.token_ttl = a.tokenTtl;
+  if (a.signingAlg !== undefined) row.signing_alg = a.signingAlg;
+  if (a.tokenFormat !== undefined) row.token_format = a.tokenFormat;
+  if (a.grantDelivery !== undefined) row.grant_delivery = a.grantDelivery;
+  if (a.grantTypes !== undefined) row.grant_types = JSON.stringify(a.grantTypes);
+  if (a.skipConsent !== undefined) row.skip_consent = a.skipConsent ? 1 : 0;
+  return row;
+}
+
+/** The app's id and client_id when it is the company's. */
+function ownedApp(db: Db, companyId: string, appId: string) {
+  return db
+    .selectFrom('apps')
+    .select(['id', 'client_id'])
+    .where('id', '=', appId)
+    .where('company_id', '=', companyId)
+    .executeTakeFirst();
+}
+
+/** AppStore.updateApp, in the caller's transaction: a compare-and-set on the `expected` fields. */
+export async function updateApp(
+  db: Db,
+  companyId: string,
+  appId: string,
+  expected: AppEdit,
+  edit: AppEdit,
+  opts: MutationOptions,
+): Promise<AppUpdate> {
+  const app = await ownedApp(db, companyId, appId);
+  if (!app) return undefined;
+  const now = Date.now();
+  let update = db.updateTable('apps').set(editableColumns(edit)).where('id', '=', appId);
+  for (const [column, value] of Object.entries(editableColumns(expected)) as [keyof EditColumns, unknown][])
+    update =
+      value === null ? update.where(column, 'is', null) : update.where(column, '=', value as string | number);
+  const { numUpdatedRows } = await update.executeTakeFirst();
+  if (Number(numUpdatedRows) === 0) return 'changed';
+  await invalidate(db, [`client:${app.client_id}`], now);
+  if (opts.audit) await insertAudit(db, opts.audit, now);
+  await enqueueEvents(db, opts.events, now);
+  return selectAppWithSecrets(db, { appId }, now);
+}
+
 export async function rotateSecret(
   db: Db,
   companyId: string,
@@ -90,12 +147,7 @@ export async function rotateSecret(
   audit?: AuditEventInput,
   events?: DomainEventInput[],
 ): Promise<AppWithSecrets | undefined> {
-  const app = await db
-    .selectFrom('apps')
-    .select(['id', 'client_id'])
-    .where('id', '=', appId)
-    .where('company_id', '=', companyId)
-    .executeTakeFirst();
+  const app = await ownedApp(db, companyId, appId);
   if (!app) return undefined;
   const now = Date.now();
   const until = Math.max(now, graceUntil.getTime());
@@ -119,12 +171,7 @@ export async function removeApp(
   audit?: AuditEventInput,
   events?: DomainEventInput[],
 ) {
-  const app = await db
-    .selectFrom('apps')
-    .select(['id', 'client_id'])
-    .where('id', '=', appId)
-    .where('company_id', '=', companyId)
-    .executeTakeFirst();
+  const app = await ownedApp(db, companyId, appId);
   if (!app) return false;
   const now = Date.now();
   const grants = await db

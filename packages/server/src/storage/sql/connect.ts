@@ -4,6 +4,7 @@ import { Lru } from '@gatehouse/cache';
 import SQLite from 'better-sqlite3';
 import { Kysely, PostgresDialect, type SqliteDatabase, SqliteDialect, type SqliteStatement } from 'kysely';
 import pg from 'pg';
+import type { PoolStats } from '../lifecycle.ts';
 import type { Database } from '../schema.ts';
 import { discardingBrokenClients } from './pg-pool.ts';
 
@@ -87,7 +88,7 @@ export const DEFAULT_DATABASE_TIMEOUTS: DatabaseTimeouts = {
 export function connect(
   url: string,
   opts: { poolSize?: number; timeouts?: DatabaseTimeouts } = {},
-): { db: Kysely<Database>; dialect: Dialect } {
+): { db: Kysely<Database>; dialect: Dialect; poolStats?: () => PoolStats } {
   const timeouts = opts.timeouts ?? DEFAULT_DATABASE_TIMEOUTS;
   const dialect = dialectOf(url);
   if (dialect === 'sqlite') {
@@ -126,5 +127,11 @@ export function connect(
   return {
     db: new Kysely<Database>({ dialect: new PostgresDialect({ pool: discardingBrokenClients(pool) }) }),
     dialect,
+    poolStats: () => ({
+      total: pool.totalCount,
+      idle: pool.idleCount,
+      waiting: pool.waitingCount,
+      max: pool.options.max ?? 10,
+    }),
   };
 }

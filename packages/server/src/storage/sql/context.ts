@@ -1,4 +1,5 @@
 import type { Kysely, Transaction } from 'kysely';
+import type { PoolStats } from '../lifecycle.ts';
 import type { Database } from '../schema.ts';
 import type { AuditEventInput } from '../types.ts';
 import type { Dialect } from './connect.ts';
@@ -16,6 +17,8 @@ export class SqlContext {
   constructor(
     readonly db: Kysely<Database>,
     readonly dialect: Dialect,
+    /** The PostgreSQL pool's use; absent for SQLite. */
+    readonly poolStats?: () => PoolStats,
   ) {}
 
   /** Runs `fn` in one transaction: everything it writes commits, or none of it. */

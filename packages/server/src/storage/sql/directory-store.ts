@@ -35,7 +35,8 @@ export class SqlDirectoryStore implements DirectoryStore {
             id: company.id,
             name: company.name,
             plan: company.plan,
-            external_id: externalId,
+            // Named only when set, so that a write in the shape of before migration 011 stays one.
+            ...(externalId !== null ? { external_id: externalId } : {}),
             created_at: createdAt,
           })
           .execute();
@@ -108,7 +109,7 @@ export class SqlDirectoryStore implements DirectoryStore {
             email_lower: user.email.toLowerCase(),
             name: user.name,
             password_hash: user.passwordHash,
-            external_id: externalId,
+            ...(externalId !== null ? { external_id: externalId } : {}),
             created_at: createdAt,
           })
           .execute();

@@ -17,6 +17,10 @@ export class SqlLifecycle implements StorageLifecycle {
     await this.ctx.db.selectFrom('companies').select('id').limit(1).execute();
   }
 
+  poolStats() {
+    return this.ctx.poolStats?.();
+  }
+
   async close(): Promise<void> {
     await this.ctx.db.destroy();
   }

@@ -100,8 +100,9 @@ export const toSigningKey = (r: Row<'signing_keys'>): SigningKey => ({
   alg: r.alg as SigningAlg,
   publicJwk: r.public_jwk,
   privateJwkEncrypted: r.private_jwk_encrypted,
-  status: r.status as 'active' | 'retired',
+  status: r.status as SigningKey['status'],
   createdAt: date(r.created_at),
+  activatesAt: maybeDate(r.activates_at),
   retiredAt: maybeDate(r.retired_at),
 });
 

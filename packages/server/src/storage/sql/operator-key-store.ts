@@ -3,24 +3,11 @@ import type { MutationOptions } from '../common.ts';
 import type { OperatorKeyStore } from '../operator-key-store.ts';
 import type { Database } from '../schema.ts';
 import type { OperatorKey } from '../types.ts';
+import { keyFields, touchKey } from './api-keys.ts';
 import type { SqlContext } from './context.ts';
 import { insertAudit } from './tx.ts';
 
-const maybeDate = (ms: number | null) => (ms === null ? null : new Date(Number(ms)));
-
-/** Last-used stamps are written at most this often per key, so reads do not all become writes. */
-const TOUCH_EVERY_MS = 60_000;
-
-const toOperatorKey = (r: Selectable<Database['operator_keys']>): OperatorKey => ({
-  id: r.id,
-  name: r.name,
-  keyHash: r.key_hash,
-  last4: r.last4,
-  createdBy: r.created_by,
-  createdAt: new Date(Number(r.created_at)),
-  lastUsedAt: maybeDate(r.last_used_at),
-  revokedAt: maybeDate(r.revoked_at),
-});
+const toOperatorKey = (r: Selectable<Database['operator_keys']>): OperatorKey => keyFields(r);
 
 /** Operator API keys (migration 011). */
 export class SqlOperatorKeyStore implements OperatorKeyStore {
@@ -84,13 +71,7 @@ export class SqlOperatorKeyStore implements OperatorKeyStore {
     });
   }
 
-  async touchOperatorKey(id: string, at = new Date()) {
-    const ms = at.getTime();
-    await this.ctx.db
-      .updateTable('operator_keys')
-      .set({ last_used_at: ms })
-      .where('id', '=', id)
-      .where((eb) => eb.or([eb('last_used_at', 'is', null), eb('last_used_at', '<', ms - TOUCH_EVERY_MS)]))
-      .execute();
+  touchOperatorKey(id: string, at = new Date()) {
+    return touchKey(this.ctx.db, 'operator_keys', id, at.getTime());
   }
 }

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import { ComposedStorage } from '../compose.ts';
+import type { PoolStats } from '../lifecycle.ts';
 import type { Database } from '../schema.ts';
 import type { StorageSlices } from '../storage.ts';
 import { SqlAdminKeyStore } from './admin-key-store.ts';
@@ -58,8 +59,9 @@ export class SqlStorage extends ComposedStorage {
   constructor(
     readonly db: Kysely<Database>,
     dialect: Dialect,
+    poolStats?: () => PoolStats,
   ) {
-    const slices = sqlSlices(new SqlContext(db, dialect));
+    const slices = sqlSlices(new SqlContext(db, dialect, poolStats));
     super(slices);
     this.slices = slices;
   }
@@ -78,6 +80,6 @@ export function openStorage(
   databaseUrl: string,
   opts: { poolSize?: number; timeouts?: DatabaseTimeouts } = {},
 ): SqlStorage {
-  const { db, dialect } = connect(databaseUrl, opts);
-  return new SqlStorage(db, dialect);
+  const { db, dialect, poolStats } = connect(databaseUrl, opts);
+  return new SqlStorage(db, dialect, poolStats);
 }

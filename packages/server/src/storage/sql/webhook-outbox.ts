@@ -51,4 +51,17 @@ export class SqlWebhookOutbox implements WebhookOutbox {
       .executeTakeFirst();
     return row?.due === null || row?.due === undefined ? null : new Date(Number(row.due));
   }
+
+  async webhookBacklog() {
+    const row = await this.ctx.db
+      .selectFrom('webhook_deliveries')
+      .select((eb) => [eb.fn.countAll<number | string>().as('pending'), eb.fn.min('created_at').as('oldest')])
+      .where('status', '=', 'pending')
+      .executeTakeFirst();
+    const oldest = row?.oldest;
+    return {
+      pending: Number(row?.pending ?? 0),
+      oldestCreatedAt: oldest === null || oldest === undefined ? null : new Date(Number(oldest)),
+    };
+  }
 }

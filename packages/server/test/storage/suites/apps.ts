@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe } from 'node:test';
+import type { AppEdit } from '../../../src/storage/storage.ts';
 import { sha256 } from '../../../src/util/hash.ts';
 import { newId } from '../../../src/util/random.ts';
 import { appRecord, newApp, newCompany, newGrant, secretRecord, unencodableData } from '../fixtures.ts';
@@ -201,6 +202,99 @@ export function appTests({ it }: SuiteContext): void {
         assert.equal((await s.listAuditEvents(co.id, { action: 'app.deleted' })).items.length, 1);
       },
     );
+
+    it(
+      'updateApp sets only the edited fields, as a compare-and-set, with its invalidation and audit',
+      ['updateApp', 'getApp', 'listAuditEvents', 'invalidationsSince', 'latestInvalidationSeq'],
+      async (s) => {
+        const [co, other] = [await newCompany(s), await newCompany(s)];
+        const { app } = await newApp(s, co.id, {
+          type: 'partner',
+          grantTypes: ['authorization_code'],
+          redirectUris: ['https://partner.example/cb'],
+        });
+        const seq = await s.latestInvalidationSeq();
+        const edit: Required<AppEdit> = {
+          name: 'Renamed',
+          logoUrl: 'https://partner.example/logo.png',
+          redirectUris: ['https://partner.example/new'],
+          tokenTtl: 600,
+          signingAlg: 'EdDSA',
+          tokenFormat: 'opaque',
+          grantDelivery: 'company_grant',
+          grantTypes: ['authorization_code', 'implicit'],
+          skipConsent: true,
+        };
+        const expected = {
+          name: app.name,
+          logoUrl: null,
+          redirectUris: app.redirectUris,
+          tokenTtl: app.tokenTtl,
+          signingAlg: app.signingAlg,
+          tokenFormat: app.tokenFormat,
+          grantDelivery: app.grantDelivery,
+          grantTypes: app.grantTypes,
+          skipConsent: false,
+        };
+        const audit = {
+          companyId: co.id,
+          actor: 'cli',
+          action: 'app.updated',
+          target: `app:${app.id}`,
+          data: {},
+        };
+        assert.equal(await s.updateApp(other.id, app.id, expected, edit), undefined, "another company's app");
+        const updated = await s.updateApp(co.id, app.id, expected, edit, { audit });
+        assert.ok(updated && updated !== 'changed');
+        assert.deepEqual(
+          { ...updated, secrets: undefined },
+          {
+            ...app,
+            ...edit,
+            grantTypes: [...edit.grantTypes],
+            redirectUris: [...edit.redirectUris],
+            secrets: undefined,
+          },
+        );
+        assert.deepEqual(updated.secrets, app.secrets, 'secrets are untouched');
+        assert.deepEqual(await s.getApp(co.id, app.id), updated);
+        assert.deepEqual(
+          (await s.invalidationsSince(seq)).map((i) => i.key),
+          [`client:${app.clientId}`],
+        );
+        assert.equal((await s.listAuditEvents(co.id, { action: 'app.updated' })).items.length, 1);
+
+        // A stale expectation (a null logo that is no longer null) changes nothing.
+        assert.equal(await s.updateApp(co.id, app.id, { logoUrl: null }, { name: 'Lost update' }), 'changed');
+        assert.equal((await s.getApp(co.id, app.id))?.name, 'Renamed');
+        // Two edits from the same reading: exactly one wins.
+        const results = await Promise.all(
+          ['First', 'Second'].map((name) => s.updateApp(co.id, app.id, { name: 'Renamed' }, { name })),
+        );
+        assert.equal(results.filter((r) => r === 'changed').length, 1);
+        const winner = results.find((r) => r !== 'changed');
+        assert.ok(winner);
+        assert.equal((await s.getApp(co.id, app.id))?.name, winner.name);
+        // Back to no logo: the null is written, not skipped.
+        const cleared = await s.updateApp(co.id, app.id, { logoUrl: edit.logoUrl }, { logoUrl: null });
+        assert.ok(cleared && cleared !== 'changed');
+        assert.equal(cleared.logoUrl, null);
+      },
+    );
+
+    it('updateApp rolls back when the audit insert fails', ['updateApp', 'getApp'], async (s) => {
+      const co = await newCompany(s);
+      const { app } = await newApp(s, co.id);
+      const audit = {
+        companyId: co.id,
+        actor: 'cli',
+        action: 'app.updated',
+        target: null,
+        data: unencodableData(),
+      };
+      await assert.rejects(s.updateApp(co.id, app.id, { name: app.name }, { name: 'Never' }, { audit }));
+      assert.equal((await s.getApp(co.id, app.id))?.name, app.name);
+    });
 
     it(
       'touchApps stamps each app with its own time; later stamps overwrite, unknown ids are ignored',

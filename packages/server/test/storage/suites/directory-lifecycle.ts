@@ -46,6 +46,8 @@ export function directoryLifecycleTests({ it }: SuiteContext): void {
         const tag = newId('t', 10);
         const ext = `crm-${tag}`;
         const a = await s.createCompany({ id: newId('co'), name: `Umbrella ${tag} 100%`, plan: 'pro' });
+        // "Newest" is by creation time: two rows in one millisecond would tie (then the id decides).
+        await new Promise((r) => setTimeout(r, 5));
         const b = await s.createCompany({
           id: newId('co'),
           name: `umbrella ${tag} two`,
@@ -373,6 +375,8 @@ export function directoryLifecycleTests({ it }: SuiteContext): void {
         );
         assert.deepEqual(await s.findOperatorKeyByHash(hash), key);
         assert.equal(await s.findOperatorKeyByHash(sha256('other')), undefined);
+        // Newest by creation time: not in the same millisecond as the first.
+        await new Promise((r) => setTimeout(r, 5));
         const later = await s.createOperatorKey({
           id: newId('opk'),
           name: 'Second',

@@ -55,10 +55,16 @@ export function invalidationTests({ it }: SuiteContext): void {
         );
         seq = await s.latestInvalidationSeq();
 
-        const key = signingKeyRecord();
-        await s.insertSigningKey(key);
-        await s.retireSigningKey(key.kid);
-        assert.deepEqual(await keysSince(s, seq), ['keys', 'keys'], 'signing keys');
+        // A pending key of an algorithm no other test uses here, switched, then its
+        // predecessor removed: each change tells every node's key cache.
+        const at = new Date();
+        const old = signingKeyRecord({ alg: 'EdDSA', createdAt: at, activatesAt: at });
+        const next = signingKeyRecord({ alg: 'EdDSA', status: 'next', createdAt: at, activatesAt: at });
+        await s.insertSigningKey(old);
+        await s.insertSigningKey(next, { replacePending: true });
+        await s.activateSigningKey(next.kid, at);
+        await s.deleteRetiredSigningKey(old.kid, at);
+        assert.deepEqual(await keysSince(s, seq), ['keys', 'keys', 'keys', 'keys'], 'signing keys');
       },
     );
 

@@ -10,6 +10,18 @@ export function lifecycleTests({ it }: SuiteContext): void {
       await s.ping();
     });
 
+    it('reports its connection pool where it has one', ['poolStats'], async (s, { target }) => {
+      await s.ping();
+      const stats = s.poolStats();
+      if (target.dialect === 'sqlite') assert.equal(stats, undefined);
+      else {
+        assert.ok(stats, 'PostgreSQL has a pool');
+        assert.ok(stats.total >= 1 && stats.total <= stats.max, `total ${stats.total} of ${stats.max}`);
+        assert.ok(stats.idle <= stats.total);
+        assert.equal(stats.waiting, 0);
+      }
+    });
+
     it('migrates twice and concurrently without harm', ['migrate'], async (_s, env) => {
       const database = await env.freshDatabase();
       const [a, b] = [database.open(), database.open()];

@@ -89,13 +89,20 @@ export function outboxTests({ it }: SuiteContext): void {
         'recordDeliveryAttempt',
         'getWebhookDelivery',
         'nextDeliveryDue',
+        'webhookBacklog',
         'listWebhookAttempts',
         'claimDueDeliveries',
       ],
       async (_s, env) => {
         const { storage: s } = await env.fresh();
         assert.equal(await s.nextDeliveryDue(), null, 'nothing pending');
+        assert.deepEqual(await s.webhookBacklog(), { pending: 0, oldestCreatedAt: null });
+        const before = Date.now();
         const { co, ids } = await enqueue(s, 3);
+        const backlog = await s.webhookBacklog();
+        assert.equal(backlog.pending, 3);
+        const oldest = backlog.oldestCreatedAt?.getTime() ?? 0;
+        assert.ok(oldest >= before - 1000 && oldest <= Date.now(), 'enqueued just now');
         const [d1, d2, d3] = ids as [string, string, string];
         const other = await newCompany(s, 'Other');
         assert.ok(((await s.nextDeliveryDue())?.getTime() ?? Number.POSITIVE_INFINITY) <= Date.now());
@@ -137,6 +144,11 @@ export function outboxTests({ it }: SuiteContext): void {
           delivered: true,
         });
         assert.equal(await s.nextDeliveryDue(), null);
+        assert.deepEqual(
+          await s.webhookBacklog(),
+          { pending: 0, oldestCreatedAt: null },
+          'none left pending',
+        );
         const attempts = await s.listWebhookAttempts(co.id, d2);
         assert.deepEqual(
           attempts.map((a) => [a.deliveryId, a.statusCode, a.error, a.durationMs, a.attemptedAt.getTime()]),

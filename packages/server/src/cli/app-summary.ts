@@ -1,0 +1,26 @@
+import type { appJson } from '../apps/wire.ts';
+import { summary, when } from './format.ts';
+
+/** An app as `gatehouse app ...` prints it without --json. */
+export function appSummary(app: Parameters<typeof appJson>[0]): string {
+  return summary([
+    ['App', `${app.name} (${app.id})`],
+    ['Company', app.companyId],
+    ['Client ID', app.clientId],
+    ['Type', `${app.type}, ${app.clientType}`],
+    ['Grant types', app.grantTypes.join(', ')],
+    ['Scopes', app.scopes.join(' ')],
+    ['Redirect URIs', app.redirectUris.join(' ') || '(none)'],
+    ['Token TTL', `${app.tokenTtl} s, ${app.signingAlg}`],
+    ['Token format', app.tokenFormat],
+    ['Grant delivery', app.grantDelivery],
+    ['Remembered consent', app.skipConsent ? 'on' : 'off'],
+    ['Logo', app.logoUrl ?? '(none)'],
+    [
+      'Refresh reuse window',
+      app.refreshReuseWindow === null ? 'server default' : `${app.refreshReuseWindow} s`,
+    ],
+    ['Created', app.createdAt.toISOString()],
+    ['Last used', when(app.lastUsedAt)],
+  ]);
+}

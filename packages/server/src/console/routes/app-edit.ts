@@ -1,0 +1,100 @@
+import type { FastifyInstance } from 'fastify';
+import type { App, AppPatch } from '../../apps/app-service.ts';
+import { type AppLogo, logoPath } from '../../apps/logo.ts';
+import { SessionService } from '../../authorization/session-service.ts';
+import { DomainError, NotFoundError, ValidationError } from '../../errors.ts';
+import { seeOther, sendPage } from '../../http/page-reply.ts';
+
+import type { ConsoleDeps } from '../context.ts';
+import { adminOnly, csrfFailed, sendConsoleError } from '../error-pages.ts';
+import { consoleContext } from '../guards.ts';
+import { type AppForm, formLines, formSeconds, logoErrors, one, readAppForm } from '../multipart-form.ts';
+import { appEditPage, draftOf, type EditDraft, usesBrowser } from '../pages/app-edit.ts';
+import { type AppReq, adminApp, loadApp } from './app-access.ts';
+
+const HTML = { config: { jsonOnly: false } };
+
+function draftFrom(form: AppForm): EditDraft {
+  return {
+    name: one(form, 'name'),
+    redirectUris: one(form, 'redirect_uris'),
+    tokenTtl: one(form, 'token_ttl'),
+    tokenFormat: one(form, 'token_format') === 'opaque' ? 'opaque' : 'jwt',
+    signingAlg: one(form, 'signing_alg'),
+    grantDelivery: one(form, 'grant_delivery') === 'company_grant' ? 'company_grant' : 'code',
+    implicit: one(form, 'implicit') === 'on',
+    skipConsent: one(form, 'skip_consent') === 'on',
+    removeLogo: one(form, 'remove_logo') === 'on',
+  };
+}
+
+/** What the form asks to change. Fields the page does not show for this app are left alone. */
+function patchFrom(app: App, draft: EditDraft, logo: AppLogo | undefined): AppPatch {
+  return {
+    name: draft.name,
+    tokenTtl: formSeconds(draft.tokenTtl),
+    tokenFormat: draft.tokenFormat,
+    signingAlg: draft.signingAlg,
+    ...(usesBrowser(app)
+      ? {
+          redirectUris: formLines(draft.redirectUris),
+          implicit: draft.implicit,
+          skipConsent: draft.skipConsent,
+        }
+      : {}),
+    ...(app.type === 'partner' ? { grantDelivery: draft.grantDelivery } : {}),
+    ...(logo ? { logoUrl: logoPath(logo.id) } : draft.removeLogo ? { logoUrl: null } : {}),
+  };
+}
+
+/**
+ * Integration Center → an app → Edit: what may change after creation (AppService.update
+ * holds the rules, as for the management API and the CLI); the scopes shown read-only.
+ */
+export function consoleAppEditRoutes(app: FastifyInstance, deps: ConsoleDeps): void {
+  const { gh } = deps;
+
+  app.get('/console/c/:companyId/apps/:appId/edit', HTML, async (request: AppReq, reply) => {
+    const admin = await adminApp(deps, request, reply);
+    if (!admin) return reply;
+    const { ctx, app: found } = admin;
+    return sendPage(reply, 200, appEditPage({ ctx, app: found, draft: draftOf(found), errors: {} }));
+  });
+
+  app.post('/console/c/:companyId/apps/:appId/edit', HTML, async (request: AppReq, reply) => {
+    const ctx = await consoleContext(deps, request, reply);
+    if (!ctx) return reply;
+    const form = await readAppForm(request);
+    if (!form || !SessionService.csrfValid(ctx.active, one(form, 'csrf_token'))) return csrfFailed(reply);
+    if (!ctx.isAdmin) return adminOnly(reply, ctx);
+    const found = await loadApp(deps, ctx, request.params.appId, reply);
+    if (!found) return reply;
+    const draft = draftFrom(form);
+    const page = (status: number, errors: Record<string, string>) => {
+      if (form.logo && !errors.logo)
+        errors.logo = 'choose the logo again (files are not kept after an error)';
+      return sendPage(reply, status, appEditPage({ ctx, app: found, draft, errors }));
+    };
+    const logoProblems = logoErrors(form);
+    if (Object.keys(logoProblems).length > 0) return page(400, logoProblems);
+    const logo = form.logo ? await gh.logos.store(ctx.company.id, form.logo) : undefined;
+    try {
+      const updated = await gh.apps.update(
+        ctx.company.id,
+        found.id,
+        patchFrom(found, draft, logo),
+        ctx.actor,
+      );
+      // The uploaded logo it no longer shows is of no use to anyone.
+      if (updated.logoUrl !== found.logoUrl) await gh.logos.deleteFor(ctx.company.id, found.logoUrl);
+      return seeOther(reply, `${ctx.base}/apps/${found.id}?saved=1`);
+    } catch (err) {
+      if (logo) await gh.logos.delete(ctx.company.id, logo.id);
+      if (err instanceof NotFoundError)
+        return sendConsoleError(reply, 404, 'App not found', 'This app does not exist or was deleted.');
+      if (err instanceof ValidationError) return page(400, { ...err.fields });
+      if (err instanceof DomainError) return page(err.status, { form: err.message });
+      throw err;
+    }
+  });
+}
