@@ -14,6 +14,7 @@ import { AccessPolicy } from './companies/access-policy.ts';
 import { AdminKeyService } from './companies/admin-key-service.ts';
 import { CompanyDeletion } from './companies/company-deletion.ts';
 import { CompanyService } from './companies/company-service.ts';
+import { InvitationService } from './companies/invitation-service.ts';
 import { MembershipService } from './companies/membership-service.ts';
 import { OperatorKeyService } from './companies/operator-key-service.ts';
 import type { Config } from './config/index.ts';
@@ -80,6 +81,8 @@ export class Gatehouse {
   readonly memberships: MembershipService;
   /** Users as the operator changes them: update, password, disable, delete. */
   readonly userAdmin: UserAdminService;
+  /** Invitation links that let a new member set their password (the console's Members page). */
+  readonly invitations: InvitationService;
   /** Deleting a company and everything it owns. */
   readonly companyDeletion: CompanyDeletion;
   /** Uploaded app logos. */
@@ -178,6 +181,10 @@ export class Gatehouse {
     this.operatorKeys = new OperatorKeyService(storage);
     this.memberships = new MembershipService(storage);
     this.userAdmin = new UserAdminService(storage, bus);
+    this.invitations = new InvitationService(storage, this.companies, {
+      baseUrl: config.issuer,
+      throttle: config.loginThrottle,
+    });
     this.companyDeletion = new CompanyDeletion(storage, this.apps, bus);
     this.logos = new LogoService(storage);
     this.idempotency = new IdempotencyService(storage, {

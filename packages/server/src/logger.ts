@@ -25,6 +25,8 @@ export function createLogger(
       ],
       censor: '[redacted]',
     },
+    // Fastify's request line, but the token of an invitation link never reaches a log.
+    serializers: { req: requestLine },
     ...(pretty
       ? {
           transport: {
@@ -35,4 +37,27 @@ export function createLogger(
       : {}),
   };
   return opts.destination ? pino(options, opts.destination) : pino(options);
+}
+
+interface LoggedRequest {
+  method?: string;
+  url?: string;
+  host?: string;
+  ip?: string;
+  socket?: { remotePort?: number };
+}
+
+/** The path of an invitation link carries its token (a credential): logged as `[redacted]`. */
+export function redactUrl(url: string | undefined): string | undefined {
+  return url?.replace(/^\/invitations\/[^/?#]+/, '/invitations/[redacted]');
+}
+
+function requestLine(req: LoggedRequest) {
+  return {
+    method: req.method,
+    url: redactUrl(req.url),
+    host: req.host,
+    remoteAddress: req.ip,
+    remotePort: req.socket?.remotePort,
+  };
 }

@@ -2,6 +2,7 @@ import { ConflictError, NotFoundError, ValidationError } from '../errors.ts';
 import type { DirectoryStore } from '../storage/storage.ts';
 import type { Membership, Role } from '../storage/types.ts';
 import { LastAdmin, membershipAudit } from './company-service.ts';
+import * as valid from './directory-validation.ts';
 
 const ROLES: readonly string[] = ['admin', 'member'];
 
@@ -30,6 +31,17 @@ export class MembershipService {
     return this.storage.putMembership(userId, companyId, r, {
       audit: membershipAudit(companyId, userId, actor, { role: r }, 'membership.added'),
     });
+  }
+
+  /**
+   * add() for the user with this sign-in address (the console's Members page): 400 for an
+   * address that is not one, 404 when no user has it, 409 when they already belong.
+   */
+  async addByEmail(email: string, companyId: string, raw: string, actor: string): Promise<Membership> {
+    const r = role(raw);
+    const user = await this.storage.getUserByEmail(valid.email(email));
+    if (!user) throw new NotFoundError('user');
+    return this.add(user.id, companyId, r, actor);
   }
 
   async setRole(userId: string, companyId: string, raw: string, actor: string): Promise<Membership> {

@@ -2,12 +2,13 @@ import { html, type SafeHtml } from '../pages/html.ts';
 import { htmlDocument } from '../pages/layout.ts';
 import type { ConsoleContext } from './context.ts';
 
-export type Section = 'apps' | 'connected' | 'webhooks' | 'audit';
+export type Section = 'apps' | 'connected' | 'webhooks' | 'members' | 'audit';
 
 const NAV: [Section, string, string][] = [
   ['apps', 'OAuth apps', '/apps'],
   ['connected', 'Connected Apps', '/connected-apps'],
   ['webhooks', 'Webhooks', '/webhooks'],
+  ['members', 'Members', '/members'],
   ['audit', 'Audit log', '/audit'],
 ];
 

@@ -17,6 +17,7 @@ import { authorizeRoutes } from './routes/authorize.ts';
 import { grantResolutionRoutes } from './routes/grant-resolution.ts';
 import { healthRoutes } from './routes/health.ts';
 import { introspectRoutes } from './routes/introspect.ts';
+import { invitationRoutes } from './routes/invitations.ts';
 import { openIdRoutes } from './routes/openid.ts';
 import { pageAssetRoutes } from './routes/page-assets.ts';
 import { revocationFeedRoutes } from './routes/revocation-feed.ts';
@@ -101,6 +102,7 @@ export async function buildHttpApp(gh: Gatehouse, logger: Logger): Promise<Fasti
     authorizeRoutes(pages, deps, ['/oauth2/authorize', '/oauth/authorize']);
     upstreamSignInRoutes(pages, { ...deps, upstreams: gh.upstreamSignIn });
     pageAssetRoutes(pages);
+    invitationRoutes(pages, { sessions: gh.sessions, secure: deps.secure, invitations: gh.invitations });
     await consoleRoutes(pages, { gh, sessions: gh.sessions, secure: deps.secure });
   });
   wellKnownRoutes(app, { metadata: () => gh.metadata(), keys: gh.keys });

@@ -86,7 +86,7 @@ export function checkRequestTarget(request: FastifyRequest): RefusedInput | unde
   return undefined;
 }
 
-const PAGE_PATH = /^\/(?:console|login|logout|authorize\/|oauth2?\/authorize)/;
+const PAGE_PATH = /^\/(?:console|login|logout|invitations\/|authorize\/|oauth2?\/authorize)/;
 
 /** The family of a request the router could not match (so that has no route config to read). */
 export function familyOfPath(path: string): InputFamily {

@@ -215,6 +215,17 @@ export interface Database {
     created_at: number;
   };
   admin_keys: ApiKeyTable & { company_id: string };
+  invitations: {
+    id: string;
+    token_hash: string;
+    company_id: string;
+    user_id: string;
+    role: string;
+    created_by: string;
+    created_at: number;
+    expires_at: number;
+    accepted_at: number | null;
+  };
   operator_keys: ApiKeyTable;
   idempotency_keys: {
     company_id: string;

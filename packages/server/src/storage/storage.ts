@@ -9,6 +9,7 @@ import type { GrantStore } from './grant-store.ts';
 import type { HousekeepingStore } from './housekeeping-store.ts';
 import type { IdempotencyStore } from './idempotency-store.ts';
 import type { InvalidationLog } from './invalidation-log.ts';
+import type { InvitationStore } from './invitation-store.ts';
 import type { StorageLifecycle } from './lifecycle.ts';
 import type { OperatorKeyStore } from './operator-key-store.ts';
 import type { RevocationLog } from './revocation-log.ts';
@@ -43,6 +44,7 @@ export type { GrantPageRequest, GrantStore, NewGrant } from './grant-store.ts';
 export type { HousekeepingStore, PruneCounts } from './housekeeping-store.ts';
 export type { IdempotencyStore } from './idempotency-store.ts';
 export type { InvalidationLog } from './invalidation-log.ts';
+export type { Invitation, InvitationStore, NewInvitation } from './invitation-store.ts';
 export type { StorageLifecycle } from './lifecycle.ts';
 export type { OperatorKeyStore } from './operator-key-store.ts';
 export type { RevocationLog } from './revocation-log.ts';
@@ -81,6 +83,7 @@ export interface StorageSlices {
   idempotency: IdempotencyStore;
   housekeeping: HousekeepingStore;
   externalIdentities: ExternalIdentityStore;
+  invitations: InvitationStore;
 }
 
 /** Every slice at once: what `openStorage` returns and the server passes around. */
@@ -101,4 +104,5 @@ export type Storage = StorageLifecycle &
   OperatorKeyStore &
   IdempotencyStore &
   HousekeepingStore &
-  ExternalIdentityStore;
+  ExternalIdentityStore &
+  InvitationStore;

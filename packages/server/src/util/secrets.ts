@@ -12,6 +12,7 @@ export const SecretPrefix = {
   opaqueAccessToken: 'gtht_',
   authorizationCode: 'gthc_',
   webhookSecret: 'whsec_',
+  invitation: 'gthi_',
 } as const;
 
 export type SecretKind = keyof typeof SecretPrefix;

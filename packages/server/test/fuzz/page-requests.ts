@@ -127,7 +127,15 @@ export const pageProperties: FuzzProperty[] = [
     requests: (t) =>
       fc
         .tuple(
-          fc.constantFrom('apps', 'apps/new', 'webhooks', 'webhooks/new', 'connected-apps', 'audit'),
+          fc.constantFrom(
+            'apps',
+            'apps/new',
+            'webhooks',
+            'webhooks/new',
+            'connected-apps',
+            'members',
+            'audit',
+          ),
           wireValue(t.known),
           form(
             t,
@@ -150,6 +158,31 @@ export const pageProperties: FuzzProperty[] = [
                 headers: { cookie: t.cookie, ...headersOf(type) },
                 payload: params,
               };
+        }),
+  },
+  {
+    name: 'GET and POST /invitations/:token, with a session or not',
+    family: 'page',
+    runs: 1,
+    requests: (t) =>
+      fc
+        .tuple(
+          wireValue(t.known),
+          fc.boolean(),
+          form(
+            t,
+            ['csrf_token', 'password', 'password_confirm'],
+            [{ csrf_token: t.anonymous.csrf, password: 'short', password_confirm: 'other' }],
+          ),
+          formContentType,
+          fc.boolean(),
+        )
+        .map(([token, get, params, type, withSession]): Req => {
+          const url = `/invitations/${latin1(token)}`;
+          const headers: Record<string, string> = withSession ? { cookie: t.anonymous.cookie } : {};
+          return get
+            ? { method: 'GET', url, headers }
+            : { method: 'POST', url, headers: { ...headers, ...headersOf(type) }, payload: params };
         }),
   },
 ];

@@ -22,6 +22,7 @@ import { grantTests } from './suites/grants.ts';
 import { housekeepingTests } from './suites/housekeeping.ts';
 import { idempotencyTests } from './suites/idempotency.ts';
 import { invalidationTests } from './suites/invalidations.ts';
+import { invitationTests } from './suites/invitations.ts';
 import { lifecycleTests } from './suites/lifecycle.ts';
 import { logoTests } from './suites/logos.ts';
 import { managementTests } from './suites/management.ts';
@@ -119,6 +120,7 @@ export function storageConformance(target: ConformanceTarget): void {
     idempotencyTests(ctx);
     refreshRotationTests(ctx);
     externalIdentityTests(ctx);
+    invitationTests(ctx);
     // Last: it prunes with a clock two hours ahead.
     housekeepingTests(ctx);
 

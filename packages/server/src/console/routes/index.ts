@@ -10,6 +10,7 @@ import { consoleAppRoutes } from './apps.ts';
 import { consoleAuditRoutes } from './audit.ts';
 import { consoleConnectedAppRoutes } from './connected-apps.ts';
 import { logoRoutes } from './logos.ts';
+import { consoleMemberRoutes } from './members.ts';
 import { consoleWebhookRoutes } from './webhooks.ts';
 
 /**
@@ -40,5 +41,6 @@ export async function consoleRoutes(app: FastifyInstance, deps: ConsoleDeps): Pr
   consoleConnectedAppRoutes(app, deps);
   consoleAuditRoutes(app, deps);
   consoleWebhookRoutes(app, deps);
+  consoleMemberRoutes(app, deps);
   logoRoutes(app, deps.gh.logos);
 }

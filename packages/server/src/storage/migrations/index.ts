@@ -12,6 +12,7 @@ import * as m010 from './010-idempotency-keys.ts';
 import * as m011 from './011-directory-lifecycle.ts';
 import * as m013 from './013-key-rotation.ts';
 import * as m014 from './014-external-identities.ts';
+import * as m015 from './015-invitations.ts';
 import type { MigrationContext } from './context.ts';
 
 export type { MigrationContext };
@@ -33,6 +34,7 @@ const steps: Array<[string, Step]> = [
   ['011-directory-lifecycle', m011],
   ['013-key-rotation', m013],
   ['014-external-identities', m014],
+  ['015-invitations', m015],
 ];
 
 export function migrationProvider(ctx: MigrationContext): MigrationProvider {

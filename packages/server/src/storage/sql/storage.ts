@@ -16,6 +16,7 @@ import { SqlGrantStore } from './grant-store.ts';
 import { SqlHousekeepingStore } from './housekeeping.ts';
 import { SqlIdempotencyStore } from './idempotency-store.ts';
 import { SqlInvalidationLog } from './invalidation-log.ts';
+import { SqlInvitationStore } from './invitation-store.ts';
 import { SqlLifecycle } from './lifecycle.ts';
 import { SqlOperatorKeyStore } from './operator-key-store.ts';
 import { SqlRevocationLog } from './revocation-log.ts';
@@ -44,6 +45,7 @@ export const SQL_SLICES = {
   idempotency: SqlIdempotencyStore,
   housekeeping: SqlHousekeepingStore,
   externalIdentities: SqlExternalIdentityStore,
+  invitations: SqlInvitationStore,
 } satisfies { [K in keyof StorageSlices]: new (ctx: SqlContext) => StorageSlices[K] };
 
 type SqlSlices = { [K in keyof typeof SQL_SLICES]: InstanceType<(typeof SQL_SLICES)[K]> };
