@@ -150,35 +150,39 @@ await forDialects(['sqlite', 'postgres'], (dialect, skip) => {
         { name: 'West', externalId: `crm-west-${dialect}` },
         'test',
       );
-      upstream.accounts.set('erin-1', {
-        email: 'erin@corp.test',
+      upstream.accounts.set('gina-1', {
+        email: 'gina@corp.test',
         email_verified: true,
-        companies: [{ id: `crm-west-${dialect}`, role: 'member' }, t.companyId],
+        companies: [{ id: `crm-west-${dialect}`, role: 'admin' }, t.companyId],
       });
-      const { res } = await viaUpstream(new Browser(t.http), 'erin-1');
+      const { res } = await viaUpstream(new Browser(t.http), 'gina-1');
       assert.equal(res.statusCode, 200, res.body);
-      const erin = await t.gh.users.find({ email: 'erin@corp.test' });
+      const gina = await t.gh.users.find({ email: 'gina@corp.test' });
       assert.deepEqual(
-        (await t.gh.users.companies(erin.id)).map((m) => [m.company.id, m.role]).sort(),
+        (await t.gh.users.companies(gina.id)).map((m) => [m.company.id, m.role]).sort(),
         [
           [t.companyId, 'member'],
-          [west.id, 'member'],
+          [west.id, 'admin'],
         ].sort(),
       );
     });
 
     test('a disabled user is refused through the upstream too, and signed in again once enabled', async () => {
-      upstream.accounts.set('frank-1', { email: 'frank@corp.test', email_verified: true });
-      assert.equal((await viaUpstream(new Browser(t.http), 'frank-1')).res.statusCode, 200);
-      const frank = await t.gh.users.find({ email: 'frank@corp.test' });
-      await t.gh.userAdmin.setDisabled(frank.id, true, 'test');
+      upstream.accounts.set('hank-1', {
+        email: 'hank@corp.test',
+        email_verified: true,
+        companies: [{ id: t.companyId, role: 'admin' }],
+      });
+      assert.equal((await viaUpstream(new Browser(t.http), 'hank-1')).res.statusCode, 200);
+      const hank = await t.gh.users.find({ email: 'hank@corp.test' });
+      await t.gh.userAdmin.setDisabled(hank.id, true, 'test');
       const b = new Browser(t.http);
-      const { res } = await viaUpstream(b, 'frank-1');
+      const { res } = await viaUpstream(b, 'hank-1');
       assert.equal(res.statusCode, 403);
       assert.match(res.body, /This account is disabled/);
       assert.match((await b.follow('GET', '/login')).res.body, /name="password"/, 'nobody is signed in');
-      await t.gh.userAdmin.setDisabled(frank.id, false, 'test');
-      assert.equal((await viaUpstream(new Browser(t.http), 'frank-1')).res.statusCode, 200);
+      await t.gh.userAdmin.setDisabled(hank.id, false, 'test');
+      assert.equal((await viaUpstream(new Browser(t.http), 'hank-1')).res.statusCode, 200);
     });
 
     test('an existing user is linked by a verified e-mail, and then by (issuer, sub)', async () => {
