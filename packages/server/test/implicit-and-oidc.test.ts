@@ -109,6 +109,24 @@ describe('implicit (legacy) and OpenID Connect', () => {
       email: 'ada@acme.test',
       email_verified: false,
     });
+    // Once the address is verified (here the operator vouches for it), both say so.
+    await t.gh.userAdmin.update(payload.sub as string, { emailVerified: true }, 'operator:test');
+    const verified = await t.http.inject({
+      url: '/userinfo',
+      headers: { authorization: `Bearer ${body.access_token}` },
+    });
+    assert.equal(verified.json().email_verified, true);
+    // A changed address is unverified again.
+    await t.gh.userAdmin.update(payload.sub as string, { email: 'ada.new@acme.test' }, 'operator:test');
+    const changed = await t.http.inject({
+      url: '/userinfo',
+      headers: { authorization: `Bearer ${body.access_token}` },
+    });
+    assert.deepEqual(
+      [changed.json().email, changed.json().email_verified],
+      ['ada.new@acme.test', false],
+    );
+    await t.gh.userAdmin.update(payload.sub as string, { email: 'ada@acme.test' }, 'operator:test');
     const anonymous = await t.http.inject('/userinfo');
     assert.equal(anonymous.statusCode, 401);
 

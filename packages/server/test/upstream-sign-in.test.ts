@@ -131,6 +131,8 @@ await forDialects(['sqlite', 'postgres'], (dialect, skip) => {
       const carol = await t.gh.users.find({ email: 'carol@corp.test' });
       assert.equal(carol.name, 'Carol Upstream');
       assert.equal(carol.passwordHash, null);
+      // The upstream vouched for the address: Gatehouse's own id_tokens will say so too.
+      assert.notEqual(carol.emailVerifiedAt, null);
       assert.deepEqual(
         (await t.gh.users.companies(carol.id)).map((m) => [m.company.id, m.role]),
         [[t.companyId, 'admin']],

@@ -79,13 +79,22 @@ export class UpstreamLinking {
       name:
         typeof name === 'string' && name.trim() ? name.trim().slice(0, 200) : email.split('@')[0] || email,
       passwordHash: null,
+      emailVerified: claims.email_verified === true,
     };
     const outcome = await this.storage.createUserWithExternalIdentity(
       user,
       { issuer, subject },
       audit(user.id, 'user.provisioned'),
     );
-    return this.settle(outcome, { ...user, externalId: null, disabledAt: null, createdAt: new Date() }, true);
+    const { emailVerified, ...fields } = user;
+    const now = new Date();
+    const provisioned = {
+      ...fields,
+      externalId: null,
+      disabledAt: null,
+      emailVerifiedAt: emailVerified ? now : null,
+    };
+    return this.settle(outcome, { ...provisioned, createdAt: now }, true);
   }
 
   /** A link just made, or one a concurrent sign-in of the same person made first. */

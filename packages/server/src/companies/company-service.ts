@@ -102,6 +102,8 @@ export class CompanyService {
       password?: string;
       name?: string;
       externalId?: string | null;
+      /** The caller vouches for the address (the operator API, an upstream provider). */
+      emailVerified?: boolean;
       companyId?: string;
       role?: Role;
     },
@@ -123,6 +125,7 @@ export class CompanyService {
           name,
           externalId,
           passwordHash: password === undefined ? null : await hashPassword(password),
+          ...(input.emailVerified === true ? { emailVerified: true } : {}),
         },
         {
           audit: {

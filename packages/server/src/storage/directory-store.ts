@@ -4,12 +4,21 @@ import type { Company, Membership, Page, PageRequest, Role, User } from './types
 /** A new company: `externalId` may be left out (none). */
 export type NewCompany = Omit<Company, 'createdAt' | 'externalId'> & { externalId?: string | null };
 /** A new user: `externalId` may be left out (none); a new user is never disabled. */
-export type NewUser = Omit<User, 'createdAt' | 'externalId' | 'disabledAt'> & { externalId?: string | null };
+export type NewUser = Omit<User, 'createdAt' | 'externalId' | 'disabledAt' | 'emailVerifiedAt'> & {
+  externalId?: string | null;
+  /** True when the address is known to be the person's (an upstream or the operator says so). */
+  emailVerified?: boolean;
+};
 
 /** What an update of a company changes; absent fields stay. `externalId: null` clears it. */
 export type CompanyChanges = Partial<Pick<Company, 'name' | 'plan' | 'externalId'>>;
-/** What an update of a user changes; absent fields stay. */
-export type UserChanges = Partial<Pick<User, 'email' | 'name' | 'externalId' | 'passwordHash'>>;
+/**
+ * What an update of a user changes; absent fields stay. A changed address is unverified
+ * again unless `emailVerified` says otherwise; `emailVerified` alone marks the current one.
+ */
+export type UserChanges = Partial<Pick<User, 'email' | 'name' | 'externalId' | 'passwordHash'>> & {
+  emailVerified?: boolean;
+};
 
 export interface CompanyPageRequest extends PageRequest {
   /** Only companies whose name contains this, case-insensitively. */

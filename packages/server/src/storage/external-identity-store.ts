@@ -1,6 +1,6 @@
 import type { MutationOptions } from './common.ts';
 import type { NewUser } from './directory-store.ts';
-import type { Role, User } from './types.ts';
+import type { Role } from './types.ts';
 
 /** A person's account at an upstream OpenID Connect provider, linked to one Gatehouse user. */
 export interface ExternalIdentity {

@@ -24,6 +24,8 @@ export interface Database {
     /** The SaaS company's own id, unique (migration 011). */
     external_id: Generated<string | null>;
     disabled_at: Generated<number | null>;
+    /** When the address was verified; null while it is not (migration 016). */
+    email_verified_at: Generated<number | null>;
   };
   memberships: { user_id: string; company_id: string; role: string; created_at: number };
   apps: {

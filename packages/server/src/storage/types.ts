@@ -33,6 +33,8 @@ export interface User {
   externalId: string | null;
   /** Set while the user is disabled: they cannot sign in. */
   disabledAt: Date | null;
+  /** When the e-mail address was verified; null while it is not (a changed address is not). */
+  emailVerifiedAt: Date | null;
   createdAt: Date;
 }
 

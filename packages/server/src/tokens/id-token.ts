@@ -47,8 +47,7 @@ export function userClaims(user: User, scopes: readonly string[]): Record<string
   if (scopes.includes('profile')) out.name = user.name;
   if (scopes.includes('email')) {
     out.email = user.email;
-    // Gatehouse has no address verification flow yet; say so rather than claim it.
-    out.email_verified = false;
+    out.email_verified = user.emailVerifiedAt !== null;
   }
   return out;
 }

@@ -31,7 +31,7 @@ export class UserAdminService {
 
   async update(
     id: string,
-    changes: { email?: string; name?: string; externalId?: string | null },
+    changes: { email?: string; name?: string; externalId?: string | null; emailVerified?: boolean },
     actor: string,
   ): Promise<User> {
     const set = {
@@ -39,9 +39,16 @@ export class UserAdminService {
       ...(changes.name !== undefined ? { name: valid.userName(changes.name) } : {}),
       ...(changes.externalId !== undefined ? { externalId: valid.externalId(changes.externalId) } : {}),
     };
+    const verified = changes.emailVerified === undefined ? {} : { emailVerified: changes.emailVerified };
     const before = await this.get(id);
+    const log = {
+      ...changeLog(before, set),
+      ...(changes.emailVerified !== undefined && changes.emailVerified !== (before.emailVerifiedAt !== null)
+        ? { email_verified: { from: before.emailVerifiedAt !== null, to: changes.emailVerified } }
+        : {}),
+    };
     const updated = await this.storage
-      .updateUser(id, set, { audit: audit(id, actor, 'user.updated', changeLog(before, set)) })
+      .updateUser(id, { ...set, ...verified }, { audit: audit(id, actor, 'user.updated', log) })
       .catch((err: unknown) => duplicate(err, 'user'));
     if (!updated) throw new NotFoundError('user');
     return updated;

@@ -6,6 +6,7 @@ export const userJson = (u: User) => ({
   email: u.email,
   name: u.name,
   external_id: u.externalId,
+  email_verified: u.emailVerifiedAt !== null,
   has_password: u.passwordHash !== null,
   disabled: u.disabledAt !== null,
   disabled_at: u.disabledAt?.toISOString() ?? null,

@@ -227,6 +227,13 @@ await forDialects(['sqlite', 'postgres'], (dialect, skip) => {
         const without = await user();
         assert.equal((await call('GET', `/users/${withPw.id}`)).json().has_password, true);
         assert.equal((await call('GET', `/users/${without.id}`)).json().has_password, false);
+        assert.equal((await call('GET', `/users/${without.id}`)).json().email_verified, false);
+        const vouched = await user({ email_verified: true });
+        assert.equal(vouched.email_verified, true);
+        const marked = await call('PATCH', `/users/${without.id}`, { email_verified: true });
+        assert.equal(marked.json().email_verified, true);
+        const moved = await call('PATCH', `/users/${without.id}`, { email: `moved-${crypto.randomUUID()}@x.test` });
+        assert.equal(moved.json().email_verified, false, 'a changed address is unverified again');
         const byEmail = (
           await call('GET', `/users?email=${encodeURIComponent(withPw.email.toUpperCase())}`)
         ).json();

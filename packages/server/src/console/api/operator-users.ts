@@ -17,6 +17,9 @@ export const UserRecord = Type.Object(
     email: Type.String(),
     name: Type.String(),
     external_id: Type.Union([Type.String(), Type.Null()]),
+    email_verified: Type.Boolean({
+      description: 'whether the address is verified (id_tokens and userinfo say so only then)',
+    }),
     has_password: Type.Boolean({ description: 'whether the user can sign in with a password' }),
     disabled: Type.Boolean({ description: 'a disabled user cannot sign in' }),
     disabled_at: NullableDateTime,
@@ -63,6 +66,9 @@ export const operatorUserRoutes: ApiRoute[] = [
           password: Type.Optional(Password),
           name: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
           external_id: Type.Optional(ExternalId),
+          email_verified: Type.Optional(
+            Type.Boolean({ description: 'true when your application has verified the address' }),
+          ),
         },
         { additionalProperties: false },
       ),
@@ -76,6 +82,7 @@ export const operatorUserRoutes: ApiRoute[] = [
           ...opt('password', body.password),
           ...opt('name', body.name),
           ...opt('externalId', body.external_id),
+          ...opt('emailVerified', body.email_verified),
         },
         caller.actor,
       );
@@ -125,7 +132,8 @@ export const operatorUserRoutes: ApiRoute[] = [
     method: 'PATCH',
     url: '/users/:id',
     operationId: 'updateUser',
-    summary: "Change a user's e-mail address, name or external id (operator key)",
+    summary:
+      "Change a user's e-mail address, name, external id or whether the address is verified (operator key)",
     tag: TAG,
     operator: true,
     schema: {
@@ -137,6 +145,12 @@ export const operatorUserRoutes: ApiRoute[] = [
           external_id: Type.Optional(
             Type.Union([ExternalId, Type.Null()], { description: 'null clears it' }),
           ),
+          email_verified: Type.Optional(
+            Type.Boolean({
+              description:
+                'mark the address verified or not; a changed address is unverified unless this says so',
+            }),
+          ),
         },
         { additionalProperties: false, minProperties: 1 },
       ),
@@ -146,7 +160,12 @@ export const operatorUserRoutes: ApiRoute[] = [
     async handler({ gh, caller, params, body }) {
       const user = await gh.userAdmin.update(
         params.id,
-        { ...opt('email', body.email), ...opt('name', body.name), ...opt('externalId', body.external_id) },
+        {
+          ...opt('email', body.email),
+          ...opt('name', body.name),
+          ...opt('externalId', body.external_id),
+          ...opt('emailVerified', body.email_verified),
+        },
         caller.actor,
       );
       return userJson(user);

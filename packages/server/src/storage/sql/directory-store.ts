@@ -94,6 +94,8 @@ export class SqlDirectoryStore implements DirectoryStore {
       this.ctx.audited(async (tx) => {
         const createdAt = Date.now();
         const externalId = user.externalId ?? null;
+        const emailVerifiedAt = user.emailVerified === true ? createdAt : null;
+        const { emailVerified: _verified, ...fields } = user;
         await tx
           .insertInto('users')
           .values({
@@ -103,10 +105,17 @@ export class SqlDirectoryStore implements DirectoryStore {
             name: user.name,
             password_hash: user.passwordHash,
             ...(externalId !== null ? { external_id: externalId } : {}),
+            ...(emailVerifiedAt !== null ? { email_verified_at: emailVerifiedAt } : {}),
             created_at: createdAt,
           })
           .execute();
-        return { ...user, externalId, disabledAt: null, createdAt: new Date(createdAt) };
+        return {
+          ...fields,
+          externalId,
+          disabledAt: null,
+          emailVerifiedAt: emailVerifiedAt === null ? null : new Date(emailVerifiedAt),
+          createdAt: new Date(createdAt),
+        };
       }, opts.audit),
     );
   }
@@ -135,7 +144,20 @@ export class SqlDirectoryStore implements DirectoryStore {
   updateUser(id: string, changes: UserChanges, opts: MutationOptions = {}) {
     return unique(() =>
       this.ctx.audited(async (tx) => {
+        let verified: { email_verified_at: number | null } | undefined;
+        if (changes.emailVerified !== undefined)
+          verified = { email_verified_at: changes.emailVerified ? Date.now() : null };
+        else if (changes.email !== undefined) {
+          const current = await tx
+            .selectFrom('users')
+            .select('email_lower')
+            .where('id', '=', id)
+            .executeTakeFirst();
+          if (current && current.email_lower !== changes.email.toLowerCase())
+            verified = { email_verified_at: null };
+        }
         const set = {
+          ...(verified ?? {}),
           ...(changes.email !== undefined
             ? { email: changes.email, email_lower: changes.email.toLowerCase() }
             : {}),

@@ -1,5 +1,6 @@
 import type { Selectable } from 'kysely';
 import type { MutationOptions } from '../common.ts';
+import type { NewUser } from '../directory-store.ts';
 import type {
   ExternalIdentity,
   ExternalIdentityStore,
@@ -7,7 +8,7 @@ import type {
   PendingUpstreamSignIn,
 } from '../external-identity-store.ts';
 import type { Database } from '../schema.ts';
-import type { Role, User } from '../types.ts';
+import type { Role } from '../types.ts';
 import type { SqlContext } from './context.ts';
 import type { Db } from './tx.ts';
 
@@ -111,7 +112,7 @@ export class SqlExternalIdentityStore implements ExternalIdentityStore {
   }
 
   async createUserWithExternalIdentity(
-    user: Omit<User, 'createdAt'>,
+    user: NewUser,
     link: { issuer: string; subject: string },
     opts: MutationOptions = {},
   ): Promise<LinkOutcome> {
@@ -134,6 +135,8 @@ export class SqlExternalIdentityStore implements ExternalIdentityStore {
             email_lower: lower,
             name: user.name,
             password_hash: user.passwordHash,
+            ...(user.externalId ? { external_id: user.externalId } : {}),
+            ...(user.emailVerified === true ? { email_verified_at: Date.now() } : {}),
             created_at: Date.now(),
           })
           .execute();

@@ -39,6 +39,7 @@ export const toUser = (r: Row<'users'>): User => ({
   passwordHash: r.password_hash,
   externalId: r.external_id ?? null,
   disabledAt: r.disabled_at == null ? null : date(r.disabled_at),
+  emailVerifiedAt: r.email_verified_at == null ? null : date(r.email_verified_at),
   createdAt: date(r.created_at),
 });
 
