@@ -1,10 +1,10 @@
 import type { RefreshToken, RotateRefreshResult, TokenFamily } from '../authorization-types.ts';
-import type { RotateRefreshOptions } from '../token-store.ts';
+import type { FoundRefreshToken, RotateRefreshOptions } from '../token-store.ts';
 import { insertIssued, insertRefresh, revokeFamily, selectRefresh, toRefresh } from './tokens.ts';
 import type { Db } from './tx.ts';
 import { enqueueEvents } from './webhooks.ts';
 
-type Next = { tokenHash: string; expiresAt: Date };
+type Next = { tokenHash: string; expiresAt: Date | ((family: TokenFamily) => Date) };
 
 /**
  * Rotates a refresh token, in the caller's transaction (see TokenStore.rotateRefreshToken for
@@ -27,6 +27,12 @@ export async function rotateRefresh(
   const found = await selectRefresh(db, oldHash);
   if (!found) return { status: 'invalid' };
   const { family } = found;
+  if (opts.appId !== undefined && family.appId !== opts.appId) return { status: 'foreign' };
+  if (opts.accept && !opts.accept(found)) return { status: 'refused', token: found.token, family };
+  if (opts.requireActiveGrant && !found.grant?.active) {
+    await revokeFamily(db, family.id, now);
+    return { status: 'grant-revoked', familyId: family.id };
+  }
   if (!(await holdFamily(db, family.id))) {
     // Revoked already: a retired token reports nothing more (the first detection did).
     if (found.token.rotatedAt === null) return { status: 'invalid' };
@@ -43,7 +49,7 @@ export async function rotateRefresh(
   const token = toRefresh(row);
   if (token.rotatedAt === null) {
     if (token.expiresAt.getTime() <= now || family.expiresAt.getTime() <= now) return { status: 'invalid' };
-    if (!(await retire(db, oldHash, now, next.tokenHash))) return reuse(db, family.id, now, opts);
+    if (!(await retire(db, oldHash, now, next.tokenHash))) return reuse(db, found, now, opts);
     await issue(db, family, token, next, now, opts);
     return { status: 'rotated', family, previous: token };
   }
@@ -55,7 +61,7 @@ export async function rotateRefresh(
   ) {
     // The successor never reached its holder, or another tab holds it: the new token replaces
     // it, so the family still has exactly one current token, and the window does not restart.
-    if (!(await retire(db, successor, now, null))) return reuse(db, family.id, now, opts);
+    if (!(await retire(db, successor, now, null))) return reuse(db, found, now, opts);
     await db
       .updateTable('refresh_tokens')
       .set({ successor_hash: next.tokenHash })
@@ -64,18 +70,21 @@ export async function rotateRefresh(
     await issue(db, family, token, next, now, opts);
     return { status: 'retried', family, previous: token, superseded: successor };
   }
-  return reuse(db, family.id, now, opts);
+  return reuse(db, found, now, opts);
 }
 
 /** Revokes the family; only the first detection reports (later replays find it revoked). */
 async function reuse(
   db: Db,
-  familyId: string,
+  found: FoundRefreshToken,
   now: number,
   opts: RotateRefreshOptions,
 ): Promise<RotateRefreshResult> {
-  if ((await revokeFamily(db, familyId, now)) && opts.eventsOnReuse)
-    await enqueueEvents(db, opts.eventsOnReuse, now);
+  const familyId = found.family.id;
+  if ((await revokeFamily(db, familyId, now)) && opts.eventsOnReuse) {
+    const events = typeof opts.eventsOnReuse === 'function' ? opts.eventsOnReuse(found) : opts.eventsOnReuse;
+    await enqueueEvents(db, events, now);
+  }
   return { status: 'reused', familyId };
 }
 
@@ -135,9 +144,10 @@ async function issue(
   now: number,
   opts: RotateRefreshOptions,
 ) {
+  const expiresAt = typeof next.expiresAt === 'function' ? next.expiresAt(family) : next.expiresAt;
   await insertRefresh(
     db,
-    { tokenHash: next.tokenHash, familyId: family.id, scopes: from.scopes, expiresAt: next.expiresAt },
+    { tokenHash: next.tokenHash, familyId: family.id, scopes: from.scopes, expiresAt },
     now,
   );
   // The family row is held unrevoked by this transaction (see holdFamily).
