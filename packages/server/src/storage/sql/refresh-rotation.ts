@@ -11,9 +11,14 @@ type Next = { tokenHash: string; expiresAt: Date | ((family: TokenFamily) => Dat
  * the contract). The family's row is the arbiter: every rotation takes it first (a no-op
  * write), so the rotations of one family run one after the other on PostgreSQL too (a second
  * waits for the first to commit, then re-reads the token), and a revocation committing
- * meanwhile cannot miss the access token recorded here. SQLite holds its single write lock
- * for the whole transaction. The partial unique index `refresh_tokens_one_current`
- * (migration 009) backs the rule that a family has at most one current token.
+ * meanwhile cannot miss the access token recorded here. The partial unique index
+ * `refresh_tokens_one_current` (migration 009) backs the rule that a family has at most one
+ * current token.
+ *
+ * `snapshot` (SQLite): the transaction's reads are one consistent snapshot, and its first
+ * write fails (SQLITE_BUSY_SNAPSHOT) if any other writer committed since; SQLite then holds
+ * its single write lock to the end. So the first read already is what the family's row would
+ * show, and neither the no-op write nor the second read is needed.
  *
  * @see https://www.rfc-editor.org/rfc/rfc9700#section-4.14.2
  */
@@ -23,6 +28,7 @@ export async function rotateRefresh(
   next: Next,
   now: number,
   opts: RotateRefreshOptions = {},
+  snapshot = false,
 ): Promise<RotateRefreshResult> {
   const found = await selectRefresh(db, oldHash);
   if (!found) return { status: 'invalid' };
@@ -33,27 +39,31 @@ export async function rotateRefresh(
     await revokeFamily(db, family.id, now);
     return { status: 'grant-revoked', familyId: family.id };
   }
-  if (!(await holdFamily(db, family.id))) {
+  if (!(snapshot ? family.revokedAt === null : await holdFamily(db, family.id))) {
     // Revoked already: a retired token reports nothing more (the first detection did).
     if (found.token.rotatedAt === null) return { status: 'invalid' };
     await revokeFamily(db, family.id, now);
     return { status: 'reused', familyId: family.id };
   }
-  // Read again under the family's row: a rotation that committed while this one waited shows now.
-  const row = await db
-    .selectFrom('refresh_tokens')
-    .selectAll()
-    .where('token_hash', '=', oldHash)
-    .executeTakeFirst();
-  if (!row) return { status: 'invalid' };
-  const token = toRefresh(row);
+  let token = found.token;
+  let successor = found.successorHash;
+  if (!snapshot) {
+    // Read again under the family's row: a rotation that committed while this one waited shows now.
+    const row = await db
+      .selectFrom('refresh_tokens')
+      .selectAll()
+      .where('token_hash', '=', oldHash)
+      .executeTakeFirst();
+    if (!row) return { status: 'invalid' };
+    token = toRefresh(row);
+    successor = row.successor_hash;
+  }
   if (token.rotatedAt === null) {
     if (token.expiresAt.getTime() <= now || family.expiresAt.getTime() <= now) return { status: 'invalid' };
     if (!(await retire(db, oldHash, now, next.tokenHash))) return reuse(db, found, now, opts);
     await issue(db, family, token, next, now, opts);
     return { status: 'rotated', family, previous: token };
   }
-  const successor = row.successor_hash;
   if (
     successor !== null &&
     withinWindow(token, family, now, opts.reuseWindowMs) &&

@@ -191,6 +191,7 @@ export async function selectRefresh(db: Db, tokenHash: string) {
       'r.created_at',
       'r.expires_at',
       'r.rotated_at',
+      'r.successor_hash',
       'f.app_id',
       'f.user_id',
       'f.company_id',
@@ -214,7 +215,7 @@ export async function selectRefresh(db: Db, tokenHash: string) {
   };
   const grant =
     row.grant_guid == null ? null : { guid: row.grant_guid, active: row.grant_revoked_at == null };
-  return { token: toRefresh(row), family, grant };
+  return { token: toRefresh(row), family, grant, successorHash: row.successor_hash };
 }
 
 /** Revokes the family, its refresh tokens and every unexpired access token it issued. */
