@@ -31,12 +31,9 @@ export function consoleAuditRoutes(app: FastifyInstance, deps: ConsoleDeps): voi
         });
       } catch (err) {
         if (err instanceof InvalidCursor)
-          return sendConsoleError(
-            reply,
-            400,
-            'Invalid page link',
-            'Go back to the first page of the audit log.',
-          );
+          return sendConsoleError(reply, 400, 'console.error.page_link_title', {
+            key: 'console.error.page_link',
+          });
         throw err;
       }
       const actors = await deps.gh.users.emailsOf(page.items.map((e) => e.actor));
