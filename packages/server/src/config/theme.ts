@@ -8,6 +8,8 @@ const FIELDS = ['product_name', 'logo_url', 'colors', 'support_url', 'privacy_ur
 const COLOR =
   /^(?:#(?:[0-9a-f]{3,4}|[0-9a-f]{6}|[0-9a-f]{8})|(?:rgba?|hsla?|hwb|lab|lch|oklab|oklch)\([0-9.%\s,/+-]+\)|[a-z]{3,20})$/i;
 const MAX_EXTRA_CSS = 256 * 1024;
+/** An image inline in the theme: the pages' CSP allows `img-src data:`, and an <img> runs no script. */
+const IMAGE_DATA = /^data:image\/(?:png|gif|jpeg|webp|svg\+xml)[;,][^\s"]*$/;
 
 /**
  * Reads the theme file GATEHOUSE_THEME names (docs/branding.md) and checks every field, with
@@ -41,8 +43,11 @@ function parseTheme(raw: unknown, problems: string[], baseDir: string): Theme | 
   const theme: Theme = { productName, colors: colors(o.colors, problems) };
   const logo = text(o.logo_url, 'logo_url', problems);
   if (logo !== undefined) {
-    if (isHttpsUrl(logo) || /^\/(?!\/)[^\s\\]*$/.test(logo)) theme.logoUrl = logo;
-    else problems.push(`logo_url must be an https URL or a path on this server ("/..."), got "${logo}"`);
+    if (isHttpsUrl(logo) || /^\/(?!\/)[^\s\\]*$/.test(logo) || IMAGE_DATA.test(logo)) theme.logoUrl = logo;
+    else
+      problems.push(
+        `logo_url must be an https URL, a path on this server ("/...") or a data:image/ URL, got "${logo.slice(0, 80)}"`,
+      );
   }
   for (const [field, key] of [
     ['support_url', 'supportUrl'],
@@ -60,7 +65,7 @@ function parseTheme(raw: unknown, problems: string[], baseDir: string): Theme | 
 
 function text(v: unknown, field: string, problems: string[]): string | undefined {
   if (v === undefined) return undefined;
-  if (typeof v === 'string' && v.trim() !== '' && v.length <= 2048) return v.trim();
+  if (typeof v === 'string' && v.trim() !== '' && v.length <= 64 * 1024) return v.trim();
   problems.push(`${field} must be a non-empty string`);
   return undefined;
 }
