@@ -1,5 +1,6 @@
 import type { AppWithSecrets } from '../../apps/app-service.ts';
 import { html } from '../../pages/html.ts';
+import { copyStatus } from '../../pages/layout.ts';
 import type { ConsoleContext } from '../context.ts';
 import { consoleLayout } from '../layout.ts';
 import { usesBrowser } from './app-edit.ts';
@@ -21,7 +22,7 @@ ${saved ? html`<p class="notice" role="status">Changes saved. They apply to new 
 <dl class="facts">
 <dt>Type</dt><dd>${app.type === 'internal' ? 'Internal (client credentials)' : `Partner (${app.grantDelivery === 'company_grant' ? 'company grant' : 'authorization code'})`}</dd>
 <dt><label for="client-id">Client ID</label></dt><dd><div class="copy-row"><input id="client-id" type="text" readonly value="${app.clientId}">
-<button type="button" class="secondary" data-copy="client-id">Copy</button></div><p class="hint" id="copy-status" aria-live="polite"></p></dd>
+<button type="button" class="secondary" data-copy="client-id">Copy</button></div>${copyStatus(ctx.ui)}</dd>
 <dt>Client secret</dt><dd>${
       isPublic
         ? html`None: a public client has no secret; it proves itself with PKCE.`

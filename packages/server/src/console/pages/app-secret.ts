@@ -1,5 +1,6 @@
 import type { App } from '../../apps/app-service.ts';
 import { html } from '../../pages/html.ts';
+import { copyStatus } from '../../pages/layout.ts';
 import type { ConsoleContext } from '../context.ts';
 import { consoleLayout } from '../layout.ts';
 
@@ -18,7 +19,7 @@ export function appSecretPage(ctx: ConsoleContext, app: App, secret: string, rot
 <label for="client-secret">Client secret</label>
 <div class="copy-row"><input id="client-secret" type="text" readonly value="${secret}">
 <button type="button" class="secondary" data-copy="client-secret">Copy</button></div>
-<p class="hint" id="copy-status" aria-live="polite"></p>
+${copyStatus(ctx.ui)}
 <p><a class="button primary" href="${ctx.base}/apps/${app.id}">I have saved the secret</a></p>`,
   });
 }

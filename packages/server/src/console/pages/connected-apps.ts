@@ -1,5 +1,6 @@
 import type { ConnectedApp } from '../../consents/company-grant-service.ts';
 import { html } from '../../pages/html.ts';
+import { copyStatus } from '../../pages/layout.ts';
 import type { ConsoleContext } from '../context.ts';
 import { consoleLayout } from '../layout.ts';
 import { logoImg } from './apps-list.ts';
@@ -41,7 +42,7 @@ ${rows.map(
 )}
 </tbody>
 </table>
-<p class="hint" id="copy-status" aria-live="polite"></p>`
+${copyStatus(ctx.ui)}`
 }
 ${!ctx.isAdmin ? html`<p class="notice">Read-only: only administrators can revoke access.</p>` : ''}`,
   });

@@ -1,5 +1,6 @@
 import type { Invitation } from '../../companies/invitation-service.ts';
 import { html, type SafeHtml } from '../../pages/html.ts';
+import { copyStatus } from '../../pages/layout.ts';
 import type { Role, User } from '../../users/user-service.ts';
 import type { ConsoleContext } from '../context.ts';
 import { consoleLayout } from '../layout.ts';
@@ -131,7 +132,7 @@ export function invitationLinkPage(ctx: ConsoleContext, user: User, url: string,
 <label for="invitation-link">Invitation link</label>
 <div class="copy-row"><input id="invitation-link" type="text" readonly value="${url}">
 <button type="button" class="secondary" data-copy="invitation-link">Copy</button></div>
-<p class="hint" id="copy-status" aria-live="polite"></p>
+${copyStatus(ctx.ui)}
 <p><a class="button primary" href="${ctx.base}/members">Back to members</a></p>`,
   });
 }

@@ -1,4 +1,5 @@
 import { html } from '../../pages/html.ts';
+import { copyStatus } from '../../pages/layout.ts';
 import {
   WEBHOOK_EVENT_TYPES,
   type WebhookAttempt,
@@ -75,7 +76,7 @@ export function webhookSecretPage(ctx: ConsoleContext, endpoint: WebhookEndpoint
 <label for="webhook-secret">Signing secret</label>
 <div class="copy-row"><input id="webhook-secret" type="text" readonly value="${secret}">
 <button type="button" class="secondary" data-copy="webhook-secret">Copy</button></div>
-<p class="hint" id="copy-status" aria-live="polite"></p>
+${copyStatus(ctx.ui)}
 <p><a class="button primary" href="${ctx.base}/webhooks/${endpoint.id}">I have saved the secret</a></p>`,
   });
 }
