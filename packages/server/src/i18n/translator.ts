@@ -35,9 +35,13 @@ export class Translator {
     this.plurals = new Intl.PluralRules(locale.tag);
     this.numbers = new Intl.NumberFormat(locale.tag);
     this.dates = new Intl.DateTimeFormat(locale.tag, {
-      dateStyle: 'medium',
-      timeStyle: 'short',
+      year: 'numeric',
+      month: 'short',
+      day: 'numeric',
+      hour: '2-digit',
+      minute: '2-digit',
       timeZone: 'UTC',
+      timeZoneName: 'short',
     });
   }
 
@@ -76,7 +80,7 @@ export class Translator {
     return this.t(text.key, text.vars);
   }
 
-  /** A date and time, in UTC (the console shows every time in UTC). */
+  /** A date and time, in UTC, saying so (the console shows every time in UTC). */
   date(d: Date): string {
     return this.dates.format(d);
   }

@@ -84,11 +84,8 @@ describe('Translator', () => {
 
   test('dates and lists through Intl, in the locale', () => {
     const d = new Date('2026-03-04T05:06:00Z');
-    assert.equal(
-      en.date(d),
-      new Intl.DateTimeFormat('en', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' }).format(d),
-    );
-    assert.equal(german.date(d), '04.03.2026, 05:06');
+    assert.equal(en.date(d), 'Mar 4, 2026, 05:06 AM UTC');
+    assert.equal(german.date(d), '4. März 2026, 05:06 UTC');
     assert.equal(en.or(['pro', 'enterprise']), 'pro or enterprise');
     assert.equal(german.or(['pro', 'enterprise']), 'pro oder enterprise');
   });

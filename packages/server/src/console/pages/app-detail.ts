@@ -28,15 +28,15 @@ ${saved ? html`<p class="notice" role="status">Changes saved. They apply to new 
         ? html`None: a public client has no secret; it proves itself with PKCE.`
         : html`<ul class="plain">${app.secrets.map(
             (s) =>
-              html`<li><code class="secret-last4">••••${s.last4}</code> created ${formatTime(s.createdAt)}${s.expiresAt && s.expiresAt.getTime() > now ? html` · <strong>stops working ${formatTime(s.expiresAt)}</strong>` : ''}</li>`,
+              html`<li><code class="secret-last4">••••${s.last4}</code> created ${formatTime(ctx.ui.t, s.createdAt)}${s.expiresAt && s.expiresAt.getTime() > now ? html` · <strong>stops working ${formatTime(ctx.ui.t, s.expiresAt)}</strong>` : ''}</li>`,
           )}</ul>`
     }</dd>
 <dt>Scopes</dt><dd>${app.scopes.map((s) => html`<code class="chip">${s}</code> `)}<p class="hint">Scopes cannot be edited after creation: create a new app for other scopes.</p></dd>
 <dt>Redirect URIs</dt><dd>${app.redirectUris.length ? html`<ul class="plain">${app.redirectUris.map((u) => html`<li><code>${u}</code></li>`)}</ul>` : 'None'}</dd>
 <dt>Tokens</dt><dd>${app.tokenTtl} seconds, ${app.tokenFormat === 'opaque' ? 'opaque' : `JWT signed with ${app.signingAlg}`}</dd>
 ${usesBrowser(app) ? html`<dt>Consent</dt><dd>${app.skipConsent ? 'Remembered: a later authorization within granted scopes skips the page' : 'Asked every time'}${app.grantTypes.includes('implicit') ? ' · implicit grant allowed' : ''}</dd>` : ''}
-<dt>Created</dt><dd>${formatTime(app.createdAt)}</dd>
-<dt>Last used</dt><dd>${formatTime(app.lastUsedAt)}</dd>
+<dt>Created</dt><dd>${formatTime(ctx.ui.t, app.createdAt)}</dd>
+<dt>Last used</dt><dd>${formatTime(ctx.ui.t, app.lastUsedAt)}</dd>
 </dl>
 ${
   ctx.isAdmin

@@ -34,8 +34,8 @@ ${apps.map(
 <td><span class="app-cell">${logoImg(a)}<a href="${ctx.base}/apps/${a.id}">${a.name}</a></span></td>
 <td>${a.type === 'internal' ? 'Internal' : 'Partner'}</td>
 <td>${a.scopes.map((s) => html`<code class="chip">${s}</code> `)}</td>
-<td>${formatTime(a.createdAt)}</td>
-<td>${formatTime(a.lastUsedAt)}</td>
+<td>${formatTime(ctx.ui.t, a.createdAt)}</td>
+<td>${formatTime(ctx.ui.t, a.lastUsedAt)}</td>
 </tr>`,
 )}
 </tbody>

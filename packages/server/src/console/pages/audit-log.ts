@@ -69,7 +69,7 @@ ${
 <tbody>
 ${opts.events.map(
   (e) => html`<tr>
-<td>${formatTime(e.createdAt)}</td>
+<td>${formatTime(ctx.ui.t, e.createdAt)}</td>
 <td>${opts.actors.get(e.actor) ?? e.actor}</td>
 <td>${LABELS.get(e.action) ?? e.action}</td>
 <td><code>${e.target ?? ''}</code></td>

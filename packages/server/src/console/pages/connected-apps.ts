@@ -27,13 +27,13 @@ ${rows.map(
 <td><span class="app-cell">${logoImg(app)}${app.name}</span></td>
 <td>${grant.scopes.map((s) => html`<code class="chip">${s}</code> `)}</td>
 <td>${grant.grantedBy ? (grantedBy.get(grant.grantedBy) ?? grant.grantedBy) : 'Unknown'}</td>
-<td>${formatTime(grant.createdAt)}</td>
-<td>${formatTime(grant.lastUsedAt)}</td>
+<td>${formatTime(ctx.ui.t, grant.createdAt)}</td>
+<td>${formatTime(ctx.ui.t, grant.lastUsedAt)}</td>
 <td><div class="copy-row"><input id="guid-${grant.id}" type="text" readonly value="${grant.guid}" aria-label="Company GUID for ${app.name}">
 <button type="button" class="secondary small" data-copy="guid-${grant.id}">Copy GUID</button></div></td>
 <td>${
     grant.revokedAt
-      ? html`Revoked ${formatTime(grant.revokedAt)}`
+      ? html`Revoked ${formatTime(ctx.ui.t, grant.revokedAt)}`
       : ctx.isAdmin
         ? html`<a class="button danger small" href="${ctx.base}/connected-apps/${grant.id}/revoke">Revoke</a>`
         : ''
