@@ -1,6 +1,8 @@
 import type { Message, Messages } from './message.ts';
 import * as authorize from './messages/authorize.ts';
 import * as consolePages from './messages/console.ts';
+import * as consoleApps from './messages/console-apps.ts';
+import * as consoleAudit from './messages/console-audit.ts';
 import * as frame from './messages/frame.ts';
 import * as invitation from './messages/invitation.ts';
 import * as signIn from './messages/sign-in.ts';
@@ -18,6 +20,8 @@ export const EN = {
   ...invitation.en,
   ...upstream.en,
   ...consolePages.en,
+  ...consoleApps.en,
+  ...consoleAudit.en,
 } as const satisfies Record<string, Message>;
 
 /** A key of the catalogs: a page that names a key no catalog has does not compile. */
@@ -33,6 +37,8 @@ const DE: Catalog = {
   ...invitation.de,
   ...upstream.de,
   ...consolePages.de,
+  ...consoleApps.de,
+  ...consoleAudit.de,
 };
 
 /** A locale the pages are translated into. */

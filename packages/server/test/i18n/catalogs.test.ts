@@ -1,10 +1,16 @@
 import assert from 'node:assert/strict';
 import { readdirSync } from 'node:fs';
 import { describe, test } from 'node:test';
-import type { App } from '../../src/apps/app-service.ts';
+import type { App, AppWithSecrets } from '../../src/apps/app-service.ts';
 import type { Company } from '../../src/companies/company-service.ts';
 import type { Grant } from '../../src/consents/company-grant-service.ts';
 import type { ConsoleContext } from '../../src/console/context.ts';
+import { appDetailPage } from '../../src/console/pages/app-detail.ts';
+import { appSecretPage } from '../../src/console/pages/app-secret.ts';
+import { appsListPage } from '../../src/console/pages/apps-list.ts';
+import { auditLogPage } from '../../src/console/pages/audit-log.ts';
+import { confirmPage, deletePage, graceSelect } from '../../src/console/pages/confirm.ts';
+import { connectedAppsPage } from '../../src/console/pages/connected-apps.ts';
 import { errorPage as consoleErrorPage, planRequiredPage } from '../../src/console/pages/message.ts';
 import { type Catalog, EN, LOCALES, type MessageKey } from '../../src/i18n/catalogs.ts';
 import type { Message } from '../../src/i18n/message.ts';
@@ -75,6 +81,20 @@ function pseudoUi(): PageUi {
   };
 }
 
+/**
+ * The console pages whose every string comes from the catalogs (docs/branding.md lists the
+ * rest): each page function they export must be rendered by renderAll.
+ */
+const TRANSLATED_CONSOLE_PAGES = [
+  'message.ts',
+  'apps-list.ts',
+  'app-detail.ts',
+  'app-secret.ts',
+  'connected-apps.ts',
+  'confirm.ts',
+  'audit-log.ts',
+];
+
 /** What the fixtures put on the pages: data, not page strings. */
 const DATA = [
   'Ωmega',
@@ -91,12 +111,52 @@ const DATA = [
   'the redirect_uri is not registered',
   'Okta',
   'Read your users',
+  'ES256',
+  'gh_client_1',
+  'gh_secret_1',
+  'https://client.example/cb',
+  'a1b2',
+  'Ada',
+  'app:app_1',
+  'app:app_',
+  'some.future_action',
+  'cli',
 ];
 
 const company = { id: 'co_1', name: 'Acme Ltd', plan: 'free' } as Company;
 const user = { id: 'u_1', email: 'ada@acme.test', name: 'Ada' } as User;
-const app = { id: 'app_1', name: 'Timekeeper', logoUrl: 'https://logo.example/t.png' } as App;
-const grant = { guid: '0c6b7cba-5e36-4b0a-9c34-2f1a2bc2f1d1' } as Grant;
+const app = {
+  id: 'app_1',
+  clientId: 'gh_client_1',
+  name: 'Timekeeper',
+  logoUrl: 'https://logo.example/t.png',
+  type: 'partner',
+  clientType: 'confidential',
+  grantTypes: ['authorization_code', 'implicit'],
+  grantDelivery: 'code',
+  scopes: ['users.read'],
+  redirectUris: ['https://client.example/cb'],
+  tokenTtl: 3600,
+  tokenFormat: 'jwt',
+  signingAlg: 'ES256',
+  skipConsent: true,
+  createdAt: new Date('2026-01-02T03:04:00Z'),
+  lastUsedAt: null,
+} as unknown as App;
+const later = new Date(Date.now() + 86_400_000);
+const withSecrets = {
+  ...app,
+  secrets: [{ last4: 'a1b2', createdAt: app.createdAt, expiresAt: later }],
+} as unknown as AppWithSecrets;
+const grant = {
+  id: 'gr_1',
+  guid: '0c6b7cba-5e36-4b0a-9c34-2f1a2bc2f1d1',
+  scopes: ['users.read'],
+  grantedBy: 'u_1',
+  createdAt: app.createdAt,
+  lastUsedAt: null,
+  revokedAt: null,
+} as unknown as Grant;
 
 function consoleCtx(ui: PageUi, role: 'admin' | 'member'): ConsoleContext {
   return {
@@ -165,22 +225,97 @@ function renderAll(ui: PageUi): Record<string, string> {
       detail: 'the redirect_uri is not registered',
       code: 'invalid_csrf_token',
     }),
-    'console errorPage': consoleErrorPage(
+    'errorPage (console)': consoleErrorPage(
       ui,
       ui.t.t('console.error.not_found_title'),
       ui.t.t('console.error.no_such_company'),
     ),
-    'console errorPage (framed, admin)': consoleErrorPage(
+    'errorPage (console, framed, admin)': consoleErrorPage(
       ui,
       ui.t.t('console.error.admin_only_title'),
       ui.t.t('console.error.admin_only', { company: 'Acme Ltd' }),
       consoleCtx(ui, 'admin'),
     ),
-    'console planRequiredPage (member)': planRequiredPage(consoleCtx(ui, 'member'), 'grantAccess', [
+    'planRequiredPage (member)': planRequiredPage(consoleCtx(ui, 'member'), 'grantAccess', [
       'pro',
       'enterprise',
     ]),
-    'console planRequiredPage': planRequiredPage(consoleCtx(ui, 'admin'), 'createApps', ['pro']),
+    planRequiredPage: planRequiredPage(consoleCtx(ui, 'admin'), 'createApps', ['pro']),
+    appsListPage: appsListPage(consoleCtx(ui, 'admin'), [app, { ...app, type: 'internal' } as App], true),
+    'appsListPage (member, empty)': appsListPage(consoleCtx(ui, 'member'), [], false),
+    'appsListPage (plan)': appsListPage(consoleCtx(ui, 'admin'), [], false),
+    appDetailPage: appDetailPage(consoleCtx(ui, 'admin'), withSecrets, true),
+    'appDetailPage (member, public, opaque)': appDetailPage(consoleCtx(ui, 'member'), {
+      ...withSecrets,
+      clientType: 'public',
+      tokenFormat: 'opaque',
+      redirectUris: [],
+      type: 'internal',
+    } as AppWithSecrets),
+    appSecretPage: appSecretPage(consoleCtx(ui, 'admin'), app, 'gh_secret_1', false),
+    'appSecretPage (rotated)': appSecretPage(consoleCtx(ui, 'admin'), app, 'gh_secret_1', true),
+    connectedAppsPage: connectedAppsPage(
+      consoleCtx(ui, 'admin'),
+      [
+        { grant, app },
+        { grant: { ...grant, id: 'gr_2', grantedBy: null, revokedAt: later }, app },
+      ],
+      new Map([['u_1', 'ada@acme.test']]),
+    ),
+    'connectedAppsPage (member, empty)': connectedAppsPage(consoleCtx(ui, 'member'), [], new Map()),
+    auditLogPage: auditLogPage({
+      ctx: consoleCtx(ui, 'admin'),
+      events: [
+        {
+          id: 'ev_1',
+          companyId: 'co_1',
+          actor: 'user:u_1',
+          action: 'app.secret_rotated',
+          target: 'app:app_1',
+          data: { name: 'Timekeeper', grace_seconds: 3600, scopes: ['users.read'], changes: { name: 1 } },
+          createdAt: app.createdAt,
+        },
+        {
+          id: 'ev_2',
+          companyId: 'co_1',
+          actor: 'cli',
+          action: 'some.future_action',
+          target: null,
+          data: {},
+          createdAt: app.createdAt,
+        },
+      ],
+      actors: new Map([['user:u_1', 'ada@acme.test']]),
+      action: 'app.created',
+      target: '',
+      next: 'cursor-1',
+    }),
+    'auditLogPage (empty)': auditLogPage({
+      ctx: consoleCtx(ui, 'member'),
+      events: [],
+      actors: new Map(),
+      action: '',
+      target: 'app:app_1',
+      next: null,
+    }),
+    deletePage: deletePage(
+      consoleCtx(ui, 'admin'),
+      'apps',
+      ui.t.t('app.delete'),
+      html`${ui.t.t('app.read_only')}`,
+      '/console/c/co_1/apps/app_1',
+      ui.t.t('app.delete'),
+    ),
+    confirmPage: confirmPage({
+      ctx: consoleCtx(ui, 'admin'),
+      section: 'apps',
+      title: ui.t.t('app.rotate'),
+      message: html`${ui.t.t('secret.once')}`,
+      action: '/x',
+      submit: ui.t.t('app.rotate'),
+      cancel: '/y',
+      extra: graceSelect(ui.t),
+    }),
   };
 }
 
@@ -204,6 +339,9 @@ function strays(page: string): string[] {
   return texts.map(leftover).filter((s) => s !== '');
 }
 
+/** Dates on the pages are data too, formatted by Intl (the pseudo-locale formats like en). */
+const DATES = [app.createdAt, later].map((d) => new Translator().date(d));
+
 function leftover(text: string): string {
   let rest = text
     .replace(/&amp;/g, '&')
@@ -214,7 +352,7 @@ function leftover(text: string): string {
     prev = rest;
     rest = rest.replace(/⟦[^⟦⟧]*⟧/g, ' ');
   }
-  for (const d of DATA) rest = rest.replaceAll(d, ' ');
+  for (const d of [...DATES, ...DATA]) rest = rest.replaceAll(d, ' ');
   return rest.replace(/[^A-Za-z]+/g, ' ').trim();
 }
 
@@ -235,11 +373,18 @@ describe('no page string is missing from the catalogs', () => {
     assert.deepEqual(strays(badAttr), ['Close']);
   });
 
-  test('every page function of src/pages is rendered above', async () => {
-    const dir = new URL('../../src/pages/', import.meta.url);
+  test('every page function of src/pages and of the translated console pages is rendered above', async () => {
     const rendered = new Set(Object.keys(pages).map((n) => n.split(' ')[0]));
-    for (const file of readdirSync(dir).filter((f) => f.endsWith('.ts'))) {
-      const mod = (await import(new URL(file, dir).href)) as Record<string, unknown>;
+    const pagesDir = new URL('../../src/pages/', import.meta.url);
+    const consoleDir = new URL('../../src/console/pages/', import.meta.url);
+    const files = [
+      ...readdirSync(pagesDir)
+        .filter((f) => f.endsWith('.ts'))
+        .map((f) => new URL(f, pagesDir)),
+      ...TRANSLATED_CONSOLE_PAGES.map((f) => new URL(f, consoleDir)),
+    ];
+    for (const file of files) {
+      const mod = (await import(file.href)) as Record<string, unknown>;
       for (const [name, value] of Object.entries(mod))
         if (typeof value === 'function' && /Page$/.test(name))
           assert.ok(rendered.has(name), `${file} exports ${name}, which this test does not render`);

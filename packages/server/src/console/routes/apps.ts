@@ -158,7 +158,7 @@ export function consoleAppRoutes(app: FastifyInstance, deps: ConsoleDeps): void 
         action: `${ctx.base}/apps/${found.id}/rotate`,
         submit: 'Rotate secret',
         cancel: `${ctx.base}/apps/${found.id}`,
-        extra: graceSelect(),
+        extra: graceSelect(ctx.ui.t),
       }),
     );
   });
@@ -169,7 +169,7 @@ export function consoleAppRoutes(app: FastifyInstance, deps: ConsoleDeps): void 
     if (!ctx || !form) return reply;
     if (!ctx.isAdmin) return adminOnly(reply, ctx);
     const grace = Number(form.get('grace_seconds') ?? '0');
-    if (!GRACE_CHOICES.some(([v]) => v === grace))
+    if (!GRACE_CHOICES.includes(grace))
       return sendConsoleError(reply, 400, 'console.error.grace_title', { key: 'console.error.grace' });
     try {
       const { app: rotated, clientSecret } = await gh.apps.rotateSecret(
