@@ -4,7 +4,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { negotiateLocale, requestedLocale } from '../i18n/negotiate.ts';
 import { Translator } from '../i18n/translator.ts';
 import type { PageUi } from '../pages/layout.ts';
-import { type Theme, themeStylesheet } from '../pages/theme.ts';
+import { DEFAULT_THEME, type Theme, themeStylesheet } from '../pages/theme.ts';
 
 /** Remembers the language a client asked for with `ui_locales`, across the pages of the flow. */
 export const LOCALE_COOKIE = 'gatehouse_locale';
@@ -20,17 +20,27 @@ export interface PageBrand {
 
 declare module 'fastify' {
   interface FastifyInstance {
-    pageBrand: PageBrand;
+    /** Set by registerPageBrand; an app built without it has the default theme. */
+    pageBrand?: PageBrand;
   }
 }
 
-/** Gives the pages registered on `app` (and its children) their theme. */
-export function registerPageBrand(app: FastifyInstance, theme: Theme): PageBrand {
+function brand(theme: Theme): PageBrand {
   const stylesheet = themeStylesheet(theme);
   const version = createHash('sha256').update(stylesheet).digest('base64url').slice(0, 12);
-  const brand = { theme, stylesheet, version };
-  app.decorate('pageBrand', brand);
-  return brand;
+  return { theme, stylesheet, version };
+}
+
+const DEFAULT_BRAND = brand(DEFAULT_THEME);
+
+/** Gives the pages registered on `app` (and its children) their theme. */
+export function registerPageBrand(app: FastifyInstance, theme: Theme): void {
+  app.decorate('pageBrand', brand(theme));
+}
+
+/** The theme of the pages `app` serves: its own, or the default when none was registered. */
+export function pageBrandOf(app: FastifyInstance): PageBrand {
+  return app.pageBrand ?? DEFAULT_BRAND;
 }
 
 const translators = new Map<string, Translator>();
@@ -54,7 +64,7 @@ export function pageUi(request: FastifyRequest): PageUi {
     t = new Translator(locale);
     translators.set(locale.tag, t);
   }
-  const { theme, version } = request.server.pageBrand;
+  const { theme, version } = pageBrandOf(request.server);
   const ui = { t, theme, themeVersion: version };
   cache.set(request, ui);
   return ui;

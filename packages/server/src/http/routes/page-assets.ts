@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
+import { pageBrandOf } from '../page-ui.ts';
 
 const ASSETS = new URL('../../pages/assets/', import.meta.url);
 const CSS = readFileSync(new URL('gatehouse.css', ASSETS), 'utf8');
@@ -11,12 +12,13 @@ const COPY_JS = readFileSync(new URL('copy.js', ASSETS), 'utf8');
  * allows no other.
  */
 export function pageAssetRoutes(app: FastifyInstance): void {
+  const brand = pageBrandOf(app);
   app.get('/assets/theme.css', async (_req, reply) =>
     reply
       .type('text/css; charset=utf-8')
       .header('Cache-Control', 'public, max-age=3600')
-      .header('ETag', `"${app.pageBrand.version}"`)
-      .send(app.pageBrand.stylesheet),
+      .header('ETag', `"${brand.version}"`)
+      .send(brand.stylesheet),
   );
   app.get('/assets/gatehouse.css', async (_req, reply) =>
     reply.type('text/css; charset=utf-8').header('Cache-Control', 'public, max-age=3600').send(CSS),
