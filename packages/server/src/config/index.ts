@@ -12,6 +12,7 @@ import type { HttpTimeouts } from '../http/timeouts.ts';
 import { type KeyRotationConfig, parseKeyRotation } from '../keys/schedule.ts';
 import { DEFAULT_SCOPE_CATALOG, type ScopeCatalog } from '../oauth/scopes/catalog.ts';
 import { loadScopeCatalogFile } from '../oauth/scopes/catalog-file.ts';
+import { DEFAULT_THEME, type Theme } from '../pages/theme.ts';
 import type { DatabaseTimeouts } from '../storage/sql/connect.ts';
 import { DEFAULT_SCRYPT_POOL, type ScryptPoolConfig } from '../users/scrypt-pool.ts';
 import { randomToken } from '../util/random.ts';
@@ -34,6 +35,7 @@ import {
   parseTrustProxy,
 } from './parse.ts';
 import { type SignInConfig, signInConfig } from './sign-in.ts';
+import { loadThemeFile } from './theme.ts';
 
 /**
  * The one place where Gatehouse's settings and their defaults live. Every module receives
@@ -139,6 +141,8 @@ export interface Config {
   redisPrefix: string;
   /** Local passwords on or off, and the upstream OpenID Connect providers. See config/sign-in.ts. */
   signIn: SignInConfig;
+  /** The brand of every page. `GATEHOUSE_THEME`: a JSON file (docs/branding.md); default Gatehouse's. */
+  theme: Theme;
 }
 
 /**
@@ -330,6 +334,7 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
     readyzTimeoutMs: o.readyzTimeoutMs ?? parseTimeout('GATEHOUSE_READYZ_TIMEOUT_MS', env, 2_000, 1),
     httpTimeouts: o.httpTimeouts ?? httpTimeouts(env),
     signIn: o.signIn ?? signInConfig(env),
+    theme: o.theme ?? (env.GATEHOUSE_THEME ? loadThemeFile(env.GATEHOUSE_THEME) : DEFAULT_THEME),
     metrics: o.metrics ?? metricsConfig(env),
     redisUrl: o.redisUrl ?? (env.REDIS_URL || undefined),
     redisPrefix: o.redisPrefix ?? (env.GATEHOUSE_REDIS_PREFIX || 'gatehouse'),
