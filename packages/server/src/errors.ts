@@ -1,3 +1,5 @@
+import type { Text } from './i18n/translator.ts';
+
 /**
  * Domain errors raised by services (not by the OAuth protocol core, which has its own in
  * oauth/errors.ts). The HTTP layer, the console and the CLI each render them their way.
@@ -15,11 +17,16 @@ export class DomainError extends Error {
   }
 }
 
-/** Input that fails validation; `fields` maps a field name to what is wrong with it. */
+/**
+ * Input that fails validation; `fields` maps a field name to what is wrong with it, in English
+ * (JSON bodies and the CLI), and `texts`, when the service gives them, to the same as catalog
+ * texts, for a page to say in its reader's language (`invalidInput` makes both).
+ */
 export class ValidationError extends DomainError {
   constructor(
     message: string,
     readonly fields: Record<string, string> = {},
+    readonly texts: Readonly<Record<string, Text>> = {},
   ) {
     super('validation_failed', message, 400);
   }

@@ -3,6 +3,7 @@ import * as authorize from './messages/authorize.ts';
 import * as consolePages from './messages/console.ts';
 import * as consoleApps from './messages/console-apps.ts';
 import * as consoleAudit from './messages/console-audit.ts';
+import * as consoleWebhooks from './messages/console-webhooks.ts';
 import * as frame from './messages/frame.ts';
 import * as invitation from './messages/invitation.ts';
 import * as signIn from './messages/sign-in.ts';
@@ -22,6 +23,7 @@ export const EN = {
   ...consolePages.en,
   ...consoleApps.en,
   ...consoleAudit.en,
+  ...consoleWebhooks.en,
 } as const satisfies Record<string, Message>;
 
 /** A key of the catalogs: a page that names a key no catalog has does not compile. */
@@ -39,6 +41,7 @@ const DE: Catalog = {
   ...consolePages.de,
   ...consoleApps.de,
   ...consoleAudit.de,
+  ...consoleWebhooks.de,
 };
 
 /** A locale the pages are translated into. */

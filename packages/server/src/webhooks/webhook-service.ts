@@ -1,4 +1,6 @@
-import { NotFoundError, ValidationError } from '../errors.ts';
+import { NotFoundError } from '../errors.ts';
+import { invalidInput } from '../i18n/invalid-input.ts';
+import type { Text } from '../i18n/translator.ts';
 import type { AppStore, DeliveryFilter, WebhookEndpointStore, WebhookOutbox } from '../storage/storage.ts';
 import {
   type Page,
@@ -46,21 +48,24 @@ export class WebhookService {
     input: WebhookEndpointInput,
     actor: string,
   ): Promise<{ endpoint: WebhookEndpoint; secret: string }> {
-    const fields: Record<string, string> = {};
+    const fields: Record<string, Text> = {};
     const url = this.urlProblem(input.url);
     if (url) fields.url = url;
     const events = [...new Set(input.events)];
-    if (events.length === 0) fields.events = 'choose at least one event';
+    if (events.length === 0) fields.events = { key: 'webhook.invalid.no_events' };
     const unknown = events.find((e) => e !== '*' && !(WEBHOOK_EVENT_TYPES as readonly string[]).includes(e));
     if (unknown !== undefined)
-      fields.events = `unknown event "${unknown}" (known: ${WEBHOOK_EVENT_TYPES.join(', ')}, *)`;
+      fields.events = {
+        key: 'webhook.invalid.unknown_event',
+        vars: { event: unknown, known: WEBHOOK_EVENT_TYPES.join(', ') },
+      };
     const description = (input.description ?? '').trim();
-    if (description.length > 200) fields.description = 'at most 200 characters';
+    if (description.length > 200) fields.description = { key: 'webhook.invalid.description' };
     if (input.appId) {
       const app = await this.storage.getApp(input.companyId, input.appId);
-      if (!app) fields.appId = 'no such app in this company';
+      if (!app) fields.appId = { key: 'webhook.invalid.app' };
     }
-    if (Object.keys(fields).length > 0) throw new ValidationError(Object.values(fields).join('; '), fields);
+    if (Object.keys(fields).length > 0) throw invalidInput(fields);
     const secret = newWebhookSecret();
     const id = newId('whe');
     const endpoint = await this.storage.createWebhookEndpoint(
@@ -125,20 +130,18 @@ export class WebhookService {
   }
 
   /** https only in production; http also for loopback hosts in development. */
-  private urlProblem(raw: string): string | undefined {
+  private urlProblem(raw: string): Text | undefined {
     let u: URL;
     try {
       u = new URL(raw);
     } catch {
-      return 'not an absolute URL';
+      return { key: 'webhook.invalid.url' };
     }
-    if (raw.length > 2000) return 'longer than 2000 characters';
-    if (u.username || u.password) return 'must not contain credentials';
-    if (u.hash) return 'must not contain a fragment';
+    if (raw.length > 2000) return { key: 'webhook.invalid.url_long' };
+    if (u.username || u.password) return { key: 'webhook.invalid.url_credentials' };
+    if (u.hash) return { key: 'webhook.invalid.url_fragment' };
     if (u.protocol === 'https:') return undefined;
     if (u.protocol === 'http:' && !this.opts.production && isLoopbackHost(u.hostname)) return undefined;
-    return this.opts.production
-      ? 'must use https'
-      : 'must use https (http only for localhost in development)';
+    return { key: this.opts.production ? 'webhook.invalid.url_https' : 'webhook.invalid.url_https_dev' };
   }
 }

@@ -12,6 +12,12 @@ import { auditLogPage } from '../../src/console/pages/audit-log.ts';
 import { confirmPage, deletePage, graceSelect } from '../../src/console/pages/confirm.ts';
 import { connectedAppsPage } from '../../src/console/pages/connected-apps.ts';
 import { errorPage as consoleErrorPage, planRequiredPage } from '../../src/console/pages/message.ts';
+import {
+  webhookDetailPage,
+  webhookNewPage,
+  webhookSecretPage,
+  webhooksPage,
+} from '../../src/console/pages/webhooks.ts';
 import { type Catalog, EN, LOCALES, type MessageKey } from '../../src/i18n/catalogs.ts';
 import type { Message } from '../../src/i18n/message.ts';
 import { Translator } from '../../src/i18n/translator.ts';
@@ -23,6 +29,7 @@ import { messagePage, type PageUi } from '../../src/pages/layout.ts';
 import { loginPage, signedInPage, signedOutPage, signInRefusal } from '../../src/pages/login.ts';
 import { grantGuidPage } from '../../src/pages/result-pages.ts';
 import type { User } from '../../src/users/user-service.ts';
+import { WEBHOOK_EVENT_TYPES, type WebhookEndpoint } from '../../src/webhooks/webhook-service.ts';
 
 const PLACEHOLDER = /\{([a-z_]+)\}/g;
 const forms = (m: Message): string[] => (typeof m === 'string' ? [m] : Object.values(m));
@@ -93,6 +100,7 @@ const TRANSLATED_CONSOLE_PAGES = [
   'connected-apps.ts',
   'confirm.ts',
   'audit-log.ts',
+  'webhooks.ts',
 ];
 
 /** What the fixtures put on the pages: data, not page strings. */
@@ -121,6 +129,13 @@ const DATA = [
   'app:app_',
   'some.future_action',
   'cli',
+  'https://hooks.acme.test/gatehouse',
+  'https://example.com/webhooks/gatehouse',
+  'whe_1',
+  'dl_1',
+  'Payroll sync',
+  'HTTP 502 from hooks.acme.test',
+  ...WEBHOOK_EVENT_TYPES,
 ];
 
 const company = { id: 'co_1', name: 'Acme Ltd', plan: 'free' } as Company;
@@ -157,6 +172,17 @@ const grant = {
   lastUsedAt: null,
   revokedAt: null,
 } as unknown as Grant;
+
+const endpoint = {
+  id: 'whe_1',
+  companyId: 'co_1',
+  appId: null,
+  url: 'https://hooks.acme.test/gatehouse',
+  events: ['app.updated', 'app.deleted'],
+  description: 'Payroll sync',
+  secretLast4: 'a1b2',
+  createdAt: app.createdAt,
+} as unknown as WebhookEndpoint;
 
 function consoleCtx(ui: PageUi, role: 'admin' | 'member'): ConsoleContext {
   return {
@@ -298,6 +324,47 @@ function renderAll(ui: PageUi): Record<string, string> {
       target: 'app:app_1',
       next: null,
     }),
+    webhooksPage: webhooksPage(consoleCtx(ui, 'admin'), [endpoint]),
+    'webhooksPage (member, empty)': webhooksPage(consoleCtx(ui, 'member'), []),
+    webhookNewPage: webhookNewPage(
+      consoleCtx(ui, 'admin'),
+      { url: 'https://hooks.acme.test/gatehouse', events: ['*', 'app.updated'], description: 'Payroll sync' },
+      {
+        url: { key: 'webhook.invalid.url_https' },
+        events: {
+          key: 'webhook.invalid.unknown_event',
+          vars: { event: 'app.updated', known: 'app.deleted' },
+        },
+        description: { key: 'webhook.invalid.description' },
+      },
+    ),
+    webhookSecretPage: webhookSecretPage(consoleCtx(ui, 'admin'), endpoint, 'gh_secret_1'),
+    webhookDetailPage: webhookDetailPage(consoleCtx(ui, 'admin'), endpoint, [
+      {
+        delivery: {
+          id: 'dl_1',
+          eventType: 'app.updated',
+          status: 'failed',
+          lastError: 'HTTP 502 from hooks.acme.test',
+          createdAt: app.createdAt,
+        } as never,
+        attempts: [
+          { attemptedAt: app.createdAt, statusCode: 502, error: null, durationMs: 12 } as never,
+          { attemptedAt: app.createdAt, statusCode: null, error: null, durationMs: 30 } as never,
+        ],
+      },
+      {
+        delivery: {
+          id: 'dl_1',
+          eventType: 'app.deleted',
+          status: 'pending',
+          lastError: null,
+          createdAt: later,
+        } as never,
+        attempts: [],
+      },
+    ]),
+    'webhookDetailPage (member, empty)': webhookDetailPage(consoleCtx(ui, 'member'), endpoint, []),
     deletePage: deletePage(
       consoleCtx(ui, 'admin'),
       'apps',

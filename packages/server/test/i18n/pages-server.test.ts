@@ -6,7 +6,7 @@ import { after, before, describe, test } from 'node:test';
 import { loadConfig } from '../../src/config/index.ts';
 import { loadThemeFile } from '../../src/config/theme.ts';
 import { LOCALE_COOKIE } from '../../src/http/page-ui.ts';
-import { Browser, signIn } from '../browser.ts';
+import { Browser, field, signIn } from '../browser.ts';
 import { type TestServer, testServer } from '../helpers.ts';
 
 const PASSWORD = 'correct horse battery staple';
@@ -178,6 +178,74 @@ describe('pages in the theme and in the language asked for', () => {
     });
     assert.equal(post.statusCode, 403);
     assert.match(post.body, /Ihre Sitzung ist abgelaufen/);
+  });
+
+  /** A browser signed in to the console in German (the cookie an earlier ui_locales=de set). */
+  async function germanConsole() {
+    const b = new Browser(t.http);
+    b.cookies.set(LOCALE_COOKIE, 'de');
+    const login = await b.follow('GET', '/login');
+    await signIn(b, login.res.body, 'ada@acme.test', PASSWORD);
+    const apps = await b.follow('GET', '/console');
+    assert.match(apps.res.body, /<html lang="de" dir="ltr">/);
+    const base = /href="(\/console\/c\/[^/"]+)\/webhooks"/.exec(apps.res.body)?.[1];
+    assert.ok(base, 'the console links to its Webhooks');
+    return { b, base, csrf: field(apps.res.body, 'csrf_token') };
+  }
+
+  test("console Webhooks in German: the form, the service's problems with it, the JSON API still English", async () => {
+    const { b, base, csrf } = await germanConsole();
+    const list = await b.follow('GET', `${base}/webhooks`);
+    assert.match(list.res.body, /<html lang="de" dir="ltr">/);
+    assert.match(list.res.body, />Endpunkt hinzufügen</);
+    assert.match(list.res.body, /Noch keine Endpunkte\./);
+    const bad = await b.follow('POST', `${base}/webhooks`, {
+      csrf_token: csrf,
+      url: 'http://hooks.acme.test/x#frag',
+      description: 'x'.repeat(201),
+    });
+    assert.equal(bad.res.statusCode, 400);
+    assert.match(bad.res.body, /<li>Die Endpunkt-URL darf kein Fragment enthalten\.<\/li>/);
+    assert.match(bad.res.body, /<li>Wählen Sie mindestens ein Ereignis\.<\/li>/);
+    assert.match(bad.res.body, /<li>Die Beschreibung darf höchstens 200 Zeichen lang sein\.<\/li>/);
+    assert.doesNotMatch(bad.res.body, /fragment|at least one|characters/);
+    const added = await b.follow('POST', `${base}/webhooks`, {
+      csrf_token: csrf,
+      url: 'https://hooks.acme.test/gatehouse',
+      event: '*',
+    });
+    assert.match(
+      added.res.body,
+      /Signaturgeheimnis für <span dir="ltr">https:\/\/hooks\.acme\.test\/gatehouse<\/span>/,
+    );
+    const id = /\/webhooks\/(whe_[a-z0-9]+)"/.exec(added.res.body)?.[1];
+    const confirm = await b.follow('GET', `${base}/webhooks/${id}/delete`);
+    assert.match(confirm.res.body, /<h1>Diesen Endpunkt löschen\?<\/h1>/);
+    assert.match(confirm.res.body, /erhält keine Ereignisse mehr/);
+    assert.match(confirm.res.body, />Endpunkt löschen<\/button>/);
+    await assert.rejects(
+      t.gh.webhooks.create({ companyId: t.companyId, url: 'ftp://x.example/', events: [] }, 'test'),
+      (err: Error & { fields: Record<string, string> }) => {
+        assert.deepEqual(err.fields, {
+          url: 'must use https (http only for localhost in development)',
+          events: 'choose at least one event',
+        });
+        return true;
+      },
+    );
+  });
+
+  test('console confirmations in German: the titles and questions the routes give them', async () => {
+    const { b, base } = await germanConsole();
+    const { appId } = await t.createApp({ name: 'Payroll', scopes: ['view:user'] });
+    const del = await b.follow('GET', `${base}/apps/${appId}/delete`);
+    assert.match(del.res.body, /<h1>Payroll löschen\?<\/h1>/);
+    assert.match(del.res.body, /Das lässt sich nicht rückgängig machen\./);
+    assert.match(del.res.body, />App löschen<\/button>/);
+    const rotate = await b.follow('GET', `${base}/apps/${appId}/rotate`);
+    assert.match(rotate.res.body, /<h1>Geheimnis von Payroll erneuern<\/h1>/);
+    assert.match(rotate.res.body, />Geheimnis erneuern<\/button>/);
+    assert.doesNotMatch(`${del.res.body}${rotate.res.body}`, /Delete|Rotate|cannot be undone/);
   });
 
   test('the theme: product name, logo, footer links and stylesheet on login, consent and console pages', async () => {

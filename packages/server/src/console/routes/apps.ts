@@ -153,10 +153,10 @@ export function consoleAppRoutes(app: FastifyInstance, deps: ConsoleDeps): void 
       confirmPage({
         ctx,
         section: 'apps',
-        title: `Rotate the secret of ${found.name}`,
-        message: html`<p>A new client secret is created and shown once. Choose how long the current secret keeps working, so that you can deploy the new one first.</p>`,
+        title: ctx.ui.t.t('app.rotate.title', { app: found.name }),
+        message: html`<p>${ctx.ui.t.t('app.rotate.message')}</p>`,
         action: `${ctx.base}/apps/${found.id}/rotate`,
-        submit: 'Rotate secret',
+        submit: ctx.ui.t.t('app.rotate'),
         cancel: `${ctx.base}/apps/${found.id}`,
         extra: graceSelect(ctx.ui.t),
       }),
@@ -194,11 +194,19 @@ export function consoleAppRoutes(app: FastifyInstance, deps: ConsoleDeps): void 
     const admin = await adminApp(deps, request, reply);
     if (!admin) return reply;
     const { ctx, app: found } = admin;
-    const message = html`<p>The app's secrets stop working at once, and every company's grant to it and every token it holds are revoked. This cannot be undone.</p>`;
+    const { t } = ctx.ui;
+    const message = html`<p>${t.t('app.delete.message')}</p>`;
     return sendPage(
       reply,
       200,
-      deletePage(ctx, 'apps', `Delete ${found.name}?`, message, `${ctx.base}/apps/${found.id}`, 'Delete app'),
+      deletePage(
+        ctx,
+        'apps',
+        t.t('app.delete.title', { app: found.name }),
+        message,
+        `${ctx.base}/apps/${found.id}`,
+        t.t('app.delete'),
+      ),
     );
   });
 

@@ -47,10 +47,10 @@ export function consoleConnectedAppRoutes(app: FastifyInstance, deps: ConsoleDep
       confirmPage({
         ctx,
         section: 'connected',
-        title: `Revoke access for ${row.app.name}?`,
-        message: html`<p>${row.app.name} loses access to ${ctx.company.name} at once: its tokens for this company stop working and its refresh tokens are refused. To connect again, an administrator must grant access anew.</p>`,
+        title: ctx.ui.t.t('connected.revoke.title', { app: row.app.name }),
+        message: html`<p>${ctx.ui.t.t('connected.revoke.message', { app: row.app.name, company: ctx.company.name })}</p>`,
         action: `${ctx.base}/connected-apps/${row.grant.id}/revoke`,
-        submit: 'Revoke access',
+        submit: ctx.ui.t.t('connected.revoke.submit'),
         cancel: `${ctx.base}/connected-apps`,
         danger: true,
       }),

@@ -60,7 +60,7 @@ export function consoleWebhookRoutes(app: FastifyInstance, deps: ConsoleDeps): v
       await setSecretFlash(deps, reply, ctx, { kind: 'webhook', id: endpoint.id, secret });
       return seeOther(reply, `${ctx.base}/webhooks/${endpoint.id}/secret`);
     } catch (err) {
-      if (err instanceof ValidationError) return sendPage(reply, 400, webhookNewPage(ctx, draft, err.fields));
+      if (err instanceof ValidationError) return sendPage(reply, 400, webhookNewPage(ctx, draft, err.texts));
       throw err;
     }
   });
@@ -90,12 +90,13 @@ export function consoleWebhookRoutes(app: FastifyInstance, deps: ConsoleDeps): v
     const endpoint = ctx && (await load(ctx, request.params.endpointId, reply));
     if (!ctx || !endpoint) return reply;
     if (!ctx.isAdmin) return adminOnly(reply, ctx);
-    const message = html`<p>${endpoint.url} stops receiving events, and its pending deliveries are dropped.</p>`;
+    const { t } = ctx.ui;
+    const message = html`<p>${t.html('webhook.delete.message', { url: html`<span dir="ltr">${endpoint.url}</span>` })}</p>`;
     const path = `${ctx.base}/webhooks/${endpoint.id}`;
     return sendPage(
       reply,
       200,
-      deletePage(ctx, 'webhooks', 'Delete this endpoint?', message, path, 'Delete endpoint'),
+      deletePage(ctx, 'webhooks', t.t('webhook.delete.title'), message, path, t.t('webhook.delete')),
     );
   });
 

@@ -67,6 +67,16 @@ export const en = {
   'connected.revoked': 'Revoked {time}',
   'connected.revoke': 'Revoke',
   'connected.read_only': 'Read-only: only administrators can revoke access.',
+  'app.rotate.title': 'Rotate the secret of {app}',
+  'app.rotate.message':
+    'A new client secret is created and shown once. Choose how long the current secret keeps working, so that you can deploy the new one first.',
+  'app.delete.title': 'Delete {app}?',
+  'app.delete.message':
+    "The app's secrets stop working at once, and every company's grant to it and every token it holds are revoked. This cannot be undone.",
+  'connected.revoke.title': 'Revoke access for {app}?',
+  'connected.revoke.message':
+    '{app} loses access to {company} at once: its tokens for this company stop working and its refresh tokens are refused. To connect again, an administrator must grant access anew.',
+  'connected.revoke.submit': 'Revoke access',
   'confirm.cancel': 'Cancel',
   'grace.label': 'Old secret keeps working for',
   'grace.none': 'None: the old secret stops working now',
@@ -146,6 +156,16 @@ export const de: Messages<typeof en> = {
   'connected.revoked': 'Widerrufen {time}',
   'connected.revoke': 'Widerrufen',
   'connected.read_only': 'Schreibgeschützt: Nur Administratoren können Zugriff widerrufen.',
+  'app.rotate.title': 'Geheimnis von {app} erneuern',
+  'app.rotate.message':
+    'Ein neues Client-Geheimnis wird erstellt und einmal angezeigt. Wählen Sie, wie lange das aktuelle Geheimnis weiter gilt, damit Sie zuerst das neue einsetzen können.',
+  'app.delete.title': '{app} löschen?',
+  'app.delete.message':
+    'Die Geheimnisse der App gelten ab sofort nicht mehr, und alle Freigaben von Unternehmen an sie sowie alle ihre Tokens werden widerrufen. Das lässt sich nicht rückgängig machen.',
+  'connected.revoke.title': 'Zugriff für {app} widerrufen?',
+  'connected.revoke.message':
+    '{app} verliert sofort den Zugriff auf {company}: Seine Tokens für dieses Unternehmen gelten nicht mehr, und seine Refresh-Tokens werden abgelehnt. Um sich erneut zu verbinden, muss ein Administrator den Zugriff neu gewähren.',
+  'connected.revoke.submit': 'Zugriff widerrufen',
   'confirm.cancel': 'Abbrechen',
   'grace.label': 'Das alte Geheimnis gilt weiter für',
   'grace.none': 'Keine: Das alte Geheimnis gilt ab sofort nicht mehr',
