@@ -15,16 +15,27 @@ export type FeaturePermission = 'read' | 'write' | 'delete';
 
 export const FEATURE_PERMISSIONS: readonly FeaturePermission[] = ['read', 'write', 'delete'];
 
+/**
+ * One text in several languages: BCP 47 tag (`en`, `de`, `pt-BR`) to text, as a catalog
+ * file may give a description or a label. See `inLocale`.
+ */
+export type LocalizedTexts = Readonly<Record<string, string>>;
+
 export interface PlainScope {
   name: string;
+  /** The description in English, or in the first language the catalog gives: the fallback. */
   description: string;
+  /** The description per locale, when the catalog gives more than one (`inLocale` picks). */
+  descriptions?: LocalizedTexts;
 }
 
 export interface FeatureFamily {
   /** Scope prefix, e.g. `time_clock`. */
   name: string;
-  /** Human label, e.g. `Time Clock`. */
+  /** Human label, e.g. `Time Clock` (English, or the first language given: the fallback). */
   label: string;
+  /** The label per locale, when the catalog gives more than one. */
+  labels?: LocalizedTexts;
   permissions: FeaturePermission[];
 }
 
@@ -33,6 +44,7 @@ export interface ScopeTemplate {
   name: string;
   /** What the scope reaches, for consent: "Access to entity". */
   description: string;
+  descriptions?: LocalizedTexts;
   /** Regular expression (source text, matched against the whole id) for `{entity}`. */
   entityPattern: string;
   /** The permissions `{permissions}` may list. */
@@ -45,6 +57,24 @@ export interface ScopeCatalog {
   templates?: ScopeTemplate[];
   /** Accept `*` in requests as "every scope this app holds". Default false. */
   wildcard?: boolean;
+}
+
+/**
+ * The text for `locale` (a BCP 47 tag): the exact tag, else the same language (`de-AT` finds
+ * `de`, `de` finds `de-CH`), else `fallback` (English, or the first language the catalog gave).
+ */
+export function inLocale(fallback: string, texts: LocalizedTexts | undefined, locale: string): string {
+  if (texts === undefined) return fallback;
+  const want = locale.toLowerCase();
+  const language = want.split('-')[0];
+  let sameLanguage: string | undefined;
+  for (const [tag, text] of Object.entries(texts)) {
+    const have = tag.toLowerCase();
+    if (have === want) return text;
+    if (sameLanguage === undefined && (have === language || have.split('-')[0] === language))
+      sameLanguage = text;
+  }
+  return sameLanguage ?? fallback;
 }
 
 /** The request token meaning "every scope this app holds". */

@@ -24,6 +24,8 @@ export {
   FEATURE_PERMISSIONS,
   type FeatureFamily,
   type FeaturePermission,
+  inLocale,
+  type LocalizedTexts,
   type PlainScope,
   type ScopeCatalog,
   type ScopeTemplate,

@@ -48,6 +48,39 @@ export function validateCatalog(raw: unknown): ScopeCatalog {
     }
     return v;
   };
+  /**
+   * A text a person reads: a non-empty string, or an object of BCP 47 tag → non-empty string
+   * (`{"en": "...", "de": "..."}`). The fallback is English, else the first language given.
+   */
+  const localized = (o: Obj, path: string, key: string): { text: string; texts?: Record<string, string> } => {
+    const v = o[key];
+    if (typeof v === 'string') return { text: text(o, path, key) };
+    if (!isObj(v) || Object.keys(v).length === 0) {
+      say(
+        `${path}.${key}`,
+        'must be a non-empty string or an object of language tag to text ({"en": "...", "de": "..."})',
+      );
+      return { text: '' };
+    }
+    const texts: Record<string, string> = {};
+    for (const [tag, t] of Object.entries(v)) {
+      let canonical: string | undefined;
+      try {
+        canonical = Intl.getCanonicalLocales(tag)[0];
+      } catch {
+        canonical = undefined;
+      }
+      if (canonical === undefined) say(`${path}.${key}`, `has "${tag}", which is not a BCP 47 language tag`);
+      else if (texts[canonical] !== undefined) say(`${path}.${key}`, `gives "${canonical}" twice`);
+      else if (typeof t !== 'string' || t.trim() === '')
+        say(`${path}.${key}.${tag}`, 'must be a non-empty string');
+      else texts[canonical] = t;
+    }
+    const first = Object.values(texts)[0] ?? '';
+    return { text: texts.en ?? first, texts };
+  };
+  const withTexts = <K extends string>(key: K, l: { text: string; texts?: Record<string, string> }) =>
+    (l.texts === undefined ? {} : { [key]: l.texts }) as Partial<Record<K, Record<string, string>>>;
   const onlyKeys = (o: Obj, path: string, keys: string[]) => {
     for (const k of Object.keys(o))
       if (!keys.includes(k)) say(`${path}.${k}`, `is not a field (${keys.join(', ')})`);
@@ -64,11 +97,11 @@ export function validateCatalog(raw: unknown): ScopeCatalog {
     if (!isObj(p)) return say(path, 'must be an object with name and description');
     onlyKeys(p, path, ['name', 'description']);
     const name = text(p, path, 'name');
-    const description = text(p, path, 'description');
+    const description = localized(p, path, 'description');
     if (name && (!isScopeToken(name) || name === WILDCARD))
       say(`${path}.name`, `"${name}" is not a valid scope token (RFC 6749 section 3.3)`);
     claim(`${path}.name`, name);
-    return [{ name, description }];
+    return [{ name, description: description.text, ...withTexts('descriptions', description) }];
   });
 
   const features = list('features').flatMap((f, i) => {
@@ -76,14 +109,14 @@ export function validateCatalog(raw: unknown): ScopeCatalog {
     if (!isObj(f)) return say(path, 'must be an object with name, label and permissions');
     onlyKeys(f, path, ['name', 'label', 'permissions']);
     const name = text(f, path, 'name');
-    const label = text(f, path, 'label');
+    const label = localized(f, path, 'label');
     if (name && !NAME.test(name)) say(`${path}.name`, 'may hold only letters, digits, "_" and "-"');
     const perms = f.permissions ?? FEATURE_PERMISSIONS;
     if (!Array.isArray(perms) || perms.length === 0 || perms.some((p) => !FEATURE_PERMISSIONS.includes(p)))
       say(`${path}.permissions`, 'must be a non-empty list of read, write, delete');
     const permissions = [...new Set(Array.isArray(perms) ? perms : [])] as FeaturePermission[];
     for (const p of permissions) claim(path, `${name}.${p}`);
-    return [{ name, label, permissions }];
+    return [{ name, label: label.text, ...withTexts('labels', label), permissions }];
   });
 
   const templates = list('templates').flatMap((t, i) => {
@@ -91,7 +124,7 @@ export function validateCatalog(raw: unknown): ScopeCatalog {
     if (!isObj(t)) return say(path, 'must be an object with name, description, entityPattern, permissions');
     onlyKeys(t, path, ['name', 'description', 'entityPattern', 'permissions']);
     const name = text(t, path, 'name');
-    const description = text(t, path, 'description');
+    const description = localized(t, path, 'description');
     const entityPattern = text(t, path, 'entityPattern');
     if (name && !NAME.test(name)) say(`${path}.name`, 'may hold only letters, digits, "_" and "-"');
     if (entityPattern) {
@@ -112,9 +145,18 @@ export function validateCatalog(raw: unknown): ScopeCatalog {
       if (pn && !PERMISSION.test(pn)) say(`${pp}.name`, 'may not contain spaces, ",", ":", \'"\' or "\\"');
       if (seen.has(pn)) say(`${pp}.name`, `repeats "${pn}"`);
       seen.add(pn);
-      return [{ name: pn, description: text(p, pp, 'description') }];
+      const pd = localized(p, pp, 'description');
+      return [{ name: pn, description: pd.text, ...withTexts('descriptions', pd) }];
     });
-    return [{ name, description, entityPattern, permissions }];
+    return [
+      {
+        name,
+        description: description.text,
+        ...withTexts('descriptions', description),
+        entityPattern,
+        permissions,
+      },
+    ];
   });
 
   const templateNames = new Set(templates.map((t) => t.name));

@@ -1,6 +1,13 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { CatalogError, CompiledCatalog, describe, type ScopeCatalog, validateCatalog } from '../src/index.ts';
+import {
+  CatalogError,
+  CompiledCatalog,
+  describe,
+  inLocale,
+  type ScopeCatalog,
+  validateCatalog,
+} from '../src/index.ts';
 
 const E = '8ed17dce-9eca-4383-a9e1-54f82c362b6d';
 const catalog: ScopeCatalog = {
@@ -95,4 +102,88 @@ test('validateCatalog reports every problem with its path', () => {
   ])
     assert.match(text, expected);
   assert.throws(() => validateCatalog([]), CatalogError);
+});
+
+test('descriptions and labels in several languages: validated, English or the first as fallback', () => {
+  const v = validateCatalog({
+    plain: [
+      { name: 'view:user', description: { de: 'Benutzerprofile ansehen', en: 'View user profiles' } },
+      { name: 'shifts', description: { 'pt-br': 'Ler turnos', de: 'Schichten lesen' } },
+    ],
+    features: [{ name: 'users', label: { en: 'Users', de: 'Benutzer' }, permissions: ['read'] }],
+    templates: [
+      {
+        name: 'target-entity',
+        description: { en: 'For entity', de: 'Für Einheit' },
+        entityPattern: '[0-9a-f-]{36}',
+        permissions: [
+          { name: 'employees-read', description: { en: 'read employees', de: 'Mitarbeitende lesen' } },
+        ],
+      },
+    ],
+  });
+  assert.deepEqual(v.plain[0], {
+    name: 'view:user',
+    description: 'View user profiles',
+    descriptions: { de: 'Benutzerprofile ansehen', en: 'View user profiles' },
+  });
+  // No English: the first language given; tags in their canonical case.
+  assert.deepEqual(v.plain[1], {
+    name: 'shifts',
+    description: 'Ler turnos',
+    descriptions: { 'pt-BR': 'Ler turnos', de: 'Schichten lesen' },
+  });
+  assert.deepEqual(v.features[0], {
+    name: 'users',
+    label: 'Users',
+    labels: { en: 'Users', de: 'Benutzer' },
+    permissions: ['read'],
+  });
+
+  const c = new CompiledCatalog(v);
+  const scopes = ['view:user', 'shifts', `target-entity:${E}:employees-read`, 'users.read'];
+  assert.deepEqual(
+    describe(scopes, c, 'de-AT').map((d) => d.description),
+    ['Benutzerprofile ansehen', 'Schichten lesen', `Für Einheit ${E}: Mitarbeitende lesen`, 'Read users'],
+  );
+  assert.deepEqual(
+    describe(scopes, c, 'fr').map((d) => d.description),
+    ['View user profiles', 'Ler turnos', `For entity ${E}: read employees`, 'Read users'],
+  );
+  assert.deepEqual(
+    describe(scopes, c).map((d) => d.description),
+    describe(scopes, c, 'en').map((d) => d.description),
+  );
+  assert.equal(inLocale('x', { 'pt-BR': 'Ler' }, 'pt'), 'Ler', 'a language finds its regional text');
+  assert.equal(inLocale('x', { pt: 'Ler', 'pt-BR': 'Ler (BR)' }, 'pt-BR'), 'Ler (BR)', 'the exact tag first');
+  assert.equal(inLocale('x', undefined, 'de'), 'x');
+
+  const err = (() => {
+    try {
+      validateCatalog({
+        plain: [
+          { name: 'a', description: {} },
+          { name: 'b', description: { en: 'B', 'not a tag!': 'x' } },
+          { name: 'c', description: { en: ' ', de: 7 } },
+          { name: 'd', description: { EN: 'D', en: 'D again' } },
+          { name: 'e', description: ['x'] },
+        ],
+        features: [{ name: 'f', label: { de: '' } }],
+      });
+    } catch (e) {
+      return e;
+    }
+  })();
+  assert.ok(err instanceof CatalogError);
+  const text = err.problems.join('\n');
+  for (const expected of [
+    /^plain\[0\]\.description must be a non-empty string or an object of language tag to text/m,
+    /^plain\[1\]\.description has "not a tag!", which is not a BCP 47 language tag/m,
+    /^plain\[2\]\.description\.en must be a non-empty string/m,
+    /^plain\[2\]\.description\.de must be a non-empty string/m,
+    /^plain\[3\]\.description gives "en" twice/m,
+    /^plain\[4\]\.description must be a non-empty string or an object/m,
+    /^features\[0\]\.label\.de must be a non-empty string/m,
+  ])
+    assert.match(text, expected);
 });

@@ -39,6 +39,26 @@ describe('GATEHOUSE_SCOPE_CATALOG', () => {
     assert.equal(c.wildcard, true);
   });
 
+  test('descriptions and labels may be given per language', () => {
+    const file = join(dir, 'catalog-de.json');
+    writeFileSync(
+      file,
+      JSON.stringify({
+        plain: [{ name: 'reports:view', description: { en: 'View reports', de: 'Berichte ansehen' } }],
+        features: [{ name: 'invoices', label: { de: 'Rechnungen', en: 'Invoices' }, permissions: ['read'] }],
+      }),
+    );
+    const c = configWith(file).scopeCatalog;
+    assert.deepEqual(c.plain[0]?.descriptions, { en: 'View reports', de: 'Berichte ansehen' });
+    assert.equal(c.plain[0]?.description, 'View reports');
+    assert.equal(c.features[0]?.label, 'Invoices');
+    writeFileSync(file, JSON.stringify({ plain: [{ name: 'x', description: { 'de_DE!': 'X' } }] }));
+    assert.throws(
+      () => configWith(file),
+      /plain\[0\]\.description has "de_DE!", which is not a BCP 47 language tag/,
+    );
+  });
+
   test('fails loudly, naming the file and each problem', () => {
     assert.throws(
       () => configWith(join(dir, 'missing.json')),
@@ -50,7 +70,7 @@ describe('GATEHOUSE_SCOPE_CATALOG', () => {
     writeFileSync(bad, JSON.stringify({ plain: [{ name: 'x' }], features: [{ name: 'a.b', label: 'A' }] }));
     assert.throws(
       () => configWith(bad),
-      /bad\.json is not a valid scope catalog: plain\[0\]\.description must be a non-empty string; features\[0\]\.name may hold only/,
+      /bad\.json is not a valid scope catalog: plain\[0\]\.description must be a non-empty string or an object of language tag to text \(\{"en": "\.\.\.", "de": "\.\.\."\}\); features\[0\]\.name may hold only/,
     );
   });
 

@@ -1,6 +1,7 @@
 import type { Message, Messages } from './message.ts';
 import * as authorize from './messages/authorize.ts';
 import * as consolePages from './messages/console.ts';
+import * as consoleAppForm from './messages/console-app-form.ts';
 import * as consoleApps from './messages/console-apps.ts';
 import * as consoleAudit from './messages/console-audit.ts';
 import * as consoleWebhooks from './messages/console-webhooks.ts';
@@ -22,6 +23,7 @@ export const EN = {
   ...upstream.en,
   ...consolePages.en,
   ...consoleApps.en,
+  ...consoleAppForm.en,
   ...consoleAudit.en,
   ...consoleWebhooks.en,
 } as const satisfies Record<string, Message>;
@@ -40,6 +42,7 @@ const DE: Catalog = {
   ...upstream.de,
   ...consolePages.de,
   ...consoleApps.de,
+  ...consoleAppForm.de,
   ...consoleAudit.de,
   ...consoleWebhooks.de,
 };

@@ -1,8 +1,9 @@
+import { CompiledCatalog, describe, type FeatureFamily, inLocale } from '@gatehouse/scopes';
 import type { App } from '../apps/app-service.ts';
 import type { Company } from '../companies/company-service.ts';
 import type { MessageKey } from '../i18n/catalogs.ts';
 import type { Translator } from '../i18n/translator.ts';
-import type { PlainScope } from '../oauth/scopes/catalog.ts';
+import type { PlainScope, ScopeCatalog } from '../oauth/scopes/catalog.ts';
 import type { User } from '../users/user-service.ts';
 import { html } from './html.ts';
 import { hiddenFields, layout, type PageUi } from './layout.ts';
@@ -14,15 +15,58 @@ const OIDC_DESCRIPTIONS: Record<string, MessageKey> = {
   email: 'scope.email',
 };
 
+const FEATURE_VERBS = {
+  read: 'scope.feature.read',
+  write: 'scope.feature.write',
+  delete: 'scope.feature.delete',
+} as const satisfies Record<string, MessageKey>;
+
+/** A feature family's label in the page's locale (the catalog may give it in several). */
+export function featureLabel(f: FeatureFamily, t: Translator): string {
+  return inLocale(f.label, f.labels, t.tag);
+}
+
+const compiled = new WeakMap<
+  ScopeCatalog,
+  { catalog: CompiledCatalog; features: Map<string, FeatureFamily> }
+>();
+function compile(catalog: ScopeCatalog) {
+  let c = compiled.get(catalog);
+  if (!c) {
+    c = {
+      catalog: new CompiledCatalog(catalog),
+      features: new Map(catalog.features.flatMap((f) => f.permissions.map((p) => [`${f.name}.${p}`, f]))),
+    };
+    compiled.set(catalog, c);
+  }
+  return c;
+}
+
+/**
+ * What each scope grants, in the page's locale: the OpenID Connect scopes from the message
+ * catalogs; the SaaS's scopes from its scope catalog, in the locale when the catalog gives
+ * their descriptions in it (else English, or the first language given); a feature scope as
+ * the catalogs' verb with the feature's label (English writes the label in lower case inside
+ * the sentence, as before). A scope nobody describes is shown as itself.
+ */
 export function describeScopes(
   scopes: readonly string[],
-  catalog: readonly PlainScope[],
+  catalog: ScopeCatalog,
   t: Translator,
 ): PlainScope[] {
-  const known = new Map(catalog.map((s) => [s.name, s.description]));
+  const c = compile(catalog);
+  const english = t.tag === 'en' || t.tag.startsWith('en-');
   return scopes.map((name) => {
     const oidc = OIDC_DESCRIPTIONS[name];
-    return { name, description: oidc ? t.t(oidc) : (known.get(name) ?? name) };
+    if (oidc) return { name, description: t.t(oidc) };
+    const feature = c.features.get(name);
+    if (feature) {
+      const verb = FEATURE_VERBS[name.slice(feature.name.length + 1) as keyof typeof FEATURE_VERBS];
+      const label = featureLabel(feature, t);
+      return { name, description: t.t(verb, { feature: english ? label.toLowerCase() : label }) };
+    }
+    const [described] = describe([name], c.catalog, t.tag);
+    return { name, description: described?.description ?? name };
   });
 }
 

@@ -21,6 +21,7 @@ import {
 import { type Catalog, EN, LOCALES, type MessageKey } from '../../src/i18n/catalogs.ts';
 import type { Message } from '../../src/i18n/message.ts';
 import { Translator } from '../../src/i18n/translator.ts';
+import { DEFAULT_SCOPE_CATALOG } from '../../src/oauth/scopes/catalog.ts';
 import { companyChooserPage } from '../../src/pages/company-chooser.ts';
 import { consentPage, describeScopes } from '../../src/pages/consent.ts';
 import { html } from '../../src/pages/html.ts';
@@ -206,7 +207,7 @@ function renderAll(ui: PageUi): Record<string, string> {
   const upstreams = [{ id: 'okta', name: 'Okta' }];
   const scopes = describeScopes(
     ['openid', 'users.read'],
-    [{ name: 'users.read', description: 'Read your users' }],
+    { plain: [{ name: 'users.read', description: 'Read your users' }], features: [] },
     ui.t,
   );
   return {
@@ -456,5 +457,35 @@ describe('no page string is missing from the catalogs', () => {
         if (typeof value === 'function' && /Page$/.test(name))
           assert.ok(rendered.has(name), `${file} exports ${name}, which this test does not render`);
     }
+  });
+});
+
+describe('scope descriptions in the page locale', () => {
+  const E = '8ed17dce-9eca-4383-a9e1-54f82c362b6d';
+  const scopes = ['openid', 'view:user', 'time_clock.write', `target-entity:${E}:employees-read`, 'odd'];
+  const lines = (tag: string) => {
+    const locale = LOCALES.find((l) => l.tag === tag);
+    assert.ok(locale);
+    return describeScopes(scopes, DEFAULT_SCOPE_CATALOG, new Translator(locale)).map((s) => s.description);
+  };
+
+  test('German: the built-in catalog in German, feature verbs from the catalogs', () => {
+    assert.deepEqual(lines('de'), [
+      'Bestätigen, wer Sie sind (Ihre Benutzer-ID)',
+      'Benutzerprofile ansehen',
+      'Zeiterfassung anlegen und ändern',
+      `Für Einheit ${E}: Mitarbeitende lesen`,
+      'odd',
+    ]);
+  });
+
+  test('English: as before', () => {
+    assert.deepEqual(lines('en'), [
+      'Confirm who you are (your user id)',
+      'View user profiles',
+      'Create and update time clock',
+      `For entity ${E}: read employees`,
+      'odd',
+    ]);
   });
 });

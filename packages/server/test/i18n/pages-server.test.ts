@@ -130,6 +130,11 @@ describe('pages in the theme and in the language asked for', () => {
     assert.match(consent.res.body, /<html lang="de" dir="ltr">/);
     assert.match(consent.res.body, /<strong>Timekeeper<\/strong> möchte auf Acme zugreifen/);
     assert.match(consent.res.body, />Zugriff erlauben</);
+    // The built-in scope catalog describes view:user in German too.
+    assert.match(
+      consent.res.body,
+      /<span class="scope-desc">Benutzerprofile ansehen<\/span> <code>view:user<\/code>/,
+    );
     assert.match(consent.res.body, />Ablehnen</);
     assert.doesNotMatch(consent.res.body, /Grant access|Deny/);
   });

@@ -71,7 +71,7 @@ ${fieldError(errors, 'redirectUris')}
 <label for="token_ttl">Access token lifetime (seconds)</label>
 <input id="token_ttl" name="token_ttl" type="number" min="60" max="86400" step="1" required value="${draft.tokenTtl}">
 ${fieldError(errors, 'tokenTtl')}
-${scopeTable(opts.features, opts.plain, new Set(draft.scopes))}
+${scopeTable(ctx.ui.t, opts.features, opts.plain, new Set(draft.scopes))}
 ${fieldError(errors, 'scopes')}
 <div class="actions">
 <a class="button secondary" href="${ctx.base}/apps">Cancel</a>

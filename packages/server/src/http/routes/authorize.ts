@@ -7,7 +7,7 @@ import type { UpstreamSignIn } from '../../authorization/upstream-sign-in.ts';
 import { safeReturnTo } from '../../console/return-to.ts';
 import type { OAuthContext } from '../../oauth/context.ts';
 import { type AuthorizationRequest, validateAuthorizationRequest } from '../../oauth/endpoints/authorize.ts';
-import { catalogScopes, type ScopeCatalog } from '../../oauth/scopes/catalog.ts';
+import type { ScopeCatalog } from '../../oauth/scopes/catalog.ts';
 import { companyChooserPage } from '../../pages/company-chooser.ts';
 import { consentPage, describeScopes } from '../../pages/consent.ts';
 import { loginPage, signedInPage, signedOutPage, signInRefusal } from '../../pages/login.ts';
@@ -207,7 +207,7 @@ function choiceRoutes(app: FastifyInstance, deps: AuthorizeDeps): void {
     if (view.kind !== 'consent-page') return sendStep(reply, view);
     const { app: client, company, user } = view;
     const ui = pageUi(request);
-    const scopes = describeScopes(view.scopes, catalogScopes(deps.scopeCatalog), ui.t);
+    const scopes = describeScopes(view.scopes, deps.scopeCatalog, ui.t);
     const csrf = SessionService.csrfToken(active);
     const page = consentPage(ui, { csrf, flow: view.flowId, app: client, company, user, scopes });
     return sendPage(reply, 200, page, formTargetOf(view.redirectUri));
