@@ -107,6 +107,11 @@ describeInChromium('branded and translated pages in Chromium', () => {
     assert.equal(await page.getAttribute('html', 'lang'), 'de');
     assert.match((await page.textContent('h1')) ?? '', /Shiftly möchte auf Acme Staffing zugreifen/);
     assert.equal(await page.getAttribute('ul.scopes', 'aria-label'), '2 Berechtigungen');
+    // The scope lines in German too: the feature verb from the catalogs, the label from the scope catalog.
+    assert.deepEqual(await page.$$eval('ul.scopes .scope-desc', (els) => els.map((e) => e.textContent)), [
+      'Dienstplan lesen',
+      'Benutzer lesen',
+    ]);
     assert.equal(await page.textContent('button[value=grant]'), 'Zugriff erlauben');
     await checkPage(page, 'branding-consent-de');
     await page.click('button[value=grant]');
