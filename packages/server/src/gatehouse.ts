@@ -1,6 +1,8 @@
 import type { Logger } from 'pino';
 import { AppCache } from './apps/app-cache.ts';
 import { AppService } from './apps/app-service.ts';
+import { AssertionReplayGuard } from './apps/assertion-replay.ts';
+import { ClientKeys } from './apps/client-keys.ts';
 import { LastUsedRecorder } from './apps/last-used.ts';
 import { LogoService } from './apps/logo.ts';
 import { AuditService } from './audit/audit-service.ts';
@@ -31,7 +33,7 @@ import { PrometheusMetrics } from './metrics/prometheus.ts';
 import { CLIENT_AUTH_METHODS } from './oauth/client-auth/index.ts';
 import type { OAuthContext } from './oauth/context.ts';
 import { INTROSPECTION_AUTH_METHODS, IntrospectionEndpoint } from './oauth/endpoints/introspect.ts';
-import { authorizationServerMetadata } from './oauth/endpoints/metadata.ts';
+import { ASSERTION_SIGNING_ALGS, authorizationServerMetadata } from './oauth/endpoints/metadata.ts';
 import { RevocationEndpoint } from './oauth/endpoints/revoke.ts';
 import { TokenEndpoint } from './oauth/endpoints/token.ts';
 import { BUILT_IN_GRANTS, GrantRegistry } from './oauth/grants/registry.ts';
@@ -173,7 +175,16 @@ export class Gatehouse {
     this.grantTypes = new GrantRegistry();
     for (const grant of BUILT_IN_GRANTS) this.grantTypes.register(grant);
     const cache = new AppCache(storage, bus, config.appCacheSize);
-    this.apps = new AppService(storage, cache, bus, this.scopes, config.minTokenTtlSeconds, this.grantTypes);
+    const secretKey = secretEncryptionKey(config.serverSecret);
+    this.apps = new AppService(
+      storage,
+      cache,
+      bus,
+      this.scopes,
+      config.minTokenTtlSeconds,
+      this.grantTypes,
+      (s) => sealSecret(s, secretKey),
+    );
     this.companies = new CompanyService(storage);
     this.users = new UserService(storage);
     this.audit = new AuditService(storage);
@@ -202,6 +213,10 @@ export class Gatehouse {
     this.tokens = new TokenIssuer(keys, signer, config.issuer, config.audience, storage);
     this.lastUsed = new LastUsedRecorder(storage, { log: opts.logger });
     this.grantLastUsed = new LastUsedRecorder(storage, { log: opts.logger, kind: 'grants' });
+    const clientKeys = new ClientKeys({ ...config.clientJwks, policy: config.webhooks.network }, (sealed) =>
+      openSecret(sealed, secretKey),
+    );
+    const replay = new AssertionReplayGuard(storage, this.sharedLimits);
     this.oauthContext = {
       issuer: config.issuer,
       apps: this.apps,
@@ -209,9 +224,14 @@ export class Gatehouse {
       scopes: this.scopes,
       onClientUsed: (app) => this.lastUsed.record(app.id),
       metrics,
+      assertions: {
+        publicKeys: (app) => clientKeys.publicKeys(app),
+        hmacSecrets: (app) => clientKeys.hmacSecrets(app),
+        useJti: (clientId, jti, expiresAt) => replay.useJti(clientId, jti, expiresAt),
+        tokenEndpoint: `${config.issuer}/oauth2/token`,
+      },
     };
     this.revocationFeed = new RevocationFeed(storage, bus, opts.logger);
-    const secretKey = secretEncryptionKey(config.serverSecret);
     this.webhooks = new WebhookService(storage, {
       production: config.production,
       sealSecret: (secret) => sealSecret(secret, secretKey),
@@ -380,8 +400,10 @@ export class Gatehouse {
         revocation_feed_endpoint: `${this.config.issuer}/oauth2/revocations`,
         revocation_endpoint: `${this.config.issuer}/oauth2/revoke`,
         revocation_endpoint_auth_methods_supported: CLIENT_AUTH_METHODS.map((m) => m.name),
+        revocation_endpoint_auth_signing_alg_values_supported: ASSERTION_SIGNING_ALGS,
         introspection_endpoint: `${this.config.issuer}/oauth2/introspect`,
         introspection_endpoint_auth_methods_supported: INTROSPECTION_AUTH_METHODS.map((m) => m.name),
+        introspection_endpoint_auth_signing_alg_values_supported: ASSERTION_SIGNING_ALGS,
         grant_resolution_endpoint: `${this.config.issuer}/oauth2/grants`,
       },
     });
