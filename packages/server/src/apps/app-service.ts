@@ -179,7 +179,8 @@ export class AppService {
     } catch (err) {
       if (!(err instanceof ValidationError)) throw err;
       const fields = Object.fromEntries(Object.entries(err.fields).filter(([f]) => changed.includes(f)));
-      if (Object.keys(fields).length > 0) throw new ValidationError(Object.values(fields).join('; '), fields);
+      if (Object.keys(fields).length > 0)
+        throw new ValidationError([...new Set(Object.values(fields))].join('; '), fields);
     }
   }
 

@@ -92,9 +92,15 @@ export function validateClientAuth(
     const problem = jwksUriProblem(jwksUri);
     if (problem) fields.jwksUri = `jwks_uri ${problem}`;
   }
-  if (jwks !== null && jwksUri !== null) fields.jwks = 'give jwks or jwks_uri, not both';
-  else if (method === 'private_key_jwt' && jwks === null && jwksUri === null)
-    fields.jwks = 'private_key_jwt needs the public keys: give jwks or jwks_uri';
+  // Reported under each field involved, so that an edit of any one of them hears of it.
+  if (jwks !== null && jwksUri !== null) {
+    fields.jwks = 'give jwks or jwks_uri, not both';
+    fields.jwksUri = fields.jwks;
+  } else if (method === 'private_key_jwt' && jwks === null && jwksUri === null) {
+    fields.tokenEndpointAuthMethod = 'private_key_jwt needs the public keys: give jwks or jwks_uri';
+    fields.jwks = fields.tokenEndpointAuthMethod;
+    fields.jwksUri = fields.tokenEndpointAuthMethod;
+  }
   const requirePar = input.requirePushedAuthorizationRequests ?? false;
   if (typeof requirePar !== 'boolean')
     fields.requirePushedAuthorizationRequests = 'require_pushed_authorization_requests must be true or false';

@@ -187,7 +187,7 @@ export function validateAppInput(
     fields.refreshReuseWindow = `refresh reuse window must be a whole number of seconds from 0 to ${MAX_REFRESH_REUSE_WINDOW}`;
   const clientAuth = validateClientAuth(input, clientType, fields);
   if (Object.keys(fields).length > 0) {
-    throw new ValidationError(Object.values(fields).join('; '), fields);
+    throw new ValidationError([...new Set(Object.values(fields))].join('; '), fields);
   }
   return {
     companyId: input.companyId,
