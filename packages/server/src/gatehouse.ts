@@ -9,6 +9,7 @@ import { AuditService } from './audit/audit-service.ts';
 import { AuthorizationService } from './authorization/authorization-service.ts';
 import { AuthorizationFlows } from './authorization/flow.ts';
 import { PasswordSignIn } from './authorization/password-sign-in.ts';
+import { PushedRequestService } from './authorization/pushed-request-service.ts';
 import { SessionService } from './authorization/session-service.ts';
 import { UpstreamSignIn } from './authorization/upstream-sign-in.ts';
 import { InvalidationBus } from './cache/invalidation-bus.ts';
@@ -34,6 +35,7 @@ import { CLIENT_AUTH_METHODS } from './oauth/client-auth/index.ts';
 import type { OAuthContext } from './oauth/context.ts';
 import { INTROSPECTION_AUTH_METHODS, IntrospectionEndpoint } from './oauth/endpoints/introspect.ts';
 import { ASSERTION_SIGNING_ALGS, authorizationServerMetadata } from './oauth/endpoints/metadata.ts';
+import { PushedAuthorizationEndpoint } from './oauth/endpoints/par.ts';
 import { RevocationEndpoint } from './oauth/endpoints/revoke.ts';
 import { TokenEndpoint } from './oauth/endpoints/token.ts';
 import { BUILT_IN_GRANTS, GrantRegistry } from './oauth/grants/registry.ts';
@@ -135,6 +137,8 @@ export class Gatehouse {
   readonly revocation: RevocationEndpoint;
   /** POST /oauth2/introspect (RFC 7662). */
   readonly introspection: IntrospectionEndpoint;
+  /** POST /oauth2/par (RFC 9126). */
+  readonly pushedAuthorization: PushedAuthorizationEndpoint;
   /**
    * The client_ids that may introspect every access token: `GATEHOUSE_INTROSPECTION_CLIENTS`,
    * plus what the embedding process adds (npm start adds the demo API's own app).
@@ -217,6 +221,8 @@ export class Gatehouse {
       openSecret(sealed, secretKey),
     );
     const replay = new AssertionReplayGuard(storage, this.sharedLimits);
+    const pushedRequests = new PushedRequestService(storage);
+    this.pushedAuthorization = new PushedAuthorizationEndpoint(pushedRequests);
     this.oauthContext = {
       issuer: config.issuer,
       apps: this.apps,
@@ -230,6 +236,7 @@ export class Gatehouse {
         useJti: (clientId, jti, expiresAt) => replay.useJti(clientId, jti, expiresAt),
         tokenEndpoint: `${config.issuer}/oauth2/token`,
       },
+      pushedRequests,
     };
     this.revocationFeed = new RevocationFeed(storage, bus, opts.logger);
     this.webhooks = new WebhookService(storage, {
@@ -405,6 +412,9 @@ export class Gatehouse {
         introspection_endpoint_auth_methods_supported: INTROSPECTION_AUTH_METHODS.map((m) => m.name),
         introspection_endpoint_auth_signing_alg_values_supported: ASSERTION_SIGNING_ALGS,
         grant_resolution_endpoint: `${this.config.issuer}/oauth2/grants`,
+        pushed_authorization_request_endpoint: `${this.config.issuer}/oauth2/par`,
+        // Per app (its require_pushed_authorization_requests), not for every client.
+        require_pushed_authorization_requests: false,
       },
     });
   }

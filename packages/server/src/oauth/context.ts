@@ -6,6 +6,7 @@ import type { ClientAssertionServices } from './client-auth/assertion-services.t
 import type { BasicCredentials } from './client-auth/basic-credentials.ts';
 import type { ClientAuthLimits } from './client-auth/limits.ts';
 import type { Params } from './params.ts';
+import type { PushedRequests } from './pushed-requests.ts';
 import type { ScopeModel } from './scopes/model.ts';
 
 /**
@@ -24,6 +25,8 @@ export interface OAuthContext {
   metrics?: Metrics | undefined;
   /** Keys, secrets and jti store for private_key_jwt and client_secret_jwt; absent: both refused. */
   assertions?: ClientAssertionServices | undefined;
+  /** Pushed authorization requests (RFC 9126); absent: a request_uri is never found. */
+  pushedRequests?: PushedRequests | undefined;
 }
 
 /** A token-endpoint request as the protocol core sees it: HTTP already stripped away. */
