@@ -1,6 +1,5 @@
 import type { AuthenticatedClient, OAuthContext, TokenEndpointRequest } from '../context.ts';
 import { InvalidClient, InvalidRequest } from '../errors.ts';
-import { clientAssertionOf } from './client-assertion.ts';
 import { clientSecretBasic } from './client-secret-basic.ts';
 import { clientSecretJwt } from './client-secret-jwt.ts';
 import { clientSecretPost } from './client-secret-post.ts';
@@ -34,7 +33,8 @@ export async function authenticateClient(
     throw new InvalidRequest(
       'use one client authentication method: Basic credentials and client_secret were both sent',
     );
-  if ((basic || post) && clientAssertionOf(req) !== undefined)
+  // Read straight from the params, not clientAssertionOf: the secret path stays as it was.
+  if ((basic || post) && (req.params.has('client_assertion') || req.params.has('client_assertion_type')))
     throw new InvalidRequest(
       'use one client authentication method: a client secret and a client_assertion were both sent',
     );
