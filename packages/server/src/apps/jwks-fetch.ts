@@ -1,9 +1,18 @@
 import http from 'node:http';
 import https from 'node:https';
 import type { FetchImplementation } from 'jose';
+import { TenantVisibleError } from '../webhooks/delivery-error.ts';
 import { defaultHostResolver, type HostResolver } from '../webhooks/resolve.ts';
 import { guardedLookup } from '../webhooks/sender.ts';
 import { addressRefusal, type NetworkPolicy } from '../webhooks/ssrf.ts';
+
+/**
+ * Why a jwks_uri could not be used, in words fit to show the client (never an address):
+ * invalid_client's description carries it (oauth/client-auth/client-assertion.ts).
+ */
+export class JwksFetchError extends Error {
+  override readonly name = 'JwksFetchError';
+}
 
 /** A JWK Set larger than this is refused unread (MAX_JWKS_KEYS keys fit many times over). */
 export const MAX_JWKS_BYTES = 64 * 1024;
@@ -28,7 +37,7 @@ export function guardedJwksFetch(opts: JwksFetchOptions): FetchImplementation {
       const literal = target.hostname.replace(/^\[|\]$/g, '');
       const refusal = /^[\d.]+$|:/.test(literal) ? addressRefusal(literal, opts.policy) : undefined;
       if (refusal) {
-        reject(new Error(`the jwks_uri address is not allowed (${refusal})`));
+        reject(new JwksFetchError(`its address is not allowed (${refusal})`));
         return;
       }
       const headers: Record<string, string> = { 'user-agent': 'Gatehouse-JWKS/1' };
@@ -46,7 +55,7 @@ export function guardedJwksFetch(opts: JwksFetchOptions): FetchImplementation {
             read += chunk.length;
             if (read > MAX_JWKS_BYTES) {
               res.destroy();
-              reject(new Error(`the jwks_uri answered more than ${MAX_JWKS_BYTES} bytes`));
+              reject(new JwksFetchError(`it answered more than ${MAX_JWKS_BYTES} bytes`));
               return;
             }
             chunks.push(chunk);
@@ -65,7 +74,16 @@ export function guardedJwksFetch(opts: JwksFetchOptions): FetchImplementation {
           res.on('error', reject);
         },
       );
-      req.on('error', reject);
+      // The guarded lookup's errors are worded for tenants (no address); any other might name one.
+      req.on('error', (err) =>
+        reject(
+          new JwksFetchError(
+            err instanceof TenantVisibleError
+              ? err.message.replace("the endpoint's address", 'its address')
+              : 'it could not be reached',
+          ),
+        ),
+      );
       req.end();
     });
 }

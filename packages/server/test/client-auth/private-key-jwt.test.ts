@@ -215,6 +215,21 @@ describe('private_key_jwt (RFC 7523 2.2) with openid-client', () => {
     assert.match(String(iss.body.error_description), /iss and sub/);
   });
 
+  test('a jwks_uri on a private address is not fetched (the webhooks SSRF rules)', async () => {
+    const app = await t.createApp({
+      tokenEndpointAuthMethod: 'private_key_jwt',
+      jwksUri: 'https://10.0.0.1/jwks.json',
+    });
+    const res = await tokenWith(await assertion(app.clientId, es.privateKey, es.kid, 'ES256'));
+    assert.equal(res.status, 401);
+    assert.equal(res.body.error, 'invalid_client');
+    assert.match(
+      String(res.body.error_description),
+      /jwks_uri could not be fetched: its address is not allowed \(private network\)/,
+    );
+    assert.doesNotMatch(String(res.body.error_description), /10\.0\.0\.1/);
+  });
+
   test('the wrong method for the app is refused, either way', async () => {
     const secretApp = await t.createApp();
     const asAssertion = await tokenWith(await assertion(secretApp.clientId, es.privateKey, es.kid, 'ES256'));

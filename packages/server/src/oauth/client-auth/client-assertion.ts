@@ -82,6 +82,9 @@ function describe(err: unknown): string {
   if (err instanceof errors.JOSEAlgNotAllowed)
     return 'the client assertion alg is not accepted for this method';
   if (err instanceof errors.JOSEError) return `the client assertion could not be verified: ${err.message}`;
+  // apps/jwks-fetch.ts's errors are worded for the client (no address); others are not shown.
+  if (err instanceof Error && err.name === 'JwksFetchError')
+    return `the app’s jwks_uri could not be fetched: ${err.message}`;
   return 'the client assertion could not be verified';
 }
 
