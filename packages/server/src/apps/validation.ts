@@ -64,6 +64,10 @@ export interface AppInput {
   refreshAbsoluteTtl?: number;
   /** Seconds, 0 to MAX_REFRESH_REUSE_WINDOW; null or absent: the server's default. */
   refreshReuseWindow?: number | null;
+  /** The token endpoint requires a DPoP proof (RFC 9449 5.2). Default false. */
+  dpopBoundAccessTokens?: boolean;
+  /** DPoP proofs must carry a server nonce (RFC 9449 8). Default false. */
+  useDpopNonce?: boolean;
 }
 
 export type ValidApp = Required<Omit<AppInput, 'logoUrl' | 'signingAlg' | 'refreshReuseWindow'>> & {
@@ -163,6 +167,8 @@ export function validateAppInput(
     if (problem) fields.logoUrl = `logo URL ${problem}`;
   }
   const skipConsent = input.skipConsent ?? false;
+  const dpopBoundAccessTokens = input.dpopBoundAccessTokens ?? false;
+  const useDpopNonce = input.useDpopNonce ?? false;
   const refreshIdleTtl = input.refreshIdleTtl ?? DEFAULT_REFRESH_IDLE_TTL;
   const refreshAbsoluteTtl = input.refreshAbsoluteTtl ?? DEFAULT_REFRESH_ABSOLUTE_TTL;
   if (
@@ -202,5 +208,7 @@ export function validateAppInput(
     refreshIdleTtl,
     refreshAbsoluteTtl,
     refreshReuseWindow,
+    dpopBoundAccessTokens,
+    useDpopNonce,
   };
 }

@@ -34,6 +34,8 @@ export function appJson(app: App | AppWithSecrets) {
     refresh_idle_ttl: app.refreshIdleTtl,
     refresh_absolute_ttl: app.refreshAbsoluteTtl,
     refresh_reuse_window: app.refreshReuseWindow,
+    dpop_bound_access_tokens: app.dpopBoundAccessTokens,
+    use_dpop_nonce: app.useDpopNonce,
     created_at: app.createdAt.toISOString(),
     last_used_at: app.lastUsedAt?.toISOString() ?? null,
     ...('secrets' in app ? { secrets: app.secrets.map(secretJson) } : {}),

@@ -15,6 +15,14 @@ export function appSummary(app: Parameters<typeof appJson>[0]): string {
     ['Token format', app.tokenFormat],
     ['Grant delivery', app.grantDelivery],
     ['Remembered consent', app.skipConsent ? 'on' : 'off'],
+    [
+      'DPoP',
+      app.dpopBoundAccessTokens
+        ? `required${app.useDpopNonce ? ', with server nonce' : ''}`
+        : app.useDpopNonce
+          ? 'optional, with server nonce'
+          : 'optional',
+    ],
     ['Logo', app.logoUrl ?? '(none)'],
     [
       'Refresh reuse window',

@@ -20,6 +20,8 @@ export type AppEdit = Partial<
     | 'grantDelivery'
     | 'grantTypes'
     | 'skipConsent'
+    | 'dpopBoundAccessTokens'
+    | 'useDpopNonce'
   >
 >;
 

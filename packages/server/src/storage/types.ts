@@ -85,6 +85,10 @@ export interface App {
    * Null follows the server's `GATEHOUSE_REFRESH_REUSE_WINDOW` (docs/tokens.md).
    */
   refreshReuseWindow: number | null;
+  /** The token endpoint refuses token requests without a DPoP proof (RFC 9449 5.2). Default false. */
+  dpopBoundAccessTokens: boolean;
+  /** DPoP proofs must carry a nonce from the server (RFC 9449 8). Default false. */
+  useDpopNonce: boolean;
 }
 
 /** An app together with the secrets currently accepted for it. */

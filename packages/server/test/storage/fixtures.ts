@@ -41,6 +41,8 @@ export function appRecord(companyId: string, overrides: Partial<NewApp> = {}): N
     refreshIdleTtl: 30 * 86_400,
     refreshAbsoluteTtl: 90 * 86_400,
     refreshReuseWindow: null,
+    dpopBoundAccessTokens: false,
+    useDpopNonce: false,
     ...overrides,
   };
 }

@@ -43,6 +43,12 @@ const appProps = {
   refresh_reuse_window: Type.Union([Type.Integer(), Type.Null()], {
     description: "refresh reuse window in seconds (0: off); null follows the server's default",
   }),
+  dpop_bound_access_tokens: Type.Boolean({
+    description: 'DPoP (RFC 9449) required: the token endpoint refuses token requests without a DPoP proof',
+  }),
+  use_dpop_nonce: Type.Boolean({
+    description: 'DPoP proofs must carry a server nonce (use_dpop_nonce, RFC 9449 section 8)',
+  }),
   created_at: DateTime,
   last_used_at: NullableDateTime,
   secrets: Type.Optional(Type.Array(SecretInfo)),
@@ -97,6 +103,17 @@ const CreateApp = Type.Object(
           'seconds during which the refresh token rotated last may be presented again (a retry) while its successor is unused; 0 turns it off; absent: the server default',
       }),
     ),
+    dpop_bound_access_tokens: Type.Optional(
+      Type.Boolean({
+        description:
+          'DPoP (RFC 9449) required: the token endpoint refuses token requests without a DPoP proof',
+      }),
+    ),
+    use_dpop_nonce: Type.Optional(
+      Type.Boolean({
+        description: 'DPoP proofs must carry a server nonce (use_dpop_nonce, RFC 9449 section 8)',
+      }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -135,6 +152,17 @@ const UpdateApp = Type.Object(
     skip_consent: Type.Optional(
       Type.Boolean({
         description: 'remembered consent: a later authorization within the granted scopes skips the page',
+      }),
+    ),
+    dpop_bound_access_tokens: Type.Optional(
+      Type.Boolean({
+        description:
+          'DPoP (RFC 9449) required: the token endpoint refuses token requests without a DPoP proof',
+      }),
+    ),
+    use_dpop_nonce: Type.Optional(
+      Type.Boolean({
+        description: 'DPoP proofs must carry a server nonce (use_dpop_nonce, RFC 9449 section 8)',
       }),
     ),
   },
@@ -195,6 +223,8 @@ export const appRoutes: ApiRoute[] = [
           ...opt('refreshIdleTtl', body.refresh_idle_ttl),
           ...opt('refreshAbsoluteTtl', body.refresh_absolute_ttl),
           ...opt('refreshReuseWindow', body.refresh_reuse_window),
+          ...opt('dpopBoundAccessTokens', body.dpop_bound_access_tokens),
+          ...opt('useDpopNonce', body.use_dpop_nonce),
         },
         caller.actor,
       );
@@ -239,6 +269,8 @@ export const appRoutes: ApiRoute[] = [
           ...opt('grantDelivery', body.grant_delivery),
           ...opt('implicit', body.implicit),
           ...opt('skipConsent', body.skip_consent),
+          ...opt('dpopBoundAccessTokens', body.dpop_bound_access_tokens),
+          ...opt('useDpopNonce', body.use_dpop_nonce),
         },
         caller.actor,
       );

@@ -13,6 +13,7 @@ import * as m011 from './011-directory-lifecycle.ts';
 import * as m013 from './013-key-rotation.ts';
 import * as m014 from './014-external-identities.ts';
 import * as m015 from './015-invitations.ts';
+import * as m019 from './019-dpop.ts';
 import type { MigrationContext } from './context.ts';
 
 export type { MigrationContext };
@@ -35,6 +36,7 @@ const steps: Array<[string, Step]> = [
   ['013-key-rotation', m013],
   ['014-external-identities', m014],
   ['015-invitations', m015],
+  ['019-dpop', m019],
 ];
 
 export function migrationProvider(ctx: MigrationContext): MigrationProvider {

@@ -53,6 +53,7 @@ async function pruneExpired(db: Db, now: number): Promise<PruneCounts> {
   const idempotencyKeys = n(
     await db.deleteFrom('idempotency_keys').where('expires_at', '<=', now).executeTakeFirst(),
   );
+  const dpopProofs = n(await db.deleteFrom('dpop_proofs').where('expires_at', '<=', now).executeTakeFirst());
   return {
     sessions,
     flows,
@@ -63,6 +64,7 @@ async function pruneExpired(db: Db, now: number): Promise<PruneCounts> {
     invalidations,
     deliveries,
     idempotencyKeys,
+    dpopProofs,
   };
 }
 

@@ -71,6 +71,8 @@ export const toApp = (r: Row<'apps'>): App => ({
   refreshIdleTtl: Number(r.refresh_idle_ttl),
   refreshAbsoluteTtl: Number(r.refresh_absolute_ttl),
   refreshReuseWindow: r.refresh_reuse_window === null ? null : Number(r.refresh_reuse_window),
+  dpopBoundAccessTokens: Number(r.dpop_bound_access_tokens) === 1,
+  useDpopNonce: Number(r.use_dpop_nonce) === 1,
 });
 
 export const toSecret = (r: Row<'app_secrets'>): AppSecret => ({

@@ -224,6 +224,8 @@ export function appTests({ it }: SuiteContext): void {
           grantDelivery: 'company_grant',
           grantTypes: ['authorization_code', 'implicit'],
           skipConsent: true,
+          dpopBoundAccessTokens: true,
+          useDpopNonce: true,
         };
         const expected = {
           name: app.name,
@@ -235,6 +237,8 @@ export function appTests({ it }: SuiteContext): void {
           grantDelivery: app.grantDelivery,
           grantTypes: app.grantTypes,
           skipConsent: false,
+          dpopBoundAccessTokens: false,
+          useDpopNonce: false,
         };
         const audit = {
           companyId: co.id,
