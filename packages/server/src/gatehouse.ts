@@ -21,15 +21,24 @@ import type { Config } from './config/index.ts';
 import { CompanyGrantService } from './consents/company-grant-service.ts';
 import { Housekeeper } from './housekeeping/housekeeper.ts';
 import { IdempotencyService } from './idempotency/idempotency-service.ts';
-import { answerEncryptionKey, openSecret, sealSecret, secretEncryptionKey } from './keys/crypto.ts';
+import {
+  answerEncryptionKey,
+  dpopNonceKey,
+  openSecret,
+  sealSecret,
+  secretEncryptionKey,
+} from './keys/crypto.ts';
 import { JwsSigner } from './keys/jws.ts';
 import { KeyStore } from './keys/key-store.ts';
 import { KeyRotation } from './keys/rotation.ts';
 import { SharedLimits } from './limits/shared-limits.ts';
+import { UsedDpopProofs } from './limits/used-proofs.ts';
 import { WakeChannel } from './limits/wake-channel.ts';
 import { PrometheusMetrics } from './metrics/prometheus.ts';
 import { CLIENT_AUTH_METHODS } from './oauth/client-auth/index.ts';
 import type { OAuthContext } from './oauth/context.ts';
+import { DpopNonces } from './oauth/dpop/nonces.ts';
+import { DPOP_SIGNING_ALGS, DpopVerifier } from './oauth/dpop/proof.ts';
 import { INTROSPECTION_AUTH_METHODS, IntrospectionEndpoint } from './oauth/endpoints/introspect.ts';
 import { authorizationServerMetadata } from './oauth/endpoints/metadata.ts';
 import { RevocationEndpoint } from './oauth/endpoints/revoke.ts';
@@ -104,6 +113,8 @@ export class Gatehouse {
    */
   readonly grantTypes: GrantRegistry;
   readonly tokenEndpoint: TokenEndpoint;
+  /** Checks DPoP proofs at the token endpoint and hands out server nonces (docs/dpop.md). */
+  readonly dpop: DpopVerifier;
   readonly oauthContext: OAuthContext;
   readonly lastUsed: LastUsedRecorder;
   /** When each grant was last used (delegated tokens, x-company-guid resolutions). */
@@ -248,19 +259,28 @@ export class Gatehouse {
       opts.logger,
     );
     this.idTokens = new IdTokenIssuer(keys, signer, config.issuer);
-    this.tokenEndpoint = new TokenEndpoint(this.grantTypes, {
-      issuer: config.issuer,
-      tokens: this.tokens,
-      scopes: this.scopes,
-      onGrantUsed: (grantId) => this.grantLastUsed.record(grantId),
-      companyGrants: this.grants,
-      codes: storage,
-      idTokens: this.idTokens,
-      refreshTokens: storage,
-      refreshReuseWindowSeconds: config.refreshReuseWindowSeconds,
-      now: opts.clock ?? Date.now,
-      metrics,
+    this.dpop = new DpopVerifier({
+      nonces: new DpopNonces(dpopNonceKey(config.serverSecret)),
+      ledger: new UsedDpopProofs(storage, this.sharedLimits),
     });
+    this.tokenEndpoint = new TokenEndpoint(
+      this.grantTypes,
+      {
+        issuer: config.issuer,
+        tokens: this.tokens,
+        scopes: this.scopes,
+        onGrantUsed: (grantId) => this.grantLastUsed.record(grantId),
+        companyGrants: this.grants,
+        codes: storage,
+        idTokens: this.idTokens,
+        refreshTokens: storage,
+        refreshReuseWindowSeconds: config.refreshReuseWindowSeconds,
+        now: opts.clock ?? Date.now,
+        metrics,
+      },
+      this.dpop,
+      `${config.issuer}/oauth2/token`,
+    );
     this.revocationIndex = new RevocationIndex(storage, {
       pollMs: config.invalidationPollMs,
       ...(opts.logger ? { log: opts.logger } : {}),
@@ -383,6 +403,7 @@ export class Gatehouse {
         introspection_endpoint: `${this.config.issuer}/oauth2/introspect`,
         introspection_endpoint_auth_methods_supported: INTROSPECTION_AUTH_METHODS.map((m) => m.name),
         grant_resolution_endpoint: `${this.config.issuer}/oauth2/grants`,
+        dpop_signing_alg_values_supported: DPOP_SIGNING_ALGS,
       },
     });
   }

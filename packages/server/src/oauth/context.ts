@@ -34,6 +34,15 @@ export interface TokenEndpointRequest {
   address?: string;
   /** Failure and volume brakes around client authentication; none when absent. */
   limits?: ClientAuthLimits | undefined;
+  /** The `DPoP` header, if any (RFC 9449 4): a proof the token endpoint checks. */
+  dpop?: string;
+  /** The request's URI as this server's issuer spells it, without query: the proof's `htu`. */
+  htu?: string;
+  /**
+   * Set by the token endpoint once the DPoP proof checked out: the thumbprint (RFC 7638) of
+   * its key, to which the grant binds what it issues. Never taken from the client directly.
+   */
+  dpopJkt?: string;
 }
 
 export type ClientAuthMethodName = 'client_secret_basic' | 'client_secret_post' | 'none';
@@ -46,7 +55,8 @@ export interface AuthenticatedClient {
 /** RFC 6749 section 5.1 successful response. */
 export interface TokenResponse {
   access_token: string;
-  token_type: 'Bearer';
+  /** `DPoP` when the access token is bound to a DPoP key (RFC 9449 5). */
+  token_type: 'Bearer' | 'DPoP';
   expires_in: number;
   scope?: string;
   refresh_token?: string;

@@ -22,6 +22,8 @@ export interface FoundAccessToken {
   grantId?: string;
   /** The refresh-token family it was issued from (opaque record, or the `fid` claim). */
   familyId?: string;
+  /** The DPoP key thumbprint the token is bound to (`cnf.jkt`, or the opaque record's). */
+  jkt?: string;
   issuedAt: Date;
   expiresAt: Date;
 }
@@ -215,6 +217,7 @@ export class TokenInspector {
         ...(t.companyId !== null ? { companyId: t.companyId } : {}),
         ...(t.grantId !== null ? { grantId: t.grantId } : {}),
         ...(t.familyId !== null ? { familyId: t.familyId } : {}),
+        ...(t.dpopJkt !== null ? { jkt: t.dpopJkt } : {}),
         issuedAt: t.issuedAt,
         expiresAt: t.expiresAt,
       };
@@ -252,6 +255,7 @@ export class TokenInspector {
       const companyId = str(payload.company_id);
       const grantId = str(payload.gid);
       const familyId = str(payload.fid);
+      const jkt = str((payload.cnf as { jkt?: unknown } | undefined)?.jkt);
       return {
         kind: 'access',
         format: 'jwt',
@@ -262,6 +266,7 @@ export class TokenInspector {
         ...(companyId !== undefined ? { companyId } : {}),
         ...(grantId !== undefined ? { grantId } : {}),
         ...(familyId !== undefined ? { familyId } : {}),
+        ...(jkt !== undefined ? { jkt } : {}),
         issuedAt: new Date(Number(payload.iat) * 1000),
         expiresAt: new Date(Number(payload.exp) * 1000),
       };

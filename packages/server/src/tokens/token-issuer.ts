@@ -19,6 +19,8 @@ export interface AccessTokenRequest {
   familyId?: string;
   /** The jti, when the caller recorded it before signing (user-delegated grants); else a new one. */
   jti?: string;
+  /** The DPoP key thumbprint the token is bound to: `cnf.jkt` (RFC 9449 6). */
+  dpopJkt?: string;
   /** Overrides the app's lifetime (never longer than it). */
   ttlSeconds?: number;
   now?: number;
@@ -37,7 +39,8 @@ export interface IssuedAccessToken {
 /**
  * Mints access tokens in the app's format. JWT access tokens follow RFC 9068: `typ: at+jwt`,
  * and the claims iss, sub, aud, client_id, scope, iat, exp, jti, plus Gatehouse's
- * `company_id`, `gid` (grant id) and `fid` (refresh-token family). Opaque tokens are 256
+ * `company_id`, `gid` (grant id) and `fid` (refresh-token family), and `cnf.jkt` when the token
+ * is bound to a DPoP key (RFC 9449 6.1). Opaque tokens are 256
  * random bits with the `gtht_` prefix; only their hash is stored, with the same claims, and
  * resource servers learn them by introspection (RFC 7662).
  *
@@ -73,6 +76,7 @@ export class TokenIssuer {
     if (req.companyId !== undefined) claims.company_id = req.companyId;
     if (req.grantId !== undefined) claims.gid = req.grantId;
     if (req.familyId !== undefined) claims.fid = req.familyId;
+    if (req.dpopJkt !== undefined) claims.cnf = { jkt: req.dpopJkt };
     const token = await this.signer.sign(key, 'at+jwt', claims);
     return { token, jti, expiresIn: ttl, expiresAt: iat + ttl };
   }
@@ -97,6 +101,7 @@ export class TokenIssuer {
       familyId: req.familyId ?? null,
       issuedAt: new Date(iat * 1000),
       expiresAt: new Date((iat + ttl) * 1000),
+      dpopJkt: req.dpopJkt ?? null,
     });
     return { token, jti, expiresIn: ttl, expiresAt: iat + ttl };
   }

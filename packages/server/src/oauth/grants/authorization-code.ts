@@ -40,7 +40,12 @@ export const authorizationCode: GrantHandler<'codes' | 'idTokens' | 'tokens' | '
     const grant = await codes.getActiveGrant(app.id, code.companyId);
     if (!grant || grant.id !== code.grantId) throw new InvalidGrant('the grant behind this code was revoked');
     const now = Date.now();
-    const family = { id: newId('fam', 24), expiresAt: new Date(now + app.refreshAbsoluteTtl * 1000) };
+    // A public client's refresh tokens are bound to its DPoP key (RFC 9449 5): it has no secret.
+    const family = {
+      id: newId('fam', 24),
+      expiresAt: new Date(now + app.refreshAbsoluteTtl * 1000),
+      dpopJkt: app.clientType === 'public' ? (req.dpopJkt ?? null) : null,
+    };
     const accessToken = planAccessToken(app, now);
     const refresh = app.grantTypes.includes('refresh_token') ? newSecret('refreshToken') : undefined;
     // The access token's jti and the refresh token are stored with the code's consumption.
@@ -61,6 +66,7 @@ export const authorizationCode: GrantHandler<'codes' | 'idTokens' | 'tokens' | '
       scopes: code.scopes,
       accessToken,
       ...(refresh !== undefined ? { refreshToken: refresh } : {}),
+      dpopJkt: req.dpopJkt,
     });
     if (code.scopes.includes('openid')) {
       const user = await codes.getUser(code.userId);

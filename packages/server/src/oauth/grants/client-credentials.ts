@@ -32,11 +32,12 @@ export const clientCredentials: GrantHandler<'tokens' | 'scopes' | 'companyGrant
         scopes: bound.scopes,
         companyId: bound.companyId,
         grantId: bound.grantId,
+        ...(req.dpopJkt !== undefined ? { dpopJkt: req.dpopJkt } : {}),
       });
       ctx.onGrantUsed(bound.grantId);
       return {
         access_token: issued.token,
-        token_type: 'Bearer',
+        token_type: req.dpopJkt === undefined ? 'Bearer' : 'DPoP',
         expires_in: issued.expiresIn,
         scope: formatScope(bound.scopes),
       };
@@ -47,10 +48,11 @@ export const clientCredentials: GrantHandler<'tokens' | 'scopes' | 'companyGrant
       subject: app.clientId,
       scopes,
       ...(app.type === 'internal' ? { companyId: app.companyId } : {}),
+      ...(req.dpopJkt !== undefined ? { dpopJkt: req.dpopJkt } : {}),
     });
     return {
       access_token: issued.token,
-      token_type: 'Bearer',
+      token_type: req.dpopJkt === undefined ? 'Bearer' : 'DPoP',
       expires_in: issued.expiresIn,
       scope: formatScope(scopes),
     };

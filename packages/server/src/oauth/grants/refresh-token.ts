@@ -1,7 +1,7 @@
 import { sha256 } from '../../util/hash.ts';
 import { newSecret } from '../../util/secrets.ts';
 import { refreshTokenReuseDetected } from '../../webhooks/events.ts';
-import { InvalidGrant, InvalidScope } from '../errors.ts';
+import { InvalidDpopProof, InvalidGrant, InvalidScope } from '../errors.ts';
 import { covers, missingScopes, parseScope } from '../scopes/index.ts';
 import { issueFamilyTokens, planAccessToken, refreshExpiry } from './delegated-tokens.ts';
 import type { GrantHandler } from './grant-handler.ts';
@@ -34,6 +34,12 @@ export const refreshToken: GrantHandler<
     // Another client's token is refused without touching it: rotating it would log its owner out.
     if (found.family.appId !== app.id)
       throw new InvalidGrant('the refresh token was issued to another client');
+    // Bound at the code exchange (public clients): only the holder of that key may use it.
+    const boundTo = found.family.dpopJkt;
+    if (boundTo !== null && req.dpopJkt === undefined)
+      throw new InvalidDpopProof('this refresh token is bound to a DPoP key: send a DPoP proof made with it');
+    if (boundTo !== null && req.dpopJkt !== boundTo)
+      throw new InvalidGrant('the refresh token is bound to another DPoP key than the proof');
     let scopes = found.token.scopes;
     const requested = req.params.get('scope');
     if (requested !== undefined) {
@@ -76,6 +82,13 @@ export const refreshToken: GrantHandler<
     }
     if (rotated.status !== 'rotated' && rotated.status !== 'retried')
       throw new InvalidGrant('the refresh token is invalid, expired or revoked');
-    return issueFamilyTokens(ctx, { app, family: rotated.family, scopes, accessToken, refreshToken: next });
+    return issueFamilyTokens(ctx, {
+      app,
+      family: rotated.family,
+      scopes,
+      accessToken,
+      refreshToken: next,
+      dpopJkt: req.dpopJkt,
+    });
   },
 };
