@@ -44,6 +44,7 @@ import { authorizationServerMetadata } from './oauth/endpoints/metadata.ts';
 import { RevocationEndpoint } from './oauth/endpoints/revoke.ts';
 import { TokenEndpoint } from './oauth/endpoints/token.ts';
 import { BUILT_IN_GRANTS, GrantRegistry } from './oauth/grants/registry.ts';
+import { ResourceIndicators } from './oauth/resources.ts';
 import type { ScopeCatalog } from './oauth/scopes/catalog.ts';
 import { ScopeModel } from './oauth/scopes/model.ts';
 import { openStorage } from './storage/sql/storage.ts';
@@ -127,6 +128,8 @@ export class Gatehouse {
   readonly webhookDispatcher: WebhookDispatcher;
   /** The catalog in use with the scope algebra bound to it. */
   readonly scopes: ScopeModel;
+  /** The catalog's resources (RFC 8707, docs/resource-indicators.md). */
+  readonly resources: ResourceIndicators;
   readonly sessions: SessionService;
   readonly authorization: AuthorizationService;
   /** The interactive authorization flow: request in, next step out (authorization/flow.ts). */
@@ -181,6 +184,7 @@ export class Gatehouse {
         : new SharedLimits({ url: config.redisUrl, prefix: config.redisPrefix, log: opts.logger, metrics });
     this.resourceServers = new Set(config.introspectionClients);
     this.scopes = new ScopeModel(this.scopeCatalog);
+    this.resources = new ResourceIndicators(this.scopeCatalog.resources);
     this.grantTypes = new GrantRegistry();
     for (const grant of BUILT_IN_GRANTS) this.grantTypes.register(grant);
     const cache = new AppCache(storage, bus, config.appCacheSize);
@@ -218,6 +222,7 @@ export class Gatehouse {
       apps: this.apps,
       tokens: this.tokens,
       scopes: this.scopes,
+      resources: this.resources,
       onClientUsed: (app) => this.lastUsed.record(app.id),
       metrics,
     };
@@ -269,6 +274,7 @@ export class Gatehouse {
         issuer: config.issuer,
         tokens: this.tokens,
         scopes: this.scopes,
+        resources: this.resources,
         onGrantUsed: (grantId) => this.grantLastUsed.record(grantId),
         companyGrants: this.grants,
         codes: storage,
@@ -292,6 +298,7 @@ export class Gatehouse {
       keys,
       issuer: config.issuer,
       audience: config.audience,
+      resourceAudiences: this.resources.uris,
     });
     this.revocation = new RevocationEndpoint({
       inspector: this.tokenInspector,

@@ -5,6 +5,7 @@ import type { TokenIssuer } from '../tokens/token-issuer.ts';
 import type { BasicCredentials } from './client-auth/basic-credentials.ts';
 import type { ClientAuthLimits } from './client-auth/limits.ts';
 import type { Params } from './params.ts';
+import type { ResourceIndicators } from './resources.ts';
 import type { ScopeModel } from './scopes/model.ts';
 
 /**
@@ -17,6 +18,8 @@ export interface OAuthContext {
   tokens: TokenIssuer;
   /** The scope catalog in use and the algebra bound to it. */
   scopes: ScopeModel;
+  /** The catalog's resources (RFC 8707): the authorization endpoint checks `resource` against them. */
+  resources?: ResourceIndicators;
   /** Called after a successful client authentication (for last-used tracking). */
   onClientUsed?(app: AppWithSecrets): void;
   /** Where failed client authentications are counted; absent when metrics are off. */

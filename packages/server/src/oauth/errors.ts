@@ -120,6 +120,13 @@ export class InsufficientScope extends OAuthError {
   }
 }
 
+/** RFC 8707 2: the resource is unknown, malformed, or not one this client may ask for. */
+export class InvalidTarget extends OAuthError {
+  constructor(description: string) {
+    super('invalid_target', description, 400);
+  }
+}
+
 /** RFC 9449 5, 7.1: the DPoP proof is missing, malformed, or does not match the request. */
 export class InvalidDpopProof extends OAuthError {
   constructor(description: string) {

@@ -122,4 +122,6 @@ export interface OpaqueAccessToken {
   expiresAt: Date;
   /** The JWK thumbprint of a DPoP-bound token (RFC 9449 6), else null. */
   dpopJkt: string | null;
+  /** The resource (RFC 8707) it was narrowed to; null for the server's default audience. */
+  audience: string | null;
 }

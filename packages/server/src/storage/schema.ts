@@ -211,6 +211,8 @@ export interface Database {
     expires_at: number;
     /** JWK thumbprint of a DPoP-bound token (migration 019). */
     dpop_jkt: Generated<string | null>;
+    /** The resource it was narrowed to; null: the default audience (migration 019). */
+    audience: Generated<string | null>;
   };
   /** DPoP proofs used at the token endpoint, by SHA-256 of thumbprint and jti (migration 019). */
   dpop_proofs: { proof_hash: string; expires_at: number };

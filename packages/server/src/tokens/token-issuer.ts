@@ -21,6 +21,8 @@ export interface AccessTokenRequest {
   jti?: string;
   /** The DPoP key thumbprint the token is bound to: `cnf.jkt` (RFC 9449 6). */
   dpopJkt?: string;
+  /** The resource (RFC 8707) the token is narrowed to: its `aud`; else the default audience. */
+  audience?: string;
   /** Overrides the app's lifetime (never longer than it). */
   ttlSeconds?: number;
   now?: number;
@@ -66,7 +68,7 @@ export class TokenIssuer {
     const claims: Record<string, unknown> = {
       iss: this.issuer,
       sub: req.subject,
-      aud: this.audience,
+      aud: req.audience ?? this.audience,
       client_id: req.app.clientId,
       scope: req.scopes.join(' '),
       iat,
@@ -102,6 +104,7 @@ export class TokenIssuer {
       issuedAt: new Date(iat * 1000),
       expiresAt: new Date((iat + ttl) * 1000),
       dpopJkt: req.dpopJkt ?? null,
+      audience: req.audience ?? null,
     });
     return { token, jti, expiresIn: ttl, expiresAt: iat + ttl };
   }

@@ -118,7 +118,7 @@ export class IntrospectionEndpoint {
       client_id: found.clientId,
       sub: found.subject,
       iss: this.deps.issuer,
-      aud: this.deps.audience,
+      aud: found.audience ?? this.deps.audience,
       exp: seconds(found.expiresAt),
       iat: seconds(found.issuedAt),
       jti: found.jti,

@@ -49,6 +49,8 @@ export async function issueFamilyTokens(
     refreshToken?: string;
     /** The DPoP key thumbprint the access token is bound to (RFC 9449 6). */
     dpopJkt?: string | undefined;
+    /** The resource (RFC 8707) the access token is narrowed to. */
+    audience?: string | undefined;
   },
 ): Promise<TokenResponse> {
   const { app, family, accessToken } = opts;
@@ -62,6 +64,7 @@ export async function issueFamilyTokens(
     jti: accessToken.jti,
     now: accessToken.now,
     ...(opts.dpopJkt !== undefined ? { dpopJkt: opts.dpopJkt } : {}),
+    ...(opts.audience !== undefined ? { audience: opts.audience } : {}),
   });
   // What was recorded must be what was signed, or a revocation could miss the token.
   if (issued.jti !== accessToken.jti || issued.expiresAt * 1000 > accessToken.expiresAt.getTime())

@@ -20,7 +20,7 @@ import type { GrantHandler } from './grant-handler.ts';
  * @see https://www.rfc-editor.org/rfc/rfc9700#section-4.14.2
  */
 export const refreshToken: GrantHandler<
-  'refreshTokens' | 'refreshReuseWindowSeconds' | 'now' | 'tokens' | 'onGrantUsed' | 'metrics'
+  'refreshTokens' | 'refreshReuseWindowSeconds' | 'now' | 'tokens' | 'onGrantUsed' | 'metrics' | 'resources'
 > = {
   grantType: 'refresh_token',
 
@@ -52,6 +52,8 @@ export const refreshToken: GrantHandler<
         );
       if (narrowed.length > 0) scopes = narrowed;
     }
+    // The refresh token keeps its scopes; only this access token is narrowed to the resource.
+    const narrowed = ctx.resources.narrow(req.params.all('resource'), scopes, app.scopes);
     const now = ctx.now();
     const grant = await refreshTokens.getActiveGrant(app.id, found.family.companyId);
     if (!grant || grant.id !== found.family.grantId) {
@@ -85,10 +87,11 @@ export const refreshToken: GrantHandler<
     return issueFamilyTokens(ctx, {
       app,
       family: rotated.family,
-      scopes,
+      scopes: narrowed?.scopes ?? scopes,
       accessToken,
       refreshToken: next,
       dpopJkt: req.dpopJkt,
+      audience: narrowed?.audience,
     });
   },
 };

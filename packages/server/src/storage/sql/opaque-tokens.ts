@@ -19,6 +19,7 @@ const toOpaque = (r: Selectable<Database['opaque_access_tokens']>): OpaqueAccess
   issuedAt: new Date(Number(r.issued_at)),
   expiresAt: new Date(Number(r.expires_at)),
   dpopJkt: r.dpop_jkt,
+  audience: r.audience,
 });
 
 export async function insertOpaque(db: Db, t: OpaqueAccessToken): Promise<void> {
@@ -37,6 +38,7 @@ export async function insertOpaque(db: Db, t: OpaqueAccessToken): Promise<void> 
       issued_at: t.issuedAt.getTime(),
       expires_at: t.expiresAt.getTime(),
       dpop_jkt: t.dpopJkt,
+      audience: t.audience,
     })
     .execute();
 }

@@ -27,6 +27,7 @@ export function accessTokenTests({ it }: SuiteContext): void {
           issuedAt: new Date(1_700_000_000_000),
           expiresAt: new Date(1_700_003_600_000),
           dpopJkt: 'NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xs',
+          audience: 'https://api.example.com/payroll',
         };
         await s.createOpaqueAccessToken(token);
         assert.deepEqual(await s.getOpaqueAccessToken(token.tokenHash), token);

@@ -108,6 +108,7 @@ export function housekeepingTests({ it }: SuiteContext): void {
           issuedAt: at(0),
           expiresAt: at(1000),
           dpopJkt: null,
+          audience: null,
         });
         // A used DPoP proof goes once expired; one still inside its window stays.
         await f.useDpopProof(sha256(randomToken()), at(1000));
