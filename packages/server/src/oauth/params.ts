@@ -2,6 +2,7 @@ import { InvalidRequest } from './errors.ts';
 
 /** Parameters an extension lets a request repeat: `resource` (RFC 8707 2). */
 const REPEATABLE = new Set(['resource']);
+const NONE: readonly string[] = Object.freeze([]);
 
 /**
  * Request parameters with RFC 6749's rule applied: "parameters MUST NOT be included more
@@ -35,9 +36,12 @@ export class Params {
   }
 
   /** Every value of a repeatable parameter, in order; empty values left out. */
-  all(name: string): string[] {
-    const values = this.repeated?.get(name) ?? (this.map.has(name) ? [this.map.get(name) as string] : []);
-    return values.filter((v) => v !== '');
+  all(name: string): readonly string[] {
+    const many = this.repeated?.get(name);
+    if (many !== undefined) return many.filter((v) => v !== '');
+    const one = this.get(name);
+    // Absent (the common case): one shared empty list, nothing allocated per request.
+    return one === undefined ? NONE : [one];
   }
 
   /** Parses an application/x-www-form-urlencoded body. */
