@@ -1,12 +1,15 @@
 import type { Logger } from 'pino';
 import { AppCache } from './apps/app-cache.ts';
 import { AppService } from './apps/app-service.ts';
+import { AssertionReplayGuard } from './apps/assertion-replay.ts';
+import { ClientKeys } from './apps/client-keys.ts';
 import { LastUsedRecorder } from './apps/last-used.ts';
 import { LogoService } from './apps/logo.ts';
 import { AuditService } from './audit/audit-service.ts';
 import { AuthorizationService } from './authorization/authorization-service.ts';
 import { AuthorizationFlows } from './authorization/flow.ts';
 import { PasswordSignIn } from './authorization/password-sign-in.ts';
+import { PushedRequestService } from './authorization/pushed-request-service.ts';
 import { SessionService } from './authorization/session-service.ts';
 import { UpstreamSignIn } from './authorization/upstream-sign-in.ts';
 import { InvalidationBus } from './cache/invalidation-bus.ts';
@@ -22,20 +25,31 @@ import { CompanyGrantService } from './consents/company-grant-service.ts';
 import { Housekeeper } from './housekeeping/housekeeper.ts';
 import { LOCALES } from './i18n/catalogs.ts';
 import { IdempotencyService } from './idempotency/idempotency-service.ts';
-import { answerEncryptionKey, openSecret, sealSecret, secretEncryptionKey } from './keys/crypto.ts';
+import {
+  answerEncryptionKey,
+  dpopNonceKey,
+  openSecret,
+  sealSecret,
+  secretEncryptionKey,
+} from './keys/crypto.ts';
 import { JwsSigner } from './keys/jws.ts';
 import { KeyStore } from './keys/key-store.ts';
 import { KeyRotation } from './keys/rotation.ts';
 import { SharedLimits } from './limits/shared-limits.ts';
+import { UsedDpopProofs } from './limits/used-proofs.ts';
 import { WakeChannel } from './limits/wake-channel.ts';
 import { PrometheusMetrics } from './metrics/prometheus.ts';
 import { CLIENT_AUTH_METHODS } from './oauth/client-auth/index.ts';
 import type { OAuthContext } from './oauth/context.ts';
+import { DpopNonces } from './oauth/dpop/nonces.ts';
+import { DPOP_SIGNING_ALGS, DpopVerifier } from './oauth/dpop/proof.ts';
 import { INTROSPECTION_AUTH_METHODS, IntrospectionEndpoint } from './oauth/endpoints/introspect.ts';
-import { authorizationServerMetadata } from './oauth/endpoints/metadata.ts';
+import { ASSERTION_SIGNING_ALGS, authorizationServerMetadata } from './oauth/endpoints/metadata.ts';
+import { PushedAuthorizationEndpoint } from './oauth/endpoints/par.ts';
 import { RevocationEndpoint } from './oauth/endpoints/revoke.ts';
 import { TokenEndpoint } from './oauth/endpoints/token.ts';
 import { BUILT_IN_GRANTS, GrantRegistry } from './oauth/grants/registry.ts';
+import { ResourceIndicators } from './oauth/resources.ts';
 import type { ScopeCatalog } from './oauth/scopes/catalog.ts';
 import { ScopeModel } from './oauth/scopes/model.ts';
 import { openStorage } from './storage/sql/storage.ts';
@@ -105,6 +119,8 @@ export class Gatehouse {
    */
   readonly grantTypes: GrantRegistry;
   readonly tokenEndpoint: TokenEndpoint;
+  /** Checks DPoP proofs at the token endpoint and hands out server nonces (docs/dpop.md). */
+  readonly dpop: DpopVerifier;
   readonly oauthContext: OAuthContext;
   readonly lastUsed: LastUsedRecorder;
   /** When each grant was last used (delegated tokens, x-company-guid resolutions). */
@@ -117,6 +133,8 @@ export class Gatehouse {
   readonly webhookDispatcher: WebhookDispatcher;
   /** The catalog in use with the scope algebra bound to it. */
   readonly scopes: ScopeModel;
+  /** The catalog's resources (RFC 8707, docs/resource-indicators.md). */
+  readonly resources: ResourceIndicators;
   readonly sessions: SessionService;
   readonly authorization: AuthorizationService;
   /** The interactive authorization flow: request in, next step out (authorization/flow.ts). */
@@ -134,6 +152,8 @@ export class Gatehouse {
   readonly revocation: RevocationEndpoint;
   /** POST /oauth2/introspect (RFC 7662). */
   readonly introspection: IntrospectionEndpoint;
+  /** POST /oauth2/par (RFC 9126). */
+  readonly pushedAuthorization: PushedAuthorizationEndpoint;
   /**
    * The client_ids that may introspect every access token: `GATEHOUSE_INTROSPECTION_CLIENTS`,
    * plus what the embedding process adds (npm start adds the demo API's own app).
@@ -171,10 +191,20 @@ export class Gatehouse {
         : new SharedLimits({ url: config.redisUrl, prefix: config.redisPrefix, log: opts.logger, metrics });
     this.resourceServers = new Set(config.introspectionClients);
     this.scopes = new ScopeModel(this.scopeCatalog);
+    this.resources = new ResourceIndicators(this.scopeCatalog.resources);
     this.grantTypes = new GrantRegistry();
     for (const grant of BUILT_IN_GRANTS) this.grantTypes.register(grant);
     const cache = new AppCache(storage, bus, config.appCacheSize);
-    this.apps = new AppService(storage, cache, bus, this.scopes, config.minTokenTtlSeconds, this.grantTypes);
+    const secretKey = secretEncryptionKey(config.serverSecret);
+    this.apps = new AppService(
+      storage,
+      cache,
+      bus,
+      this.scopes,
+      config.minTokenTtlSeconds,
+      this.grantTypes,
+      (s) => sealSecret(s, secretKey),
+    );
     this.companies = new CompanyService(storage);
     this.users = new UserService(storage);
     this.audit = new AuditService(storage);
@@ -203,16 +233,29 @@ export class Gatehouse {
     this.tokens = new TokenIssuer(keys, signer, config.issuer, config.audience, storage);
     this.lastUsed = new LastUsedRecorder(storage, { log: opts.logger });
     this.grantLastUsed = new LastUsedRecorder(storage, { log: opts.logger, kind: 'grants' });
+    const clientKeys = new ClientKeys({ ...config.clientJwks, policy: config.webhooks.network }, (sealed) =>
+      openSecret(sealed, secretKey),
+    );
+    const replay = new AssertionReplayGuard(storage, this.sharedLimits);
+    const pushedRequests = new PushedRequestService(storage);
+    this.pushedAuthorization = new PushedAuthorizationEndpoint(pushedRequests);
     this.oauthContext = {
       issuer: config.issuer,
       apps: this.apps,
       tokens: this.tokens,
       scopes: this.scopes,
+      resources: this.resources,
       onClientUsed: (app) => this.lastUsed.record(app.id),
       metrics,
+      assertions: {
+        publicKeys: (app) => clientKeys.publicKeys(app),
+        hmacSecrets: (app) => clientKeys.hmacSecrets(app),
+        useJti: (clientId, jti, expiresAt) => replay.useJti(clientId, jti, expiresAt),
+        tokenEndpoint: `${config.issuer}/oauth2/token`,
+      },
+      pushedRequests,
     };
     this.revocationFeed = new RevocationFeed(storage, bus, opts.logger);
-    const secretKey = secretEncryptionKey(config.serverSecret);
     this.webhooks = new WebhookService(storage, {
       production: config.production,
       sealSecret: (secret) => sealSecret(secret, secretKey),
@@ -249,19 +292,29 @@ export class Gatehouse {
       opts.logger,
     );
     this.idTokens = new IdTokenIssuer(keys, signer, config.issuer);
-    this.tokenEndpoint = new TokenEndpoint(this.grantTypes, {
-      issuer: config.issuer,
-      tokens: this.tokens,
-      scopes: this.scopes,
-      onGrantUsed: (grantId) => this.grantLastUsed.record(grantId),
-      companyGrants: this.grants,
-      codes: storage,
-      idTokens: this.idTokens,
-      refreshTokens: storage,
-      refreshReuseWindowSeconds: config.refreshReuseWindowSeconds,
-      now: opts.clock ?? Date.now,
-      metrics,
+    this.dpop = new DpopVerifier({
+      nonces: new DpopNonces(dpopNonceKey(config.serverSecret)),
+      ledger: new UsedDpopProofs(storage, this.sharedLimits),
     });
+    this.tokenEndpoint = new TokenEndpoint(
+      this.grantTypes,
+      {
+        issuer: config.issuer,
+        tokens: this.tokens,
+        scopes: this.scopes,
+        resources: this.resources,
+        onGrantUsed: (grantId) => this.grantLastUsed.record(grantId),
+        companyGrants: this.grants,
+        codes: storage,
+        idTokens: this.idTokens,
+        refreshTokens: storage,
+        refreshReuseWindowSeconds: config.refreshReuseWindowSeconds,
+        now: opts.clock ?? Date.now,
+        metrics,
+      },
+      this.dpop,
+      `${config.issuer}/oauth2/token`,
+    );
     this.revocationIndex = new RevocationIndex(storage, {
       pollMs: config.invalidationPollMs,
       ...(opts.logger ? { log: opts.logger } : {}),
@@ -273,6 +326,7 @@ export class Gatehouse {
       keys,
       issuer: config.issuer,
       audience: config.audience,
+      resourceAudiences: this.resources.uris,
     });
     this.revocation = new RevocationEndpoint({
       inspector: this.tokenInspector,
@@ -381,11 +435,17 @@ export class Gatehouse {
         revocation_feed_endpoint: `${this.config.issuer}/oauth2/revocations`,
         revocation_endpoint: `${this.config.issuer}/oauth2/revoke`,
         revocation_endpoint_auth_methods_supported: CLIENT_AUTH_METHODS.map((m) => m.name),
+        revocation_endpoint_auth_signing_alg_values_supported: ASSERTION_SIGNING_ALGS,
         introspection_endpoint: `${this.config.issuer}/oauth2/introspect`,
         introspection_endpoint_auth_methods_supported: INTROSPECTION_AUTH_METHODS.map((m) => m.name),
+        introspection_endpoint_auth_signing_alg_values_supported: ASSERTION_SIGNING_ALGS,
         grant_resolution_endpoint: `${this.config.issuer}/oauth2/grants`,
         // The languages of the sign-in and consent pages (`ui_locales`, docs/branding.md).
         ui_locales_supported: LOCALES.map((l) => l.tag),
+        pushed_authorization_request_endpoint: `${this.config.issuer}/oauth2/par`,
+        // Per app (its require_pushed_authorization_requests), not for every client.
+        require_pushed_authorization_requests: false,
+        dpop_signing_alg_values_supported: DPOP_SIGNING_ALGS,
       },
     });
   }

@@ -15,6 +15,24 @@ export function appSummary(app: Parameters<typeof appJson>[0]): string {
     ['Token format', app.tokenFormat],
     ['Grant delivery', app.grantDelivery],
     ['Remembered consent', app.skipConsent ? 'on' : 'off'],
+    [
+      'Client authentication',
+      [
+        app.tokenEndpointAuthMethod,
+        app.jwksUri ?? (app.jwks ? `${app.jwks.keys.length} registered key(s)` : ''),
+        app.requirePushedAuthorizationRequests ? 'pushed authorization requests only' : '',
+      ]
+        .filter(Boolean)
+        .join(', '),
+    ],
+    [
+      'DPoP',
+      app.dpopBoundAccessTokens
+        ? `required${app.useDpopNonce ? ', with server nonce' : ''}`
+        : app.useDpopNonce
+          ? 'optional, with server nonce'
+          : 'optional',
+    ],
     ['Logo', app.logoUrl ?? '(none)'],
     [
       'Refresh reuse window',

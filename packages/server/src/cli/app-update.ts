@@ -2,6 +2,7 @@ import type { AppPatch } from '../apps/app-service.ts';
 import { MAX_TOKEN_TTL, MIN_TOKEN_TTL } from '../apps/validation.ts';
 import { appJson } from '../apps/wire.ts';
 import { SIGNING_ALGS } from '../keys/key-store.ts';
+import { clientAuthFlags, clientAuthHelp, clientAuthOptions } from './app-client-auth.ts';
 import { appSummary } from './app-summary.ts';
 import {
   CLI_ACTOR,
@@ -17,7 +18,7 @@ import {
 const ON_OFF = ['on', 'off'] as const;
 
 /** `--implicit on|off` as a boolean, or undefined when not given. */
-function onOff(values: Values, name: string): boolean | undefined {
+export function onOff(values: Values, name: string): boolean | undefined {
   const v = choiceOpt(values, name, ON_OFF);
   return v === undefined ? undefined : v === 'on';
 }
@@ -41,7 +42,10 @@ function patchOf(values: Values): AppPatch {
   set('grantDelivery', choiceOpt(values, 'grant-delivery', ['code', 'company_grant'] as const));
   set('implicit', onOff(values, 'implicit'));
   set('skipConsent', onOff(values, 'remembered-consent'));
+  set('dpopBoundAccessTokens', onOff(values, 'dpop'));
+  set('useDpopNonce', onOff(values, 'dpop-nonce'));
   set('scopes', stringOpt(values, 'scopes')?.split(/\s+/).filter(Boolean));
+  Object.assign(patch, clientAuthFlags(values));
   return patch;
 }
 
@@ -50,7 +54,7 @@ export const updateCommand: Command = {
   summary:
     'Change an app: name, logo, redirect URIs, token settings, grant delivery, implicit, remembered consent',
   usage:
-    'APP_ID|CLIENT_ID [--name NAME] [--add-redirect-uri URI]... [--remove-redirect-uri URI]... [--redirect-uri URI]... [--logo-url URL] [--token-ttl SECONDS] [--alg ALG] [--token-format jwt|opaque] [--grant-delivery code|company_grant] [--implicit on|off] [--remembered-consent on|off]',
+    'APP_ID|CLIENT_ID [--name NAME] [--add-redirect-uri URI]... [--remove-redirect-uri URI]... [--redirect-uri URI]... [--logo-url URL] [--token-ttl SECONDS] [--alg ALG] [--token-format jwt|opaque] [--grant-delivery code|company_grant] [--implicit on|off] [--remembered-consent on|off] [--auth-method METHOD] [--jwks-file PATH] [--jwks-uri URL] [--require-par on|off] [--dpop on|off] [--dpop-nonce on|off]',
   help: [
     ['--name NAME', 'display name, 1 to 100 characters'],
     [
@@ -72,7 +76,10 @@ export const updateCommand: Command = {
     ['--grant-delivery MODE', 'partner apps: code or company_grant'],
     ['--implicit on|off', 'opt the app in to (or out of) the implicit grant'],
     ['--remembered-consent on|off', 'a later authorization within the granted scopes skips the consent page'],
+    ['--dpop on|off', 'DPoP (RFC 9449) required at the token endpoint: every token is key-bound'],
+    ['--dpop-nonce on|off', 'DPoP proofs must carry a server nonce (use_dpop_nonce)'],
     ['--scopes "a b"', 'refused unless unchanged: scopes are fixed; create a new app for others'],
+    ...clientAuthHelp,
   ],
   options: {
     name: { type: 'string' },
@@ -86,7 +93,10 @@ export const updateCommand: Command = {
     'grant-delivery': { type: 'string' },
     implicit: { type: 'string' },
     'remembered-consent': { type: 'string' },
+    dpop: { type: 'string' },
+    'dpop-nonce': { type: 'string' },
     scopes: { type: 'string' },
+    ...clientAuthOptions,
   },
   positionals: ['APP_ID|CLIENT_ID'],
   example: 'gatehouse app update cl_3x9... --add-redirect-uri https://partner.example/callback',

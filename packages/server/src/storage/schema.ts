@@ -51,6 +51,16 @@ export interface Database {
     refresh_absolute_ttl: Generated<number>;
     /** Seconds; null: the server's GATEHOUSE_REFRESH_REUSE_WINDOW (migration 009). */
     refresh_reuse_window: number | null;
+    /** RFC 7591 `token_endpoint_auth_method` (migration 018). */
+    token_endpoint_auth_method: Generated<string>;
+    /** The app's public keys as a JWK Set (JSON text), for private_key_jwt (migration 018). */
+    jwks: Generated<string | null>;
+    jwks_uri: Generated<string | null>;
+    require_pushed_authorization_requests: Generated<number>;
+    /** 0/1: the token endpoint requires a DPoP proof (migration 019). */
+    dpop_bound_access_tokens: Generated<number>;
+    /** 0/1: DPoP proofs must carry a server nonce (migration 019). */
+    use_dpop_nonce: Generated<number>;
   };
   app_secrets: {
     id: string;
@@ -59,6 +69,16 @@ export interface Database {
     last4: string;
     created_at: number;
     expires_at: number | null;
+    /** client_secret_jwt only: the secret sealed under the server secret (migration 018). */
+    secret_sealed: Generated<string | null>;
+  };
+  client_assertion_jtis: { client_id: string; jti: string; expires_at: number };
+  pushed_authorization_requests: {
+    request_uri_hash: string;
+    client_id: string;
+    /** The pushed authorization request's parameters, a JSON object of strings. */
+    params: string;
+    expires_at: number;
   };
   grants: {
     id: string;
@@ -180,6 +200,8 @@ export interface Database {
     created_at: number;
     expires_at: number;
     revoked_at: number | null;
+    /** JWK thumbprint the family's refresh tokens are bound to (public clients, migration 019). */
+    dpop_jkt: Generated<string | null>;
   };
   refresh_tokens: {
     token_hash: string;
@@ -205,7 +227,13 @@ export interface Database {
     family_id: string | null;
     issued_at: number;
     expires_at: number;
+    /** JWK thumbprint of a DPoP-bound token (migration 019). */
+    dpop_jkt: Generated<string | null>;
+    /** The resource it was narrowed to; null: the default audience (migration 019). */
+    audience: Generated<string | null>;
   };
+  /** DPoP proofs used at the token endpoint, by SHA-256 of thumbprint and jti (migration 019). */
+  dpop_proofs: { proof_hash: string; expires_at: number };
   app_logos: {
     id: string;
     company_id: string;

@@ -7,6 +7,7 @@ import {
 } from '../../apps/validation.ts';
 import { appJson } from '../../apps/wire.ts';
 import { SIGNING_ALGS } from '../../keys/key-store.ts';
+import { clientAuthFields, clientAuthInput, clientAuthView } from './app-client-auth.ts';
 import { type ApiRoute, route } from './route.ts';
 import { DateTime, IdParams, NullableDateTime, PageOf, PageQuery } from './schemas.ts';
 
@@ -42,6 +43,13 @@ const appProps = {
   refresh_absolute_ttl: Type.Integer(),
   refresh_reuse_window: Type.Union([Type.Integer(), Type.Null()], {
     description: "refresh reuse window in seconds (0: off); null follows the server's default",
+  }),
+  ...clientAuthView,
+  dpop_bound_access_tokens: Type.Boolean({
+    description: 'DPoP (RFC 9449) required: the token endpoint refuses token requests without a DPoP proof',
+  }),
+  use_dpop_nonce: Type.Boolean({
+    description: 'DPoP proofs must carry a server nonce (use_dpop_nonce, RFC 9449 section 8)',
   }),
   created_at: DateTime,
   last_used_at: NullableDateTime,
@@ -97,6 +105,18 @@ const CreateApp = Type.Object(
           'seconds during which the refresh token rotated last may be presented again (a retry) while its successor is unused; 0 turns it off; absent: the server default',
       }),
     ),
+    ...clientAuthInput,
+    dpop_bound_access_tokens: Type.Optional(
+      Type.Boolean({
+        description:
+          'DPoP (RFC 9449) required: the token endpoint refuses token requests without a DPoP proof',
+      }),
+    ),
+    use_dpop_nonce: Type.Optional(
+      Type.Boolean({
+        description: 'DPoP proofs must carry a server nonce (use_dpop_nonce, RFC 9449 section 8)',
+      }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -135,6 +155,18 @@ const UpdateApp = Type.Object(
     skip_consent: Type.Optional(
       Type.Boolean({
         description: 'remembered consent: a later authorization within the granted scopes skips the page',
+      }),
+    ),
+    ...clientAuthInput,
+    dpop_bound_access_tokens: Type.Optional(
+      Type.Boolean({
+        description:
+          'DPoP (RFC 9449) required: the token endpoint refuses token requests without a DPoP proof',
+      }),
+    ),
+    use_dpop_nonce: Type.Optional(
+      Type.Boolean({
+        description: 'DPoP proofs must carry a server nonce (use_dpop_nonce, RFC 9449 section 8)',
       }),
     ),
   },
@@ -195,6 +227,9 @@ export const appRoutes: ApiRoute[] = [
           ...opt('refreshIdleTtl', body.refresh_idle_ttl),
           ...opt('refreshAbsoluteTtl', body.refresh_absolute_ttl),
           ...opt('refreshReuseWindow', body.refresh_reuse_window),
+          ...clientAuthFields(body),
+          ...opt('dpopBoundAccessTokens', body.dpop_bound_access_tokens),
+          ...opt('useDpopNonce', body.use_dpop_nonce),
         },
         caller.actor,
       );
@@ -239,6 +274,9 @@ export const appRoutes: ApiRoute[] = [
           ...opt('grantDelivery', body.grant_delivery),
           ...opt('implicit', body.implicit),
           ...opt('skipConsent', body.skip_consent),
+          ...clientAuthFields(body),
+          ...opt('dpopBoundAccessTokens', body.dpop_bound_access_tokens),
+          ...opt('useDpopNonce', body.use_dpop_nonce),
         },
         caller.actor,
       );

@@ -1,14 +1,21 @@
 import type { FoundToken, TokenInspector } from '../../tokens/token-inspector.ts';
 import { clientSecretBasic } from '../client-auth/client-secret-basic.ts';
+import { clientSecretJwt } from '../client-auth/client-secret-jwt.ts';
 import { clientSecretPost } from '../client-auth/client-secret-post.ts';
 import { authenticateClient } from '../client-auth/index.ts';
 import type { ClientAuthMethod } from '../client-auth/method.ts';
+import { privateKeyJwt } from '../client-auth/private-key-jwt.ts';
 import { type ActiveGrantLookup, GRANT_GUID } from '../company-grant.ts';
 import type { OAuthContext, TokenEndpointRequest } from '../context.ts';
 import { InvalidRequest } from '../errors.ts';
 
-/** Only clients that can keep a secret may introspect. */
-export const INTROSPECTION_AUTH_METHODS: readonly ClientAuthMethod[] = [clientSecretBasic, clientSecretPost];
+/** Only clients that can keep a secret (or a private key) may introspect. */
+export const INTROSPECTION_AUTH_METHODS: readonly ClientAuthMethod[] = [
+  clientSecretBasic,
+  clientSecretPost,
+  clientSecretJwt,
+  privateKeyJwt,
+];
 
 /** RFC 7662 2.2 response: `{ active: false }` alone, or the token's claims. */
 export interface IntrospectionResponse {
@@ -27,6 +34,8 @@ export interface IntrospectionResponse {
   gid?: string;
   /** The grant's GUID, as a partner names it with `x-company-guid`. */
   grant_guid?: string;
+  /** The key a DPoP-bound token is bound to (RFC 9449 6.2). */
+  cnf?: { jkt: string };
 }
 
 const INACTIVE: IntrospectionResponse = { active: false };
@@ -48,7 +57,11 @@ const seconds = (d: Date) => Math.floor(d.getTime() / 1000);
  * answer `{"active": false}` (as for every miss: nothing says which check failed); a value
  * that cannot be a GUID is `invalid_request`.
  *
+ * A DPoP-bound access token is answered with `token_type: DPoP` and `cnf.jkt`, the thumbprint
+ * of its key, which the resource server matches against the proof it was sent with.
+ *
  * @see https://www.rfc-editor.org/rfc/rfc7662#section-2
+ * @see https://www.rfc-editor.org/rfc/rfc9449#section-6.2
  */
 export class IntrospectionEndpoint {
   constructor(
@@ -107,16 +120,17 @@ export class IntrospectionEndpoint {
     }
     return {
       active: true,
-      token_type: 'Bearer',
+      token_type: found.jkt === undefined ? 'Bearer' : 'DPoP',
       scope: found.scopes.join(' '),
       client_id: found.clientId,
       sub: found.subject,
       iss: this.deps.issuer,
-      aud: this.deps.audience,
+      aud: found.audience ?? this.deps.audience,
       exp: seconds(found.expiresAt),
       iat: seconds(found.issuedAt),
       jti: found.jti,
       ...(found.companyId !== undefined ? { company_id: found.companyId } : {}),
+      ...(found.jkt !== undefined ? { cnf: { jkt: found.jkt } } : {}),
       ...grant,
     };
   }

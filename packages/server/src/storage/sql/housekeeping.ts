@@ -53,6 +53,13 @@ async function pruneExpired(db: Db, now: number): Promise<PruneCounts> {
   const idempotencyKeys = n(
     await db.deleteFrom('idempotency_keys').where('expires_at', '<=', now).executeTakeFirst(),
   );
+  const assertionJtis = n(
+    await db.deleteFrom('client_assertion_jtis').where('expires_at', '<=', now).executeTakeFirst(),
+  );
+  const pushedRequests = n(
+    await db.deleteFrom('pushed_authorization_requests').where('expires_at', '<=', now).executeTakeFirst(),
+  );
+  const dpopProofs = n(await db.deleteFrom('dpop_proofs').where('expires_at', '<=', now).executeTakeFirst());
   return {
     sessions,
     flows,
@@ -63,6 +70,9 @@ async function pruneExpired(db: Db, now: number): Promise<PruneCounts> {
     invalidations,
     deliveries,
     idempotencyKeys,
+    assertionJtis,
+    pushedRequests,
+    dpopProofs,
   };
 }
 

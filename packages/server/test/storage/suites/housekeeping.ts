@@ -107,7 +107,12 @@ export function housekeepingTests({ it }: SuiteContext): void {
           familyId: null,
           issuedAt: at(0),
           expiresAt: at(1000),
+          dpopJkt: null,
+          audience: null,
         });
+        // A used DPoP proof goes once expired; one still inside its window stays.
+        await f.useDpopProof(sha256(randomToken()), at(1000));
+        await f.useDpopProof(sha256(randomToken()), at(30 * DAY));
         await f.recordRevocations([
           { kind: 'jti', hash: `dead-${randomToken(8)}`, expiresAt: at(1000) },
           { kind: 'jti', hash: `alive-${randomToken(8)}`, expiresAt: at(30 * DAY) },
@@ -119,6 +124,14 @@ export function housekeepingTests({ it }: SuiteContext): void {
           fingerprint: 'fp',
           leaseId: randomToken(8),
           leaseUntil: at(1000),
+          expiresAt: at(1000),
+        });
+        await f.useAssertionJti('cl', 'jti-dead', at(1000), at(0));
+        await f.useAssertionJti('cl', 'jti-alive', at(30 * DAY), at(0));
+        await f.savePushedRequest({
+          requestUriHash: sha256(randomToken()),
+          clientId: 'cl',
+          params: {},
           expiresAt: at(1000),
         });
         await newEndpoint(f, seed.companyId);
@@ -154,6 +167,9 @@ export function housekeepingTests({ it }: SuiteContext): void {
           invalidations,
           deliveries: 0,
           idempotencyKeys: 1,
+          assertionJtis: 1,
+          pushedRequests: 1,
+          dpopProofs: 1,
         });
         // A month on: the rest has had its time; a finished delivery goes after 30 days, a pending one stays.
         assert.deepEqual(await f.pruneExpired(at(31 * DAY)), {
@@ -166,6 +182,9 @@ export function housekeepingTests({ it }: SuiteContext): void {
           invalidations: 0,
           deliveries: 1,
           idempotencyKeys: 0,
+          assertionJtis: 1,
+          pushedRequests: 0,
+          dpopProofs: 1,
         });
         assert.equal((await f.listWebhookDeliveries(seed.companyId)).items.length, 1);
       },
