@@ -162,6 +162,31 @@ await forDialects(['sqlite', 'postgres'], (dialect, skip) => {
       assert.deepEqual(same.redirectUris, [CB]);
     });
 
+    it('in German: the form and the problems the app service found, from the catalogs', async () => {
+      const app = await partner();
+      const de = { ...admin, cookie: `${admin.cookie}; gatehouse_locale=de` };
+      const page = await get(edit(app.appId), de.cookie);
+      assert.match(page.body, /<html lang="de" dir="ltr">/);
+      assert.match(page.body, /<h1>Partner bearbeiten<\/h1>/);
+      assert.match(page.body, />Client-Authentifizierung</);
+      assert.match(page.body, />Änderungen speichern</);
+      const res = await post(
+        app.appId,
+        { ...form, name: '', redirect_uris: 'http://partner.example/cb', token_ttl: 'soon' },
+        undefined,
+        de,
+      );
+      assert.equal(res.statusCode, 400);
+      assert.match(res.body, /Die Änderungen wurden nicht gespeichert:/);
+      assert.match(res.body, /Der Anzeigename muss 1 bis 100 Zeichen lang sein\./);
+      assert.match(res.body, /Die Weiterleitungs-URI „http:\/\/partner\.example\/cb“ muss https verwenden/);
+      assert.match(
+        res.body,
+        /Die Lebensdauer des Tokens muss eine ganze Zahl von 60 bis 86\.400 Sekunden sein\./,
+      );
+      assert.doesNotMatch(res.body, /must use https|token lifetime|display name/);
+    });
+
     it('replaces and removes the logo, deleting the one no longer shown; refuses what is no image', async () => {
       const app = await partner();
       const refused = await post(app.appId, form, SVG_LOGO);

@@ -5,7 +5,9 @@ import type { App, AppWithSecrets } from '../../src/apps/app-service.ts';
 import type { Company } from '../../src/companies/company-service.ts';
 import type { Grant } from '../../src/consents/company-grant-service.ts';
 import type { ConsoleContext } from '../../src/console/context.ts';
+import { appCreatePage, EMPTY_DRAFT } from '../../src/console/pages/app-create.ts';
 import { appDetailPage } from '../../src/console/pages/app-detail.ts';
+import { appEditPage, draftOf } from '../../src/console/pages/app-edit.ts';
 import { appSecretPage } from '../../src/console/pages/app-secret.ts';
 import { appsListPage } from '../../src/console/pages/apps-list.ts';
 import { auditLogPage } from '../../src/console/pages/audit-log.ts';
@@ -21,6 +23,7 @@ import {
 import { type Catalog, EN, LOCALES, type MessageKey } from '../../src/i18n/catalogs.ts';
 import type { Message } from '../../src/i18n/message.ts';
 import { Translator } from '../../src/i18n/translator.ts';
+import { SIGNING_ALGS } from '../../src/keys/key-store.ts';
 import { DEFAULT_SCOPE_CATALOG } from '../../src/oauth/scopes/catalog.ts';
 import { companyChooserPage } from '../../src/pages/company-chooser.ts';
 import { consentPage, describeScopes } from '../../src/pages/consent.ts';
@@ -102,6 +105,8 @@ const TRANSLATED_CONSOLE_PAGES = [
   'confirm.ts',
   'audit-log.ts',
   'webhooks.ts',
+  'app-create.ts',
+  'app-edit.ts',
 ];
 
 /** What the fixtures put on the pages: data, not page strings. */
@@ -137,6 +142,12 @@ const DATA = [
   'Payroll sync',
   'HTTP 502 from hooks.acme.test',
   ...WEBHOOK_EVENT_TYPES,
+  'Time Clock',
+  'time_clock',
+  'shifts',
+  'redirect URI "http://x" must not contain user information',
+  'https://keys.example/jwks',
+  ...SIGNING_ALGS,
 ];
 
 const company = { id: 'co_1', name: 'Acme Ltd', plan: 'free' } as Company;
@@ -366,6 +377,65 @@ function renderAll(ui: PageUi): Record<string, string> {
       },
     ]),
     'webhookDetailPage (member, empty)': webhookDetailPage(consoleCtx(ui, 'member'), endpoint, []),
+    appCreatePage: appCreatePage({
+      ctx: consoleCtx(ui, 'admin'),
+      draft: { ...EMPTY_DRAFT, name: 'Timekeeper', scopes: ['time_clock.read', 'shifts'] },
+      errors: {
+        name: { key: 'app_form.invalid.name' },
+        logo: { key: 'app_form.invalid.logo_again' },
+        redirectUris: 'redirect URI "http://x" must not contain user information',
+        tokenTtl: { key: 'app_form.invalid.token_ttl', vars: { min: 60, max: 86_400 } },
+        scopes: { key: 'app_form.invalid.no_scopes' },
+        form: { key: 'app_form.invalid.redirect_https', vars: { uri: 'ftp://x' } },
+      },
+      features: [
+        {
+          name: 'time_clock',
+          label: 'Time Clock',
+          labels: { en: 'Time Clock', de: 'Zeiterfassung' },
+          permissions: ['read', 'write'],
+        },
+      ],
+      plain: [{ name: 'shifts', description: 'Read your users', descriptions: { de: 'Schichten lesen' } }],
+    }),
+    appEditPage: appEditPage({
+      ctx: consoleCtx(ui, 'admin'),
+      app: {
+        ...app,
+        tokenEndpointAuthMethod: 'private_key_jwt',
+        jwksUri: 'https://keys.example/jwks',
+      } as App,
+      draft: draftOf({
+        ...app,
+        tokenEndpointAuthMethod: 'private_key_jwt',
+        jwksUri: 'https://keys.example/jwks',
+      } as App),
+      errors: {
+        name: { key: 'app_form.invalid.name' },
+        jwks: { key: 'app_form.invalid.jwks_json' },
+        jwksUri: { key: 'app_form.invalid.jwks_both' },
+        tokenEndpointAuthMethod: { key: 'app_form.invalid.jwks_needed' },
+        signingAlg: 'redirect URI "http://x" must not contain user information',
+        somethingNew: 'redirect URI "http://x" must not contain user information',
+      },
+    }),
+    'appEditPage (internal, public, no logo)': appEditPage({
+      ctx: consoleCtx(ui, 'admin'),
+      app: {
+        ...app,
+        type: 'internal',
+        grantTypes: ['client_credentials'],
+        clientType: 'public',
+        logoUrl: null,
+      } as App,
+      draft: draftOf({
+        ...app,
+        type: 'internal',
+        grantTypes: ['client_credentials'],
+        clientType: 'public',
+      } as App),
+      errors: {},
+    }),
     deletePage: deletePage(
       consoleCtx(ui, 'admin'),
       'apps',

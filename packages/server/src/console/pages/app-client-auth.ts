@@ -5,7 +5,10 @@ type ClientAuthPatch = Pick<
   'tokenEndpointAuthMethod' | 'jwks' | 'jwksUri' | 'requirePushedAuthorizationRequests'
 >;
 
+import type { MessageKey } from '../../i18n/catalogs.ts';
+import type { Translator } from '../../i18n/translator.ts';
 import { html, type SafeHtml } from '../../pages/html.ts';
+import type { FormProblems } from './form-problems.ts';
 
 /** The client authentication part of the edit form, as typed. */
 export interface ClientAuthDraft {
@@ -16,11 +19,11 @@ export interface ClientAuthDraft {
 }
 
 /** The confidential methods the form offers (a public client always uses none). */
-const METHODS: Array<[string, string]> = [
-  ['client_secret_basic', 'Client secret, HTTP Basic (client_secret_post is accepted too)'],
-  ['client_secret_post', 'Client secret in the form body (client_secret_basic is accepted too)'],
-  ['client_secret_jwt', 'JWT signed with the client secret (rotate the secret after choosing it)'],
-  ['private_key_jwt', 'JWT signed with the app’s private key (give its public keys below)'],
+const METHODS: Array<[string, MessageKey]> = [
+  ['client_secret_basic', 'client_auth.client_secret_basic'],
+  ['client_secret_post', 'client_auth.client_secret_post'],
+  ['client_secret_jwt', 'client_auth.client_secret_jwt'],
+  ['private_key_jwt', 'client_auth.private_key_jwt'],
 ];
 
 export function clientAuthDraftOf(app: App): ClientAuthDraft {
@@ -49,9 +52,9 @@ export function clientAuthPatchFrom(
   app: App,
   draft: ClientAuthDraft,
   browser: boolean,
-): { patch: ClientAuthPatch; errors: Record<string, string> } {
+): { patch: ClientAuthPatch; errors: FormProblems } {
   const patch: ClientAuthPatch = {};
-  const errors: Record<string, string> = {};
+  const errors: FormProblems = {};
   if (browser) patch.requirePushedAuthorizationRequests = draft.requirePar;
   if (app.clientType === 'public') return { patch, errors };
   // A form without the choice (none ticked) leaves the method as it is.
@@ -62,7 +65,7 @@ export function clientAuthPatchFrom(
     try {
       patch.jwks = JSON.parse(draft.jwks) as JwkSet;
     } catch {
-      errors.jwks = 'the JWK Set is not valid JSON';
+      errors.jwks = { key: 'app_form.invalid.jwks_json' };
     }
   }
   return { patch, errors };
@@ -70,6 +73,7 @@ export function clientAuthPatchFrom(
 
 /** The "Client authentication" section of the edit page. */
 export function clientAuthSection(
+  t: Translator,
   app: App,
   draft: ClientAuthDraft,
   browser: boolean,
@@ -77,26 +81,26 @@ export function clientAuthSection(
 ): SafeHtml {
   const par = browser
     ? html`<div class="choice"><input type="checkbox" id="require_par" name="require_par" value="on"${draft.requirePar ? html` checked` : ''} aria-describedby="require_par-hint">
-<label for="require_par">Require pushed authorization requests (PAR)</label></div><p class="hint" id="require_par-hint">The app must send each authorization request to /oauth2/par first (RFC 9126); plain requests get an error page.</p>
+<label for="require_par">${t.t('client_auth.par')}</label></div><p class="hint" id="require_par-hint">${t.html('client_auth.par_hint', { path: html`<code>/oauth2/par</code>` })}</p>
 ${fieldError('requirePushedAuthorizationRequests')}`
     : '';
   if (app.clientType === 'public')
-    return html`<h2>Client authentication</h2><p class="hint">A public client authenticates with PKCE only (none).</p>${par}`;
-  return html`<h2>Client authentication</h2>
+    return html`<h2>${t.t('client_auth.title')}</h2><p class="hint">${t.t('client_auth.public')}</p>${par}`;
+  return html`<h2>${t.t('client_auth.title')}</h2>
 <fieldset>
-<legend>The app authenticates with</legend>
+<legend>${t.t('client_auth.legend')}</legend>
 ${METHODS.map(([value, label]) => {
   const id = `auth-${value}`;
   return html`<div class="choice"><input type="radio" id="${id}" name="token_endpoint_auth_method" value="${value}"${draft.method === value ? html` checked` : ''}>
-<label for="${id}">${label}</label></div>`;
+<label for="${id}">${t.t(label)}</label></div>`;
 })}
 </fieldset>
 ${fieldError('tokenEndpointAuthMethod')}
-<label for="jwks">Public keys for private_key_jwt <span class="hint">(a JWK Set: {"keys": [...]}; or a URL below, not both)</span></label>
-<textarea id="jwks" name="jwks" rows="4">${draft.jwks}</textarea>
+<label for="jwks">${t.t('client_auth.jwks')} <span class="hint">${t.html('client_auth.jwks_hint', { example: html`<code dir="ltr">{"keys": [...]}</code>` })}</span></label>
+<textarea id="jwks" name="jwks" rows="4" dir="ltr">${draft.jwks}</textarea>
 ${fieldError('jwks')}
-<label for="jwks_uri">JWK Set URL <span class="hint">(https; fetched with a timeout and cached)</span></label>
-<input id="jwks_uri" name="jwks_uri" type="url" maxlength="2000" value="${draft.jwksUri}">
+<label for="jwks_uri">${t.t('client_auth.jwks_uri')} <span class="hint">${t.t('client_auth.jwks_uri_hint')}</span></label>
+<input id="jwks_uri" name="jwks_uri" type="url" maxlength="2000" value="${draft.jwksUri}" dir="ltr">
 ${fieldError('jwksUri')}
 ${par}`;
 }

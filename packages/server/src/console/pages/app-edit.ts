@@ -5,6 +5,7 @@ import type { ConsoleContext } from '../context.ts';
 import { consoleLayout } from '../layout.ts';
 import { type ClientAuthDraft, clientAuthDraftOf, clientAuthSection } from './app-client-auth.ts';
 import { logoImg } from './apps-list.ts';
+import { type FormProblems, fieldError, problemsAlert } from './form-problems.ts';
 
 /** The edit form as typed, kept across a failed save so nothing has to be typed twice. */
 export interface EditDraft {
@@ -40,10 +41,8 @@ export function draftOf(app: App): EditDraft {
 export const usesBrowser = (app: App) =>
   app.type === 'partner' || app.grantTypes.includes('authorization_code');
 
-const fieldError = (errors: Record<string, string>, key: string) =>
-  errors[key] ? html`<p class="field-error" id="${key}-error">${errors[key]}</p>` : '';
 /** Ties a field to its error message for screen readers. */
-const describedBy = (errors: Record<string, string>, key: string) =>
+const describedBy = (errors: FormProblems, key: string) =>
   errors[key] ? html` aria-describedby="${key}-error" aria-invalid="true"` : '';
 const checked = (on: boolean) => (on ? html` checked` : '');
 
@@ -59,75 +58,71 @@ function checkbox(name: string, label: string, on: boolean, hint: string): SafeH
 }
 
 /** Edit an app: what may change after creation; the scopes shown read-only with the reason. */
-export function appEditPage(opts: {
-  ctx: ConsoleContext;
-  app: App;
-  draft: EditDraft;
-  errors: Record<string, string>;
-}) {
+export function appEditPage(opts: { ctx: ConsoleContext; app: App; draft: EditDraft; errors: FormProblems }) {
   const { ctx, app, draft, errors } = opts;
-  const problems = Object.values(errors);
+  const { t } = ctx.ui;
+  const error = (field: string) => fieldError(t, errors, field);
   const browser = usesBrowser(app);
   const path = `${ctx.base}/apps/${app.id}`;
   return consoleLayout({
     ctx,
     section: 'apps',
-    title: `Edit ${app.name}`,
-    body: html`<h1>Edit ${app.name}</h1>
-${problems.length > 0 ? html`<div class="alert" role="alert"><p>The changes were not saved:</p><ul>${problems.map((p) => html`<li>${p}</li>`)}</ul></div>` : ''}
+    title: t.t('app_form.edit_title', { app: app.name }),
+    body: html`<h1>${t.t('app_form.edit_title', { app: app.name })}</h1>
+${problemsAlert(t, t.t('app_form.not_saved'), errors)}
 <form method="post" action="${path}/edit" enctype="multipart/form-data" class="wide-form">
 <input type="hidden" name="csrf_token" value="${ctx.csrf}">
-<label for="name">Display name</label>
+<label for="name">${t.t('app_form.name')}</label>
 <input id="name" name="name" type="text" required maxlength="100" value="${draft.name}"${describedBy(errors, 'name')}>
-${fieldError(errors, 'name')}
-<label for="logo">New logo <span class="hint">(PNG or JPEG, up to 256 KB; leave empty to keep the current one)</span></label>
-${app.logoUrl ? html`<div class="current-logo">${logoImg(app, 48)} <span class="hint">Current logo</span></div>` : ''}
+${error('name')}
+<label for="logo">${t.t('app_form.new_logo')} <span class="hint">${t.t('app_form.new_logo_hint')}</span></label>
+${app.logoUrl ? html`<div class="current-logo">${logoImg(app, 48)} <span class="hint">${t.t('app_form.current_logo')}</span></div>` : ''}
 <input id="logo" name="logo" type="file" accept="image/png,image/jpeg"${describedBy(errors, 'logo')}>
-${fieldError(errors, 'logo')}${fieldError(errors, 'logoUrl')}
-${app.logoUrl ? checkbox('remove_logo', 'Remove the logo', draft.removeLogo, 'The consent page then shows the first letter of the name.') : ''}
+${error('logo')}${error('logoUrl')}
+${app.logoUrl ? checkbox('remove_logo', t.t('app_form.remove_logo'), draft.removeLogo, t.t('app_form.remove_logo_hint')) : ''}
 ${
   browser
-    ? html`<label for="redirect_uris">Redirect URIs <span class="hint">(one per line, matched exactly)</span></label>
-<textarea id="redirect_uris" name="redirect_uris" rows="3"${describedBy(errors, 'redirectUris')}>${draft.redirectUris}</textarea>
-${fieldError(errors, 'redirectUris')}`
+    ? html`<label for="redirect_uris">${t.t('app_form.redirect_uris')} <span class="hint">${t.t('app_form.redirect_uris_edit_hint')}</span></label>
+<textarea id="redirect_uris" name="redirect_uris" rows="3" dir="ltr"${describedBy(errors, 'redirectUris')}>${draft.redirectUris}</textarea>
+${error('redirectUris')}`
     : ''
 }
 ${
   app.type === 'partner'
     ? html`<fieldset>
-<legend>Companies' access reaches the app by</legend>
-${radio('grant_delivery', 'code', 'Authorization code (redirect with a code)', draft.grantDelivery)}
-${radio('grant_delivery', 'company_grant', 'Company grant (a company GUID)', draft.grantDelivery)}
+<legend>${t.t('app_form.delivery_edit')}</legend>
+${radio('grant_delivery', 'code', t.t('app_form.delivery_code'), draft.grantDelivery)}
+${radio('grant_delivery', 'company_grant', t.t('app_form.delivery_grant'), draft.grantDelivery)}
 </fieldset>
-${fieldError(errors, 'grantDelivery')}`
+${error('grantDelivery')}`
     : ''
 }
-${browser ? checkbox('skip_consent', 'Remember consent', draft.skipConsent, 'A later authorization within the scopes a company already granted skips the consent page.') : ''}
-${browser ? checkbox('implicit', 'Allow the implicit grant', draft.implicit, 'Tokens in the redirect fragment, for old browser apps; leave off unless the app cannot use the code flow.') : ''}
-${fieldError(errors, 'grantTypes')}
-<h2>Tokens</h2>
-<p class="hint">Changes apply to tokens issued from now on; tokens already issued stay valid until they expire.</p>
-<label for="token_ttl">Access token lifetime (seconds)</label>
+${browser ? checkbox('skip_consent', t.t('app_form.skip_consent'), draft.skipConsent, t.t('app_form.skip_consent_hint')) : ''}
+${browser ? checkbox('implicit', t.t('app_form.implicit'), draft.implicit, t.t('app_form.implicit_hint')) : ''}
+${error('grantTypes')}
+<h2>${t.t('app_form.tokens')}</h2>
+<p class="hint">${t.t('app_form.tokens_hint')}</p>
+<label for="token_ttl">${t.t('app_form.token_ttl')}</label>
 <input id="token_ttl" name="token_ttl" type="number" min="60" max="86400" step="1" required value="${draft.tokenTtl}"${describedBy(errors, 'tokenTtl')}>
-${fieldError(errors, 'tokenTtl')}
+${error('tokenTtl')}
 <fieldset>
-<legend>Token format</legend>
-${radio('token_format', 'jwt', 'JWT (resource servers verify it themselves)', draft.tokenFormat)}
-${radio('token_format', 'opaque', 'Opaque (resource servers ask the introspection endpoint)', draft.tokenFormat)}
+<legend>${t.t('app_form.token_format')}</legend>
+${radio('token_format', 'jwt', t.t('app_form.format_jwt'), draft.tokenFormat)}
+${radio('token_format', 'opaque', t.t('app_form.format_opaque'), draft.tokenFormat)}
 </fieldset>
-${fieldError(errors, 'tokenFormat')}
-<label for="signing_alg">Signing algorithm</label>
+${error('tokenFormat')}
+<label for="signing_alg">${t.t('app_form.signing_alg')}</label>
 <select id="signing_alg" name="signing_alg"${describedBy(errors, 'signingAlg')}>
 ${SIGNING_ALGS.map((alg) => html`<option value="${alg}"${draft.signingAlg === alg ? html` selected` : ''}>${alg}</option>`)}
 </select>
-${fieldError(errors, 'signingAlg')}
-${clientAuthSection(app, draft.clientAuth, browser, (key) => fieldError(errors, key))}
-<h2>Scopes</h2>
+${error('signingAlg')}
+${clientAuthSection(t, app, draft.clientAuth, browser, error)}
+<h2>${t.t('scopes.legend')}</h2>
 <p>${app.scopes.map((s) => html`<code class="chip">${s}</code> `)}</p>
-<p class="hint" id="scopes-fixed">Scopes cannot be changed: every company that connected this app approved exactly these. To ask for other scopes, create a new app.</p>
+<p class="hint" id="scopes-fixed">${t.t('app_form.scopes_fixed')}</p>
 <div class="actions">
-<a class="button secondary" href="${path}">Cancel</a>
-<button type="submit" class="primary">Save changes</button>
+<a class="button secondary" href="${path}">${t.t('confirm.cancel')}</a>
+<button type="submit" class="primary">${t.t('app_form.save_changes')}</button>
 </div>
 </form>`,
   });

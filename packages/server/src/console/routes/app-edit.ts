@@ -11,6 +11,7 @@ import { consoleContext } from '../guards.ts';
 import { type AppForm, formLines, formSeconds, logoErrors, one, readAppForm } from '../multipart-form.ts';
 import { clientAuthDraftFrom, clientAuthPatchFrom } from '../pages/app-client-auth.ts';
 import { appEditPage, draftOf, type EditDraft, usesBrowser } from '../pages/app-edit.ts';
+import { type FormProblems, knownProblems } from '../pages/form-problems.ts';
 import { type AppReq, adminApp, loadApp } from './app-access.ts';
 
 const HTML = { config: { jsonOnly: false } };
@@ -72,13 +73,12 @@ export function consoleAppEditRoutes(app: FastifyInstance, deps: ConsoleDeps): v
     const found = await loadApp(deps, ctx, request.params.appId, reply);
     if (!found) return reply;
     const draft = draftFrom(form);
-    const page = (status: number, errors: Record<string, string>) => {
-      if (form.logo && !errors.logo)
-        errors.logo = 'choose the logo again (files are not kept after an error)';
+    const page = (status: number, errors: FormProblems) => {
+      if (form.logo && !errors.logo) errors.logo = { key: 'app_form.invalid.logo_again' };
       return sendPage(reply, status, appEditPage({ ctx, app: found, draft, errors }));
     };
     const logoProblems = logoErrors(form);
-    if (Object.keys(logoProblems).length > 0) return page(400, logoProblems);
+    if (Object.keys(logoProblems).length > 0) return page(400, knownProblems(logoProblems));
     const clientAuth = clientAuthPatchFrom(found, draft.clientAuth, usesBrowser(found));
     if (Object.keys(clientAuth.errors).length > 0) return page(400, clientAuth.errors);
     const logo = form.logo ? await gh.logos.store(ctx.company.id, form.logo) : undefined;
@@ -98,8 +98,8 @@ export function consoleAppEditRoutes(app: FastifyInstance, deps: ConsoleDeps): v
         return sendConsoleError(reply, 404, 'console.error.app_not_found_title', {
           key: 'console.error.app_not_found',
         });
-      if (err instanceof ValidationError) return page(400, { ...err.fields });
-      if (err instanceof DomainError) return page(err.status, { form: err.message });
+      if (err instanceof ValidationError) return page(400, knownProblems(err.fields));
+      if (err instanceof DomainError) return page(err.status, knownProblems({ form: err.message }));
       throw err;
     }
   });

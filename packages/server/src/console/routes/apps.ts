@@ -16,6 +16,7 @@ import { appDetailPage } from '../pages/app-detail.ts';
 import { appSecretPage } from '../pages/app-secret.ts';
 import { appsListPage } from '../pages/apps-list.ts';
 import { confirmPage, deletePage, GRACE_CHOICES, graceSelect } from '../pages/confirm.ts';
+import { type FormProblems, knownProblems } from '../pages/form-problems.ts';
 import { planRequiredPage } from '../pages/message.ts';
 import { type AppReq, adminApp, loadApp } from './app-access.ts';
 
@@ -47,7 +48,7 @@ export function consoleAppRoutes(app: FastifyInstance, deps: ConsoleDeps): void 
   const { gh } = deps;
   const { logos } = gh;
   const catalog = gh.scopeCatalog;
-  const createForm = (ctx: ConsoleContext, draft: AppDraft, errors: Record<string, string>) =>
+  const createForm = (ctx: ConsoleContext, draft: AppDraft, errors: FormProblems) =>
     appCreatePage({ ctx, draft, errors, features: catalog.features, plain: catalog.plain });
 
   /** Admin and plan checks for creating apps; sends the refusal page when they fail. */
@@ -89,18 +90,17 @@ export function consoleAppRoutes(app: FastifyInstance, deps: ConsoleDeps): void 
       tokenTtl: one(form, 'token_ttl'),
       scopes: form.fields.get('scope') ?? [],
     };
-    const errors: Record<string, string> = form.logoProblem ? { logo: form.logoProblem } : {};
+    const errors: FormProblems = form.logoProblem ? knownProblems({ logo: form.logoProblem }) : {};
     try {
       // Everything but the logo is checked before the logo is stored, so a bad form leaves nothing behind.
       validateAppInput(draftToInput(ctx, draft, null), gh.scopes);
     } catch (err) {
       if (!(err instanceof ValidationError)) throw err;
-      Object.assign(errors, err.fields);
+      Object.assign(errors, knownProblems(err.fields));
     }
-    if (Object.keys(errors).length === 0) Object.assign(errors, logoErrors(form));
+    if (Object.keys(errors).length === 0) Object.assign(errors, knownProblems(logoErrors(form)));
     if (Object.keys(errors).length > 0) {
-      if (form.logo && !errors.logo)
-        errors.logo = 'choose the logo again (files are not kept after an error)';
+      if (form.logo && !errors.logo) errors.logo = { key: 'app_form.invalid.logo_again' };
       return sendPage(reply, 400, createForm(ctx, draft, errors));
     }
     const logo = form.logo ? await logos.store(ctx.company.id, form.logo) : undefined;
@@ -120,7 +120,7 @@ export function consoleAppRoutes(app: FastifyInstance, deps: ConsoleDeps): void 
     } catch (err) {
       if (logo) await logos.delete(ctx.company.id, logo.id);
       if (err instanceof DomainError)
-        return sendPage(reply, err.status, createForm(ctx, draft, { form: err.message }));
+        return sendPage(reply, err.status, createForm(ctx, draft, knownProblems({ form: err.message })));
       throw err;
     }
   });
