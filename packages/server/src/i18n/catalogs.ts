@@ -4,6 +4,7 @@ import * as consolePages from './messages/console.ts';
 import * as consoleAppForm from './messages/console-app-form.ts';
 import * as consoleApps from './messages/console-apps.ts';
 import * as consoleAudit from './messages/console-audit.ts';
+import * as consoleMembers from './messages/console-members.ts';
 import * as consoleWebhooks from './messages/console-webhooks.ts';
 import * as frame from './messages/frame.ts';
 import * as invitation from './messages/invitation.ts';
@@ -26,6 +27,7 @@ export const EN = {
   ...consoleAppForm.en,
   ...consoleAudit.en,
   ...consoleWebhooks.en,
+  ...consoleMembers.en,
 } as const satisfies Record<string, Message>;
 
 /** A key of the catalogs: a page that names a key no catalog has does not compile. */
@@ -45,6 +47,7 @@ const DE: Catalog = {
   ...consoleAppForm.de,
   ...consoleAudit.de,
   ...consoleWebhooks.de,
+  ...consoleMembers.de,
 };
 
 /** A locale the pages are translated into. */

@@ -13,6 +13,7 @@ import { appsListPage } from '../../src/console/pages/apps-list.ts';
 import { auditLogPage } from '../../src/console/pages/audit-log.ts';
 import { confirmPage, deletePage, graceSelect } from '../../src/console/pages/confirm.ts';
 import { connectedAppsPage } from '../../src/console/pages/connected-apps.ts';
+import { invitationLinkPage, membersPage } from '../../src/console/pages/members.ts';
 import { errorPage as consoleErrorPage, planRequiredPage } from '../../src/console/pages/message.ts';
 import {
   webhookDetailPage,
@@ -107,6 +108,7 @@ const TRANSLATED_CONSOLE_PAGES = [
   'webhooks.ts',
   'app-create.ts',
   'app-edit.ts',
+  'members.ts',
 ];
 
 /** What the fixtures put on the pages: data, not page strings. */
@@ -148,6 +150,9 @@ const DATA = [
   'redirect URI "http://x" must not contain user information',
   'https://keys.example/jwks',
   ...SIGNING_ALGS,
+  'bo@acme.test',
+  'Bo',
+  'https://gatehouse.example/invitations/abc',
 ];
 
 const company = { id: 'co_1', name: 'Acme Ltd', plan: 'free' } as Company;
@@ -436,6 +441,56 @@ function renderAll(ui: PageUi): Record<string, string> {
       } as App),
       errors: {},
     }),
+    membersPage: membersPage(
+      consoleCtx(ui, 'admin'),
+      [
+        { user: { ...user, passwordHash: 'x' } as User, role: 'admin', joinedAt: app.createdAt },
+        {
+          user: { ...user, id: 'u_2', email: 'bo@acme.test', name: 'Bo', passwordHash: null } as User,
+          role: 'member',
+          joinedAt: app.createdAt,
+          invitation: { id: 'inv_1', expiresAt: later } as never,
+        },
+        {
+          user: { ...user, id: 'u_3', email: 'bo@acme.test', name: 'Bo', passwordHash: null } as User,
+          role: 'member',
+          joinedAt: app.createdAt,
+          invitation: { id: 'inv_2', expiresAt: app.createdAt } as never,
+        },
+        {
+          user: { ...user, id: 'u_4', name: 'Bo', disabledAt: app.createdAt } as User,
+          role: 'member',
+          joinedAt: app.createdAt,
+        },
+        {
+          user: { ...user, id: 'u_5', name: 'Bo', passwordHash: null } as User,
+          role: 'member',
+          joinedAt: app.createdAt,
+        },
+      ],
+      {
+        notice: { key: 'members.done.added' },
+        error: { key: 'members.error.already_member', vars: { email: 'bo@acme.test', company: 'Acme Ltd' } },
+        add: { email: 'bo@acme.test', role: 'admin' },
+        invite: { email: 'bo@acme.test', name: 'Bo', role: 'member' },
+      },
+    ),
+    'membersPage (member)': membersPage(consoleCtx(ui, 'member'), [
+      { user, role: 'admin', joinedAt: app.createdAt },
+    ]),
+    invitationLinkPage: invitationLinkPage(
+      consoleCtx(ui, 'admin'),
+      { ...user, email: 'bo@acme.test' } as User,
+      'https://gatehouse.example/invitations/abc',
+      later,
+    ),
+    'invitationLinkPage (mailed)': invitationLinkPage(
+      consoleCtx(ui, 'admin'),
+      { ...user, email: 'bo@acme.test' } as User,
+      'https://gatehouse.example/invitations/abc',
+      later,
+      true,
+    ),
     deletePage: deletePage(
       consoleCtx(ui, 'admin'),
       'apps',

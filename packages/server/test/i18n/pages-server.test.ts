@@ -253,6 +253,37 @@ describe('pages in the theme and in the language asked for', () => {
     assert.doesNotMatch(`${del.res.body}${rotate.res.body}`, /Delete|Rotate|cannot be undone/);
   });
 
+  test('console Members in German: the list, the forms, the refusals and the removal question', async () => {
+    const { b, base, csrf } = await germanConsole();
+    const list = await b.follow('GET', `${base}/members`);
+    assert.match(list.res.body, /<h1>Mitglieder<\/h1>/);
+    assert.match(list.res.body, />Neuen Benutzer einladen</);
+    const unknown = await b.follow('POST', `${base}/members`, {
+      csrf_token: csrf,
+      email: 'nobody@acme.test',
+      role: 'member',
+    });
+    assert.equal(unknown.res.statusCode, 404);
+    assert.match(unknown.res.body, /Kein Benutzer hat die Adresse nobody@acme\.test\./);
+    const badRole = await b.follow('POST', `${base}/invitations`, {
+      csrf_token: csrf,
+      email: 'new@acme.test',
+      role: 'owner',
+    });
+    assert.equal(badRole.res.statusCode, 400);
+    assert.match(badRole.res.body, /Die Rolle muss Administrator oder Mitglied sein\./);
+    const me = /href="[^"]*\/members\/([^/"]+)\/remove"/.exec(list.res.body)?.[1];
+    const remove = await b.follow('GET', `${base}/members/${me}/remove`);
+    assert.match(remove.res.body, /<h1>ada@acme\.test entfernen\?<\/h1>/);
+    assert.match(remove.res.body, /Sie verlieren sofort den Zugriff auf/);
+    const lastAdmin = await b.follow('POST', `${base}/members/${me}/remove`, { csrf_token: csrf });
+    assert.match(lastAdmin.res.body, /Dies ist der letzte Administrator von/);
+    assert.doesNotMatch(
+      `${unknown.res.body}${badRole.res.body}${remove.res.body}${lastAdmin.res.body}`,
+      /No user has|must be admin|You lose|last administrator/,
+    );
+  });
+
   test('the theme: product name, logo, footer links and stylesheet on login, consent and console pages', async () => {
     const b = new Browser(t.http);
     const login = await b.follow('GET', authorizeUrl());

@@ -3,6 +3,8 @@ import { LastAdmin } from '../../companies/company-service.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../../errors.ts';
 import { queryParams } from '../../http/page-input.ts';
 import { seeOther, sendPage } from '../../http/page-reply.ts';
+import type { MessageKey } from '../../i18n/catalogs.ts';
+import type { Text } from '../../i18n/translator.ts';
 import { html } from '../../pages/html.ts';
 import type { ConsoleContext, ConsoleDeps } from '../context.ts';
 import { adminOnly, sendConsoleError } from '../error-pages.ts';
@@ -16,14 +18,22 @@ type MemberReq = FastifyRequest<{ Params: { companyId: string; userId: string } 
 type InvitationReq = FastifyRequest<{ Params: { companyId: string; invitationId: string } }>;
 const HTML = { config: { jsonOnly: false } };
 
-/** A service's message ("email address is not valid") as the page says it. */
-const sentence = (m: string) => `${m.charAt(0).toUpperCase()}${m.slice(1)}.`;
+/** The directory services' problems with a member form, as catalog texts (JSON bodies keep the English). */
+const INVALID: Record<string, MessageKey> = {
+  'role must be admin or member': 'members.invalid.role',
+  'email address is not valid': 'members.invalid.email',
+  'user name must be 1 to 100 characters': 'members.invalid.name',
+};
+const invalid = (err: ValidationError): Text => {
+  const key = INVALID[err.message];
+  return key ? { key } : { key: 'members.invalid.other', vars: { detail: err.message } };
+};
 
 /** What the page says after each change (a fixed text per key: nothing typed is reflected). */
-const DONE: Record<string, string> = {
-  added: 'The member was added.',
-  role: 'The role was changed.',
-  removed: 'The member was removed.',
+const DONE: Record<string, MessageKey> = {
+  added: 'members.done.added',
+  role: 'members.done.role',
+  removed: 'members.done.removed',
 };
 
 /**
@@ -61,14 +71,16 @@ export function consoleMemberRoutes(app: FastifyInstance, deps: ConsoleDeps): vo
     return seeOther(reply, `${ctx.base}/invitations/${made.invitation.id}/link`);
   }
 
-  const lastAdminMessage = (ctx: ConsoleContext) =>
-    `This is the last administrator of ${ctx.company.name}. Make another member an administrator first, then change or remove this one.`;
+  const lastAdminMessage = (ctx: ConsoleContext): Text => ({
+    key: 'members.error.last_admin',
+    vars: { company: ctx.company.name },
+  });
 
   app.get('/console/c/:companyId/members', HTML, async (request: CompanyReq, reply) => {
     const ctx = await consoleContext(deps, request, reply);
     if (!ctx) return reply;
     const notice = DONE[queryParams(request).get('done') ?? ''];
-    return sendPage(reply, 200, membersPage(ctx, await rows(ctx), notice ? { notice } : {}));
+    return sendPage(reply, 200, membersPage(ctx, await rows(ctx), notice ? { notice: { key: notice } } : {}));
   });
 
   app.post('/console/c/:companyId/members', HTML, async (request: CompanyReq, reply) => {
@@ -81,17 +93,19 @@ export function consoleMemberRoutes(app: FastifyInstance, deps: ConsoleDeps): vo
       await gh.memberships.addByEmail(add.email, ctx.company.id, add.role, ctx.actor);
       return seeOther(reply, `${ctx.base}/members?done=added`);
     } catch (err) {
-      if (err instanceof ValidationError)
-        return refused(reply, ctx, 400, { add, error: sentence(err.message) });
+      if (err instanceof ValidationError) return refused(reply, ctx, 400, { add, error: invalid(err) });
       if (err instanceof NotFoundError)
         return refused(reply, ctx, 404, {
           add,
-          error: `No user has the address ${add.email}. To give them an account, invite them instead.`,
+          error: { key: 'members.error.no_user', vars: { email: add.email } },
         });
       if (err instanceof ConflictError)
         return refused(reply, ctx, 409, {
           add,
-          error: `${add.email} is already a member of ${ctx.company.name}: change their role in the list instead.`,
+          error: {
+            key: 'members.error.already_member',
+            vars: { email: add.email, company: ctx.company.name },
+          },
         });
       throw err;
     }
@@ -106,9 +120,9 @@ export function consoleMemberRoutes(app: FastifyInstance, deps: ConsoleDeps): vo
       await gh.memberships.setRole(request.params.userId, ctx.company.id, form.get('role') ?? '', ctx.actor);
     } catch (err) {
       if (err instanceof LastAdmin) return refused(reply, ctx, 409, { error: lastAdminMessage(ctx) });
-      if (err instanceof ValidationError) return refused(reply, ctx, 400, { error: sentence(err.message) });
+      if (err instanceof ValidationError) return refused(reply, ctx, 400, { error: invalid(err) });
       if (err instanceof NotFoundError)
-        return refused(reply, ctx, 404, { error: 'This user is not a member of the company.' });
+        return refused(reply, ctx, 404, { error: { key: 'members.error.not_member' } });
       throw err;
     }
     // An administrator who made themselves a member can no longer manage the page: show it read-only.
@@ -132,10 +146,10 @@ export function consoleMemberRoutes(app: FastifyInstance, deps: ConsoleDeps): vo
       confirmPage({
         ctx,
         section: 'members',
-        title: `Remove ${user.email}?`,
-        message: html`<p>${self ? 'You lose' : html`${user.name} loses`} access to ${ctx.company.name} at once: the Integration Center, and approving apps for it. Tokens issued for them in this company stop working. Their account stays; an administrator can add them again.</p>`,
+        title: ctx.ui.t.t('members.remove.title', { email: user.email }),
+        message: html`<p>${ctx.ui.t.t(self ? 'members.remove.self' : 'members.remove.other', { name: user.name, company: ctx.company.name })}</p>`,
         action: `${ctx.base}/members/${user.id}/remove`,
-        submit: 'Remove member',
+        submit: ctx.ui.t.t('members.remove.submit'),
         cancel: `${ctx.base}/members`,
         danger: true,
       }),
@@ -171,12 +185,11 @@ export function consoleMemberRoutes(app: FastifyInstance, deps: ConsoleDeps): vo
     try {
       return await showLink(reply, ctx, await gh.invitations.invite(ctx.company.id, invite, ctx.actor));
     } catch (err) {
-      if (err instanceof ValidationError)
-        return refused(reply, ctx, 400, { invite, error: sentence(err.message) });
+      if (err instanceof ValidationError) return refused(reply, ctx, 400, { invite, error: invalid(err) });
       if (err instanceof ConflictError)
         return refused(reply, ctx, 409, {
           invite,
-          error: `A user with the address ${invite.email} exists already: add them as a member instead.`,
+          error: { key: 'members.error.user_exists', vars: { email: invite.email } },
         });
       throw err;
     }
@@ -195,11 +208,10 @@ export function consoleMemberRoutes(app: FastifyInstance, deps: ConsoleDeps): vo
       );
     } catch (err) {
       if (err instanceof NotFoundError)
-        return refused(reply, ctx, 404, { error: 'This user has no unused invitation to this company.' });
+        return refused(reply, ctx, 404, { error: { key: 'members.error.no_invitation' } });
       if (err instanceof ConflictError)
         return refused(reply, ctx, 409, {
-          error:
-            'This account has a password, is disabled or belongs to another company: it cannot be given a new link.',
+          error: { key: 'members.error.cannot_reissue' },
         });
       throw err;
     }
