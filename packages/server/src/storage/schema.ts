@@ -258,6 +258,21 @@ export interface Database {
     created_at: number;
     expires_at: number;
   };
+  /** Migration 017: login requests delegated to the SaaS company's login application. */
+  login_requests: {
+    challenge_hash: string;
+    session_hash: string;
+    flow_id: string | null;
+    return_to: string | null;
+    session_user_id: string | null;
+    status: string;
+    user_id: string | null;
+    error: string | null;
+    error_description: string | null;
+    verifier_hash: string | null;
+    created_at: number;
+    expires_at: number;
+  };
 }
 
 /** The columns every API key table has (admin keys add their company). */

@@ -11,6 +11,7 @@ import type { IdempotencyStore } from './idempotency-store.ts';
 import type { InvalidationLog } from './invalidation-log.ts';
 import type { InvitationStore } from './invitation-store.ts';
 import type { StorageLifecycle } from './lifecycle.ts';
+import type { LoginRequestStore } from './login-request-store.ts';
 import type { OperatorKeyStore } from './operator-key-store.ts';
 import type { RevocationLog } from './revocation-log.ts';
 import type { SigningKeyStore } from './signing-key-store.ts';
@@ -46,6 +47,12 @@ export type { IdempotencyStore } from './idempotency-store.ts';
 export type { InvalidationLog } from './invalidation-log.ts';
 export type { Invitation, InvitationStore, NewInvitation } from './invitation-store.ts';
 export type { StorageLifecycle } from './lifecycle.ts';
+export type {
+  LoginAnswer,
+  LoginRequest,
+  LoginRequestStatus,
+  LoginRequestStore,
+} from './login-request-store.ts';
 export type { OperatorKeyStore } from './operator-key-store.ts';
 export type { RevocationLog } from './revocation-log.ts';
 export type { SigningKeyStore } from './signing-key-store.ts';
@@ -84,6 +91,7 @@ export interface StorageSlices {
   housekeeping: HousekeepingStore;
   externalIdentities: ExternalIdentityStore;
   invitations: InvitationStore;
+  loginRequests: LoginRequestStore;
 }
 
 /** Every slice at once: what `openStorage` returns and the server passes around. */
@@ -105,4 +113,5 @@ export type Storage = StorageLifecycle &
   IdempotencyStore &
   HousekeepingStore &
   ExternalIdentityStore &
-  InvitationStore;
+  InvitationStore &
+  LoginRequestStore;

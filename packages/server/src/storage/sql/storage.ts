@@ -18,6 +18,7 @@ import { SqlIdempotencyStore } from './idempotency-store.ts';
 import { SqlInvalidationLog } from './invalidation-log.ts';
 import { SqlInvitationStore } from './invitation-store.ts';
 import { SqlLifecycle } from './lifecycle.ts';
+import { SqlLoginRequestStore } from './login-request-store.ts';
 import { SqlOperatorKeyStore } from './operator-key-store.ts';
 import { SqlRevocationLog } from './revocation-log.ts';
 import { SqlSigningKeyStore } from './signing-key-store.ts';
@@ -46,6 +47,7 @@ export const SQL_SLICES = {
   housekeeping: SqlHousekeepingStore,
   externalIdentities: SqlExternalIdentityStore,
   invitations: SqlInvitationStore,
+  loginRequests: SqlLoginRequestStore,
 } satisfies { [K in keyof StorageSlices]: new (ctx: SqlContext) => StorageSlices[K] };
 
 type SqlSlices = { [K in keyof typeof SQL_SLICES]: InstanceType<(typeof SQL_SLICES)[K]> };
