@@ -4,6 +4,7 @@ import type { SignInConfig, UpstreamProvider } from '../config/sign-in.ts';
 import type { DirectoryStore, ExternalIdentityStore } from '../storage/storage.ts';
 import { sha256 } from '../util/hash.ts';
 import { AuthorizationService } from './authorization-service.ts';
+import { FLOW_EXPIRED, type SignInFailure, signInFailure } from './sign-in-failure.ts';
 import { UpstreamClient, UpstreamDenied, UpstreamUnavailable } from './upstream-client.ts';
 import { type LinkRefusal, UpstreamLinking } from './upstream-linking.ts';
 
@@ -11,31 +12,14 @@ import { type LinkRefusal, UpstreamLinking } from './upstream-linking.ts';
 export const UPSTREAM_SIGN_IN_TTL_MS = 10 * 60_000;
 
 /** A sign-in through an upstream that could not go on: the page that says why. */
-export interface UpstreamFailure {
-  kind: 'failed';
-  status: 400 | 403 | 404 | 503;
-  title: string;
-  message: string;
-  code: string;
-}
+export type UpstreamFailure = SignInFailure;
 
 export type UpstreamStart = { kind: 'redirect'; url: string } | UpstreamFailure;
 export type UpstreamFinish =
   | { kind: 'signed-in'; userId: string; flowId: string | null; returnTo: string | null }
   | UpstreamFailure;
 
-const fail = (
-  status: UpstreamFailure['status'],
-  title: string,
-  message: string,
-  code: string,
-): UpstreamFailure => ({
-  kind: 'failed',
-  status,
-  title,
-  message,
-  code,
-});
+const fail = signInFailure;
 
 const REFUSALS: Record<LinkRefusal, (name: string) => string> = {
   'no-email': (n) => `${n} did not share an e-mail address, which an account here needs.`,
@@ -99,8 +83,7 @@ export class UpstreamSignIn {
     let maxAge: number | null = null;
     if (flowId !== undefined) {
       const flow = await this.authorization.findFlow(flowId, sessionHash);
-      if (!flow)
-        return fail(400, 'This request has expired', 'Go back to the app and start again.', 'flow_expired');
+      if (!flow) return FLOW_EXPIRED;
       const req = AuthorizationService.request(flow);
       prompt = req.prompt;
       maxAge = req.maxAge ?? null;

@@ -8,9 +8,17 @@ export interface UpstreamChoice {
   name: string;
 }
 
-/** "Sign in with NAME" for each upstream: links, so no form-action has to allow the upstream. */
-function upstreamChoices(upstreams: readonly UpstreamChoice[], flow?: string, returnTo?: string) {
-  if (upstreams.length === 0) return '';
+/**
+ * "Sign in with NAME" for login delegation (first) and each upstream: links, so no
+ * form-action has to allow the login application or the upstream.
+ */
+function signInChoices(
+  upstreams: readonly UpstreamChoice[],
+  delegation: string | undefined,
+  flow?: string,
+  returnTo?: string,
+) {
+  if (upstreams.length === 0 && delegation === undefined) return '';
   const query = flow
     ? `?flow=${encodeURIComponent(flow)}`
     : returnTo
@@ -18,7 +26,11 @@ function upstreamChoices(upstreams: readonly UpstreamChoice[], flow?: string, re
       : '';
   const choice = (u: UpstreamChoice) =>
     html`<a class="button secondary" href="/login/upstream/${encodeURIComponent(u.id)}${query}">Sign in with ${u.name}</a>`;
-  return html`<div class="sign-in-options">${upstreams.map(choice)}</div>`;
+  const delegated =
+    delegation === undefined
+      ? ''
+      : html`<a class="button secondary" href="/login/delegate${query}">Sign in with ${delegation}</a>`;
+  return html`<div class="sign-in-options">${delegated}${upstreams.map(choice)}</div>`;
 }
 
 export function loginPage(opts: {
@@ -27,6 +39,8 @@ export function loginPage(opts: {
   upstreams?: readonly UpstreamChoice[];
   /** Whether the e-mail and password form is shown (GATEHOUSE_LOCAL_PASSWORDS). Default true. */
   localPasswords?: boolean;
+  /** Login delegation's label (GATEHOUSE_LOGIN_NAME); absent when delegation is off. */
+  delegation?: string;
   flow?: string;
   error?: string;
   email?: string;
@@ -40,7 +54,7 @@ export function loginPage(opts: {
 ${opts.appName ? html`<p class="lead">to continue to <strong>${opts.appName}</strong></p>` : ''}
 ${!opts.appName && opts.returnTo ? html`<p class="lead">to the Integration Center</p>` : ''}
 ${opts.error ? html`<p class="alert" role="alert">${opts.error}</p>` : ''}
-${upstreamChoices(opts.upstreams ?? [], opts.flow, opts.returnTo)}
+${signInChoices(opts.upstreams ?? [], opts.delegation, opts.flow, opts.returnTo)}
 ${opts.localPasswords === false ? '' : passwordForm(opts)}`,
   });
 }
@@ -51,8 +65,9 @@ function passwordForm(opts: {
   email?: string;
   returnTo?: string;
   upstreams?: readonly UpstreamChoice[];
+  delegation?: string;
 }) {
-  return html`${(opts.upstreams ?? []).length > 0 ? html`<p class="hint or">or with your email and password</p>` : ''}
+  return html`${(opts.upstreams ?? []).length > 0 || opts.delegation !== undefined ? html`<p class="hint or">or with your email and password</p>` : ''}
 <form method="post" action="/login">
 ${hiddenFields({ csrf_token: opts.csrf, ...(opts.flow ? { flow: opts.flow } : {}), ...(opts.returnTo ? { return_to: opts.returnTo } : {}) })}
 <label for="email">Email</label>
