@@ -1,4 +1,4 @@
-import { scryptSync, timingSafeEqual } from 'node:crypto';
+import { randomBytes, scryptSync, timingSafeEqual } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 
@@ -20,6 +20,12 @@ export interface LoginAppOptions {
   users: LoginAppUser[];
   host?: string;
   port?: number;
+}
+
+/** A `password_hash` for users.json. */
+export function hashPassword(password: string): string {
+  const salt = randomBytes(16);
+  return `scrypt$${salt.toString('base64url')}$${scryptSync(password, salt, 32).toString('base64url')}`;
 }
 
 export const loadUsers = (file: string): LoginAppUser[] => JSON.parse(readFileSync(file, 'utf8'));
