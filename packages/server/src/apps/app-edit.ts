@@ -33,6 +33,8 @@ export interface AppPatch {
   implicit?: boolean;
   /** Remembered consent: a later authorization within the granted scopes skips the consent page. */
   skipConsent?: boolean;
+  /** Internal apps only: their own company's admins skip the consent page. */
+  autoConsent?: boolean;
   /** Accepted only when it is the set the app has: scopes are fixed (SCOPES_FIXED). */
   scopes?: string[];
 }
@@ -48,6 +50,7 @@ export const EDITABLE_FIELDS = [
   'grantDelivery',
   'grantTypes',
   'skipConsent',
+  'autoConsent',
 ] as const satisfies readonly (keyof AppEdit)[];
 export type EditableField = (typeof EDITABLE_FIELDS)[number];
 
@@ -85,6 +88,7 @@ export function applyPatch(app: App, patch: AppPatch): Required<AppEdit> {
   if (patch.tokenFormat !== undefined) next.tokenFormat = patch.tokenFormat;
   if (patch.grantDelivery !== undefined) next.grantDelivery = patch.grantDelivery;
   if (patch.skipConsent !== undefined) next.skipConsent = patch.skipConsent;
+  if (patch.autoConsent !== undefined) next.autoConsent = patch.autoConsent;
   if (patch.implicit !== undefined && patch.implicit !== next.grantTypes.includes('implicit'))
     next.grantTypes = patch.implicit
       ? [...next.grantTypes, 'implicit']

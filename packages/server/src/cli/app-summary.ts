@@ -15,6 +15,9 @@ export function appSummary(app: Parameters<typeof appJson>[0]): string {
     ['Token format', app.tokenFormat],
     ['Grant delivery', app.grantDelivery],
     ['Remembered consent', app.skipConsent ? 'on' : 'off'],
+    ...(app.type === 'internal'
+      ? [['Auto consent', app.autoConsent ? 'on' : 'off'] as [string, string]]
+      : []),
     ['Logo', app.logoUrl ?? '(none)'],
     [
       'Refresh reuse window',

@@ -41,6 +41,7 @@ function patchOf(values: Values): AppPatch {
   set('grantDelivery', choiceOpt(values, 'grant-delivery', ['code', 'company_grant'] as const));
   set('implicit', onOff(values, 'implicit'));
   set('skipConsent', onOff(values, 'remembered-consent'));
+  set('autoConsent', onOff(values, 'auto-consent'));
   set('scopes', stringOpt(values, 'scopes')?.split(/\s+/).filter(Boolean));
   return patch;
 }
@@ -50,7 +51,7 @@ export const updateCommand: Command = {
   summary:
     'Change an app: name, logo, redirect URIs, token settings, grant delivery, implicit, remembered consent',
   usage:
-    'APP_ID|CLIENT_ID [--name NAME] [--add-redirect-uri URI]... [--remove-redirect-uri URI]... [--redirect-uri URI]... [--logo-url URL] [--token-ttl SECONDS] [--alg ALG] [--token-format jwt|opaque] [--grant-delivery code|company_grant] [--implicit on|off] [--remembered-consent on|off]',
+    'APP_ID|CLIENT_ID [--name NAME] [--add-redirect-uri URI]... [--remove-redirect-uri URI]... [--redirect-uri URI]... [--logo-url URL] [--token-ttl SECONDS] [--alg ALG] [--token-format jwt|opaque] [--grant-delivery code|company_grant] [--implicit on|off] [--remembered-consent on|off] [--auto-consent on|off]',
   help: [
     ['--name NAME', 'display name, 1 to 100 characters'],
     [
@@ -72,6 +73,7 @@ export const updateCommand: Command = {
     ['--grant-delivery MODE', 'partner apps: code or company_grant'],
     ['--implicit on|off', 'opt the app in to (or out of) the implicit grant'],
     ['--remembered-consent on|off', 'a later authorization within the granted scopes skips the consent page'],
+    ['--auto-consent on|off', "internal apps only: their own company's admins skip the consent page"],
     ['--scopes "a b"', 'refused unless unchanged: scopes are fixed; create a new app for others'],
   ],
   options: {
@@ -86,6 +88,7 @@ export const updateCommand: Command = {
     'grant-delivery': { type: 'string' },
     implicit: { type: 'string' },
     'remembered-consent': { type: 'string' },
+    'auto-consent': { type: 'string' },
     scopes: { type: 'string' },
   },
   positionals: ['APP_ID|CLIENT_ID'],

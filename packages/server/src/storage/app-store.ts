@@ -20,6 +20,7 @@ export type AppEdit = Partial<
     | 'grantDelivery'
     | 'grantTypes'
     | 'skipConsent'
+    | 'autoConsent'
   >
 >;
 

@@ -47,6 +47,8 @@ export interface Database {
     last_used_at: number | null;
     scope_policy: string;
     skip_consent: Generated<number>;
+    /** Migration 017. */
+    auto_consent: Generated<number>;
     refresh_idle_ttl: Generated<number>;
     refresh_absolute_ttl: Generated<number>;
     /** Seconds; null: the server's GATEHOUSE_REFRESH_REUSE_WINDOW (migration 009). */

@@ -38,6 +38,9 @@ const appProps = {
   grant_delivery: Type.String(),
   scope_policy: Type.String(),
   skip_consent: Type.Boolean(),
+  auto_consent: Type.Boolean({
+    description: "internal apps only: their own company's admins are not shown the consent page",
+  }),
   refresh_idle_ttl: Type.Integer(),
   refresh_absolute_ttl: Type.Integer(),
   refresh_reuse_window: Type.Union([Type.Integer(), Type.Null()], {
@@ -87,6 +90,9 @@ const CreateApp = Type.Object(
     grant_delivery: Type.Optional(Enum(['code', 'company_grant'], 'partner apps: code or company_grant')),
     scope_policy: Type.Optional(Enum(['strict', 'narrow'], 'strict (default) or narrow')),
     skip_consent: Type.Optional(Type.Boolean()),
+    auto_consent: Type.Optional(
+      Type.Boolean({ description: 'internal apps only (400 for a partner app): skip the consent page' }),
+    ),
     refresh_idle_ttl: Type.Optional(Type.Integer({ minimum: 300, maximum: 31_536_000 })),
     refresh_absolute_ttl: Type.Optional(Type.Integer({ minimum: 3600, maximum: 31_536_000 })),
     refresh_reuse_window: Type.Optional(
@@ -135,6 +141,12 @@ const UpdateApp = Type.Object(
     skip_consent: Type.Optional(
       Type.Boolean({
         description: 'remembered consent: a later authorization within the granted scopes skips the page',
+      }),
+    ),
+    auto_consent: Type.Optional(
+      Type.Boolean({
+        description:
+          "internal apps only (400 for a partner app): their own company's admins are not shown the consent page",
       }),
     ),
   },
@@ -192,6 +204,7 @@ export const appRoutes: ApiRoute[] = [
           ...opt('grantDelivery', body.grant_delivery),
           ...opt('scopePolicy', body.scope_policy),
           ...opt('skipConsent', body.skip_consent),
+          ...opt('autoConsent', body.auto_consent),
           ...opt('refreshIdleTtl', body.refresh_idle_ttl),
           ...opt('refreshAbsoluteTtl', body.refresh_absolute_ttl),
           ...opt('refreshReuseWindow', body.refresh_reuse_window),
@@ -239,6 +252,7 @@ export const appRoutes: ApiRoute[] = [
           ...opt('grantDelivery', body.grant_delivery),
           ...opt('implicit', body.implicit),
           ...opt('skipConsent', body.skip_consent),
+          ...opt('autoConsent', body.auto_consent),
         },
         caller.actor,
       );

@@ -33,7 +33,7 @@ ${saved ? html`<p class="notice" role="status">Changes saved. They apply to new 
 <dt>Scopes</dt><dd>${app.scopes.map((s) => html`<code class="chip">${s}</code> `)}<p class="hint">Scopes cannot be edited after creation: create a new app for other scopes.</p></dd>
 <dt>Redirect URIs</dt><dd>${app.redirectUris.length ? html`<ul class="plain">${app.redirectUris.map((u) => html`<li><code>${u}</code></li>`)}</ul>` : 'None'}</dd>
 <dt>Tokens</dt><dd>${app.tokenTtl} seconds, ${app.tokenFormat === 'opaque' ? 'opaque' : `JWT signed with ${app.signingAlg}`}</dd>
-${usesBrowser(app) ? html`<dt>Consent</dt><dd>${app.skipConsent ? 'Remembered: a later authorization within granted scopes skips the page' : 'Asked every time'}${app.grantTypes.includes('implicit') ? ' · implicit grant allowed' : ''}</dd>` : ''}
+${usesBrowser(app) ? html`<dt>Consent</dt><dd>${app.autoConsent && app.type === 'internal' ? 'Skipped for your own company (the grant is still recorded)' : app.skipConsent ? 'Remembered: a later authorization within granted scopes skips the page' : 'Asked every time'}${app.grantTypes.includes('implicit') ? ' · implicit grant allowed' : ''}</dd>` : ''}
 <dt>Created</dt><dd>${formatTime(app.createdAt)}</dd>
 <dt>Last used</dt><dd>${formatTime(app.lastUsedAt)}</dd>
 </dl>

@@ -6,7 +6,8 @@ import type { MigrationContext } from './context.ts';
  * application (GATEHOUSE_LOGIN_URL), found by the SHA-256 of their `login_challenge`, bound
  * to the browser session and the authorization flow that started them; once accepted or
  * rejected through the operator API, by the SHA-256 of the single-use `login_verifier` the
- * browser brings back.
+ * browser brings back. And apps' `auto_consent`: an internal app whose own company's admins
+ * are not shown the consent page.
  */
 export async function up(db: Kysely<unknown>, _ctx: MigrationContext): Promise<void> {
   await db.schema
@@ -25,4 +26,9 @@ export async function up(db: Kysely<unknown>, _ctx: MigrationContext): Promise<v
     .addColumn('expires_at', 'bigint', (c) => c.notNull())
     .execute();
   await db.schema.createIndex('login_requests_expires').on('login_requests').column('expires_at').execute();
+  // Consent skipped for an internal app's own company (docs/sign-in.md#skipping-consent).
+  await db.schema
+    .alterTable('apps')
+    .addColumn('auto_consent', 'integer', (c) => c.notNull().defaultTo(0))
+    .execute();
 }

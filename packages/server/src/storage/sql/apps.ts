@@ -85,7 +85,7 @@ type EditColumns = Pick<
   | 'token_format'
   | 'grant_delivery'
   | 'grant_types'
-> & { skip_consent: number };
+> & { skip_consent: number; auto_consent: number };
 
 /** The columns of the fields an app may change after creation, as stored (every one for a new app). */
 function editableColumns(a: Required<AppEdit>): EditColumns;
@@ -101,6 +101,7 @@ function editableColumns(a: AppEdit): Partial<EditColumns> {
   if (a.grantDelivery !== undefined) row.grant_delivery = a.grantDelivery;
   if (a.grantTypes !== undefined) row.grant_types = JSON.stringify(a.grantTypes);
   if (a.skipConsent !== undefined) row.skip_consent = a.skipConsent ? 1 : 0;
+  if (a.autoConsent !== undefined) row.auto_consent = a.autoConsent ? 1 : 0;
   return row;
 }
 

@@ -224,6 +224,7 @@ export function appTests({ it }: SuiteContext): void {
           grantDelivery: 'company_grant',
           grantTypes: ['authorization_code', 'implicit'],
           skipConsent: true,
+          autoConsent: true,
         };
         const expected = {
           name: app.name,
@@ -235,6 +236,7 @@ export function appTests({ it }: SuiteContext): void {
           grantDelivery: app.grantDelivery,
           grantTypes: app.grantTypes,
           skipConsent: false,
+          autoConsent: false,
         };
         const audit = {
           companyId: co.id,
