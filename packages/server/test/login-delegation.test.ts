@@ -413,8 +413,14 @@ await forDialects(['sqlite', 'postgres'], (dialect, skip) => {
       assert.match(String(console.location), /login_challenge=/);
     });
 
-    test('no line was logged at error level', () => {
+    test('no line was logged at error level, and no challenge or verifier in any line (request lines: request-logger.test.ts)', () => {
       assert.deepEqual(errorLines(t), []);
+      const lines = t.logs.map((l) => JSON.stringify(l));
+      assert.equal(
+        lines.some((l) => /gth[lv]_[A-Za-z0-9_-]{8}/.test(l)),
+        false,
+        'no challenge or verifier in the logs',
+      );
     });
   });
 });
