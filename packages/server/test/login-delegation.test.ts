@@ -365,6 +365,21 @@ await forDialects(['sqlite', 'postgres'], (dialect, skip) => {
       assert.equal(view.subject, 'again-1');
     });
 
+    test("the Integration Center's sign-in: back to the console page after the login application", async () => {
+      const b = new Browser(t.http);
+      const page = await b.follow('GET', '/login?return_to=/console');
+      const href = /href="([^"]+)">Sign in with Acme Login</.exec(page.res.body)?.[1] ?? '';
+      assert.match(href, /return_to=%2Fconsole/);
+      const sent = await b.request('GET', href.replaceAll('&amp;', '&'));
+      const c = new URL(String(sent.headers.location)).searchParams.get('login_challenge');
+      const view = (await api('GET', `/login-requests/${c}`)).json();
+      assert.equal(view.client, null, 'no app: a console sign-in');
+      const path = verifierPath(await api('PUT', `/login-requests/${c}/accept`, subject('console-1')));
+      const back = await b.request('GET', path);
+      assert.equal(back.statusCode, 303);
+      assert.equal(back.headers.location, '/console');
+    });
+
     test('the operator API only: an admin key or no key is refused; bad input is a 400', async () => {
       const c = await challenge(new Browser(t.http));
       assert.equal((await api('GET', `/login-requests/${c}`, undefined, t.adminKey)).statusCode, 403);
