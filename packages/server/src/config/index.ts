@@ -400,5 +400,8 @@ export function configWarnings(config: Config): string[] {
       warnings.push(
         `The upstream ${u.id} (${u.issuer}) is not https: its answers can be read and forged on the way.`,
       );
+  const login = config.signIn.delegation;
+  if (config.production && login?.url.startsWith('http://'))
+    warnings.push(`GATEHOUSE_LOGIN_URL (${login.url}) is not https: login challenges travel in clear text.`);
   return warnings;
 }

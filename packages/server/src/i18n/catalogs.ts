@@ -3,6 +3,7 @@ import * as authorize from './messages/authorize.ts';
 import * as consolePages from './messages/console.ts';
 import * as consoleApps from './messages/console-apps.ts';
 import * as consoleAudit from './messages/console-audit.ts';
+import * as delegation from './messages/delegation.ts';
 import * as frame from './messages/frame.ts';
 import * as invitation from './messages/invitation.ts';
 import * as signIn from './messages/sign-in.ts';
@@ -19,6 +20,7 @@ export const EN = {
   ...authorize.en,
   ...invitation.en,
   ...upstream.en,
+  ...delegation.en,
   ...consolePages.en,
   ...consoleApps.en,
   ...consoleAudit.en,
@@ -36,6 +38,7 @@ const DE: Catalog = {
   ...authorize.de,
   ...invitation.de,
   ...upstream.de,
+  ...delegation.de,
   ...consolePages.de,
   ...consoleApps.de,
   ...consoleAudit.de,
