@@ -14,12 +14,14 @@ import { registerNotAcceptable } from './not-acceptable.ts';
 import { type EndpointLimiter, TokenEndpointLimiter } from './rate-limit.ts';
 import { lazyChildLoggerFactory } from './request-logger.ts';
 import { authorizeRoutes } from './routes/authorize.ts';
+import { emailVerificationRoutes } from './routes/email-verification.ts';
 import { grantResolutionRoutes } from './routes/grant-resolution.ts';
 import { healthRoutes } from './routes/health.ts';
 import { introspectRoutes } from './routes/introspect.ts';
 import { invitationRoutes } from './routes/invitations.ts';
 import { openIdRoutes } from './routes/openid.ts';
 import { pageAssetRoutes } from './routes/page-assets.ts';
+import { passwordResetRoutes } from './routes/password-reset.ts';
 import { revocationFeedRoutes } from './routes/revocation-feed.ts';
 import { revokeRoutes } from './routes/revoke.ts';
 import { acceptRawBodies, tokenRoutes } from './routes/token.ts';
@@ -103,6 +105,17 @@ export async function buildHttpApp(gh: Gatehouse, logger: Logger): Promise<Fasti
     upstreamSignInRoutes(pages, { ...deps, upstreams: gh.upstreamSignIn });
     pageAssetRoutes(pages);
     invitationRoutes(pages, { sessions: gh.sessions, secure: deps.secure, invitations: gh.invitations });
+    passwordResetRoutes(pages, {
+      sessions: gh.sessions,
+      secure: deps.secure,
+      resets: gh.passwordResets,
+      localPasswords: gh.config.signIn.localPasswords,
+    });
+    emailVerificationRoutes(pages, {
+      sessions: gh.sessions,
+      secure: deps.secure,
+      verification: gh.emailVerification,
+    });
     await consoleRoutes(pages, { gh, sessions: gh.sessions, secure: deps.secure });
   });
   wellKnownRoutes(app, { metadata: () => gh.metadata(), keys: gh.keys });

@@ -60,7 +60,8 @@ ${hiddenFields({ csrf_token: opts.csrf, ...(opts.flow ? { flow: opts.flow } : {}
 <label for="password">Password</label>
 <input id="password" name="password" type="password" autocomplete="current-password" required>
 <button type="submit" class="primary">Sign in</button>
-</form>`;
+</form>
+<p><a href="/password-reset${opts.flow ? `?flow=${encodeURIComponent(opts.flow)}` : ''}">Forgot your password?</a></p>`;
 }
 
 export function signedOutPage() {
@@ -70,11 +71,33 @@ export function signedOutPage() {
   });
 }
 
-/** GET /login when someone is already signed in and there is nowhere to go on to. */
-export function signedInPage(opts: { csrf: string; email: string }) {
+const VERIFICATION_NOTICES = {
+  sent: 'We sent a confirmation link to your address. It works for 24 hours.',
+  throttled: 'A confirmation link was sent a short while ago. Wait a few minutes before asking again.',
+} as const;
+
+/**
+ * GET /login when someone is already signed in and there is nowhere to go on to; an
+ * unconfirmed address can have its confirmation link sent again from here.
+ */
+export function signedInPage(opts: {
+  csrf: string;
+  email: string;
+  /** False: the address is not confirmed, offer to send the link. */
+  emailVerified?: boolean;
+  notice?: keyof typeof VERIFICATION_NOTICES;
+}) {
+  const unverified =
+    opts.emailVerified === false
+      ? html`<p>Your address is not confirmed yet: apps you connect are told it is unverified.</p>
+<form method="post" action="/verify-email"><input type="hidden" name="csrf_token" value="${opts.csrf}">
+<button type="submit" class="secondary">Send the confirmation link</button></form>`
+      : '';
   return layout({
     title: 'Signed in',
     body: html`<h1>Signed in</h1><p class="lead">You are signed in as ${opts.email}.</p>
+${opts.notice ? html`<p class="notice" role="status">${VERIFICATION_NOTICES[opts.notice]}</p>` : ''}
+${unverified}
 <form method="post" action="/logout"><input type="hidden" name="csrf_token" value="${opts.csrf}">
 <button type="submit" class="secondary">Sign out</button></form>`,
   });

@@ -4,6 +4,7 @@ import type { AppStore } from './app-store.ts';
 import type { AuditLog } from './audit-log.ts';
 import type { AuthorizationStateStore } from './authorization-state-store.ts';
 import type { DirectoryStore } from './directory-store.ts';
+import type { EmailTokenStore } from './email-token-store.ts';
 import type { ExternalIdentityStore } from './external-identity-store.ts';
 import type { GrantStore } from './grant-store.ts';
 import type { HousekeepingStore } from './housekeeping-store.ts';
@@ -34,6 +35,7 @@ export type {
   UserChanges,
   UserPageRequest,
 } from './directory-store.ts';
+export type { EmailToken, EmailTokenPurpose, EmailTokenStore, NewEmailToken } from './email-token-store.ts';
 export type {
   ExternalIdentity,
   ExternalIdentityStore,
@@ -84,6 +86,7 @@ export interface StorageSlices {
   housekeeping: HousekeepingStore;
   externalIdentities: ExternalIdentityStore;
   invitations: InvitationStore;
+  emailTokens: EmailTokenStore;
 }
 
 /** Every slice at once: what `openStorage` returns and the server passes around. */
@@ -105,4 +108,5 @@ export type Storage = StorageLifecycle &
   IdempotencyStore &
   HousekeepingStore &
   ExternalIdentityStore &
-  InvitationStore;
+  InvitationStore &
+  EmailTokenStore;

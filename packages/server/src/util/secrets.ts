@@ -13,6 +13,8 @@ export const SecretPrefix = {
   authorizationCode: 'gthc_',
   webhookSecret: 'whsec_',
   invitation: 'gthi_',
+  passwordReset: 'gthp_',
+  emailVerification: 'gthv_',
 } as const;
 
 export type SecretKind = keyof typeof SecretPrefix;

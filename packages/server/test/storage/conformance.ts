@@ -17,6 +17,7 @@ import { auditTests } from './suites/audit.ts';
 import { authorizationStateTests } from './suites/authorization-state.ts';
 import { companyTests } from './suites/companies.ts';
 import { directoryLifecycleTests } from './suites/directory-lifecycle.ts';
+import { emailTokenTests } from './suites/email-tokens.ts';
 import { externalIdentityTests } from './suites/external-identities.ts';
 import { grantTests } from './suites/grants.ts';
 import { housekeepingTests } from './suites/housekeeping.ts';
@@ -121,6 +122,7 @@ export function storageConformance(target: ConformanceTarget): void {
     refreshRotationTests(ctx);
     externalIdentityTests(ctx);
     invitationTests(ctx);
+    emailTokenTests(ctx);
     // Last: it prunes with a clock two hours ahead.
     housekeepingTests(ctx);
 

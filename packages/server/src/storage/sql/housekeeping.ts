@@ -53,6 +53,9 @@ async function pruneExpired(db: Db, now: number): Promise<PruneCounts> {
   const idempotencyKeys = n(
     await db.deleteFrom('idempotency_keys').where('expires_at', '<=', now).executeTakeFirst(),
   );
+  const emailTokens = n(
+    await db.deleteFrom('email_tokens').where('expires_at', '<=', now).executeTakeFirst(),
+  );
   return {
     sessions,
     flows,
@@ -63,6 +66,7 @@ async function pruneExpired(db: Db, now: number): Promise<PruneCounts> {
     invalidations,
     deliveries,
     idempotencyKeys,
+    emailTokens,
   };
 }
 

@@ -154,6 +154,7 @@ export function housekeepingTests({ it }: SuiteContext): void {
           invalidations,
           deliveries: 0,
           idempotencyKeys: 1,
+          emailTokens: 0,
         });
         // A month on: the rest has had its time; a finished delivery goes after 30 days, a pending one stays.
         assert.deepEqual(await f.pruneExpired(at(31 * DAY)), {
@@ -166,6 +167,7 @@ export function housekeepingTests({ it }: SuiteContext): void {
           invalidations: 0,
           deliveries: 1,
           idempotencyKeys: 0,
+          emailTokens: 0,
         });
         assert.equal((await f.listWebhookDeliveries(seed.companyId)).items.length, 1);
       },
