@@ -190,9 +190,11 @@ export class Gatehouse {
     this.operatorKeys = new OperatorKeyService(storage);
     this.memberships = new MembershipService(storage);
     this.userAdmin = new UserAdminService(storage, bus);
+    this.mailer = new Mailer(config.mail, opts.logger);
     this.invitations = new InvitationService(storage, this.companies, {
       baseUrl: config.issuer,
       throttle: config.loginThrottle,
+      mailer: this.mailer,
     });
     this.companyDeletion = new CompanyDeletion(storage, this.apps, bus);
     this.logos = new LogoService(storage);
@@ -241,7 +243,6 @@ export class Gatehouse {
       shared: this.sharedLimits,
     });
     this.sessions = new SessionService(storage, this.passwordSignIn);
-    this.mailer = new Mailer(config.mail, opts.logger);
     this.passwordResets = new PasswordResetService(storage, {
       baseUrl: config.issuer,
       mailer: this.mailer,

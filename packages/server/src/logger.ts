@@ -47,9 +47,15 @@ interface LoggedRequest {
   socket?: { remotePort?: number };
 }
 
-/** The path of an invitation link carries its token (a credential): logged as `[redacted]`. */
+/**
+ * The paths of mailed links (invitations, password resets, address verifications) carry their
+ * token (a credential): logged as `[redacted]`. `/password-reset/sent` and `/done` carry none.
+ */
 export function redactUrl(url: string | undefined): string | undefined {
-  return url?.replace(/^\/invitations\/[^/?#]+/, '/invitations/[redacted]');
+  return url?.replace(
+    /^\/(invitations|password-reset|verify-email)\/(?!(?:sent|done)(?:[?#]|$))[^/?#]+/,
+    '/$1/[redacted]',
+  );
 }
 
 function requestLine(req: LoggedRequest) {

@@ -1,6 +1,8 @@
 import { addressKey } from '../authorization/address-key.ts';
 import { LoginThrottle, type LoginThrottleConfig } from '../authorization/login-throttle.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../errors.ts';
+import type { Mailer } from '../mail/mailer.ts';
+import { invitationMail } from '../mail/messages.ts';
 import type { DirectoryStore, Invitation, InvitationStore } from '../storage/storage.ts';
 import type { Company, Role, User } from '../storage/types.ts';
 import { hashPassword } from '../users/password.ts';
@@ -39,14 +41,16 @@ export interface InvitationOptions {
   now?: () => number;
   /** The password hash; scrypt (users/password.ts) unless given. */
   hash?: (password: string) => Promise<string>;
+  /** Mails each new link to the invitee as well (the console still shows it once). */
+  mailer?: Mailer;
 }
 
 /**
  * Inviting a new user into a company: a company admin names them, Gatehouse creates the user
  * (without a password) and their membership, and returns a link valid 72 hours that lets
  * them set a password. The link's token (256 random bits) is returned once and stored only as
- * its SHA-256; it works once. The link is returned rather than sent, so the console shows it
- * and a mailer can send it.
+ * its SHA-256; it works once. The link is mailed to the invitee (with a mailer) and returned,
+ * so the console shows it once too. Setting the password from it marks the address verified.
  */
 export class InvitationService {
   private readonly throttle: LoginThrottle;
@@ -128,7 +132,12 @@ export class InvitationService {
         },
       },
     );
-    return { invitation, user, url: `${this.opts.baseUrl}${invitationPath(token)}` };
+    const url = `${this.opts.baseUrl}${invitationPath(token)}`;
+    if (this.opts.mailer) {
+      const company = await this.companies.getCompany(companyId);
+      this.opts.mailer.send(invitationMail(user.email, url, company.name), 'invitation');
+    }
+    return { invitation, user, url };
   }
 
   /** The company's invitations not yet used, by user id (the newest per user). */
