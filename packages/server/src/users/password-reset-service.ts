@@ -2,8 +2,6 @@ import type { Logger } from 'pino';
 import { addressKey } from '../authorization/address-key.ts';
 import { LoginThrottle, type LoginThrottleConfig } from '../authorization/login-throttle.ts';
 import { SharedSignInBuckets } from '../authorization/shared-login-throttle.ts';
-import * as valid from '../companies/directory-validation.ts';
-import { ValidationError } from '../errors.ts';
 import type { SharedLimits } from '../limits/shared-limits.ts';
 import type { Mailer } from '../mail/mailer.ts';
 import { passwordResetMail } from '../mail/messages.ts';
@@ -12,6 +10,7 @@ import type { User } from '../storage/types.ts';
 import { sha256 } from '../util/hash.ts';
 import { EmailLinks, type EmailLinkView } from './email-links.ts';
 import { hashPassword } from './password.ts';
+import { passwordFromLink } from './password-from-link.ts';
 
 /** A reset link works this long after it is mailed. */
 export const PASSWORD_RESET_TTL_MS = 3600_000;
@@ -135,30 +134,16 @@ export class PasswordResetService {
    * address verified and ends every session of the user.
    */
   async complete(token: string, password: string, ip: string): Promise<ResetOutcome> {
-    const attempt = this.attempts.begin(`reset:${sha256(token.slice(0, 100))}`, addressKey(ip));
-    if (attempt.refused) return { kind: 'throttled', retryAfter: attempt.retryAfter };
-    let settled = false;
-    try {
-      const view = await this.view(token);
-      if (view.kind !== 'valid') {
-        settled = true;
-        attempt.failed();
-        return view;
-      }
-      try {
-        valid.password(password);
-      } catch (err) {
-        if (!(err instanceof ValidationError)) throw err;
-        settled = true;
-        attempt.abandoned();
-        return { kind: 'invalid-password', message: 'The password must be 12 to 1024 characters.', view };
-      }
-      const passwordHash = await this.hash(password);
-      const done = await this.storage.completePasswordReset(
-        sha256(token),
-        passwordHash,
-        new Date(this.now()),
-        {
+    const outcome = await passwordFromLink({
+      throttle: this.attempts,
+      kind: 'reset',
+      token,
+      password,
+      ip,
+      view: () => this.view(token),
+      hash: this.hash,
+      store: (passwordHash, view) =>
+        this.storage.completePasswordReset(sha256(token), passwordHash, new Date(this.now()), {
           audit: {
             companyId: null,
             actor: `user:${view.user.id}`,
@@ -166,18 +151,10 @@ export class PasswordResetService {
             target: `user:${view.user.id}`,
             data: {},
           },
-        },
-      );
-      settled = true;
-      if (!done) {
-        attempt.failed();
-        return { kind: 'used' };
-      }
-      attempt.succeeded();
-      this.opts.onReset?.(view.user);
-      return { kind: 'reset', user: view.user };
-    } finally {
-      if (!settled) attempt.abandoned();
-    }
+        }),
+    });
+    if (outcome.kind !== 'done') return outcome;
+    this.opts.onReset?.(outcome.view.user);
+    return { kind: 'reset', user: outcome.view.user };
   }
 }
