@@ -2,6 +2,8 @@
  * `npm start`: migrate, seed the demo once, serve Gatehouse and the demo API beside it,
  * print the next steps. SIGINT/SIGTERM close both and exit 0.
  */
+
+import { fileURLToPath } from 'node:url';
 import { startDemoApi } from '@gatehouse/demo-api';
 import { createLogger, loadConfig, seedDemo, startServer } from '@gatehouse/server';
 import type { FastifyBaseLogger } from 'fastify';
@@ -15,7 +17,9 @@ function demoApiPort(value: string | undefined): number {
   return n;
 }
 
-const config = loadConfig();
+/** The demo wears a SaaS's brand (docs/branding.md) unless GATEHOUSE_THEME names another. */
+const DEMO_THEME = fileURLToPath(new URL('demo-theme/theme.json', import.meta.url));
+const config = loadConfig({ env: { GATEHOUSE_THEME: DEMO_THEME, ...process.env } });
 const logger = createLogger(config.logLevel);
 
 async function main(): Promise<void> {

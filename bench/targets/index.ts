@@ -33,8 +33,11 @@ export async function startGatehouse(
       dropDb = dbUrl;
     } else dbUrl = `sqlite:${join(dataDir, 'gatehouse.db')}`;
   }
-  const entry =
-    options.runtime === 'built'
+  // BENCH_GATEHOUSE_ENTRY: another build's bundle (an older commit's, for an A/B of two builds
+  // through the same scenarios; docs/benchmarks.md, "Comparing two builds").
+  const entry = process.env.BENCH_GATEHOUSE_ENTRY
+    ? [process.env.BENCH_GATEHOUSE_ENTRY]
+    : options.runtime === 'built'
       ? [await buildGatehouse()]
       : ['--import', 'tsx', here('../servers/gatehouse.ts')];
   // Every thread writes a profile (the sign-in hashing thread too), so each run gets a

@@ -20,6 +20,7 @@ import { OperatorKeyService } from './companies/operator-key-service.ts';
 import type { Config } from './config/index.ts';
 import { CompanyGrantService } from './consents/company-grant-service.ts';
 import { Housekeeper } from './housekeeping/housekeeper.ts';
+import { LOCALES } from './i18n/catalogs.ts';
 import { IdempotencyService } from './idempotency/idempotency-service.ts';
 import { answerEncryptionKey, openSecret, sealSecret, secretEncryptionKey } from './keys/crypto.ts';
 import { JwsSigner } from './keys/jws.ts';
@@ -410,6 +411,8 @@ export class Gatehouse {
         introspection_endpoint: `${this.config.issuer}/oauth2/introspect`,
         introspection_endpoint_auth_methods_supported: INTROSPECTION_AUTH_METHODS.map((m) => m.name),
         grant_resolution_endpoint: `${this.config.issuer}/oauth2/grants`,
+        // The languages of the sign-in and consent pages (`ui_locales`, docs/branding.md).
+        ui_locales_supported: LOCALES.map((l) => l.tag),
       },
     });
   }

@@ -122,10 +122,7 @@ describe('implicit (legacy) and OpenID Connect', () => {
       url: '/userinfo',
       headers: { authorization: `Bearer ${body.access_token}` },
     });
-    assert.deepEqual(
-      [changed.json().email, changed.json().email_verified],
-      ['ada.new@acme.test', false],
-    );
+    assert.deepEqual([changed.json().email, changed.json().email_verified], ['ada.new@acme.test', false]);
     await t.gh.userAdmin.update(payload.sub as string, { email: 'ada@acme.test' }, 'operator:test');
     const anonymous = await t.http.inject('/userinfo');
     assert.equal(anonymous.statusCode, 401);

@@ -1,3 +1,5 @@
+import type { MessageKey } from '../i18n/catalogs.ts';
+import type { Text } from '../i18n/translator.ts';
 import { authorizationResponseUrl, responseModeFor } from '../oauth/authorization-response.ts';
 import type { AuthorizationRequest, ErrorRedirectTarget } from '../oauth/endpoints/authorize.ts';
 import type { OAuthError } from '../oauth/errors.ts';
@@ -32,8 +34,11 @@ export type FlowStep =
 export interface ErrorPageStep {
   kind: 'error-page';
   status: 400 | 403 | 500;
-  title: string;
-  message: string;
+  /** Catalog texts (i18n/): the page is rendered in the locale of its request. */
+  title: Text;
+  message: Text;
+  /** An OAuth error_description: technical, for the app's developers, shown as it is. */
+  detail?: string;
   /** The OAuth or page error code, shown on the page. */
   code?: string;
 }
@@ -77,16 +82,16 @@ export interface GrantShownView {
 export const EXPIRED: ErrorPageStep = {
   kind: 'error-page',
   status: 400,
-  title: 'This request has expired',
-  message: 'The authorization request is no longer valid. Go back to the app and start again.',
+  title: { key: 'flow.expired_title' },
+  message: { key: 'flow.expired' },
 };
 
 /** A page of the flow was opened or posted for a flow that is gone. */
 export const GONE: ErrorPageStep = {
   kind: 'error-page',
   status: 400,
-  title: 'This request has expired',
-  message: 'Go back to the app and start again.',
+  title: { key: 'flow.expired_title' },
+  message: { key: 'flow.gone' },
 };
 
 const redirect = (response: 'code' | 'token' | 'company_grant' | 'error', url: string): FlowStep => ({
@@ -95,8 +100,15 @@ const redirect = (response: 'code' | 'token' | 'company_grant' | 'error', url: s
   url,
 });
 
-export function errorPage(status: 400 | 500, title: string, err: OAuthError): ErrorPageStep {
-  return { kind: 'error-page', status, title, message: err.description, code: err.error };
+export function errorPage(status: 400 | 500, title: MessageKey, err: OAuthError): ErrorPageStep {
+  return {
+    kind: 'error-page',
+    status,
+    title: { key: title },
+    message: { key: 'flow.refused' },
+    detail: err.description,
+    code: err.error,
+  };
 }
 
 /**
@@ -104,7 +116,7 @@ export function errorPage(status: 400 | 500, title: string, err: OAuthError): Er
  * (RFC 6749 4.2.2.1), with `iss` (RFC 9207); on a page when there is no redirect URI.
  */
 export function errorRedirect(issuer: string, req: ErrorRedirectTarget, err: OAuthError): FlowStep {
-  if (req.redirectUri === null) return errorPage(err.status === 500 ? 500 : 400, 'Authorization failed', err);
+  if (req.redirectUri === null) return errorPage(err.status === 500 ? 500 : 400, 'flow.failed_title', err);
   const params = { error: err.error, error_description: err.description, state: req.state, iss: issuer };
   return redirect(
     'error',

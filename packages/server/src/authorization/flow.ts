@@ -56,7 +56,7 @@ export class AuthorizationFlows {
    * are unproven, else back to the client. Undefined for any other error.
    */
   refusal(err: unknown): FlowStep | undefined {
-    if (err instanceof AuthorizationPageError) return errorPage(400, 'This link cannot be used', err.oauth);
+    if (err instanceof AuthorizationPageError) return errorPage(400, 'flow.link_unusable_title', err.oauth);
     if (err instanceof AuthorizationRedirectError)
       return errorRedirect(this.deps.issuer, err.request, err.oauth);
     return undefined;

@@ -1,6 +1,8 @@
 import * as oidc from 'openid-client';
 import type { Logger } from 'pino';
 import type { SignInConfig, UpstreamProvider } from '../config/sign-in.ts';
+import type { MessageKey } from '../i18n/catalogs.ts';
+import type { Text } from '../i18n/translator.ts';
 import type { DirectoryStore, ExternalIdentityStore } from '../storage/storage.ts';
 import { sha256 } from '../util/hash.ts';
 import { AuthorizationService } from './authorization-service.ts';
@@ -14,8 +16,9 @@ export const UPSTREAM_SIGN_IN_TTL_MS = 10 * 60_000;
 export interface UpstreamFailure {
   kind: 'failed';
   status: 400 | 403 | 404 | 503;
-  title: string;
-  message: string;
+  /** Catalog texts (i18n/messages/upstream.ts), with the provider's name as `{name}`. */
+  title: Text;
+  message: Text;
   code: string;
 }
 
@@ -26,26 +29,21 @@ export type UpstreamFinish =
 
 const fail = (
   status: UpstreamFailure['status'],
-  title: string,
-  message: string,
+  title: MessageKey,
+  message: MessageKey,
   code: string,
-): UpstreamFailure => ({
-  kind: 'failed',
-  status,
-  title,
-  message,
-  code,
-});
+  name?: string,
+): UpstreamFailure => {
+  const vars = name === undefined ? {} : { vars: { name } };
+  return { kind: 'failed', status, title: { key: title, ...vars }, message: { key: message, ...vars }, code };
+};
 
-const REFUSALS: Record<LinkRefusal, (name: string) => string> = {
-  'no-email': (n) => `${n} did not share an e-mail address, which an account here needs.`,
-  'email-unverified': (n) =>
-    `An account with this e-mail address already exists here, and ${n} has not confirmed that the address is yours, so it cannot be linked. Sign in the way you usually do, or ask your administrator.`,
-  'already-linked': (n) =>
-    `The account with this e-mail address is already linked to another ${n} account. Sign in with that one, or ask your administrator.`,
-  'no-account': (n) =>
-    `There is no account here for your ${n} account. Ask your administrator to invite you.`,
-  disabled: () => 'This account is disabled. Ask your administrator.',
+const REFUSALS: Record<LinkRefusal, MessageKey> = {
+  'no-email': 'upstream.no_email',
+  'email-unverified': 'upstream.email_unverified',
+  'already-linked': 'upstream.already_linked',
+  'no-account': 'upstream.no_account',
+  disabled: 'upstream.disabled',
 };
 
 /**
@@ -93,14 +91,12 @@ export class UpstreamSignIn {
     returnTo?: string,
   ): Promise<UpstreamStart> {
     const client = this.clients.get(id);
-    if (!client)
-      return fail(404, 'Unknown sign-in option', 'This sign-in option does not exist.', 'unknown_upstream');
+    if (!client) return fail(404, 'upstream.unknown_title', 'upstream.unknown', 'unknown_upstream');
     let prompt: string | null = null;
     let maxAge: number | null = null;
     if (flowId !== undefined) {
       const flow = await this.authorization.findFlow(flowId, sessionHash);
-      if (!flow)
-        return fail(400, 'This request has expired', 'Go back to the app and start again.', 'flow_expired');
+      if (!flow) return fail(400, 'flow.expired_title', 'flow.gone', 'flow_expired');
       const req = AuthorizationService.request(flow);
       prompt = req.prompt;
       maxAge = req.maxAge ?? null;
@@ -134,18 +130,12 @@ export class UpstreamSignIn {
   /** The callback from upstream `id`, with its query, for the session it came back to. */
   async finish(id: string, sessionHash: string, query: URLSearchParams): Promise<UpstreamFinish> {
     const client = this.clients.get(id);
-    if (!client)
-      return fail(404, 'Unknown sign-in option', 'This sign-in option does not exist.', 'unknown_upstream');
+    if (!client) return fail(404, 'upstream.unknown_title', 'upstream.unknown', 'unknown_upstream');
     const name = client.provider.name;
     const state = query.get('state');
     const pending = state ? await this.storage.claimUpstreamSignIn(sha256(state), sessionHash) : undefined;
     if (!pending || pending.upstreamId !== id || state === null)
-      return fail(
-        400,
-        'This sign-in link cannot be used',
-        `The answer from ${name} does not belong to a sign-in started in this browser, or it was already used or has expired. Start again from the app.`,
-        'invalid_state',
-      );
+      return fail(400, 'upstream.invalid_state_title', 'upstream.invalid_state', 'invalid_state', name);
     let claims: Record<string, unknown>;
     try {
       claims = await client.redeem(query, {
@@ -157,22 +147,12 @@ export class UpstreamSignIn {
     } catch (err) {
       if (err instanceof UpstreamUnavailable) return this.unavailable(client.provider, err);
       if (err instanceof UpstreamDenied)
-        return fail(
-          403,
-          `${name} did not sign you in`,
-          `${name} answered that the sign-in was not allowed or was cancelled.`,
-          err.error,
-        );
+        return fail(403, 'upstream.denied_title', 'upstream.denied', err.error, name);
       this.log?.warn(
         { event: 'upstream_refused', upstream: id, err },
         'an upstream answer failed its checks',
       );
-      return fail(
-        400,
-        `The answer from ${name} was refused`,
-        `The answer from ${name} did not pass its checks, so nobody was signed in. Start again from the app.`,
-        'invalid_upstream_response',
-      );
+      return fail(400, 'upstream.refused_title', 'upstream.refused', 'invalid_upstream_response', name);
     }
     const linked = await this.linking.resolve(client.provider, claims);
     if (linked.kind === 'refused') {
@@ -182,9 +162,10 @@ export class UpstreamSignIn {
       );
       return fail(
         403,
-        'You cannot sign in with this account',
-        REFUSALS[linked.reason](name),
+        'upstream.link_refused_title',
+        REFUSALS[linked.reason],
         linked.reason.replaceAll('-', '_'),
+        name,
       );
     }
     return { kind: 'signed-in', userId: linked.user.id, flowId: pending.flowId, returnTo: pending.returnTo };
@@ -197,9 +178,10 @@ export class UpstreamSignIn {
     );
     return fail(
       503,
-      `${provider.name} is not answering`,
-      `Signing in with ${provider.name} is not possible right now. Try again in a minute.`,
+      'upstream.unavailable_title',
+      'upstream.unavailable',
       'upstream_unavailable',
+      provider.name,
     );
   }
 }

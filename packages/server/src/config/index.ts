@@ -12,6 +12,7 @@ import type { HttpTimeouts } from '../http/timeouts.ts';
 import { type KeyRotationConfig, parseKeyRotation } from '../keys/schedule.ts';
 import { DEFAULT_SCOPE_CATALOG, type ScopeCatalog } from '../oauth/scopes/catalog.ts';
 import { loadScopeCatalogFile } from '../oauth/scopes/catalog-file.ts';
+import { DEFAULT_THEME, type Theme } from '../pages/theme.ts';
 import type { DatabaseTimeouts } from '../storage/sql/connect.ts';
 import { DEFAULT_RESET_REQUEST_THROTTLE } from '../users/password-reset-service.ts';
 import { DEFAULT_SCRYPT_POOL, type ScryptPoolConfig } from '../users/scrypt-pool.ts';
@@ -36,6 +37,7 @@ import {
   parseTrustProxy,
 } from './parse.ts';
 import { type SignInConfig, signInConfig } from './sign-in.ts';
+import { loadThemeFile } from './theme.ts';
 
 /**
  * The one place where Gatehouse's settings and their defaults live. Every module receives
@@ -149,6 +151,8 @@ export interface Config {
   passwordResetThrottle: LoginThrottleConfig;
   /** Where password-reset, verification and invitation mails go: SMTP, or the log. See config/mail.ts. */
   mail: MailConfig;
+  /** The brand of every page. `GATEHOUSE_THEME`: a JSON file (docs/branding.md); default Gatehouse's. */
+  theme: Theme;
 }
 
 /**
@@ -354,6 +358,7 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
       ),
       inFlight: DEFAULT_RESET_REQUEST_THROTTLE.inFlight,
     },
+    theme: o.theme ?? (env.GATEHOUSE_THEME ? loadThemeFile(env.GATEHOUSE_THEME) : DEFAULT_THEME),
     metrics: o.metrics ?? metricsConfig(env),
     redisUrl: o.redisUrl ?? (env.REDIS_URL || undefined),
     redisPrefix: o.redisPrefix ?? (env.GATEHOUSE_REDIS_PREFIX || 'gatehouse'),

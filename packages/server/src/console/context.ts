@@ -2,6 +2,7 @@ import type { ActiveSession } from '../authorization/session-service.ts';
 import type { Company } from '../companies/company-service.ts';
 import type { Gatehouse } from '../gatehouse.ts';
 import type { SessionCookies } from '../http/session-cookie.ts';
+import type { PageUi } from '../pages/layout.ts';
 import type { Role, User } from '../users/user-service.ts';
 
 /** What every console route is built with. */
@@ -23,6 +24,8 @@ export interface ConsoleContext {
   base: string;
   /** The audit actor for changes made here. */
   actor: string;
+  /** The locale and theme the pages are rendered in. */
+  ui: PageUi;
 }
 
 export const companyBase = (companyId: string) => `/console/c/${encodeURIComponent(companyId)}`;

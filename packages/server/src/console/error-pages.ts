@@ -1,21 +1,27 @@
 import type { FastifyReply } from 'fastify';
 import { sendPage } from '../http/page-reply.ts';
+import { pageUi } from '../http/page-ui.ts';
+import type { MessageKey } from '../i18n/catalogs.ts';
+import type { Text } from '../i18n/translator.ts';
 import type { ConsoleContext } from './context.ts';
 import { errorPage } from './pages/message.ts';
 
-/** A console error page with the status it answers. */
-export function sendConsoleError(reply: FastifyReply, status: number, title: string, message: string) {
-  return sendPage(reply, status, errorPage(title, message));
+/** A console error page with the status it answers, in the request's locale. */
+export function sendConsoleError(reply: FastifyReply, status: number, title: MessageKey, message: Text) {
+  const ui = pageUi(reply.request);
+  return sendPage(reply, status, errorPage(ui, ui.t.t(title), ui.t.text(message)));
 }
 
 /** The page members get when they try what only admins may do. */
 export function adminOnly(reply: FastifyReply, ctx: ConsoleContext) {
+  const { t } = ctx.ui;
   return sendPage(
     reply,
     403,
     errorPage(
-      'Only administrators can do this',
-      `You are a member of ${ctx.company.name}. Ask one of its administrators to make this change.`,
+      ctx.ui,
+      t.t('console.error.admin_only_title'),
+      t.t('console.error.admin_only', { company: ctx.company.name }),
       ctx,
     ),
   );
@@ -23,10 +29,5 @@ export function adminOnly(reply: FastifyReply, ctx: ConsoleContext) {
 
 /** A form whose CSRF token does not match the session (expired, or posted from elsewhere). */
 export function csrfFailed(reply: FastifyReply) {
-  return sendConsoleError(
-    reply,
-    403,
-    'Your session has expired',
-    'The form could not be verified. Reload the page and try again.',
-  );
+  return sendConsoleError(reply, 403, 'session.expired_title', { key: 'session.expired' });
 }

@@ -1,6 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { SessionService } from '../authorization/session-service.ts';
 import { seeOther } from '../http/page-reply.ts';
+import { pageUi } from '../http/page-ui.ts';
 import { isForm } from '../http/routes/token.ts';
 import { currentSession } from '../http/session-cookie.ts';
 import { type ConsoleContext, type ConsoleDeps, companyBase } from './context.ts';
@@ -44,7 +45,9 @@ export async function consoleContext(
   const companies = await deps.gh.users.companies(who.user.id);
   const mine = companies.find((c) => c.company.id === request.params.companyId);
   if (!mine) {
-    await sendConsoleError(reply, 404, 'Not found', 'There is no such company in your account.');
+    await sendConsoleError(reply, 404, 'console.error.not_found_title', {
+      key: 'console.error.no_such_company',
+    });
     return undefined;
   }
   return {
@@ -56,6 +59,7 @@ export async function consoleContext(
     csrf: SessionService.csrfToken(who.active),
     base: companyBase(mine.company.id),
     actor: `user:${who.user.id}`,
+    ui: pageUi(request),
   };
 }
 

@@ -1,28 +1,30 @@
+import type { MessageKey } from '../i18n/catalogs.ts';
 import { html, type SafeHtml } from '../pages/html.ts';
-import { htmlDocument } from '../pages/layout.ts';
+import { brandMark, htmlDocument, pageTitle } from '../pages/layout.ts';
 import type { ConsoleContext } from './context.ts';
 
 export type Section = 'apps' | 'connected' | 'webhooks' | 'members' | 'audit';
 
-const NAV: [Section, string, string][] = [
-  ['apps', 'OAuth apps', '/apps'],
-  ['connected', 'Connected Apps', '/connected-apps'],
-  ['webhooks', 'Webhooks', '/webhooks'],
-  ['members', 'Members', '/members'],
-  ['audit', 'Audit log', '/audit'],
+const NAV: [Section, MessageKey, string][] = [
+  ['apps', 'console.nav.apps', '/apps'],
+  ['connected', 'console.nav.connected', '/connected-apps'],
+  ['webhooks', 'console.nav.webhooks', '/webhooks'],
+  ['members', 'console.nav.members', '/members'],
+  ['audit', 'console.nav.audit', '/audit'],
 ];
 
 function switcher(ctx: ConsoleContext): SafeHtml | string {
+  const { t } = ctx.ui;
   if (ctx.companies.length < 2) return html`<span class="company-name">${ctx.company.name}</span>`;
   return html`<form method="get" action="/console" class="switcher">
-<label for="company-switch" class="sr-only">Company</label>
+<label for="company-switch" class="sr-only">${t.t('console.company')}</label>
 <select id="company-switch" name="company">
 ${ctx.companies.map(
   (c) =>
     html`<option value="${c.company.id}" ${c.company.id === ctx.company.id ? html`selected` : ''}>${c.company.name}</option>`,
 )}
 </select>
-<button type="submit" class="secondary small">Switch</button>
+<button type="submit" class="secondary small">${t.t('console.switch')}</button>
 </form>`;
 }
 
@@ -35,24 +37,28 @@ export function consoleLayout(opts: {
   script?: boolean;
 }): string {
   const { ctx } = opts;
+  const { ui } = ctx;
+  const { t } = ui;
+  const role = t.t(ctx.role === 'admin' ? 'console.role.admin' : 'console.role.member');
   return htmlDocument({
-    title: `${opts.title} · ${ctx.company.name} · Gatehouse`,
+    ui,
+    title: pageTitle(ui, opts.title, ctx.company.name),
     script: opts.script,
     bodyClass: 'console',
     body: html`<header class="topbar">
-<a class="brand" href="/console">Gatehouse · Integration Center</a>
+<a class="brand" href="/console">${brandMark(ui)}<span class="brand-section"> · ${t.t('console.name')}</span></a>
 ${switcher(ctx)}
 <div class="who">
-<span>${ctx.user.email} (${ctx.role})</span>
+<span>${t.t('console.who', { email: ctx.user.email, role })}</span>
 <form method="post" action="/logout"><input type="hidden" name="csrf_token" value="${ctx.csrf}">
-<button type="submit" class="secondary small">Sign out</button></form>
+<button type="submit" class="secondary small">${t.t('console.sign_out')}</button></form>
 </div>
 </header>
-<nav class="sections" aria-label="Integration Center">
+<nav class="sections" aria-label="${t.t('console.name')}">
 <ul>
 ${NAV.map(
   ([key, label, path]) =>
-    html`<li><a href="${ctx.base}${path}" ${key === opts.section ? html`aria-current="page"` : ''}>${label}</a></li>`,
+    html`<li><a href="${ctx.base}${path}" ${key === opts.section ? html`aria-current="page"` : ''}>${t.t(label)}</a></li>`,
 )}
 </ul>
 </nav>

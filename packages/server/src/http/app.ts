@@ -11,6 +11,7 @@ import { refuseUnroutable, registerErrorHandling } from './errors.ts';
 import { checkRequestTarget, inputFamily } from './input-guard.ts';
 import { registerMetrics } from './metrics.ts';
 import { registerNotAcceptable } from './not-acceptable.ts';
+import { registerPageBrand } from './page-ui.ts';
 import { type EndpointLimiter, TokenEndpointLimiter } from './rate-limit.ts';
 import { lazyChildLoggerFactory } from './request-logger.ts';
 import { authorizeRoutes } from './routes/authorize.ts';
@@ -69,6 +70,7 @@ export async function buildHttpApp(gh: Gatehouse, logger: Logger): Promise<Fasti
     clientErrorHandler,
   });
   registerErrorHandling(app);
+  registerPageBrand(app, gh.config.theme);
   // Nothing when metrics are off; else one onResponse hook on every route, and /metrics (metrics.ts).
   registerMetrics(app, gh.metrics, gh.config.metrics);
   registerSecurityHeaders(app);

@@ -40,7 +40,12 @@ const FASTIFY_CODES: Record<string, [number, string, string]> = {
 /** Refused input in the format of its route's family (input-guard.ts), always 400. */
 function sendRefused(reply: FastifyReply, err: RefusedInput) {
   if (err.family === 'page')
-    return sendErrorPage(reply, 400, 'This request cannot be used', err.description, err.error);
+    return sendErrorPage(reply, 400, {
+      title: { key: 'flow.request_unusable_title' },
+      message: { key: 'flow.refused' },
+      detail: err.description,
+      code: err.error,
+    });
   if (err.family === 'management')
     return send(reply, 400, {
       error: 'validation_failed',

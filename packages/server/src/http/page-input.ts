@@ -34,13 +34,11 @@ export async function postedForm(
   const form = pageForm(request);
   const active = await currentSession(kit, request);
   if (!form || !active || !SessionService.csrfValid(active, form.get('csrf_token'))) {
-    await sendErrorPage(
-      reply,
-      403,
-      'Your session has expired',
-      'The form could not be verified. Reload the page and try again.',
-      'invalid_csrf_token',
-    );
+    await sendErrorPage(reply, 403, {
+      title: { key: 'session.expired_title' },
+      message: { key: 'session.expired' },
+      code: 'invalid_csrf_token',
+    });
     return undefined;
   }
   return { form, active };

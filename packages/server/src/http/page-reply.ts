@@ -1,6 +1,7 @@
 import type { FastifyReply } from 'fastify';
-import { pageCsp } from '../pages/layout.ts';
-import { errorPage } from '../pages/result-pages.ts';
+import type { Text } from '../i18n/translator.ts';
+import { messagePage, pageCsp } from '../pages/layout.ts';
+import { pageUi } from './page-ui.ts';
 
 /**
  * Sends a server-rendered page with the headers every page carries: a CSP whose form-action
@@ -17,14 +18,25 @@ export function sendPage(reply: FastifyReply, status: number, body: string, form
   return reply.send(body);
 }
 
-export function sendErrorPage(
-  reply: FastifyReply,
-  status: number,
-  title: string,
-  message: string,
-  code?: string,
-) {
-  return sendPage(reply, status, errorPage({ title, message, ...(code ? { code } : {}) }));
+/** What an error page says: catalog texts, and a detail (an OAuth error_description) as it is. */
+export interface ErrorPageContent {
+  title: Text;
+  message: Text;
+  /** Technical and untranslated, for developers: shown apart from the message. */
+  detail?: string;
+  code?: string;
+}
+
+/** An error page, in the locale of the request it answers. */
+export function sendErrorPage(reply: FastifyReply, status: number, content: ErrorPageContent) {
+  const ui = pageUi(reply.request);
+  const page = messagePage(ui, {
+    title: ui.t.text(content.title),
+    message: ui.t.text(content.message),
+    ...(content.detail ? { detail: content.detail } : {}),
+    ...(content.code ? { code: content.code } : {}),
+  });
+  return sendPage(reply, status, page);
 }
 
 /** 303 See Other: after a POST the browser follows with GET, never re-posting the form. */

@@ -1,21 +1,21 @@
 import type { Company } from '../companies/company-service.ts';
 import { html } from './html.ts';
-import { hiddenFields, layout } from './layout.ts';
+import { hiddenFields, layout, type PageUi } from './layout.ts';
 
-export function companyChooserPage(opts: {
-  csrf: string;
-  flow: string;
-  appName: string;
-  companies: Company[];
-}) {
+export function companyChooserPage(
+  ui: PageUi,
+  opts: { csrf: string; flow: string; appName: string; companies: Company[] },
+) {
+  const { t } = ui;
   return layout({
-    title: 'Choose a company',
-    body: html`<h1>Choose a company</h1>
-<p class="lead">Which company should <strong>${opts.appName}</strong> get access to?</p>
+    ui,
+    title: t.t('chooser.title'),
+    body: html`<h1>${t.t('chooser.title')}</h1>
+<p class="lead">${t.html('chooser.lead', { app: html`<strong>${opts.appName}</strong>` })}</p>
 <form method="post" action="/authorize/company">
 ${hiddenFields({ csrf_token: opts.csrf, flow: opts.flow })}
 <fieldset>
-<legend>Companies where you are an administrator</legend>
+<legend>${t.t('chooser.legend')}</legend>
 ${opts.companies.map(
   (c, i) => html`<div class="choice">
 <input type="radio" id="company-${i}" name="company_id" value="${c.id}" ${i === 0 ? html`checked` : ''}>
@@ -23,7 +23,7 @@ ${opts.companies.map(
 </div>`,
 )}
 </fieldset>
-<button type="submit" class="primary">Continue</button>
+<button type="submit" class="primary">${t.t('chooser.continue')}</button>
 </form>`,
   });
 }

@@ -1,35 +1,32 @@
+import type { MessageKey } from '../i18n/catalogs.ts';
 import { html } from './html.ts';
-import { layout } from './layout.ts';
+import { layout, messagePage, type PageUi } from './layout.ts';
 
 /** GET /verify-email/{token} when it worked. */
-export function emailVerifiedPage(email: string) {
+export function emailVerifiedPage(ui: PageUi, email: string) {
+  const { t } = ui;
   return layout({
-    title: 'Address confirmed',
-    body: html`<h1>Address confirmed</h1>
-<p class="lead">${email} is confirmed as your address. Apps you connect are told it is verified.</p>
-<p><a href="/login">Continue</a></p>`,
+    ui,
+    title: t.t('verify_email.done_title'),
+    body: html`<h1>${t.t('verify_email.done_title')}</h1>
+<p class="lead">${t.t('verify_email.done', { email })}</p>
+<p><a href="/login">${t.t('verify_email.continue')}</a></p>`,
   });
 }
 
 const CLOSED = {
-  used: { title: 'This link has been used', message: 'The address was confirmed with it already.' },
-  expired: {
-    title: 'This link has expired',
-    message: 'A confirmation link works for 24 hours. Sign in to have another one sent.',
-  },
-  unknown: {
-    title: 'This link is not valid',
-    message:
-      'The link is incomplete, or the account no longer has the address it was sent to. Sign in to have another one sent.',
-  },
-} as const;
+  used: ['verify_email.used_title', 'verify_email.used'],
+  expired: ['verify_email.expired_title', 'verify_email.expired'],
+  unknown: ['verify_email.unknown_title', 'verify_email.unknown'],
+} as const satisfies Record<string, readonly [MessageKey, MessageKey]>;
 
-export function verificationClosedPage(kind: keyof typeof CLOSED) {
-  const { title, message } = CLOSED[kind];
-  return layout({
-    title,
-    body: html`<h1>${title}</h1>
-<p class="alert" role="alert">${message}</p>
-<p><a href="/login">Sign in</a></p>`,
+/** Why a confirmation link cannot be used, and what to do instead. */
+export function verificationClosedPage(ui: PageUi, kind: keyof typeof CLOSED) {
+  const { t } = ui;
+  const [title, message] = CLOSED[kind];
+  return messagePage(ui, {
+    title: t.t(title),
+    message: t.t(message),
+    after: html`<p><a href="/login">${t.t('verify_email.sign_in')}</a></p>`,
   });
 }

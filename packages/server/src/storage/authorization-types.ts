@@ -93,6 +93,12 @@ export type RotateRefreshResult =
   | { status: 'retried'; family: TokenFamily; previous: RefreshToken; superseded: string }
   /** Presented after rotation (outside the window): the family has been revoked. */
   | { status: 'reused'; familyId: string }
+  /** Issued to another app than `opts.appId`: untouched. */
+  | { status: 'foreign' }
+  /** `opts.accept` said no: untouched. */
+  | { status: 'refused'; token: RefreshToken; family: TokenFamily }
+  /** The family's grant is no longer active (`opts.requireActiveGrant`): the family is revoked. */
+  | { status: 'grant-revoked'; familyId: string }
   | { status: 'invalid' };
 
 export interface RevokedAccessToken {

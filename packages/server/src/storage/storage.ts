@@ -51,7 +51,7 @@ export type { StorageLifecycle } from './lifecycle.ts';
 export type { OperatorKeyStore } from './operator-key-store.ts';
 export type { RevocationLog } from './revocation-log.ts';
 export type { SigningKeyStore } from './signing-key-store.ts';
-export type { RotateRefreshOptions, TokenStore } from './token-store.ts';
+export type { FoundRefreshToken, RotateRefreshOptions, TokenStore } from './token-store.ts';
 export type { WebhookEndpointStore } from './webhook-endpoint-store.ts';
 export type { AttemptOutcome, DeliveryFilter, WebhookOutbox } from './webhook-outbox.ts';
 

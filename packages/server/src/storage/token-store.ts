@@ -8,14 +8,40 @@ import type {
 } from './authorization-types.ts';
 import type { DomainEventInput } from './types.ts';
 
+/** What a rotation found, as its checks and callbacks see it. */
+export interface FoundRefreshToken {
+  token: RefreshToken;
+  family: TokenFamily;
+  /** The family's company grant, or null when it no longer exists. */
+  grant: { guid: string; active: boolean } | null;
+}
+
 /** Options of a refresh-token rotation. */
 export interface RotateRefreshOptions {
-  /** Enqueued with the family's revocation when this call detects reuse. */
-  eventsOnReuse?: DomainEventInput[];
+  /**
+   * Enqueued with the family's revocation when this call detects reuse; a function builds them
+   * from what the rotation found (the grant's GUID, for instance).
+   */
+  eventsOnReuse?: DomainEventInput[] | ((found: FoundRefreshToken) => DomainEventInput[]);
   /** The access token about to be signed, recorded with the family in the same transaction. */
   accessToken?: FamilyIssue['accessToken'];
   /** The refresh reuse window in ms (default 0: any retired token is reuse). */
   reuseWindowMs?: number;
+  /**
+   * The app presenting the token: a token of another app is `foreign`, and nothing is
+   * touched (rotating it would log its owner out).
+   */
+  appId?: string;
+  /**
+   * The family's company grant must be active: when it is not, the family is revoked in the
+   * same transaction and the answer is `grant-revoked`.
+   */
+  requireActiveGrant?: boolean;
+  /**
+   * The caller's own check of the token (a requested scope within the token's, say): false
+   * answers `refused`, with what was found, and nothing is touched.
+   */
+  accept?: (found: FoundRefreshToken) => boolean;
 }
 
 /**
@@ -41,12 +67,14 @@ export interface TokenStore {
    *   this, as does a client retrying a lost answer.
    * - Any other retired token (outside the window, an older ancestor, a successor superseded
    *   by a retry, or after the successor itself was used) revokes the whole family (`reused`).
+   * - Before any of that, in the same transaction, the checks of `opts` (`appId`, `accept`,
+   *   `requireActiveGrant`): one read, one transaction, for the whole refresh grant.
    *
    * @see https://www.rfc-editor.org/rfc/rfc9700#section-4.14.2
    */
   rotateRefreshToken(
     oldHash: string,
-    next: { tokenHash: string; expiresAt: Date },
+    next: { tokenHash: string; expiresAt: Date | ((family: TokenFamily) => Date) },
     now?: Date,
     opts?: RotateRefreshOptions,
   ): Promise<RotateRefreshResult>;

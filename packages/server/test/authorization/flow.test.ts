@@ -173,8 +173,9 @@ await forDialects(['sqlite', 'postgres'], (dialect, skip) => {
       assert.deepEqual((await start('anonymous', 'grantPage', { prompt: 'none' })).step, {
         kind: 'error-page',
         status: 400,
-        title: 'Authorization failed',
-        message: 'the user is not signed in',
+        title: { key: 'flow.failed_title' },
+        message: { key: 'flow.refused' },
+        detail: 'the user is not signed in',
         code: 'login_required',
       });
     });
@@ -201,7 +202,7 @@ await forDialects(['sqlite', 'postgres'], (dialect, skip) => {
         .catch((err: unknown) => flows.refusal(err));
       assert.equal(page?.kind, 'error-page');
       assert.ok(page?.kind === 'error-page');
-      assert.equal(page.title, 'This link cannot be used');
+      assert.deepEqual(page.title, { key: 'flow.link_unusable_title' });
       assert.equal(page.code, 'invalid_request');
       const back = await validated('code', { scope: 'nonsense.scope' })
         .then(() => assert.fail('validated'))

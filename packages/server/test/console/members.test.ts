@@ -82,7 +82,8 @@ await forDialects(['sqlite', 'postgres'], (dialect, skip) => {
         /<td>Ada Admin <span class="hint">\(you\)<\/span><\/td>\s*<td>admin@acme\.example<\/td>/,
       );
       assert.match(page.body, /member@acme\.example/);
-      assert.match(page.body, /\d{4}-\d\d-\d\d \d\d:\d\d UTC/);
+      // When they joined, through Intl.DateTimeFormat in the page's locale (English here), in UTC.
+      assert.match(page.body, /<td>[A-Z][a-z]{2} \d{1,2}, \d{4}, \d\d:\d\d [AP]M UTC<\/td>/);
       assert.match(page.body, /Add member/);
       assert.match(page.body, /Create invitation/);
       assert.equal(page.headers['cache-control'], 'no-store');

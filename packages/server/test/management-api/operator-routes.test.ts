@@ -39,7 +39,13 @@ await forDialects(['sqlite', 'postgres'], (dialect, skip) => {
     const user = async (extra: Json = {}) => {
       const res = await call('POST', '/users', { email: `${crypto.randomUUID()}@example.test`, ...extra });
       assert.equal(res.statusCode, 201, res.body);
-      return res.json() as { id: string; email: string; external_id: string | null; disabled: boolean };
+      return res.json() as {
+        id: string;
+        email: string;
+        external_id: string | null;
+        disabled: boolean;
+        email_verified: boolean;
+      };
     };
 
     describe('authentication', () => {
@@ -232,7 +238,9 @@ await forDialects(['sqlite', 'postgres'], (dialect, skip) => {
         assert.equal(vouched.email_verified, true);
         const marked = await call('PATCH', `/users/${without.id}`, { email_verified: true });
         assert.equal(marked.json().email_verified, true);
-        const moved = await call('PATCH', `/users/${without.id}`, { email: `moved-${crypto.randomUUID()}@x.test` });
+        const moved = await call('PATCH', `/users/${without.id}`, {
+          email: `moved-${crypto.randomUUID()}@x.test`,
+        });
         assert.equal(moved.json().email_verified, false, 'a changed address is unverified again');
         const byEmail = (
           await call('GET', `/users?email=${encodeURIComponent(withPw.email.toUpperCase())}`)

@@ -12,30 +12,32 @@ export function logoImg(app: Pick<App, 'logoUrl' | 'name'>, size = 32) {
 
 /** Integration Center → OAuth 2.0: the company's apps. */
 export function appsListPage(ctx: ConsoleContext, apps: App[], canCreate: boolean) {
+  const { t } = ctx.ui;
+  const company = ctx.company.name;
   return consoleLayout({
     ctx,
     section: 'apps',
-    title: 'OAuth apps',
+    title: t.t('console.nav.apps'),
     body: html`<div class="heading">
-<h1>OAuth apps</h1>
-${ctx.isAdmin && canCreate ? html`<a class="button primary" href="${ctx.base}/apps/new">Create app</a>` : ''}
+<h1>${t.t('console.nav.apps')}</h1>
+${ctx.isAdmin && canCreate ? html`<a class="button primary" href="${ctx.base}/apps/new">${t.t('apps.create')}</a>` : ''}
 </div>
-${!ctx.isAdmin ? html`<p class="notice">You are a member of ${ctx.company.name}: this is a read-only view. Administrators manage apps.</p>` : ''}
-${ctx.isAdmin && !canCreate ? html`<p class="notice">Your plan (${ctx.company.plan}) does not include creating OAuth apps. <a href="${ctx.base}/apps/new">Learn more</a></p>` : ''}
+${!ctx.isAdmin ? html`<p class="notice">${t.t('apps.read_only', { company })}</p>` : ''}
+${ctx.isAdmin && !canCreate ? html`<p class="notice">${t.t('apps.plan_excludes', { plan: ctx.company.plan })} <a href="${ctx.base}/apps/new">${t.t('apps.learn_more')}</a></p>` : ''}
 ${
   apps.length === 0
-    ? html`<p class="lead">No apps yet. An app gets a client ID and secret to call the API with the scopes you choose.</p>`
+    ? html`<p class="lead">${t.t('apps.empty')}</p>`
     : html`<table class="data">
-<caption class="sr-only">OAuth apps of ${ctx.company.name}</caption>
-<thead><tr><th scope="col">Name</th><th scope="col">Type</th><th scope="col">Scopes</th><th scope="col">Created</th><th scope="col">Last used</th></tr></thead>
+<caption class="sr-only">${t.t('apps.caption', { company })}</caption>
+<thead><tr><th scope="col">${t.t('apps.col.name')}</th><th scope="col">${t.t('apps.col.type')}</th><th scope="col">${t.t('apps.col.scopes')}</th><th scope="col">${t.t('apps.col.created')}</th><th scope="col">${t.t('apps.col.last_used')}</th></tr></thead>
 <tbody>
 ${apps.map(
   (a) => html`<tr>
 <td><span class="app-cell">${logoImg(a)}<a href="${ctx.base}/apps/${a.id}">${a.name}</a></span></td>
-<td>${a.type === 'internal' ? 'Internal' : 'Partner'}</td>
+<td>${t.t(a.type === 'internal' ? 'apps.type.internal' : 'apps.type.partner')}</td>
 <td>${a.scopes.map((s) => html`<code class="chip">${s}</code> `)}</td>
-<td>${formatTime(a.createdAt)}</td>
-<td>${formatTime(a.lastUsedAt)}</td>
+<td>${formatTime(ctx.ui.t, a.createdAt)}</td>
+<td>${formatTime(ctx.ui.t, a.lastUsedAt)}</td>
 </tr>`,
 )}
 </tbody>

@@ -1,3 +1,4 @@
+import type { Translator } from '../../i18n/translator.ts';
 import { html, type SafeHtml } from '../../pages/html.ts';
 import type { ConsoleContext } from '../context.ts';
 import { consoleLayout, type Section } from '../layout.ts';
@@ -46,21 +47,23 @@ export function confirmPage(opts: {
 <input type="hidden" name="csrf_token" value="${ctx.csrf}">
 ${opts.extra ?? ''}
 <div class="actions left">
-<a class="button secondary" href="${opts.cancel}">Cancel</a>
+<a class="button secondary" href="${opts.cancel}">${ctx.ui.t.t('confirm.cancel')}</a>
 <button type="submit" class="${opts.danger ? 'danger' : 'primary'}">${opts.submit}</button>
 </div>
 </form>`,
   });
 }
 
-export const GRACE_CHOICES: [number, string][] = [
-  [0, 'None: the old secret stops working now'],
-  [3600, '1 hour'],
-  [86_400, '24 hours'],
-  [7 * 86_400, '7 days'],
-];
+/** The grace periods offered when a secret is rotated, in seconds. */
+export const GRACE_CHOICES: number[] = [0, 3600, 86_400, 7 * 86_400];
 
-export function graceSelect(): SafeHtml {
-  return html`<label for="grace">Old secret keeps working for</label>
-<select id="grace" name="grace_seconds">${GRACE_CHOICES.map(([v, l]) => html`<option value="${v}">${l}</option>`)}</select>`;
+function graceLabel(t: Translator, seconds: number): string {
+  if (seconds === 0) return t.t('grace.none');
+  if (seconds < 86_400 || seconds % 86_400 !== 0) return t.t('grace.hours', { count: seconds / 3600 });
+  return t.t('grace.days', { count: seconds / 86_400 });
+}
+
+export function graceSelect(t: Translator): SafeHtml {
+  return html`<label for="grace">${t.t('grace.label')}</label>
+<select id="grace" name="grace_seconds">${GRACE_CHOICES.map((v) => html`<option value="${v}">${graceLabel(t, v)}</option>`)}</select>`;
 }

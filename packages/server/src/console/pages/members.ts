@@ -1,5 +1,6 @@
 import type { Invitation } from '../../companies/invitation-service.ts';
 import { html, type SafeHtml } from '../../pages/html.ts';
+import { copyStatus } from '../../pages/layout.ts';
 import type { Role, User } from '../../users/user-service.ts';
 import type { ConsoleContext } from '../context.ts';
 import { consoleLayout } from '../layout.ts';
@@ -31,11 +32,11 @@ function roleOptions(selected: string): SafeHtml {
   return html`${ROLES.map(([v, l]) => html`<option value="${v}" ${v === selected ? html`selected` : ''}>${l}</option>`)}`;
 }
 
-function status(row: MemberRow, now: number): string {
+function status(ctx: ConsoleContext, row: MemberRow, now: number): string {
   if (row.user.disabledAt) return 'Disabled';
   if (!row.invitation) return row.user.passwordHash ? 'Active' : 'No password';
   return row.invitation.expiresAt.getTime() > now
-    ? `Invitation pending until ${formatTime(row.invitation.expiresAt)}`
+    ? `Invitation pending until ${formatTime(ctx.ui.t, row.invitation.expiresAt)}`
     : 'Invitation expired';
 }
 
@@ -108,8 +109,8 @@ ${rows.map(
 <td>${row.user.name}${row.user.id === ctx.user.id ? html` <span class="hint">(you)</span>` : ''}</td>
 <td>${row.user.email}</td>
 <td>${roleCell(ctx, row)}</td>
-<td>${formatTime(row.joinedAt)}</td>
-<td>${status(row, now)}${ctx.isAdmin && row.invitation ? newLinkForm(ctx, row) : ''}</td>
+<td>${formatTime(ctx.ui.t, row.joinedAt)}</td>
+<td>${status(ctx, row, now)}${ctx.isAdmin && row.invitation ? newLinkForm(ctx, row) : ''}</td>
 ${ctx.isAdmin ? html`<td><a class="button danger small" href="${ctx.base}/members/${row.user.id}/remove">Remove<span class="sr-only"> ${row.user.email}</span></a></td>` : ''}
 </tr>`,
 )}
@@ -134,11 +135,11 @@ export function invitationLinkPage(
     title: 'Invitation link',
     script: true,
     body: html`<h1>Invitation link for ${user.email}</h1>
-<p class="warning" role="note"><strong>Warning:</strong> the link is shown only once. ${mailed ? `It was also sent to ${user.email} by e-mail; if that mail does not arrive, send the link yourself.` : `Send it to ${user.email} yourself.`} Anyone who has it can set this account's password until ${formatTime(expiresAt)} or until it is used.</p>
+<p class="warning" role="note"><strong>Warning:</strong> the link is shown only once. ${mailed ? `It was also sent to ${user.email} by e-mail; if that mail does not arrive, send the link yourself.` : `Send it to ${user.email} yourself.`} Anyone who has it can set this account's password until ${formatTime(ctx.ui.t, expiresAt)} or until it is used.</p>
 <label for="invitation-link">Invitation link</label>
 <div class="copy-row"><input id="invitation-link" type="text" readonly value="${url}">
 <button type="button" class="secondary" data-copy="invitation-link">Copy</button></div>
-<p class="hint" id="copy-status" aria-live="polite"></p>
+${copyStatus(ctx.ui)}
 <p><a class="button primary" href="${ctx.base}/members">Back to members</a></p>`,
   });
 }

@@ -1,14 +1,21 @@
 import { html } from '../../pages/html.ts';
-import { layout } from '../../pages/layout.ts';
+import { messagePage, type PageUi } from '../../pages/layout.ts';
 import type { ConsoleContext } from '../context.ts';
 import { consoleLayout } from '../layout.ts';
 
 /** An error or notice page: inside the console frame when we know who is looking. */
-export function errorPage(title: string, message: string, ctx?: ConsoleContext): string {
+export function errorPage(ui: PageUi, title: string, message: string, ctx?: ConsoleContext): string {
+  const { t } = ui;
+  if (!ctx)
+    return messagePage(ui, {
+      title,
+      message,
+      after: html`<p><a href="/console">${t.t('console.go')}</a></p>`,
+    });
   const body = html`<h1>${title}</h1>
 <p class="alert" role="alert">${message}</p>
-${ctx ? html`<p><a href="${ctx.base}/apps">Back to the Integration Center</a></p>` : html`<p><a href="/console">Go to the Integration Center</a></p>`}`;
-  return ctx ? consoleLayout({ ctx, section: 'apps', title, body }) : layout({ title, body });
+<p><a href="${ctx.base}/apps">${t.t('console.back')}</a></p>`;
+  return consoleLayout({ ctx, section: 'apps', title, body });
 }
 
 /**
@@ -20,14 +27,19 @@ export function planRequiredPage(
   feature: 'createApps' | 'grantAccess',
   plans: string[],
 ) {
-  const what = feature === 'createApps' ? 'Creating OAuth apps' : 'Connecting apps to your company';
+  const { t } = ctx.ui;
+  const needs = feature === 'createApps' ? 'console.plan.create_apps' : 'console.plan.grant_access';
+  const current = t.html('console.plan.current', {
+    company: ctx.company.name,
+    plan: html`<strong>${ctx.company.plan}</strong>`,
+  });
   return consoleLayout({
     ctx,
     section: 'apps',
-    title: 'Upgrade required',
-    body: html`<h1>Upgrade required</h1>
-<p class="alert" role="alert">${what} needs the ${plans.join(' or ')} plan. ${ctx.company.name} is on the <strong>${ctx.company.plan}</strong> plan.</p>
-<p class="lead">Nothing has changed. Once your plan includes this feature, come back to this page.</p>
-<p><a href="${ctx.base}/apps">Back to OAuth apps</a></p>`,
+    title: t.t('console.plan.title'),
+    body: html`<h1>${t.t('console.plan.title')}</h1>
+<p class="alert" role="alert">${t.t(needs, { plans: t.or(plans) })} ${current}</p>
+<p class="lead">${t.t('console.plan.lead')}</p>
+<p><a href="${ctx.base}/apps">${t.t('console.plan.back')}</a></p>`,
   });
 }

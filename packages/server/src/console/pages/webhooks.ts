@@ -1,4 +1,5 @@
 import { html } from '../../pages/html.ts';
+import { copyStatus } from '../../pages/layout.ts';
 import {
   WEBHOOK_EVENT_TYPES,
   type WebhookAttempt,
@@ -25,7 +26,7 @@ ${
 <tbody>${endpoints.map(
         (e) => html`<tr><td><a href="${ctx.base}/webhooks/${e.id}">${e.url}</a></td>
 <td>${e.events.map((ev) => html`<code class="chip">${ev}</code> `)}</td>
-<td><code>••••${e.secretLast4}</code></td><td>${formatTime(e.createdAt)}</td></tr>`,
+<td><code>••••${e.secretLast4}</code></td><td>${formatTime(ctx.ui.t, e.createdAt)}</td></tr>`,
       )}</tbody></table>`
 }`,
   });
@@ -75,7 +76,7 @@ export function webhookSecretPage(ctx: ConsoleContext, endpoint: WebhookEndpoint
 <label for="webhook-secret">Signing secret</label>
 <div class="copy-row"><input id="webhook-secret" type="text" readonly value="${secret}">
 <button type="button" class="secondary" data-copy="webhook-secret">Copy</button></div>
-<p class="hint" id="copy-status" aria-live="polite"></p>
+${copyStatus(ctx.ui)}
 <p><a class="button primary" href="${ctx.base}/webhooks/${endpoint.id}">I have saved the secret</a></p>`,
   });
 }
@@ -103,8 +104,8 @@ ${
           attempts,
         }) => html`<tr><td><code>${d.eventType}</code><br><span class="hint">${d.id}</span></td>
 <td>${d.status}${d.lastError ? html`<br><span class="hint">${d.lastError}</span>` : ''}</td>
-<td>${formatTime(d.createdAt)}</td>
-<td>${attempts.length === 0 ? 'None yet' : html`<ol class="plain">${attempts.map((a) => html`<li>${formatTime(a.attemptedAt)}: ${a.statusCode ?? a.error ?? 'no answer'} (${a.durationMs} ms)</li>`)}</ol>`}</td></tr>`,
+<td>${formatTime(ctx.ui.t, d.createdAt)}</td>
+<td>${attempts.length === 0 ? 'None yet' : html`<ol class="plain">${attempts.map((a) => html`<li>${formatTime(ctx.ui.t, a.attemptedAt)}: ${a.statusCode ?? a.error ?? 'no answer'} (${a.durationMs} ms)</li>`)}</ol>`}</td></tr>`,
       )}</tbody></table>`
 }
 ${ctx.isAdmin ? html`<div class="actions left"><a class="button danger" href="${ctx.base}/webhooks/${endpoint.id}/delete">Delete endpoint</a></div>` : ''}`,

@@ -13,7 +13,10 @@ export async function loadApp(deps: ConsoleDeps, ctx: ConsoleContext, appId: str
     if (err instanceof NotFoundError) return undefined;
     throw err;
   });
-  if (!app) await sendConsoleError(reply, 404, 'App not found', 'This app does not exist or was deleted.');
+  if (!app)
+    await sendConsoleError(reply, 404, 'console.error.app_not_found_title', {
+      key: 'console.error.app_not_found',
+    });
   return app;
 }
 

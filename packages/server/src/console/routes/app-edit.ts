@@ -91,7 +91,9 @@ export function consoleAppEditRoutes(app: FastifyInstance, deps: ConsoleDeps): v
     } catch (err) {
       if (logo) await gh.logos.delete(ctx.company.id, logo.id);
       if (err instanceof NotFoundError)
-        return sendConsoleError(reply, 404, 'App not found', 'This app does not exist or was deleted.');
+        return sendConsoleError(reply, 404, 'console.error.app_not_found_title', {
+          key: 'console.error.app_not_found',
+        });
       if (err instanceof ValidationError) return page(400, { ...err.fields });
       if (err instanceof DomainError) return page(err.status, { form: err.message });
       throw err;

@@ -39,12 +39,7 @@ function draftToInput(ctx: ConsoleContext, d: AppDraft, logoUrl: string | null):
 
 /** Rotate-secret on a public client: 409, there is no secret to rotate. */
 function noSecretToRotate(reply: FastifyReply) {
-  return sendConsoleError(
-    reply,
-    409,
-    'No secret to rotate',
-    'This app is a public client: it has no client secret (it proves itself with PKCE), so there is nothing to rotate.',
-  );
+  return sendConsoleError(reply, 409, 'console.error.no_secret_title', { key: 'console.error.no_secret' });
 }
 
 /** Integration Center → OAuth 2.0: list, create (secret once), view, rotate, delete. */
@@ -163,7 +158,7 @@ export function consoleAppRoutes(app: FastifyInstance, deps: ConsoleDeps): void 
         action: `${ctx.base}/apps/${found.id}/rotate`,
         submit: 'Rotate secret',
         cancel: `${ctx.base}/apps/${found.id}`,
-        extra: graceSelect(),
+        extra: graceSelect(ctx.ui.t),
       }),
     );
   });
@@ -174,8 +169,8 @@ export function consoleAppRoutes(app: FastifyInstance, deps: ConsoleDeps): void 
     if (!ctx || !form) return reply;
     if (!ctx.isAdmin) return adminOnly(reply, ctx);
     const grace = Number(form.get('grace_seconds') ?? '0');
-    if (!GRACE_CHOICES.some(([v]) => v === grace))
-      return sendConsoleError(reply, 400, 'Choose a grace period', 'Pick one of the offered grace periods.');
+    if (!GRACE_CHOICES.includes(grace))
+      return sendConsoleError(reply, 400, 'console.error.grace_title', { key: 'console.error.grace' });
     try {
       const { app: rotated, clientSecret } = await gh.apps.rotateSecret(
         ctx.company.id,
@@ -187,7 +182,9 @@ export function consoleAppRoutes(app: FastifyInstance, deps: ConsoleDeps): void 
       return seeOther(reply, `${ctx.base}/apps/${rotated.id}/secret`);
     } catch (err) {
       if (err instanceof NotFoundError)
-        return sendConsoleError(reply, 404, 'App not found', 'This app does not exist.');
+        return sendConsoleError(reply, 404, 'console.error.app_not_found_title', {
+          key: 'console.error.app_not_found',
+        });
       if (err instanceof ConflictError) return noSecretToRotate(reply);
       throw err;
     }

@@ -18,7 +18,9 @@ export function consoleAuditRoutes(app: FastifyInstance, deps: ConsoleDeps): voi
       const ctx = await consoleContext(deps, request, reply);
       if (!ctx) return reply;
       const q = queryParams(request);
-      const action = AUDIT_ACTIONS.some(([a]) => a === q.get('action')) ? (q.get('action') as string) : '';
+      const action = (AUDIT_ACTIONS as readonly (string | undefined)[]).includes(q.get('action'))
+        ? (q.get('action') as string)
+        : '';
       const target = (q.get('target') ?? '').trim().slice(0, 200);
       const cursor = q.get('cursor');
       let page: Awaited<ReturnType<typeof deps.gh.audit.list>>;
@@ -31,12 +33,9 @@ export function consoleAuditRoutes(app: FastifyInstance, deps: ConsoleDeps): voi
         });
       } catch (err) {
         if (err instanceof InvalidCursor)
-          return sendConsoleError(
-            reply,
-            400,
-            'Invalid page link',
-            'Go back to the first page of the audit log.',
-          );
+          return sendConsoleError(reply, 400, 'console.error.page_link_title', {
+            key: 'console.error.page_link',
+          });
         throw err;
       }
       const actors = await deps.gh.users.emailsOf(page.items.map((e) => e.actor));

@@ -35,7 +35,9 @@ export function consoleConnectedAppRoutes(app: FastifyInstance, deps: ConsoleDep
       row = await gh.grants.get(ctx.company.id, request.params.grantId);
     } catch (err) {
       if (err instanceof NotFoundError)
-        return sendConsoleError(reply, 404, 'Grant not found', 'There is no such grant.');
+        return sendConsoleError(reply, 404, 'console.error.grant_not_found_title', {
+          key: 'console.error.grant_not_found',
+        });
       throw err;
     }
     if (row.grant.revokedAt) return seeOther(reply, `${ctx.base}/connected-apps`);

@@ -28,12 +28,10 @@ export async function consoleRoutes(app: FastifyInstance, deps: ConsoleDeps): Pr
     const wanted = queryParams(request).get('company');
     const chosen = companies.find((c) => c.company.id === wanted) ?? companies[0];
     if (!chosen)
-      return sendConsoleError(
-        reply,
-        403,
-        'No company',
-        `${who.user.email} does not belong to any company yet.`,
-      );
+      return sendConsoleError(reply, 403, 'console.error.no_company_title', {
+        key: 'console.error.no_company',
+        vars: { email: who.user.email },
+      });
     return seeOther(reply, `${companyBase(chosen.company.id)}/apps`);
   });
   consoleAppRoutes(app, deps);

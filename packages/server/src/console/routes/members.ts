@@ -122,7 +122,9 @@ export function consoleMemberRoutes(app: FastifyInstance, deps: ConsoleDeps): vo
     const user = await gh.users.get(request.params.userId);
     const member = user && (await gh.memberships.list(ctx.company.id)).find((m) => m.userId === user.id);
     if (!user || !member)
-      return sendConsoleError(reply, 404, 'Member not found', 'This user is not a member of the company.');
+      return sendConsoleError(reply, 404, 'console.error.member_not_found_title', {
+        key: 'console.error.member_not_found',
+      });
     const self = user.id === ctx.user.id;
     return sendPage(
       reply,

@@ -22,7 +22,9 @@ export function consoleWebhookRoutes(app: FastifyInstance, deps: ConsoleDeps): v
       return await gh.webhooks.get(ctx.company.id, id);
     } catch (err) {
       if (!(err instanceof NotFoundError)) throw err;
-      await sendConsoleError(reply, 404, 'Endpoint not found', 'This webhook endpoint does not exist.');
+      await sendConsoleError(reply, 404, 'console.error.endpoint_not_found_title', {
+        key: 'console.error.endpoint_not_found',
+      });
       return undefined;
     }
   }

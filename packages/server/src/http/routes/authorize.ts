@@ -14,6 +14,7 @@ import { loginPage, signedInPage, signedOutPage, signInRefusal } from '../../pag
 import { grantGuidPage } from '../../pages/result-pages.ts';
 import { postedForm, queryParams } from '../page-input.ts';
 import { formTargetOf, seeOther, sendErrorPage, sendPage } from '../page-reply.ts';
+import { pageUi, rememberUiLocales } from '../page-ui.ts';
 import {
   clearSessionCookie,
   ensureSession,
@@ -53,16 +54,15 @@ export function sendStep(reply: FastifyReply, step: FlowStep) {
     case 'redirect':
       return seeOther(reply, step.url);
     case 'error-page':
-      return sendErrorPage(reply, step.status, step.title, step.message, step.code);
+      return sendErrorPage(reply, step.status, step);
     case 'plan-required': {
       const { company, plans } = step;
-      return sendErrorPage(
-        reply,
-        403,
-        'Upgrade required',
-        `Connecting apps to ${company.name} needs the ${plans.join(' or ')} plan; ${company.name} is on the ${company.plan} plan. Nothing was shared with the app.`,
-        'plan_required',
-      );
+      const vars = { company: company.name, plans: pageUi(reply.request).t.or(plans), plan: company.plan };
+      return sendErrorPage(reply, 403, {
+        title: { key: 'flow.plan_title' },
+        message: { key: 'flow.plan', vars },
+        code: 'plan_required',
+      });
     }
     default:
       return seeOther(reply, `${STEP_PAGES[step.kind]}?${flowQuery(step.flowId)}`);
@@ -72,13 +72,14 @@ export function sendStep(reply: FastifyReply, step: FlowStep) {
 async function authorize(deps: AuthorizeDeps, request: FastifyRequest, reply: FastifyReply) {
   let validated: { app: App; request: AuthorizationRequest };
   try {
-    validated = await validateAuthorizationRequest(
-      () =>
+    validated = await validateAuthorizationRequest(() => {
+      const params =
         request.method === 'POST'
           ? formParams(request.headers['content-type'], request.body)
-          : queryParams(request),
-      deps.ctx,
-    );
+          : queryParams(request);
+      rememberUiLocales(request, reply, params.get('ui_locales'), deps.secure);
+      return params;
+    }, deps.ctx);
   } catch (err) {
     const refused = deps.flows.refusal(err);
     if (refused) return sendStep(reply, refused);
@@ -104,7 +105,7 @@ function signInRoutes(app: FastifyInstance, deps: AuthorizeDeps): void {
       return sendPage(
         reply,
         200,
-        signedInPage({
+        signedInPage(pageUi(request), {
           csrf,
           email: view.user?.email ?? '',
           emailVerified: view.user ? view.user.emailVerifiedAt !== null : true,
@@ -116,12 +117,12 @@ function signInRoutes(app: FastifyInstance, deps: AuthorizeDeps): void {
     return sendPage(
       reply,
       200,
-      loginPage({
+      loginPage(pageUi(request), {
         csrf,
         ...choices(deps),
         ...(pending ? { flow: pending.flowId, appName: pending.appName } : {}),
         ...(returnTo ? { returnTo } : {}),
-        ...(q.get('error') === 'invalid' ? { error: 'The email or password is incorrect.' } : {}),
+        ...(q.get('error') === 'invalid' ? { error: { key: 'sign_in.invalid' } } : {}),
       }),
       formTargetOf(pending?.redirectUri ?? null),
     );
@@ -132,13 +133,11 @@ function signInRoutes(app: FastifyInstance, deps: AuthorizeDeps): void {
     if (!posted) return reply;
     const { form, active } = posted;
     if (!deps.signIn.localPasswords)
-      return sendErrorPage(
-        reply,
-        403,
-        'Password sign-in is off',
-        'This server does not sign people in with a password. Go back and choose another way to sign in.',
-        'local_passwords_off',
-      );
+      return sendErrorPage(reply, 403, {
+        title: { key: 'sign_in.passwords_off_title' },
+        message: { key: 'sign_in.passwords_off' },
+        code: 'local_passwords_off',
+      });
     const flowId = form.get('flow');
     const returnTo = safeReturnTo(form.get('return_to'));
     const email = form.get('email') ?? '';
@@ -157,12 +156,12 @@ function signInRoutes(app: FastifyInstance, deps: AuthorizeDeps): void {
       return sendPage(
         reply,
         outcome.kind === 'busy' ? 503 : 429,
-        loginPage({
+        loginPage(pageUi(request), {
           csrf: SessionService.csrfToken(active),
           ...choices(deps),
           ...(flowId ? { flow: flowId } : {}),
           ...(returnTo ? { returnTo } : {}),
-          error: signInRefusal(outcome),
+          error: signInRefusal(outcome, pageUi(request)),
         }),
       );
     }
@@ -186,7 +185,7 @@ function signInRoutes(app: FastifyInstance, deps: AuthorizeDeps): void {
     clearSessionCookie(deps, reply);
     return seeOther(reply, '/logout');
   });
-  app.get('/logout', async (_request, reply) => sendPage(reply, 200, signedOutPage()));
+  app.get('/logout', async (request, reply) => sendPage(reply, 200, signedOutPage(pageUi(request))));
 }
 
 /** The company chooser and the consent page, each a GET that shows and a POST that decides. */
@@ -196,7 +195,7 @@ function choiceRoutes(app: FastifyInstance, deps: AuthorizeDeps): void {
     const view = await deps.flows.companyChoice(active, queryParams(request).get('flow'));
     if (view.kind !== 'company-page') return sendStep(reply, view);
     const csrf = SessionService.csrfToken(active);
-    const page = companyChooserPage({
+    const page = companyChooserPage(pageUi(request), {
       csrf,
       flow: view.flowId,
       appName: view.appName,
@@ -217,9 +216,10 @@ function choiceRoutes(app: FastifyInstance, deps: AuthorizeDeps): void {
     const view = await deps.flows.consentView(active, queryParams(request).get('flow'));
     if (view.kind !== 'consent-page') return sendStep(reply, view);
     const { app: client, company, user } = view;
-    const scopes = describeScopes(view.scopes, catalogScopes(deps.scopeCatalog));
+    const ui = pageUi(request);
+    const scopes = describeScopes(view.scopes, catalogScopes(deps.scopeCatalog), ui.t);
     const csrf = SessionService.csrfToken(active);
-    const page = consentPage({ csrf, flow: view.flowId, app: client, company, user, scopes });
+    const page = consentPage(ui, { csrf, flow: view.flowId, app: client, company, user, scopes });
     return sendPage(reply, 200, page, formTargetOf(view.redirectUri));
   });
 
@@ -255,6 +255,6 @@ export function authorizeRoutes(app: FastifyInstance, deps: AuthorizeDeps, paths
     const view = await deps.flows.grantShown(active, queryParams(request).get('flow') ?? '');
     if (view.kind !== 'grant-page') return sendStep(reply, view);
     const { appName, company, grant } = view;
-    return sendPage(reply, 200, grantGuidPage({ appName, company, grant }));
+    return sendPage(reply, 200, grantGuidPage(pageUi(request), { appName, company, grant }));
   });
 }

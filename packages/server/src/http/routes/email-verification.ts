@@ -4,6 +4,7 @@ import type { EmailVerificationService } from '../../users/email-verification-se
 import { VERIFICATION_PATH } from '../../users/email-verification-service.ts';
 import { postedForm } from '../page-input.ts';
 import { seeOther, sendPage } from '../page-reply.ts';
+import { pageUi } from '../page-ui.ts';
 import type { SessionCookies } from '../session-cookie.ts';
 
 export interface EmailVerificationDeps extends SessionCookies {
@@ -22,9 +23,13 @@ export function emailVerificationRoutes(app: FastifyInstance, deps: EmailVerific
       const outcome = await deps.verification.verify(request.params.token);
       if (outcome.kind === 'verified') {
         request.log.info({ event: 'email_verified', user: outcome.user.id }, 'e-mail address verified');
-        return sendPage(reply, 200, emailVerifiedPage(outcome.user.email));
+        return sendPage(reply, 200, emailVerifiedPage(pageUi(request), outcome.user.email));
       }
-      return sendPage(reply, outcome.kind === 'unknown' ? 404 : 410, verificationClosedPage(outcome.kind));
+      return sendPage(
+        reply,
+        outcome.kind === 'unknown' ? 404 : 410,
+        verificationClosedPage(pageUi(request), outcome.kind),
+      );
     },
   );
 

@@ -2,9 +2,11 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { SessionService } from '../../authorization/session-service.ts';
 import type { InvitationService, InvitationView } from '../../companies/invitation-service.ts';
 import { invitationPath } from '../../companies/invitation-service.ts';
+import type { Text } from '../../i18n/translator.ts';
 import { invitationClosedPage, invitationPage } from '../../pages/invitation.ts';
 import { postedForm } from '../page-input.ts';
 import { seeOther, sendPage } from '../page-reply.ts';
+import { pageUi } from '../page-ui.ts';
 import { ensureSession, type SessionCookies, setSessionCookie } from '../session-cookie.ts';
 
 export interface InvitationDeps extends SessionCookies {
@@ -15,7 +17,7 @@ type TokenReq = FastifyRequest<{ Params: { token: string } }>;
 
 /** Used and expired links are gone for good (410); one never issued is 404. */
 function sendClosed(reply: FastifyReply, kind: Exclude<InvitationView['kind'], 'valid'>) {
-  return sendPage(reply, kind === 'unknown' ? 404 : 410, invitationClosedPage(kind));
+  return sendPage(reply, kind === 'unknown' ? 404 : 410, invitationClosedPage(pageUi(reply.request), kind));
 }
 
 /**
@@ -31,7 +33,11 @@ export function invitationRoutes(app: FastifyInstance, deps: InvitationDeps): vo
     const active = await ensureSession(deps, request, reply);
     const csrf = SessionService.csrfToken(active);
     const action = invitationPath(request.params.token);
-    return sendPage(reply, 200, invitationPage({ csrf, action, user: view.user, company: view.company }));
+    return sendPage(
+      reply,
+      200,
+      invitationPage(pageUi(request), { csrf, action, user: view.user, company: view.company }),
+    );
   });
 
   app.post('/invitations/:token', async (request: TokenReq, reply) => {
@@ -39,11 +45,11 @@ export function invitationRoutes(app: FastifyInstance, deps: InvitationDeps): vo
     if (!posted) return reply;
     const { token } = request.params;
     const password = posted.form.get('password') ?? '';
-    const again = (view: Extract<InvitationView, { kind: 'valid' }>, error: string, status: number) =>
+    const again = (view: Extract<InvitationView, { kind: 'valid' }>, error: Text, status: number) =>
       sendPage(
         reply,
         status,
-        invitationPage({
+        invitationPage(pageUi(request), {
           csrf: SessionService.csrfToken(posted.active),
           action: invitationPath(token),
           user: view.user,
@@ -54,7 +60,7 @@ export function invitationRoutes(app: FastifyInstance, deps: InvitationDeps): vo
     if (password !== (posted.form.get('password_confirm') ?? '')) {
       const view = await deps.invitations.view(token);
       if (view.kind !== 'valid') return sendClosed(reply, view.kind);
-      return again(view, 'The two passwords are not the same.', 400);
+      return again(view, { key: 'invitation.mismatch' }, 400);
     }
     const outcome = await deps.invitations.accept(token, password, request.ip);
     switch (outcome.kind) {
@@ -65,10 +71,14 @@ export function invitationRoutes(app: FastifyInstance, deps: InvitationDeps): vo
         return seeOther(reply, '/console');
       }
       case 'invalid-password':
-        return again(outcome.view, outcome.message, 400);
+        return again(
+          outcome.view,
+          { key: 'invitation.password_length', vars: { min: '12', max: '1024' } },
+          400,
+        );
       case 'throttled':
         reply.header('Retry-After', String(outcome.retryAfter));
-        return sendPage(reply, 429, invitationClosedPage('throttled'));
+        return sendPage(reply, 429, invitationClosedPage(pageUi(request), 'throttled'));
       default:
         return sendClosed(reply, outcome.kind);
     }

@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { SessionService } from '../../authorization/session-service.ts';
+import type { Text } from '../../i18n/translator.ts';
 import {
   forgotPasswordPage,
   passwordChangedPage,
@@ -11,6 +12,7 @@ import type { EmailLinkView } from '../../users/email-links.ts';
 import { PASSWORD_RESET_PATH, type PasswordResetService } from '../../users/password-reset-service.ts';
 import { postedForm, queryParams } from '../page-input.ts';
 import { seeOther, sendErrorPage, sendPage } from '../page-reply.ts';
+import { pageUi } from '../page-ui.ts';
 import { ensureSession, type SessionCookies, setSessionCookie } from '../session-cookie.ts';
 
 export interface PasswordResetDeps extends SessionCookies {
@@ -25,18 +27,16 @@ type TokenReq = FastifyRequest<{ Params: { token: string } }>;
 const flowOf = (value: string | undefined) => (value && value.length <= 100 ? value : undefined);
 
 function passwordsOff(reply: FastifyReply) {
-  return sendErrorPage(
-    reply,
-    403,
-    'Password sign-in is off',
-    'This server does not sign people in with a password, so there is none to reset.',
-    'local_passwords_off',
-  );
+  return sendErrorPage(reply, 403, {
+    title: { key: 'sign_in.passwords_off_title' },
+    message: { key: 'sign_in.passwords_off' },
+    code: 'local_passwords_off',
+  });
 }
 
 /** Used and expired links are gone for good (410); one never issued, or no longer usable, is 404. */
 function sendClosed(reply: FastifyReply, kind: Exclude<EmailLinkView['kind'], 'valid'>) {
-  return sendPage(reply, kind === 'unknown' ? 404 : 410, resetClosedPage(kind));
+  return sendPage(reply, kind === 'unknown' ? 404 : 410, resetClosedPage(pageUi(reply.request), kind));
 }
 
 /**
@@ -54,7 +54,10 @@ export function passwordResetRoutes(app: FastifyInstance, deps: PasswordResetDep
     return sendPage(
       reply,
       200,
-      forgotPasswordPage({ csrf: SessionService.csrfToken(active), ...(flow ? { flow } : {}) }),
+      forgotPasswordPage(pageUi(request), {
+        csrf: SessionService.csrfToken(active),
+        ...(flow ? { flow } : {}),
+      }),
     );
   });
 
@@ -70,13 +73,17 @@ export function passwordResetRoutes(app: FastifyInstance, deps: PasswordResetDep
     if (outcome.kind === 'throttled') {
       request.log.warn({ event: 'password_reset_throttled' }, 'password-reset request refused');
       reply.header('Retry-After', String(outcome.retryAfter));
-      return sendPage(reply, 429, resetClosedPage('throttled'));
+      return sendPage(reply, 429, resetClosedPage(pageUi(request), 'throttled'));
     }
     return seeOther(reply, '/password-reset/sent');
   });
 
-  app.get('/password-reset/sent', async (_request, reply) => sendPage(reply, 200, resetLinkSentPage()));
-  app.get('/password-reset/done', async (_request, reply) => sendPage(reply, 200, passwordChangedPage()));
+  app.get('/password-reset/sent', async (request, reply) =>
+    sendPage(reply, 200, resetLinkSentPage(pageUi(request))),
+  );
+  app.get('/password-reset/done', async (request, reply) =>
+    sendPage(reply, 200, passwordChangedPage(pageUi(request))),
+  );
 
   app.get(`${PASSWORD_RESET_PATH}:token`, async (request: TokenReq, reply) => {
     if (!deps.localPasswords) return passwordsOff(reply);
@@ -87,7 +94,7 @@ export function passwordResetRoutes(app: FastifyInstance, deps: PasswordResetDep
     return sendPage(
       reply,
       200,
-      resetPasswordPage({
+      resetPasswordPage(pageUi(request), {
         csrf: SessionService.csrfToken(active),
         action: `${PASSWORD_RESET_PATH}${encodeURIComponent(request.params.token)}`,
         user: view.user,
@@ -103,11 +110,11 @@ export function passwordResetRoutes(app: FastifyInstance, deps: PasswordResetDep
     const { token } = request.params;
     const flow = flowOf(posted.form.get('flow'));
     const password = posted.form.get('password') ?? '';
-    const again = (view: Extract<EmailLinkView, { kind: 'valid' }>, error: string) =>
+    const again = (view: Extract<EmailLinkView, { kind: 'valid' }>, error: Text) =>
       sendPage(
         reply,
         400,
-        resetPasswordPage({
+        resetPasswordPage(pageUi(request), {
           csrf: SessionService.csrfToken(posted.active),
           action: `${PASSWORD_RESET_PATH}${encodeURIComponent(token)}`,
           user: view.user,
@@ -118,7 +125,7 @@ export function passwordResetRoutes(app: FastifyInstance, deps: PasswordResetDep
     if (password !== (posted.form.get('password_confirm') ?? '')) {
       const view = await deps.resets.view(token);
       if (view.kind !== 'valid') return sendClosed(reply, view.kind);
-      return again(view, 'The two passwords are not the same.');
+      return again(view, { key: 'password_reset.mismatch' });
     }
     const outcome = await deps.resets.complete(token, password, request.ip);
     switch (outcome.kind) {
@@ -132,10 +139,10 @@ export function passwordResetRoutes(app: FastifyInstance, deps: PasswordResetDep
         );
       }
       case 'invalid-password':
-        return again(outcome.view, outcome.message);
+        return again(outcome.view, { key: 'password_reset.password_length' });
       case 'throttled':
         reply.header('Retry-After', String(outcome.retryAfter));
-        return sendPage(reply, 429, resetClosedPage('throttled'));
+        return sendPage(reply, 429, resetClosedPage(pageUi(request), 'throttled'));
       default:
         return sendClosed(reply, outcome.kind);
     }

@@ -14,7 +14,7 @@ const RETRY_AFTER_SECONDS = 30;
 
 function sendFailure(reply: FastifyReply, failure: UpstreamFailure) {
   if (failure.status === 503) reply.header('Retry-After', String(RETRY_AFTER_SECONDS));
-  return sendErrorPage(reply, failure.status, failure.title, failure.message, failure.code);
+  return sendErrorPage(reply, failure.status, failure);
 }
 
 /**

@@ -12,10 +12,7 @@ export type AuthorizationCodeStore = Pick<
 >;
 
 /** The storage a refresh-token rotation reads and rotates (atomic: one caller wins). */
-export type RefreshTokenStore = Pick<
-  Storage,
-  'getRefreshToken' | 'rotateRefreshToken' | 'getActiveGrant' | 'revokeRefreshFamily'
->;
+export type RefreshTokenStore = Pick<Storage, 'rotateRefreshToken'>;
 
 /**
  * Everything a grant handler may use, built complete where the server is wired (gatehouse.ts):

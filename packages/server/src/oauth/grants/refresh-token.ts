@@ -28,54 +28,53 @@ export const refreshToken: GrantHandler<
     const { refreshTokens, refreshReuseWindowSeconds } = ctx;
     const raw = req.params.require('refresh_token');
     if (raw.length > 200) throw new InvalidGrant('the refresh token is invalid');
-    const hash = sha256(raw);
-    const found = await refreshTokens.getRefreshToken(hash);
-    if (!found) throw new InvalidGrant('the refresh token is invalid, expired or revoked');
-    // Another client's token is refused without touching it: rotating it would log its owner out.
-    if (found.family.appId !== app.id)
-      throw new InvalidGrant('the refresh token was issued to another client');
-    let scopes = found.token.scopes;
     const requested = req.params.get('scope');
-    if (requested !== undefined) {
-      const narrowed = parseScope(requested);
-      if (!covers(found.token.scopes, narrowed))
-        throw new InvalidScope(
-          `scope ${missingScopes(found.token.scopes, narrowed)
-            .map((s) => `"${s}"`)
-            .join(', ')} was not granted to this refresh token`,
-        );
-      if (narrowed.length > 0) scopes = narrowed;
-    }
-    const now = ctx.now();
-    const grant = await refreshTokens.getActiveGrant(app.id, found.family.companyId);
-    if (!grant || grant.id !== found.family.grantId) {
-      await refreshTokens.revokeRefreshFamily(found.family.id);
-      throw new InvalidGrant('the grant behind this refresh token was revoked');
-    }
+    const narrowed = requested === undefined ? undefined : parseScope(requested);
     const next = newSecret('refreshToken');
+    const now = ctx.now();
     const accessToken = planAccessToken(app, now);
+    // One transaction does it all: read the token with its family and grant, check them, rotate.
     const rotated = await refreshTokens.rotateRefreshToken(
-      hash,
-      { tokenHash: sha256(next), expiresAt: refreshExpiry(app, found.family, now) },
+      sha256(raw),
+      { tokenHash: sha256(next), expiresAt: (family) => refreshExpiry(app, family, now) },
       new Date(now),
       {
-        eventsOnReuse: [
+        appId: app.id,
+        ...(narrowed === undefined ? {} : { accept: ({ token }) => covers(token.scopes, narrowed) }),
+        requireActiveGrant: true,
+        eventsOnReuse: ({ family, grant }) => [
           refreshTokenReuseDetected(app, {
-            grantGuid: grant.guid,
-            companyId: found.family.companyId,
-            familyId: found.family.id,
+            grantGuid: grant?.guid ?? null,
+            companyId: family.companyId,
+            familyId: family.id,
           }),
         ],
         accessToken,
         reuseWindowMs: (app.refreshReuseWindow ?? refreshReuseWindowSeconds) * 1000,
       },
     );
-    if (rotated.status === 'reused') {
-      ctx.metrics?.refreshReuseDetected();
-      throw new InvalidGrant('the refresh token was already used; its token family is revoked');
+    switch (rotated.status) {
+      case 'rotated':
+      case 'retried':
+        break;
+      case 'foreign':
+        // Another client's token is refused without touching it: rotating it would log its owner out.
+        throw new InvalidGrant('the refresh token was issued to another client');
+      case 'refused':
+        throw new InvalidScope(
+          `scope ${missingScopes(rotated.token.scopes, narrowed ?? [])
+            .map((s) => `"${s}"`)
+            .join(', ')} was not granted to this refresh token`,
+        );
+      case 'grant-revoked':
+        throw new InvalidGrant('the grant behind this refresh token was revoked');
+      case 'reused':
+        ctx.metrics?.refreshReuseDetected();
+        throw new InvalidGrant('the refresh token was already used; its token family is revoked');
+      default:
+        throw new InvalidGrant('the refresh token is invalid, expired or revoked');
     }
-    if (rotated.status !== 'rotated' && rotated.status !== 'retried')
-      throw new InvalidGrant('the refresh token is invalid, expired or revoked');
+    const scopes = narrowed !== undefined && narrowed.length > 0 ? narrowed : rotated.previous.scopes;
     return issueFamilyTokens(ctx, { app, family: rotated.family, scopes, accessToken, refreshToken: next });
   },
 };

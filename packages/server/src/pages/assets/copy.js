@@ -1,5 +1,6 @@
 // Copies the value of the input named by data-copy. The page works without it: the
-// field is selectable and read-only.
+// field is selectable and read-only. What it says comes from the page, in the page's language
+// (data-copied and data-copy-failed of #copy-status).
 document.addEventListener('click', (event) => {
   const button = event.target.closest('[data-copy]');
   if (!button) return;
@@ -8,10 +9,10 @@ document.addEventListener('click', (event) => {
   input.select();
   navigator.clipboard.writeText(input.value).then(
     () => {
-      if (status) status.textContent = 'Copied to the clipboard.';
+      if (status) status.textContent = status.dataset.copied;
     },
     () => {
-      if (status) status.textContent = 'Select the value and copy it.';
+      if (status) status.textContent = status.dataset.copyFailed;
     },
   );
 });

@@ -14,6 +14,7 @@ import type { SqlContext } from './context.ts';
 import * as lifecycle from './directory-lifecycle.ts';
 import { toCompany, toMembership, toUser } from './mappers.ts';
 import { readPage } from './pagination.ts';
+import type { Db } from './tx.ts';
 import { unique } from './unique.ts';
 
 /** `%`, `_` and the escape itself taken literally in a LIKE pattern. */
@@ -90,34 +91,7 @@ export class SqlDirectoryStore implements DirectoryStore {
 
   // users
   createUser(user: NewUser, opts: MutationOptions = {}): Promise<User> {
-    return unique(() =>
-      this.ctx.audited(async (tx) => {
-        const createdAt = Date.now();
-        const externalId = user.externalId ?? null;
-        const emailVerifiedAt = user.emailVerified === true ? createdAt : null;
-        const { emailVerified: _verified, ...fields } = user;
-        await tx
-          .insertInto('users')
-          .values({
-            id: user.id,
-            email: user.email,
-            email_lower: user.email.toLowerCase(),
-            name: user.name,
-            password_hash: user.passwordHash,
-            ...(externalId !== null ? { external_id: externalId } : {}),
-            ...(emailVerifiedAt !== null ? { email_verified_at: emailVerifiedAt } : {}),
-            created_at: createdAt,
-          })
-          .execute();
-        return {
-          ...fields,
-          externalId,
-          disabledAt: null,
-          emailVerifiedAt: emailVerifiedAt === null ? null : new Date(emailVerifiedAt),
-          createdAt: new Date(createdAt),
-        };
-      }, opts.audit),
-    );
+    return unique(() => this.ctx.audited((tx) => insertUser(tx, user, Date.now()), opts.audit));
   }
 
   async getUser(id: string) {
@@ -258,3 +232,30 @@ const absent = (err: unknown): undefined => {
   if (err instanceof Missing) return undefined;
   throw err;
 };
+
+/** Inserts a user (also with an upstream link: SqlExternalIdentityStore) and returns it as stored. */
+export async function insertUser(db: Db, user: NewUser, createdAt: number): Promise<User> {
+  const externalId = user.externalId ?? null;
+  const emailVerifiedAt = user.emailVerified === true ? createdAt : null;
+  const { emailVerified: _verified, ...fields } = user;
+  await db
+    .insertInto('users')
+    .values({
+      id: user.id,
+      email: user.email,
+      email_lower: user.email.toLowerCase(),
+      name: user.name,
+      password_hash: user.passwordHash,
+      ...(externalId !== null ? { external_id: externalId } : {}),
+      ...(emailVerifiedAt !== null ? { email_verified_at: emailVerifiedAt } : {}),
+      created_at: createdAt,
+    })
+    .execute();
+  return {
+    ...fields,
+    externalId,
+    disabledAt: null,
+    emailVerifiedAt: emailVerifiedAt === null ? null : new Date(emailVerifiedAt),
+    createdAt: new Date(createdAt),
+  };
+}

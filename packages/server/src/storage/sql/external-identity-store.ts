@@ -10,6 +10,7 @@ import type {
 import type { Database } from '../schema.ts';
 import type { Role } from '../types.ts';
 import type { SqlContext } from './context.ts';
+import { insertUser } from './directory-store.ts';
 import type { Db } from './tx.ts';
 
 const toIdentity = (r: Selectable<Database['external_identities']>): ExternalIdentity => ({
@@ -127,19 +128,7 @@ export class SqlExternalIdentityStore implements ExternalIdentityStore {
           .where('email_lower', '=', lower)
           .executeTakeFirst();
         if (same) return { kind: 'email-taken' };
-        await tx
-          .insertInto('users')
-          .values({
-            id: user.id,
-            email: user.email,
-            email_lower: lower,
-            name: user.name,
-            password_hash: user.passwordHash,
-            ...(user.externalId ? { external_id: user.externalId } : {}),
-            ...(user.emailVerified === true ? { email_verified_at: Date.now() } : {}),
-            created_at: Date.now(),
-          })
-          .execute();
+        await insertUser(tx, user, Date.now());
         return { kind: 'linked', identity: await insertIdentity(tx, link.issuer, link.subject, user.id) };
       }, opts.audit);
     try {

@@ -1,19 +1,24 @@
 import type { RefreshToken, RotateRefreshResult, TokenFamily } from '../authorization-types.ts';
-import type { RotateRefreshOptions } from '../token-store.ts';
+import type { FoundRefreshToken, RotateRefreshOptions } from '../token-store.ts';
 import { insertIssued, insertRefresh, revokeFamily, selectRefresh, toRefresh } from './tokens.ts';
 import type { Db } from './tx.ts';
 import { enqueueEvents } from './webhooks.ts';
 
-type Next = { tokenHash: string; expiresAt: Date };
+type Next = { tokenHash: string; expiresAt: Date | ((family: TokenFamily) => Date) };
 
 /**
  * Rotates a refresh token, in the caller's transaction (see TokenStore.rotateRefreshToken for
  * the contract). The family's row is the arbiter: every rotation takes it first (a no-op
  * write), so the rotations of one family run one after the other on PostgreSQL too (a second
  * waits for the first to commit, then re-reads the token), and a revocation committing
- * meanwhile cannot miss the access token recorded here. SQLite holds its single write lock
- * for the whole transaction. The partial unique index `refresh_tokens_one_current`
- * (migration 009) backs the rule that a family has at most one current token.
+ * meanwhile cannot miss the access token recorded here. The partial unique index
+ * `refresh_tokens_one_current` (migration 009) backs the rule that a family has at most one
+ * current token.
+ *
+ * `snapshot` (SQLite): the transaction's reads are one consistent snapshot, and its first
+ * write fails (SQLITE_BUSY_SNAPSHOT) if any other writer committed since; SQLite then holds
+ * its single write lock to the end. So the first read already is what the family's row would
+ * show, and neither the no-op write nor the second read is needed.
  *
  * @see https://www.rfc-editor.org/rfc/rfc9700#section-4.14.2
  */
@@ -23,31 +28,42 @@ export async function rotateRefresh(
   next: Next,
   now: number,
   opts: RotateRefreshOptions = {},
+  snapshot = false,
 ): Promise<RotateRefreshResult> {
   const found = await selectRefresh(db, oldHash);
   if (!found) return { status: 'invalid' };
   const { family } = found;
-  if (!(await holdFamily(db, family.id))) {
+  if (opts.appId !== undefined && family.appId !== opts.appId) return { status: 'foreign' };
+  if (opts.accept && !opts.accept(found)) return { status: 'refused', token: found.token, family };
+  if (opts.requireActiveGrant && !found.grant?.active) {
+    await revokeFamily(db, family.id, now);
+    return { status: 'grant-revoked', familyId: family.id };
+  }
+  if (!(snapshot ? family.revokedAt === null : await holdFamily(db, family.id))) {
     // Revoked already: a retired token reports nothing more (the first detection did).
     if (found.token.rotatedAt === null) return { status: 'invalid' };
     await revokeFamily(db, family.id, now);
     return { status: 'reused', familyId: family.id };
   }
-  // Read again under the family's row: a rotation that committed while this one waited shows now.
-  const row = await db
-    .selectFrom('refresh_tokens')
-    .selectAll()
-    .where('token_hash', '=', oldHash)
-    .executeTakeFirst();
-  if (!row) return { status: 'invalid' };
-  const token = toRefresh(row);
+  let token = found.token;
+  let successor = found.successorHash;
+  if (!snapshot) {
+    // Read again under the family's row: a rotation that committed while this one waited shows now.
+    const row = await db
+      .selectFrom('refresh_tokens')
+      .selectAll()
+      .where('token_hash', '=', oldHash)
+      .executeTakeFirst();
+    if (!row) return { status: 'invalid' };
+    token = toRefresh(row);
+    successor = row.successor_hash;
+  }
   if (token.rotatedAt === null) {
     if (token.expiresAt.getTime() <= now || family.expiresAt.getTime() <= now) return { status: 'invalid' };
-    if (!(await retire(db, oldHash, now, next.tokenHash))) return reuse(db, family.id, now, opts);
+    if (!(await retire(db, oldHash, now, next.tokenHash))) return reuse(db, found, now, opts);
     await issue(db, family, token, next, now, opts);
     return { status: 'rotated', family, previous: token };
   }
-  const successor = row.successor_hash;
   if (
     successor !== null &&
     withinWindow(token, family, now, opts.reuseWindowMs) &&
@@ -55,7 +71,7 @@ export async function rotateRefresh(
   ) {
     // The successor never reached its holder, or another tab holds it: the new token replaces
     // it, so the family still has exactly one current token, and the window does not restart.
-    if (!(await retire(db, successor, now, null))) return reuse(db, family.id, now, opts);
+    if (!(await retire(db, successor, now, null))) return reuse(db, found, now, opts);
     await db
       .updateTable('refresh_tokens')
       .set({ successor_hash: next.tokenHash })
@@ -64,18 +80,21 @@ export async function rotateRefresh(
     await issue(db, family, token, next, now, opts);
     return { status: 'retried', family, previous: token, superseded: successor };
   }
-  return reuse(db, family.id, now, opts);
+  return reuse(db, found, now, opts);
 }
 
 /** Revokes the family; only the first detection reports (later replays find it revoked). */
 async function reuse(
   db: Db,
-  familyId: string,
+  found: FoundRefreshToken,
   now: number,
   opts: RotateRefreshOptions,
 ): Promise<RotateRefreshResult> {
-  if ((await revokeFamily(db, familyId, now)) && opts.eventsOnReuse)
-    await enqueueEvents(db, opts.eventsOnReuse, now);
+  const familyId = found.family.id;
+  if ((await revokeFamily(db, familyId, now)) && opts.eventsOnReuse) {
+    const events = typeof opts.eventsOnReuse === 'function' ? opts.eventsOnReuse(found) : opts.eventsOnReuse;
+    await enqueueEvents(db, events, now);
+  }
   return { status: 'reused', familyId };
 }
 
@@ -135,9 +154,10 @@ async function issue(
   now: number,
   opts: RotateRefreshOptions,
 ) {
+  const expiresAt = typeof next.expiresAt === 'function' ? next.expiresAt(family) : next.expiresAt;
   await insertRefresh(
     db,
-    { tokenHash: next.tokenHash, familyId: family.id, scopes: from.scopes, expiresAt: next.expiresAt },
+    { tokenHash: next.tokenHash, familyId: family.id, scopes: from.scopes, expiresAt },
     now,
   );
   // The family row is held unrevoked by this transaction (see holdFamily).

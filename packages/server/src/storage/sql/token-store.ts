@@ -31,7 +31,8 @@ export class SqlTokenStore implements TokenStore {
     now = new Date(),
     opts: RotateRefreshOptions = {},
   ) {
-    return this.ctx.revoking((tx) => rotateRefresh(tx, oldHash, next, now.getTime(), opts));
+    const snapshot = this.ctx.dialect === 'sqlite';
+    return this.ctx.revoking((tx) => rotateRefresh(tx, oldHash, next, now.getTime(), opts, snapshot));
   }
 
   revokeRefreshFamily(familyId: string, now = new Date()) {

@@ -176,18 +176,22 @@ export async function insertRefresh(db: Db, t: Omit<RefreshToken, 'createdAt' | 
     .execute();
 }
 
-/** The refresh token and its family, in one query. */
+/** The refresh token, its family and the family's grant, in one query. */
 export async function selectRefresh(db: Db, tokenHash: string) {
   const row = await db
     .selectFrom('refresh_tokens as r')
     .innerJoin('token_families as f', 'f.id', 'r.family_id')
+    .leftJoin('grants as g', 'g.id', 'f.grant_id')
     .select([
+      'g.guid as grant_guid',
+      'g.revoked_at as grant_revoked_at',
       'r.token_hash',
       'r.family_id',
       'r.scopes',
       'r.created_at',
       'r.expires_at',
       'r.rotated_at',
+      'r.successor_hash',
       'f.app_id',
       'f.user_id',
       'f.company_id',
@@ -209,7 +213,9 @@ export async function selectRefresh(db: Db, tokenHash: string) {
     expiresAt: date(row.family_expires_at),
     revokedAt: maybeDate(row.family_revoked_at),
   };
-  return { token: toRefresh(row), family };
+  const grant =
+    row.grant_guid == null ? null : { guid: row.grant_guid, active: row.grant_revoked_at == null };
+  return { token: toRefresh(row), family, grant, successorHash: row.successor_hash };
 }
 
 /** Revokes the family, its refresh tokens and every unexpired access token it issued. */

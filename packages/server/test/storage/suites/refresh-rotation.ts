@@ -72,6 +72,8 @@ async function family(s: Storage, raw: RawAccess) {
   return {
     familyId: consumed.family.id,
     companyId: company.id,
+    appId: app.id,
+    grant,
     /** The hash of the n-th token of this family. */
     name,
     rotate(from: number, to: number, at: number, windowMs = WINDOW, jti?: string) {
@@ -126,6 +128,83 @@ export function refreshRotationTests({ it }: SuiteContext): void {
         await s.revokeRefreshFamily(f.familyId, new Date(T0 + 2 * WINDOW));
         assert.ok((await s.listRevokedAccessTokens(new Date(T0))).some((r) => r.jti === 'jti-retry'));
         assert.equal(await f.reuseReports(), 0);
+      },
+    );
+
+    it(
+      "the rotation's own checks: another app's token, the caller's refusal, a revoked grant",
+      ['rotateRefreshToken', 'getRefreshToken', 'revokeGrant'],
+      async (s, { raw }) => {
+        const f = await family(s, raw);
+        const next = (n: number) => ({ tokenHash: f.name(n), expiresAt: new Date(T0 + HOUR) });
+        // Another app presenting the token: nothing is touched.
+        assert.equal(
+          status(await s.rotateRefreshToken(f.name(0), next(1), new Date(T0), { appId: 'app_other' })),
+          'foreign',
+        );
+        // The caller's check sees the token, its family and its grant; false refuses, untouched.
+        let seen: unknown;
+        const refused = await s.rotateRefreshToken(f.name(0), next(1), new Date(T0), {
+          appId: f.appId,
+          accept: (found) => {
+            seen = [found.family.id, found.token.scopes, found.grant];
+            return false;
+          },
+        });
+        assert.equal(refused.status, 'refused');
+        assert.deepEqual(seen, [f.familyId, ['users.read'], { guid: f.grant.guid, active: true }]);
+        assert.deepEqual(await f.current(), [f.name(0)]);
+        // The expiry may be computed from the family, inside the transaction.
+        const rotated = await s.rotateRefreshToken(
+          f.name(0),
+          { tokenHash: f.name(1), expiresAt: (family) => new Date(family.expiresAt.getTime() - 1) },
+          new Date(T0),
+          { appId: f.appId, requireActiveGrant: true },
+        );
+        assert.equal(rotated.status, 'rotated');
+        const stored = await s.getRefreshToken(f.name(1));
+        assert.equal(stored?.token.expiresAt.getTime(), (stored?.family.expiresAt.getTime() ?? 0) - 1);
+        // Once the grant is revoked, the next rotation revokes the family instead.
+        assert.ok(await s.revokeGrant(f.companyId, f.grant.id));
+        const after = await s.rotateRefreshToken(f.name(1), next(2), new Date(T0 + 1), {
+          appId: f.appId,
+          requireActiveGrant: true,
+        });
+        assert.deepEqual(after, { status: 'grant-revoked', familyId: f.familyId });
+        assert.equal(await f.revoked(), true);
+        assert.equal(status(await s.rotateRefreshToken(f.name(1), next(3), new Date(T0 + 2))), 'invalid');
+      },
+    );
+
+    it(
+      'a reuse report built from what the rotation found names the grant',
+      ['rotateRefreshToken'],
+      async (s, { raw }) => {
+        const f = await family(s, raw);
+        assert.equal(status(await f.rotate(0, 1, T0)), 'rotated');
+        let guid: string | undefined;
+        const reused = await s.rotateRefreshToken(
+          f.name(0),
+          { tokenHash: f.name(2), expiresAt: new Date(T0 + HOUR) },
+          new Date(T0 + WINDOW),
+          {
+            reuseWindowMs: WINDOW,
+            eventsOnReuse: ({ family, grant }) => {
+              guid = grant?.guid;
+              return [
+                {
+                  type: 'refresh_token.reuse_detected',
+                  companyIds: [f.companyId],
+                  appId: family.appId,
+                  data: { guid: grant?.guid ?? null },
+                },
+              ];
+            },
+          },
+        );
+        assert.equal(reused.status, 'reused');
+        assert.equal(guid, f.grant.guid);
+        assert.equal(await f.reuseReports(), 1);
       },
     );
 

@@ -1,0 +1,393 @@
+import assert from 'node:assert/strict';
+import { readdirSync } from 'node:fs';
+import { describe, test } from 'node:test';
+import type { App, AppWithSecrets } from '../../src/apps/app-service.ts';
+import type { Company } from '../../src/companies/company-service.ts';
+import type { Grant } from '../../src/consents/company-grant-service.ts';
+import type { ConsoleContext } from '../../src/console/context.ts';
+import { appDetailPage } from '../../src/console/pages/app-detail.ts';
+import { appSecretPage } from '../../src/console/pages/app-secret.ts';
+import { appsListPage } from '../../src/console/pages/apps-list.ts';
+import { auditLogPage } from '../../src/console/pages/audit-log.ts';
+import { confirmPage, deletePage, graceSelect } from '../../src/console/pages/confirm.ts';
+import { connectedAppsPage } from '../../src/console/pages/connected-apps.ts';
+import { errorPage as consoleErrorPage, planRequiredPage } from '../../src/console/pages/message.ts';
+import { type Catalog, EN, LOCALES, type MessageKey } from '../../src/i18n/catalogs.ts';
+import type { Message } from '../../src/i18n/message.ts';
+import { Translator } from '../../src/i18n/translator.ts';
+import { companyChooserPage } from '../../src/pages/company-chooser.ts';
+import { consentPage, describeScopes } from '../../src/pages/consent.ts';
+import { html } from '../../src/pages/html.ts';
+import { invitationClosedPage, invitationPage } from '../../src/pages/invitation.ts';
+import { messagePage, type PageUi } from '../../src/pages/layout.ts';
+import { loginPage, signedInPage, signedOutPage, signInRefusal } from '../../src/pages/login.ts';
+import { grantGuidPage } from '../../src/pages/result-pages.ts';
+import type { User } from '../../src/users/user-service.ts';
+
+const PLACEHOLDER = /\{([a-z_]+)\}/g;
+const forms = (m: Message): string[] => (typeof m === 'string' ? [m] : Object.values(m));
+const placeholders = (m: Message) =>
+  [...new Set(forms(m).flatMap((f) => [...f.matchAll(PLACEHOLDER)].map((x) => x[1])))].sort();
+
+describe('every catalog has every message of English, with the same placeholders', () => {
+  const keys = Object.keys(EN).sort();
+  for (const locale of LOCALES)
+    test(`${locale.tag}`, () => {
+      assert.deepEqual(Object.keys(locale.catalog).sort(), keys, `${locale.tag}: keys differ from en`);
+      const categories = new Intl.PluralRules(locale.tag).resolvedOptions().pluralCategories;
+      for (const key of keys as MessageKey[]) {
+        const m = locale.catalog[key];
+        const source = EN[key] as Message;
+        for (const f of forms(m)) assert.ok(f.trim() !== '', `${locale.tag} ${key} is empty`);
+        assert.deepEqual(placeholders(m), placeholders(source), `${locale.tag} ${key}: placeholders`);
+        assert.equal(
+          typeof m === 'string',
+          typeof source === 'string',
+          `${locale.tag} ${key}: plural or not`,
+        );
+        if (typeof m !== 'string')
+          for (const c of categories)
+            assert.ok(
+              m[c] !== undefined || c === 'other' || (c !== 'one' && c !== 'few'),
+              `${locale.tag} ${key}: no ${c} form`,
+            );
+      }
+    });
+});
+
+/**
+ * A pseudo-locale: every message wrapped in ⟦ ⟧, right-to-left. Rendered with it, a page shows
+ * no letter outside ⟦ ⟧ but the data it was given: anything else is a string some page wrote
+ * itself instead of taking it from the catalogs.
+ */
+function pseudoUi(): PageUi {
+  const wrap = (s: string) => `⟦${s}⟧`;
+  const catalog = Object.fromEntries(
+    Object.entries(EN).map(([k, m]: [string, Message]) => [
+      k,
+      typeof m === 'string' ? wrap(m) : Object.fromEntries(Object.entries(m).map(([c, f]) => [c, wrap(f)])),
+    ]),
+  ) as unknown as Catalog;
+  return {
+    t: new Translator({ tag: 'en-XA', dir: 'rtl', catalog }),
+    theme: {
+      productName: 'Ωmega',
+      logoUrl: '/logo.svg',
+      colors: {},
+      supportUrl: 'https://support.example',
+      privacyUrl: 'https://privacy.example',
+    },
+    themeVersion: 'v1',
+  };
+}
+
+/**
+ * The console pages whose every string comes from the catalogs (docs/branding.md lists the
+ * rest): each page function they export must be rendered by renderAll.
+ */
+const TRANSLATED_CONSOLE_PAGES = [
+  'message.ts',
+  'apps-list.ts',
+  'app-detail.ts',
+  'app-secret.ts',
+  'connected-apps.ts',
+  'confirm.ts',
+  'audit-log.ts',
+];
+
+/** What the fixtures put on the pages: data, not page strings. */
+const DATA = [
+  'Ωmega',
+  'Acme Ltd',
+  'Globex',
+  'Timekeeper',
+  'ada@acme.test',
+  'users.read',
+  'openid',
+  'pro',
+  'enterprise',
+  'free',
+  'invalid_csrf_token',
+  'the redirect_uri is not registered',
+  'Okta',
+  'Read your users',
+  'ES256',
+  'gh_client_1',
+  'gh_secret_1',
+  'https://client.example/cb',
+  'a1b2',
+  'Ada',
+  'app:app_1',
+  'app:app_',
+  'some.future_action',
+  'cli',
+];
+
+const company = { id: 'co_1', name: 'Acme Ltd', plan: 'free' } as Company;
+const user = { id: 'u_1', email: 'ada@acme.test', name: 'Ada' } as User;
+const app = {
+  id: 'app_1',
+  clientId: 'gh_client_1',
+  name: 'Timekeeper',
+  logoUrl: 'https://logo.example/t.png',
+  type: 'partner',
+  clientType: 'confidential',
+  grantTypes: ['authorization_code', 'implicit'],
+  grantDelivery: 'code',
+  scopes: ['users.read'],
+  redirectUris: ['https://client.example/cb'],
+  tokenTtl: 3600,
+  tokenFormat: 'jwt',
+  signingAlg: 'ES256',
+  skipConsent: true,
+  createdAt: new Date('2026-01-02T03:04:00Z'),
+  lastUsedAt: null,
+} as unknown as App;
+const later = new Date(Date.now() + 86_400_000);
+const withSecrets = {
+  ...app,
+  secrets: [{ last4: 'a1b2', createdAt: app.createdAt, expiresAt: later }],
+} as unknown as AppWithSecrets;
+const grant = {
+  id: 'gr_1',
+  guid: '0c6b7cba-5e36-4b0a-9c34-2f1a2bc2f1d1',
+  scopes: ['users.read'],
+  grantedBy: 'u_1',
+  createdAt: app.createdAt,
+  lastUsedAt: null,
+  revokedAt: null,
+} as unknown as Grant;
+
+function consoleCtx(ui: PageUi, role: 'admin' | 'member'): ConsoleContext {
+  return {
+    user,
+    company,
+    role,
+    isAdmin: role === 'admin',
+    companies: [
+      { company, role },
+      { company: { ...company, id: 'co_2', name: 'Globex' }, role },
+    ],
+    csrf: 'csrf-token',
+    base: '/console/c/co_1',
+    actor: 'user:u_1',
+    ui,
+  } as unknown as ConsoleContext;
+}
+
+/** Every page of src/pages, and the console's frame and message pages, in every state that adds text. */
+function renderAll(ui: PageUi): Record<string, string> {
+  const upstreams = [{ id: 'okta', name: 'Okta' }];
+  const scopes = describeScopes(
+    ['openid', 'users.read'],
+    [{ name: 'users.read', description: 'Read your users' }],
+    ui.t,
+  );
+  return {
+    loginPage: loginPage(ui, {
+      csrf: 'c',
+      upstreams,
+      flow: 'f',
+      appName: 'Timekeeper',
+      error: { key: 'sign_in.invalid' },
+    }),
+    'loginPage (console)': loginPage(ui, {
+      csrf: 'c',
+      returnTo: '/console',
+      error: signInRefusal({ kind: 'busy', retryAfter: 30 } as never, ui),
+    }),
+    signedInPage: signedInPage(ui, { csrf: 'c', email: 'ada@acme.test' }),
+    signedOutPage: signedOutPage(ui),
+    companyChooserPage: companyChooserPage(ui, {
+      csrf: 'c',
+      flow: 'f',
+      appName: 'Timekeeper',
+      companies: [company],
+    }),
+    consentPage: consentPage(ui, { csrf: 'c', flow: 'f', app, company, user, scopes }),
+    grantGuidPage: grantGuidPage(ui, { appName: 'Timekeeper', company, grant }),
+    invitationPage: invitationPage(ui, {
+      csrf: 'c',
+      action: '/invitations/x',
+      user,
+      company,
+      error: { key: 'invitation.mismatch' },
+    }),
+    ...Object.fromEntries(
+      (['used', 'expired', 'throttled', 'unknown'] as const).map((k) => [
+        `invitationClosedPage ${k}`,
+        invitationClosedPage(ui, k),
+      ]),
+    ),
+    messagePage: messagePage(ui, {
+      title: ui.t.t('flow.failed_title'),
+      message: ui.t.t('flow.refused'),
+      detail: 'the redirect_uri is not registered',
+      code: 'invalid_csrf_token',
+    }),
+    'errorPage (console)': consoleErrorPage(
+      ui,
+      ui.t.t('console.error.not_found_title'),
+      ui.t.t('console.error.no_such_company'),
+    ),
+    'errorPage (console, framed, admin)': consoleErrorPage(
+      ui,
+      ui.t.t('console.error.admin_only_title'),
+      ui.t.t('console.error.admin_only', { company: 'Acme Ltd' }),
+      consoleCtx(ui, 'admin'),
+    ),
+    'planRequiredPage (member)': planRequiredPage(consoleCtx(ui, 'member'), 'grantAccess', [
+      'pro',
+      'enterprise',
+    ]),
+    planRequiredPage: planRequiredPage(consoleCtx(ui, 'admin'), 'createApps', ['pro']),
+    appsListPage: appsListPage(consoleCtx(ui, 'admin'), [app, { ...app, type: 'internal' } as App], true),
+    'appsListPage (member, empty)': appsListPage(consoleCtx(ui, 'member'), [], false),
+    'appsListPage (plan)': appsListPage(consoleCtx(ui, 'admin'), [], false),
+    appDetailPage: appDetailPage(consoleCtx(ui, 'admin'), withSecrets, true),
+    'appDetailPage (member, public, opaque)': appDetailPage(consoleCtx(ui, 'member'), {
+      ...withSecrets,
+      clientType: 'public',
+      tokenFormat: 'opaque',
+      redirectUris: [],
+      type: 'internal',
+    } as AppWithSecrets),
+    appSecretPage: appSecretPage(consoleCtx(ui, 'admin'), app, 'gh_secret_1', false),
+    'appSecretPage (rotated)': appSecretPage(consoleCtx(ui, 'admin'), app, 'gh_secret_1', true),
+    connectedAppsPage: connectedAppsPage(
+      consoleCtx(ui, 'admin'),
+      [
+        { grant, app },
+        { grant: { ...grant, id: 'gr_2', grantedBy: null, revokedAt: later }, app },
+      ],
+      new Map([['u_1', 'ada@acme.test']]),
+    ),
+    'connectedAppsPage (member, empty)': connectedAppsPage(consoleCtx(ui, 'member'), [], new Map()),
+    auditLogPage: auditLogPage({
+      ctx: consoleCtx(ui, 'admin'),
+      events: [
+        {
+          id: 'ev_1',
+          companyId: 'co_1',
+          actor: 'user:u_1',
+          action: 'app.secret_rotated',
+          target: 'app:app_1',
+          data: { name: 'Timekeeper', grace_seconds: 3600, scopes: ['users.read'], changes: { name: 1 } },
+          createdAt: app.createdAt,
+        },
+        {
+          id: 'ev_2',
+          companyId: 'co_1',
+          actor: 'cli',
+          action: 'some.future_action',
+          target: null,
+          data: {},
+          createdAt: app.createdAt,
+        },
+      ],
+      actors: new Map([['user:u_1', 'ada@acme.test']]),
+      action: 'app.created',
+      target: '',
+      next: 'cursor-1',
+    }),
+    'auditLogPage (empty)': auditLogPage({
+      ctx: consoleCtx(ui, 'member'),
+      events: [],
+      actors: new Map(),
+      action: '',
+      target: 'app:app_1',
+      next: null,
+    }),
+    deletePage: deletePage(
+      consoleCtx(ui, 'admin'),
+      'apps',
+      ui.t.t('app.delete'),
+      html`${ui.t.t('app.read_only')}`,
+      '/console/c/co_1/apps/app_1',
+      ui.t.t('app.delete'),
+    ),
+    confirmPage: confirmPage({
+      ctx: consoleCtx(ui, 'admin'),
+      section: 'apps',
+      title: ui.t.t('app.rotate'),
+      message: html`${ui.t.t('secret.once')}`,
+      action: '/x',
+      submit: ui.t.t('app.rotate'),
+      cancel: '/y',
+      extra: graceSelect(ui.t),
+    }),
+  };
+}
+
+/**
+ * The text a person reads or hears (the attributes browsers show or speak, and the text of
+ * the page, tags taken out), less every catalog message and every piece of data: what is
+ * left was written by a page itself.
+ */
+function strays(page: string): string[] {
+  const texts: string[] = [];
+  for (const m of page.matchAll(
+    /\s(?:alt|title|aria-label|placeholder|data-copied|data-copy-failed)="([^"]*)"/g,
+  ))
+    texts.push(m[1] as string);
+  texts.push(
+    page
+      .replace(/<!doctype html>/i, '')
+      .replace(/<(script|style)\b[\s\S]*?<\/\1>/g, '')
+      .replace(/<[^>]*>/g, ' '),
+  );
+  return texts.map(leftover).filter((s) => s !== '');
+}
+
+/** Dates on the pages are data too, formatted by Intl (the pseudo-locale formats like en). */
+const DATES = [app.createdAt, later].map((d) => new Translator().date(d));
+
+function leftover(text: string): string {
+  let rest = text
+    .replace(/&amp;/g, '&')
+    .replace(/&#39;/g, "'")
+    .replace(/&quot;/g, '"');
+  // Innermost first: a message may hold another (a count inside a sentence).
+  for (let prev = ''; prev !== rest; ) {
+    prev = rest;
+    rest = rest.replace(/⟦[^⟦⟧]*⟧/g, ' ');
+  }
+  for (const d of [...DATES, ...DATA]) rest = rest.replaceAll(d, ' ');
+  return rest.replace(/[^A-Za-z]+/g, ' ').trim();
+}
+
+describe('no page string is missing from the catalogs', () => {
+  const ui = pseudoUi();
+  const pages = renderAll(ui);
+
+  for (const [name, page] of Object.entries(pages))
+    test(name, () => {
+      assert.match(page, /<html lang="en-XA" dir="rtl">/);
+      assert.deepEqual(strays(page), [], `${name} shows text that is not from a catalog`);
+    });
+
+  test('the scan sees a hard-coded string (it can fail)', () => {
+    const bad = messagePage(ui, { title: ui.t.t('flow.failed_title'), message: 'Something went wrong' });
+    assert.deepEqual(strays(bad), ['Something went wrong']);
+    const badAttr = html`<button aria-label="Close">${ui.t.t('frame.copy')}</button>`.value;
+    assert.deepEqual(strays(badAttr), ['Close']);
+  });
+
+  test('every page function of src/pages and of the translated console pages is rendered above', async () => {
+    const rendered = new Set(Object.keys(pages).map((n) => n.split(' ')[0]));
+    const pagesDir = new URL('../../src/pages/', import.meta.url);
+    const consoleDir = new URL('../../src/console/pages/', import.meta.url);
+    const files = [
+      ...readdirSync(pagesDir)
+        .filter((f) => f.endsWith('.ts'))
+        .map((f) => new URL(f, pagesDir)),
+      ...TRANSLATED_CONSOLE_PAGES.map((f) => new URL(f, consoleDir)),
+    ];
+    for (const file of files) {
+      const mod = (await import(file.href)) as Record<string, unknown>;
+      for (const [name, value] of Object.entries(mod))
+        if (typeof value === 'function' && /Page$/.test(name))
+          assert.ok(rendered.has(name), `${file} exports ${name}, which this test does not render`);
+    }
+  });
+});
