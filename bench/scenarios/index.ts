@@ -2,6 +2,7 @@ import type { Scenario } from '../lib/types.ts';
 import { authorizationCode } from './authorization-code.ts';
 import { clientCredentialsJwt } from './client-credentials-jwt.ts';
 import { clientCredentialsOpaque } from './client-credentials-opaque.ts';
+import { clientCredentialsPrivateKeyJwt } from './client-credentials-private-key-jwt.ts';
 import { introspection } from './introspection.ts';
 import { refreshToken } from './refresh-token.ts';
 import { scaleClientCredentials } from './scale-client-credentials.ts';
@@ -14,6 +15,7 @@ import { verifyJose, verifyResourceServerCached, verifyResourceServerUncached } 
 export const SCENARIOS: Scenario[] = [
   clientCredentialsJwt,
   clientCredentialsOpaque,
+  clientCredentialsPrivateKeyJwt,
   authorizationCode,
   refreshToken,
   introspection,

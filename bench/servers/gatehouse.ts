@@ -5,6 +5,7 @@
  * Gatehouse's own services and announces their credentials on stdout.
  * bench/lib/build.ts bundles this file (esbuild) so the benchmark runs built JavaScript.
  */
+import { exportJWK, generateKeyPair } from 'jose';
 import { loadConfig, startServer } from '../../packages/server/src/index.ts';
 import { announceReady, exitOnSignal } from '../lib/child.ts';
 import { BENCH_REDIRECT_URI, BENCH_SCOPES } from '../lib/constants.ts';
@@ -48,6 +49,21 @@ const partner = await gh.apps.create(
   },
   'bench',
 );
+// The private_key_jwt client: its public key registered with the app, its private key announced
+// to the harness (which signs the assertions); the same key shape as oidc-provider's client.
+const clientKey = await generateKeyPair('ES256', { extractable: true });
+const keyedJwk = { ...(await exportJWK(clientKey.publicKey)), kid: 'bench-client', alg: 'ES256' };
+const keyed = await gh.apps.create(
+  {
+    companyId: company.id,
+    name: 'Bench keyed client',
+    scopes: BENCH_SCOPES,
+    grantTypes: ['client_credentials'],
+    tokenEndpointAuthMethod: 'private_key_jwt',
+    jwks: { keys: [keyedJwk] },
+  },
+  'bench',
+);
 const password = 'bench-password-0123456789';
 const email = 'admin@bench.test';
 await gh.companies.createUser({ email, password, companyId: company.id, role: 'admin' }, 'bench');
@@ -59,6 +75,10 @@ announceReady({
   clients: {
     jwt: { clientId: cc.app.clientId, clientSecret: cc.clientSecret },
     opaque: { clientId: opaque.app.clientId, clientSecret: opaque.clientSecret },
+    keyed: {
+      clientId: keyed.app.clientId,
+      privateJwk: { ...(await exportJWK(clientKey.privateKey)), kid: 'bench-client', alg: 'ES256' },
+    },
     partner: {
       clientId: partner.app.clientId,
       clientSecret: partner.clientSecret,

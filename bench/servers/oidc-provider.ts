@@ -26,6 +26,11 @@ const partnerId = 'oidc-bench-partner';
 const partnerSecret = 'oidc-bench-partner-secret-0123456789abcdef01';
 const { privateKey } = await generateKeyPair('ES256', { extractable: true });
 const jwk = { ...(await exportJWK(privateKey)), kid: 'bench-es256', alg: 'ES256', use: 'sig' };
+// The private_key_jwt client's key pair: the public half registered, the private half announced.
+const keyedId = 'oidc-bench-keyed';
+const clientKey = await generateKeyPair('ES256', { extractable: true });
+const keyedPublic = { ...(await exportJWK(clientKey.publicKey)), kid: 'bench-client', alg: 'ES256' };
+const keyedPrivate = { ...(await exportJWK(clientKey.privateKey)), kid: 'bench-client', alg: 'ES256' };
 
 // The in-memory adapter keeps everything in an LRU of 1,000 entries, which would evict the
 // 3,000 codes and refresh tokens the single-use scenarios mint before the clock. Same
@@ -42,6 +47,17 @@ const provider = new Provider(issuer, {
       response_types: [],
       redirect_uris: [],
       token_endpoint_auth_method: 'client_secret_basic',
+      id_token_signed_response_alg: 'ES256',
+      scope: BENCH_SCOPE_PARAM,
+    },
+    {
+      client_id: keyedId,
+      grant_types: ['client_credentials'],
+      response_types: [],
+      redirect_uris: [],
+      token_endpoint_auth_method: 'private_key_jwt',
+      token_endpoint_auth_signing_alg: 'ES256',
+      jwks: { keys: [keyedPublic] },
       id_token_signed_response_alg: 'ES256',
       scope: BENCH_SCOPE_PARAM,
     },
@@ -105,6 +121,7 @@ server.listen(port, '127.0.0.1', () => {
     clients: {
       jwt: { clientId, clientSecret },
       opaque: { clientId, clientSecret },
+      keyed: { clientId: keyedId, privateJwk: keyedPrivate },
       partner: { clientId: partnerId, clientSecret: partnerSecret, redirectUri: BENCH_REDIRECT_URI },
     },
     // devInteractions accept any login and password.

@@ -1,12 +1,15 @@
 import type { Logger } from 'pino';
 import { AppCache } from './apps/app-cache.ts';
 import { AppService } from './apps/app-service.ts';
+import { AssertionReplayGuard } from './apps/assertion-replay.ts';
+import { ClientKeys } from './apps/client-keys.ts';
 import { LastUsedRecorder } from './apps/last-used.ts';
 import { LogoService } from './apps/logo.ts';
 import { AuditService } from './audit/audit-service.ts';
 import { AuthorizationService } from './authorization/authorization-service.ts';
 import { AuthorizationFlows } from './authorization/flow.ts';
 import { PasswordSignIn } from './authorization/password-sign-in.ts';
+import { PushedRequestService } from './authorization/pushed-request-service.ts';
 import { SessionService } from './authorization/session-service.ts';
 import { UpstreamSignIn } from './authorization/upstream-sign-in.ts';
 import { InvalidationBus } from './cache/invalidation-bus.ts';
@@ -33,7 +36,8 @@ import { PrometheusMetrics } from './metrics/prometheus.ts';
 import { CLIENT_AUTH_METHODS } from './oauth/client-auth/index.ts';
 import type { OAuthContext } from './oauth/context.ts';
 import { INTROSPECTION_AUTH_METHODS, IntrospectionEndpoint } from './oauth/endpoints/introspect.ts';
-import { authorizationServerMetadata } from './oauth/endpoints/metadata.ts';
+import { ASSERTION_SIGNING_ALGS, authorizationServerMetadata } from './oauth/endpoints/metadata.ts';
+import { PushedAuthorizationEndpoint } from './oauth/endpoints/par.ts';
 import { RevocationEndpoint } from './oauth/endpoints/revoke.ts';
 import { TokenEndpoint } from './oauth/endpoints/token.ts';
 import { BUILT_IN_GRANTS, GrantRegistry } from './oauth/grants/registry.ts';
@@ -143,6 +147,8 @@ export class Gatehouse {
   readonly revocation: RevocationEndpoint;
   /** POST /oauth2/introspect (RFC 7662). */
   readonly introspection: IntrospectionEndpoint;
+  /** POST /oauth2/par (RFC 9126). */
+  readonly pushedAuthorization: PushedAuthorizationEndpoint;
   /**
    * The client_ids that may introspect every access token: `GATEHOUSE_INTROSPECTION_CLIENTS`,
    * plus what the embedding process adds (npm start adds the demo API's own app).
@@ -183,7 +189,16 @@ export class Gatehouse {
     this.grantTypes = new GrantRegistry();
     for (const grant of BUILT_IN_GRANTS) this.grantTypes.register(grant);
     const cache = new AppCache(storage, bus, config.appCacheSize);
-    this.apps = new AppService(storage, cache, bus, this.scopes, config.minTokenTtlSeconds, this.grantTypes);
+    const secretKey = secretEncryptionKey(config.serverSecret);
+    this.apps = new AppService(
+      storage,
+      cache,
+      bus,
+      this.scopes,
+      config.minTokenTtlSeconds,
+      this.grantTypes,
+      (s) => sealSecret(s, secretKey),
+    );
     this.companies = new CompanyService(storage);
     this.users = new UserService(storage);
     this.audit = new AuditService(storage);
@@ -214,6 +229,12 @@ export class Gatehouse {
     this.tokens = new TokenIssuer(keys, signer, config.issuer, config.audience, storage);
     this.lastUsed = new LastUsedRecorder(storage, { log: opts.logger });
     this.grantLastUsed = new LastUsedRecorder(storage, { log: opts.logger, kind: 'grants' });
+    const clientKeys = new ClientKeys({ ...config.clientJwks, policy: config.webhooks.network }, (sealed) =>
+      openSecret(sealed, secretKey),
+    );
+    const replay = new AssertionReplayGuard(storage, this.sharedLimits);
+    const pushedRequests = new PushedRequestService(storage);
+    this.pushedAuthorization = new PushedAuthorizationEndpoint(pushedRequests);
     this.oauthContext = {
       issuer: config.issuer,
       apps: this.apps,
@@ -221,9 +242,15 @@ export class Gatehouse {
       scopes: this.scopes,
       onClientUsed: (app) => this.lastUsed.record(app.id),
       metrics,
+      assertions: {
+        publicKeys: (app) => clientKeys.publicKeys(app),
+        hmacSecrets: (app) => clientKeys.hmacSecrets(app),
+        useJti: (clientId, jti, expiresAt) => replay.useJti(clientId, jti, expiresAt),
+        tokenEndpoint: `${config.issuer}/oauth2/token`,
+      },
+      pushedRequests,
     };
     this.revocationFeed = new RevocationFeed(storage, bus, opts.logger);
-    const secretKey = secretEncryptionKey(config.serverSecret);
     this.webhooks = new WebhookService(storage, {
       production: config.production,
       sealSecret: (secret) => sealSecret(secret, secretKey),
@@ -408,11 +435,16 @@ export class Gatehouse {
         revocation_feed_endpoint: `${this.config.issuer}/oauth2/revocations`,
         revocation_endpoint: `${this.config.issuer}/oauth2/revoke`,
         revocation_endpoint_auth_methods_supported: CLIENT_AUTH_METHODS.map((m) => m.name),
+        revocation_endpoint_auth_signing_alg_values_supported: ASSERTION_SIGNING_ALGS,
         introspection_endpoint: `${this.config.issuer}/oauth2/introspect`,
         introspection_endpoint_auth_methods_supported: INTROSPECTION_AUTH_METHODS.map((m) => m.name),
+        introspection_endpoint_auth_signing_alg_values_supported: ASSERTION_SIGNING_ALGS,
         grant_resolution_endpoint: `${this.config.issuer}/oauth2/grants`,
         // The languages of the sign-in and consent pages (`ui_locales`, docs/branding.md).
         ui_locales_supported: LOCALES.map((l) => l.tag),
+        pushed_authorization_request_endpoint: `${this.config.issuer}/oauth2/par`,
+        // Per app (its require_pushed_authorization_requests), not for every client.
+        require_pushed_authorization_requests: false,
       },
     });
   }

@@ -81,6 +81,35 @@ await forDialects(['sqlite', 'postgres'], (dialect, skip) => {
       assert.match(detail.body, new RegExp(`href="${edit(app.appId)}"`));
     });
 
+    it('sets the client authentication method, the public keys and PAR; bad keys stay typed', async () => {
+      const app = await partner();
+      const page = await get(edit(app.appId));
+      for (const id of ['auth-private_key_jwt', 'jwks', 'jwks_uri', 'require_par'])
+        assert.match(page.body, new RegExp(`id="${id}"`), id);
+      const notJson = await post(app.appId, {
+        ...form,
+        token_endpoint_auth_method: 'private_key_jwt',
+        jwks: '{oops',
+      });
+      assert.equal(notJson.statusCode, 400);
+      assert.match(notJson.body, /not valid JSON/);
+      assert.match(notJson.body, /\{oops/, 'what was typed is kept');
+      const res = await post(app.appId, {
+        ...form,
+        token_endpoint_auth_method: 'private_key_jwt',
+        jwks_uri: 'https://partner.example/jwks.json',
+        require_par: 'on',
+      });
+      assert.equal(res.statusCode, 303, res.body);
+      const saved = await t.gh.apps.get(t.companyId, app.appId);
+      assert.equal(saved.tokenEndpointAuthMethod, 'private_key_jwt');
+      assert.equal(saved.jwksUri, 'https://partner.example/jwks.json');
+      assert.equal(saved.requirePushedAuthorizationRequests, true);
+      const missing = await post(app.appId, { ...form, token_endpoint_auth_method: 'private_key_jwt' });
+      assert.equal(missing.statusCode, 400);
+      assert.match(missing.body, /needs the public keys/);
+    });
+
     it('saves every field, audits it as the user, and shows the app as saved', async () => {
       const app = await partner();
       const res = await post(app.appId, form);

@@ -1,6 +1,6 @@
 import { ValidationError } from '../errors.ts';
 import type { AppEdit } from '../storage/app-store.ts';
-import type { App, GrantDelivery, TokenFormat } from '../storage/types.ts';
+import type { App, GrantDelivery, JwkSet, TokenEndpointAuthMethod, TokenFormat } from '../storage/types.ts';
 import type { AppInput } from './validation.ts';
 
 export type { AppEdit } from '../storage/app-store.ts';
@@ -35,6 +35,14 @@ export interface AppPatch {
   skipConsent?: boolean;
   /** Accepted only when it is the set the app has: scopes are fixed (SCOPES_FIXED). */
   scopes?: string[];
+  /** The one client authentication method (docs/client-authentication.md). */
+  tokenEndpointAuthMethod?: string;
+  /** private_key_jwt: the public keys inline (null removes them). */
+  jwks?: JwkSet | null;
+  /** private_key_jwt: where the public keys are published (null or empty removes it). */
+  jwksUri?: string | null;
+  /** RFC 9126 6: only pushed authorization requests are accepted for this app. */
+  requirePushedAuthorizationRequests?: boolean;
 }
 
 /** The editable fields, in the order the audit log and the webhook list them. */
@@ -48,6 +56,10 @@ export const EDITABLE_FIELDS = [
   'grantDelivery',
   'grantTypes',
   'skipConsent',
+  'tokenEndpointAuthMethod',
+  'jwks',
+  'jwksUri',
+  'requirePushedAuthorizationRequests',
 ] as const satisfies readonly (keyof AppEdit)[];
 export type EditableField = (typeof EDITABLE_FIELDS)[number];
 
@@ -85,6 +97,12 @@ export function applyPatch(app: App, patch: AppPatch): Required<AppEdit> {
   if (patch.tokenFormat !== undefined) next.tokenFormat = patch.tokenFormat;
   if (patch.grantDelivery !== undefined) next.grantDelivery = patch.grantDelivery;
   if (patch.skipConsent !== undefined) next.skipConsent = patch.skipConsent;
+  if (patch.tokenEndpointAuthMethod !== undefined)
+    next.tokenEndpointAuthMethod = patch.tokenEndpointAuthMethod as TokenEndpointAuthMethod;
+  if (patch.jwks !== undefined) next.jwks = patch.jwks;
+  if (patch.jwksUri !== undefined) next.jwksUri = patch.jwksUri?.trim() || null;
+  if (patch.requirePushedAuthorizationRequests !== undefined)
+    next.requirePushedAuthorizationRequests = patch.requirePushedAuthorizationRequests;
   if (patch.implicit !== undefined && patch.implicit !== next.grantTypes.includes('implicit'))
     next.grantTypes = patch.implicit
       ? [...next.grantTypes, 'implicit']

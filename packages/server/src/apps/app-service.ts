@@ -19,7 +19,8 @@ import {
 } from './app-edit.ts';
 import { type AppInput, type ServedGrantTypes, validateAppInput } from './validation.ts';
 
-export type { App, AppSecret, AppWithSecrets } from '../storage/types.ts';
+export type { App, AppSecret, AppWithSecrets, JwkSet } from '../storage/types.ts';
+export { TOKEN_ENDPOINT_AUTH_METHODS } from '../storage/types.ts';
 export type { AppPatch } from './app-edit.ts';
 
 /** How often update() reads again and retries when someone else changed the app meanwhile. */
@@ -58,7 +59,19 @@ export class AppService {
     private readonly minTokenTtl?: number,
     /** The server's grant registry: an app may be allowed only the grant types it serves. */
     private readonly grantTypes?: ServedGrantTypes,
+    /**
+     * Seals a secret under the server secret (keys/crypto.ts): only for client_secret_jwt apps,
+     * whose secrets must be kept openable to verify an HMAC. Without it, such an app's secrets
+     * are kept as hashes only and client_secret_jwt cannot verify them.
+     */
+    private readonly sealSecret?: (secret: string) => Promise<string>,
   ) {}
+
+  /** The stored record of a new secret: its hash, and for a client_secret_jwt app its sealed value. */
+  private async secretRecord(secret: string, method: App['tokenEndpointAuthMethod']) {
+    const sealed = method === 'client_secret_jwt' && this.sealSecret ? await this.sealSecret(secret) : null;
+    return { id: newId('sec'), secretHash: sha256(secret), last4: lastFour(secret), secretSealed: sealed };
+  }
 
   async create(input: AppInput, actor: Actor): Promise<CreatedApp> {
     const valid = validateAppInput(input, this.scopes, this.minTokenTtl, this.grantTypes);
@@ -68,9 +81,7 @@ export class AppService {
     const clientSecret = valid.clientType === 'public' ? null : newSecret('clientSecret');
     const app = await this.storage.createApp(
       { ...valid, id, clientId },
-      clientSecret === null
-        ? null
-        : { id: newId('sec'), secretHash: sha256(clientSecret), last4: lastFour(clientSecret) },
+      clientSecret === null ? null : await this.secretRecord(clientSecret, valid.tokenEndpointAuthMethod),
       {
         audit: {
           companyId: valid.companyId,
@@ -168,7 +179,8 @@ export class AppService {
     } catch (err) {
       if (!(err instanceof ValidationError)) throw err;
       const fields = Object.fromEntries(Object.entries(err.fields).filter(([f]) => changed.includes(f)));
-      if (Object.keys(fields).length > 0) throw new ValidationError(Object.values(fields).join('; '), fields);
+      if (Object.keys(fields).length > 0)
+        throw new ValidationError([...new Set(Object.values(fields))].join('; '), fields);
     }
   }
 
@@ -202,7 +214,7 @@ export class AppService {
     const app = await this.storage.rotateAppSecret(
       companyId,
       appId,
-      { id: newId('sec'), secretHash: sha256(clientSecret), last4: lastFour(clientSecret) },
+      await this.secretRecord(clientSecret, current.tokenEndpointAuthMethod),
       new Date(Date.now() + graceSeconds * 1000),
       {
         audit: {

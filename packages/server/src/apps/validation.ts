@@ -10,6 +10,7 @@ import {
   type SigningAlg,
   type TokenFormat,
 } from '../storage/types.ts';
+import { type ClientAuthInput, type ClientAuthSettings, validateClientAuth } from './client-auth-settings.ts';
 import { LOOPBACK_HOSTS, redirectUriProblem } from './redirect-uri-rules.ts';
 
 /**
@@ -44,7 +45,7 @@ export const DEFAULT_REFRESH_REUSE_WINDOW = 10;
 export const MAX_REFRESH_REUSE_WINDOW = 300;
 const MAX_REFRESH_TTL = 365 * 86_400;
 
-export interface AppInput {
+export interface AppInput extends ClientAuthInput {
   companyId: string;
   name: string;
   logoUrl?: string | null;
@@ -66,11 +67,14 @@ export interface AppInput {
   refreshReuseWindow?: number | null;
 }
 
-export type ValidApp = Required<Omit<AppInput, 'logoUrl' | 'signingAlg' | 'refreshReuseWindow'>> & {
-  logoUrl: string | null;
-  refreshReuseWindow: number | null;
-  signingAlg: SigningAlg;
-};
+export type ValidApp = Required<
+  Omit<AppInput, 'logoUrl' | 'signingAlg' | 'refreshReuseWindow' | keyof ClientAuthInput>
+> &
+  ClientAuthSettings & {
+    logoUrl: string | null;
+    refreshReuseWindow: number | null;
+    signingAlg: SigningAlg;
+  };
 
 function logoProblem(uri: string): string | undefined {
   if (uri.startsWith('/')) return uri.startsWith('//') ? 'must be https or a path on this server' : undefined;
@@ -181,8 +185,9 @@ export function validateAppInput(
       refreshReuseWindow > MAX_REFRESH_REUSE_WINDOW)
   )
     fields.refreshReuseWindow = `refresh reuse window must be a whole number of seconds from 0 to ${MAX_REFRESH_REUSE_WINDOW}`;
+  const clientAuth = validateClientAuth(input, clientType, fields);
   if (Object.keys(fields).length > 0) {
-    throw new ValidationError(Object.values(fields).join('; '), fields);
+    throw new ValidationError([...new Set(Object.values(fields))].join('; '), fields);
   }
   return {
     companyId: input.companyId,
@@ -202,5 +207,6 @@ export function validateAppInput(
     refreshIdleTtl,
     refreshAbsoluteTtl,
     refreshReuseWindow,
+    ...clientAuth,
   };
 }

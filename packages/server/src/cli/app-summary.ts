@@ -15,6 +15,16 @@ export function appSummary(app: Parameters<typeof appJson>[0]): string {
     ['Token format', app.tokenFormat],
     ['Grant delivery', app.grantDelivery],
     ['Remembered consent', app.skipConsent ? 'on' : 'off'],
+    [
+      'Client authentication',
+      [
+        app.tokenEndpointAuthMethod,
+        app.jwksUri ?? (app.jwks ? `${app.jwks.keys.length} registered key(s)` : ''),
+        app.requirePushedAuthorizationRequests ? 'pushed authorization requests only' : '',
+      ]
+        .filter(Boolean)
+        .join(', '),
+    ],
     ['Logo', app.logoUrl ?? '(none)'],
     [
       'Refresh reuse window',

@@ -2,6 +2,7 @@ import type { AppPatch } from '../apps/app-service.ts';
 import { MAX_TOKEN_TTL, MIN_TOKEN_TTL } from '../apps/validation.ts';
 import { appJson } from '../apps/wire.ts';
 import { SIGNING_ALGS } from '../keys/key-store.ts';
+import { clientAuthFlags, clientAuthHelp, clientAuthOptions } from './app-client-auth.ts';
 import { appSummary } from './app-summary.ts';
 import {
   CLI_ACTOR,
@@ -42,6 +43,7 @@ function patchOf(values: Values): AppPatch {
   set('implicit', onOff(values, 'implicit'));
   set('skipConsent', onOff(values, 'remembered-consent'));
   set('scopes', stringOpt(values, 'scopes')?.split(/\s+/).filter(Boolean));
+  Object.assign(patch, clientAuthFlags(values));
   return patch;
 }
 
@@ -50,7 +52,7 @@ export const updateCommand: Command = {
   summary:
     'Change an app: name, logo, redirect URIs, token settings, grant delivery, implicit, remembered consent',
   usage:
-    'APP_ID|CLIENT_ID [--name NAME] [--add-redirect-uri URI]... [--remove-redirect-uri URI]... [--redirect-uri URI]... [--logo-url URL] [--token-ttl SECONDS] [--alg ALG] [--token-format jwt|opaque] [--grant-delivery code|company_grant] [--implicit on|off] [--remembered-consent on|off]',
+    'APP_ID|CLIENT_ID [--name NAME] [--add-redirect-uri URI]... [--remove-redirect-uri URI]... [--redirect-uri URI]... [--logo-url URL] [--token-ttl SECONDS] [--alg ALG] [--token-format jwt|opaque] [--grant-delivery code|company_grant] [--implicit on|off] [--remembered-consent on|off] [--auth-method METHOD] [--jwks-file PATH] [--jwks-uri URL] [--require-par on|off]',
   help: [
     ['--name NAME', 'display name, 1 to 100 characters'],
     [
@@ -73,6 +75,7 @@ export const updateCommand: Command = {
     ['--implicit on|off', 'opt the app in to (or out of) the implicit grant'],
     ['--remembered-consent on|off', 'a later authorization within the granted scopes skips the consent page'],
     ['--scopes "a b"', 'refused unless unchanged: scopes are fixed; create a new app for others'],
+    ...clientAuthHelp,
   ],
   options: {
     name: { type: 'string' },
@@ -87,6 +90,7 @@ export const updateCommand: Command = {
     implicit: { type: 'string' },
     'remembered-consent': { type: 'string' },
     scopes: { type: 'string' },
+    ...clientAuthOptions,
   },
   positionals: ['APP_ID|CLIENT_ID'],
   example: 'gatehouse app update cl_3x9... --add-redirect-uri https://partner.example/callback',

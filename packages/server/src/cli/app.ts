@@ -6,6 +6,7 @@ import {
 } from '../apps/validation.ts';
 import { appJson } from '../apps/wire.ts';
 import { SIGNING_ALGS } from '../keys/key-store.ts';
+import { clientAuthFlags, clientAuthHelp, clientAuthOptions } from './app-client-auth.ts';
 import { appSummary } from './app-summary.ts';
 import { updateCommand } from './app-update.ts';
 import {
@@ -28,7 +29,7 @@ const create: Command = {
   name: 'app create',
   summary: 'Create an OAuth app in a company and print its client secret once',
   usage:
-    '--company ID --name NAME --scopes "a b" [--grant-types a,b] [--redirect-uri URI]... [--token-ttl SECONDS] [--alg ES256|RS256|EdDSA] [--token-format jwt|opaque] [--refresh-reuse-window SECONDS]',
+    '--company ID --name NAME --scopes "a b" [--grant-types a,b] [--redirect-uri URI]... [--token-ttl SECONDS] [--alg ES256|RS256|EdDSA] [--token-format jwt|opaque] [--refresh-reuse-window SECONDS] [--auth-method METHOD] [--jwks-file PATH | --jwks-uri URL] [--require-par on|off]',
   help: [
     ['--company ID', 'the company that owns the app'],
     ['--name NAME', 'display name, 1 to 100 characters'],
@@ -49,6 +50,7 @@ const create: Command = {
       '--refresh-reuse-window SECONDS',
       `0 (off) to ${MAX_REFRESH_REUSE_WINDOW}: how long the refresh token rotated last may be retried (default: GATEHOUSE_REFRESH_REUSE_WINDOW)`,
     ],
+    ...clientAuthHelp,
   ],
   options: {
     company: { type: 'string' },
@@ -64,6 +66,7 @@ const create: Command = {
     'grant-delivery': { type: 'string' },
     'logo-url': { type: 'string' },
     'refresh-reuse-window': { type: 'string' },
+    ...clientAuthOptions,
   },
   example:
     'gatehouse app create --company co_123 --name "Payroll sync" --scopes "users.read time_clock.read"',
@@ -103,6 +106,7 @@ const create: Command = {
         ...(grantDelivery ? { grantDelivery } : {}),
         ...(logoUrl !== undefined ? { logoUrl } : {}),
         ...(refreshReuseWindow !== undefined ? { refreshReuseWindow } : {}),
+        ...clientAuthFlags(values),
       },
       CLI_ACTOR,
     );

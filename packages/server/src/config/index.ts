@@ -91,6 +91,14 @@ export interface Config {
   clientAuthThrottle: ClientAuthThrottleConfig;
   /** Webhook delivery settings (see docs/webhooks.md). */
   webhooks: WebhookConfig;
+  /**
+   * How apps' `jwks_uri` key sets are fetched for private_key_jwt (docs/client-authentication.md),
+   * under the webhooks' network policy (`GATEHOUSE_WEBHOOK_NETWORK`):
+   * `GATEHOUSE_JWKS_URI_TIMEOUT_MS` (default 3000), `GATEHOUSE_JWKS_URI_CACHE_MS` (default 600000:
+   * keys are fetched again after it), `GATEHOUSE_JWKS_URI_COOLDOWN_MS` (default 30000: an unknown
+   * kid fetches again at most this often per URI).
+   */
+  clientJwks: { timeoutMs: number; cacheMaxAgeMs: number; cooldownMs: number };
   /** Which company plans unlock creating apps and granting access. */
   planRules: PlanRules;
   /** How often a node prunes expired rows (ms). `GATEHOUSE_HOUSEKEEPING_MS`, default 10 min; 0 disables. */
@@ -295,6 +303,11 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
       ),
     },
     webhooks: o.webhooks ?? webhookConfig(env, production),
+    clientJwks: o.clientJwks ?? {
+      timeoutMs: parseInterval('GATEHOUSE_JWKS_URI_TIMEOUT_MS', env.GATEHOUSE_JWKS_URI_TIMEOUT_MS, 3000),
+      cacheMaxAgeMs: parseInterval('GATEHOUSE_JWKS_URI_CACHE_MS', env.GATEHOUSE_JWKS_URI_CACHE_MS, 600_000),
+      cooldownMs: parseInterval('GATEHOUSE_JWKS_URI_COOLDOWN_MS', env.GATEHOUSE_JWKS_URI_COOLDOWN_MS, 30_000),
+    },
     keyRotation: o.keyRotation ?? parseKeyRotation(env),
     housekeepingIntervalMs:
       o.housekeepingIntervalMs ??

@@ -22,6 +22,7 @@ import { introspectRoutes } from './routes/introspect.ts';
 import { invitationRoutes } from './routes/invitations.ts';
 import { openIdRoutes } from './routes/openid.ts';
 import { pageAssetRoutes } from './routes/page-assets.ts';
+import { parRoutes } from './routes/par.ts';
 import { passwordResetRoutes } from './routes/password-reset.ts';
 import { revocationFeedRoutes } from './routes/revocation-feed.ts';
 import { revokeRoutes } from './routes/revoke.ts';
@@ -90,6 +91,7 @@ export async function buildHttpApp(gh: Gatehouse, logger: Logger): Promise<Fasti
     });
     revokeRoutes(oauth, { endpoint: gh.revocation, ctx: gh.oauthContext, limiter: tokenLimiter });
     introspectRoutes(oauth, { endpoint: gh.introspection, ctx: gh.oauthContext, limiter: tokenLimiter });
+    parRoutes(oauth, { endpoint: gh.pushedAuthorization, ctx: gh.oauthContext, limiter: tokenLimiter });
   });
   await app.register(async (pages) => {
     inputFamily(pages, 'page');

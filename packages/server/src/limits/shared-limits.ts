@@ -101,6 +101,20 @@ export class SharedLimits {
     }
   }
 
+  /**
+   * Atomic across every node: true for the first caller to claim `<prefix>:<name>:<key>` within
+   * `ttlMs` (SET NX PX), false for every later one. Throws SharedLimitsUnavailable when Redis
+   * does not answer; the caller decides then with its own durable store.
+   */
+  async claimOnce(name: string, key: string, ttlMs: number): Promise<boolean> {
+    try {
+      const ok = await this.redis.set(`${this.prefix}:${name}:${key}`, '1', 'PX', Math.max(1, ttlMs), 'NX');
+      return ok === 'OK';
+    } catch (err) {
+      throw new SharedLimitsUnavailable('Redis did not answer', { cause: err });
+    }
+  }
+
   async close(): Promise<void> {
     this.redis.disconnect();
   }

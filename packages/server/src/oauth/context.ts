@@ -1,10 +1,12 @@
 import type { AppService } from '../apps/app-service.ts';
 import type { Metrics } from '../metrics/metrics.ts';
-import type { AppWithSecrets } from '../storage/types.ts';
+import type { AppWithSecrets, TokenEndpointAuthMethod } from '../storage/types.ts';
 import type { TokenIssuer } from '../tokens/token-issuer.ts';
+import type { ClientAssertionServices } from './client-auth/assertion-services.ts';
 import type { BasicCredentials } from './client-auth/basic-credentials.ts';
 import type { ClientAuthLimits } from './client-auth/limits.ts';
 import type { Params } from './params.ts';
+import type { PushedRequests } from './pushed-requests.ts';
 import type { ScopeModel } from './scopes/model.ts';
 
 /**
@@ -21,6 +23,10 @@ export interface OAuthContext {
   onClientUsed?(app: AppWithSecrets): void;
   /** Where failed client authentications are counted; absent when metrics are off. */
   metrics?: Metrics | undefined;
+  /** Keys, secrets and jti store for private_key_jwt and client_secret_jwt; absent: both refused. */
+  assertions?: ClientAssertionServices | undefined;
+  /** Pushed authorization requests (RFC 9126); absent: a request_uri is never found. */
+  pushedRequests?: PushedRequests | undefined;
 }
 
 /** A token-endpoint request as the protocol core sees it: HTTP already stripped away. */
@@ -36,7 +42,7 @@ export interface TokenEndpointRequest {
   limits?: ClientAuthLimits | undefined;
 }
 
-export type ClientAuthMethodName = 'client_secret_basic' | 'client_secret_post' | 'none';
+export type ClientAuthMethodName = TokenEndpointAuthMethod;
 
 export interface AuthenticatedClient {
   app: AppWithSecrets;

@@ -2,7 +2,10 @@ import type { MutationOptions } from './common.ts';
 import type { App, AppSecret, AppWithSecrets, Page, PageRequest } from './types.ts';
 
 export interface NewApp extends Omit<App, 'createdAt' | 'lastUsedAt'> {}
-export interface NewAppSecret extends Omit<AppSecret, 'createdAt' | 'expiresAt' | 'appId'> {}
+export interface NewAppSecret extends Omit<AppSecret, 'createdAt' | 'expiresAt' | 'appId' | 'secretSealed'> {
+  /** Only for a client_secret_jwt app (AppSecret.secretSealed). */
+  secretSealed?: string | null;
+}
 
 /**
  * The fields of an app that may change after creation. Scopes never do (companies granted
@@ -20,6 +23,10 @@ export type AppEdit = Partial<
     | 'grantDelivery'
     | 'grantTypes'
     | 'skipConsent'
+    | 'tokenEndpointAuthMethod'
+    | 'jwks'
+    | 'jwksUri'
+    | 'requirePushedAuthorizationRequests'
   >
 >;
 

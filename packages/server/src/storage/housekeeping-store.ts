@@ -10,6 +10,10 @@ export interface PruneCounts {
   deliveries: number;
   /** Idempotency keys of the management API, 24 hours after first use. */
   idempotencyKeys: number;
+  /** Client assertion `jti`s once the assertion has expired (migration 018). */
+  assertionJtis: number;
+  /** Pushed authorization requests once expired (60 s). */
+  pushedRequests: number;
   /** E-mailed password-reset and verification links, once expired (used or not). */
   emailTokens: number;
 }

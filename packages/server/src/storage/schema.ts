@@ -51,6 +51,12 @@ export interface Database {
     refresh_absolute_ttl: Generated<number>;
     /** Seconds; null: the server's GATEHOUSE_REFRESH_REUSE_WINDOW (migration 009). */
     refresh_reuse_window: number | null;
+    /** RFC 7591 `token_endpoint_auth_method` (migration 018). */
+    token_endpoint_auth_method: Generated<string>;
+    /** The app's public keys as a JWK Set (JSON text), for private_key_jwt (migration 018). */
+    jwks: Generated<string | null>;
+    jwks_uri: Generated<string | null>;
+    require_pushed_authorization_requests: Generated<number>;
   };
   app_secrets: {
     id: string;
@@ -59,6 +65,16 @@ export interface Database {
     last4: string;
     created_at: number;
     expires_at: number | null;
+    /** client_secret_jwt only: the secret sealed under the server secret (migration 018). */
+    secret_sealed: Generated<string | null>;
+  };
+  client_assertion_jtis: { client_id: string; jti: string; expires_at: number };
+  pushed_authorization_requests: {
+    request_uri_hash: string;
+    client_id: string;
+    /** The pushed authorization request's parameters, a JSON object of strings. */
+    params: string;
+    expires_at: number;
   };
   grants: {
     id: string;

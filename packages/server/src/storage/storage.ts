@@ -1,6 +1,7 @@
 import type { AdminKeyStore } from './admin-key-store.ts';
 import type { AppLogoStore } from './app-logo-store.ts';
 import type { AppStore } from './app-store.ts';
+import type { AssertionReplayStore } from './assertion-replay-store.ts';
 import type { AuditLog } from './audit-log.ts';
 import type { AuthorizationStateStore } from './authorization-state-store.ts';
 import type { DirectoryStore } from './directory-store.ts';
@@ -13,6 +14,7 @@ import type { InvalidationLog } from './invalidation-log.ts';
 import type { InvitationStore } from './invitation-store.ts';
 import type { StorageLifecycle } from './lifecycle.ts';
 import type { OperatorKeyStore } from './operator-key-store.ts';
+import type { PushedRequestStore } from './pushed-request-store.ts';
 import type { RevocationLog } from './revocation-log.ts';
 import type { SigningKeyStore } from './signing-key-store.ts';
 import type { TokenStore } from './token-store.ts';
@@ -22,6 +24,7 @@ import type { WebhookOutbox } from './webhook-outbox.ts';
 export type { AdminKeyStore } from './admin-key-store.ts';
 export type { AppLogoStore } from './app-logo-store.ts';
 export type { AppEdit, AppStore, AppUpdate, NewApp, NewAppSecret } from './app-store.ts';
+export type { AssertionReplayStore } from './assertion-replay-store.ts';
 export type { AuditFilter, AuditLog } from './audit-log.ts';
 export type { AuthorizationStateStore } from './authorization-state-store.ts';
 export { DuplicateKey, InvalidCursor, type MutationOptions } from './common.ts';
@@ -49,6 +52,7 @@ export type { InvalidationLog } from './invalidation-log.ts';
 export type { Invitation, InvitationStore, NewInvitation } from './invitation-store.ts';
 export type { StorageLifecycle } from './lifecycle.ts';
 export type { OperatorKeyStore } from './operator-key-store.ts';
+export type { PushedRequest, PushedRequestStore } from './pushed-request-store.ts';
 export type { RevocationLog } from './revocation-log.ts';
 export type { SigningKeyStore } from './signing-key-store.ts';
 export type { FoundRefreshToken, RotateRefreshOptions, TokenStore } from './token-store.ts';
@@ -86,6 +90,8 @@ export interface StorageSlices {
   housekeeping: HousekeepingStore;
   externalIdentities: ExternalIdentityStore;
   invitations: InvitationStore;
+  assertionReplay: AssertionReplayStore;
+  pushedRequests: PushedRequestStore;
   emailTokens: EmailTokenStore;
 }
 
@@ -109,4 +115,6 @@ export type Storage = StorageLifecycle &
   HousekeepingStore &
   ExternalIdentityStore &
   InvitationStore &
+  AssertionReplayStore &
+  PushedRequestStore &
   EmailTokenStore;

@@ -12,6 +12,31 @@ export type GrantDelivery = 'code' | 'company_grant';
  */
 export type ScopePolicy = 'strict' | 'narrow';
 
+/**
+ * How an app authenticates at the token, introspection and revocation endpoints (RFC 7591 2):
+ * one method per app. `client_secret_basic` and `client_secret_post` both present the secret
+ * itself, and an app registered with either accepts both.
+ */
+export type TokenEndpointAuthMethod =
+  | 'client_secret_basic'
+  | 'client_secret_post'
+  | 'client_secret_jwt'
+  | 'private_key_jwt'
+  | 'none';
+
+export const TOKEN_ENDPOINT_AUTH_METHODS: readonly TokenEndpointAuthMethod[] = [
+  'client_secret_basic',
+  'client_secret_post',
+  'client_secret_jwt',
+  'private_key_jwt',
+  'none',
+];
+
+/** A JSON Web Key Set (RFC 7517 5) of public keys, as an app registers it. */
+export interface JwkSet {
+  keys: Array<Record<string, unknown>>;
+}
+
 export const SIGNING_ALGS: readonly SigningAlg[] = ['ES256', 'RS256', 'EdDSA'];
 
 export interface Company {
@@ -54,6 +79,11 @@ export interface AppSecret {
   createdAt: Date;
   /** Set when the secret was rotated away: it keeps working until then (grace period). */
   expiresAt: Date | null;
+  /**
+   * client_secret_jwt only: the secret sealed under the server secret, since verifying an
+   * HMAC needs the raw value. Null for every other app's secrets (only the hash is kept).
+   */
+  secretSealed: string | null;
 }
 
 export interface App {
@@ -87,6 +117,14 @@ export interface App {
    * Null follows the server's `GATEHOUSE_REFRESH_REUSE_WINDOW` (docs/tokens.md).
    */
   refreshReuseWindow: number | null;
+  /** The one way the app authenticates (docs/client-authentication.md). */
+  tokenEndpointAuthMethod: TokenEndpointAuthMethod;
+  /** private_key_jwt: the app's public keys, inline; or null when it gives `jwksUri`. */
+  jwks: JwkSet | null;
+  /** private_key_jwt: where the app publishes its public keys (fetched, cached). */
+  jwksUri: string | null;
+  /** RFC 9126 6: the authorization endpoint accepts only pushed requests from this app. */
+  requirePushedAuthorizationRequests: boolean;
 }
 
 /** An app together with the secrets currently accepted for it. */

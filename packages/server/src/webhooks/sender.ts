@@ -47,7 +47,7 @@ function refused(reason: string, address: string): TenantVisibleError {
  * A net.connect `lookup` that resolves with `resolve` instead of dns.lookup, then refuses
  * the connection if any address is one the policy forbids.
  */
-function guardedLookup(policy: NetworkPolicy, resolve: HostResolver): LookupFunction {
+export function guardedLookup(policy: NetworkPolicy, resolve: HostResolver): LookupFunction {
   return (hostname, options, callback) => {
     resolve(hostname, familyOf(options.family)).then(
       (list) => {

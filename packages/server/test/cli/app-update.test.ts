@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { exportJWK, generateKeyPair } from 'jose';
 import { loadConfig } from '../../src/config/index.ts';
 import { Gatehouse } from '../../src/gatehouse.ts';
 import { createLogger } from '../../src/logger.ts';
@@ -107,6 +108,47 @@ await forDialects(['sqlite', 'postgres'], (dialect, skip) => {
       const after = await gh.apps.get(companyId, app.id);
       assert.deepEqual(after.grantTypes, ['authorization_code']);
       assert.equal(after.logoUrl, null);
+    });
+
+    it('sets the client authentication method, the public keys and require-par', async () => {
+      const app = await partner();
+      const { publicKey } = await generateKeyPair('ES256', { extractable: true });
+      const file = join(dir, 'jwks.json');
+      writeFileSync(file, JSON.stringify({ keys: [await exportJWK(publicKey)] }));
+      const res = await cli([
+        'app',
+        'update',
+        app.clientId,
+        '--auth-method',
+        'private_key_jwt',
+        '--jwks-file',
+        file,
+        '--require-par',
+        'on',
+        '--json',
+      ]);
+      assert.equal(res.code, 0, res.stderr);
+      const out = res.json();
+      assert.equal(out.token_endpoint_auth_method, 'private_key_jwt');
+      assert.equal((out.jwks as { keys: unknown[] }).keys.length, 1);
+      assert.equal(out.require_pushed_authorization_requests, true);
+      const moved = await cli([
+        'app',
+        'update',
+        app.id,
+        '--jwks-file',
+        '',
+        '--jwks-uri',
+        'https://keys.example/jwks',
+      ]);
+      assert.equal(moved.code, 0, moved.stderr);
+      assert.match(
+        moved.stdout,
+        /Client authentication:\s+private_key_jwt, https:\/\/keys.example\/jwks, pushed/,
+      );
+      const missing = await cli(['app', 'update', app.id, '--jwks-uri', '', '--json']);
+      assert.equal(missing.code, 1);
+      assert.match(JSON.parse(missing.stderr).fields.jwksUri, /needs the public keys/);
     });
 
     it('refuses scope changes, invalid fields, unknown apps and empty updates, naming what is wrong', async () => {

@@ -15,6 +15,7 @@ import { accessTokenTests } from './suites/access-tokens.ts';
 import { appTests } from './suites/apps.ts';
 import { auditTests } from './suites/audit.ts';
 import { authorizationStateTests } from './suites/authorization-state.ts';
+import { clientAssertionTests } from './suites/client-assertions.ts';
 import { companyTests } from './suites/companies.ts';
 import { directoryLifecycleTests } from './suites/directory-lifecycle.ts';
 import { emailTokenTests } from './suites/email-tokens.ts';
@@ -122,6 +123,7 @@ export function storageConformance(target: ConformanceTarget): void {
     refreshRotationTests(ctx);
     externalIdentityTests(ctx);
     invitationTests(ctx);
+    clientAssertionTests(ctx);
     emailTokenTests(ctx);
     // Last: it prunes with a clock two hours ahead.
     housekeepingTests(ctx);

@@ -41,6 +41,10 @@ export function appRecord(companyId: string, overrides: Partial<NewApp> = {}): N
     refreshIdleTtl: 30 * 86_400,
     refreshAbsoluteTtl: 90 * 86_400,
     refreshReuseWindow: null,
+    tokenEndpointAuthMethod: overrides.clientType === 'public' ? 'none' : 'client_secret_basic',
+    jwks: null,
+    jwksUri: null,
+    requirePushedAuthorizationRequests: false,
     ...overrides,
   };
 }

@@ -7,6 +7,7 @@ import {
 } from '../../apps/validation.ts';
 import { appJson } from '../../apps/wire.ts';
 import { SIGNING_ALGS } from '../../keys/key-store.ts';
+import { clientAuthFields, clientAuthInput, clientAuthView } from './app-client-auth.ts';
 import { type ApiRoute, route } from './route.ts';
 import { DateTime, IdParams, NullableDateTime, PageOf, PageQuery } from './schemas.ts';
 
@@ -43,6 +44,7 @@ const appProps = {
   refresh_reuse_window: Type.Union([Type.Integer(), Type.Null()], {
     description: "refresh reuse window in seconds (0: off); null follows the server's default",
   }),
+  ...clientAuthView,
   created_at: DateTime,
   last_used_at: NullableDateTime,
   secrets: Type.Optional(Type.Array(SecretInfo)),
@@ -97,6 +99,7 @@ const CreateApp = Type.Object(
           'seconds during which the refresh token rotated last may be presented again (a retry) while its successor is unused; 0 turns it off; absent: the server default',
       }),
     ),
+    ...clientAuthInput,
   },
   { additionalProperties: false },
 );
@@ -137,6 +140,7 @@ const UpdateApp = Type.Object(
         description: 'remembered consent: a later authorization within the granted scopes skips the page',
       }),
     ),
+    ...clientAuthInput,
   },
   {
     additionalProperties: false,
@@ -195,6 +199,7 @@ export const appRoutes: ApiRoute[] = [
           ...opt('refreshIdleTtl', body.refresh_idle_ttl),
           ...opt('refreshAbsoluteTtl', body.refresh_absolute_ttl),
           ...opt('refreshReuseWindow', body.refresh_reuse_window),
+          ...clientAuthFields(body),
         },
         caller.actor,
       );
@@ -239,6 +244,7 @@ export const appRoutes: ApiRoute[] = [
           ...opt('grantDelivery', body.grant_delivery),
           ...opt('implicit', body.implicit),
           ...opt('skipConsent', body.skip_consent),
+          ...clientAuthFields(body),
         },
         caller.actor,
       );

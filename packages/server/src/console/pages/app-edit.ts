@@ -3,6 +3,7 @@ import { SIGNING_ALGS } from '../../keys/key-store.ts';
 import { html, type SafeHtml } from '../../pages/html.ts';
 import type { ConsoleContext } from '../context.ts';
 import { consoleLayout } from '../layout.ts';
+import { type ClientAuthDraft, clientAuthDraftOf, clientAuthSection } from './app-client-auth.ts';
 import { logoImg } from './apps-list.ts';
 
 /** The edit form as typed, kept across a failed save so nothing has to be typed twice. */
@@ -16,6 +17,7 @@ export interface EditDraft {
   implicit: boolean;
   skipConsent: boolean;
   removeLogo: boolean;
+  clientAuth: ClientAuthDraft;
 }
 
 /** The form as the app is now. */
@@ -30,6 +32,7 @@ export function draftOf(app: App): EditDraft {
     implicit: app.grantTypes.includes('implicit'),
     skipConsent: app.skipConsent,
     removeLogo: false,
+    clientAuth: clientAuthDraftOf(app),
   };
 }
 
@@ -118,6 +121,7 @@ ${fieldError(errors, 'tokenFormat')}
 ${SIGNING_ALGS.map((alg) => html`<option value="${alg}"${draft.signingAlg === alg ? html` selected` : ''}>${alg}</option>`)}
 </select>
 ${fieldError(errors, 'signingAlg')}
+${clientAuthSection(app, draft.clientAuth, browser, (key) => fieldError(errors, key))}
 <h2>Scopes</h2>
 <p>${app.scopes.map((s) => html`<code class="chip">${s}</code> `)}</p>
 <p class="hint" id="scopes-fixed">Scopes cannot be changed: every company that connected this app approved exactly these. To ask for other scopes, create a new app.</p>

@@ -9,6 +9,7 @@ import type { ConsoleDeps } from '../context.ts';
 import { adminOnly, csrfFailed, sendConsoleError } from '../error-pages.ts';
 import { consoleContext } from '../guards.ts';
 import { type AppForm, formLines, formSeconds, logoErrors, one, readAppForm } from '../multipart-form.ts';
+import { clientAuthDraftFrom, clientAuthPatchFrom } from '../pages/app-client-auth.ts';
 import { appEditPage, draftOf, type EditDraft, usesBrowser } from '../pages/app-edit.ts';
 import { type AppReq, adminApp, loadApp } from './app-access.ts';
 
@@ -25,6 +26,7 @@ function draftFrom(form: AppForm): EditDraft {
     implicit: one(form, 'implicit') === 'on',
     skipConsent: one(form, 'skip_consent') === 'on',
     removeLogo: one(form, 'remove_logo') === 'on',
+    clientAuth: clientAuthDraftFrom((name) => one(form, name)),
   };
 }
 
@@ -77,12 +79,14 @@ export function consoleAppEditRoutes(app: FastifyInstance, deps: ConsoleDeps): v
     };
     const logoProblems = logoErrors(form);
     if (Object.keys(logoProblems).length > 0) return page(400, logoProblems);
+    const clientAuth = clientAuthPatchFrom(found, draft.clientAuth, usesBrowser(found));
+    if (Object.keys(clientAuth.errors).length > 0) return page(400, clientAuth.errors);
     const logo = form.logo ? await gh.logos.store(ctx.company.id, form.logo) : undefined;
     try {
       const updated = await gh.apps.update(
         ctx.company.id,
         found.id,
-        patchFrom(found, draft, logo),
+        { ...patchFrom(found, draft, logo), ...clientAuth.patch },
         ctx.actor,
       );
       // The uploaded logo it no longer shows is of no use to anyone.

@@ -1,6 +1,6 @@
 import { InvalidClient } from '../errors.ts';
 import { basicCredentialsOf } from './basic-credentials.ts';
-import type { ClientAuthMethod } from './method.ts';
+import { acceptsSecret, type ClientAuthMethod, methodMismatch } from './method.ts';
 
 const FAILED = 'client authentication failed: unknown client or wrong secret';
 
@@ -29,6 +29,7 @@ export const clientSecretBasic: ClientAuthMethod = {
       throw fail('client_id in the body differs from the one in the Authorization header');
     const app = await ctx.apps.authenticateConfidential(clientId, secret);
     if (app === null) throw fail();
+    if (!acceptsSecret(app)) throw fail(methodMismatch(app, 'client_secret_basic'));
     return { app, method: 'client_secret_basic' };
   },
 };

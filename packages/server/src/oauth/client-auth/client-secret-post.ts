@@ -1,5 +1,5 @@
 import { InvalidClient } from '../errors.ts';
-import type { ClientAuthMethod } from './method.ts';
+import { acceptsSecret, type ClientAuthMethod, methodMismatch } from './method.ts';
 
 /**
  * client_id and client_secret in the form body, as the 7shifts, PERSCOM and Culture Amp
@@ -20,6 +20,7 @@ export const clientSecretPost: ClientAuthMethod = {
     if (clientId === undefined) throw new InvalidClient('client_secret was sent without client_id');
     const app = await ctx.apps.authenticateConfidential(clientId, secret);
     if (app === null) throw new InvalidClient('client authentication failed: unknown client or wrong secret');
+    if (!acceptsSecret(app)) throw new InvalidClient(methodMismatch(app, 'client_secret_post'));
     return { app, method: 'client_secret_post' };
   },
 };

@@ -1,12 +1,20 @@
 import type { AuthenticatedClient, OAuthContext, TokenEndpointRequest } from '../context.ts';
 import { InvalidClient, InvalidRequest } from '../errors.ts';
 import { clientSecretBasic } from './client-secret-basic.ts';
+import { clientSecretJwt } from './client-secret-jwt.ts';
 import { clientSecretPost } from './client-secret-post.ts';
 import { namedClientId } from './limits.ts';
 import type { ClientAuthMethod } from './method.ts';
 import { none } from './none.ts';
+import { privateKeyJwt } from './private-key-jwt.ts';
 
-export const CLIENT_AUTH_METHODS: readonly ClientAuthMethod[] = [clientSecretBasic, clientSecretPost, none];
+export const CLIENT_AUTH_METHODS: readonly ClientAuthMethod[] = [
+  clientSecretBasic,
+  clientSecretPost,
+  clientSecretJwt,
+  privateKeyJwt,
+  none,
+];
 
 /**
  * Authenticates the client with the one method whose credentials the request carries.
@@ -25,6 +33,11 @@ export async function authenticateClient(
     throw new InvalidRequest(
       'use one client authentication method: Basic credentials and client_secret were both sent',
     );
+  // Read straight from the params, not clientAssertionOf: the secret path stays as it was.
+  if ((basic || post) && (req.params.has('client_assertion') || req.params.has('client_assertion_type')))
+    throw new InvalidRequest(
+      'use one client authentication method: a client secret and a client_assertion were both sent',
+    );
   const method = methods.find((m) => m.present(req));
   if (!method) {
     if (req.authorization !== undefined)
@@ -32,7 +45,7 @@ export async function authenticateClient(
         basicAttempted: true,
       });
     throw new InvalidClient(
-      'client authentication is required: send HTTP Basic credentials or client_id and client_secret in the body',
+      'client authentication is required: send HTTP Basic credentials, client_id and client_secret in the body, or a client_assertion',
     );
   }
   const limits = req.limits;

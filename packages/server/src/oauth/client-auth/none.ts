@@ -11,7 +11,13 @@ export const none: ClientAuthMethod = {
   name: 'none',
 
   present(req) {
-    return req.params.has('client_id') && !req.params.has('client_secret') && req.authorization === undefined;
+    return (
+      req.params.has('client_id') &&
+      !req.params.has('client_secret') &&
+      !req.params.has('client_assertion') &&
+      !req.params.has('client_assertion_type') &&
+      req.authorization === undefined
+    );
   },
 
   async authenticate(req, ctx) {
@@ -19,7 +25,9 @@ export const none: ClientAuthMethod = {
     const app = await ctx.apps.findByClientId(clientId);
     if (!app) throw new InvalidClient('client authentication failed: unknown client or wrong secret');
     if (app.clientType !== 'public')
-      throw new InvalidClient('this client is confidential: authenticate with its client secret');
+      throw new InvalidClient(
+        `this client is confidential: authenticate with ${app.tokenEndpointAuthMethod} (its token_endpoint_auth_method)`,
+      );
     return { app, method: 'none' };
   },
 };

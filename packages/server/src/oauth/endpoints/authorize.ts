@@ -7,7 +7,7 @@ import {
   UnauthorizedClient,
   UnsupportedResponseType,
 } from '../errors.ts';
-import type { Params } from '../params.ts';
+import { Params } from '../params.ts';
 import { readCodeChallenge } from '../pkce.ts';
 import { resolveRedirectUri } from '../redirect-uri.ts';
 import { missingScopes, parseScope } from '../scopes/index.ts';
@@ -71,6 +71,8 @@ export class AuthorizationRedirectError extends Error {
 export async function validateAuthorizationRequest(
   parse: () => Params,
   ctx: OAuthContext,
+  /** `pushed`: the request is being pushed (RFC 9126), so an app that requires PAR may make it. */
+  opts: { pushed?: boolean } = {},
 ): Promise<{ app: AppWithSecrets; request: AuthorizationRequest }> {
   let params: Params;
   try {
@@ -81,10 +83,31 @@ export async function validateAuthorizationRequest(
   }
   const clientId = params.get('client_id');
   if (clientId === undefined) throw new AuthorizationPageError(new InvalidRequest('client_id is required'));
+  const requestUri = params.get('request_uri');
+  let pushed = opts.pushed === true;
+  if (requestUri !== undefined && !pushed) {
+    // RFC 9126 4: only the pushed parameters count; whatever else the query carries is ignored.
+    const stored = await ctx.pushedRequests?.consume(requestUri, clientId);
+    if (stored === undefined)
+      throw new AuthorizationPageError(
+        new OAuthError(
+          'invalid_request_uri',
+          'request_uri is unknown, expired, already used, or was pushed by another client',
+        ),
+      );
+    params = Params.fromEntries(Object.entries(stored));
+    pushed = true;
+  }
   // Read from the database, not the cache: an edit made on another node (a redirect URI
   // removed, implicit turned off) applies here at once. The request stores a flow anyway.
   const app = await ctx.apps.findByClientIdFresh(clientId);
   if (!app) throw new AuthorizationPageError(new InvalidRequest('no app is registered with this client_id'));
+  if (app.requirePushedAuthorizationRequests && !pushed)
+    throw new AuthorizationPageError(
+      new InvalidRequest(
+        'this app must push its authorization requests first (POST /oauth2/par, RFC 9126) and send the request_uri',
+      ),
+    );
   const companyGrant = app.grantDelivery === 'company_grant';
   const resolved = resolveRedirectUri(app.redirectUris, params.get('redirect_uri'), {
     allowNone: companyGrant,

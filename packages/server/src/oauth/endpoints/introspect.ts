@@ -1,14 +1,21 @@
 import type { FoundToken, TokenInspector } from '../../tokens/token-inspector.ts';
 import { clientSecretBasic } from '../client-auth/client-secret-basic.ts';
+import { clientSecretJwt } from '../client-auth/client-secret-jwt.ts';
 import { clientSecretPost } from '../client-auth/client-secret-post.ts';
 import { authenticateClient } from '../client-auth/index.ts';
 import type { ClientAuthMethod } from '../client-auth/method.ts';
+import { privateKeyJwt } from '../client-auth/private-key-jwt.ts';
 import { type ActiveGrantLookup, GRANT_GUID } from '../company-grant.ts';
 import type { OAuthContext, TokenEndpointRequest } from '../context.ts';
 import { InvalidRequest } from '../errors.ts';
 
-/** Only clients that can keep a secret may introspect. */
-export const INTROSPECTION_AUTH_METHODS: readonly ClientAuthMethod[] = [clientSecretBasic, clientSecretPost];
+/** Only clients that can keep a secret (or a private key) may introspect. */
+export const INTROSPECTION_AUTH_METHODS: readonly ClientAuthMethod[] = [
+  clientSecretBasic,
+  clientSecretPost,
+  clientSecretJwt,
+  privateKeyJwt,
+];
 
 /** RFC 7662 2.2 response: `{ active: false }` alone, or the token's claims. */
 export interface IntrospectionResponse {

@@ -46,6 +46,7 @@ function insertSecret(db: Db, appId: string, secret: NewAppSecret, now: number) 
       last4: secret.last4,
       created_at: now,
       expires_at: null,
+      secret_sealed: secret.secretSealed ?? null,
     })
     .execute();
 }
@@ -85,7 +86,13 @@ type EditColumns = Pick<
   | 'token_format'
   | 'grant_delivery'
   | 'grant_types'
-> & { skip_consent: number };
+> & {
+  skip_consent: number;
+  token_endpoint_auth_method: string;
+  jwks: string | null;
+  jwks_uri: string | null;
+  require_pushed_authorization_requests: number;
+};
 
 /** The columns of the fields an app may change after creation, as stored (every one for a new app). */
 function editableColumns(a: Required<AppEdit>): EditColumns;
@@ -101,6 +108,11 @@ function editableColumns(a: AppEdit): Partial<EditColumns> {
   if (a.grantDelivery !== undefined) row.grant_delivery = a.grantDelivery;
   if (a.grantTypes !== undefined) row.grant_types = JSON.stringify(a.grantTypes);
   if (a.skipConsent !== undefined) row.skip_consent = a.skipConsent ? 1 : 0;
+  if (a.tokenEndpointAuthMethod !== undefined) row.token_endpoint_auth_method = a.tokenEndpointAuthMethod;
+  if (a.jwks !== undefined) row.jwks = a.jwks === null ? null : JSON.stringify(a.jwks);
+  if (a.jwksUri !== undefined) row.jwks_uri = a.jwksUri;
+  if (a.requirePushedAuthorizationRequests !== undefined)
+    row.require_pushed_authorization_requests = a.requirePushedAuthorizationRequests ? 1 : 0;
   return row;
 }
 

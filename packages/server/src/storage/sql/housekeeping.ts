@@ -53,6 +53,12 @@ async function pruneExpired(db: Db, now: number): Promise<PruneCounts> {
   const idempotencyKeys = n(
     await db.deleteFrom('idempotency_keys').where('expires_at', '<=', now).executeTakeFirst(),
   );
+  const assertionJtis = n(
+    await db.deleteFrom('client_assertion_jtis').where('expires_at', '<=', now).executeTakeFirst(),
+  );
+  const pushedRequests = n(
+    await db.deleteFrom('pushed_authorization_requests').where('expires_at', '<=', now).executeTakeFirst(),
+  );
   const emailTokens = n(
     await db.deleteFrom('email_tokens').where('expires_at', '<=', now).executeTakeFirst(),
   );
@@ -66,6 +72,8 @@ async function pruneExpired(db: Db, now: number): Promise<PruneCounts> {
     invalidations,
     deliveries,
     idempotencyKeys,
+    assertionJtis,
+    pushedRequests,
     emailTokens,
   };
 }

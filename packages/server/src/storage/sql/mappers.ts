@@ -9,11 +9,13 @@ import type {
   Company,
   Grant,
   GrantDelivery,
+  JwkSet,
   Membership,
   Role,
   ScopePolicy,
   SigningAlg,
   SigningKey,
+  TokenEndpointAuthMethod,
   TokenFormat,
   User,
 } from '../types.ts';
@@ -72,6 +74,10 @@ export const toApp = (r: Row<'apps'>): App => ({
   refreshIdleTtl: Number(r.refresh_idle_ttl),
   refreshAbsoluteTtl: Number(r.refresh_absolute_ttl),
   refreshReuseWindow: r.refresh_reuse_window === null ? null : Number(r.refresh_reuse_window),
+  tokenEndpointAuthMethod: r.token_endpoint_auth_method as TokenEndpointAuthMethod,
+  jwks: r.jwks === null ? null : (JSON.parse(r.jwks) as JwkSet),
+  jwksUri: r.jwks_uri,
+  requirePushedAuthorizationRequests: Number(r.require_pushed_authorization_requests) === 1,
 });
 
 export const toSecret = (r: Row<'app_secrets'>): AppSecret => ({
@@ -81,6 +87,7 @@ export const toSecret = (r: Row<'app_secrets'>): AppSecret => ({
   last4: r.last4,
   createdAt: date(r.created_at),
   expiresAt: maybeDate(r.expires_at),
+  secretSealed: r.secret_sealed,
 });
 
 export const toGrant = (r: Row<'grants'>): Grant => ({

@@ -6,6 +6,7 @@ import type { StorageSlices } from '../storage.ts';
 import { SqlAdminKeyStore } from './admin-key-store.ts';
 import { SqlAppLogoStore } from './app-logo-store.ts';
 import { SqlAppStore } from './app-store.ts';
+import { SqlAssertionReplayStore } from './assertion-replay-store.ts';
 import { SqlAuditLog } from './audit-log.ts';
 import { SqlAuthorizationStateStore } from './authorization-state-store.ts';
 import { connect, type DatabaseTimeouts, type Dialect } from './connect.ts';
@@ -20,6 +21,7 @@ import { SqlInvalidationLog } from './invalidation-log.ts';
 import { SqlInvitationStore } from './invitation-store.ts';
 import { SqlLifecycle } from './lifecycle.ts';
 import { SqlOperatorKeyStore } from './operator-key-store.ts';
+import { SqlPushedRequestStore } from './pushed-request-store.ts';
 import { SqlRevocationLog } from './revocation-log.ts';
 import { SqlSigningKeyStore } from './signing-key-store.ts';
 import { SqlTokenStore } from './token-store.ts';
@@ -47,6 +49,8 @@ export const SQL_SLICES = {
   housekeeping: SqlHousekeepingStore,
   externalIdentities: SqlExternalIdentityStore,
   invitations: SqlInvitationStore,
+  assertionReplay: SqlAssertionReplayStore,
+  pushedRequests: SqlPushedRequestStore,
   emailTokens: SqlEmailTokenStore,
 } satisfies { [K in keyof StorageSlices]: new (ctx: SqlContext) => StorageSlices[K] };
 

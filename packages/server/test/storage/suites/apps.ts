@@ -224,6 +224,10 @@ export function appTests({ it }: SuiteContext): void {
           grantDelivery: 'company_grant',
           grantTypes: ['authorization_code', 'implicit'],
           skipConsent: true,
+          tokenEndpointAuthMethod: 'private_key_jwt',
+          jwks: { keys: [{ kty: 'OKP', crv: 'Ed25519', x: '11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo' }] },
+          jwksUri: null,
+          requirePushedAuthorizationRequests: true,
         };
         const expected = {
           name: app.name,
@@ -235,6 +239,10 @@ export function appTests({ it }: SuiteContext): void {
           grantDelivery: app.grantDelivery,
           grantTypes: app.grantTypes,
           skipConsent: false,
+          tokenEndpointAuthMethod: app.tokenEndpointAuthMethod,
+          jwks: null,
+          jwksUri: null,
+          requirePushedAuthorizationRequests: false,
         };
         const audit = {
           companyId: co.id,

@@ -121,6 +121,14 @@ export function housekeepingTests({ it }: SuiteContext): void {
           leaseUntil: at(1000),
           expiresAt: at(1000),
         });
+        await f.useAssertionJti('cl', 'jti-dead', at(1000), at(0));
+        await f.useAssertionJti('cl', 'jti-alive', at(30 * DAY), at(0));
+        await f.savePushedRequest({
+          requestUriHash: sha256(randomToken()),
+          clientId: 'cl',
+          params: {},
+          expiresAt: at(1000),
+        });
         await newEndpoint(f, seed.companyId);
         const event = {
           type: 'app.secret_rotated' as const,
@@ -154,6 +162,8 @@ export function housekeepingTests({ it }: SuiteContext): void {
           invalidations,
           deliveries: 0,
           idempotencyKeys: 1,
+          assertionJtis: 1,
+          pushedRequests: 1,
           emailTokens: 0,
         });
         // A month on: the rest has had its time; a finished delivery goes after 30 days, a pending one stays.
@@ -167,6 +177,8 @@ export function housekeepingTests({ it }: SuiteContext): void {
           invalidations: 0,
           deliveries: 1,
           idempotencyKeys: 0,
+          assertionJtis: 1,
+          pushedRequests: 0,
           emailTokens: 0,
         });
         assert.equal((await f.listWebhookDeliveries(seed.companyId)).items.length, 1);
