@@ -4,6 +4,7 @@ import { type HttpOptions, secureUrl } from './http.ts';
 import { codeChallengeS256, generateCodeVerifier, randomToken } from './pkce.ts';
 import {
   type ClientAuthOptions,
+  type DpopOption,
   type EndpointOptions,
   requestToken,
   resolveTokenEndpoint,
@@ -138,7 +139,7 @@ export function toTokenSet(response: TokenResponse, sentAt: number): TokenSet {
   };
 }
 
-export interface ExchangeCodeOptions extends EndpointOptions, HttpOptions, ClientAuthOptions {
+export interface ExchangeCodeOptions extends EndpointOptions, HttpOptions, ClientAuthOptions, DpopOption {
   code: string;
   redirectUri: string;
   codeVerifier: string;
@@ -178,6 +179,7 @@ export async function exchangeCode(options: ExchangeCodeOptions): Promise<TokenS
     },
     'once-only',
     options,
+    options.dpop,
   );
   if (response.id_token !== undefined) {
     const claims = idTokenClaims(response.id_token);

@@ -1,6 +1,7 @@
 /**
- * @gatehouse/client: talk to a Gatehouse authorization server. No runtime dependencies;
- * fetch and Web Crypto only, so the authorization-code helpers run in browsers too.
+ * @gatehouse/client: talk to a Gatehouse authorization server. One runtime dependency, jose
+ * (DPoP proofs); fetch and Web Crypto otherwise, so the authorization-code helpers run in
+ * browsers too.
  */
 export { type AuthFetchOptions, authFetch } from './auth-fetch.ts';
 export {
@@ -19,6 +20,7 @@ export {
   discover,
   metadataUrl,
 } from './discovery.ts';
+export { type DpopAlgorithm, type DpopKey, dpopKey } from './dpop.ts';
 export {
   CallbackError,
   DiscoveryError,
@@ -32,7 +34,7 @@ export { codeChallengeS256, generateCodeVerifier } from './pkce.ts';
 export { RefreshSession, type RefreshSessionOptions } from './refresh-session.ts';
 export { type HeldToken, type RenewalOptions, tokenTiming } from './renewal.ts';
 export { parseRetryAfter, type RetryOptions } from './retry.ts';
-export type { ClientAuthOptions, EndpointOptions, TokenResponse } from './token-endpoint.ts';
+export type { ClientAuthOptions, DpopOption, EndpointOptions, TokenResponse } from './token-endpoint.ts';
 export {
   type ClientCredentialsOptions,
   type ClientCredentialsSource,

@@ -1,9 +1,11 @@
 import { type TokenSet, toTokenSet } from './authorization-code.ts';
+import type { DpopKey } from './dpop.ts';
 import { GatehouseClientError, OAuthError } from './errors.ts';
 import type { HttpOptions } from './http.ts';
 import { type HeldToken, type RenewalOptions, RenewingToken, tokenTiming } from './renewal.ts';
 import {
   type ClientAuthOptions,
+  type DpopOption,
   type EndpointOptions,
   requestToken,
   resolveTokenEndpoint,
@@ -14,7 +16,8 @@ export interface RefreshSessionOptions
   extends EndpointOptions,
     HttpOptions,
     RenewalOptions,
-    ClientAuthOptions {
+    ClientAuthOptions,
+    DpopOption {
   /** Tokens from {@link exchangeCode}, or at least a stored `refreshToken`. */
   tokens?: TokenSet;
   refreshToken?: string;
@@ -44,11 +47,14 @@ export class RefreshSession implements TokenSource {
   private ended: OAuthError | undefined;
   private latest: TokenSet | undefined;
   private endpoint: Promise<URL> | undefined;
+  /** The DPoP key the tokens (and, for a public client, the refresh token) are bound to. */
+  readonly dpop: DpopKey | undefined;
 
   constructor(private readonly options: RefreshSessionOptions) {
     const refreshToken = options.tokens?.refreshToken ?? options.refreshToken;
     if (!refreshToken) throw new GatehouseClientError('a RefreshSession needs a refresh token');
     this.currentRefreshToken = refreshToken;
+    this.dpop = options.dpop;
     this.latest = options.tokens;
     this.token = new RenewingToken(
       () => this.rotate(),
@@ -110,6 +116,7 @@ export class RefreshSession implements TokenSource {
         params,
         'once-only',
         this.options,
+        this.options.dpop,
       );
       tokens = toTokenSet(response, sentAt);
     } catch (err) {

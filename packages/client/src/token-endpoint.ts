@@ -1,4 +1,5 @@
 import { discover } from './discovery.ts';
+import { asksForNonce, type DpopKey } from './dpop.ts';
 import { GatehouseClientError, OAuthError, ResponseError, TokenResponseError } from './errors.ts';
 import { formEncode, type HttpOptions, jsonObject, secureUrl } from './http.ts';
 import { parseRetryAfter, type RetryPolicy, sendWithRetry } from './retry.ts';
@@ -41,6 +42,12 @@ export interface TokenResponse {
   [field: string]: unknown;
 }
 
+/** Binding the tokens to a DPoP key (RFC 9449): proofs at the token endpoint, `DPoP` tokens back. */
+export interface DpopOption {
+  /** The key the tokens are bound to (see {@link dpopKey}); without it, bearer tokens. */
+  dpop?: DpopKey;
+}
+
 /** A token response and when its request was sent (the base of every expiry computed). */
 export interface TimedTokenResponse {
   response: TokenResponse;
@@ -70,11 +77,15 @@ function authenticate(client: ClientAuthOptions, body: URLSearchParams, headers:
   }
 }
 
-function validated(body: Record<string, unknown>): TokenResponse {
+function validated(body: Record<string, unknown>, dpop: boolean): TokenResponse {
   if (typeof body.access_token !== 'string' || body.access_token === '')
     throw new TokenResponseError('the token response has no access_token');
-  if (typeof body.token_type !== 'string' || body.token_type.toLowerCase() !== 'bearer')
-    throw new TokenResponseError(`unsupported token_type ${String(body.token_type)} (only Bearer)`);
+  const expected = dpop ? 'dpop' : 'bearer';
+  // A bearer token where a bound one was asked for would be sent with the wrong scheme (RFC 9449 5).
+  if (typeof body.token_type !== 'string' || body.token_type.toLowerCase() !== expected)
+    throw new TokenResponseError(
+      `unexpected token_type ${String(body.token_type)} (expected ${dpop ? 'DPoP' : 'Bearer'})`,
+    );
   if (
     body.expires_in !== undefined &&
     (typeof body.expires_in !== 'number' || !Number.isFinite(body.expires_in) || body.expires_in <= 0)
@@ -89,9 +100,12 @@ function validated(body: Record<string, unknown>): TokenResponse {
 /**
  * POSTs a grant to the token endpoint with client authentication and the retry policy
  * the grant allows; returns the validated response or throws OAuthError (the server's
- * error JSON), ResponseError (anything else) or TokenResponseError.
+ * error JSON), ResponseError (anything else) or TokenResponseError. With a DPoP key every
+ * attempt carries a fresh proof; a `use_dpop_nonce` answer is retried once with the nonce it
+ * gives (safe even for a code exchange: the proof is checked before the code is touched).
  *
  * @see https://www.rfc-editor.org/rfc/rfc6749#section-3.2
+ * @see https://www.rfc-editor.org/rfc/rfc9449#section-8
  */
 export async function requestToken(
   endpoint: URL,
@@ -99,25 +113,35 @@ export async function requestToken(
   params: Record<string, string>,
   policy: RetryPolicy,
   http: HttpOptions = {},
+  dpop?: DpopKey,
 ): Promise<TimedTokenResponse> {
   const doFetch = http.fetch ?? fetch;
   let sentAt = Date.now();
-  const res = await sendWithRetry(
-    (signal) => {
-      const body = new URLSearchParams(params);
-      const headers: Record<string, string> = {
-        'content-type': 'application/x-www-form-urlencoded',
-        accept: 'application/json',
-      };
-      authenticate(client, body, headers);
-      sentAt = Date.now();
-      return doFetch(endpoint, { method: 'POST', headers, body, signal });
-    },
-    policy,
-    http.retry,
-  );
+  const send = () =>
+    sendWithRetry(
+      async (signal) => {
+        const body = new URLSearchParams(params);
+        const headers: Record<string, string> = {
+          'content-type': 'application/x-www-form-urlencoded',
+          accept: 'application/json',
+        };
+        authenticate(client, body, headers);
+        if (dpop) headers.dpop = await dpop.proof('POST', endpoint);
+        sentAt = Date.now();
+        const res = await doFetch(endpoint, { method: 'POST', headers, body, signal });
+        dpop?.learnNonce(endpoint, res);
+        return res;
+      },
+      policy,
+      http.retry,
+    );
+  let res = await send();
+  if (dpop && (await asksForNonce(res))) {
+    await res.body?.cancel();
+    res = await send();
+  }
   const json = await jsonObject(res);
-  if (res.status === 200 && json) return { response: validated(json), sentAt };
+  if (res.status === 200 && json) return { response: validated(json, dpop !== undefined), sentAt };
   if (json && typeof json.error === 'string')
     throw new OAuthError(
       json.error,

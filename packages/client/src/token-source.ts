@@ -1,7 +1,13 @@
+import type { DpopKey } from './dpop.ts';
 import { GatehouseClientError } from './errors.ts';
 import type { HttpOptions } from './http.ts';
 import { type HeldToken, type RenewalOptions, RenewingToken, tokenTiming } from './renewal.ts';
-import { type EndpointOptions, requestToken, resolveTokenEndpoint } from './token-endpoint.ts';
+import {
+  type DpopOption,
+  type EndpointOptions,
+  requestToken,
+  resolveTokenEndpoint,
+} from './token-endpoint.ts';
 
 /**
  * Anything that hands out access tokens: {@link clientCredentials} and
@@ -15,9 +21,11 @@ export interface TokenSource {
    * the next getToken() fetches a new one. Without an argument, drops whatever it holds.
    */
   invalidate(token?: string): void;
+  /** The DPoP key its tokens are bound to; {@link authFetch} then sends them with proofs. */
+  readonly dpop?: DpopKey | undefined;
 }
 
-export interface ClientCredentialsOptions extends EndpointOptions, HttpOptions, RenewalOptions {
+export interface ClientCredentialsOptions extends EndpointOptions, HttpOptions, RenewalOptions, DpopOption {
   clientId: string;
   clientSecret: string;
   /** Space-separated string or list; omitted, Gatehouse grants every scope the app holds. */
@@ -65,6 +73,7 @@ export function clientCredentials(options: ClientCredentialsOptions): ClientCred
       params,
       'idempotent',
       options,
+      options.dpop,
     );
     return {
       accessToken: response.access_token,
@@ -78,5 +87,6 @@ export function clientCredentials(options: ClientCredentialsOptions): ClientCred
     getToken: async () => (await token.get()).accessToken,
     getTokenInfo: () => token.get(),
     invalidate: (t) => token.invalidate(t),
+    dpop: options.dpop,
   };
 }

@@ -19,6 +19,12 @@ export interface AdapterOptions<R> {
   scopeGrammar?: ScopeGrammar;
   /** Called for every refused request, e.g. to log `error.code` (never the token). */
   onError?: (error: ResourceServerError, request: R) => void;
+  /**
+   * The origin clients call this API at (`https://api.example.com`), against which DPoP
+   * proofs' `htu` is checked. Default: the request's protocol and Host header, which is
+   * right unless a proxy in front rewrites them. Unused by the Web adapter (Request.url is whole).
+   */
+  origin?: string;
 }
 
 /** An RFC 6750 refusal, for the adapter to send as its framework does. */
@@ -41,11 +47,35 @@ export function propertySlot<R>(property: string): ContextSlot<R> {
   };
 }
 
-/** The headers authentication reads, from node-style (lower-cased) request headers. */
-export function nodeAuthHeaders(request: {
+/** A node-style request (node:http, Express, Fastify) as authentication reads it. */
+export interface NodeLikeRequest {
   headers: Record<string, string | string[] | undefined>;
-}): AuthHeaders {
-  return { authorization: request.headers.authorization, companyGuid: request.headers['x-company-guid'] };
+  method?: string;
+  /** The path and query (Express: as mounted; see originalUrl). */
+  url?: string;
+  /** Express: the path and query as the client sent it. */
+  originalUrl?: string;
+  /** Express and Fastify: `http` or `https` (after `trust proxy` / `trustProxy`). */
+  protocol?: string;
+}
+
+/**
+ * The headers authentication reads, from node-style (lower-cased) request headers; with a
+ * `DPoP` header, also the method and the absolute URL its proof must name (`origin`, else the
+ * request's protocol and Host header, then the path).
+ */
+export function nodeAuthHeaders(origin?: string): (request: NodeLikeRequest) => AuthHeaders {
+  return (request) => {
+    const headers: AuthHeaders = {
+      authorization: request.headers.authorization,
+      companyGuid: request.headers['x-company-guid'],
+    };
+    const dpop = request.headers.dpop;
+    if (dpop === undefined) return headers;
+    const path = request.originalUrl ?? request.url ?? '/';
+    const base = origin ?? `${request.protocol ?? 'http'}://${String(request.headers.host ?? 'localhost')}`;
+    return { ...headers, dpop, method: request.method ?? 'GET', url: `${base.replace(/\/$/, '')}${path}` };
+  };
 }
 
 /**
@@ -71,7 +101,7 @@ export function requestCheck<R>(
     } catch (err) {
       if (!(err instanceof ResourceServerError)) throw err;
       options.onError?.(err, request);
-      return { refusal: errorResponse(err, realm) };
+      return { refusal: errorResponse(err, realm, options.verifier.dpopAlgorithms.join(' ')) };
     }
   };
 }

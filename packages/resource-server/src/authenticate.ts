@@ -1,5 +1,5 @@
 import type { ScopeGrammar } from '@gatehouse/scopes';
-import { extractBearerToken } from './bearer.ts';
+import { extractAccessToken } from './bearer.ts';
 import type { AccessTokenClaims } from './claims.ts';
 import { ResourceServerError } from './errors.ts';
 import type { ResolvedGrant } from './grants.ts';
@@ -34,6 +34,12 @@ export interface AuthContext {
 export interface AuthHeaders {
   authorization: string | readonly string[] | undefined | null;
   companyGuid: string | readonly string[] | undefined | null;
+  /** The `DPoP` header: the proof that comes with `Authorization: DPoP` (RFC 9449 7.1). */
+  dpop?: string | readonly string[] | undefined | null;
+  /** The request's method, which a DPoP proof's `htm` must name. */
+  method?: string;
+  /** The request's absolute URI as the client called it, which a DPoP proof's `htu` must name. */
+  url?: string;
 }
 
 function single(value: string | readonly string[] | undefined | null, name: string): string | undefined {
@@ -48,21 +54,61 @@ function single(value: string | readonly string[] | undefined | null, name: stri
 }
 
 /**
- * Verifies the bearer token and, when `x-company-guid` is sent, resolves the company grant it
+ * The token's claims once it verified and, for a DPoP-bound token (`cnf.jkt`), its proof too.
+ * A bound token sent as Bearer is refused (it would be a bearer token again in a thief's
+ * hands), as is an unbound one sent with the DPoP scheme. Refusals of a DPoP request or a
+ * bound token challenge with `WWW-Authenticate: DPoP`.
+ */
+async function verifiedClaims(verifier: Verifier, headers: AuthHeaders) {
+  const { scheme, token } = extractAccessToken(headers.authorization);
+  try {
+    const claims = await verifier.verify(token);
+    const jkt = claims.cnf?.jkt;
+    if (scheme === 'Bearer') {
+      if (jkt === undefined) return { token, claims };
+      throw new ResourceServerError(
+        'token_binding_mismatch',
+        'this access token is DPoP-bound: send it as "Authorization: DPoP <token>" with a DPoP proof',
+      );
+    }
+    if (jkt === undefined)
+      throw new ResourceServerError(
+        'token_binding_mismatch',
+        'this access token is not DPoP-bound: send it as "Authorization: Bearer <token>"',
+      );
+    const proof = single(headers.dpop, 'DPoP');
+    if (proof === undefined)
+      throw new ResourceServerError(
+        'dpop_proof_invalid',
+        'a DPoP-bound token needs a DPoP proof (the DPoP header)',
+      );
+    if (headers.method === undefined || headers.url === undefined)
+      throw new Error('DPoP needs the request method and URL: this adapter did not pass them');
+    await verifier.verifyDpopProof(proof, { method: headers.method, url: headers.url, token, jkt });
+    return { token, claims };
+  } catch (err) {
+    if (err instanceof ResourceServerError && (scheme === 'DPoP' || err.code === 'token_binding_mismatch'))
+      err.scheme = 'DPoP';
+    throw err;
+  }
+}
+
+/**
+ * Verifies the access token (Bearer, or DPoP with its proof) and, when `x-company-guid` is sent, resolves the company grant it
  * names: the grant must be active and belong to the token's app. A token bound to a company
  * (`company_id`) may only name a grant of that same company. What the request may then do
  * is the token's scope intersected with the scope the company approved in that grant: an
  * app's token carries every scope of the app, a company may have approved fewer.
  *
  * @see https://www.rfc-editor.org/rfc/rfc6750#section-2.1
+ * @see https://www.rfc-editor.org/rfc/rfc9449#section-7
  */
 export async function authenticate(
   verifier: Verifier,
   headers: AuthHeaders,
   g: ScopeGrammar = DEFAULT_SCOPE_GRAMMAR,
 ): Promise<AuthContext> {
-  const token = extractBearerToken(headers.authorization);
-  const claims = await verifier.verify(token);
+  const { token, claims } = await verifiedClaims(verifier, headers);
   const guid = single(headers.companyGuid, 'x-company-guid');
   if (guid === undefined)
     return {
@@ -136,12 +182,14 @@ export function checkRequirements<R>(
 export function errorResponse(
   error: ResourceServerError,
   realm: string,
+  /** The `algs` of a DPoP challenge, space-separated (the verifier's `dpopAlgorithms`). */
+  dpopAlgs?: string,
 ): { status: number; headers: Record<string, string>; body: string } {
   const headers: Record<string, string> = {
     'cache-control': 'no-store',
     'content-type': 'application/json; charset=utf-8',
   };
-  const challenge = error.wwwAuthenticate(realm);
+  const challenge = error.wwwAuthenticate(realm, dpopAlgs);
   if (challenge !== undefined) headers['www-authenticate'] = challenge;
   if (error.status === 503) headers['retry-after'] = '5';
   return { status: error.status, headers, body: JSON.stringify(error.toJSON()) };

@@ -29,6 +29,13 @@ export interface AccessTokenClaims {
   iat: number;
   /** Unique token id. */
   jti: string;
+  /**
+   * The key a DPoP-bound token is bound to: `jkt`, its RFC 7638 thumbprint. Such a token is
+   * accepted only as `Authorization: DPoP` with a proof made by that key.
+   *
+   * @see https://www.rfc-editor.org/rfc/rfc9449#section-6
+   */
+  cnf?: { jkt: string };
 }
 
 function invalid(claim: string, why: string): ResourceServerError {
@@ -82,5 +89,12 @@ export function toAccessTokenClaims(payload: JWTPayload): AccessTokenClaims {
   if (gid !== undefined) claims.gid = gid;
   const fid = optionalString(payload, 'fid');
   if (fid !== undefined) claims.fid = fid;
+  const cnf = payload.cnf;
+  if (cnf !== undefined) {
+    const jkt = (cnf as { jkt?: unknown } | null)?.jkt;
+    if (typeof cnf !== 'object' || cnf === null || typeof jkt !== 'string' || jkt.length === 0)
+      throw invalid('cnf', 'has no "jkt" (the only confirmation method Gatehouse issues)');
+    claims.cnf = { jkt };
+  }
   return claims;
 }

@@ -26,7 +26,11 @@ export type ResourceServerErrorCode =
   | 'company_required'
   | 'company_mismatch'
   | 'grant_not_found'
-  | 'grant_lookup_unavailable';
+  | 'grant_lookup_unavailable'
+  /** A DPoP-bound token sent as a bearer token, or a bearer token sent with the DPoP scheme. */
+  | 'token_binding_mismatch'
+  /** The DPoP proof is missing, malformed, replayed or does not match the request or token. */
+  | 'dpop_proof_invalid';
 
 /**
  * The RFC 6750 error codes, plus `temporarily_unavailable` when keys or the revocation feed
@@ -37,12 +41,21 @@ export type BearerErrorCode =
   | 'invalid_token'
   | 'insufficient_scope'
   | 'invalid_request'
+  | 'invalid_dpop_proof'
   | 'temporarily_unavailable'
   | 'company_required'
   | 'company_mismatch'
   | 'grant_not_found';
 
-const CHALLENGES = new Set<BearerErrorCode>(['invalid_token', 'insufficient_scope', 'invalid_request']);
+const CHALLENGES = new Set<BearerErrorCode>([
+  'invalid_token',
+  'insufficient_scope',
+  'invalid_request',
+  'invalid_dpop_proof',
+]);
+
+/** The `algs` of a DPoP challenge (RFC 9449 7.1); the verifier's `dpop.algorithms` when set. */
+export const DPOP_CHALLENGE_ALGS = 'ES256 EdDSA Ed25519 RS256';
 
 const MAPPING: Record<ResourceServerErrorCode, [number, BearerErrorCode]> = {
   token_missing: [401, 'invalid_token'],
@@ -67,6 +80,8 @@ const MAPPING: Record<ResourceServerErrorCode, [number, BearerErrorCode]> = {
   company_mismatch: [403, 'company_mismatch'],
   grant_not_found: [403, 'grant_not_found'],
   grant_lookup_unavailable: [503, 'temporarily_unavailable'],
+  token_binding_mismatch: [401, 'invalid_token'],
+  dpop_proof_invalid: [401, 'invalid_dpop_proof'],
 };
 
 /** The JSON body of an RFC 6750 error response. */
@@ -87,6 +102,11 @@ export interface BearerErrorBody {
 export class ResourceServerError extends Error {
   readonly status: number;
   readonly bearerError: BearerErrorCode;
+  /**
+   * The authentication scheme of the challenge: `DPoP` when the request used it or the token
+   * is DPoP-bound (RFC 9449 7.1), else `Bearer`.
+   */
+  scheme: 'Bearer' | 'DPoP' = 'Bearer';
 
   constructor(
     readonly code: ResourceServerErrorCode,
@@ -115,14 +135,16 @@ export class ResourceServerError extends Error {
    * fine, the company it names is not reachable with it).
    *
    * @see https://www.rfc-editor.org/rfc/rfc6750#section-3
+   * @see https://www.rfc-editor.org/rfc/rfc9449#section-7.1
    */
-  wwwAuthenticate(realm?: string): string | undefined {
+  wwwAuthenticate(realm?: string, dpopAlgs = DPOP_CHALLENGE_ALGS): string | undefined {
     if (!CHALLENGES.has(this.bearerError)) return undefined;
     const params: string[] = [];
     if (realm !== undefined) params.push(`realm="${quotable(realm)}"`);
+    if (this.scheme === 'DPoP') params.push(`algs="${quotable(dpopAlgs)}"`);
     params.push(`error="${this.bearerError}"`, `error_description="${quotable(this.message)}"`);
     if (this.code === 'insufficient_scope') params.push(`scope="${quotable(this.requiredScopes.join(' '))}"`);
-    return `Bearer ${params.join(', ')}`;
+    return `${this.scheme} ${params.join(', ')}`;
   }
 }
 

@@ -2,6 +2,7 @@ import {
   type AdapterOptions,
   type Guards,
   guards,
+  type NodeLikeRequest,
   nodeAuthHeaders,
   propertySlot,
   requestCheck,
@@ -9,9 +10,7 @@ import {
 import type { Requirements } from './authenticate.ts';
 
 /** The parts of an Express (or plain node:http) request the middleware uses. */
-export interface ExpressLikeRequest {
-  headers: Record<string, string | string[] | undefined>;
-}
+export interface ExpressLikeRequest extends NodeLikeRequest {}
 
 /** The parts of an Express response the middleware uses: node's ServerResponse API. */
 export interface ExpressLikeResponse {
@@ -48,7 +47,7 @@ export interface ExpressAuth extends Guards<ExpressLikeRequest, Middleware> {}
  */
 export function createExpressAuth(options: ExpressAuthOptions): ExpressAuth {
   const slot = propertySlot<ExpressLikeRequest>(options.property ?? 'auth');
-  const check = requestCheck(options, nodeAuthHeaders, slot);
+  const check = requestCheck(options, nodeAuthHeaders(options.origin), slot);
 
   const guard =
     (requirements: Requirements<ExpressLikeRequest>): Middleware =>

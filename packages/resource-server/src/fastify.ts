@@ -2,6 +2,7 @@ import {
   type AdapterOptions,
   type Guards,
   guards,
+  type NodeLikeRequest,
   nodeAuthHeaders,
   propertySlot,
   type Refusal,
@@ -15,9 +16,7 @@ import type { ResourceServerError } from './errors.ts';
  * The parts of a Fastify request this adapter uses. Structural, so that this package never
  * imports Fastify at runtime (and works with any Fastify 4/5 version).
  */
-export interface FastifyLikeRequest {
-  headers: Record<string, string | string[] | undefined>;
-}
+export interface FastifyLikeRequest extends NodeLikeRequest {}
 
 /** The parts of a Fastify reply this adapter uses. */
 export interface FastifyLikeReply {
@@ -71,7 +70,7 @@ export function createFastifyAuth(options: FastifyAuthOptions): FastifyAuth {
   const realm = options.realm ?? 'api';
   const property = options.decorate ?? 'auth';
   const slot = propertySlot<FastifyLikeRequest>(property);
-  const check = requestCheck(options, nodeAuthHeaders, slot);
+  const check = requestCheck(options, nodeAuthHeaders(options.origin), slot);
 
   const send = (reply: FastifyLikeReply, { status, headers, body }: Refusal) => {
     reply.code(status);
@@ -101,6 +100,7 @@ export function createFastifyAuth(options: FastifyAuthOptions): FastifyAuth {
     ...handlers,
     plugin,
     claimsOf: (request) => handlers.contextOf(request).claims,
-    sendError: (reply, error) => send(reply, errorResponse(error, realm)),
+    sendError: (reply, error) =>
+      send(reply, errorResponse(error, realm, options.verifier.dpopAlgorithms.join(' '))),
   };
 }

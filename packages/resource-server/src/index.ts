@@ -3,6 +3,7 @@
  *
  * @see https://www.rfc-editor.org/rfc/rfc9068 JWT access tokens
  * @see https://www.rfc-editor.org/rfc/rfc6750 Bearer token usage
+ * @see https://www.rfc-editor.org/rfc/rfc9449 DPoP
  */
 export {
   type AuthContext,
@@ -12,9 +13,15 @@ export {
   errorResponse,
   type Requirements,
 } from './authenticate.ts';
-export { extractBearerToken } from './bearer.ts';
+export { extractAccessToken, extractBearerToken, type PresentedToken } from './bearer.ts';
 export { type AccessTokenClaims, toAccessTokenClaims } from './claims.ts';
 export { discoverJwksUri, discoverMetadata, type IssuerMetadata } from './discovery.ts';
+export {
+  createDpopChecker,
+  DEFAULT_DPOP_ALGORITHMS,
+  type DpopOptions,
+  type DpopProofRequest,
+} from './dpop.ts';
 export {
   type BearerErrorBody,
   type BearerErrorCode,

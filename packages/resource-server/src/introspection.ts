@@ -95,7 +95,9 @@ export function createIntrospector(
     const aud = body.aud;
     const audiences = Array.isArray(aud) ? aud : [aud];
     if (body.iss !== options.issuer || !audiences.includes(options.audience)) return undefined;
-    if (body.token_type !== undefined && String(body.token_type).toLowerCase() !== 'bearer') return undefined;
+    // A DPoP-bound token (RFC 9449 6.2) is `DPoP` with its `cnf`; its proof is checked by authenticate().
+    const type = body.token_type === undefined ? 'bearer' : String(body.token_type).toLowerCase();
+    if (type !== 'bearer' && !(type === 'dpop' && body.cnf !== undefined)) return undefined;
     return body;
   };
 

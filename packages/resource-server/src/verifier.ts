@@ -8,6 +8,12 @@ import {
 } from 'jose';
 import { type AccessTokenClaims, toAccessTokenClaims } from './claims.ts';
 import { discoverMetadata, type IssuerMetadata } from './discovery.ts';
+import {
+  createDpopChecker,
+  DEFAULT_DPOP_ALGORITHMS,
+  type DpopOptions,
+  type DpopProofRequest,
+} from './dpop.ts';
 import { ResourceServerError } from './errors.ts';
 import { GrantResolver, type ResolvedGrant } from './grants.ts';
 import { tokenRevocationHashes } from './hash.ts';
@@ -46,6 +52,8 @@ export interface VerifierOptions {
   revocation?: RevocationOptions;
   /** Resolving `x-company-guid`: the endpoint (default from metadata) and cache lifetimes. */
   grants?: { endpoint?: string; ttlSeconds?: number; negativeTtlSeconds?: number; cacheSize?: number };
+  /** How DPoP proofs of DPoP-bound tokens are checked (algorithms, iat window, replay cache). */
+  dpop?: DpopOptions;
 }
 
 export interface Verifier {
@@ -64,6 +72,15 @@ export interface Verifier {
    * @throws ResourceServerError `grant_not_found`, `token_revoked`, `grant_lookup_unavailable`.
    */
   resolveGrant(token: string, claims: AccessTokenClaims, guid: string): Promise<ResolvedGrant>;
+  /**
+   * Checks the DPoP proof sent with a DPoP-bound token (RFC 9449 7.1): signature by the key
+   * the token is bound to, `htm`, `htu`, `iat`, `ath` and a `jti` not seen before.
+   *
+   * @throws ResourceServerError `dpop_proof_invalid`.
+   */
+  verifyDpopProof(proof: string, request: DpopProofRequest): Promise<void>;
+  /** The proof algorithms accepted, for the `algs` of DPoP challenges. */
+  readonly dpopAlgorithms: readonly string[];
   /** The revocation follower, or undefined when `revocation.mode` is `off`. */
   readonly revocations: RevocationList | undefined;
   /** Stops following the revocation feed. Call it when the API shuts down. */
@@ -216,6 +233,8 @@ export function createVerifier(options: VerifierOptions): Verifier {
     requiredClaims: ['exp', 'iat', 'sub', 'jti', 'client_id'],
   };
   const cacheOn = (options.cacheSize ?? 10_000) > 0;
+  const dpopAlgorithms = rejectSymmetric(options.dpop?.algorithms ?? DEFAULT_DPOP_ALGORITHMS);
+  const verifyDpopProof = createDpopChecker({ ...options.dpop, algorithms: dpopAlgorithms });
 
   return {
     async verify(token) {
@@ -268,6 +287,8 @@ export function createVerifier(options: VerifierOptions): Verifier {
       introspector?.forget(jti);
     },
     resolveGrant: (token, claims, guid) => grants.resolve(token, claims, guid),
+    verifyDpopProof,
+    dpopAlgorithms,
     revocations,
     close() {
       revocations?.close();

@@ -32,6 +32,9 @@ export function createWebAuth(options: WebAuthOptions): WebAuth {
   const check = requestCheck(options, (request: Request) => ({
     authorization: request.headers.get('authorization'),
     companyGuid: request.headers.get('x-company-guid'),
+    dpop: request.headers.get('dpop'),
+    method: request.method,
+    url: request.url,
   }));
   return {
     async authenticateRequest(request, requirements = {}) {

@@ -4,6 +4,8 @@ import {
   type AccessTokenClaims,
   authenticate,
   checkRequirements,
+  createDpopChecker,
+  DEFAULT_DPOP_ALGORITHMS,
   type Requirements,
   ResourceServerError,
   type Verifier,
@@ -35,6 +37,8 @@ function verifierWith(c: AccessTokenClaims, grantCompany: string, grantScope = '
     }),
     revocations: undefined,
     close: () => {},
+    verifyDpopProof: createDpopChecker(),
+    dpopAlgorithms: DEFAULT_DPOP_ALGORITHMS,
   };
 }
 

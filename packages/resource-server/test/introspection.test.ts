@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { calculateJwkThumbprint, exportJWK } from 'jose';
+import * as client from 'openid-client';
 import { clientCredentialsToken, introspectingNode } from '../../../test/helpers/live-gatehouse.ts';
 import { basic, FORM, type TestServer, testServer } from '../../server/test/helpers.ts';
 import { createVerifier, ResourceServerError, type VerifierOptions } from '../src/index.ts';
@@ -60,6 +62,23 @@ describe('@gatehouse/resource-server: introspection fallback for opaque tokens',
     assert.equal(claims.company_id, setup.companyId);
     assert.match(claims.jti, /^at_/);
     assert.equal(claims.exp - claims.iat, 3600);
+  });
+
+  it('an opaque DPoP-bound token (openid-client) is introspected with its cnf', async () => {
+    const config = await client.discovery(
+      new URL(url),
+      opaqueApp.clientId,
+      opaqueApp.clientSecret,
+      undefined,
+      {
+        execute: [client.allowInsecureRequests],
+      },
+    );
+    const keys = await client.randomDPoPKeyPair();
+    const DPoP = client.getDPoPHandle(config, keys);
+    const { access_token } = await client.clientCredentialsGrant(config, { scope: 'users.read' }, { DPoP });
+    const claims = await verifier().verify(access_token);
+    assert.deepEqual(claims.cnf, { jkt: await calculateJwkThumbprint(await exportJWK(keys.publicKey)) });
   });
 
   it('JWTs are still verified locally with introspection configured', async () => {

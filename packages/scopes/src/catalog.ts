@@ -45,6 +45,21 @@ export interface ScopeCatalog {
   templates?: ScopeTemplate[];
   /** Accept `*` in requests as "every scope this app holds". Default false. */
   wildcard?: boolean;
+  /** APIs a token may be narrowed to with `resource` (RFC 8707). */
+  resources?: ApiResource[];
+}
+
+/**
+ * An API registered as a resource (RFC 8707): its identifier (the `aud` of the tokens issued
+ * for it), a name, and the scopes that belong to it (scope names, or template names for
+ * every parameterized scope of that template).
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc8707#section-2
+ */
+export interface ApiResource {
+  uri: string;
+  name: string;
+  scopes: string[];
 }
 
 /** The request token meaning "every scope this app holds". */

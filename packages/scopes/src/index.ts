@@ -19,6 +19,7 @@ export {
   union,
 } from './algebra.ts';
 export {
+  type ApiResource,
   CompiledCatalog,
   concreteScopes,
   FEATURE_PERMISSIONS,

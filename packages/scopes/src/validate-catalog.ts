@@ -28,8 +28,8 @@ export function validateCatalog(raw: unknown): ScopeCatalog {
   };
   if (!isObj(raw)) throw new CatalogError(['the catalog must be a JSON object']);
   for (const k of Object.keys(raw))
-    if (!['plain', 'features', 'templates', 'wildcard'].includes(k))
-      say(k, 'is not a catalog field (plain, features, templates, wildcard)');
+    if (!['plain', 'features', 'templates', 'wildcard', 'resources'].includes(k))
+      say(k, 'is not a catalog field (plain, features, templates, wildcard, resources)');
 
   const list = (key: string): unknown[] => {
     const v = raw[key];
@@ -123,8 +123,34 @@ export function validateCatalog(raw: unknown): ScopeCatalog {
     if (templateNames.has(p.name.split(':')[0] ?? '') && p.name.split(':').length === 3)
       say(`plain[${i}].name`, 'reads as an instance of a template; list it under templates instead');
 
+  const uris = new Set<string>();
+  const resources = list('resources').flatMap((r, i) => {
+    const path = `resources[${i}]`;
+    if (!isObj(r)) return say(path, 'must be an object with uri, name and scopes');
+    onlyKeys(r, path, ['uri', 'name', 'scopes']);
+    const uri = text(r, path, 'uri');
+    const name = text(r, path, 'name');
+    // RFC 8707 2: an absolute URI without a fragment.
+    if (uri && (!URL.canParse(uri) || uri.includes('#')))
+      say(`${path}.uri`, 'must be an absolute URI without a fragment');
+    if (uris.has(uri)) say(`${path}.uri`, `repeats "${uri}"`);
+    uris.add(uri);
+    const scopes = Array.isArray(r.scopes) ? r.scopes : [];
+    if (scopes.length === 0) say(`${path}.scopes`, 'must be a non-empty array of scope or template names');
+    for (const [j, s] of scopes.entries())
+      if (typeof s !== 'string' || !(names.has(s) || templateNames.has(s)))
+        say(`${path}.scopes[${j}]`, 'names no scope or template of this catalog');
+    return [{ uri, name, scopes: scopes.filter((s): s is string => typeof s === 'string') }];
+  });
+
   const wildcard = raw.wildcard ?? false;
   if (typeof wildcard !== 'boolean') say('wildcard', 'must be true or false');
   if (problems.length > 0) throw new CatalogError(problems);
-  return { plain, features, templates, wildcard: wildcard === true };
+  return {
+    plain,
+    features,
+    templates,
+    wildcard: wildcard === true,
+    ...(resources.length > 0 ? { resources } : {}),
+  };
 }

@@ -96,3 +96,36 @@ test('validateCatalog reports every problem with its path', () => {
     assert.match(text, expected);
   assert.throws(() => validateCatalog([]), CatalogError);
 });
+
+test('validateCatalog reads resources (RFC 8707) and names each problem of them', () => {
+  const resources = [
+    { uri: 'https://api.example.com/users', name: 'Users API', scopes: ['users.read', 'target-entity'] },
+  ];
+  assert.deepEqual(
+    validateCatalog({ ...JSON.parse(JSON.stringify(catalog)), resources }).resources,
+    resources,
+  );
+  assert.equal(validateCatalog(JSON.parse(JSON.stringify(catalog))).resources, undefined);
+  try {
+    validateCatalog({
+      ...JSON.parse(JSON.stringify(catalog)),
+      resources: [
+        { uri: '/relative', name: 'A', scopes: ['users.read'] },
+        { uri: 'https://api.example.com/b#frag', name: 'B', scopes: ['nope'] },
+        { uri: 'https://api.example.com/c', name: 'C', scopes: [] },
+        { uri: 'https://api.example.com/c', name: 'C again', scopes: ['users.read'], extra: 1 },
+      ],
+    });
+    assert.fail('expected a CatalogError');
+  } catch (err) {
+    assert.ok(err instanceof CatalogError);
+    assert.deepEqual(err.problems, [
+      'resources[0].uri must be an absolute URI without a fragment',
+      'resources[1].uri must be an absolute URI without a fragment',
+      'resources[1].scopes[0] names no scope or template of this catalog',
+      'resources[2].scopes must be a non-empty array of scope or template names',
+      'resources[3].extra is not a field (uri, name, scopes)',
+      'resources[3].uri repeats "https://api.example.com/c"',
+    ]);
+  }
+});

@@ -25,22 +25,32 @@ import { CompanyGrantService } from './consents/company-grant-service.ts';
 import { Housekeeper } from './housekeeping/housekeeper.ts';
 import { LOCALES } from './i18n/catalogs.ts';
 import { IdempotencyService } from './idempotency/idempotency-service.ts';
-import { answerEncryptionKey, openSecret, sealSecret, secretEncryptionKey } from './keys/crypto.ts';
+import {
+  answerEncryptionKey,
+  dpopNonceKey,
+  openSecret,
+  sealSecret,
+  secretEncryptionKey,
+} from './keys/crypto.ts';
 import { JwsSigner } from './keys/jws.ts';
 import { KeyStore } from './keys/key-store.ts';
 import { KeyRotation } from './keys/rotation.ts';
 import { SharedLimits } from './limits/shared-limits.ts';
+import { UsedDpopProofs } from './limits/used-proofs.ts';
 import { WakeChannel } from './limits/wake-channel.ts';
 import { Mailer } from './mail/mailer.ts';
 import { PrometheusMetrics } from './metrics/prometheus.ts';
 import { CLIENT_AUTH_METHODS } from './oauth/client-auth/index.ts';
 import type { OAuthContext } from './oauth/context.ts';
+import { DpopNonces } from './oauth/dpop/nonces.ts';
+import { DPOP_SIGNING_ALGS, DpopVerifier } from './oauth/dpop/proof.ts';
 import { INTROSPECTION_AUTH_METHODS, IntrospectionEndpoint } from './oauth/endpoints/introspect.ts';
 import { ASSERTION_SIGNING_ALGS, authorizationServerMetadata } from './oauth/endpoints/metadata.ts';
 import { PushedAuthorizationEndpoint } from './oauth/endpoints/par.ts';
 import { RevocationEndpoint } from './oauth/endpoints/revoke.ts';
 import { TokenEndpoint } from './oauth/endpoints/token.ts';
 import { BUILT_IN_GRANTS, GrantRegistry } from './oauth/grants/registry.ts';
+import { ResourceIndicators } from './oauth/resources.ts';
 import type { ScopeCatalog } from './oauth/scopes/catalog.ts';
 import { ScopeModel } from './oauth/scopes/model.ts';
 import { openStorage } from './storage/sql/storage.ts';
@@ -112,6 +122,8 @@ export class Gatehouse {
    */
   readonly grantTypes: GrantRegistry;
   readonly tokenEndpoint: TokenEndpoint;
+  /** Checks DPoP proofs at the token endpoint and hands out server nonces (docs/dpop.md). */
+  readonly dpop: DpopVerifier;
   readonly oauthContext: OAuthContext;
   readonly lastUsed: LastUsedRecorder;
   /** When each grant was last used (delegated tokens, x-company-guid resolutions). */
@@ -124,6 +136,8 @@ export class Gatehouse {
   readonly webhookDispatcher: WebhookDispatcher;
   /** The catalog in use with the scope algebra bound to it. */
   readonly scopes: ScopeModel;
+  /** The catalog's resources (RFC 8707, docs/resource-indicators.md). */
+  readonly resources: ResourceIndicators;
   readonly sessions: SessionService;
   readonly authorization: AuthorizationService;
   /** The interactive authorization flow: request in, next step out (authorization/flow.ts). */
@@ -186,6 +200,7 @@ export class Gatehouse {
         : new SharedLimits({ url: config.redisUrl, prefix: config.redisPrefix, log: opts.logger, metrics });
     this.resourceServers = new Set(config.introspectionClients);
     this.scopes = new ScopeModel(this.scopeCatalog);
+    this.resources = new ResourceIndicators(this.scopeCatalog.resources);
     this.grantTypes = new GrantRegistry();
     for (const grant of BUILT_IN_GRANTS) this.grantTypes.register(grant);
     const cache = new AppCache(storage, bus, config.appCacheSize);
@@ -240,6 +255,7 @@ export class Gatehouse {
       apps: this.apps,
       tokens: this.tokens,
       scopes: this.scopes,
+      resources: this.resources,
       onClientUsed: (app) => this.lastUsed.record(app.id),
       metrics,
       assertions: {
@@ -301,19 +317,29 @@ export class Gatehouse {
       opts.logger,
     );
     this.idTokens = new IdTokenIssuer(keys, signer, config.issuer);
-    this.tokenEndpoint = new TokenEndpoint(this.grantTypes, {
-      issuer: config.issuer,
-      tokens: this.tokens,
-      scopes: this.scopes,
-      onGrantUsed: (grantId) => this.grantLastUsed.record(grantId),
-      companyGrants: this.grants,
-      codes: storage,
-      idTokens: this.idTokens,
-      refreshTokens: storage,
-      refreshReuseWindowSeconds: config.refreshReuseWindowSeconds,
-      now: opts.clock ?? Date.now,
-      metrics,
+    this.dpop = new DpopVerifier({
+      nonces: new DpopNonces(dpopNonceKey(config.serverSecret)),
+      ledger: new UsedDpopProofs(storage, this.sharedLimits),
     });
+    this.tokenEndpoint = new TokenEndpoint(
+      this.grantTypes,
+      {
+        issuer: config.issuer,
+        tokens: this.tokens,
+        scopes: this.scopes,
+        resources: this.resources,
+        onGrantUsed: (grantId) => this.grantLastUsed.record(grantId),
+        companyGrants: this.grants,
+        codes: storage,
+        idTokens: this.idTokens,
+        refreshTokens: storage,
+        refreshReuseWindowSeconds: config.refreshReuseWindowSeconds,
+        now: opts.clock ?? Date.now,
+        metrics,
+      },
+      this.dpop,
+      `${config.issuer}/oauth2/token`,
+    );
     this.revocationIndex = new RevocationIndex(storage, {
       pollMs: config.invalidationPollMs,
       ...(opts.logger ? { log: opts.logger } : {}),
@@ -325,6 +351,7 @@ export class Gatehouse {
       keys,
       issuer: config.issuer,
       audience: config.audience,
+      resourceAudiences: this.resources.uris,
     });
     this.revocation = new RevocationEndpoint({
       inspector: this.tokenInspector,
@@ -445,6 +472,7 @@ export class Gatehouse {
         pushed_authorization_request_endpoint: `${this.config.issuer}/oauth2/par`,
         // Per app (its require_pushed_authorization_requests), not for every client.
         require_pushed_authorization_requests: false,
+        dpop_signing_alg_values_supported: DPOP_SIGNING_ALGS,
       },
     });
   }

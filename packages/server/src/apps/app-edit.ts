@@ -33,6 +33,10 @@ export interface AppPatch {
   implicit?: boolean;
   /** Remembered consent: a later authorization within the granted scopes skips the consent page. */
   skipConsent?: boolean;
+  /** DPoP required at the token endpoint (docs/dpop.md). */
+  dpopBoundAccessTokens?: boolean;
+  /** DPoP proofs must carry a server nonce (docs/dpop.md). */
+  useDpopNonce?: boolean;
   /** Accepted only when it is the set the app has: scopes are fixed (SCOPES_FIXED). */
   scopes?: string[];
   /** The one client authentication method (docs/client-authentication.md). */
@@ -60,6 +64,8 @@ export const EDITABLE_FIELDS = [
   'jwks',
   'jwksUri',
   'requirePushedAuthorizationRequests',
+  'dpopBoundAccessTokens',
+  'useDpopNonce',
 ] as const satisfies readonly (keyof AppEdit)[];
 export type EditableField = (typeof EDITABLE_FIELDS)[number];
 
@@ -103,6 +109,8 @@ export function applyPatch(app: App, patch: AppPatch): Required<AppEdit> {
   if (patch.jwksUri !== undefined) next.jwksUri = patch.jwksUri?.trim() || null;
   if (patch.requirePushedAuthorizationRequests !== undefined)
     next.requirePushedAuthorizationRequests = patch.requirePushedAuthorizationRequests;
+  if (patch.dpopBoundAccessTokens !== undefined) next.dpopBoundAccessTokens = patch.dpopBoundAccessTokens;
+  if (patch.useDpopNonce !== undefined) next.useDpopNonce = patch.useDpopNonce;
   if (patch.implicit !== undefined && patch.implicit !== next.grantTypes.includes('implicit'))
     next.grantTypes = patch.implicit
       ? [...next.grantTypes, 'implicit']

@@ -65,6 +65,10 @@ export interface AppInput extends ClientAuthInput {
   refreshAbsoluteTtl?: number;
   /** Seconds, 0 to MAX_REFRESH_REUSE_WINDOW; null or absent: the server's default. */
   refreshReuseWindow?: number | null;
+  /** The token endpoint requires a DPoP proof (RFC 9449 5.2). Default false. */
+  dpopBoundAccessTokens?: boolean;
+  /** DPoP proofs must carry a server nonce (RFC 9449 8). Default false. */
+  useDpopNonce?: boolean;
 }
 
 export type ValidApp = Required<
@@ -167,6 +171,8 @@ export function validateAppInput(
     if (problem) fields.logoUrl = `logo URL ${problem}`;
   }
   const skipConsent = input.skipConsent ?? false;
+  const dpopBoundAccessTokens = input.dpopBoundAccessTokens ?? false;
+  const useDpopNonce = input.useDpopNonce ?? false;
   const refreshIdleTtl = input.refreshIdleTtl ?? DEFAULT_REFRESH_IDLE_TTL;
   const refreshAbsoluteTtl = input.refreshAbsoluteTtl ?? DEFAULT_REFRESH_ABSOLUTE_TTL;
   if (
@@ -208,5 +214,7 @@ export function validateAppInput(
     refreshAbsoluteTtl,
     refreshReuseWindow,
     ...clientAuth,
+    dpopBoundAccessTokens,
+    useDpopNonce,
   };
 }

@@ -38,6 +38,8 @@ export function appJson(app: App | AppWithSecrets) {
     jwks: app.jwks,
     jwks_uri: app.jwksUri,
     require_pushed_authorization_requests: app.requirePushedAuthorizationRequests,
+    dpop_bound_access_tokens: app.dpopBoundAccessTokens,
+    use_dpop_nonce: app.useDpopNonce,
     created_at: app.createdAt.toISOString(),
     last_used_at: app.lastUsedAt?.toISOString() ?? null,
     ...('secrets' in app ? { secrets: app.secrets.map(secretJson) } : {}),

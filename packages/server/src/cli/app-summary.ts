@@ -25,6 +25,14 @@ export function appSummary(app: Parameters<typeof appJson>[0]): string {
         .filter(Boolean)
         .join(', '),
     ],
+    [
+      'DPoP',
+      app.dpopBoundAccessTokens
+        ? `required${app.useDpopNonce ? ', with server nonce' : ''}`
+        : app.useDpopNonce
+          ? 'optional, with server nonce'
+          : 'optional',
+    ],
     ['Logo', app.logoUrl ?? '(none)'],
     [
       'Refresh reuse window',

@@ -18,7 +18,7 @@ import {
 const ON_OFF = ['on', 'off'] as const;
 
 /** `--implicit on|off` as a boolean, or undefined when not given. */
-function onOff(values: Values, name: string): boolean | undefined {
+export function onOff(values: Values, name: string): boolean | undefined {
   const v = choiceOpt(values, name, ON_OFF);
   return v === undefined ? undefined : v === 'on';
 }
@@ -42,6 +42,8 @@ function patchOf(values: Values): AppPatch {
   set('grantDelivery', choiceOpt(values, 'grant-delivery', ['code', 'company_grant'] as const));
   set('implicit', onOff(values, 'implicit'));
   set('skipConsent', onOff(values, 'remembered-consent'));
+  set('dpopBoundAccessTokens', onOff(values, 'dpop'));
+  set('useDpopNonce', onOff(values, 'dpop-nonce'));
   set('scopes', stringOpt(values, 'scopes')?.split(/\s+/).filter(Boolean));
   Object.assign(patch, clientAuthFlags(values));
   return patch;
@@ -52,7 +54,7 @@ export const updateCommand: Command = {
   summary:
     'Change an app: name, logo, redirect URIs, token settings, grant delivery, implicit, remembered consent',
   usage:
-    'APP_ID|CLIENT_ID [--name NAME] [--add-redirect-uri URI]... [--remove-redirect-uri URI]... [--redirect-uri URI]... [--logo-url URL] [--token-ttl SECONDS] [--alg ALG] [--token-format jwt|opaque] [--grant-delivery code|company_grant] [--implicit on|off] [--remembered-consent on|off] [--auth-method METHOD] [--jwks-file PATH] [--jwks-uri URL] [--require-par on|off]',
+    'APP_ID|CLIENT_ID [--name NAME] [--add-redirect-uri URI]... [--remove-redirect-uri URI]... [--redirect-uri URI]... [--logo-url URL] [--token-ttl SECONDS] [--alg ALG] [--token-format jwt|opaque] [--grant-delivery code|company_grant] [--implicit on|off] [--remembered-consent on|off] [--auth-method METHOD] [--jwks-file PATH] [--jwks-uri URL] [--require-par on|off] [--dpop on|off] [--dpop-nonce on|off]',
   help: [
     ['--name NAME', 'display name, 1 to 100 characters'],
     [
@@ -74,6 +76,8 @@ export const updateCommand: Command = {
     ['--grant-delivery MODE', 'partner apps: code or company_grant'],
     ['--implicit on|off', 'opt the app in to (or out of) the implicit grant'],
     ['--remembered-consent on|off', 'a later authorization within the granted scopes skips the consent page'],
+    ['--dpop on|off', 'DPoP (RFC 9449) required at the token endpoint: every token is key-bound'],
+    ['--dpop-nonce on|off', 'DPoP proofs must carry a server nonce (use_dpop_nonce)'],
     ['--scopes "a b"', 'refused unless unchanged: scopes are fixed; create a new app for others'],
     ...clientAuthHelp,
   ],
@@ -89,6 +93,8 @@ export const updateCommand: Command = {
     'grant-delivery': { type: 'string' },
     implicit: { type: 'string' },
     'remembered-consent': { type: 'string' },
+    dpop: { type: 'string' },
+    'dpop-nonce': { type: 'string' },
     scopes: { type: 'string' },
     ...clientAuthOptions,
   },

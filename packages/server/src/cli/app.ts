@@ -8,7 +8,7 @@ import { appJson } from '../apps/wire.ts';
 import { SIGNING_ALGS } from '../keys/key-store.ts';
 import { clientAuthFlags, clientAuthHelp, clientAuthOptions } from './app-client-auth.ts';
 import { appSummary } from './app-summary.ts';
-import { updateCommand } from './app-update.ts';
+import { onOff, updateCommand } from './app-update.ts';
 import {
   CLI_ACTOR,
   type Command,
@@ -29,7 +29,7 @@ const create: Command = {
   name: 'app create',
   summary: 'Create an OAuth app in a company and print its client secret once',
   usage:
-    '--company ID --name NAME --scopes "a b" [--grant-types a,b] [--redirect-uri URI]... [--token-ttl SECONDS] [--alg ES256|RS256|EdDSA] [--token-format jwt|opaque] [--refresh-reuse-window SECONDS] [--auth-method METHOD] [--jwks-file PATH | --jwks-uri URL] [--require-par on|off]',
+    '--company ID --name NAME --scopes "a b" [--grant-types a,b] [--redirect-uri URI]... [--token-ttl SECONDS] [--alg ES256|RS256|EdDSA] [--token-format jwt|opaque] [--refresh-reuse-window SECONDS] [--auth-method METHOD] [--jwks-file PATH | --jwks-uri URL] [--require-par on|off] [--dpop on|off] [--dpop-nonce on|off]',
   help: [
     ['--company ID', 'the company that owns the app'],
     ['--name NAME', 'display name, 1 to 100 characters'],
@@ -51,6 +51,8 @@ const create: Command = {
       `0 (off) to ${MAX_REFRESH_REUSE_WINDOW}: how long the refresh token rotated last may be retried (default: GATEHOUSE_REFRESH_REUSE_WINDOW)`,
     ],
     ...clientAuthHelp,
+    ['--dpop on|off', 'DPoP (RFC 9449) required at the token endpoint (default off)'],
+    ['--dpop-nonce on|off', 'DPoP proofs must carry a server nonce (default off)'],
   ],
   options: {
     company: { type: 'string' },
@@ -67,6 +69,8 @@ const create: Command = {
     'logo-url': { type: 'string' },
     'refresh-reuse-window': { type: 'string' },
     ...clientAuthOptions,
+    dpop: { type: 'string' },
+    'dpop-nonce': { type: 'string' },
   },
   example:
     'gatehouse app create --company co_123 --name "Payroll sync" --scopes "users.read time_clock.read"',
@@ -90,6 +94,8 @@ const create: Command = {
     const redirectUris = listOpt(values, 'redirect-uri');
     const logoUrl = stringOpt(values, 'logo-url');
     const refreshReuseWindow = intOpt(values, 'refresh-reuse-window', 0, MAX_REFRESH_REUSE_WINDOW);
+    const dpopBoundAccessTokens = onOff(values, 'dpop');
+    const useDpopNonce = onOff(values, 'dpop-nonce');
     const gh = await ctx.gatehouse();
     const { app, clientSecret } = await gh.apps.create(
       {
@@ -107,6 +113,8 @@ const create: Command = {
         ...(logoUrl !== undefined ? { logoUrl } : {}),
         ...(refreshReuseWindow !== undefined ? { refreshReuseWindow } : {}),
         ...clientAuthFlags(values),
+        ...(dpopBoundAccessTokens !== undefined ? { dpopBoundAccessTokens } : {}),
+        ...(useDpopNonce !== undefined ? { useDpopNonce } : {}),
       },
       CLI_ACTOR,
     );

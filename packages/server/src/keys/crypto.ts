@@ -40,6 +40,14 @@ export function answerEncryptionKey(serverSecret: string): Uint8Array {
   return new Uint8Array(hkdfSync('sha256', serverSecret, 'gatehouse', 'idempotent-answer-encryption/v1', 32));
 }
 
+/**
+ * Key of the DPoP server nonces (oauth/dpop/nonces.ts): an HMAC over a time window, the same
+ * on every node that shares GATEHOUSE_SECRET, so a nonce one node hands out is good on all.
+ */
+export function dpopNonceKey(serverSecret: string): Uint8Array {
+  return new Uint8Array(hkdfSync('sha256', serverSecret, 'gatehouse', 'dpop-nonce/v1', 32));
+}
+
 export async function sealSecret(secret: string, key: Uint8Array): Promise<string> {
   return new CompactEncrypt(new TextEncoder().encode(secret))
     .setProtectedHeader({ alg: 'dir', enc: 'A256GCM' })

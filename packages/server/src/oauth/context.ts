@@ -7,6 +7,7 @@ import type { BasicCredentials } from './client-auth/basic-credentials.ts';
 import type { ClientAuthLimits } from './client-auth/limits.ts';
 import type { Params } from './params.ts';
 import type { PushedRequests } from './pushed-requests.ts';
+import type { ResourceIndicators } from './resources.ts';
 import type { ScopeModel } from './scopes/model.ts';
 
 /**
@@ -19,6 +20,8 @@ export interface OAuthContext {
   tokens: TokenIssuer;
   /** The scope catalog in use and the algebra bound to it. */
   scopes: ScopeModel;
+  /** The catalog's resources (RFC 8707): the authorization endpoint checks `resource` against them. */
+  resources?: ResourceIndicators;
   /** Called after a successful client authentication (for last-used tracking). */
   onClientUsed?(app: AppWithSecrets): void;
   /** Where failed client authentications are counted; absent when metrics are off. */
@@ -40,6 +43,15 @@ export interface TokenEndpointRequest {
   address?: string;
   /** Failure and volume brakes around client authentication; none when absent. */
   limits?: ClientAuthLimits | undefined;
+  /** The `DPoP` header, if any (RFC 9449 4): a proof the token endpoint checks. */
+  dpop?: string;
+  /** The request's URI as this server's issuer spells it, without query: the proof's `htu`. */
+  htu?: string;
+  /**
+   * Set by the token endpoint once the DPoP proof checked out: the thumbprint (RFC 7638) of
+   * its key, to which the grant binds what it issues. Never taken from the client directly.
+   */
+  dpopJkt?: string;
 }
 
 export type ClientAuthMethodName = TokenEndpointAuthMethod;
@@ -52,7 +64,8 @@ export interface AuthenticatedClient {
 /** RFC 6749 section 5.1 successful response. */
 export interface TokenResponse {
   access_token: string;
-  token_type: 'Bearer';
+  /** `DPoP` when the access token is bound to a DPoP key (RFC 9449 5). */
+  token_type: 'Bearer' | 'DPoP';
   expires_in: number;
   scope?: string;
   refresh_token?: string;

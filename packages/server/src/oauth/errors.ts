@@ -120,6 +120,27 @@ export class InsufficientScope extends OAuthError {
   }
 }
 
+/** RFC 8707 2: the resource is unknown, malformed, or not one this client may ask for. */
+export class InvalidTarget extends OAuthError {
+  constructor(description: string) {
+    super('invalid_target', description, 400);
+  }
+}
+
+/** RFC 9449 5, 7.1: the DPoP proof is missing, malformed, or does not match the request. */
+export class InvalidDpopProof extends OAuthError {
+  constructor(description: string) {
+    super('invalid_dpop_proof', description, 400);
+  }
+}
+
+/** RFC 9449 8: the proof must carry the server nonce sent in the `DPoP-Nonce` header. */
+export class UseDpopNonce extends OAuthError {
+  constructor(description: string, nonce: string) {
+    super('use_dpop_nonce', description, 400, { 'DPoP-Nonce': nonce });
+  }
+}
+
 /** OpenID Connect Core 3.1.2.6: prompt=none, but the user must sign in. */
 export class LoginRequired extends OAuthError {
   constructor(description: string) {

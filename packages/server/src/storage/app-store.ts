@@ -27,6 +27,8 @@ export type AppEdit = Partial<
     | 'jwks'
     | 'jwksUri'
     | 'requirePushedAuthorizationRequests'
+    | 'dpopBoundAccessTokens'
+    | 'useDpopNonce'
   >
 >;
 

@@ -41,7 +41,7 @@ export interface AuthorizationStateStore {
    */
   consumeAuthorizationCode(
     codeHash: string,
-    family: { id: string; expiresAt: Date },
+    family: { id: string; expiresAt: Date; dpopJkt?: string | null },
     now?: Date,
     issue?: FamilyIssue,
   ): Promise<ConsumeCodeResult>;

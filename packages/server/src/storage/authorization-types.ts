@@ -55,6 +55,11 @@ export interface TokenFamily {
   /** Absolute lifetime: no refresh token of the family outlives it. */
   expiresAt: Date;
   revokedAt: Date | null;
+  /**
+   * The JWK thumbprint (RFC 7638) the family's refresh tokens are bound to: set when a public
+   * client exchanged its code with a DPoP proof; each refresh then needs a proof of that key.
+   */
+  dpopJkt: string | null;
 }
 
 export interface RefreshToken {
@@ -121,4 +126,8 @@ export interface OpaqueAccessToken {
   familyId: string | null;
   issuedAt: Date;
   expiresAt: Date;
+  /** The JWK thumbprint of a DPoP-bound token (RFC 9449 6), else null. */
+  dpopJkt: string | null;
+  /** The resource (RFC 8707) it was narrowed to; null for the server's default audience. */
+  audience: string | null;
 }

@@ -57,6 +57,10 @@ export interface Database {
     jwks: Generated<string | null>;
     jwks_uri: Generated<string | null>;
     require_pushed_authorization_requests: Generated<number>;
+    /** 0/1: the token endpoint requires a DPoP proof (migration 019). */
+    dpop_bound_access_tokens: Generated<number>;
+    /** 0/1: DPoP proofs must carry a server nonce (migration 019). */
+    use_dpop_nonce: Generated<number>;
   };
   app_secrets: {
     id: string;
@@ -196,6 +200,8 @@ export interface Database {
     created_at: number;
     expires_at: number;
     revoked_at: number | null;
+    /** JWK thumbprint the family's refresh tokens are bound to (public clients, migration 019). */
+    dpop_jkt: Generated<string | null>;
   };
   refresh_tokens: {
     token_hash: string;
@@ -221,7 +227,13 @@ export interface Database {
     family_id: string | null;
     issued_at: number;
     expires_at: number;
+    /** JWK thumbprint of a DPoP-bound token (migration 019). */
+    dpop_jkt: Generated<string | null>;
+    /** The resource it was narrowed to; null: the default audience (migration 019). */
+    audience: Generated<string | null>;
   };
+  /** DPoP proofs used at the token endpoint, by SHA-256 of thumbprint and jti (migration 019). */
+  dpop_proofs: { proof_hash: string; expires_at: number };
   app_logos: {
     id: string;
     company_id: string;

@@ -99,4 +99,13 @@ export interface TokenStore {
    * @see https://www.rfc-editor.org/rfc/rfc7009#section-2.1
    */
   revokeAccessToken(jti: string, expiresAt: Date, now?: Date): Promise<boolean>;
+
+  /**
+   * Atomic insert-if-absent: records a DPoP proof (`proofHash`, SHA-256 of its key thumbprint
+   * and `jti`) as used until `expiresAt`. True for the first use; false for a replay, of which
+   * exactly one concurrent caller is spared. Pruned by housekeeping once expired.
+   *
+   * @see https://www.rfc-editor.org/rfc/rfc9449#section-11.1
+   */
+  useDpopProof(proofHash: string, expiresAt: Date): Promise<boolean>;
 }

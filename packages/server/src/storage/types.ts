@@ -125,6 +125,10 @@ export interface App {
   jwksUri: string | null;
   /** RFC 9126 6: the authorization endpoint accepts only pushed requests from this app. */
   requirePushedAuthorizationRequests: boolean;
+  /** The token endpoint refuses token requests without a DPoP proof (RFC 9449 5.2). Default false. */
+  dpopBoundAccessTokens: boolean;
+  /** DPoP proofs must carry a nonce from the server (RFC 9449 8). Default false. */
+  useDpopNonce: boolean;
 }
 
 /** An app together with the secrets currently accepted for it. */

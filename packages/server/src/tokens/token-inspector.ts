@@ -22,6 +22,10 @@ export interface FoundAccessToken {
   grantId?: string;
   /** The refresh-token family it was issued from (opaque record, or the `fid` claim). */
   familyId?: string;
+  /** The DPoP key thumbprint the token is bound to (`cnf.jkt`, or the opaque record's). */
+  jkt?: string;
+  /** The resource (RFC 8707) it was narrowed to, when not the default audience. */
+  audience?: string;
   issuedAt: Date;
   expiresAt: Date;
 }
@@ -84,6 +88,8 @@ export class TokenInspector {
       keys: KeyStore;
       issuer: string;
       audience: string;
+      /** The registered resources' URIs (RFC 8707): tokens narrowed to one carry it as `aud`. */
+      resourceAudiences?: readonly string[];
       /** Revocation state in memory; without it (or while it cannot tell) the database is asked. */
       revocations?: RevocationIndex;
     },
@@ -215,6 +221,8 @@ export class TokenInspector {
         ...(t.companyId !== null ? { companyId: t.companyId } : {}),
         ...(t.grantId !== null ? { grantId: t.grantId } : {}),
         ...(t.familyId !== null ? { familyId: t.familyId } : {}),
+        ...(t.dpopJkt !== null ? { jkt: t.dpopJkt } : {}),
+        ...(t.audience !== null ? { audience: t.audience } : {}),
         issuedAt: t.issuedAt,
         expiresAt: t.expiresAt,
       };
@@ -239,7 +247,7 @@ export class TokenInspector {
     try {
       const { payload } = await jwtVerify(token, getKey, {
         issuer: this.deps.issuer,
-        audience: this.deps.audience,
+        audience: [this.deps.audience, ...(this.deps.resourceAudiences ?? [])],
         typ: 'at+jwt',
         algorithms: [...SIGNING_ALGS],
         requiredClaims: ['jti', 'client_id', 'sub', 'iat', 'exp'],
@@ -252,6 +260,8 @@ export class TokenInspector {
       const companyId = str(payload.company_id);
       const grantId = str(payload.gid);
       const familyId = str(payload.fid);
+      const jkt = str((payload.cnf as { jkt?: unknown } | undefined)?.jkt);
+      const aud = str(payload.aud);
       return {
         kind: 'access',
         format: 'jwt',
@@ -262,6 +272,8 @@ export class TokenInspector {
         ...(companyId !== undefined ? { companyId } : {}),
         ...(grantId !== undefined ? { grantId } : {}),
         ...(familyId !== undefined ? { familyId } : {}),
+        ...(jkt !== undefined ? { jkt } : {}),
+        ...(aud !== undefined && aud !== this.deps.audience ? { audience: aud } : {}),
         issuedAt: new Date(Number(payload.iat) * 1000),
         expiresAt: new Date(Number(payload.exp) * 1000),
       };

@@ -19,6 +19,10 @@ export interface AccessTokenRequest {
   familyId?: string;
   /** The jti, when the caller recorded it before signing (user-delegated grants); else a new one. */
   jti?: string;
+  /** The DPoP key thumbprint the token is bound to: `cnf.jkt` (RFC 9449 6). */
+  dpopJkt?: string;
+  /** The resource (RFC 8707) the token is narrowed to: its `aud`; else the default audience. */
+  audience?: string;
   /** Overrides the app's lifetime (never longer than it). */
   ttlSeconds?: number;
   now?: number;
@@ -37,7 +41,8 @@ export interface IssuedAccessToken {
 /**
  * Mints access tokens in the app's format. JWT access tokens follow RFC 9068: `typ: at+jwt`,
  * and the claims iss, sub, aud, client_id, scope, iat, exp, jti, plus Gatehouse's
- * `company_id`, `gid` (grant id) and `fid` (refresh-token family). Opaque tokens are 256
+ * `company_id`, `gid` (grant id) and `fid` (refresh-token family), and `cnf.jkt` when the token
+ * is bound to a DPoP key (RFC 9449 6.1). Opaque tokens are 256
  * random bits with the `gtht_` prefix; only their hash is stored, with the same claims, and
  * resource servers learn them by introspection (RFC 7662).
  *
@@ -63,7 +68,7 @@ export class TokenIssuer {
     const claims: Record<string, unknown> = {
       iss: this.issuer,
       sub: req.subject,
-      aud: this.audience,
+      aud: req.audience ?? this.audience,
       client_id: req.app.clientId,
       scope: req.scopes.join(' '),
       iat,
@@ -73,6 +78,7 @@ export class TokenIssuer {
     if (req.companyId !== undefined) claims.company_id = req.companyId;
     if (req.grantId !== undefined) claims.gid = req.grantId;
     if (req.familyId !== undefined) claims.fid = req.familyId;
+    if (req.dpopJkt !== undefined) claims.cnf = { jkt: req.dpopJkt };
     const token = await this.signer.sign(key, 'at+jwt', claims);
     return { token, jti, expiresIn: ttl, expiresAt: iat + ttl };
   }
@@ -97,6 +103,8 @@ export class TokenIssuer {
       familyId: req.familyId ?? null,
       issuedAt: new Date(iat * 1000),
       expiresAt: new Date((iat + ttl) * 1000),
+      dpopJkt: req.dpopJkt ?? null,
+      audience: req.audience ?? null,
     });
     return { token, jti, expiresIn: ttl, expiresAt: iat + ttl };
   }

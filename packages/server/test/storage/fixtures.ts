@@ -45,6 +45,8 @@ export function appRecord(companyId: string, overrides: Partial<NewApp> = {}): N
     jwks: null,
     jwksUri: null,
     requirePushedAuthorizationRequests: false,
+    dpopBoundAccessTokens: false,
+    useDpopNonce: false,
     ...overrides,
   };
 }

@@ -45,6 +45,12 @@ const appProps = {
     description: "refresh reuse window in seconds (0: off); null follows the server's default",
   }),
   ...clientAuthView,
+  dpop_bound_access_tokens: Type.Boolean({
+    description: 'DPoP (RFC 9449) required: the token endpoint refuses token requests without a DPoP proof',
+  }),
+  use_dpop_nonce: Type.Boolean({
+    description: 'DPoP proofs must carry a server nonce (use_dpop_nonce, RFC 9449 section 8)',
+  }),
   created_at: DateTime,
   last_used_at: NullableDateTime,
   secrets: Type.Optional(Type.Array(SecretInfo)),
@@ -100,6 +106,17 @@ const CreateApp = Type.Object(
       }),
     ),
     ...clientAuthInput,
+    dpop_bound_access_tokens: Type.Optional(
+      Type.Boolean({
+        description:
+          'DPoP (RFC 9449) required: the token endpoint refuses token requests without a DPoP proof',
+      }),
+    ),
+    use_dpop_nonce: Type.Optional(
+      Type.Boolean({
+        description: 'DPoP proofs must carry a server nonce (use_dpop_nonce, RFC 9449 section 8)',
+      }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -141,6 +158,17 @@ const UpdateApp = Type.Object(
       }),
     ),
     ...clientAuthInput,
+    dpop_bound_access_tokens: Type.Optional(
+      Type.Boolean({
+        description:
+          'DPoP (RFC 9449) required: the token endpoint refuses token requests without a DPoP proof',
+      }),
+    ),
+    use_dpop_nonce: Type.Optional(
+      Type.Boolean({
+        description: 'DPoP proofs must carry a server nonce (use_dpop_nonce, RFC 9449 section 8)',
+      }),
+    ),
   },
   {
     additionalProperties: false,
@@ -200,6 +228,8 @@ export const appRoutes: ApiRoute[] = [
           ...opt('refreshAbsoluteTtl', body.refresh_absolute_ttl),
           ...opt('refreshReuseWindow', body.refresh_reuse_window),
           ...clientAuthFields(body),
+          ...opt('dpopBoundAccessTokens', body.dpop_bound_access_tokens),
+          ...opt('useDpopNonce', body.use_dpop_nonce),
         },
         caller.actor,
       );
@@ -245,6 +275,8 @@ export const appRoutes: ApiRoute[] = [
           ...opt('implicit', body.implicit),
           ...opt('skipConsent', body.skip_consent),
           ...clientAuthFields(body),
+          ...opt('dpopBoundAccessTokens', body.dpop_bound_access_tokens),
+          ...opt('useDpopNonce', body.use_dpop_nonce),
         },
         caller.actor,
       );

@@ -50,6 +50,8 @@ export function grantResolutionRoutes(
     } catch {
       throw new InvalidToken('the access token is invalid or expired');
     }
+    if (payload.cnf !== undefined)
+      throw new InvalidToken('the access token is DPoP-bound; this endpoint accepts bearer tokens only');
     const clientId = payload.client_id;
     if (typeof clientId !== 'string' || (await gh.tokenInspector.accessTokenRevoked(String(payload.jti))))
       throw new InvalidToken('the access token has been revoked');

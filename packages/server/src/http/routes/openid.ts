@@ -54,6 +54,9 @@ export function openIdRoutes(app: FastifyInstance, gh: Gatehouse): void {
     const app = found?.kind === 'access' ? await gh.apps.findByClientId(found.clientId) : null;
     if (found?.kind !== 'access' || !app || !(await gh.tokenInspector.state(found, app)).active)
       throw new InvalidToken('the access token is invalid, expired or revoked');
+    // A DPoP-bound token is worth nothing without its key's proof, which Bearer does not carry.
+    if (found.jkt !== undefined)
+      throw new InvalidToken('the access token is DPoP-bound; /userinfo accepts bearer tokens only');
     const scopes = found.scopes;
     if (!scopes.includes('openid'))
       throw new InsufficientScope('the access token lacks the openid scope', 'openid');

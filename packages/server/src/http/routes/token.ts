@@ -82,19 +82,26 @@ export function noStoreJson(reply: FastifyReply, body: unknown): string {
   return JSON.stringify(body);
 }
 
-/** POST /oauth2/token and its aliases. */
+/**
+ * POST /oauth2/token and its aliases. A `DPoP` header goes to the endpoint with the URI the
+ * proof must name (`htu`: the issuer and the path the request came to).
+ */
 export function tokenRoutes(
   app: FastifyInstance,
   opts: { paths: string[]; endpoint: TokenEndpoint; ctx: OAuthContext; limiter?: EndpointLimiter },
 ): void {
   for (const path of opts.paths) {
+    const htu = `${opts.ctx.issuer}${path}`;
     app.post(path, async (request, reply) => {
       const checked = addressChecked(request, opts.limiter);
       if (checked !== undefined) await checked;
-      return noStoreJson(
-        reply,
-        await opts.endpoint.handle(oauthFormRequest(request, opts.limiter), opts.ctx),
-      );
+      const req = oauthFormRequest(request, opts.limiter);
+      const dpop = request.headers.dpop;
+      if (dpop !== undefined) {
+        req.dpop = Array.isArray(dpop) ? dpop.join(',') : dpop;
+        req.htu = htu;
+      }
+      return noStoreJson(reply, await opts.endpoint.handle(req, opts.ctx));
     });
   }
 }

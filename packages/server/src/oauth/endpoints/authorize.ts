@@ -3,6 +3,7 @@ import type { OAuthContext } from '../context.ts';
 import {
   InvalidRequest,
   InvalidScope,
+  InvalidTarget,
   OAuthError,
   UnauthorizedClient,
   UnsupportedResponseType,
@@ -154,6 +155,16 @@ export async function validateAuthorizationRequest(
       new InvalidScope(`scope ${missing.map((s) => `"${s}"`).join(', ')} is not available to this app`),
     );
   if (scopes.length === 0) scopes = [...app.scopes];
+  // RFC 8707: each `resource` must be registered and permitted; the token request narrows to one.
+  const resources = params.all('resource');
+  if (resources.length > 0) {
+    try {
+      if (!ctx.resources) throw new InvalidTarget('this server has no registered resources');
+      ctx.resources.check(resources, app.scopes);
+    } catch (err) {
+      throw fail(err as OAuthError);
+    }
+  }
 
   let codeChallenge: string | null = null;
   if (responseType === 'code') {

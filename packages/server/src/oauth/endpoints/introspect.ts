@@ -34,6 +34,8 @@ export interface IntrospectionResponse {
   gid?: string;
   /** The grant's GUID, as a partner names it with `x-company-guid`. */
   grant_guid?: string;
+  /** The key a DPoP-bound token is bound to (RFC 9449 6.2). */
+  cnf?: { jkt: string };
 }
 
 const INACTIVE: IntrospectionResponse = { active: false };
@@ -55,7 +57,11 @@ const seconds = (d: Date) => Math.floor(d.getTime() / 1000);
  * answer `{"active": false}` (as for every miss: nothing says which check failed); a value
  * that cannot be a GUID is `invalid_request`.
  *
+ * A DPoP-bound access token is answered with `token_type: DPoP` and `cnf.jkt`, the thumbprint
+ * of its key, which the resource server matches against the proof it was sent with.
+ *
  * @see https://www.rfc-editor.org/rfc/rfc7662#section-2
+ * @see https://www.rfc-editor.org/rfc/rfc9449#section-6.2
  */
 export class IntrospectionEndpoint {
   constructor(
@@ -114,16 +120,17 @@ export class IntrospectionEndpoint {
     }
     return {
       active: true,
-      token_type: 'Bearer',
+      token_type: found.jkt === undefined ? 'Bearer' : 'DPoP',
       scope: found.scopes.join(' '),
       client_id: found.clientId,
       sub: found.subject,
       iss: this.deps.issuer,
-      aud: this.deps.audience,
+      aud: found.audience ?? this.deps.audience,
       exp: seconds(found.expiresAt),
       iat: seconds(found.issuedAt),
       jti: found.jti,
       ...(found.companyId !== undefined ? { company_id: found.companyId } : {}),
+      ...(found.jkt !== undefined ? { cnf: { jkt: found.jkt } } : {}),
       ...grant,
     };
   }

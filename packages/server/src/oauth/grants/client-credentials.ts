@@ -17,40 +17,51 @@ import type { GrantHandler } from './grant-handler.ts';
  * @see https://www.rfc-editor.org/rfc/rfc6749#section-4.4
  * @see https://www.rfc-editor.org/rfc/rfc6749#section-3.3
  */
-export const clientCredentials: GrantHandler<'tokens' | 'scopes' | 'companyGrants' | 'onGrantUsed'> = {
+export const clientCredentials: GrantHandler<
+  'tokens' | 'scopes' | 'companyGrants' | 'onGrantUsed' | 'resources'
+> = {
   grantType: 'client_credentials',
 
   async handle(req, { app }, ctx) {
     if (app.clientType !== 'confidential')
       throw new UnauthorizedClient('public clients cannot use client_credentials');
     const companyGuid = req.params.get('company_guid');
+    const resource = req.params.all('resource');
     if (companyGuid !== undefined) {
       const bound = await bindToCompany(app, companyGuid, req.params.get('scope'), ctx);
+      const narrowed = ctx.resources.narrow(resource, bound.scopes, app.scopes);
       const issued = await ctx.tokens.issueAccessToken({
         app,
         subject: app.clientId,
-        scopes: bound.scopes,
+        scopes: narrowed?.scopes ?? bound.scopes,
+        ...(narrowed ? { audience: narrowed.audience } : {}),
         companyId: bound.companyId,
         grantId: bound.grantId,
+        ...(req.dpopJkt !== undefined ? { dpopJkt: req.dpopJkt } : {}),
       });
       ctx.onGrantUsed(bound.grantId);
       return {
         access_token: issued.token,
-        token_type: 'Bearer',
+        token_type: req.dpopJkt === undefined ? 'Bearer' : 'DPoP',
         expires_in: issued.expiresIn,
-        scope: formatScope(bound.scopes),
+        scope: formatScope(narrowed?.scopes ?? bound.scopes),
       };
     }
-    const scopes = ctx.scopes.grant(app.scopes, req.params.get('scope'), app.scopePolicy);
+    const granted = ctx.scopes.grant(app.scopes, req.params.get('scope'), app.scopePolicy);
+    // Without `resource` (the steady state) nothing more is done: the default audience.
+    const narrowed = resource.length === 0 ? undefined : ctx.resources.narrow(resource, granted, app.scopes);
+    const scopes = narrowed?.scopes ?? granted;
     const issued = await ctx.tokens.issueAccessToken({
       app,
       subject: app.clientId,
       scopes,
+      ...(narrowed ? { audience: narrowed.audience } : {}),
       ...(app.type === 'internal' ? { companyId: app.companyId } : {}),
+      ...(req.dpopJkt !== undefined ? { dpopJkt: req.dpopJkt } : {}),
     });
     return {
       access_token: issued.token,
-      token_type: 'Bearer',
+      token_type: req.dpopJkt === undefined ? 'Bearer' : 'DPoP',
       expires_in: issued.expiresIn,
       scope: formatScope(scopes),
     };

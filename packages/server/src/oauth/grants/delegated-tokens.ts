@@ -47,6 +47,10 @@ export async function issueFamilyTokens(
     scopes: readonly string[];
     accessToken: PlannedAccessToken;
     refreshToken?: string;
+    /** The DPoP key thumbprint the access token is bound to (RFC 9449 6). */
+    dpopJkt?: string | undefined;
+    /** The resource (RFC 8707) the access token is narrowed to. */
+    audience?: string | undefined;
   },
 ): Promise<TokenResponse> {
   const { app, family, accessToken } = opts;
@@ -59,6 +63,8 @@ export async function issueFamilyTokens(
     familyId: family.id,
     jti: accessToken.jti,
     now: accessToken.now,
+    ...(opts.dpopJkt !== undefined ? { dpopJkt: opts.dpopJkt } : {}),
+    ...(opts.audience !== undefined ? { audience: opts.audience } : {}),
   });
   // What was recorded must be what was signed, or a revocation could miss the token.
   if (issued.jti !== accessToken.jti || issued.expiresAt * 1000 > accessToken.expiresAt.getTime())
@@ -66,7 +72,7 @@ export async function issueFamilyTokens(
   ctx.onGrantUsed(family.grantId);
   const response: TokenResponse = {
     access_token: issued.token,
-    token_type: 'Bearer',
+    token_type: opts.dpopJkt === undefined ? 'Bearer' : 'DPoP',
     expires_in: issued.expiresIn,
     scope: formatScope(opts.scopes),
   };

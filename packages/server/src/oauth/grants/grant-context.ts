@@ -3,6 +3,7 @@ import type { Storage } from '../../storage/storage.ts';
 import type { IdTokenIssuer } from '../../tokens/id-token.ts';
 import type { TokenIssuer } from '../../tokens/token-issuer.ts';
 import type { ActiveGrantLookup } from '../company-grant.ts';
+import type { ResourceIndicators } from '../resources.ts';
 import type { ScopeModel } from '../scopes/model.ts';
 
 /** The storage an authorization-code exchange reads and consumes (atomic: one caller wins). */
@@ -27,6 +28,8 @@ export interface GrantContext {
   readonly tokens: TokenIssuer;
   /** The scope catalog in use and the algebra bound to it. */
   readonly scopes: ScopeModel;
+  /** The catalog's resources (RFC 8707): `resource` narrows a token to one of them. */
+  readonly resources: ResourceIndicators;
   /** Records that a token was issued under a company grant (the Connected Apps "last used"). */
   onGrantUsed(grantId: string): void;
   /** client_credentials with `company_guid`: the active company grant of the calling app. */

@@ -1,7 +1,9 @@
+import type { FoundRefreshToken } from '../../storage/storage.ts';
 import { sha256 } from '../../util/hash.ts';
 import { newSecret } from '../../util/secrets.ts';
 import { refreshTokenReuseDetected } from '../../webhooks/events.ts';
-import { InvalidGrant, InvalidScope } from '../errors.ts';
+import { InvalidDpopProof, InvalidGrant, InvalidScope } from '../errors.ts';
+import type { Narrowed } from '../resources.ts';
 import { covers, missingScopes, parseScope } from '../scopes/index.ts';
 import { issueFamilyTokens, planAccessToken, refreshExpiry } from './delegated-tokens.ts';
 import type { GrantHandler } from './grant-handler.ts';
@@ -20,7 +22,7 @@ import type { GrantHandler } from './grant-handler.ts';
  * @see https://www.rfc-editor.org/rfc/rfc9700#section-4.14.2
  */
 export const refreshToken: GrantHandler<
-  'refreshTokens' | 'refreshReuseWindowSeconds' | 'now' | 'tokens' | 'onGrantUsed' | 'metrics'
+  'refreshTokens' | 'refreshReuseWindowSeconds' | 'now' | 'tokens' | 'onGrantUsed' | 'metrics' | 'resources'
 > = {
   grantType: 'refresh_token',
 
@@ -29,7 +31,38 @@ export const refreshToken: GrantHandler<
     const raw = req.params.require('refresh_token');
     if (raw.length > 200) throw new InvalidGrant('the refresh token is invalid');
     const requested = req.params.get('scope');
-    const narrowed = requested === undefined ? undefined : parseScope(requested);
+    const asked = requested === undefined ? undefined : parseScope(requested);
+    const resources = req.params.all('resource');
+    // The checks of the token itself, run by the rotation on what it read, before it touches
+    // anything: a refusal leaves the token as it was.
+    let refusal: unknown;
+    let scopes: readonly string[] = [];
+    let target: Narrowed | undefined;
+    const accept = ({ token, family }: FoundRefreshToken): boolean => {
+      try {
+        // Bound at the code exchange (public clients): only the holder of that key may use it.
+        const boundTo = family.dpopJkt;
+        if (boundTo !== null && req.dpopJkt === undefined)
+          throw new InvalidDpopProof(
+            'this refresh token is bound to a DPoP key: send a DPoP proof made with it',
+          );
+        if (boundTo !== null && req.dpopJkt !== boundTo)
+          throw new InvalidGrant('the refresh token is bound to another DPoP key than the proof');
+        if (asked !== undefined && !covers(token.scopes, asked))
+          throw new InvalidScope(
+            `scope ${missingScopes(token.scopes, asked)
+              .map((s) => `"${s}"`)
+              .join(', ')} was not granted to this refresh token`,
+          );
+        scopes = asked !== undefined && asked.length > 0 ? asked : token.scopes;
+        // The refresh token keeps its scopes; only this access token is narrowed to the resource.
+        target = ctx.resources.narrow(resources, scopes, app.scopes);
+        return true;
+      } catch (err) {
+        refusal = err;
+        return false;
+      }
+    };
     const next = newSecret('refreshToken');
     const now = ctx.now();
     const accessToken = planAccessToken(app, now);
@@ -40,7 +73,7 @@ export const refreshToken: GrantHandler<
       new Date(now),
       {
         appId: app.id,
-        ...(narrowed === undefined ? {} : { accept: ({ token }) => covers(token.scopes, narrowed) }),
+        accept,
         requireActiveGrant: true,
         eventsOnReuse: ({ family, grant }) => [
           refreshTokenReuseDetected(app, {
@@ -61,11 +94,7 @@ export const refreshToken: GrantHandler<
         // Another client's token is refused without touching it: rotating it would log its owner out.
         throw new InvalidGrant('the refresh token was issued to another client');
       case 'refused':
-        throw new InvalidScope(
-          `scope ${missingScopes(rotated.token.scopes, narrowed ?? [])
-            .map((s) => `"${s}"`)
-            .join(', ')} was not granted to this refresh token`,
-        );
+        throw refusal;
       case 'grant-revoked':
         throw new InvalidGrant('the grant behind this refresh token was revoked');
       case 'reused':
@@ -74,7 +103,14 @@ export const refreshToken: GrantHandler<
       default:
         throw new InvalidGrant('the refresh token is invalid, expired or revoked');
     }
-    const scopes = narrowed !== undefined && narrowed.length > 0 ? narrowed : rotated.previous.scopes;
-    return issueFamilyTokens(ctx, { app, family: rotated.family, scopes, accessToken, refreshToken: next });
+    return issueFamilyTokens(ctx, {
+      app,
+      family: rotated.family,
+      scopes: target?.scopes ?? scopes,
+      accessToken,
+      refreshToken: next,
+      dpopJkt: req.dpopJkt,
+      audience: target?.audience,
+    });
   },
 };

@@ -92,6 +92,8 @@ type EditColumns = Pick<
   jwks: string | null;
   jwks_uri: string | null;
   require_pushed_authorization_requests: number;
+  dpop_bound_access_tokens: number;
+  use_dpop_nonce: number;
 };
 
 /** The columns of the fields an app may change after creation, as stored (every one for a new app). */
@@ -113,6 +115,8 @@ function editableColumns(a: AppEdit): Partial<EditColumns> {
   if (a.jwksUri !== undefined) row.jwks_uri = a.jwksUri;
   if (a.requirePushedAuthorizationRequests !== undefined)
     row.require_pushed_authorization_requests = a.requirePushedAuthorizationRequests ? 1 : 0;
+  if (a.dpopBoundAccessTokens !== undefined) row.dpop_bound_access_tokens = a.dpopBoundAccessTokens ? 1 : 0;
+  if (a.useDpopNonce !== undefined) row.use_dpop_nonce = a.useDpopNonce ? 1 : 0;
   return row;
 }
 

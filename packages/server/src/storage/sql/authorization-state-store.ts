@@ -50,7 +50,7 @@ export class SqlAuthorizationStateStore implements AuthorizationStateStore {
 
   consumeAuthorizationCode(
     codeHash: string,
-    family: { id: string; expiresAt: Date },
+    family: { id: string; expiresAt: Date; dpopJkt?: string | null },
     now = new Date(),
     issue?: FamilyIssue,
   ) {

@@ -59,6 +59,7 @@ async function pruneExpired(db: Db, now: number): Promise<PruneCounts> {
   const pushedRequests = n(
     await db.deleteFrom('pushed_authorization_requests').where('expires_at', '<=', now).executeTakeFirst(),
   );
+  const dpopProofs = n(await db.deleteFrom('dpop_proofs').where('expires_at', '<=', now).executeTakeFirst());
   const emailTokens = n(
     await db.deleteFrom('email_tokens').where('expires_at', '<=', now).executeTakeFirst(),
   );
@@ -74,6 +75,7 @@ async function pruneExpired(db: Db, now: number): Promise<PruneCounts> {
     idempotencyKeys,
     assertionJtis,
     pushedRequests,
+    dpopProofs,
     emailTokens,
   };
 }

@@ -78,6 +78,8 @@ export const toApp = (r: Row<'apps'>): App => ({
   jwks: r.jwks === null ? null : (JSON.parse(r.jwks) as JwkSet),
   jwksUri: r.jwks_uri,
   requirePushedAuthorizationRequests: Number(r.require_pushed_authorization_requests) === 1,
+  dpopBoundAccessTokens: Number(r.dpop_bound_access_tokens) === 1,
+  useDpopNonce: Number(r.use_dpop_nonce) === 1,
 });
 
 export const toSecret = (r: Row<'app_secrets'>): AppSecret => ({

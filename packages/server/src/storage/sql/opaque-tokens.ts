@@ -18,6 +18,8 @@ const toOpaque = (r: Selectable<Database['opaque_access_tokens']>): OpaqueAccess
   familyId: r.family_id,
   issuedAt: new Date(Number(r.issued_at)),
   expiresAt: new Date(Number(r.expires_at)),
+  dpopJkt: r.dpop_jkt,
+  audience: r.audience,
 });
 
 export async function insertOpaque(db: Db, t: OpaqueAccessToken): Promise<void> {
@@ -35,6 +37,8 @@ export async function insertOpaque(db: Db, t: OpaqueAccessToken): Promise<void> 
       family_id: t.familyId,
       issued_at: t.issuedAt.getTime(),
       expires_at: t.expiresAt.getTime(),
+      dpop_jkt: t.dpopJkt,
+      audience: t.audience,
     })
     .execute();
 }

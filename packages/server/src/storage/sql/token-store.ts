@@ -63,4 +63,14 @@ export class SqlTokenStore implements TokenStore {
   revokeAccessToken(jti: string, expiresAt: Date, now = new Date()) {
     return this.ctx.revoking((tx) => opaque.revokeJti(tx, jti, expiresAt, now.getTime()));
   }
+
+  async useDpopProof(proofHash: string, expiresAt: Date) {
+    // ON CONFLICT DO NOTHING is the arbiter on both dialects: one concurrent insert wins.
+    const res = await this.ctx.db
+      .insertInto('dpop_proofs')
+      .values({ proof_hash: proofHash, expires_at: expiresAt.getTime() })
+      .onConflict((oc) => oc.column('proof_hash').doNothing())
+      .executeTakeFirst();
+    return Number(res.numInsertedOrUpdatedRows ?? 0) === 1;
+  }
 }

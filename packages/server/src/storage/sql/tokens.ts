@@ -43,6 +43,7 @@ const toFamily = (r: Selectable<Database['token_families']>): TokenFamily => ({
   createdAt: date(r.created_at),
   expiresAt: date(r.expires_at),
   revokedAt: maybeDate(r.revoked_at),
+  dpopJkt: r.dpop_jkt,
 });
 
 export const toRefresh = (
@@ -59,8 +60,8 @@ export const toRefresh = (
 export type NewCode = Omit<AuthorizationCode, 'createdAt' | 'consumedAt' | 'familyId'>;
 export type NewFamily = Omit<
   TokenFamily,
-  'createdAt' | 'revokedAt' | 'appId' | 'userId' | 'companyId' | 'grantId'
->;
+  'createdAt' | 'revokedAt' | 'appId' | 'userId' | 'companyId' | 'grantId' | 'dpopJkt'
+> & { dpopJkt?: string | null };
 
 export async function insertCode(db: Db, c: NewCode, now = Date.now()): Promise<void> {
   await db
@@ -128,6 +129,7 @@ export async function consumeCode(
     created_at: now,
     expires_at: family.expiresAt.getTime(),
     revoked_at: null,
+    dpop_jkt: family.dpopJkt ?? null,
   };
   await db.insertInto('token_families').values(row).execute();
   if (issue) {
@@ -199,6 +201,7 @@ export async function selectRefresh(db: Db, tokenHash: string) {
       'f.created_at as family_created_at',
       'f.expires_at as family_expires_at',
       'f.revoked_at as family_revoked_at',
+      'f.dpop_jkt as family_dpop_jkt',
     ])
     .where('r.token_hash', '=', tokenHash)
     .executeTakeFirst();
@@ -212,6 +215,7 @@ export async function selectRefresh(db: Db, tokenHash: string) {
     createdAt: date(row.family_created_at),
     expiresAt: date(row.family_expires_at),
     revokedAt: maybeDate(row.family_revoked_at),
+    dpopJkt: row.family_dpop_jkt,
   };
   const grant =
     row.grant_guid == null ? null : { guid: row.grant_guid, active: row.grant_revoked_at == null };

@@ -26,6 +26,8 @@ export function accessTokenTests({ it }: SuiteContext): void {
           familyId: null,
           issuedAt: new Date(1_700_000_000_000),
           expiresAt: new Date(1_700_003_600_000),
+          dpopJkt: 'NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xs',
+          audience: 'https://api.example.com/payroll',
         };
         await s.createOpaqueAccessToken(token);
         assert.deepEqual(await s.getOpaqueAccessToken(token.tokenHash), token);
@@ -50,6 +52,22 @@ export function accessTokenTests({ it }: SuiteContext): void {
         assert.equal(entries.length, 1);
         assert.equal(entries[0]?.kind, 'jti');
         assert.equal(await s.revokeAccessToken(jti, expiresAt), false);
+      },
+    );
+
+    it(
+      'records a DPoP proof once: of two racing callers one wins, a replay loses',
+      ['useDpopProof'],
+      async (s) => {
+        const proof = sha256(`jkt.${newId('jti')}`);
+        const expiresAt = new Date(Date.now() + 360_000);
+        const results = await Promise.all([
+          s.useDpopProof(proof, expiresAt),
+          s.useDpopProof(proof, expiresAt),
+        ]);
+        assert.deepEqual(results.sort(), [false, true]);
+        assert.equal(await s.useDpopProof(proof, expiresAt), false);
+        assert.equal(await s.useDpopProof(sha256(`jkt.${newId('jti')}`), expiresAt), true);
       },
     );
   });

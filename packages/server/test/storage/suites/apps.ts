@@ -228,6 +228,8 @@ export function appTests({ it }: SuiteContext): void {
           jwks: { keys: [{ kty: 'OKP', crv: 'Ed25519', x: '11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo' }] },
           jwksUri: null,
           requirePushedAuthorizationRequests: true,
+          dpopBoundAccessTokens: true,
+          useDpopNonce: true,
         };
         const expected = {
           name: app.name,
@@ -243,6 +245,8 @@ export function appTests({ it }: SuiteContext): void {
           jwks: null,
           jwksUri: null,
           requirePushedAuthorizationRequests: false,
+          dpopBoundAccessTokens: false,
+          useDpopNonce: false,
         };
         const audit = {
           companyId: co.id,

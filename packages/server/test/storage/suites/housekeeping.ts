@@ -107,7 +107,12 @@ export function housekeepingTests({ it }: SuiteContext): void {
           familyId: null,
           issuedAt: at(0),
           expiresAt: at(1000),
+          dpopJkt: null,
+          audience: null,
         });
+        // A used DPoP proof goes once expired; one still inside its window stays.
+        await f.useDpopProof(sha256(randomToken()), at(1000));
+        await f.useDpopProof(sha256(randomToken()), at(30 * DAY));
         await f.recordRevocations([
           { kind: 'jti', hash: `dead-${randomToken(8)}`, expiresAt: at(1000) },
           { kind: 'jti', hash: `alive-${randomToken(8)}`, expiresAt: at(30 * DAY) },
@@ -164,6 +169,7 @@ export function housekeepingTests({ it }: SuiteContext): void {
           idempotencyKeys: 1,
           assertionJtis: 1,
           pushedRequests: 1,
+          dpopProofs: 1,
           emailTokens: 0,
         });
         // A month on: the rest has had its time; a finished delivery goes after 30 days, a pending one stays.
@@ -179,6 +185,7 @@ export function housekeepingTests({ it }: SuiteContext): void {
           idempotencyKeys: 0,
           assertionJtis: 1,
           pushedRequests: 0,
+          dpopProofs: 1,
           emailTokens: 0,
         });
         assert.equal((await f.listWebhookDeliveries(seed.companyId)).items.length, 1);

@@ -32,6 +32,29 @@ async function liveFamily(s: Storage) {
 export function tokenFamilyTests({ it, target }: SuiteContext): void {
   describe('token families', () => {
     it(
+      'a family keeps the DPoP key thumbprint it was created with, read back with its refresh tokens',
+      ['consumeAuthorizationCode', 'getRefreshToken'],
+      async (s) => {
+        const seed = await authorizationSeed(s);
+        const jkt = 'NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xs';
+        const rt = sha256(newId('rt'));
+        const consumed = await s.consumeAuthorizationCode(
+          await newCode(s, seed),
+          { id: newId('fam'), expiresAt: new Date(Date.now() + HOUR), dpopJkt: jkt },
+          new Date(),
+          {
+            accessToken: { jti: newId('at', 22), expiresAt: new Date(Date.now() + HOUR) },
+            refreshToken: { tokenHash: rt, expiresAt: new Date(Date.now() + HOUR) },
+          },
+        );
+        assert.equal(consumed.status === 'consumed' && consumed.family.dpopJkt, jkt);
+        assert.equal((await s.getRefreshToken(rt))?.family.dpopJkt, jkt);
+        const { name } = await liveFamily(s);
+        assert.equal((await s.getRefreshToken(name('r0')))?.family.dpopJkt, null, 'unbound by default');
+      },
+    );
+
+    it(
       'an access token recorded for a revoked family is born revoked and reaches the feed',
       ['recordFamilyAccessToken', 'revokeRefreshFamily', 'isAccessTokenRevoked', 'revocationsSince'],
       async (s) => {
