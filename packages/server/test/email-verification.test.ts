@@ -49,7 +49,7 @@ await forDialects(['sqlite', 'postgres'], (dialect, skip) => {
       const mail = await smtp.next('vera@acme.example');
       assert.equal(mail.subject, 'Confirm your e-mail address');
       const link = linkIn(mail, '/verify-email/');
-      assert.match(link, /\/verify-email\/gthv_[A-Za-z0-9_-]{43}$/);
+      assert.match(link, /\/verify-email\/gthe_[A-Za-z0-9_-]{43}$/);
       const b = new Browser(s.http);
       const ok = await b.request('GET', pathOf(link));
       assert.equal(ok.statusCode, 200);
@@ -57,7 +57,7 @@ await forDialects(['sqlite', 'postgres'], (dialect, skip) => {
       assert.ok((await s.gh.users.byEmail('vera@acme.example'))?.emailVerifiedAt);
       const again = await b.request('GET', pathOf(link));
       assert.equal(again.statusCode, 410);
-      assert.equal((await b.request('GET', '/verify-email/gthv_nonsense')).statusCode, 404);
+      assert.equal((await b.request('GET', '/verify-email/gthe_nonsense')).statusCode, 404);
       const verified = await s.gh.users.byEmail('vera@acme.example');
       assert.ok(verified);
       assert.equal(await s.gh.emailVerification.send(verified), false, 'no mail for a verified address');

@@ -14,7 +14,7 @@ export const SecretPrefix = {
   webhookSecret: 'whsec_',
   invitation: 'gthi_',
   passwordReset: 'gthp_',
-  emailVerification: 'gthv_',
+  emailVerification: 'gthe_',
 } as const;
 
 export type SecretKind = keyof typeof SecretPrefix;
