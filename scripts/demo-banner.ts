@@ -70,6 +70,19 @@ curl --request POST \\
 curl --request GET \\
   --url ${demoApiUrl}/users/v1/users \\
   --header 'Authorization: Bearer YOUR_ACCESS_TOKEN'
+
+3. Try login delegation: people sign in on your own login page (examples/login-app,
+   docs/sign-in.md), and Gatehouse keeps consent. In a second terminal:
+
+npm run gatehouse -- company update ${c.companyId} --external-id demo-company
+npm run gatehouse -- operator-key create --name "login app"
+GATEHOUSE_URL=${serverUrl} GATEHOUSE_OPERATOR_KEY=<the gtho_ key above> npm start -w @gatehouse/login-app
+
+   Then stop this server and start it again with
+   GATEHOUSE_LOGIN_URL=http://127.0.0.1:4100/login GATEHOUSE_LOGIN_NAME="Demo Company" npm start
+   and choose "Sign in with Demo Company" on the login page (the Console's, or a partner's
+   "Connect" link): ada@demo-company.example, password ada-delegates-1 (an admin).
+
 ${mail}
 Press Ctrl+C to stop.
 `;

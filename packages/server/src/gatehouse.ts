@@ -7,7 +7,9 @@ import { LastUsedRecorder } from './apps/last-used.ts';
 import { LogoService } from './apps/logo.ts';
 import { AuditService } from './audit/audit-service.ts';
 import { AuthorizationService } from './authorization/authorization-service.ts';
+import { DelegatedUsers } from './authorization/delegated-user.ts';
 import { AuthorizationFlows } from './authorization/flow.ts';
+import { LoginDelegation } from './authorization/login-delegation.ts';
 import { PasswordSignIn } from './authorization/password-sign-in.ts';
 import { PushedRequestService } from './authorization/pushed-request-service.ts';
 import { SessionService } from './authorization/session-service.ts';
@@ -144,6 +146,8 @@ export class Gatehouse {
   readonly flows: AuthorizationFlows;
   /** Sign-in through the upstream OpenID Connect providers of `GATEHOUSE_UPSTREAMS` (docs/sign-in.md). */
   readonly upstreamSignIn: UpstreamSignIn;
+  /** Sign-in delegated to the SaaS company's login application (`GATEHOUSE_LOGIN_URL`, docs/sign-in.md). */
+  readonly loginDelegation: LoginDelegation;
   /** The scrypt threads sign-ins hash on, queued fairly per client address. */
   readonly scryptPool: ScryptPool;
   /** E-mail and password sign-in: the throttle, then the hash on {@link scryptPool}. */
@@ -315,6 +319,14 @@ export class Gatehouse {
       config.signIn,
       config.issuer,
       opts.logger,
+    );
+    this.loginDelegation = new LoginDelegation(
+      storage,
+      this.authorization,
+      this.apps,
+      new DelegatedUsers(storage, this.companies, this.userAdmin),
+      config.signIn.delegation,
+      config.issuer,
     );
     this.idTokens = new IdTokenIssuer(keys, signer, config.issuer);
     this.dpop = new DpopVerifier({

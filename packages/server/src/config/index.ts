@@ -424,6 +424,9 @@ export function configWarnings(config: Config): string[] {
       warnings.push(
         `The upstream ${u.id} (${u.issuer}) is not https: its answers can be read and forged on the way.`,
       );
+  const login = config.signIn.delegation;
+  if (config.production && login?.url.startsWith('http://'))
+    warnings.push(`GATEHOUSE_LOGIN_URL (${login.url}) is not https: login challenges travel in clear text.`);
   if (config.production && config.mail.smtpUrl === undefined)
     warnings.push(
       'SMTP_URL is not set: password-reset, verification and invitation mails are only written to the log.',

@@ -20,6 +20,7 @@ import { grantResolutionRoutes } from './routes/grant-resolution.ts';
 import { healthRoutes } from './routes/health.ts';
 import { introspectRoutes } from './routes/introspect.ts';
 import { invitationRoutes } from './routes/invitations.ts';
+import { loginDelegationRoutes } from './routes/login-delegation.ts';
 import { openIdRoutes } from './routes/openid.ts';
 import { pageAssetRoutes } from './routes/page-assets.ts';
 import { parRoutes } from './routes/par.ts';
@@ -103,10 +104,15 @@ export async function buildHttpApp(gh: Gatehouse, logger: Logger): Promise<Fasti
       sessions: gh.sessions,
       secure: gh.config.issuer.startsWith('https://'),
       scopeCatalog: gh.scopeCatalog,
-      signIn: { localPasswords: gh.config.signIn.localPasswords, upstreams: gh.upstreamSignIn },
+      signIn: {
+        localPasswords: gh.config.signIn.localPasswords,
+        upstreams: gh.upstreamSignIn,
+        delegation: gh.loginDelegation,
+      },
     };
     authorizeRoutes(pages, deps, ['/oauth2/authorize', '/oauth/authorize']);
     upstreamSignInRoutes(pages, { ...deps, upstreams: gh.upstreamSignIn });
+    loginDelegationRoutes(pages, { ...deps, delegation: gh.loginDelegation });
     pageAssetRoutes(pages);
     invitationRoutes(pages, { sessions: gh.sessions, secure: deps.secure, invitations: gh.invitations });
     passwordResetRoutes(pages, {

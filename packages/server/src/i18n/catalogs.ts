@@ -3,6 +3,7 @@ import * as authorize from './messages/authorize.ts';
 import * as consolePages from './messages/console.ts';
 import * as consoleApps from './messages/console-apps.ts';
 import * as consoleAudit from './messages/console-audit.ts';
+import * as delegation from './messages/delegation.ts';
 import * as frame from './messages/frame.ts';
 import * as invitation from './messages/invitation.ts';
 import * as passwordReset from './messages/password-reset.ts';
@@ -21,6 +22,7 @@ export const EN = {
   ...invitation.en,
   ...passwordReset.en,
   ...upstream.en,
+  ...delegation.en,
   ...consolePages.en,
   ...consoleApps.en,
   ...consoleAudit.en,
@@ -39,6 +41,7 @@ const DE: Catalog = {
   ...invitation.de,
   ...passwordReset.de,
   ...upstream.de,
+  ...delegation.de,
   ...consolePages.de,
   ...consoleApps.de,
   ...consoleAudit.de,

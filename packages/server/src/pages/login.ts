@@ -9,9 +9,18 @@ export interface UpstreamChoice {
   name: string;
 }
 
-/** "Sign in with NAME" for each upstream: links, so no form-action has to allow the upstream. */
-function upstreamChoices(ui: PageUi, upstreams: readonly UpstreamChoice[], flow?: string, returnTo?: string) {
-  if (upstreams.length === 0) return '';
+/**
+ * "Sign in with NAME" for login delegation (first) and each upstream: links, so no
+ * form-action has to allow the login application or the upstream.
+ */
+function signInChoices(
+  ui: PageUi,
+  upstreams: readonly UpstreamChoice[],
+  delegation: string | undefined,
+  flow?: string,
+  returnTo?: string,
+) {
+  if (upstreams.length === 0 && delegation === undefined) return '';
   const query = flow
     ? `?flow=${encodeURIComponent(flow)}`
     : returnTo
@@ -19,7 +28,11 @@ function upstreamChoices(ui: PageUi, upstreams: readonly UpstreamChoice[], flow?
       : '';
   const choice = (u: UpstreamChoice) =>
     html`<a class="button secondary" href="/login/upstream/${encodeURIComponent(u.id)}${query}">${ui.t.t('sign_in.with_upstream', { name: u.name })}</a>`;
-  return html`<div class="sign-in-options">${upstreams.map(choice)}</div>`;
+  const delegated =
+    delegation === undefined
+      ? ''
+      : html`<a class="button secondary" href="/login/delegate${query}">${ui.t.t('sign_in.with_upstream', { name: delegation })}</a>`;
+  return html`<div class="sign-in-options">${delegated}${upstreams.map(choice)}</div>`;
 }
 
 export function loginPage(
@@ -30,6 +43,8 @@ export function loginPage(
     upstreams?: readonly UpstreamChoice[];
     /** Whether the e-mail and password form is shown (GATEHOUSE_LOCAL_PASSWORDS). Default true. */
     localPasswords?: boolean;
+    /** Login delegation's label (GATEHOUSE_LOGIN_NAME); absent when delegation is off. */
+    delegation?: string;
     flow?: string;
     error?: Text;
     email?: string;
@@ -46,7 +61,7 @@ export function loginPage(
 ${opts.appName ? html`<p class="lead">${t.html('sign_in.continue_to', { app: html`<strong>${opts.appName}</strong>` })}</p>` : ''}
 ${!opts.appName && opts.returnTo ? html`<p class="lead">${t.t('sign_in.to_console')}</p>` : ''}
 ${opts.error ? html`<p class="alert" role="alert">${t.text(opts.error)}</p>` : ''}
-${upstreamChoices(ui, opts.upstreams ?? [], opts.flow, opts.returnTo)}
+${signInChoices(ui, opts.upstreams ?? [], opts.delegation, opts.flow, opts.returnTo)}
 ${opts.localPasswords === false ? '' : passwordForm(ui, opts)}`,
   });
 }
@@ -59,9 +74,10 @@ function passwordForm(
     email?: string;
     returnTo?: string;
     upstreams?: readonly UpstreamChoice[];
+    delegation?: string;
   },
 ) {
-  return html`${(opts.upstreams ?? []).length > 0 ? html`<p class="hint or">${t.t('sign_in.or_password')}</p>` : ''}
+  return html`${(opts.upstreams ?? []).length > 0 || opts.delegation !== undefined ? html`<p class="hint or">${t.t('sign_in.or_password')}</p>` : ''}
 <form method="post" action="/login">
 ${hiddenFields({ csrf_token: opts.csrf, ...(opts.flow ? { flow: opts.flow } : {}), ...(opts.returnTo ? { return_to: opts.returnTo } : {}) })}
 <label for="email">${t.t('sign_in.email')}</label>

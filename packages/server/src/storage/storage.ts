@@ -13,6 +13,7 @@ import type { IdempotencyStore } from './idempotency-store.ts';
 import type { InvalidationLog } from './invalidation-log.ts';
 import type { InvitationStore } from './invitation-store.ts';
 import type { StorageLifecycle } from './lifecycle.ts';
+import type { LoginRequestStore } from './login-request-store.ts';
 import type { OperatorKeyStore } from './operator-key-store.ts';
 import type { PushedRequestStore } from './pushed-request-store.ts';
 import type { RevocationLog } from './revocation-log.ts';
@@ -51,6 +52,12 @@ export type { IdempotencyStore } from './idempotency-store.ts';
 export type { InvalidationLog } from './invalidation-log.ts';
 export type { Invitation, InvitationStore, NewInvitation } from './invitation-store.ts';
 export type { StorageLifecycle } from './lifecycle.ts';
+export type {
+  LoginAnswer,
+  LoginRequest,
+  LoginRequestStatus,
+  LoginRequestStore,
+} from './login-request-store.ts';
 export type { OperatorKeyStore } from './operator-key-store.ts';
 export type { PushedRequest, PushedRequestStore } from './pushed-request-store.ts';
 export type { RevocationLog } from './revocation-log.ts';
@@ -92,6 +99,7 @@ export interface StorageSlices {
   invitations: InvitationStore;
   assertionReplay: AssertionReplayStore;
   pushedRequests: PushedRequestStore;
+  loginRequests: LoginRequestStore;
   emailTokens: EmailTokenStore;
 }
 
@@ -117,4 +125,5 @@ export type Storage = StorageLifecycle &
   InvitationStore &
   AssertionReplayStore &
   PushedRequestStore &
+  LoginRequestStore &
   EmailTokenStore;

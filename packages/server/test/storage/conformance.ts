@@ -26,6 +26,7 @@ import { idempotencyTests } from './suites/idempotency.ts';
 import { invalidationTests } from './suites/invalidations.ts';
 import { invitationTests } from './suites/invitations.ts';
 import { lifecycleTests } from './suites/lifecycle.ts';
+import { loginRequestTests } from './suites/login-requests.ts';
 import { logoTests } from './suites/logos.ts';
 import { managementTests } from './suites/management.ts';
 import { outboxTests } from './suites/outbox.ts';
@@ -124,6 +125,7 @@ export function storageConformance(target: ConformanceTarget): void {
     externalIdentityTests(ctx);
     invitationTests(ctx);
     clientAssertionTests(ctx);
+    loginRequestTests(ctx);
     emailTokenTests(ctx);
     // Last: it prunes with a clock two hours ahead.
     housekeepingTests(ctx);

@@ -16,6 +16,7 @@ export interface EditDraft {
   grantDelivery: 'code' | 'company_grant';
   implicit: boolean;
   skipConsent: boolean;
+  autoConsent: boolean;
   removeLogo: boolean;
   clientAuth: ClientAuthDraft;
 }
@@ -31,6 +32,7 @@ export function draftOf(app: App): EditDraft {
     grantDelivery: app.grantDelivery,
     implicit: app.grantTypes.includes('implicit'),
     skipConsent: app.skipConsent,
+    autoConsent: app.autoConsent,
     removeLogo: false,
     clientAuth: clientAuthDraftOf(app),
   };
@@ -103,6 +105,8 @@ ${fieldError(errors, 'grantDelivery')}`
     : ''
 }
 ${browser ? checkbox('skip_consent', 'Remember consent', draft.skipConsent, 'A later authorization within the scopes a company already granted skips the consent page.') : ''}
+${browser && app.type === 'internal' ? checkbox('auto_consent', 'Skip the consent page for our own company', draft.autoConsent, "This internal app is granted without the consent page when your company's admins sign in to it; the grant is still recorded.") : ''}
+${fieldError(errors, 'autoConsent')}
 ${browser ? checkbox('implicit', 'Allow the implicit grant', draft.implicit, 'Tokens in the redirect fragment, for old browser apps; leave off unless the app cannot use the code flow.') : ''}
 ${fieldError(errors, 'grantTypes')}
 <h2>Tokens</h2>

@@ -20,6 +20,7 @@ import { SqlIdempotencyStore } from './idempotency-store.ts';
 import { SqlInvalidationLog } from './invalidation-log.ts';
 import { SqlInvitationStore } from './invitation-store.ts';
 import { SqlLifecycle } from './lifecycle.ts';
+import { SqlLoginRequestStore } from './login-request-store.ts';
 import { SqlOperatorKeyStore } from './operator-key-store.ts';
 import { SqlPushedRequestStore } from './pushed-request-store.ts';
 import { SqlRevocationLog } from './revocation-log.ts';
@@ -51,6 +52,7 @@ export const SQL_SLICES = {
   invitations: SqlInvitationStore,
   assertionReplay: SqlAssertionReplayStore,
   pushedRequests: SqlPushedRequestStore,
+  loginRequests: SqlLoginRequestStore,
   emailTokens: SqlEmailTokenStore,
 } satisfies { [K in keyof StorageSlices]: new (ctx: SqlContext) => StorageSlices[K] };
 
