@@ -2,6 +2,8 @@ import type { SeedResult } from '@gatehouse/server';
 
 export interface BannerInput {
   seed: SeedResult;
+  /** True when SMTP_URL is unset: the mails Gatehouse sends are written to the log. */
+  mailToLog?: boolean;
   serverUrl: string;
   demoApiUrl: string;
   /** The token endpoint path printed: Connecteam's alias when it is served. */
@@ -13,7 +15,7 @@ export interface BannerInput {
  * and logs never may). The two curl commands are Connecteam's guide, steps 3 and 4, with
  * only the host changed; the start test runs them exactly as printed.
  */
-export function demoBanner({ seed, serverUrl, demoApiUrl, tokenPath }: BannerInput): string {
+export function demoBanner({ seed, serverUrl, demoApiUrl, tokenPath, mailToLog }: BannerInput): string {
   const c = seed.credentials;
   const users = c.users
     .map(
@@ -29,6 +31,11 @@ export function demoBanner({ seed, serverUrl, demoApiUrl, tokenPath }: BannerInp
     : '';
   const guideSection = guides
     ? `\nOne app per seed guide (secrets in the file below; test/seeds/ replays each guide):\n${guides}\n`
+    : '';
+  const mail = mailToLog
+    ? `\nMail: SMTP_URL is not set, so password-reset ("Forgot your password?" on ${serverUrl}/login),
+address-verification and invitation mails are written to the log above ("mail not sent"), links
+included: open them from there.\n`
     : '';
   return `
 Gatehouse is running.
@@ -76,6 +83,7 @@ GATEHOUSE_URL=${serverUrl} GATEHOUSE_OPERATOR_KEY=<the gtho_ key above> npm star
    and choose "Sign in with Demo Company" on the login page (the Console's, or a partner's
    "Connect" link): ada@demo-company.example, password ada-delegates-1 (an admin).
 
+${mail}
 Press Ctrl+C to stop.
 `;
 }

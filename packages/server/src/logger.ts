@@ -53,13 +53,17 @@ interface LoggedRequest {
 }
 
 /**
- * URLs that carry a credential are logged with it as `[redacted]`: an invitation link's token
- * (its path), a login request's challenge (the operator API's path), and login delegation's
- * `login_challenge` and `login_verifier` (a query).
+ * URLs that carry a credential are logged with it as `[redacted]`: the token of a mailed link
+ * (invitations, password resets, address verifications: its path; `/password-reset/sent` and
+ * `/done` carry none), a login request's challenge (the operator API's path), and login
+ * delegation's `login_challenge` and `login_verifier` (a query).
  */
 export function redactUrl(url: string | undefined): string | undefined {
   return url
-    ?.replace(/^\/invitations\/[^/?#]+/, '/invitations/[redacted]')
+    ?.replace(
+      /^\/(invitations|password-reset|verify-email)\/(?!(?:sent|done)(?:[?#]|$))[^/?#]+/,
+      '/$1/[redacted]',
+    )
     .replace(/^\/api\/v1\/login-requests\/[^/?#]+/, '/api/v1/login-requests/[redacted]')
     .replace(/([?&]login_(?:challenge|verifier)=)[^&#]*/g, '$1[redacted]');
 }

@@ -15,6 +15,7 @@ import { registerPageBrand } from './page-ui.ts';
 import { type EndpointLimiter, TokenEndpointLimiter } from './rate-limit.ts';
 import { lazyChildLoggerFactory } from './request-logger.ts';
 import { authorizeRoutes } from './routes/authorize.ts';
+import { emailVerificationRoutes } from './routes/email-verification.ts';
 import { grantResolutionRoutes } from './routes/grant-resolution.ts';
 import { healthRoutes } from './routes/health.ts';
 import { introspectRoutes } from './routes/introspect.ts';
@@ -23,6 +24,7 @@ import { loginDelegationRoutes } from './routes/login-delegation.ts';
 import { openIdRoutes } from './routes/openid.ts';
 import { pageAssetRoutes } from './routes/page-assets.ts';
 import { parRoutes } from './routes/par.ts';
+import { passwordResetRoutes } from './routes/password-reset.ts';
 import { revocationFeedRoutes } from './routes/revocation-feed.ts';
 import { revokeRoutes } from './routes/revoke.ts';
 import { acceptRawBodies, tokenRoutes } from './routes/token.ts';
@@ -113,6 +115,17 @@ export async function buildHttpApp(gh: Gatehouse, logger: Logger): Promise<Fasti
     loginDelegationRoutes(pages, { ...deps, delegation: gh.loginDelegation });
     pageAssetRoutes(pages);
     invitationRoutes(pages, { sessions: gh.sessions, secure: deps.secure, invitations: gh.invitations });
+    passwordResetRoutes(pages, {
+      sessions: gh.sessions,
+      secure: deps.secure,
+      resets: gh.passwordResets,
+      localPasswords: gh.config.signIn.localPasswords,
+    });
+    emailVerificationRoutes(pages, {
+      sessions: gh.sessions,
+      secure: deps.secure,
+      verification: gh.emailVerification,
+    });
     await consoleRoutes(pages, { gh, sessions: gh.sessions, secure: deps.secure });
   });
   wellKnownRoutes(app, { metadata: () => gh.metadata(), keys: gh.keys });

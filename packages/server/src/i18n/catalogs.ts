@@ -6,6 +6,7 @@ import * as consoleAudit from './messages/console-audit.ts';
 import * as delegation from './messages/delegation.ts';
 import * as frame from './messages/frame.ts';
 import * as invitation from './messages/invitation.ts';
+import * as passwordReset from './messages/password-reset.ts';
 import * as signIn from './messages/sign-in.ts';
 import * as upstream from './messages/upstream.ts';
 
@@ -19,6 +20,7 @@ export const EN = {
   ...signIn.en,
   ...authorize.en,
   ...invitation.en,
+  ...passwordReset.en,
   ...upstream.en,
   ...delegation.en,
   ...consolePages.en,
@@ -37,6 +39,7 @@ const DE: Catalog = {
   ...signIn.de,
   ...authorize.de,
   ...invitation.de,
+  ...passwordReset.de,
   ...upstream.de,
   ...delegation.de,
   ...consolePages.de,

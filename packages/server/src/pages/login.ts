@@ -85,7 +85,8 @@ ${hiddenFields({ csrf_token: opts.csrf, ...(opts.flow ? { flow: opts.flow } : {}
 <label for="password">${t.t('sign_in.password')}</label>
 <input id="password" name="password" type="password" autocomplete="current-password" required>
 <button type="submit" class="primary">${t.t('sign_in.submit')}</button>
-</form>`;
+</form>
+<p><a href="/password-reset${opts.flow ? `?flow=${encodeURIComponent(opts.flow)}` : ''}">${t.t('password_reset.forgot')}</a></p>`;
 }
 
 export function signedOutPage(ui: PageUi) {
@@ -97,13 +98,38 @@ export function signedOutPage(ui: PageUi) {
   });
 }
 
-/** GET /login when someone is already signed in and there is nowhere to go on to. */
-export function signedInPage(ui: PageUi, opts: { csrf: string; email: string }) {
+const VERIFICATION_NOTICES = {
+  sent: 'verify_email.notice_sent',
+  throttled: 'verify_email.notice_throttled',
+} as const;
+
+/**
+ * GET /login when someone is already signed in and there is nowhere to go on to; an
+ * unconfirmed address can have its confirmation link sent again from here.
+ */
+export function signedInPage(
+  ui: PageUi,
+  opts: {
+    csrf: string;
+    email: string;
+    /** False: the address is not confirmed, offer to send the link. */
+    emailVerified?: boolean;
+    notice?: keyof typeof VERIFICATION_NOTICES;
+  },
+) {
   const { t } = ui;
+  const unverified =
+    opts.emailVerified === false
+      ? html`<p>${t.t('verify_email.unverified')}</p>
+<form method="post" action="/verify-email"><input type="hidden" name="csrf_token" value="${opts.csrf}">
+<button type="submit" class="secondary">${t.t('verify_email.send')}</button></form>`
+      : '';
   return layout({
     ui,
     title: t.t('signed_in.title'),
     body: html`<h1>${t.t('signed_in.title')}</h1><p class="lead">${t.t('signed_in.lead', { email: opts.email })}</p>
+${opts.notice ? html`<p class="notice" role="status">${t.t(VERIFICATION_NOTICES[opts.notice])}</p>` : ''}
+${unverified}
 <form method="post" action="/logout"><input type="hidden" name="csrf_token" value="${opts.csrf}">
 <button type="submit" class="secondary">${t.t('signed_in.sign_out')}</button></form>`,
   });

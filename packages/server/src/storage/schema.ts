@@ -258,6 +258,17 @@ export interface Database {
     expires_at: number;
     accepted_at: number | null;
   };
+  /** E-mailed links: password resets and address verifications (migration 021). */
+  email_tokens: {
+    id: string;
+    token_hash: string;
+    purpose: string;
+    user_id: string;
+    email: string;
+    created_at: number;
+    expires_at: number;
+    used_at: number | null;
+  };
   operator_keys: ApiKeyTable;
   idempotency_keys: {
     company_id: string;

@@ -5,6 +5,7 @@ import type { AssertionReplayStore } from './assertion-replay-store.ts';
 import type { AuditLog } from './audit-log.ts';
 import type { AuthorizationStateStore } from './authorization-state-store.ts';
 import type { DirectoryStore } from './directory-store.ts';
+import type { EmailTokenStore } from './email-token-store.ts';
 import type { ExternalIdentityStore } from './external-identity-store.ts';
 import type { GrantStore } from './grant-store.ts';
 import type { HousekeepingStore } from './housekeeping-store.ts';
@@ -38,6 +39,7 @@ export type {
   UserChanges,
   UserPageRequest,
 } from './directory-store.ts';
+export type { EmailToken, EmailTokenPurpose, EmailTokenStore, NewEmailToken } from './email-token-store.ts';
 export type {
   ExternalIdentity,
   ExternalIdentityStore,
@@ -98,6 +100,7 @@ export interface StorageSlices {
   assertionReplay: AssertionReplayStore;
   pushedRequests: PushedRequestStore;
   loginRequests: LoginRequestStore;
+  emailTokens: EmailTokenStore;
 }
 
 /** Every slice at once: what `openStorage` returns and the server passes around. */
@@ -122,4 +125,5 @@ export type Storage = StorageLifecycle &
   InvitationStore &
   AssertionReplayStore &
   PushedRequestStore &
-  LoginRequestStore;
+  LoginRequestStore &
+  EmailTokenStore;

@@ -15,6 +15,8 @@ export const SecretPrefix = {
   invitation: 'gthi_',
   loginChallenge: 'gthl_',
   loginVerifier: 'gthv_',
+  passwordReset: 'gthp_',
+  emailVerification: 'gthe_',
 } as const;
 
 export type SecretKind = keyof typeof SecretPrefix;

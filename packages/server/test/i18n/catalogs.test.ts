@@ -17,10 +17,18 @@ import type { Message } from '../../src/i18n/message.ts';
 import { Translator } from '../../src/i18n/translator.ts';
 import { companyChooserPage } from '../../src/pages/company-chooser.ts';
 import { consentPage, describeScopes } from '../../src/pages/consent.ts';
+import { emailVerifiedPage, verificationClosedPage } from '../../src/pages/email-verification.ts';
 import { html } from '../../src/pages/html.ts';
 import { invitationClosedPage, invitationPage } from '../../src/pages/invitation.ts';
 import { messagePage, type PageUi } from '../../src/pages/layout.ts';
 import { loginPage, signedInPage, signedOutPage, signInRefusal } from '../../src/pages/login.ts';
+import {
+  forgotPasswordPage,
+  passwordChangedPage,
+  resetClosedPage,
+  resetLinkSentPage,
+  resetPasswordPage,
+} from '../../src/pages/password-reset.ts';
 import { grantGuidPage } from '../../src/pages/result-pages.ts';
 import type { User } from '../../src/users/user-service.ts';
 
@@ -197,6 +205,42 @@ function renderAll(ui: PageUi): Record<string, string> {
       error: signInRefusal({ kind: 'busy', retryAfter: 30 } as never, ui),
     }),
     signedInPage: signedInPage(ui, { csrf: 'c', email: 'ada@acme.test' }),
+    'signedInPage (unverified)': signedInPage(ui, {
+      csrf: 'c',
+      email: 'ada@acme.test',
+      emailVerified: false,
+      notice: 'sent',
+    }),
+    'signedInPage (throttled)': signedInPage(ui, { csrf: 'c', email: 'ada@acme.test', notice: 'throttled' }),
+    forgotPasswordPage: forgotPasswordPage(ui, { csrf: 'c', flow: 'f' }),
+    resetLinkSentPage: resetLinkSentPage(ui),
+    resetPasswordPage: resetPasswordPage(ui, {
+      csrf: 'c',
+      action: '/password-reset/x',
+      user,
+      flow: 'f',
+      error: { key: 'password_reset.mismatch' },
+    }),
+    'resetPasswordPage (length)': resetPasswordPage(ui, {
+      csrf: 'c',
+      action: '/password-reset/x',
+      user,
+      error: { key: 'password_reset.password_length' },
+    }),
+    passwordChangedPage: passwordChangedPage(ui),
+    ...Object.fromEntries(
+      (['used', 'expired', 'throttled', 'unknown'] as const).map((k) => [
+        `resetClosedPage ${k}`,
+        resetClosedPage(ui, k),
+      ]),
+    ),
+    emailVerifiedPage: emailVerifiedPage(ui, 'ada@acme.test'),
+    ...Object.fromEntries(
+      (['used', 'expired', 'unknown'] as const).map((k) => [
+        `verificationClosedPage ${k}`,
+        verificationClosedPage(ui, k),
+      ]),
+    ),
     signedOutPage: signedOutPage(ui),
     companyChooserPage: companyChooserPage(ui, {
       csrf: 'c',

@@ -18,6 +18,7 @@ import { authorizationStateTests } from './suites/authorization-state.ts';
 import { clientAssertionTests } from './suites/client-assertions.ts';
 import { companyTests } from './suites/companies.ts';
 import { directoryLifecycleTests } from './suites/directory-lifecycle.ts';
+import { emailTokenTests } from './suites/email-tokens.ts';
 import { externalIdentityTests } from './suites/external-identities.ts';
 import { grantTests } from './suites/grants.ts';
 import { housekeepingTests } from './suites/housekeeping.ts';
@@ -125,6 +126,7 @@ export function storageConformance(target: ConformanceTarget): void {
     invitationTests(ctx);
     clientAssertionTests(ctx);
     loginRequestTests(ctx);
+    emailTokenTests(ctx);
     // Last: it prunes with a clock two hours ahead.
     housekeepingTests(ctx);
 

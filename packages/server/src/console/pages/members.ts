@@ -76,7 +76,7 @@ function forms(ctx: ConsoleContext, state: MembersPageState): SafeHtml {
 </form>
 <form method="post" action="${ctx.base}/invitations" aria-labelledby="invite-heading">
 <h2 id="invite-heading">Invite a new user</h2>
-<p class="hint">Creates their account and a link, valid 72 hours, with which they set a password. The link is shown once.</p>
+<p class="hint">Creates their account and a link, valid 72 hours, with which they set a password. The link is shown to you once, and sent to them by e-mail when this server sends mail.</p>
 <input type="hidden" name="csrf_token" value="${ctx.csrf}">
 <label for="invite-email">Email</label>
 <input id="invite-email" name="email" type="email" required maxlength="254" autocomplete="off" value="${invite.email}">
@@ -121,14 +121,21 @@ ${ctx.isAdmin ? forms(ctx, state) : html`<p class="notice">Read-only: only admin
 }
 
 /** The invitation link, shown once after it was made. */
-export function invitationLinkPage(ctx: ConsoleContext, user: User, url: string, expiresAt: Date) {
+export function invitationLinkPage(
+  ctx: ConsoleContext,
+  user: User,
+  url: string,
+  expiresAt: Date,
+  /** Whether the link was mailed to the invitee too (SMTP_URL is set). */
+  mailed = false,
+) {
   return consoleLayout({
     ctx,
     section: 'members',
     title: 'Invitation link',
     script: true,
     body: html`<h1>Invitation link for ${user.email}</h1>
-<p class="warning" role="note"><strong>Warning:</strong> the link is shown only once. Send it to ${user.email} yourself; anyone who has it can set this account's password until ${formatTime(ctx.ui.t, expiresAt)} or until it is used.</p>
+<p class="warning" role="note"><strong>Warning:</strong> the link is shown only once. ${mailed ? `It was also sent to ${user.email} by e-mail; if that mail does not arrive, send the link yourself.` : `Send it to ${user.email} yourself.`} Anyone who has it can set this account's password until ${formatTime(ctx.ui.t, expiresAt)} or until it is used.</p>
 <label for="invitation-link">Invitation link</label>
 <div class="copy-row"><input id="invitation-link" type="text" readonly value="${url}">
 <button type="button" class="secondary" data-copy="invitation-link">Copy</button></div>

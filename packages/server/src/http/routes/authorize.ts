@@ -117,7 +117,17 @@ function signInRoutes(app: FastifyInstance, deps: AuthorizeDeps): void {
     const csrf = SessionService.csrfToken(active);
     if (view.kind === 'signed-in') {
       if (returnTo) return seeOther(reply, returnTo);
-      return sendPage(reply, 200, signedInPage(pageUi(request), { csrf, email: view.user?.email ?? '' }));
+      const notice = q.get('verification');
+      return sendPage(
+        reply,
+        200,
+        signedInPage(pageUi(request), {
+          csrf,
+          email: view.user?.email ?? '',
+          emailVerified: view.user ? view.user.emailVerifiedAt !== null : true,
+          ...(notice === 'sent' || notice === 'throttled' ? { notice } : {}),
+        }),
+      );
     }
     const { pending } = view;
     if (onlyDelegation(deps) && (pending || returnTo))

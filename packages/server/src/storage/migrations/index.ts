@@ -17,6 +17,7 @@ import * as m016 from './016-email-verification.ts';
 import * as m017 from './017-login-requests.ts';
 import * as m018 from './018-client-keys-and-par.ts';
 import * as m019 from './019-dpop.ts';
+import * as m021 from './021-email-tokens.ts';
 import type { MigrationContext } from './context.ts';
 
 export type { MigrationContext };
@@ -43,6 +44,7 @@ const steps: Array<[string, Step]> = [
   ['017-login-requests', m017],
   ['018-client-keys-and-par', m018],
   ['019-dpop', m019],
+  ['021-email-tokens', m021],
 ];
 
 export function migrationProvider(ctx: MigrationContext): MigrationProvider {

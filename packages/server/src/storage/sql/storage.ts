@@ -12,6 +12,7 @@ import { SqlAuthorizationStateStore } from './authorization-state-store.ts';
 import { connect, type DatabaseTimeouts, type Dialect } from './connect.ts';
 import { SqlContext } from './context.ts';
 import { SqlDirectoryStore } from './directory-store.ts';
+import { SqlEmailTokenStore } from './email-token-store.ts';
 import { SqlExternalIdentityStore } from './external-identity-store.ts';
 import { SqlGrantStore } from './grant-store.ts';
 import { SqlHousekeepingStore } from './housekeeping.ts';
@@ -52,6 +53,7 @@ export const SQL_SLICES = {
   assertionReplay: SqlAssertionReplayStore,
   pushedRequests: SqlPushedRequestStore,
   loginRequests: SqlLoginRequestStore,
+  emailTokens: SqlEmailTokenStore,
 } satisfies { [K in keyof StorageSlices]: new (ctx: SqlContext) => StorageSlices[K] };
 
 type SqlSlices = { [K in keyof typeof SQL_SLICES]: InstanceType<(typeof SQL_SLICES)[K]> };
