@@ -2,6 +2,8 @@ import type { SeedResult } from '@gatehouse/server';
 
 export interface BannerInput {
   seed: SeedResult;
+  /** True when SMTP_URL is unset: the mails Gatehouse sends are written to the log. */
+  mailToLog?: boolean;
   serverUrl: string;
   demoApiUrl: string;
   /** The token endpoint path printed: Connecteam's alias when it is served. */
@@ -13,7 +15,7 @@ export interface BannerInput {
  * and logs never may). The two curl commands are Connecteam's guide, steps 3 and 4, with
  * only the host changed; the start test runs them exactly as printed.
  */
-export function demoBanner({ seed, serverUrl, demoApiUrl, tokenPath }: BannerInput): string {
+export function demoBanner({ seed, serverUrl, demoApiUrl, tokenPath, mailToLog }: BannerInput): string {
   const c = seed.credentials;
   const users = c.users
     .map(
@@ -29,6 +31,11 @@ export function demoBanner({ seed, serverUrl, demoApiUrl, tokenPath }: BannerInp
     : '';
   const guideSection = guides
     ? `\nOne app per seed guide (secrets in the file below; test/seeds/ replays each guide):\n${guides}\n`
+    : '';
+  const mail = mailToLog
+    ? `\nMail: SMTP_URL is not set, so password-reset ("Forgot your password?" on ${serverUrl}/login),
+address-verification and invitation mails are written to the log above ("mail not sent"), links
+included: open them from there.\n`
     : '';
   return `
 Gatehouse is running.
@@ -64,6 +71,19 @@ curl --request GET \\
   --url ${demoApiUrl}/users/v1/users \\
   --header 'Authorization: Bearer YOUR_ACCESS_TOKEN'
 
+3. Try login delegation: people sign in on your own login page (examples/login-app,
+   docs/sign-in.md), and Gatehouse keeps consent. In a second terminal:
+
+npm run gatehouse -- company update ${c.companyId} --external-id demo-company
+npm run gatehouse -- operator-key create --name "login app"
+GATEHOUSE_URL=${serverUrl} GATEHOUSE_OPERATOR_KEY=<the gtho_ key above> npm start -w @gatehouse/login-app
+
+   Then stop this server and start it again with
+   GATEHOUSE_LOGIN_URL=http://127.0.0.1:4100/login GATEHOUSE_LOGIN_NAME="Demo Company" npm start
+   and choose "Sign in with Demo Company" on the login page (the Console's, or a partner's
+   "Connect" link): ada@demo-company.example, password ada-delegates-1 (an admin).
+
+${mail}
 Press Ctrl+C to stop.
 `;
 }

@@ -79,7 +79,15 @@ async function main(): Promise<void> {
   });
   logger.info({ gatehouse: server.url, demoApi: demoApi.url }, 'listening');
   const tokenPath = config.tokenPathAliases.includes('/oauth/v1/token') ? '/oauth/v1/token' : '/oauth2/token';
-  process.stdout.write(demoBanner({ seed, serverUrl: server.url, demoApiUrl: demoApi.url, tokenPath }));
+  process.stdout.write(
+    demoBanner({
+      seed,
+      serverUrl: server.url,
+      demoApiUrl: demoApi.url,
+      tokenPath,
+      mailToLog: server.gatehouse.mailer.logOnly,
+    }),
+  );
 }
 
 main().catch((err) => {

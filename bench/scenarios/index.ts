@@ -3,6 +3,7 @@ import { authorizationCode } from './authorization-code.ts';
 import { clientCredentialsJwt } from './client-credentials-jwt.ts';
 import { clientCredentialsOpaque } from './client-credentials-opaque.ts';
 import { clientCredentialsPrivateKeyJwt } from './client-credentials-private-key-jwt.ts';
+import { clientCredentialsPrivateKeyJwtDpop } from './client-credentials-private-key-jwt-dpop.ts';
 import { introspection } from './introspection.ts';
 import { refreshToken } from './refresh-token.ts';
 import { scaleClientCredentials } from './scale-client-credentials.ts';
@@ -16,6 +17,7 @@ export const SCENARIOS: Scenario[] = [
   clientCredentialsJwt,
   clientCredentialsOpaque,
   clientCredentialsPrivateKeyJwt,
+  clientCredentialsPrivateKeyJwtDpop,
   authorizationCode,
   refreshToken,
   introspection,

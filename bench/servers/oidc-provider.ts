@@ -86,6 +86,8 @@ const provider = new Provider(issuer, {
     devInteractions: { enabled: true },
     clientCredentials: { enabled: true },
     introspection: { enabled: true },
+    // DPoP-bound tokens when a request carries a proof (the private_key_jwt + DPoP scenario).
+    dPoP: { enabled: true },
     resourceIndicators: {
       enabled: true,
       defaultResource: () => audience,

@@ -1,5 +1,6 @@
 import { createServer } from 'node:net';
 import type { AppInput } from '../../packages/server/src/apps/validation.ts';
+import type { Config } from '../../packages/server/src/config/index.ts';
 import { basic, FORM, type TestServer, testServer } from '../../packages/server/test/helpers.ts';
 
 /** A port that was free a moment ago (the issuer URL must be known before listening). */
@@ -69,11 +70,11 @@ export interface LiveGatehouse {
   close(): Promise<void>;
 }
 
-/** A Gatehouse from testServer() listening on 127.0.0.1, its issuer equal to its URL. */
-export async function liveGatehouse(): Promise<LiveGatehouse> {
+/** A Gatehouse from testServer() (with `config`) listening on 127.0.0.1, its issuer equal to its URL. */
+export async function liveGatehouse(config: Partial<Config> = {}): Promise<LiveGatehouse> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const ts = await testServer({ config: { issuer: url, port, host: '127.0.0.1' } });
+  const ts = await testServer({ config: { ...config, issuer: url, port, host: '127.0.0.1' } });
   await ts.http.listen({ host: '127.0.0.1', port });
   return {
     ts,

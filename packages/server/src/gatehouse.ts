@@ -7,7 +7,9 @@ import { LastUsedRecorder } from './apps/last-used.ts';
 import { LogoService } from './apps/logo.ts';
 import { AuditService } from './audit/audit-service.ts';
 import { AuthorizationService } from './authorization/authorization-service.ts';
+import { DelegatedUsers } from './authorization/delegated-user.ts';
 import { AuthorizationFlows } from './authorization/flow.ts';
+import { LoginDelegation } from './authorization/login-delegation.ts';
 import { PasswordSignIn } from './authorization/password-sign-in.ts';
 import { PushedRequestService } from './authorization/pushed-request-service.ts';
 import { SessionService } from './authorization/session-service.ts';
@@ -38,6 +40,7 @@ import { KeyRotation } from './keys/rotation.ts';
 import { SharedLimits } from './limits/shared-limits.ts';
 import { UsedDpopProofs } from './limits/used-proofs.ts';
 import { WakeChannel } from './limits/wake-channel.ts';
+import { Mailer } from './mail/mailer.ts';
 import { PrometheusMetrics } from './metrics/prometheus.ts';
 import { CLIENT_AUTH_METHODS } from './oauth/client-auth/index.ts';
 import type { OAuthContext } from './oauth/context.ts';
@@ -59,6 +62,8 @@ import { RevocationFeed } from './tokens/revocation-feed.ts';
 import { RevocationIndex } from './tokens/revocation-index.ts';
 import { TokenInspector } from './tokens/token-inspector.ts';
 import { TokenIssuer } from './tokens/token-issuer.ts';
+import { EmailVerificationService } from './users/email-verification-service.ts';
+import { PasswordResetService } from './users/password-reset-service.ts';
 import { ScryptPool } from './users/scrypt-pool.ts';
 import { UserAdminService } from './users/user-admin-service.ts';
 import { UserService } from './users/user-service.ts';
@@ -141,10 +146,18 @@ export class Gatehouse {
   readonly flows: AuthorizationFlows;
   /** Sign-in through the upstream OpenID Connect providers of `GATEHOUSE_UPSTREAMS` (docs/sign-in.md). */
   readonly upstreamSignIn: UpstreamSignIn;
+  /** Sign-in delegated to the SaaS company's login application (`GATEHOUSE_LOGIN_URL`, docs/sign-in.md). */
+  readonly loginDelegation: LoginDelegation;
   /** The scrypt threads sign-ins hash on, queued fairly per client address. */
   readonly scryptPool: ScryptPool;
   /** E-mail and password sign-in: the throttle, then the hash on {@link scryptPool}. */
   readonly passwordSignIn: PasswordSignIn;
+  /** Sends mail: through `SMTP_URL`, or into the log (docs/configuration.md, "Mail"). */
+  readonly mailer: Mailer;
+  /** "Forgot your password?": reset links by mail (docs/sign-in.md). */
+  readonly passwordResets: PasswordResetService;
+  /** Address verification links by mail: what makes `email_verified` true. */
+  readonly emailVerification: EmailVerificationService;
   readonly idTokens: IdTokenIssuer;
   /** Finds presented tokens and tells whether they are still good (revoke, introspect). */
   readonly tokenInspector: TokenInspector;
@@ -212,9 +225,11 @@ export class Gatehouse {
     this.operatorKeys = new OperatorKeyService(storage);
     this.memberships = new MembershipService(storage);
     this.userAdmin = new UserAdminService(storage, bus);
+    this.mailer = new Mailer(config.mail, opts.logger);
     this.invitations = new InvitationService(storage, this.companies, {
       baseUrl: config.issuer,
       throttle: config.loginThrottle,
+      mailer: this.mailer,
     });
     this.companyDeletion = new CompanyDeletion(storage, this.apps, bus);
     this.logos = new LogoService(storage);
@@ -276,6 +291,20 @@ export class Gatehouse {
       shared: this.sharedLimits,
     });
     this.sessions = new SessionService(storage, this.passwordSignIn);
+    this.passwordResets = new PasswordResetService(storage, {
+      baseUrl: config.issuer,
+      mailer: this.mailer,
+      requestThrottle: config.passwordResetThrottle,
+      completeThrottle: config.loginThrottle,
+      shared: this.sharedLimits,
+      onReset: (user) => this.passwordSignIn.forgetFailures(user.email),
+      log: opts.logger,
+    });
+    this.emailVerification = new EmailVerificationService(storage, {
+      baseUrl: config.issuer,
+      mailer: this.mailer,
+      log: opts.logger,
+    });
     this.authorization = new AuthorizationService(storage, this.tokens);
     this.flows = new AuthorizationFlows({
       issuer: config.issuer,
@@ -290,6 +319,14 @@ export class Gatehouse {
       config.signIn,
       config.issuer,
       opts.logger,
+    );
+    this.loginDelegation = new LoginDelegation(
+      storage,
+      this.authorization,
+      this.apps,
+      new DelegatedUsers(storage, this.companies, this.userAdmin),
+      config.signIn.delegation,
+      config.issuer,
     );
     this.idTokens = new IdTokenIssuer(keys, signer, config.issuer);
     this.dpop = new DpopVerifier({
@@ -415,6 +452,8 @@ export class Gatehouse {
     await this.lastUsed.stop();
     await this.grantLastUsed.stop();
     await this.scryptPool.close();
+    await this.passwordResets.settled();
+    await this.mailer.close();
     await this.sharedLimits?.close();
     this.wake?.close();
     if (this.ownsStorage) await this.storage.close();

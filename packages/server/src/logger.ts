@@ -25,8 +25,13 @@ export function createLogger(
       ],
       censor: '[redacted]',
     },
-    // Fastify's request line, but the token of an invitation link never reaches a log.
-    serializers: { req: requestLine },
+    // Fastify's request line, but no credential in a URL reaches a log (redactUrl). And its
+    // "request completed" line: the status only, not the whole reply object (which would carry
+    // the raw request's URL, its cookies and the response's Set-Cookie).
+    serializers: {
+      req: requestLine,
+      res: (reply: { statusCode?: number }) => ({ statusCode: reply.statusCode }),
+    },
     ...(pretty
       ? {
           transport: {
@@ -47,9 +52,20 @@ interface LoggedRequest {
   socket?: { remotePort?: number };
 }
 
-/** The path of an invitation link carries its token (a credential): logged as `[redacted]`. */
+/**
+ * URLs that carry a credential are logged with it as `[redacted]`: the token of a mailed link
+ * (invitations, password resets, address verifications: its path; `/password-reset/sent` and
+ * `/done` carry none), a login request's challenge (the operator API's path), and login
+ * delegation's `login_challenge` and `login_verifier` (a query).
+ */
 export function redactUrl(url: string | undefined): string | undefined {
-  return url?.replace(/^\/invitations\/[^/?#]+/, '/invitations/[redacted]');
+  return url
+    ?.replace(
+      /^\/(invitations|password-reset|verify-email)\/(?!(?:sent|done)(?:[?#]|$))[^/?#]+/,
+      '/$1/[redacted]',
+    )
+    .replace(/^\/api\/v1\/login-requests\/[^/?#]+/, '/api/v1/login-requests/[redacted]')
+    .replace(/([?&]login_(?:challenge|verifier)=)[^&#]*/g, '$1[redacted]');
 }
 
 function requestLine(req: LoggedRequest) {

@@ -7,7 +7,11 @@ import type { FastifyInstance } from 'fastify';
 export class Browser {
   readonly cookies = new Map<string, string>();
 
-  constructor(private readonly http: FastifyInstance) {}
+  constructor(
+    private readonly http: FastifyInstance,
+    /** The client address the server sees (inject's remoteAddress); 127.0.0.1 unless given. */
+    private readonly remoteAddress?: string,
+  ) {}
 
   private cookieHeader(): string {
     return [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
@@ -28,6 +32,7 @@ export class Browser {
     const res = await this.http.inject({
       method,
       url,
+      ...(this.remoteAddress ? { remoteAddress: this.remoteAddress } : {}),
       headers: {
         cookie: this.cookieHeader(),
         ...(form ? { 'content-type': 'application/x-www-form-urlencoded' } : {}),

@@ -4,6 +4,7 @@ import Fastify from 'fastify';
 import type { Logger } from 'pino';
 import { lazyChildLoggerFactory } from '../src/http/request-logger.ts';
 import { createLogger } from '../src/logger.ts';
+import { testServer } from './helpers.ts';
 
 /** A root logger writing JSON lines into an array, and a count of the children made from it. */
 function capture(level: string) {
@@ -73,4 +74,35 @@ test('a debug root writes debug lines through the lazy child', async () => {
   assert.equal(lines[0]!.msg, 'not written');
   assert.equal(lines[0]!.reqId, 'req-1');
   await a.close();
+});
+
+test('request lines mask the credentials in URLs: invitation tokens, login challenges and verifiers', async () => {
+  const { logger, lines } = capture('debug');
+  const t = await testServer({ logger, config: { logLevel: 'debug' } });
+  try {
+    for (const url of [
+      '/invitations/gthi_secret1',
+      '/api/v1/login-requests/gthl_secret2/accept',
+      '/login/delegated?login_verifier=gthv_secret3',
+      '/login?flow=f1&login_challenge=gthl_secret4&x=1',
+    ])
+      await t.http.inject({ url });
+  } finally {
+    await t.close();
+  }
+  const urls = lines.map((l) => (l.req as { url?: string } | undefined)?.url).filter(Boolean);
+  assert.deepEqual(urls, [
+    '/invitations/[redacted]',
+    '/api/v1/login-requests/[redacted]/accept',
+    '/login/delegated?login_verifier=[redacted]',
+    '/login?flow=f1&login_challenge=[redacted]&x=1',
+  ]);
+  assert.equal(JSON.stringify(lines).includes('secret'), false, 'in no line at all');
+  const completed = lines.filter((l) => l.msg === 'request completed').map((l) => l.res);
+  assert.deepEqual(completed, [
+    { statusCode: 404 },
+    { statusCode: 405 },
+    { statusCode: 400 },
+    { statusCode: 200 },
+  ]);
 });

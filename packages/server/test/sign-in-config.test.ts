@@ -65,7 +65,10 @@ describe('sign-in configuration (GATEHOUSE_LOCAL_PASSWORDS, GATEHOUSE_UPSTREAMS)
   test('refuses what cannot work, naming the variable', () => {
     const bad: [Record<string, string>, RegExp][] = [
       [{ GATEHOUSE_LOCAL_PASSWORDS: 'maybe' }, /GATEHOUSE_LOCAL_PASSWORDS must be on or off/],
-      [{ GATEHOUSE_LOCAL_PASSWORDS: 'off' }, /needs at least one upstream/],
+      [{ GATEHOUSE_LOCAL_PASSWORDS: 'off' }, /needs another way to sign in/],
+      [{ GATEHOUSE_LOGIN_URL: 'login.acme.test' }, /GATEHOUSE_LOGIN_URL must be a URL/],
+      [{ GATEHOUSE_LOGIN_URL: 'ftp://login.acme.test' }, /GATEHOUSE_LOGIN_URL must be an https/],
+      [{ GATEHOUSE_LOGIN_URL: 'https://a.test/?login_challenge=x' }, /must not carry a login_challenge/],
       [{ GATEHOUSE_UPSTREAMS: '[1' }, /not valid JSON/],
       [{ GATEHOUSE_UPSTREAMS: '[{}]' }, /"id" must be a non-empty string/],
       [{ GATEHOUSE_UPSTREAMS: JSON.stringify([{ ...CORP, id: 'Corp SSO' }]) }, /lowercase letters/],
@@ -75,6 +78,24 @@ describe('sign-in configuration (GATEHOUSE_LOCAL_PASSWORDS, GATEHOUSE_UPSTREAMS)
       [{ GATEHOUSE_UPSTREAM_TIMEOUT_MS: '5' }, /GATEHOUSE_UPSTREAM_TIMEOUT_MS/],
     ];
     for (const [env, message] of bad) assert.throws(() => signInConfig(env), message, JSON.stringify(env));
+  });
+
+  test('login delegation: the URL and its name; passwords may be off with delegation alone', () => {
+    assert.equal(signInConfig({}).delegation, undefined);
+    const on = signInConfig({
+      GATEHOUSE_LOCAL_PASSWORDS: 'off',
+      GATEHOUSE_LOGIN_URL: 'https://login.acme.test/gatehouse?tenant=1',
+    });
+    assert.deepEqual(on.delegation, {
+      url: 'https://login.acme.test/gatehouse?tenant=1',
+      name: 'login.acme.test',
+    });
+    assert.equal(on.localPasswords, false);
+    const named = signInConfig({
+      GATEHOUSE_LOGIN_URL: 'http://127.0.0.1:4100/',
+      GATEHOUSE_LOGIN_NAME: ' Acme ',
+    });
+    assert.equal(named.delegation?.name, 'Acme');
   });
 
   test('passwords off with an upstream; an http upstream is a warning in production', () => {

@@ -37,6 +37,8 @@ export interface AppPatch {
   dpopBoundAccessTokens?: boolean;
   /** DPoP proofs must carry a server nonce (docs/dpop.md). */
   useDpopNonce?: boolean;
+  /** Internal apps only: their own company's admins skip the consent page. */
+  autoConsent?: boolean;
   /** Accepted only when it is the set the app has: scopes are fixed (SCOPES_FIXED). */
   scopes?: string[];
   /** The one client authentication method (docs/client-authentication.md). */
@@ -66,6 +68,7 @@ export const EDITABLE_FIELDS = [
   'requirePushedAuthorizationRequests',
   'dpopBoundAccessTokens',
   'useDpopNonce',
+  'autoConsent',
 ] as const satisfies readonly (keyof AppEdit)[];
 export type EditableField = (typeof EDITABLE_FIELDS)[number];
 
@@ -111,6 +114,7 @@ export function applyPatch(app: App, patch: AppPatch): Required<AppEdit> {
     next.requirePushedAuthorizationRequests = patch.requirePushedAuthorizationRequests;
   if (patch.dpopBoundAccessTokens !== undefined) next.dpopBoundAccessTokens = patch.dpopBoundAccessTokens;
   if (patch.useDpopNonce !== undefined) next.useDpopNonce = patch.useDpopNonce;
+  if (patch.autoConsent !== undefined) next.autoConsent = patch.autoConsent;
   if (patch.implicit !== undefined && patch.implicit !== next.grantTypes.includes('implicit'))
     next.grantTypes = patch.implicit
       ? [...next.grantTypes, 'implicit']

@@ -61,6 +61,8 @@ export interface AppInput extends ClientAuthInput {
   /** Default `strict`. */
   scopePolicy?: ScopePolicy;
   skipConsent?: boolean;
+  /** Internal apps only (refused for partner apps): their own company's admins skip consent. */
+  autoConsent?: boolean;
   refreshIdleTtl?: number;
   refreshAbsoluteTtl?: number;
   /** Seconds, 0 to MAX_REFRESH_REUSE_WINDOW; null or absent: the server's default. */
@@ -173,6 +175,10 @@ export function validateAppInput(
   const skipConsent = input.skipConsent ?? false;
   const dpopBoundAccessTokens = input.dpopBoundAccessTokens ?? false;
   const useDpopNonce = input.useDpopNonce ?? false;
+  const autoConsent = input.autoConsent ?? false;
+  if (autoConsent && type !== 'internal')
+    fields.autoConsent =
+      'auto consent is only for internal apps: a partner app always asks the company on the consent page';
   const refreshIdleTtl = input.refreshIdleTtl ?? DEFAULT_REFRESH_IDLE_TTL;
   const refreshAbsoluteTtl = input.refreshAbsoluteTtl ?? DEFAULT_REFRESH_ABSOLUTE_TTL;
   if (
@@ -210,6 +216,7 @@ export function validateAppInput(
     grantDelivery,
     scopePolicy,
     skipConsent,
+    autoConsent,
     refreshIdleTtl,
     refreshAbsoluteTtl,
     refreshReuseWindow,

@@ -31,6 +31,7 @@ export function appJson(app: App | AppWithSecrets) {
     grant_delivery: app.grantDelivery,
     scope_policy: app.scopePolicy,
     skip_consent: app.skipConsent,
+    auto_consent: app.autoConsent,
     refresh_idle_ttl: app.refreshIdleTtl,
     refresh_absolute_ttl: app.refreshAbsoluteTtl,
     refresh_reuse_window: app.refreshReuseWindow,

@@ -98,9 +98,15 @@ export class AuthorizationService {
     return out;
   }
 
-  /** True when an active grant already covers the request and the app allows skipping consent. */
+  /**
+   * True when the consent page may be skipped: an internal app with auto consent authorized
+   * for its own company, or an active grant that already covers the request of an app with
+   * remembered consent. `prompt=consent` always shows it.
+   */
   async canSkipConsent(app: App, companyId: string, request: AuthorizationRequest): Promise<boolean> {
-    if (!app.skipConsent || request.prompt === 'consent') return false;
+    if (request.prompt === 'consent') return false;
+    if (app.autoConsent && app.type === 'internal' && app.companyId === companyId) return true;
+    if (!app.skipConsent) return false;
     const grant = await this.storage.getActiveGrant(app.id, companyId);
     return grant !== undefined && covers(grant.scopes, apiScopes(request.scopes));
   }

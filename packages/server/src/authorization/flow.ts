@@ -180,6 +180,16 @@ export class AuthorizationFlows {
     return this.advance(active, pending.flow.id);
   }
 
+  /**
+   * A sign-in refused by whoever authenticates people (the login application of login
+   * delegation): the flow ends and the client hears the error (or it is shown on a page).
+   */
+  async refuse(active: ActiveSession, flowId: string, err: OAuthError): Promise<FlowStep> {
+    const pending = await this.pending(active, flowId);
+    if (!pending) return EXPIRED;
+    return this.abort(active, pending.flow, err);
+  }
+
   /** GET of the page that shows a company grant's GUID, for the session that granted it. */
   async grantShown(active: ActiveSession, flowId: string): Promise<FlowStep | GrantShownView> {
     const flow = await this.deps.authorization.findFlow(flowId, active.session.idHash);

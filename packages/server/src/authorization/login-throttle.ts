@@ -198,6 +198,13 @@ export class LoginThrottle {
       );
   }
 
+  /** Forgets the account's failures, here and in Redis (its password was just reset). */
+  forgetAccount(email: string): void {
+    const account = email.toLowerCase();
+    this.accounts.clear(account);
+    this.shared?.forget(account);
+  }
+
   /** Takes from the node's own buckets: 0 when both had a token, else the wait (nothing taken). */
   private takeLocal(account: string, ip: string, now: number): number {
     const wait = this.wait(account, ip, now);

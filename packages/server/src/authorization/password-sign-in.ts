@@ -53,6 +53,14 @@ export class PasswordSignIn {
     );
   }
 
+  /**
+   * Forgets the account's failed sign-ins: its password was just reset through a link sent to
+   * its address, so the guesses counted against the old one no longer keep its owner out.
+   */
+  forgetFailures(email: string): void {
+    this.throttle.forgetAccount(email.slice(0, MAX_EMAIL));
+  }
+
   async attempt(email: string, password: string, ip: string): Promise<SignInOutcome> {
     const address = addressKey(ip);
     // No account's e-mail is longer: a longer one is counted under its first 254 characters, so a

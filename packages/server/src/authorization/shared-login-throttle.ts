@@ -22,9 +22,16 @@ export class SharedSignInBuckets implements AttemptSettler {
     readonly limits: SharedLimits,
     /** LoginThrottleConfig's `perAccount` and `perIp`. */
     config: { perAccount: Rate; perIp: Rate },
+    /** The buckets' names in Redis: other throttles of the same shape (password resets) use their own. */
+    names = { account: 'sign_in_account', address: 'sign_in_address' },
   ) {
-    this.accounts = limits.buckets('sign_in_account', config.perAccount);
-    this.addresses = limits.buckets('sign_in_address', config.perIp);
+    this.accounts = limits.buckets(names.account, config.perAccount);
+    this.addresses = limits.buckets(names.address, config.perIp);
+  }
+
+  /** Forgets the account's failures (its password was just reset); not waited for. */
+  forget(email: string): void {
+    this.accounts.clear(sha256(email));
   }
 
   /** Takes one from each: 0 when admitted, else the seconds to wait (and nothing is taken). */

@@ -1,7 +1,8 @@
 import type { UpstreamProvider } from '../config/sign-in.ts';
 import type { DirectoryStore, ExternalIdentityStore, LinkOutcome } from '../storage/storage.ts';
-import type { Role, User } from '../storage/types.ts';
+import type { User } from '../storage/types.ts';
 import { newId } from '../util/random.ts';
+import { type StatedMembership, syncMemberships } from './membership-sync.ts';
 
 /** Why a person from an upstream could not be signed in as a Gatehouse user. */
 export type LinkRefusal =
@@ -120,36 +121,18 @@ export class UpstreamLinking {
    * sets it), else by its Gatehouse id: a string (role member) or
    * `{ "id": ..., "role": "admin" | "member" }`.
    */
-  /** The company with this external id, else with this id. */
-  private async companyNamed(ref: string): Promise<string | undefined> {
-    const byExternal = await this.storage.pageCompanies({ externalId: ref, limit: 1 });
-    if (byExternal.items[0]) return byExternal.items[0].id;
-    return (await this.storage.getCompany(ref))?.id;
-  }
-
   private async syncMemberships(provider: UpstreamProvider, user: User, claims: Record<string, unknown>) {
     const key = provider.claims.companies;
     if (key === null || !(key in claims)) return;
     const raw = claims[key];
-    const wanted = new Map<string, Role>();
+    const stated: StatedMembership[] = [];
     for (const entry of Array.isArray(raw) ? raw : []) {
       const id = typeof entry === 'string' ? entry : (entry as { id?: unknown })?.id;
       const role =
         typeof entry === 'object' && (entry as { role?: unknown })?.role === 'admin' ? 'admin' : 'member';
       if (typeof id !== 'string' || id.length > 200) continue;
-      const companyId = await this.companyNamed(id);
-      if (companyId === undefined || wanted.has(companyId)) continue;
-      wanted.set(companyId, role);
+      stated.push({ company: id, role });
     }
-    const memberships = [...wanted].map(([companyId, role]) => ({ companyId, role }));
-    await this.storage.replaceMemberships(user.id, memberships, {
-      audit: {
-        companyId: null,
-        actor: `upstream:${provider.id}`,
-        action: 'memberships.synced',
-        target: `user:${user.id}`,
-        data: { memberships },
-      },
-    });
+    await syncMemberships(this.storage, user.id, stated, { actor: `upstream:${provider.id}`, byId: true });
   }
 }

@@ -2,10 +2,10 @@ import * as oidc from 'openid-client';
 import type { Logger } from 'pino';
 import type { SignInConfig, UpstreamProvider } from '../config/sign-in.ts';
 import type { MessageKey } from '../i18n/catalogs.ts';
-import type { Text } from '../i18n/translator.ts';
 import type { DirectoryStore, ExternalIdentityStore } from '../storage/storage.ts';
 import { sha256 } from '../util/hash.ts';
 import { AuthorizationService } from './authorization-service.ts';
+import { FLOW_EXPIRED, type SignInFailure, signInFailure } from './sign-in-failure.ts';
 import { UpstreamClient, UpstreamDenied, UpstreamUnavailable } from './upstream-client.ts';
 import { type LinkRefusal, UpstreamLinking } from './upstream-linking.ts';
 
@@ -13,30 +13,14 @@ import { type LinkRefusal, UpstreamLinking } from './upstream-linking.ts';
 export const UPSTREAM_SIGN_IN_TTL_MS = 10 * 60_000;
 
 /** A sign-in through an upstream that could not go on: the page that says why. */
-export interface UpstreamFailure {
-  kind: 'failed';
-  status: 400 | 403 | 404 | 503;
-  /** Catalog texts (i18n/messages/upstream.ts), with the provider's name as `{name}`. */
-  title: Text;
-  message: Text;
-  code: string;
-}
+export type UpstreamFailure = SignInFailure;
 
 export type UpstreamStart = { kind: 'redirect'; url: string } | UpstreamFailure;
 export type UpstreamFinish =
   | { kind: 'signed-in'; userId: string; flowId: string | null; returnTo: string | null }
   | UpstreamFailure;
 
-const fail = (
-  status: UpstreamFailure['status'],
-  title: MessageKey,
-  message: MessageKey,
-  code: string,
-  name?: string,
-): UpstreamFailure => {
-  const vars = name === undefined ? {} : { vars: { name } };
-  return { kind: 'failed', status, title: { key: title, ...vars }, message: { key: message, ...vars }, code };
-};
+const fail = signInFailure;
 
 const REFUSALS: Record<LinkRefusal, MessageKey> = {
   'no-email': 'upstream.no_email',
@@ -96,7 +80,7 @@ export class UpstreamSignIn {
     let maxAge: number | null = null;
     if (flowId !== undefined) {
       const flow = await this.authorization.findFlow(flowId, sessionHash);
-      if (!flow) return fail(400, 'flow.expired_title', 'flow.gone', 'flow_expired');
+      if (!flow) return FLOW_EXPIRED;
       const req = AuthorizationService.request(flow);
       prompt = req.prompt;
       maxAge = req.maxAge ?? null;

@@ -33,6 +33,9 @@ export function appSummary(app: Parameters<typeof appJson>[0]): string {
           ? 'optional, with server nonce'
           : 'optional',
     ],
+    ...(app.type === 'internal'
+      ? [['Auto consent', app.autoConsent ? 'on' : 'off'] as [string, string]]
+      : []),
     ['Logo', app.logoUrl ?? '(none)'],
     [
       'Refresh reuse window',

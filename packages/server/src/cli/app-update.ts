@@ -44,6 +44,7 @@ function patchOf(values: Values): AppPatch {
   set('skipConsent', onOff(values, 'remembered-consent'));
   set('dpopBoundAccessTokens', onOff(values, 'dpop'));
   set('useDpopNonce', onOff(values, 'dpop-nonce'));
+  set('autoConsent', onOff(values, 'auto-consent'));
   set('scopes', stringOpt(values, 'scopes')?.split(/\s+/).filter(Boolean));
   Object.assign(patch, clientAuthFlags(values));
   return patch;
@@ -54,7 +55,7 @@ export const updateCommand: Command = {
   summary:
     'Change an app: name, logo, redirect URIs, token settings, grant delivery, implicit, remembered consent',
   usage:
-    'APP_ID|CLIENT_ID [--name NAME] [--add-redirect-uri URI]... [--remove-redirect-uri URI]... [--redirect-uri URI]... [--logo-url URL] [--token-ttl SECONDS] [--alg ALG] [--token-format jwt|opaque] [--grant-delivery code|company_grant] [--implicit on|off] [--remembered-consent on|off] [--auth-method METHOD] [--jwks-file PATH] [--jwks-uri URL] [--require-par on|off] [--dpop on|off] [--dpop-nonce on|off]',
+    'APP_ID|CLIENT_ID [--name NAME] [--add-redirect-uri URI]... [--remove-redirect-uri URI]... [--redirect-uri URI]... [--logo-url URL] [--token-ttl SECONDS] [--alg ALG] [--token-format jwt|opaque] [--grant-delivery code|company_grant] [--implicit on|off] [--remembered-consent on|off] [--auth-method METHOD] [--jwks-file PATH] [--jwks-uri URL] [--require-par on|off] [--dpop on|off] [--dpop-nonce on|off] [--auto-consent on|off]',
   help: [
     ['--name NAME', 'display name, 1 to 100 characters'],
     [
@@ -78,6 +79,7 @@ export const updateCommand: Command = {
     ['--remembered-consent on|off', 'a later authorization within the granted scopes skips the consent page'],
     ['--dpop on|off', 'DPoP (RFC 9449) required at the token endpoint: every token is key-bound'],
     ['--dpop-nonce on|off', 'DPoP proofs must carry a server nonce (use_dpop_nonce)'],
+    ['--auto-consent on|off', "internal apps only: their own company's admins skip the consent page"],
     ['--scopes "a b"', 'refused unless unchanged: scopes are fixed; create a new app for others'],
     ...clientAuthHelp,
   ],
@@ -95,6 +97,7 @@ export const updateCommand: Command = {
     'remembered-consent': { type: 'string' },
     dpop: { type: 'string' },
     'dpop-nonce': { type: 'string' },
+    'auto-consent': { type: 'string' },
     scopes: { type: 'string' },
     ...clientAuthOptions,
   },

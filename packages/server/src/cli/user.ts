@@ -46,6 +46,9 @@ const create: Command = {
       { email, password, companyId, role, ...(name !== undefined ? { name } : {}) },
       CLI_ACTOR,
     );
+    // The address is not verified yet: a link to confirm it goes out by SMTP_URL. Without it
+    // the CLI has no log to write the mail to; the person can ask for a link once signed in.
+    const mailed = gh.mailer.logOnly ? undefined : await gh.emailVerification.send(user);
     return {
       json: { ...userJson(user), membership: { company_id: companyId, role } },
       text: summary([
@@ -53,6 +56,14 @@ const create: Command = {
         ['Email', user.email],
         ['Name', user.name],
         ['Company', `${companyId} (${role})`],
+        [
+          'Verification',
+          mailed === undefined
+            ? 'no link mailed (SMTP_URL is not set)'
+            : mailed
+              ? `link mailed to ${user.email}`
+              : 'not needed',
+        ],
       ]),
     };
   },

@@ -1,9 +1,11 @@
-import { addressKey } from '../authorization/address-key.ts';
 import { LoginThrottle, type LoginThrottleConfig } from '../authorization/login-throttle.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../errors.ts';
+import type { Mailer } from '../mail/mailer.ts';
+import { invitationMail } from '../mail/messages.ts';
 import type { DirectoryStore, Invitation, InvitationStore } from '../storage/storage.ts';
 import type { Company, Role, User } from '../storage/types.ts';
 import { hashPassword } from '../users/password.ts';
+import { passwordFromLink } from '../users/password-from-link.ts';
 import { sha256 } from '../util/hash.ts';
 import { newId } from '../util/random.ts';
 import { newSecret } from '../util/secrets.ts';
@@ -39,14 +41,16 @@ export interface InvitationOptions {
   now?: () => number;
   /** The password hash; scrypt (users/password.ts) unless given. */
   hash?: (password: string) => Promise<string>;
+  /** Mails each new link to the invitee as well, when SMTP_URL is set (the console still shows it once). */
+  mailer?: Mailer;
 }
 
 /**
  * Inviting a new user into a company: a company admin names them, Gatehouse creates the user
  * (without a password) and their membership, and returns a link valid 72 hours that lets
  * them set a password. The link's token (256 random bits) is returned once and stored only as
- * its SHA-256; it works once. The link is returned rather than sent, so the console shows it
- * and a mailer can send it.
+ * its SHA-256; it works once. The link is mailed to the invitee (with a mailer) and returned,
+ * so the console shows it once too. Setting the password from it marks the address verified.
  */
 export class InvitationService {
   private readonly throttle: LoginThrottle;
@@ -128,7 +132,14 @@ export class InvitationService {
         },
       },
     );
-    return { invitation, user, url: `${this.opts.baseUrl}${invitationPath(token)}` };
+    const url = `${this.opts.baseUrl}${invitationPath(token)}`;
+    // Without SMTP_URL the mail would only go to the log: the console shows the link anyway,
+    // and a credential in the log would serve no one.
+    if (this.opts.mailer && !this.opts.mailer.logOnly) {
+      const company = await this.companies.getCompany(companyId);
+      this.opts.mailer.send(invitationMail(user.email, url, company.name), 'invitation');
+    }
+    return { invitation, user, url };
   }
 
   /** The company's invitations not yet used, by user id (the newest per user). */
@@ -159,30 +170,16 @@ export class InvitationService {
    * address (counted before the hash runs); the link is used up only by a success.
    */
   async accept(token: string, password: string, ip: string): Promise<AcceptOutcome> {
-    const attempt = this.throttle.begin(`invitation:${sha256(token.slice(0, 100))}`, addressKey(ip));
-    if (attempt.refused) return { kind: 'throttled', retryAfter: attempt.retryAfter };
-    let settled = false;
-    try {
-      const view = await this.view(token);
-      if (view.kind !== 'valid') {
-        settled = true;
-        attempt.failed();
-        return view;
-      }
-      try {
-        valid.password(password);
-      } catch (err) {
-        if (!(err instanceof ValidationError)) throw err;
-        settled = true;
-        attempt.abandoned();
-        return { kind: 'invalid-password', message: 'The password must be 12 to 1024 characters.', view };
-      }
-      const passwordHash = await this.hash(password);
-      const accepted = await this.storage.acceptInvitation(
-        sha256(token),
-        passwordHash,
-        new Date(this.now()),
-        {
+    const outcome = await passwordFromLink({
+      throttle: this.throttle,
+      kind: 'invitation',
+      token,
+      password,
+      ip,
+      view: () => this.view(token),
+      hash: this.hash,
+      store: (passwordHash, view: Extract<InvitationView, { kind: 'valid' }>) =>
+        this.storage.acceptInvitation(sha256(token), passwordHash, new Date(this.now()), {
           audit: {
             companyId: view.company.id,
             actor: `user:${view.user.id}`,
@@ -190,17 +187,9 @@ export class InvitationService {
             target: `user:${view.user.id}`,
             data: { invitation: view.invitation.id },
           },
-        },
-      );
-      settled = true;
-      if (!accepted) {
-        attempt.failed();
-        return { kind: 'used' };
-      }
-      attempt.succeeded();
-      return { kind: 'accepted', user: view.user, company: view.company };
-    } finally {
-      if (!settled) attempt.abandoned();
-    }
+        }),
+    });
+    if (outcome.kind !== 'done') return outcome;
+    return { kind: 'accepted', user: outcome.view.user, company: outcome.view.company };
   }
 }

@@ -14,9 +14,11 @@ import { DEFAULT_SCOPE_CATALOG, type ScopeCatalog } from '../oauth/scopes/catalo
 import { loadScopeCatalogFile } from '../oauth/scopes/catalog-file.ts';
 import { DEFAULT_THEME, type Theme } from '../pages/theme.ts';
 import type { DatabaseTimeouts } from '../storage/sql/connect.ts';
+import { DEFAULT_RESET_REQUEST_THROTTLE } from '../users/password-reset-service.ts';
 import { DEFAULT_SCRYPT_POOL, type ScryptPoolConfig } from '../users/scrypt-pool.ts';
 import { randomToken } from '../util/random.ts';
 import { DEFAULT_RETRY_SCHEDULE_SECONDS } from '../webhooks/retry.ts';
+import { type MailConfig, mailConfig } from './mail.ts';
 import {
   databaseTimeouts,
   httpTimeouts,
@@ -149,6 +151,14 @@ export interface Config {
   redisPrefix: string;
   /** Local passwords on or off, and the upstream OpenID Connect providers. See config/sign-in.ts. */
   signIn: SignInConfig;
+  /**
+   * Password-reset requests allowed per e-mail address and per client address (every request
+   * counts, known address or not). `GATEHOUSE_RESET_RATE_ADDRESS` (default 1/600,3) and
+   * `GATEHOUSE_RESET_RATE_IP` (default 1/60,10) as `<per second>,<burst>`.
+   */
+  passwordResetThrottle: LoginThrottleConfig;
+  /** Where password-reset, verification and invitation mails go: SMTP, or the log. See config/mail.ts. */
+  mail: MailConfig;
   /** The brand of every page. `GATEHOUSE_THEME`: a JSON file (docs/branding.md); default Gatehouse's. */
   theme: Theme;
 }
@@ -347,6 +357,20 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
     readyzTimeoutMs: o.readyzTimeoutMs ?? parseTimeout('GATEHOUSE_READYZ_TIMEOUT_MS', env, 2_000, 1),
     httpTimeouts: o.httpTimeouts ?? httpTimeouts(env),
     signIn: o.signIn ?? signInConfig(env),
+    mail: o.mail ?? mailConfig(env, issuer),
+    passwordResetThrottle: o.passwordResetThrottle ?? {
+      perAccount: parseRate(
+        'GATEHOUSE_RESET_RATE_ADDRESS',
+        env.GATEHOUSE_RESET_RATE_ADDRESS,
+        DEFAULT_RESET_REQUEST_THROTTLE.perAccount,
+      ),
+      perIp: parseRate(
+        'GATEHOUSE_RESET_RATE_IP',
+        env.GATEHOUSE_RESET_RATE_IP,
+        DEFAULT_RESET_REQUEST_THROTTLE.perIp,
+      ),
+      inFlight: DEFAULT_RESET_REQUEST_THROTTLE.inFlight,
+    },
     theme: o.theme ?? (env.GATEHOUSE_THEME ? loadThemeFile(env.GATEHOUSE_THEME) : DEFAULT_THEME),
     metrics: o.metrics ?? metricsConfig(env),
     redisUrl: o.redisUrl ?? (env.REDIS_URL || undefined),
@@ -400,5 +424,12 @@ export function configWarnings(config: Config): string[] {
       warnings.push(
         `The upstream ${u.id} (${u.issuer}) is not https: its answers can be read and forged on the way.`,
       );
+  const login = config.signIn.delegation;
+  if (config.production && login?.url.startsWith('http://'))
+    warnings.push(`GATEHOUSE_LOGIN_URL (${login.url}) is not https: login challenges travel in clear text.`);
+  if (config.production && config.mail.smtpUrl === undefined)
+    warnings.push(
+      'SMTP_URL is not set: password-reset, verification and invitation mails are only written to the log.',
+    );
   return warnings;
 }

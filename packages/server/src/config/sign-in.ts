@@ -34,6 +34,35 @@ export interface SignInConfig {
   upstreams: UpstreamProvider[];
   /** `GATEHOUSE_UPSTREAM_TIMEOUT_MS`, default 5000: one request to an upstream (discovery, token). */
   upstreamTimeoutMs: number;
+  /** `GATEHOUSE_LOGIN_URL` (and `GATEHOUSE_LOGIN_NAME`): login delegation; absent when off. */
+  delegation?: LoginDelegationConfig;
+}
+
+/** Login delegation to the SaaS company's own login application (docs/sign-in.md). */
+export interface LoginDelegationConfig {
+  /** `GATEHOUSE_LOGIN_URL`: the browser is sent here with `?login_challenge=…`. */
+  url: string;
+  /** `GATEHOUSE_LOGIN_NAME`: shown as "Sign in with {name}"; default the login URL's host. */
+  name: string;
+}
+
+/** `GATEHOUSE_LOGIN_URL` and `GATEHOUSE_LOGIN_NAME`: undefined when no login URL is set. */
+export function parseDelegation(env: NodeJS.ProcessEnv): LoginDelegationConfig | undefined {
+  const raw = env.GATEHOUSE_LOGIN_URL?.trim();
+  if (!raw) return undefined;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new Error(`GATEHOUSE_LOGIN_URL must be a URL, got "${raw}"`);
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:')
+    throw new Error('GATEHOUSE_LOGIN_URL must be an https (or, for tests and laptops, http) URL');
+  if (url.searchParams.has('login_challenge') || url.hash !== '')
+    throw new Error('GATEHOUSE_LOGIN_URL must not carry a login_challenge or a #fragment');
+  const name = env.GATEHOUSE_LOGIN_NAME?.trim() || url.host;
+  if (name.length > 60) throw new Error('GATEHOUSE_LOGIN_NAME must be at most 60 characters');
+  return { url: url.href, name };
 }
 
 const ID = /^[a-z0-9][a-z0-9-]{0,31}$/;
@@ -111,10 +140,18 @@ export function signInConfig(env: NodeJS.ProcessEnv): SignInConfig {
   if (local !== 'on' && local !== 'off')
     throw new Error(`GATEHOUSE_LOCAL_PASSWORDS must be on or off, got "${env.GATEHOUSE_LOCAL_PASSWORDS}"`);
   const upstreams = parseUpstreams(env.GATEHOUSE_UPSTREAMS);
-  if (local === 'off' && upstreams.length === 0)
-    throw new Error('GATEHOUSE_LOCAL_PASSWORDS=off needs at least one upstream in GATEHOUSE_UPSTREAMS');
+  const delegation = parseDelegation(env);
+  if (local === 'off' && upstreams.length === 0 && delegation === undefined)
+    throw new Error(
+      'GATEHOUSE_LOCAL_PASSWORDS=off needs another way to sign in: an upstream in GATEHOUSE_UPSTREAMS or GATEHOUSE_LOGIN_URL',
+    );
   const timeout = Number(env.GATEHOUSE_UPSTREAM_TIMEOUT_MS ?? 5000);
   if (!Number.isInteger(timeout) || timeout < 100 || timeout > 60_000)
     throw new Error('GATEHOUSE_UPSTREAM_TIMEOUT_MS must be 100 to 60000 milliseconds');
-  return { localPasswords: local === 'on', upstreams, upstreamTimeoutMs: timeout };
+  return {
+    localPasswords: local === 'on',
+    upstreams,
+    upstreamTimeoutMs: timeout,
+    ...(delegation ? { delegation } : {}),
+  };
 }

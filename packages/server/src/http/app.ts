@@ -15,13 +15,16 @@ import { registerPageBrand } from './page-ui.ts';
 import { type EndpointLimiter, TokenEndpointLimiter } from './rate-limit.ts';
 import { lazyChildLoggerFactory } from './request-logger.ts';
 import { authorizeRoutes } from './routes/authorize.ts';
+import { emailVerificationRoutes } from './routes/email-verification.ts';
 import { grantResolutionRoutes } from './routes/grant-resolution.ts';
 import { healthRoutes } from './routes/health.ts';
 import { introspectRoutes } from './routes/introspect.ts';
 import { invitationRoutes } from './routes/invitations.ts';
+import { loginDelegationRoutes } from './routes/login-delegation.ts';
 import { openIdRoutes } from './routes/openid.ts';
 import { pageAssetRoutes } from './routes/page-assets.ts';
 import { parRoutes } from './routes/par.ts';
+import { passwordResetRoutes } from './routes/password-reset.ts';
 import { revocationFeedRoutes } from './routes/revocation-feed.ts';
 import { revokeRoutes } from './routes/revoke.ts';
 import { acceptRawBodies, tokenRoutes } from './routes/token.ts';
@@ -101,12 +104,28 @@ export async function buildHttpApp(gh: Gatehouse, logger: Logger): Promise<Fasti
       sessions: gh.sessions,
       secure: gh.config.issuer.startsWith('https://'),
       scopeCatalog: gh.scopeCatalog,
-      signIn: { localPasswords: gh.config.signIn.localPasswords, upstreams: gh.upstreamSignIn },
+      signIn: {
+        localPasswords: gh.config.signIn.localPasswords,
+        upstreams: gh.upstreamSignIn,
+        delegation: gh.loginDelegation,
+      },
     };
     authorizeRoutes(pages, deps, ['/oauth2/authorize', '/oauth/authorize']);
     upstreamSignInRoutes(pages, { ...deps, upstreams: gh.upstreamSignIn });
+    loginDelegationRoutes(pages, { ...deps, delegation: gh.loginDelegation });
     pageAssetRoutes(pages);
     invitationRoutes(pages, { sessions: gh.sessions, secure: deps.secure, invitations: gh.invitations });
+    passwordResetRoutes(pages, {
+      sessions: gh.sessions,
+      secure: deps.secure,
+      resets: gh.passwordResets,
+      localPasswords: gh.config.signIn.localPasswords,
+    });
+    emailVerificationRoutes(pages, {
+      sessions: gh.sessions,
+      secure: deps.secure,
+      verification: gh.emailVerification,
+    });
     await consoleRoutes(pages, { gh, sessions: gh.sessions, secure: deps.secure });
   });
   wellKnownRoutes(app, { metadata: () => gh.metadata(), keys: gh.keys });

@@ -6,8 +6,10 @@ import * as consoleApps from './messages/console-apps.ts';
 import * as consoleAudit from './messages/console-audit.ts';
 import * as consoleMembers from './messages/console-members.ts';
 import * as consoleWebhooks from './messages/console-webhooks.ts';
+import * as delegation from './messages/delegation.ts';
 import * as frame from './messages/frame.ts';
 import * as invitation from './messages/invitation.ts';
+import * as passwordReset from './messages/password-reset.ts';
 import * as signIn from './messages/sign-in.ts';
 import * as upstream from './messages/upstream.ts';
 
@@ -21,7 +23,9 @@ export const EN = {
   ...signIn.en,
   ...authorize.en,
   ...invitation.en,
+  ...passwordReset.en,
   ...upstream.en,
+  ...delegation.en,
   ...consolePages.en,
   ...consoleApps.en,
   ...consoleAppForm.en,
@@ -41,7 +45,9 @@ const DE: Catalog = {
   ...signIn.de,
   ...authorize.de,
   ...invitation.de,
+  ...passwordReset.de,
   ...upstream.de,
+  ...delegation.de,
   ...consolePages.de,
   ...consoleApps.de,
   ...consoleAppForm.de,

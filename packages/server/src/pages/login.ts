@@ -9,9 +9,18 @@ export interface UpstreamChoice {
   name: string;
 }
 
-/** "Sign in with NAME" for each upstream: links, so no form-action has to allow the upstream. */
-function upstreamChoices(ui: PageUi, upstreams: readonly UpstreamChoice[], flow?: string, returnTo?: string) {
-  if (upstreams.length === 0) return '';
+/**
+ * "Sign in with NAME" for login delegation (first) and each upstream: links, so no
+ * form-action has to allow the login application or the upstream.
+ */
+function signInChoices(
+  ui: PageUi,
+  upstreams: readonly UpstreamChoice[],
+  delegation: string | undefined,
+  flow?: string,
+  returnTo?: string,
+) {
+  if (upstreams.length === 0 && delegation === undefined) return '';
   const query = flow
     ? `?flow=${encodeURIComponent(flow)}`
     : returnTo
@@ -19,7 +28,11 @@ function upstreamChoices(ui: PageUi, upstreams: readonly UpstreamChoice[], flow?
       : '';
   const choice = (u: UpstreamChoice) =>
     html`<a class="button secondary" href="/login/upstream/${encodeURIComponent(u.id)}${query}">${ui.t.t('sign_in.with_upstream', { name: u.name })}</a>`;
-  return html`<div class="sign-in-options">${upstreams.map(choice)}</div>`;
+  const delegated =
+    delegation === undefined
+      ? ''
+      : html`<a class="button secondary" href="/login/delegate${query}">${ui.t.t('sign_in.with_upstream', { name: delegation })}</a>`;
+  return html`<div class="sign-in-options">${delegated}${upstreams.map(choice)}</div>`;
 }
 
 export function loginPage(
@@ -30,6 +43,8 @@ export function loginPage(
     upstreams?: readonly UpstreamChoice[];
     /** Whether the e-mail and password form is shown (GATEHOUSE_LOCAL_PASSWORDS). Default true. */
     localPasswords?: boolean;
+    /** Login delegation's label (GATEHOUSE_LOGIN_NAME); absent when delegation is off. */
+    delegation?: string;
     flow?: string;
     error?: Text;
     email?: string;
@@ -46,7 +61,7 @@ export function loginPage(
 ${opts.appName ? html`<p class="lead">${t.html('sign_in.continue_to', { app: html`<strong>${opts.appName}</strong>` })}</p>` : ''}
 ${!opts.appName && opts.returnTo ? html`<p class="lead">${t.t('sign_in.to_console')}</p>` : ''}
 ${opts.error ? html`<p class="alert" role="alert">${t.text(opts.error)}</p>` : ''}
-${upstreamChoices(ui, opts.upstreams ?? [], opts.flow, opts.returnTo)}
+${signInChoices(ui, opts.upstreams ?? [], opts.delegation, opts.flow, opts.returnTo)}
 ${opts.localPasswords === false ? '' : passwordForm(ui, opts)}`,
   });
 }
@@ -59,9 +74,10 @@ function passwordForm(
     email?: string;
     returnTo?: string;
     upstreams?: readonly UpstreamChoice[];
+    delegation?: string;
   },
 ) {
-  return html`${(opts.upstreams ?? []).length > 0 ? html`<p class="hint or">${t.t('sign_in.or_password')}</p>` : ''}
+  return html`${(opts.upstreams ?? []).length > 0 || opts.delegation !== undefined ? html`<p class="hint or">${t.t('sign_in.or_password')}</p>` : ''}
 <form method="post" action="/login">
 ${hiddenFields({ csrf_token: opts.csrf, ...(opts.flow ? { flow: opts.flow } : {}), ...(opts.returnTo ? { return_to: opts.returnTo } : {}) })}
 <label for="email">${t.t('sign_in.email')}</label>
@@ -69,7 +85,8 @@ ${hiddenFields({ csrf_token: opts.csrf, ...(opts.flow ? { flow: opts.flow } : {}
 <label for="password">${t.t('sign_in.password')}</label>
 <input id="password" name="password" type="password" autocomplete="current-password" required>
 <button type="submit" class="primary">${t.t('sign_in.submit')}</button>
-</form>`;
+</form>
+<p><a href="/password-reset${opts.flow ? `?flow=${encodeURIComponent(opts.flow)}` : ''}">${t.t('password_reset.forgot')}</a></p>`;
 }
 
 export function signedOutPage(ui: PageUi) {
@@ -81,13 +98,38 @@ export function signedOutPage(ui: PageUi) {
   });
 }
 
-/** GET /login when someone is already signed in and there is nowhere to go on to. */
-export function signedInPage(ui: PageUi, opts: { csrf: string; email: string }) {
+const VERIFICATION_NOTICES = {
+  sent: 'verify_email.notice_sent',
+  throttled: 'verify_email.notice_throttled',
+} as const;
+
+/**
+ * GET /login when someone is already signed in and there is nowhere to go on to; an
+ * unconfirmed address can have its confirmation link sent again from here.
+ */
+export function signedInPage(
+  ui: PageUi,
+  opts: {
+    csrf: string;
+    email: string;
+    /** False: the address is not confirmed, offer to send the link. */
+    emailVerified?: boolean;
+    notice?: keyof typeof VERIFICATION_NOTICES;
+  },
+) {
   const { t } = ui;
+  const unverified =
+    opts.emailVerified === false
+      ? html`<p>${t.t('verify_email.unverified')}</p>
+<form method="post" action="/verify-email"><input type="hidden" name="csrf_token" value="${opts.csrf}">
+<button type="submit" class="secondary">${t.t('verify_email.send')}</button></form>`
+      : '';
   return layout({
     ui,
     title: t.t('signed_in.title'),
     body: html`<h1>${t.t('signed_in.title')}</h1><p class="lead">${t.t('signed_in.lead', { email: opts.email })}</p>
+${opts.notice ? html`<p class="notice" role="status">${t.t(VERIFICATION_NOTICES[opts.notice])}</p>` : ''}
+${unverified}
 <form method="post" action="/logout"><input type="hidden" name="csrf_token" value="${opts.csrf}">
 <button type="submit" class="secondary">${t.t('signed_in.sign_out')}</button></form>`,
   });

@@ -29,6 +29,7 @@ export type AppEdit = Partial<
     | 'requirePushedAuthorizationRequests'
     | 'dpopBoundAccessTokens'
     | 'useDpopNonce'
+    | 'autoConsent'
   >
 >;
 

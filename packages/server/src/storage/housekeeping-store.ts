@@ -16,6 +16,8 @@ export interface PruneCounts {
   pushedRequests: number;
   /** DPoP proofs used at the token endpoint, once too old to pass the `iat` check. */
   dpopProofs: number;
+  /** E-mailed password-reset and verification links, once expired (used or not). */
+  emailTokens: number;
 }
 
 /** Deleting what nothing can use any more, across every slice. */
@@ -24,7 +26,7 @@ export interface HousekeepingStore {
    * Deletes what nothing can use any more: expired sessions, flows, token families (with their
    * refresh tokens), access-token records and revocation entries; codes a day after expiry;
    * invalidations after an hour; finished webhook deliveries after 30 days; management API
-   * idempotency keys once expired (24 hours after first use); used DPoP proofs once expired. Idempotent, and safe to run on
+   * idempotency keys once expired (24 hours after first use); used DPoP proofs and e-mailed links once expired. Idempotent, and safe to run on
    * several nodes at once.
    */
   pruneExpired(now?: Date): Promise<PruneCounts>;

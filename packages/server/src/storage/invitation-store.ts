@@ -28,8 +28,8 @@ export interface InvitationStore {
   /** The company's invitations not yet accepted, expired ones included; newest first. */
   listPendingInvitations(companyId: string): Promise<Invitation[]>;
   /**
-   * Atomic: marks the invitation accepted and gives its user `passwordHash`, with the audit
-   * event. Exactly one concurrent caller gets the invitation; undefined when the token is
+   * Atomic: marks the invitation accepted, gives its user `passwordHash` and marks their
+   * address verified (the link was mailed to it), with the audit event. Exactly one concurrent caller gets the invitation; undefined when the token is
    * unknown, already used, expired at `now`, or its user is disabled or has a password already
    * (an invitation sets a first password only; then nothing changes).
    */

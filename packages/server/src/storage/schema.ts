@@ -47,6 +47,8 @@ export interface Database {
     last_used_at: number | null;
     scope_policy: string;
     skip_consent: Generated<number>;
+    /** Migration 017. */
+    auto_consent: Generated<number>;
     refresh_idle_ttl: Generated<number>;
     refresh_absolute_ttl: Generated<number>;
     /** Seconds; null: the server's GATEHOUSE_REFRESH_REUSE_WINDOW (migration 009). */
@@ -256,6 +258,17 @@ export interface Database {
     expires_at: number;
     accepted_at: number | null;
   };
+  /** E-mailed links: password resets and address verifications (migration 021). */
+  email_tokens: {
+    id: string;
+    token_hash: string;
+    purpose: string;
+    user_id: string;
+    email: string;
+    created_at: number;
+    expires_at: number;
+    used_at: number | null;
+  };
   operator_keys: ApiKeyTable;
   idempotency_keys: {
     company_id: string;
@@ -283,6 +296,21 @@ export interface Database {
     nonce: string;
     code_verifier: string;
     max_age: number | null;
+    created_at: number;
+    expires_at: number;
+  };
+  /** Migration 017: login requests delegated to the SaaS company's login application. */
+  login_requests: {
+    challenge_hash: string;
+    session_hash: string;
+    flow_id: string | null;
+    return_to: string | null;
+    session_user_id: string | null;
+    status: string;
+    user_id: string | null;
+    error: string | null;
+    error_description: string | null;
+    verifier_hash: string | null;
     created_at: number;
     expires_at: number;
   };

@@ -5,6 +5,7 @@ import type { AssertionReplayStore } from './assertion-replay-store.ts';
 import type { AuditLog } from './audit-log.ts';
 import type { AuthorizationStateStore } from './authorization-state-store.ts';
 import type { DirectoryStore } from './directory-store.ts';
+import type { EmailTokenStore } from './email-token-store.ts';
 import type { ExternalIdentityStore } from './external-identity-store.ts';
 import type { GrantStore } from './grant-store.ts';
 import type { HousekeepingStore } from './housekeeping-store.ts';
@@ -12,6 +13,7 @@ import type { IdempotencyStore } from './idempotency-store.ts';
 import type { InvalidationLog } from './invalidation-log.ts';
 import type { InvitationStore } from './invitation-store.ts';
 import type { StorageLifecycle } from './lifecycle.ts';
+import type { LoginRequestStore } from './login-request-store.ts';
 import type { OperatorKeyStore } from './operator-key-store.ts';
 import type { PushedRequestStore } from './pushed-request-store.ts';
 import type { RevocationLog } from './revocation-log.ts';
@@ -37,6 +39,7 @@ export type {
   UserChanges,
   UserPageRequest,
 } from './directory-store.ts';
+export type { EmailToken, EmailTokenPurpose, EmailTokenStore, NewEmailToken } from './email-token-store.ts';
 export type {
   ExternalIdentity,
   ExternalIdentityStore,
@@ -49,6 +52,12 @@ export type { IdempotencyStore } from './idempotency-store.ts';
 export type { InvalidationLog } from './invalidation-log.ts';
 export type { Invitation, InvitationStore, NewInvitation } from './invitation-store.ts';
 export type { StorageLifecycle } from './lifecycle.ts';
+export type {
+  LoginAnswer,
+  LoginRequest,
+  LoginRequestStatus,
+  LoginRequestStore,
+} from './login-request-store.ts';
 export type { OperatorKeyStore } from './operator-key-store.ts';
 export type { PushedRequest, PushedRequestStore } from './pushed-request-store.ts';
 export type { RevocationLog } from './revocation-log.ts';
@@ -90,6 +99,8 @@ export interface StorageSlices {
   invitations: InvitationStore;
   assertionReplay: AssertionReplayStore;
   pushedRequests: PushedRequestStore;
+  loginRequests: LoginRequestStore;
+  emailTokens: EmailTokenStore;
 }
 
 /** Every slice at once: what `openStorage` returns and the server passes around. */
@@ -113,4 +124,6 @@ export type Storage = StorageLifecycle &
   ExternalIdentityStore &
   InvitationStore &
   AssertionReplayStore &
-  PushedRequestStore;
+  PushedRequestStore &
+  LoginRequestStore &
+  EmailTokenStore;

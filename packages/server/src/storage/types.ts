@@ -107,6 +107,8 @@ export interface App {
   scopePolicy: ScopePolicy;
   /** A later authorization within the granted scopes skips the consent page. Default false. */
   skipConsent: boolean;
+  /** Internal apps only: their own company's admins are not shown the consent page (a grant is still recorded). */
+  autoConsent: boolean;
   /** Refresh tokens expire after this many seconds unused (default 30 days). */
   refreshIdleTtl: number;
   /** And never live longer than this from the original authorization (default 90 days). */

@@ -13,6 +13,10 @@ export const SecretPrefix = {
   authorizationCode: 'gthc_',
   webhookSecret: 'whsec_',
   invitation: 'gthi_',
+  loginChallenge: 'gthl_',
+  loginVerifier: 'gthv_',
+  passwordReset: 'gthp_',
+  emailVerification: 'gthe_',
 } as const;
 
 export type SecretKind = keyof typeof SecretPrefix;

@@ -28,10 +28,18 @@ import { SIGNING_ALGS } from '../../src/keys/key-store.ts';
 import { DEFAULT_SCOPE_CATALOG } from '../../src/oauth/scopes/catalog.ts';
 import { companyChooserPage } from '../../src/pages/company-chooser.ts';
 import { consentPage, describeScopes } from '../../src/pages/consent.ts';
+import { emailVerifiedPage, verificationClosedPage } from '../../src/pages/email-verification.ts';
 import { html } from '../../src/pages/html.ts';
 import { invitationClosedPage, invitationPage } from '../../src/pages/invitation.ts';
 import { messagePage, type PageUi } from '../../src/pages/layout.ts';
 import { loginPage, signedInPage, signedOutPage, signInRefusal } from '../../src/pages/login.ts';
+import {
+  forgotPasswordPage,
+  passwordChangedPage,
+  resetClosedPage,
+  resetLinkSentPage,
+  resetPasswordPage,
+} from '../../src/pages/password-reset.ts';
 import { grantGuidPage } from '../../src/pages/result-pages.ts';
 import type { User } from '../../src/users/user-service.ts';
 import { WEBHOOK_EVENT_TYPES, type WebhookEndpoint } from '../../src/webhooks/webhook-service.ts';
@@ -240,6 +248,42 @@ function renderAll(ui: PageUi): Record<string, string> {
       error: signInRefusal({ kind: 'busy', retryAfter: 30 } as never, ui),
     }),
     signedInPage: signedInPage(ui, { csrf: 'c', email: 'ada@acme.test' }),
+    'signedInPage (unverified)': signedInPage(ui, {
+      csrf: 'c',
+      email: 'ada@acme.test',
+      emailVerified: false,
+      notice: 'sent',
+    }),
+    'signedInPage (throttled)': signedInPage(ui, { csrf: 'c', email: 'ada@acme.test', notice: 'throttled' }),
+    forgotPasswordPage: forgotPasswordPage(ui, { csrf: 'c', flow: 'f' }),
+    resetLinkSentPage: resetLinkSentPage(ui),
+    resetPasswordPage: resetPasswordPage(ui, {
+      csrf: 'c',
+      action: '/password-reset/x',
+      user,
+      flow: 'f',
+      error: { key: 'password_reset.mismatch' },
+    }),
+    'resetPasswordPage (length)': resetPasswordPage(ui, {
+      csrf: 'c',
+      action: '/password-reset/x',
+      user,
+      error: { key: 'password_reset.password_length' },
+    }),
+    passwordChangedPage: passwordChangedPage(ui),
+    ...Object.fromEntries(
+      (['used', 'expired', 'throttled', 'unknown'] as const).map((k) => [
+        `resetClosedPage ${k}`,
+        resetClosedPage(ui, k),
+      ]),
+    ),
+    emailVerifiedPage: emailVerifiedPage(ui, 'ada@acme.test'),
+    ...Object.fromEntries(
+      (['used', 'expired', 'unknown'] as const).map((k) => [
+        `verificationClosedPage ${k}`,
+        verificationClosedPage(ui, k),
+      ]),
+    ),
     signedOutPage: signedOutPage(ui),
     companyChooserPage: companyChooserPage(ui, {
       csrf: 'c',
@@ -423,6 +467,17 @@ function renderAll(ui: PageUi): Record<string, string> {
         signingAlg: 'redirect URI "http://x" must not contain user information',
         somethingNew: 'redirect URI "http://x" must not contain user information',
       },
+    }),
+    'appEditPage (internal, browser, auto consent)': appEditPage({
+      ctx: consoleCtx(ui, 'admin'),
+      app: { ...app, type: 'internal', grantTypes: ['authorization_code'], autoConsent: true } as App,
+      draft: draftOf({
+        ...app,
+        type: 'internal',
+        grantTypes: ['authorization_code'],
+        autoConsent: true,
+      } as App),
+      errors: { autoConsent: { key: 'app_form.invalid.auto_consent' } },
     }),
     'appEditPage (internal, public, no logo)': appEditPage({
       ctx: consoleCtx(ui, 'admin'),

@@ -18,6 +18,7 @@ import { authorizationStateTests } from './suites/authorization-state.ts';
 import { clientAssertionTests } from './suites/client-assertions.ts';
 import { companyTests } from './suites/companies.ts';
 import { directoryLifecycleTests } from './suites/directory-lifecycle.ts';
+import { emailTokenTests } from './suites/email-tokens.ts';
 import { externalIdentityTests } from './suites/external-identities.ts';
 import { grantTests } from './suites/grants.ts';
 import { housekeepingTests } from './suites/housekeeping.ts';
@@ -25,6 +26,7 @@ import { idempotencyTests } from './suites/idempotency.ts';
 import { invalidationTests } from './suites/invalidations.ts';
 import { invitationTests } from './suites/invitations.ts';
 import { lifecycleTests } from './suites/lifecycle.ts';
+import { loginRequestTests } from './suites/login-requests.ts';
 import { logoTests } from './suites/logos.ts';
 import { managementTests } from './suites/management.ts';
 import { outboxTests } from './suites/outbox.ts';
@@ -123,6 +125,8 @@ export function storageConformance(target: ConformanceTarget): void {
     externalIdentityTests(ctx);
     invitationTests(ctx);
     clientAssertionTests(ctx);
+    loginRequestTests(ctx);
+    emailTokenTests(ctx);
     // Last: it prunes with a clock two hours ahead.
     housekeepingTests(ctx);
 

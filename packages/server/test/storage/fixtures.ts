@@ -38,6 +38,7 @@ export function appRecord(companyId: string, overrides: Partial<NewApp> = {}): N
     grantDelivery: 'code',
     scopePolicy: 'strict',
     skipConsent: false,
+    autoConsent: false,
     refreshIdleTtl: 30 * 86_400,
     refreshAbsoluteTtl: 90 * 86_400,
     refreshReuseWindow: null,

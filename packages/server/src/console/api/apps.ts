@@ -39,6 +39,9 @@ const appProps = {
   grant_delivery: Type.String(),
   scope_policy: Type.String(),
   skip_consent: Type.Boolean(),
+  auto_consent: Type.Boolean({
+    description: "internal apps only: their own company's admins are not shown the consent page",
+  }),
   refresh_idle_ttl: Type.Integer(),
   refresh_absolute_ttl: Type.Integer(),
   refresh_reuse_window: Type.Union([Type.Integer(), Type.Null()], {
@@ -95,6 +98,9 @@ const CreateApp = Type.Object(
     grant_delivery: Type.Optional(Enum(['code', 'company_grant'], 'partner apps: code or company_grant')),
     scope_policy: Type.Optional(Enum(['strict', 'narrow'], 'strict (default) or narrow')),
     skip_consent: Type.Optional(Type.Boolean()),
+    auto_consent: Type.Optional(
+      Type.Boolean({ description: 'internal apps only (400 for a partner app): skip the consent page' }),
+    ),
     refresh_idle_ttl: Type.Optional(Type.Integer({ minimum: 300, maximum: 31_536_000 })),
     refresh_absolute_ttl: Type.Optional(Type.Integer({ minimum: 3600, maximum: 31_536_000 })),
     refresh_reuse_window: Type.Optional(
@@ -169,6 +175,12 @@ const UpdateApp = Type.Object(
         description: 'DPoP proofs must carry a server nonce (use_dpop_nonce, RFC 9449 section 8)',
       }),
     ),
+    auto_consent: Type.Optional(
+      Type.Boolean({
+        description:
+          "internal apps only (400 for a partner app): their own company's admins are not shown the consent page",
+      }),
+    ),
   },
   {
     additionalProperties: false,
@@ -224,6 +236,7 @@ export const appRoutes: ApiRoute[] = [
           ...opt('grantDelivery', body.grant_delivery),
           ...opt('scopePolicy', body.scope_policy),
           ...opt('skipConsent', body.skip_consent),
+          ...opt('autoConsent', body.auto_consent),
           ...opt('refreshIdleTtl', body.refresh_idle_ttl),
           ...opt('refreshAbsoluteTtl', body.refresh_absolute_ttl),
           ...opt('refreshReuseWindow', body.refresh_reuse_window),
@@ -277,6 +290,7 @@ export const appRoutes: ApiRoute[] = [
           ...clientAuthFields(body),
           ...opt('dpopBoundAccessTokens', body.dpop_bound_access_tokens),
           ...opt('useDpopNonce', body.use_dpop_nonce),
+          ...opt('autoConsent', body.auto_consent),
         },
         caller.actor,
       );

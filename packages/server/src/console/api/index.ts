@@ -15,6 +15,7 @@ import { idempotencyHooks, takesIdempotencyKey } from './idempotency.ts';
 import { memberRoutes } from './members.ts';
 import { openApiDocument } from './openapi.ts';
 import { operatorCompanyRoutes } from './operator-companies.ts';
+import { operatorLoginRequestRoutes } from './operator-login-requests.ts';
 import { operatorUserRoutes } from './operator-users.ts';
 import { type ApiRoute, isWrite } from './route.ts';
 import { noBodyExpected, schemaErrors, wireFields } from './validation-errors.ts';
@@ -38,6 +39,7 @@ export const OPERATOR_ROUTES: readonly ApiRoute[] = [
   ...operatorCompanyRoutes,
   ...operatorUserRoutes,
   ...memberRoutes,
+  ...operatorLoginRequestRoutes,
 ];
 
 /** Every management API route, in the order the OpenAPI document lists them. */

@@ -17,6 +17,7 @@ export interface EditDraft {
   grantDelivery: 'code' | 'company_grant';
   implicit: boolean;
   skipConsent: boolean;
+  autoConsent: boolean;
   removeLogo: boolean;
   clientAuth: ClientAuthDraft;
 }
@@ -32,6 +33,7 @@ export function draftOf(app: App): EditDraft {
     grantDelivery: app.grantDelivery,
     implicit: app.grantTypes.includes('implicit'),
     skipConsent: app.skipConsent,
+    autoConsent: app.autoConsent,
     removeLogo: false,
     clientAuth: clientAuthDraftOf(app),
   };
@@ -98,6 +100,8 @@ ${error('grantDelivery')}`
     : ''
 }
 ${browser ? checkbox('skip_consent', t.t('app_form.skip_consent'), draft.skipConsent, t.t('app_form.skip_consent_hint')) : ''}
+${browser && app.type === 'internal' ? checkbox('auto_consent', t.t('app_form.auto_consent'), draft.autoConsent, t.t('app_form.auto_consent_hint')) : ''}
+${error('autoConsent')}
 ${browser ? checkbox('implicit', t.t('app_form.implicit'), draft.implicit, t.t('app_form.implicit_hint')) : ''}
 ${error('grantTypes')}
 <h2>${t.t('app_form.tokens')}</h2>

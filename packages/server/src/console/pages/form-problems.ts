@@ -14,6 +14,7 @@ export type FormProblems = Record<string, FormProblem>;
 const KNOWN: [RegExp, (m: RegExpExecArray) => Text][] = [
   [/^display name must be 1 to 100 characters$/, () => ({ key: 'app_form.invalid.name' })],
   [/^choose at least one scope$/, () => ({ key: 'app_form.invalid.no_scopes' })],
+  [/^auto consent is only for internal apps/, () => ({ key: 'app_form.invalid.auto_consent' })],
   [
     /^token lifetime must be a whole number of seconds from (\d+) to (\d+)$/,
     (m) => ({ key: 'app_form.invalid.token_ttl', vars: { min: Number(m[1]), max: Number(m[2]) } }),
@@ -78,6 +79,8 @@ const FIELD: Record<string, MessageKey> = {
   jwks: 'client_auth.jwks',
   jwksUri: 'client_auth.jwks_uri',
   requirePushedAuthorizationRequests: 'client_auth.par',
+  autoConsent: 'app_form.auto_consent',
+  skipConsent: 'app_form.skip_consent',
   form: 'app_form.field.form',
 };
 

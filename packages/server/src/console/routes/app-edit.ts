@@ -26,6 +26,7 @@ function draftFrom(form: AppForm): EditDraft {
     grantDelivery: one(form, 'grant_delivery') === 'company_grant' ? 'company_grant' : 'code',
     implicit: one(form, 'implicit') === 'on',
     skipConsent: one(form, 'skip_consent') === 'on',
+    autoConsent: one(form, 'auto_consent') === 'on',
     removeLogo: one(form, 'remove_logo') === 'on',
     clientAuth: clientAuthDraftFrom((name) => one(form, name)),
   };
@@ -43,6 +44,7 @@ function patchFrom(app: App, draft: EditDraft, logo: AppLogo | undefined): AppPa
           redirectUris: formLines(draft.redirectUris),
           implicit: draft.implicit,
           skipConsent: draft.skipConsent,
+          ...(app.type === 'internal' ? { autoConsent: draft.autoConsent } : {}),
         }
       : {}),
     ...(app.type === 'partner' ? { grantDelivery: draft.grantDelivery } : {}),

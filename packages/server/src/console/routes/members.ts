@@ -230,7 +230,11 @@ export function consoleMemberRoutes(app: FastifyInstance, deps: ConsoleDeps): vo
       );
       const user = invitation && (await gh.users.get(invitation.userId));
       if (url === undefined || !invitation || !user) return seeOther(reply, `${ctx.base}/members`);
-      return sendPage(reply, 200, invitationLinkPage(ctx, user, url, invitation.expiresAt));
+      return sendPage(
+        reply,
+        200,
+        invitationLinkPage(ctx, user, url, invitation.expiresAt, !gh.mailer.logOnly),
+      );
     },
   );
 }

@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { App } from '../../apps/app-service.ts';
 import type { AuthorizationFlows } from '../../authorization/flow.ts';
 import type { FlowStep } from '../../authorization/flow-steps.ts';
+import type { LoginDelegation } from '../../authorization/login-delegation.ts';
 import { SessionService } from '../../authorization/session-service.ts';
 import type { UpstreamSignIn } from '../../authorization/upstream-sign-in.ts';
 import { safeReturnTo } from '../../console/return-to.ts';
@@ -28,14 +29,29 @@ export interface AuthorizeDeps extends SessionCookies {
   flows: AuthorizationFlows;
   scopeCatalog: ScopeCatalog;
   /** The sign-in choices of this deployment: the login page offers only these. */
-  signIn: { localPasswords: boolean; upstreams: Pick<UpstreamSignIn, 'providers'> };
+  signIn: {
+    localPasswords: boolean;
+    upstreams: Pick<UpstreamSignIn, 'providers'>;
+    /** Login delegation: its `name` is the button's label; undefined when it is off. */
+    delegation?: Pick<LoginDelegation, 'name'>;
+  };
 }
 
-/** What every login page shows besides its form: the upstreams, and whether passwords are on. */
-const choices = (deps: AuthorizeDeps) => ({
-  upstreams: deps.signIn.upstreams.providers(),
-  localPasswords: deps.signIn.localPasswords,
-});
+/** What every login page shows besides its form: the ways in that are on. */
+const choices = (deps: AuthorizeDeps) => {
+  const delegation = deps.signIn.delegation?.name;
+  return {
+    upstreams: deps.signIn.upstreams.providers(),
+    localPasswords: deps.signIn.localPasswords,
+    ...(delegation !== undefined ? { delegation } : {}),
+  };
+};
+
+/** With delegation the only way in, the login page is skipped: straight to the login application. */
+const onlyDelegation = (deps: AuthorizeDeps) =>
+  deps.signIn.delegation?.name !== undefined &&
+  !deps.signIn.localPasswords &&
+  deps.signIn.upstreams.providers().length === 0;
 
 /** The page of each step that goes on in the browser. */
 const STEP_PAGES = {
@@ -101,9 +117,24 @@ function signInRoutes(app: FastifyInstance, deps: AuthorizeDeps): void {
     const csrf = SessionService.csrfToken(active);
     if (view.kind === 'signed-in') {
       if (returnTo) return seeOther(reply, returnTo);
-      return sendPage(reply, 200, signedInPage(pageUi(request), { csrf, email: view.user?.email ?? '' }));
+      const notice = q.get('verification');
+      return sendPage(
+        reply,
+        200,
+        signedInPage(pageUi(request), {
+          csrf,
+          email: view.user?.email ?? '',
+          emailVerified: view.user ? view.user.emailVerifiedAt !== null : true,
+          ...(notice === 'sent' || notice === 'throttled' ? { notice } : {}),
+        }),
+      );
     }
     const { pending } = view;
+    if (onlyDelegation(deps) && (pending || returnTo))
+      return seeOther(
+        reply,
+        `/login/delegate?${pending ? flowQuery(pending.flowId) : `return_to=${encodeURIComponent(returnTo ?? '')}`}`,
+      );
     return sendPage(
       reply,
       200,

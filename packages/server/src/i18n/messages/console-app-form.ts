@@ -40,6 +40,11 @@ export const en = {
   'app_form.skip_consent': 'Remember consent',
   'app_form.skip_consent_hint':
     'A later authorization within the scopes a company already granted skips the consent page.',
+  'app_form.auto_consent': 'Skip the consent page for our own company',
+  'app_form.auto_consent_hint':
+    "This internal app is granted without the consent page when your company's admins sign in to it; the grant is still recorded.",
+  'app_form.invalid.auto_consent':
+    'auto consent is only for internal apps: a partner app always asks the company on the consent page',
   'app_form.implicit': 'Allow the implicit grant',
   'app_form.implicit_hint':
     'Tokens in the redirect fragment, for old browser apps; leave off unless the app cannot use the code flow.',
@@ -125,6 +130,11 @@ export const de: Messages<typeof en> = {
   'app_form.skip_consent': 'Zustimmung merken',
   'app_form.skip_consent_hint':
     'Eine spätere Autorisierung innerhalb der Berechtigungen, die ein Unternehmen schon erteilt hat, überspringt die Zustimmungsseite.',
+  'app_form.auto_consent': 'Zustimmungsseite für unser eigenes Unternehmen überspringen',
+  'app_form.auto_consent_hint':
+    'Diese interne App erhält die Freigabe ohne Zustimmungsseite, wenn sich die Administratoren Ihres Unternehmens bei ihr anmelden; die Freigabe wird trotzdem festgehalten.',
+  'app_form.invalid.auto_consent':
+    'Automatische Zustimmung gibt es nur für interne Apps: Eine Partner-App fragt das Unternehmen immer auf der Zustimmungsseite.',
   'app_form.implicit': 'Implicit Grant erlauben',
   'app_form.implicit_hint':
     'Tokens im Fragment der Weiterleitung, für alte Browser-Apps; nur einschalten, wenn die App den Code-Flow nicht nutzen kann.',

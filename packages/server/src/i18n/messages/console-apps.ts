@@ -40,6 +40,7 @@ export const en = {
   'app.consent': 'Consent',
   'app.consent_remembered': 'Remembered: a later authorization within granted scopes skips the page',
   'app.consent_asked': 'Asked every time',
+  'app.consent_auto': 'Skipped for your own company (the grant is still recorded)',
   'app.implicit_allowed': 'implicit grant allowed',
   'app.created': 'Created',
   'app.last_used': 'Last used',
@@ -127,6 +128,7 @@ export const de: Messages<typeof en> = {
   'app.consent_remembered':
     'Gespeichert: Eine spätere Autorisierung innerhalb erteilter Berechtigungen überspringt die Seite',
   'app.consent_asked': 'Jedes Mal erfragt',
+  'app.consent_auto': 'Für Ihr eigenes Unternehmen übersprungen (die Freigabe wird trotzdem erfasst)',
   'app.implicit_allowed': 'Implicit Grant erlaubt',
   'app.created': 'Erstellt',
   'app.last_used': 'Zuletzt verwendet',

@@ -34,7 +34,7 @@ export const en = {
   'members.add.submit': 'Add member',
   'members.invite.title': 'Invite a new user',
   'members.invite.hint':
-    'Creates their account and a link, valid 72 hours, with which they set a password. The link is shown once.',
+    'Creates their account and a link, valid 72 hours, with which they set a password. The link is shown to you once, and sent to them by e-mail when this server sends mail.',
   'members.invite.name': 'Name',
   'members.optional': '(optional)',
   'members.invite.submit': 'Create invitation',
@@ -108,7 +108,7 @@ export const de: Messages<typeof en> = {
   'members.add.submit': 'Mitglied hinzufügen',
   'members.invite.title': 'Neuen Benutzer einladen',
   'members.invite.hint':
-    'Legt das Konto und einen 72 Stunden gültigen Link an, mit dem die Person ein Passwort festlegt. Der Link wird einmal angezeigt.',
+    'Legt das Konto und einen 72 Stunden gültigen Link an, mit dem die Person ein Passwort festlegt. Der Link wird Ihnen einmal angezeigt und der Person per E-Mail gesendet, wenn dieser Server E-Mails versendet.',
   'members.invite.name': 'Name',
   'members.optional': '(optional)',
   'members.invite.submit': 'Einladung erstellen',

@@ -34,6 +34,8 @@ export interface AuthorizationRequest {
    * Absent in flows stored before it was read.
    */
   maxAge?: number | null;
+  /** OIDC `login_hint`: passed to the login application of login delegation. Absent in older flows. */
+  loginHint?: string | null;
 }
 
 /** Before client_id and redirect_uri are proven, errors go on a page: never a redirect. */
@@ -184,6 +186,9 @@ export async function validateAuthorizationRequest(
   const maxAgeParam = params.get('max_age');
   if (maxAgeParam !== undefined && !/^\d{1,9}$/.test(maxAgeParam))
     throw fail(new InvalidRequest('max_age must be a number of seconds'));
+  const loginHint = params.get('login_hint') ?? null;
+  if (loginHint !== null && loginHint.length > 256)
+    throw fail(new InvalidRequest('login_hint must be at most 256 characters'));
   return {
     app,
     request: {
@@ -197,6 +202,7 @@ export async function validateAuthorizationRequest(
       codeChallenge,
       prompt,
       maxAge: maxAgeParam === undefined ? null : Number(maxAgeParam),
+      loginHint,
     },
   };
 }

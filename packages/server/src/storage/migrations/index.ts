@@ -14,8 +14,10 @@ import * as m013 from './013-key-rotation.ts';
 import * as m014 from './014-external-identities.ts';
 import * as m015 from './015-invitations.ts';
 import * as m016 from './016-email-verification.ts';
+import * as m017 from './017-login-requests.ts';
 import * as m018 from './018-client-keys-and-par.ts';
 import * as m019 from './019-dpop.ts';
+import * as m021 from './021-email-tokens.ts';
 import type { MigrationContext } from './context.ts';
 
 export type { MigrationContext };
@@ -39,8 +41,10 @@ const steps: Array<[string, Step]> = [
   ['014-external-identities', m014],
   ['015-invitations', m015],
   ['016-email-verification', m016],
+  ['017-login-requests', m017],
   ['018-client-keys-and-par', m018],
   ['019-dpop', m019],
+  ['021-email-tokens', m021],
 ];
 
 export function migrationProvider(ctx: MigrationContext): MigrationProvider {

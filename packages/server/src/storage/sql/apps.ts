@@ -94,6 +94,7 @@ type EditColumns = Pick<
   require_pushed_authorization_requests: number;
   dpop_bound_access_tokens: number;
   use_dpop_nonce: number;
+  auto_consent: number;
 };
 
 /** The columns of the fields an app may change after creation, as stored (every one for a new app). */
@@ -117,6 +118,7 @@ function editableColumns(a: AppEdit): Partial<EditColumns> {
     row.require_pushed_authorization_requests = a.requirePushedAuthorizationRequests ? 1 : 0;
   if (a.dpopBoundAccessTokens !== undefined) row.dpop_bound_access_tokens = a.dpopBoundAccessTokens ? 1 : 0;
   if (a.useDpopNonce !== undefined) row.use_dpop_nonce = a.useDpopNonce ? 1 : 0;
+  if (a.autoConsent !== undefined) row.auto_consent = a.autoConsent ? 1 : 0;
   return row;
 }
 

@@ -25,7 +25,7 @@ async function revokeFamiliesWhere(
 }
 
 /** Ends the user's sessions with their pending flows, and drops codes not yet exchanged. */
-async function endSessions(db: Db, userId: string): Promise<void> {
+export async function endSessions(db: Db, userId: string): Promise<void> {
   const sessions = await db.selectFrom('sessions').select('id_hash').where('user_id', '=', userId).execute();
   const hashes = sessions.map((s) => s.id_hash);
   if (hashes.length > 0)

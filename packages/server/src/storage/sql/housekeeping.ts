@@ -60,6 +60,9 @@ async function pruneExpired(db: Db, now: number): Promise<PruneCounts> {
     await db.deleteFrom('pushed_authorization_requests').where('expires_at', '<=', now).executeTakeFirst(),
   );
   const dpopProofs = n(await db.deleteFrom('dpop_proofs').where('expires_at', '<=', now).executeTakeFirst());
+  const emailTokens = n(
+    await db.deleteFrom('email_tokens').where('expires_at', '<=', now).executeTakeFirst(),
+  );
   return {
     sessions,
     flows,
@@ -73,6 +76,7 @@ async function pruneExpired(db: Db, now: number): Promise<PruneCounts> {
     assertionJtis,
     pushedRequests,
     dpopProofs,
+    emailTokens,
   };
 }
 

@@ -84,7 +84,11 @@ export class SqlInvitationStore implements InvitationStore {
         if (!claimed) return undefined;
         const user = await tx
           .updateTable('users')
-          .set({ password_hash: passwordHash })
+          // The link reached the invitee's mailbox (or was handed on by their company's admin).
+          .set({
+            password_hash: passwordHash,
+            email_verified_at: (eb) => eb.fn.coalesce('email_verified_at', eb.val(at)),
+          })
           .where('id', '=', claimed.user_id)
           .where('disabled_at', 'is', null)
           .where('password_hash', 'is', null)

@@ -71,6 +71,7 @@ export const toApp = (r: Row<'apps'>): App => ({
   lastUsedAt: maybeDate(r.last_used_at),
   scopePolicy: r.scope_policy as ScopePolicy,
   skipConsent: Number(r.skip_consent) === 1,
+  autoConsent: Number(r.auto_consent) === 1,
   refreshIdleTtl: Number(r.refresh_idle_ttl),
   refreshAbsoluteTtl: Number(r.refresh_absolute_ttl),
   refreshReuseWindow: r.refresh_reuse_window === null ? null : Number(r.refresh_reuse_window),

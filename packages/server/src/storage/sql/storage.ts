@@ -12,6 +12,7 @@ import { SqlAuthorizationStateStore } from './authorization-state-store.ts';
 import { connect, type DatabaseTimeouts, type Dialect } from './connect.ts';
 import { SqlContext } from './context.ts';
 import { SqlDirectoryStore } from './directory-store.ts';
+import { SqlEmailTokenStore } from './email-token-store.ts';
 import { SqlExternalIdentityStore } from './external-identity-store.ts';
 import { SqlGrantStore } from './grant-store.ts';
 import { SqlHousekeepingStore } from './housekeeping.ts';
@@ -19,6 +20,7 @@ import { SqlIdempotencyStore } from './idempotency-store.ts';
 import { SqlInvalidationLog } from './invalidation-log.ts';
 import { SqlInvitationStore } from './invitation-store.ts';
 import { SqlLifecycle } from './lifecycle.ts';
+import { SqlLoginRequestStore } from './login-request-store.ts';
 import { SqlOperatorKeyStore } from './operator-key-store.ts';
 import { SqlPushedRequestStore } from './pushed-request-store.ts';
 import { SqlRevocationLog } from './revocation-log.ts';
@@ -50,6 +52,8 @@ export const SQL_SLICES = {
   invitations: SqlInvitationStore,
   assertionReplay: SqlAssertionReplayStore,
   pushedRequests: SqlPushedRequestStore,
+  loginRequests: SqlLoginRequestStore,
+  emailTokens: SqlEmailTokenStore,
 } satisfies { [K in keyof StorageSlices]: new (ctx: SqlContext) => StorageSlices[K] };
 
 type SqlSlices = { [K in keyof typeof SQL_SLICES]: InstanceType<(typeof SQL_SLICES)[K]> };

@@ -230,6 +230,7 @@ export function appTests({ it }: SuiteContext): void {
           requirePushedAuthorizationRequests: true,
           dpopBoundAccessTokens: true,
           useDpopNonce: true,
+          autoConsent: true,
         };
         const expected = {
           name: app.name,
@@ -247,6 +248,7 @@ export function appTests({ it }: SuiteContext): void {
           requirePushedAuthorizationRequests: false,
           dpopBoundAccessTokens: false,
           useDpopNonce: false,
+          autoConsent: false,
         };
         const audit = {
           companyId: co.id,

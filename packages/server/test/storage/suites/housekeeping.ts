@@ -170,6 +170,7 @@ export function housekeepingTests({ it }: SuiteContext): void {
           assertionJtis: 1,
           pushedRequests: 1,
           dpopProofs: 1,
+          emailTokens: 0,
         });
         // A month on: the rest has had its time; a finished delivery goes after 30 days, a pending one stays.
         assert.deepEqual(await f.pruneExpired(at(31 * DAY)), {
@@ -185,6 +186,7 @@ export function housekeepingTests({ it }: SuiteContext): void {
           assertionJtis: 1,
           pushedRequests: 0,
           dpopProofs: 1,
+          emailTokens: 0,
         });
         assert.equal((await f.listWebhookDeliveries(seed.companyId)).items.length, 1);
       },

@@ -75,6 +75,7 @@ export function invitationTests({ it, target }: SuiteContext): void {
         });
         assert.equal(accepted?.acceptedAt?.getTime(), now.getTime());
         assert.equal((await s.getUser(user.id))?.passwordHash, 'hash-1');
+        assert.equal((await s.getUser(user.id))?.emailVerifiedAt?.getTime(), now.getTime(), 'verified');
         assert.equal(await s.acceptInvitation(sha256(token), 'hash-2', new Date()), undefined);
         assert.equal((await s.getUser(user.id))?.passwordHash, 'hash-1');
         assert.deepEqual(await s.listPendingInvitations(company.id), []);
