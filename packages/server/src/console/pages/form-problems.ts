@@ -31,6 +31,53 @@ const KNOWN: [RegExp, (m: RegExpExecArray) => Text][] = [
     /^redirect URI "(.*)" is not an absolute URI$/s,
     (m) => ({ key: 'app_form.invalid.redirect_absolute', vars: { uri: m[1] ?? '' } }),
   ],
+  ...(
+    [
+      ['is longer than 2000 characters', 'app_form.invalid.redirect_long'],
+      ['must not contain whitespace or control characters', 'app_form.invalid.redirect_space'],
+      ['must not contain a backslash', 'app_form.invalid.redirect_backslash'],
+      ['has a port outside 1 to 65535', 'app_form.invalid.redirect_port'],
+      ['must not contain user information', 'app_form.invalid.redirect_userinfo'],
+      [
+        'must not contain a percent-encoded dot, slash, backslash or NUL in its path',
+        'app_form.invalid.redirect_encoded',
+      ],
+    ] as const
+  ).map(([tail, key]): [RegExp, (m: RegExpExecArray) => Text] => [
+    new RegExp(`^redirect URI "(.*)" ${tail.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`, 's'),
+    (m) => ({ key, vars: { uri: m[1] ?? '' } }),
+  ]),
+  [
+    /^redirect URI "(.*)" must not use the (\S+) scheme$/s,
+    (m) => ({ key: 'app_form.invalid.redirect_scheme', vars: { uri: m[1] ?? '', scheme: m[2] ?? '' } }),
+  ],
+  [
+    /^redirect URI "(.*)" [^"]*: register it exactly as "(.*)", the form a browser sends$/s,
+    (m) => ({ key: 'app_form.invalid.redirect_canonical', vars: { uri: m[1] ?? '', canonical: m[2] ?? '' } }),
+  ],
+  [
+    /^signing algorithm must be one of (.*)$/,
+    (m) => ({ key: 'app_form.invalid.signing_alg', vars: { algs: m[1] ?? '' } }),
+  ],
+  [
+    /^a public client cannot use client_credentials$/,
+    () => ({ key: 'app_form.invalid.public_client_credentials' }),
+  ],
+  [/^is empty$/, () => ({ key: 'app_form.invalid.logo_empty' })],
+  [
+    /^must be between 1 and (\d+) pixels on each side$/,
+    (m) => ({ key: 'app_form.invalid.logo_size', vars: { max: Number(m[1]) } }),
+  ],
+  [/^jwks must be a JWK Set: \{"keys": \[\.\.\.\]\}$/, () => ({ key: 'app_form.invalid.jwks_shape' })],
+  [
+    /^jwks key (\d+) holds private or symmetric key material: register public keys only$/,
+    (m) => ({ key: 'app_form.invalid.jwks_private', vars: { index: Number(m[1]) } }),
+  ],
+  [/^jwks_uri must be an https URL$/, () => ({ key: 'app_form.invalid.jwks_uri' })],
+  [
+    /^the app kept changing while this edit was made; read it again and retry$/,
+    () => ({ key: 'app_form.invalid.changed' }),
+  ],
   [/^(logo )?is larger than 256 KB$/, () => ({ key: 'app_form.invalid.logo_large' })],
   [/^must be a PNG or JPEG image$/, () => ({ key: 'app_form.invalid.logo_type' })],
   [/^is not a readable PNG or JPEG image$/, () => ({ key: 'app_form.invalid.logo_unreadable' })],

@@ -89,6 +89,25 @@ export const en = {
   'app_form.invalid.jwks_json': 'the JWK Set is not valid JSON',
   'app_form.invalid.jwks_both': 'give jwks or jwks_uri, not both',
   'app_form.invalid.jwks_needed': 'private_key_jwt needs the public keys: give jwks or jwks_uri',
+  'app_form.invalid.redirect_long': 'redirect URI "{uri}" is longer than 2000 characters',
+  'app_form.invalid.redirect_space': 'redirect URI "{uri}" must not contain whitespace or control characters',
+  'app_form.invalid.redirect_backslash': 'redirect URI "{uri}" must not contain a backslash',
+  'app_form.invalid.redirect_port': 'redirect URI "{uri}" has a port outside 1 to 65535',
+  'app_form.invalid.redirect_scheme': 'redirect URI "{uri}" must not use the {scheme} scheme',
+  'app_form.invalid.redirect_userinfo': 'redirect URI "{uri}" must not contain user information',
+  'app_form.invalid.redirect_encoded':
+    'redirect URI "{uri}" must not contain a percent-encoded dot, slash, backslash or NUL in its path',
+  'app_form.invalid.redirect_canonical':
+    'redirect URI "{uri}" is not in the form a browser sends: register it exactly as "{canonical}"',
+  'app_form.invalid.signing_alg': 'signing algorithm must be one of {algs}',
+  'app_form.invalid.public_client_credentials': 'a public client cannot use client_credentials',
+  'app_form.invalid.logo_empty': 'is empty',
+  'app_form.invalid.logo_size': 'must be between 1 and {max} pixels on each side',
+  'app_form.invalid.jwks_shape': 'jwks must be a JWK Set: {"keys": [...]}',
+  'app_form.invalid.jwks_private':
+    'jwks key {index} holds private or symmetric key material: register public keys only',
+  'app_form.invalid.jwks_uri': 'jwks_uri must be an https URL',
+  'app_form.invalid.changed': 'the app kept changing while this edit was made; read it again and retry',
 } as const satisfies Record<string, Message>;
 
 export const de: Messages<typeof en> = {
@@ -186,4 +205,29 @@ export const de: Messages<typeof en> = {
   'app_form.invalid.jwks_both': 'Geben Sie jwks oder jwks_uri an, nicht beides.',
   'app_form.invalid.jwks_needed':
     'private_key_jwt braucht die öffentlichen Schlüssel: Geben Sie jwks oder jwks_uri an.',
+  'app_form.invalid.redirect_long': 'Die Weiterleitungs-URI „{uri}“ ist länger als 2000 Zeichen.',
+  'app_form.invalid.redirect_space':
+    'Die Weiterleitungs-URI „{uri}“ darf keine Leer- oder Steuerzeichen enthalten.',
+  'app_form.invalid.redirect_backslash': 'Die Weiterleitungs-URI „{uri}“ darf keinen Backslash enthalten.',
+  'app_form.invalid.redirect_port':
+    'Die Weiterleitungs-URI „{uri}“ hat einen Port außerhalb von 1 bis 65535.',
+  'app_form.invalid.redirect_scheme':
+    'Die Weiterleitungs-URI „{uri}“ darf das Schema {scheme} nicht verwenden.',
+  'app_form.invalid.redirect_userinfo':
+    'Die Weiterleitungs-URI „{uri}“ darf keine Benutzerinformationen enthalten.',
+  'app_form.invalid.redirect_encoded':
+    'Die Weiterleitungs-URI „{uri}“ darf im Pfad keinen prozentkodierten Punkt, Schrägstrich, Backslash oder NUL enthalten.',
+  'app_form.invalid.redirect_canonical':
+    'Die Weiterleitungs-URI „{uri}“ hat nicht die Form, die ein Browser sendet: Registrieren Sie sie genau als „{canonical}“.',
+  'app_form.invalid.signing_alg': 'Der Signaturalgorithmus muss einer von {algs} sein.',
+  'app_form.invalid.public_client_credentials':
+    'Ein öffentlicher Client kann client_credentials nicht verwenden.',
+  'app_form.invalid.logo_empty': 'Das Logo ist leer.',
+  'app_form.invalid.logo_size': 'Das Logo muss auf jeder Seite zwischen 1 und {max} Pixel groß sein.',
+  'app_form.invalid.jwks_shape': 'jwks muss ein JWK Set sein: {"keys": [...]}',
+  'app_form.invalid.jwks_private':
+    'Schlüssel {index} in jwks enthält privates oder symmetrisches Schlüsselmaterial: Registrieren Sie nur öffentliche Schlüssel.',
+  'app_form.invalid.jwks_uri': 'jwks_uri muss eine https-URL sein.',
+  'app_form.invalid.changed':
+    'Die App wurde während dieser Bearbeitung mehrmals geändert; laden Sie sie neu und versuchen Sie es noch einmal.',
 };
