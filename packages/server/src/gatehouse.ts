@@ -225,7 +225,7 @@ export class Gatehouse {
     this.operatorKeys = new OperatorKeyService(storage);
     this.memberships = new MembershipService(storage);
     this.userAdmin = new UserAdminService(storage, bus);
-    this.mailer = new Mailer(config.mail, opts.logger);
+    this.mailer = new Mailer(config.mail, opts.logger, config.theme.productName);
     this.invitations = new InvitationService(storage, this.companies, {
       baseUrl: config.issuer,
       throttle: config.loginThrottle,

@@ -47,7 +47,7 @@ await forDialects(['sqlite', 'postgres'], (dialect, skip) => {
       const user = await s.gh.companies.createUser({ email: 'vera@acme.example', password: PASSWORD }, 't');
       assert.equal(await s.gh.emailVerification.send(user), true);
       const mail = await smtp.next('vera@acme.example');
-      assert.equal(mail.subject, 'Confirm your e-mail address');
+      assert.equal(mail.subject, 'Confirm your e-mail address for Gatehouse');
       const link = linkIn(mail, '/verify-email/');
       assert.match(link, /\/verify-email\/gthe_[A-Za-z0-9_-]{43}$/);
       const b = new Browser(s.http);

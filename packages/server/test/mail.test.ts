@@ -70,7 +70,7 @@ describe('Mailer without SMTP_URL', () => {
     const mailer = new Mailer(mailConfig({}, 'http://127.0.0.1:4000'), createLogger('info', { destination }));
     assert.equal(mailer.logOnly, true);
     mailer.send(
-      passwordResetMail('ada@acme.example', 'http://127.0.0.1:4000/password-reset/gthp_x'),
+      passwordResetMail('ada@acme.example', 'http://127.0.0.1:4000/password-reset/gthp_x', 'Gatehouse'),
       'password_reset',
     );
     await mailer.close();
@@ -83,8 +83,20 @@ describe('Mailer without SMTP_URL', () => {
     );
   });
 
+  it("the mails and their default sender name the theme's product", () => {
+    const reset = passwordResetMail('ada@acme.example', 'http://a/r', 'Shiftwise');
+    assert.equal(reset.subject, 'Reset your Shiftwise password');
+    assert.equal(
+      mailConfig({}, 'https://auth.shiftwise.test', 'Shiftwise').from,
+      'Shiftwise <no-reply@auth.shiftwise.test>',
+    );
+    assert.equal(mailConfig({}, 'https://a.test', 'Evil <x@y>').from, 'Evil x@y <no-reply@a.test>');
+  });
+
   it('escapes what it puts into the HTML part', () => {
-    const mail = passwordResetMail('<b>x</b>@acme.example', 'http://a/password-reset/t?x="1"&y');
+    const mail = passwordResetMail('<b>x</b>@acme.example', 'http://a/password-reset/t?x="1"&y', 'A<i>B');
+    assert.equal(mail.subject, 'Reset your A<i>B password');
+    assert.doesNotMatch(mail.html, /<i>/);
     assert.doesNotMatch(mail.html, /<b>x<\/b>/);
     assert.match(mail.html, /&lt;b&gt;x&lt;\/b&gt;@acme\.example/);
     assert.match(mail.html, /href="http:\/\/a\/password-reset\/t\?x=&quot;1&quot;&amp;y"/);

@@ -137,7 +137,10 @@ export class InvitationService {
     // and a credential in the log would serve no one.
     if (this.opts.mailer && !this.opts.mailer.logOnly) {
       const company = await this.companies.getCompany(companyId);
-      this.opts.mailer.send(invitationMail(user.email, url, company.name), 'invitation');
+      this.opts.mailer.send(
+        invitationMail(user.email, url, company.name, this.opts.mailer.product),
+        'invitation',
+      );
     }
     return { invitation, user, url };
   }

@@ -256,6 +256,7 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
   for (const a of aliases)
     if (!a.startsWith('/')) throw new Error(`token path alias must start with "/": ${a}`);
   const production = o.production ?? env.NODE_ENV === 'production';
+  const theme = o.theme ?? (env.GATEHOUSE_THEME ? loadThemeFile(env.GATEHOUSE_THEME) : DEFAULT_THEME);
   return {
     host,
     port,
@@ -357,7 +358,7 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
     readyzTimeoutMs: o.readyzTimeoutMs ?? parseTimeout('GATEHOUSE_READYZ_TIMEOUT_MS', env, 2_000, 1),
     httpTimeouts: o.httpTimeouts ?? httpTimeouts(env),
     signIn: o.signIn ?? signInConfig(env),
-    mail: o.mail ?? mailConfig(env, issuer),
+    mail: o.mail ?? mailConfig(env, issuer, theme.productName),
     passwordResetThrottle: o.passwordResetThrottle ?? {
       perAccount: parseRate(
         'GATEHOUSE_RESET_RATE_ADDRESS',
@@ -371,7 +372,7 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
       ),
       inFlight: DEFAULT_RESET_REQUEST_THROTTLE.inFlight,
     },
-    theme: o.theme ?? (env.GATEHOUSE_THEME ? loadThemeFile(env.GATEHOUSE_THEME) : DEFAULT_THEME),
+    theme,
     metrics: o.metrics ?? metricsConfig(env),
     redisUrl: o.redisUrl ?? (env.REDIS_URL || undefined),
     redisPrefix: o.redisPrefix ?? (env.GATEHOUSE_REDIS_PREFIX || 'gatehouse'),

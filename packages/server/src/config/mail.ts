@@ -6,7 +6,7 @@ export interface MailConfig {
    * needs no mail server.
    */
   smtpUrl: string | undefined;
-  /** `SMTP_FROM`: the sender, `address` or `Name <address>`. Default `Gatehouse <no-reply@ISSUER-HOST>`. */
+  /** `SMTP_FROM`: the sender, `address` or `Name <address>`. Default `PRODUCT <no-reply@ISSUER-HOST>` (the theme's product name). */
   from: string;
   /** `SMTP_TIMEOUT_MS`, default 10000: connecting, the greeting, and each wait on the server. */
   timeoutMs: number;
@@ -37,7 +37,7 @@ function parseSmtpUrl(value: string): string {
   return value;
 }
 
-export function mailConfig(env: NodeJS.ProcessEnv, issuer: string): MailConfig {
+export function mailConfig(env: NodeJS.ProcessEnv, issuer: string, product = 'Gatehouse'): MailConfig {
   const timeout = env.SMTP_TIMEOUT_MS?.trim() ? Number(env.SMTP_TIMEOUT_MS) : 10_000;
   if (!Number.isInteger(timeout) || timeout < 1)
     throw new Error(
@@ -47,7 +47,7 @@ export function mailConfig(env: NodeJS.ProcessEnv, issuer: string): MailConfig {
     smtpUrl: env.SMTP_URL?.trim() ? parseSmtpUrl(env.SMTP_URL.trim()) : undefined,
     from: env.SMTP_FROM?.trim()
       ? parseFrom(env.SMTP_FROM)
-      : `Gatehouse <no-reply@${new URL(issuer).hostname}>`,
+      : `${product.replace(/["<>\\\r\n]/g, '')} <no-reply@${new URL(issuer).hostname}>`,
     timeoutMs: timeout,
   };
 }

@@ -50,6 +50,8 @@ export class Mailer {
   constructor(
     private readonly config: MailConfig,
     private readonly log?: Logger,
+    /** The name the mails give the product (the theme's `product_name`). */
+    readonly product = 'Gatehouse',
   ) {
     this.logOnly = config.smtpUrl === undefined;
     this.transport =

@@ -33,10 +33,14 @@ function linkMail(opts: {
   };
 }
 
-export function passwordResetMail(to: string, url: string): MailMessage {
+/**
+ * The mails name the product as the theme does (`product_name`, docs/branding.md), so a SaaS
+ * company's customers read its name, not Gatehouse's. They are in English.
+ */
+export function passwordResetMail(to: string, url: string, product: string): MailMessage {
   return linkMail({
     to,
-    subject: 'Reset your Gatehouse password',
+    subject: `Reset your ${product} password`,
     intro: `Someone asked to reset the password of the account ${to}.`,
     action: 'Choose a new password',
     url,
@@ -45,21 +49,21 @@ export function passwordResetMail(to: string, url: string): MailMessage {
   });
 }
 
-export function verificationMail(to: string, url: string): MailMessage {
+export function verificationMail(to: string, url: string, product: string): MailMessage {
   return linkMail({
     to,
-    subject: 'Confirm your e-mail address',
-    intro: `Please confirm that ${to} is your address.`,
+    subject: `Confirm your e-mail address for ${product}`,
+    intro: `Please confirm that ${to} is your address at ${product}.`,
     action: 'Confirm the address',
     url,
     outro: 'The link works once, for 24 hours. If you did not expect this mail, ignore it.',
   });
 }
 
-export function invitationMail(to: string, url: string, company: string): MailMessage {
+export function invitationMail(to: string, url: string, company: string, product: string): MailMessage {
   return linkMail({
     to,
-    subject: `You are invited to ${company} on Gatehouse`,
+    subject: `You are invited to ${company} on ${product}`,
     intro: `An administrator of ${company} invited you to its Integration Center as ${to}.`,
     action: 'Accept the invitation and choose a password',
     url,

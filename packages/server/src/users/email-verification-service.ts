@@ -49,7 +49,7 @@ export class EmailVerificationService {
   async send(user: User): Promise<boolean> {
     if (user.emailVerifiedAt !== null || user.disabledAt !== null) return false;
     const url = await this.links.issue(user, 'email_verification', VERIFICATION_TTL_MS, VERIFICATION_PATH);
-    this.opts.mailer.send(verificationMail(user.email, url), 'email_verification');
+    this.opts.mailer.send(verificationMail(user.email, url, this.opts.mailer.product), 'email_verification');
     return true;
   }
 

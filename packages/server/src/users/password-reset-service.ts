@@ -120,7 +120,10 @@ export class PasswordResetService {
     if (!user || user.disabledAt !== null) return;
     const query = flow ? `?flow=${encodeURIComponent(flow)}` : '';
     const url = await this.links.issue(user, 'password_reset', PASSWORD_RESET_TTL_MS, PASSWORD_RESET_PATH);
-    this.opts.mailer.send(passwordResetMail(user.email, `${url}${query}`), 'password_reset');
+    this.opts.mailer.send(
+      passwordResetMail(user.email, `${url}${query}`, this.opts.mailer.product),
+      'password_reset',
+    );
   }
 
   /** What the link with this token leads to. */
