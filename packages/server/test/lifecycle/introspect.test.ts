@@ -157,11 +157,15 @@ describe('POST /oauth2/introspect (RFC 7662)', () => {
     assert.deepEqual(meta.revocation_endpoint_auth_methods_supported, [
       'client_secret_basic',
       'client_secret_post',
+      'client_secret_jwt',
+      'private_key_jwt',
       'none',
     ]);
     assert.deepEqual(meta.introspection_endpoint_auth_methods_supported, [
       'client_secret_basic',
       'client_secret_post',
+      'client_secret_jwt',
+      'private_key_jwt',
     ]);
   });
 
