@@ -1,4 +1,3 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { MIN_TOKEN_TTL as DEFAULT_MIN_TOKEN_TTL } from '../apps/validation.ts';
 import {
@@ -16,8 +15,6 @@ import { DEFAULT_THEME, type Theme } from '../pages/theme.ts';
 import type { DatabaseTimeouts } from '../storage/sql/connect.ts';
 import { DEFAULT_RESET_REQUEST_THROTTLE } from '../users/password-reset-service.ts';
 import { DEFAULT_SCRYPT_POOL, type ScryptPoolConfig } from '../users/scrypt-pool.ts';
-import { randomToken } from '../util/random.ts';
-import { DEFAULT_RETRY_SCHEDULE_SECONDS } from '../webhooks/retry.ts';
 import { type MailConfig, mailConfig } from './mail.ts';
 import {
   databaseTimeouts,
@@ -36,8 +33,12 @@ import {
   parseTimeout,
   parseTrustProxy,
 } from './parse.ts';
+import { resolveServerSecret } from './secret.ts';
 import { type SignInConfig, signInConfig } from './sign-in.ts';
 import { loadThemeFile } from './theme.ts';
+import { type WebhookConfig, webhookConfig } from './webhooks.ts';
+
+export type { WebhookConfig };
 
 /**
  * The one place where Gatehouse's settings and their defaults live. Every module receives
@@ -173,23 +174,6 @@ export interface MetricsConfig {
   token: string | undefined;
 }
 
-export interface WebhookConfig {
-  /** `GATEHOUSE_WEBHOOKS=off` stops this node from delivering (another node may). Default on. */
-  enabled: boolean;
-  /** Which addresses deliveries may reach. `GATEHOUSE_WEBHOOK_NETWORK`: public-only,
-   *  allow-loopback (default outside production) or allow-private. */
-  network: 'public-only' | 'allow-loopback' | 'allow-private';
-  /**
-   * `GATEHOUSE_WEBHOOK_TIMEOUT_MS`, default 5000: one attempt's deadline. A node's lease on a
-   * delivery is this plus 5 s (webhooks/dispatcher.ts leaseMsFor).
-   */
-  timeoutMs: number;
-  /** `GATEHOUSE_WEBHOOK_POLL_MS`, default 500: how soon a new event goes out. */
-  pollMs: number;
-  /** `GATEHOUSE_WEBHOOK_RETRY_SCHEDULE`: seconds between attempts, comma separated. */
-  retryScheduleSeconds: number[];
-}
-
 /**
  * Token buckets on the token endpoint, one per client_id and one per client IP, each in
  * this node's memory (N nodes allow N times the rate). A rate of 0 turns that bucket off.
@@ -210,24 +194,11 @@ export { DEFAULT_APP_CACHE_SIZE, DEFAULT_RETIRED_PATH_PREFIXES } from './parse.t
 
 export const DEFAULT_TOKEN_PATH_ALIASES = ['/oauth/v1/token', '/oauth/token', '/v1/oauth2/token'];
 
+export { resolveServerSecret };
+
 export interface LoadConfigOptions {
   env?: NodeJS.ProcessEnv;
   overrides?: Partial<Config>;
-}
-
-/** Reads the server secret from the environment, or from (creating) dataDir/server-secret. */
-export function resolveServerSecret(env: NodeJS.ProcessEnv, dataDir: string) {
-  const fromEnv = env.GATEHOUSE_SECRET;
-  if (fromEnv) {
-    if (fromEnv.length < 32) throw new Error('GATEHOUSE_SECRET must be at least 32 characters');
-    return { secret: fromEnv, generated: false };
-  }
-  const file = join(dataDir, 'server-secret');
-  if (existsSync(file)) return { secret: readFileSync(file, 'utf8').trim(), generated: true };
-  mkdirSync(dataDir, { recursive: true });
-  const secret = randomToken(32);
-  writeFileSync(file, `${secret}\n`, { mode: 0o600 });
-  return { secret, generated: true };
 }
 
 export function loadConfig(options: LoadConfigOptions = {}): Config {
@@ -376,26 +347,6 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
     metrics: o.metrics ?? metricsConfig(env),
     redisUrl: o.redisUrl ?? (env.REDIS_URL || undefined),
     redisPrefix: o.redisPrefix ?? (env.GATEHOUSE_REDIS_PREFIX || 'gatehouse'),
-  };
-}
-
-const NETWORKS = ['public-only', 'allow-loopback', 'allow-private'] as const;
-
-function webhookConfig(env: NodeJS.ProcessEnv, production: boolean): WebhookConfig {
-  const network = env.GATEHOUSE_WEBHOOK_NETWORK ?? (production ? 'public-only' : 'allow-loopback');
-  if (!(NETWORKS as readonly string[]).includes(network))
-    throw new Error(`GATEHOUSE_WEBHOOK_NETWORK must be one of ${NETWORKS.join(', ')}`);
-  const schedule = env.GATEHOUSE_WEBHOOK_RETRY_SCHEDULE
-    ? env.GATEHOUSE_WEBHOOK_RETRY_SCHEDULE.split(',').map((s) => Number(s.trim()))
-    : DEFAULT_RETRY_SCHEDULE_SECONDS;
-  if (schedule.some((n) => !Number.isFinite(n) || n < 0))
-    throw new Error('GATEHOUSE_WEBHOOK_RETRY_SCHEDULE must be comma-separated non-negative seconds');
-  return {
-    enabled: env.GATEHOUSE_WEBHOOKS !== 'off',
-    network: network as WebhookConfig['network'],
-    timeoutMs: Number(env.GATEHOUSE_WEBHOOK_TIMEOUT_MS ?? 5000),
-    pollMs: Number(env.GATEHOUSE_WEBHOOK_POLL_MS ?? 500),
-    retryScheduleSeconds: schedule,
   };
 }
 
