@@ -49,6 +49,10 @@ export interface AppPatch {
   jwksUri?: string | null;
   /** RFC 9126 6: only pushed authorization requests are accepted for this app. */
   requirePushedAuthorizationRequests?: boolean;
+  /** The whole list of post-logout redirect URIs (docs/flows/logout.md). */
+  postLogoutRedirectUris?: string[];
+  /** Where logout tokens are POSTed; null or empty removes it (docs/flows/logout.md). */
+  backchannelLogoutUri?: string | null;
 }
 
 /** The editable fields, in the order the audit log and the webhook list them. */
@@ -69,6 +73,8 @@ export const EDITABLE_FIELDS = [
   'dpopBoundAccessTokens',
   'useDpopNonce',
   'autoConsent',
+  'postLogoutRedirectUris',
+  'backchannelLogoutUri',
 ] as const satisfies readonly (keyof AppEdit)[];
 export type EditableField = (typeof EDITABLE_FIELDS)[number];
 
@@ -115,6 +121,10 @@ export function applyPatch(app: App, patch: AppPatch): Required<AppEdit> {
   if (patch.dpopBoundAccessTokens !== undefined) next.dpopBoundAccessTokens = patch.dpopBoundAccessTokens;
   if (patch.useDpopNonce !== undefined) next.useDpopNonce = patch.useDpopNonce;
   if (patch.autoConsent !== undefined) next.autoConsent = patch.autoConsent;
+  if (patch.postLogoutRedirectUris !== undefined)
+    next.postLogoutRedirectUris = [...new Set(patch.postLogoutRedirectUris)];
+  if (patch.backchannelLogoutUri !== undefined)
+    next.backchannelLogoutUri = patch.backchannelLogoutUri?.trim() || null;
   if (patch.implicit !== undefined && patch.implicit !== next.grantTypes.includes('implicit'))
     next.grantTypes = patch.implicit
       ? [...next.grantTypes, 'implicit']

@@ -11,6 +11,7 @@ import {
   type TokenFormat,
 } from '../storage/types.ts';
 import { type ClientAuthInput, type ClientAuthSettings, validateClientAuth } from './client-auth-settings.ts';
+import { type LogoutInput, type LogoutSettings, validateLogoutSettings } from './logout-settings.ts';
 import { LOOPBACK_HOSTS, redirectUriProblem } from './redirect-uri-rules.ts';
 
 /**
@@ -45,7 +46,7 @@ export const DEFAULT_REFRESH_REUSE_WINDOW = 10;
 export const MAX_REFRESH_REUSE_WINDOW = 300;
 const MAX_REFRESH_TTL = 365 * 86_400;
 
-export interface AppInput extends ClientAuthInput {
+export interface AppInput extends ClientAuthInput, LogoutInput {
   companyId: string;
   name: string;
   logoUrl?: string | null;
@@ -74,9 +75,10 @@ export interface AppInput extends ClientAuthInput {
 }
 
 export type ValidApp = Required<
-  Omit<AppInput, 'logoUrl' | 'signingAlg' | 'refreshReuseWindow' | keyof ClientAuthInput>
+  Omit<AppInput, 'logoUrl' | 'signingAlg' | 'refreshReuseWindow' | keyof ClientAuthInput | keyof LogoutInput>
 > &
-  ClientAuthSettings & {
+  ClientAuthSettings &
+  LogoutSettings & {
     logoUrl: string | null;
     refreshReuseWindow: number | null;
     signingAlg: SigningAlg;
@@ -198,6 +200,7 @@ export function validateAppInput(
   )
     fields.refreshReuseWindow = `refresh reuse window must be a whole number of seconds from 0 to ${MAX_REFRESH_REUSE_WINDOW}`;
   const clientAuth = validateClientAuth(input, clientType, fields);
+  const logout = validateLogoutSettings(input, fields);
   if (Object.keys(fields).length > 0) {
     throw new ValidationError([...new Set(Object.values(fields))].join('; '), fields);
   }
@@ -223,5 +226,6 @@ export function validateAppInput(
     ...clientAuth,
     dpopBoundAccessTokens,
     useDpopNonce,
+    ...logout,
   };
 }

@@ -16,6 +16,7 @@ import { type EndpointLimiter, TokenEndpointLimiter } from './rate-limit.ts';
 import { lazyChildLoggerFactory } from './request-logger.ts';
 import { authorizeRoutes } from './routes/authorize.ts';
 import { emailVerificationRoutes } from './routes/email-verification.ts';
+import { endSessionRoutes } from './routes/end-session.ts';
 import { grantResolutionRoutes } from './routes/grant-resolution.ts';
 import { healthRoutes } from './routes/health.ts';
 import { introspectRoutes } from './routes/introspect.ts';
@@ -114,6 +115,7 @@ export async function buildHttpApp(gh: Gatehouse, logger: Logger): Promise<Fasti
     upstreamSignInRoutes(pages, { ...deps, upstreams: gh.upstreamSignIn });
     loginDelegationRoutes(pages, { ...deps, delegation: gh.loginDelegation });
     pageAssetRoutes(pages);
+    endSessionRoutes(pages, { sessions: gh.sessions, secure: deps.secure, logout: gh.logout });
     invitationRoutes(pages, { sessions: gh.sessions, secure: deps.secure, invitations: gh.invitations });
     passwordResetRoutes(pages, {
       sessions: gh.sessions,

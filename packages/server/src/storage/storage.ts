@@ -14,6 +14,7 @@ import type { InvalidationLog } from './invalidation-log.ts';
 import type { InvitationStore } from './invitation-store.ts';
 import type { StorageLifecycle } from './lifecycle.ts';
 import type { LoginRequestStore } from './login-request-store.ts';
+import type { LogoutStore } from './logout-store.ts';
 import type { OperatorKeyStore } from './operator-key-store.ts';
 import type { PushedRequestStore } from './pushed-request-store.ts';
 import type { RevocationLog } from './revocation-log.ts';
@@ -58,6 +59,7 @@ export type {
   LoginRequestStatus,
   LoginRequestStore,
 } from './login-request-store.ts';
+export type { BackchannelLogout, EndedSession, LogoutStore } from './logout-store.ts';
 export type { OperatorKeyStore } from './operator-key-store.ts';
 export type { PushedRequest, PushedRequestStore } from './pushed-request-store.ts';
 export type { RevocationLog } from './revocation-log.ts';
@@ -101,6 +103,7 @@ export interface StorageSlices {
   pushedRequests: PushedRequestStore;
   loginRequests: LoginRequestStore;
   emailTokens: EmailTokenStore;
+  logout: LogoutStore;
 }
 
 /** Every slice at once: what `openStorage` returns and the server passes around. */
@@ -126,4 +129,5 @@ export type Storage = StorageLifecycle &
   AssertionReplayStore &
   PushedRequestStore &
   LoginRequestStore &
-  EmailTokenStore;
+  EmailTokenStore &
+  LogoutStore;

@@ -131,6 +131,13 @@ export interface App {
   dpopBoundAccessTokens: boolean;
   /** DPoP proofs must carry a nonce from the server (RFC 9449 8). Default false. */
   useDpopNonce: boolean;
+  /**
+   * Where the end-session endpoint may send the browser after logout (exact match; OIDC
+   * RP-Initiated Logout 1.0 section 3). Default none.
+   */
+  postLogoutRedirectUris: string[];
+  /** Where logout tokens are POSTed (OIDC Back-Channel Logout 1.0 section 2.2); null: none. */
+  backchannelLogoutUri: string | null;
 }
 
 /** An app together with the secrets currently accepted for it. */

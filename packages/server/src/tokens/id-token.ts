@@ -9,6 +9,8 @@ export interface IdTokenRequest {
   nonce: string | null;
   authTime: Date;
   companyId: string;
+  /** The browser session's id (OIDC Back-Channel Logout 1.0 section 2.1); absent: none. */
+  sid?: string | null;
 }
 
 /**
@@ -37,6 +39,7 @@ export class IdTokenIssuer {
       auth_time: Math.floor(req.authTime.getTime() / 1000),
       company_id: req.companyId,
       ...(req.nonce ? { nonce: req.nonce } : {}),
+      ...(req.sid ? { sid: req.sid } : {}),
     });
   }
 }

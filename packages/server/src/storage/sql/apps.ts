@@ -95,6 +95,8 @@ type EditColumns = Pick<
   dpop_bound_access_tokens: number;
   use_dpop_nonce: number;
   auto_consent: number;
+  post_logout_redirect_uris: string;
+  backchannel_logout_uri: string | null;
 };
 
 /** The columns of the fields an app may change after creation, as stored (every one for a new app). */
@@ -119,6 +121,9 @@ function editableColumns(a: AppEdit): Partial<EditColumns> {
   if (a.dpopBoundAccessTokens !== undefined) row.dpop_bound_access_tokens = a.dpopBoundAccessTokens ? 1 : 0;
   if (a.useDpopNonce !== undefined) row.use_dpop_nonce = a.useDpopNonce ? 1 : 0;
   if (a.autoConsent !== undefined) row.auto_consent = a.autoConsent ? 1 : 0;
+  if (a.postLogoutRedirectUris !== undefined)
+    row.post_logout_redirect_uris = JSON.stringify(a.postLogoutRedirectUris);
+  if (a.backchannelLogoutUri !== undefined) row.backchannel_logout_uri = a.backchannelLogoutUri;
   return row;
 }
 

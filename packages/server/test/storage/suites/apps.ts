@@ -231,6 +231,8 @@ export function appTests({ it }: SuiteContext): void {
           dpopBoundAccessTokens: true,
           useDpopNonce: true,
           autoConsent: true,
+          postLogoutRedirectUris: ['https://partner.example/signed-out'],
+          backchannelLogoutUri: 'https://partner.example/backchannel',
         };
         const expected = {
           name: app.name,
@@ -249,6 +251,8 @@ export function appTests({ it }: SuiteContext): void {
           dpopBoundAccessTokens: false,
           useDpopNonce: false,
           autoConsent: false,
+          postLogoutRedirectUris: [],
+          backchannelLogoutUri: null,
         };
         const audit = {
           companyId: co.id,
