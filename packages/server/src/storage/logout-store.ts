@@ -36,7 +36,7 @@ export interface EndedSession {
 export interface LogoutStore {
   /** Remembers that `appId` was issued an ID token in session `sid` (a repeat changes nothing). */
   recordSessionApp(entry: { sid: string; appId: string; userId: string; expiresAt: Date }): Promise<void>;
-  /** The apps issued an ID token in session `sid`, oldest first. */
+  /** The apps issued an ID token in session `sid`. */
   listSessionApps(sid: string): Promise<string[]>;
   /**
    * Atomic: deletes the session, its pending flows and its apps, and enqueues one logout per
