@@ -3,6 +3,7 @@ import { MAX_TOKEN_TTL, MIN_TOKEN_TTL } from '../apps/validation.ts';
 import { appJson } from '../apps/wire.ts';
 import { SIGNING_ALGS } from '../keys/key-store.ts';
 import { clientAuthFlags, clientAuthHelp, clientAuthOptions } from './app-client-auth.ts';
+import { logoutFlags, logoutHelp, logoutOptions } from './app-logout.ts';
 import { appSummary } from './app-summary.ts';
 import {
   CLI_ACTOR,
@@ -46,7 +47,7 @@ function patchOf(values: Values): AppPatch {
   set('useDpopNonce', onOff(values, 'dpop-nonce'));
   set('autoConsent', onOff(values, 'auto-consent'));
   set('scopes', stringOpt(values, 'scopes')?.split(/\s+/).filter(Boolean));
-  Object.assign(patch, clientAuthFlags(values));
+  Object.assign(patch, clientAuthFlags(values), logoutFlags(values));
   return patch;
 }
 
@@ -55,7 +56,7 @@ export const updateCommand: Command = {
   summary:
     'Change an app: name, logo, redirect URIs, token settings, grant delivery, implicit, remembered consent',
   usage:
-    'APP_ID|CLIENT_ID [--name NAME] [--add-redirect-uri URI]... [--remove-redirect-uri URI]... [--redirect-uri URI]... [--logo-url URL] [--token-ttl SECONDS] [--alg ALG] [--token-format jwt|opaque] [--grant-delivery code|company_grant] [--implicit on|off] [--remembered-consent on|off] [--auth-method METHOD] [--jwks-file PATH] [--jwks-uri URL] [--require-par on|off] [--dpop on|off] [--dpop-nonce on|off] [--auto-consent on|off]',
+    'APP_ID|CLIENT_ID [--name NAME] [--add-redirect-uri URI]... [--remove-redirect-uri URI]... [--redirect-uri URI]... [--logo-url URL] [--token-ttl SECONDS] [--alg ALG] [--token-format jwt|opaque] [--grant-delivery code|company_grant] [--implicit on|off] [--remembered-consent on|off] [--auth-method METHOD] [--jwks-file PATH] [--jwks-uri URL] [--require-par on|off] [--dpop on|off] [--dpop-nonce on|off] [--auto-consent on|off] [--post-logout-redirect-uri URI]... [--backchannel-logout-uri URL]',
   help: [
     ['--name NAME', 'display name, 1 to 100 characters'],
     [
@@ -82,6 +83,7 @@ export const updateCommand: Command = {
     ['--auto-consent on|off', "internal apps only: their own company's admins skip the consent page"],
     ['--scopes "a b"', 'refused unless unchanged: scopes are fixed; create a new app for others'],
     ...clientAuthHelp,
+    ...logoutHelp,
   ],
   options: {
     name: { type: 'string' },
@@ -100,6 +102,7 @@ export const updateCommand: Command = {
     'auto-consent': { type: 'string' },
     scopes: { type: 'string' },
     ...clientAuthOptions,
+    ...logoutOptions,
   },
   positionals: ['APP_ID|CLIENT_ID'],
   example: 'gatehouse app update cl_3x9... --add-redirect-uri https://partner.example/callback',

@@ -24,6 +24,6 @@ export function logoutConfirmPage(
 <p class="lead">${opts.appName !== null ? t.html('logout.lead_app', { app: html`<strong>${opts.appName}</strong>` }) : t.t('logout.lead')}</p>
 ${opts.email !== null ? html`<p>${t.t('logout.signed_in_as', { email: opts.email })}</p>` : ''}
 <form method="post" action="/oauth2/logout/confirm">${hiddenFields(carried)}
-<button type="submit">${t.t('logout.confirm')}</button></form>`,
+<button type="submit" class="primary">${t.t('logout.confirm')}</button></form>`,
   });
 }
