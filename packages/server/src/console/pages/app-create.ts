@@ -11,6 +11,9 @@ export interface AppDraft {
   type: 'internal' | 'partner';
   delivery: 'code' | 'company_grant';
   redirectUris: string;
+  /** Partner apps: OpenID Connect logout (docs/flows/logout.md). */
+  postLogoutRedirectUris: string;
+  backchannelLogoutUri: string;
   tokenTtl: string;
   scopes: string[];
 }
@@ -20,6 +23,8 @@ export const EMPTY_DRAFT: AppDraft = {
   type: 'internal',
   delivery: 'code',
   redirectUris: '',
+  postLogoutRedirectUris: '',
+  backchannelLogoutUri: '',
   tokenTtl: '3600',
   scopes: [],
 };
@@ -67,6 +72,12 @@ ${error('type')}
 <label for="redirect_uris">${t.t('app_form.redirect_uris')} <span class="hint">${t.t('app_form.redirect_uris_hint')}</span></label>
 <textarea id="redirect_uris" name="redirect_uris" rows="3" dir="ltr">${draft.redirectUris}</textarea>
 ${error('redirectUris')}
+<label for="post_logout_redirect_uris">${t.t('app_form.post_logout_redirect_uris')} <span class="hint">${t.t('app_form.post_logout_redirect_uris_hint')}</span></label>
+<textarea id="post_logout_redirect_uris" name="post_logout_redirect_uris" rows="2" dir="ltr">${draft.postLogoutRedirectUris}</textarea>
+${error('postLogoutRedirectUris')}
+<label for="backchannel_logout_uri">${t.t('app_form.backchannel_logout_uri')} <span class="hint">${t.t('app_form.backchannel_logout_uri_hint')}</span></label>
+<input id="backchannel_logout_uri" name="backchannel_logout_uri" type="url" dir="ltr" value="${draft.backchannelLogoutUri}">
+${error('backchannelLogoutUri')}
 <label for="token_ttl">${t.t('app_form.token_ttl')}</label>
 <input id="token_ttl" name="token_ttl" type="number" min="60" max="86400" step="1" required value="${draft.tokenTtl}">
 ${error('tokenTtl')}

@@ -33,6 +33,12 @@ function draftToInput(ctx: ConsoleContext, d: AppDraft, logoUrl: string | null):
     grantTypes: partner ? ['authorization_code', 'refresh_token'] : ['client_credentials'],
     grantDelivery: partner ? d.delivery : 'code',
     redirectUris: formLines(d.redirectUris),
+    ...(partner
+      ? {
+          postLogoutRedirectUris: formLines(d.postLogoutRedirectUris),
+          backchannelLogoutUri: d.backchannelLogoutUri.trim() || null,
+        }
+      : {}),
     tokenTtl: formSeconds(d.tokenTtl),
     scopes: d.scopes,
   };
@@ -87,6 +93,8 @@ export function consoleAppRoutes(app: FastifyInstance, deps: ConsoleDeps): void 
       type: one(form, 'type') === 'partner' ? 'partner' : 'internal',
       delivery: one(form, 'delivery') === 'company_grant' ? 'company_grant' : 'code',
       redirectUris: one(form, 'redirect_uris'),
+      postLogoutRedirectUris: one(form, 'post_logout_redirect_uris'),
+      backchannelLogoutUri: one(form, 'backchannel_logout_uri'),
       tokenTtl: one(form, 'token_ttl'),
       scopes: form.fields.get('scope') ?? [],
     };
