@@ -18,6 +18,11 @@ export interface PruneCounts {
   dpopProofs: number;
   /** E-mailed password-reset and verification links, once expired (used or not). */
   emailTokens: number;
+  /**
+   * Logout (migration 023): sessions' app lists once the session would have expired, and
+   * delivered or failed back-channel logouts after 30 days.
+   */
+  logouts: number;
 }
 
 /** Deleting what nothing can use any more, across every slice. */

@@ -63,6 +63,15 @@ async function pruneExpired(db: Db, now: number): Promise<PruneCounts> {
   const emailTokens = n(
     await db.deleteFrom('email_tokens').where('expires_at', '<=', now).executeTakeFirst(),
   );
+  const logouts =
+    n(await db.deleteFrom('session_apps').where('expires_at', '<=', now).executeTakeFirst()) +
+    n(
+      await db
+        .deleteFrom('backchannel_logouts')
+        .where('status', 'in', ['delivered', 'failed'])
+        .where('created_at', '<', now - RETAIN.deliveriesMs)
+        .executeTakeFirst(),
+    );
   return {
     sessions,
     flows,
@@ -77,6 +86,7 @@ async function pruneExpired(db: Db, now: number): Promise<PruneCounts> {
     pushedRequests,
     dpopProofs,
     emailTokens,
+    logouts,
   };
 }
 

@@ -171,6 +171,7 @@ export function housekeepingTests({ it }: SuiteContext): void {
           pushedRequests: 1,
           dpopProofs: 1,
           emailTokens: 0,
+          logouts: 0,
         });
         // A month on: the rest has had its time; a finished delivery goes after 30 days, a pending one stays.
         assert.deepEqual(await f.pruneExpired(at(31 * DAY)), {
@@ -187,6 +188,7 @@ export function housekeepingTests({ it }: SuiteContext): void {
           pushedRequests: 0,
           dpopProofs: 1,
           emailTokens: 0,
+          logouts: 0,
         });
         assert.equal((await f.listWebhookDeliveries(seed.companyId)).items.length, 1);
       },

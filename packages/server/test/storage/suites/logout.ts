@@ -177,6 +177,34 @@ export function logoutTests({ it }: SuiteContext): void {
     );
 
     it(
+      "housekeeping forgets a session's apps once it would have expired, and finished logouts after 30 days",
+      ['pruneExpired', 'listSessionApps', 'listBackchannelLogouts'],
+      async (_s, env) => {
+        const { storage: s } = await env.fresh();
+        const { sid, idHash, told } = await sessionWithApps(s);
+        const other = await sessionWithApps(s);
+        const ended = await s.endSession(idHash);
+        const [logout] = ended?.logouts ?? [];
+        assert.ok(logout);
+        await s.recordBackchannelLogoutAttempt(logout.id, {
+          attemptedAt: Date.now(),
+          statusCode: 200,
+          error: null,
+          durationMs: 1,
+          delivered: true,
+          nextAttemptAt: null,
+        });
+        assert.equal((await s.pruneExpired(new Date())).logouts, 0);
+        assert.equal((await s.listSessionApps(other.sid)).length, 2);
+        const later = await s.pruneExpired(new Date(Date.now() + 31 * 86_400_000));
+        assert.equal(later.logouts, 3, "the other session's two apps and the delivered logout");
+        assert.deepEqual(await s.listSessionApps(other.sid), []);
+        assert.deepEqual(await s.listBackchannelLogouts(told.id), []);
+        assert.deepEqual(await s.listSessionApps(sid), []);
+      },
+    );
+
+    it(
       'a code remembers the session it was issued in',
       ['createAuthorizationCode', 'getAuthorizationCode'],
       async (s) => {
