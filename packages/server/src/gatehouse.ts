@@ -184,6 +184,7 @@ export class Gatehouse {
   private readonly wake: WakeChannel | undefined;
   /** Whether some app may use the implicit grant (refreshed when apps change). */
   private implicitInUse = false;
+  private readonly log: GatehouseOptions['logger'];
 
   private constructor(
     readonly config: Config,
@@ -196,6 +197,7 @@ export class Gatehouse {
     metrics: PrometheusMetrics | undefined,
   ) {
     this.scopeCatalog = opts.scopeCatalog ?? config.scopeCatalog;
+    this.log = opts.logger;
     this.metrics = metrics;
     this.sharedLimits =
       config.redisUrl === undefined
@@ -430,6 +432,9 @@ export class Gatehouse {
 
   /** Starts background work: invalidation polling and last-used batching. */
   async start(): Promise<void> {
+    this.storage.startBackgroundWork((err) =>
+      this.log?.warn({ err }, 'the WAL checkpoint thread failed; SQLite checkpoints on commits again'),
+    );
     await this.revocationFeed.start();
     await this.revocationIndex.start();
     await this.bus.start();
