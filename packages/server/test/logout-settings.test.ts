@@ -80,7 +80,8 @@ describe('app logout settings: post_logout_redirect_uris and backchannel_logout_
     assert.deepEqual(changed.json().post_logout_redirect_uris, [OUT, 'https://partner.example/bye']);
     assert.equal(changed.json().backchannel_logout_uri, null);
     const [event] = (await t.gh.audit.list(t.companyId, { action: 'app.updated' })).items;
-    assert.deepEqual(Object.keys((event?.data as { changes: object }).changes).sort(), [
+    assert.ok(event);
+    assert.deepEqual(Object.keys((event.data as { changes: object }).changes).sort(), [
       'backchannel_logout_uri',
       'post_logout_redirect_uris',
     ]);
