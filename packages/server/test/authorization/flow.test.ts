@@ -143,7 +143,12 @@ await forDialects(['sqlite', 'postgres'], (dialect, skip) => {
     // The first step for each kind of person, and what prompt=none gets instead of that page.
     const firstSteps: [Who, string, string, string][] = [
       ['anonymous', 'sign-in', 'login_required', 'the user is not signed in'],
-      ['multi', 'choose-company', 'consent_required', 'choose a company first'],
+      [
+        'multi',
+        'choose-company',
+        'account_selection_required',
+        'the user must choose the company to grant access for',
+      ],
       ['solo', 'consent', 'consent_required', 'the user must consent'],
     ];
     for (const [who, kind, error, description] of firstSteps)
@@ -383,7 +388,7 @@ await forDialects(['sqlite', 'postgres'], (dialect, skip) => {
       const id = flowIdOf(step, 'sign-in');
       assert.deepEqual(await flows.signInView(active, id), {
         kind: 'sign-in-page',
-        pending: { flowId: id, appName: 'Code app', redirectUri: REDIRECT },
+        pending: { flowId: id, appName: 'Code app', redirectUri: REDIRECT, loginHint: null },
       });
       assert.deepEqual(await flows.signInView(active, 'flow_unknown'), { kind: 'sign-in-page' });
       const solo = await start('solo', 'code');

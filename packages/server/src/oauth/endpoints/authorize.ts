@@ -8,6 +8,7 @@ import {
   UnauthorizedClient,
   UnsupportedResponseType,
 } from '../errors.ts';
+import { type OidcParameters, readOidcParameters } from '../oidc-parameters.ts';
 import { Params } from '../params.ts';
 import { readCodeChallenge } from '../pkce.ts';
 import { resolveRedirectUri } from '../redirect-uri.ts';
@@ -28,13 +29,17 @@ export interface AuthorizationRequest {
   state: string | null;
   nonce: string | null;
   codeChallenge: string | null;
+  /** OIDC `prompt`: its values space separated (oidc-parameters.ts); read them with hasPrompt. */
   prompt: string | null;
   /**
-   * OIDC `max_age` in seconds: passed to an upstream provider the person signs in with.
-   * Absent in flows stored before it was read.
+   * OIDC `max_age` in seconds: a sign-in older than this is asked again, and passed to an
+   * upstream provider the person signs in with. Absent in flows stored before it was read.
    */
   maxAge?: number | null;
-  /** OIDC `login_hint`: passed to the login application of login delegation. Absent in older flows. */
+  /**
+   * OIDC `login_hint`: pre-fills the login page's e-mail, and is passed to the login application
+   * of login delegation and to upstream providers. Absent in older flows.
+   */
   loginHint?: string | null;
 }
 
@@ -180,15 +185,12 @@ export async function validateAuthorizationRequest(
       throw fail(err as OAuthError);
     }
   }
-  const prompt = params.get('prompt') ?? null;
-  if (prompt !== null && !['none', 'login', 'consent', 'select_account'].includes(prompt))
-    throw fail(new InvalidRequest('prompt must be none, login, consent or select_account'));
-  const maxAgeParam = params.get('max_age');
-  if (maxAgeParam !== undefined && !/^\d{1,9}$/.test(maxAgeParam))
-    throw fail(new InvalidRequest('max_age must be a number of seconds'));
-  const loginHint = params.get('login_hint') ?? null;
-  if (loginHint !== null && loginHint.length > 256)
-    throw fail(new InvalidRequest('login_hint must be at most 256 characters'));
+  let oidc: OidcParameters;
+  try {
+    oidc = readOidcParameters(params);
+  } catch (err) {
+    throw fail(err as OAuthError);
+  }
   return {
     app,
     request: {
@@ -200,9 +202,7 @@ export async function validateAuthorizationRequest(
       state,
       nonce: params.get('nonce') ?? null,
       codeChallenge,
-      prompt,
-      maxAge: maxAgeParam === undefined ? null : Number(maxAgeParam),
-      loginHint,
+      ...oidc,
     },
   };
 }
