@@ -1,4 +1,4 @@
-import { InvalidRequest, RequestNotSupported } from './errors.ts';
+import { InvalidRequest } from './errors.ts';
 import type { Params } from './params.ts';
 
 /** The `prompt` values Gatehouse understands (OIDC Core 3.1.2.1), as the metadata lists them. */
@@ -14,19 +14,15 @@ export interface OidcParameters {
 }
 
 /**
- * Reads `prompt`, `max_age` and `login_hint`, and refuses what Gatehouse does not do: a request
- * object (`request`: request_not_supported). `prompt` is a space-separated list; `none` must
- * stand alone. `acr_values`, `claims`, `display` and `id_token_hint` are voluntary and ignored
- * (docs/flows/openid-connect.md says so, and the metadata says `claims_parameter_supported: false`).
+ * Reads `prompt`, `max_age` and `login_hint`. `prompt` is a space-separated list; `none` must
+ * stand alone. A request object (`request`) is refused earlier (authorize.ts). `acr_values`,
+ * `claims`, `display` and `id_token_hint` are voluntary and ignored (docs/flows/openid-connect.md
+ * says so, and the metadata says `claims_parameter_supported: false`).
  * Throws an OAuthError, which the caller redirects.
  *
  * @see https://openid.net/specs/openid-connect-core-1_0.html#AuthRequest
  */
 export function readOidcParameters(params: Params): OidcParameters {
-  if (params.get('request') !== undefined)
-    throw new RequestNotSupported(
-      'request objects (the request parameter) are not supported; send the parameters as they are',
-    );
   const prompt = parsePrompt(params.get('prompt'));
   const maxAgeParam = params.get('max_age');
   if (maxAgeParam !== undefined && !/^\d{1,9}$/.test(maxAgeParam))
@@ -55,5 +51,5 @@ export function parsePrompt(raw: string | undefined): string | null {
 
 /** Whether a stored request's `prompt` holds `value`. */
 export function hasPrompt(req: { prompt: string | null }, value: PromptValue): boolean {
-  return req.prompt !== null && req.prompt.split(' ').includes(value);
+  return (req.prompt ?? '').split(' ').includes(value);
 }

@@ -5,6 +5,7 @@ import {
   InvalidScope,
   InvalidTarget,
   OAuthError,
+  RequestNotSupported,
   UnauthorizedClient,
   UnsupportedResponseType,
 } from '../errors.ts';
@@ -134,6 +135,14 @@ export async function validateAuthorizationRequest(
       state,
     });
   };
+  // OIDC Core 6 / RFC 9101: a request object may carry every other parameter, so it is refused
+  // before any of them is read. Gatehouse takes plain parameters, or pushed ones (PAR).
+  if (params.get('request') !== undefined)
+    throw fail(
+      new RequestNotSupported(
+        'request objects (the request parameter) are not supported: send the parameters themselves, or push them (PAR)',
+      ),
+    );
   if (rawType === undefined) throw fail(new InvalidRequest('response_type is required'));
   if (rawType !== 'code' && rawType !== 'token')
     throw fail(
