@@ -330,6 +330,12 @@ describe('OpenID Connect Core, driven by openid-client', () => {
         .error,
       'request_not_supported',
     );
+    // response_mode: only the response type's own (query for code); form_post is refused.
+    assert.equal(
+      (await refusal((await open(b, config, { response_mode: 'form_post' })).location, config)).error,
+      'invalid_request',
+    );
+    assert.match((await open(b, config, { response_mode: 'query' })).res.body, /name="password"/);
     // The claims parameter and acr_values are voluntary and ignored: the flow goes on to sign-in.
     const ignored = await open(b, config, { claims: '{"id_token":{"acr":null}}', acr_values: 'urn:x' });
     assert.match(ignored.res.body, /name="password"/);

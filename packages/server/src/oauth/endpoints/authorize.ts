@@ -1,4 +1,5 @@
 import type { AppWithSecrets } from '../../storage/types.ts';
+import { responseModeFor } from '../authorization-response.ts';
 import type { OAuthContext } from '../context.ts';
 import {
   InvalidRequest,
@@ -151,6 +152,15 @@ export async function validateAuthorizationRequest(
       ),
     );
   const responseType = rawType;
+  // response_mode (OAuth 2.0 Multiple Response Types): only the default mode of the response
+  // type is offered (query for code, fragment for token); form_post and the rest are refused.
+  const responseMode = params.get('response_mode');
+  if (responseMode !== undefined && responseMode !== responseModeFor(responseType))
+    throw fail(
+      new InvalidRequest(
+        `response_mode must be ${responseModeFor(responseType)} for response_type=${responseType} (or left out)`,
+      ),
+    );
   if (responseType === 'code' && !companyGrant && !app.grantTypes.includes('authorization_code'))
     throw fail(new UnauthorizedClient('this app is not allowed to use the authorization_code grant'));
   if (responseType === 'token' && (!app.grantTypes.includes('implicit') || companyGrant))
