@@ -36,11 +36,15 @@ ${opts.signedInAs ? switchAccount(ui, opts.csrf, opts.flow, opts.signedInAs) : '
   });
 }
 
-/** Who is signed in, and "Use another account": signs out, keeps the request, shows the sign-in. */
+/**
+ * Who is signed in, and "Use another account": signs out, keeps the request, shows the sign-in.
+ * The choice is the button's value, not a hidden field, so a script that posts the page's hidden
+ * fields with a company still chooses the company.
+ */
 function switchAccount({ t }: PageUi, csrf: string, flow: string, email: string) {
   return html`<form method="post" action="/authorize/company" class="switch-account">
-${hiddenFields({ csrf_token: csrf, flow, account: 'switch' })}
+${hiddenFields({ csrf_token: csrf, flow })}
 <p class="hint">${t.t('chooser.signed_in_as', { email })}</p>
-<button type="submit" class="secondary">${t.t('chooser.switch_account')}</button>
+<button type="submit" class="secondary" name="account" value="switch">${t.t('chooser.switch_account')}</button>
 </form>`;
 }
