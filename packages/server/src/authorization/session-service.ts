@@ -93,6 +93,21 @@ export class SessionService {
   }
 
   /**
+   * Signs the browser out but keeps its pending flows, on a fresh anonymous session ("use
+   * another account" during a flow): the person signs in again, as anyone, and the flow goes on.
+   */
+  async signOutKeepingFlows(previous: ActiveSession): Promise<ActiveSession> {
+    const token = randomToken(32);
+    const session = await this.storage.replaceSession(previous.session.idHash, {
+      idHash: sha256(token),
+      userId: null,
+      authTime: null,
+      expiresAt: new Date(Date.now() + SESSION_TTL_MS),
+    });
+    return { token, session };
+  }
+
+  /**
    * Signs out: ends the session and, in the same transaction, enqueues a back-channel logout
    * for each app that was issued an ID token in it (docs/flows/logout.md). The logouts are
    * sent afterwards by the outbox; signing out never waits for an app.

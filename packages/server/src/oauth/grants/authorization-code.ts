@@ -86,6 +86,7 @@ export const authorizationCode: GrantHandler<'codes' | 'idTokens' | 'tokens' | '
           authTime: code.authTime,
           companyId: code.companyId,
           sid: code.sid ?? null,
+          accessToken: response.access_token,
         });
       }
       return response;
