@@ -132,7 +132,8 @@ export function applyPatch(app: App, patch: AppPatch): Required<AppEdit> {
   if (patch.tokenExchange !== undefined) {
     next.tokenExchange = patch.tokenExchange;
     const has = next.grantTypes.includes(TOKEN_EXCHANGE_GRANT_TYPE);
-    if (patch.tokenExchange !== null && !has) next.grantTypes = [...next.grantTypes, TOKEN_EXCHANGE_GRANT_TYPE];
+    if (patch.tokenExchange !== null && !has)
+      next.grantTypes = [...next.grantTypes, TOKEN_EXCHANGE_GRANT_TYPE];
     if (patch.tokenExchange === null && has)
       next.grantTypes = next.grantTypes.filter((g) => g !== TOKEN_EXCHANGE_GRANT_TYPE);
   }

@@ -209,7 +209,13 @@ export function validateAppInput(
   )
     fields.refreshReuseWindow = `refresh reuse window must be a whole number of seconds from 0 to ${MAX_REFRESH_REUSE_WINDOW}`;
   const clientAuth = validateClientAuth(input, clientType, fields);
-  const tokenExchange = validateTokenExchange(input.tokenExchange, grantTypes, clientType, scopeModel, fields);
+  const tokenExchange = validateTokenExchange(
+    input.tokenExchange,
+    grantTypes,
+    clientType,
+    scopeModel,
+    fields,
+  );
   if (Object.keys(fields).length > 0) {
     throw new ValidationError([...new Set(Object.values(fields))].join('; '), fields);
   }

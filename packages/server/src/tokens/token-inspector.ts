@@ -7,8 +7,8 @@ import type { GrantStore, TokenStore } from '../storage/storage.ts';
 import { type AppWithSecrets, SIGNING_ALGS } from '../storage/types.ts';
 import { sha256 } from '../util/hash.ts';
 import { SecretPrefix } from '../util/secrets.ts';
-import type { RevocationIndex } from './revocation-index.ts';
 import { actClaim } from './act-claim.ts';
+import type { RevocationIndex } from './revocation-index.ts';
 import { revocationHash } from './revocation-keys.ts';
 
 /** An access token Gatehouse issued (signature verified, or found by hash), with its claims. */

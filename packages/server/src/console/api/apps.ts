@@ -87,7 +87,9 @@ const CreateApp = Type.Object(
     }),
     type: Type.Optional(Enum(['internal', 'partner'], 'internal (default) or partner')),
     client_type: Type.Optional(Enum(['confidential', 'public'], 'confidential (default) or public')),
-    grant_types: Type.Optional(Type.Array(Enum(GRANT_TYPES, 'grant type'), { minItems: 1, maxItems: 4 })),
+    grant_types: Type.Optional(
+      Type.Array(Enum(GRANT_TYPES, 'grant type'), { minItems: 1, maxItems: GRANT_TYPES.length }),
+    ),
     redirect_uris: Type.Optional(
       Type.Array(Type.String({ minLength: 1, maxLength: 2000 }), { maxItems: 20 }),
     ),

@@ -24,7 +24,11 @@ export class SqlGrantStore implements GrantStore {
   }
 
   async getGrantById(grantId: string) {
-    const row = await this.ctx.db.selectFrom('grants').selectAll().where('id', '=', grantId).executeTakeFirst();
+    const row = await this.ctx.db
+      .selectFrom('grants')
+      .selectAll()
+      .where('id', '=', grantId)
+      .executeTakeFirst();
     return row && toGrant(row);
   }
 

@@ -77,7 +77,10 @@ export function grantTests({ it }: SuiteContext): void {
         assert.equal(await s.revokeGrant(customer.id, g.id), true);
         assert.equal(await s.revokeGrant(customer.id, g.id), false, 'already revoked');
         assert.ok((await s.getGrantByGuid(g.guid))?.revokedAt instanceof Date);
-        assert.ok((await s.getGrantById(g.id))?.revokedAt instanceof Date, 'revoked grants are found by id too');
+        assert.ok(
+          (await s.getGrantById(g.id))?.revokedAt instanceof Date,
+          'revoked grants are found by id too',
+        );
         assert.equal(await s.getActiveGrant(app.id, customer.id), undefined);
         const again = await s.upsertGrant(grant(['users.read']));
         assert.notEqual(again.guid, g.guid);
