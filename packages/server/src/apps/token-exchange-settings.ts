@@ -81,3 +81,31 @@ export function validateTokenExchange(
   }
   return { allowedResources: resources, allowedSubjectClients: subjects ?? null, actorToken };
 }
+
+/** A token-exchange policy as the management API, the CLI's `--json` and webhooks show it. */
+export interface TokenExchangeWire {
+  allowed_resources: string[];
+  allowed_subject_clients: string[] | null;
+  actor_token: string;
+}
+
+export const tokenExchangeJson = (p: TokenExchangePolicy | null): TokenExchangeWire | null =>
+  p === null
+    ? null
+    : {
+        allowed_resources: p.allowedResources,
+        allowed_subject_clients: p.allowedSubjectClients,
+        actor_token: p.actorToken,
+      };
+
+/** The policy of a wire body (`null` stays null: no exchange); validation checks it after. */
+export const tokenExchangeFromWire = (
+  w: { allowed_resources: string[]; allowed_subject_clients?: string[] | null; actor_token?: string } | null,
+): TokenExchangePolicy | null =>
+  w === null
+    ? null
+    : {
+        allowedResources: w.allowed_resources,
+        allowedSubjectClients: w.allowed_subject_clients ?? null,
+        actorToken: (w.actor_token ?? 'allowed') as TokenExchangePolicy['actorToken'],
+      };

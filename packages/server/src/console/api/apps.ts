@@ -8,6 +8,7 @@ import {
 import { appJson } from '../../apps/wire.ts';
 import { SIGNING_ALGS } from '../../keys/key-store.ts';
 import { clientAuthFields, clientAuthInput, clientAuthView } from './app-client-auth.ts';
+import { tokenExchangeField, tokenExchangeInput, tokenExchangeView } from './app-token-exchange.ts';
 import { type ApiRoute, route } from './route.ts';
 import { DateTime, IdParams, NullableDateTime, PageOf, PageQuery } from './schemas.ts';
 
@@ -54,6 +55,7 @@ const appProps = {
   use_dpop_nonce: Type.Boolean({
     description: 'DPoP proofs must carry a server nonce (use_dpop_nonce, RFC 9449 section 8)',
   }),
+  ...tokenExchangeView,
   created_at: DateTime,
   last_used_at: NullableDateTime,
   secrets: Type.Optional(Type.Array(SecretInfo)),
@@ -125,6 +127,7 @@ const CreateApp = Type.Object(
         description: 'DPoP proofs must carry a server nonce (use_dpop_nonce, RFC 9449 section 8)',
       }),
     ),
+    ...tokenExchangeInput,
   },
   { additionalProperties: false },
 );
@@ -177,6 +180,7 @@ const UpdateApp = Type.Object(
         description: 'DPoP proofs must carry a server nonce (use_dpop_nonce, RFC 9449 section 8)',
       }),
     ),
+    ...tokenExchangeInput,
     auto_consent: Type.Optional(
       Type.Boolean({
         description:
@@ -245,6 +249,7 @@ export const appRoutes: ApiRoute[] = [
           ...clientAuthFields(body),
           ...opt('dpopBoundAccessTokens', body.dpop_bound_access_tokens),
           ...opt('useDpopNonce', body.use_dpop_nonce),
+          ...tokenExchangeField(body),
         },
         caller.actor,
       );
@@ -269,7 +274,7 @@ export const appRoutes: ApiRoute[] = [
     url: '/apps/:id',
     operationId: 'updateApp',
     summary:
-      'Change an app (by id or client_id): name, logo, redirect URIs, token lifetime, format and algorithm, grant delivery, implicit, remembered consent. Scopes are fixed: 400',
+      'Change an app (by id or client_id): name, logo, redirect URIs, token lifetime, format and algorithm, grant delivery, implicit, remembered consent, token exchange. Scopes are fixed: 400',
     tag: 'apps',
     schema: { params: IdParams('app (or its client_id)'), body: UpdateApp, response: { 200: AppView } },
     errors: [400, 403, 404, 409],
@@ -293,6 +298,7 @@ export const appRoutes: ApiRoute[] = [
           ...opt('dpopBoundAccessTokens', body.dpop_bound_access_tokens),
           ...opt('useDpopNonce', body.use_dpop_nonce),
           ...opt('autoConsent', body.auto_consent),
+          ...tokenExchangeField(body),
         },
         caller.actor,
       );
