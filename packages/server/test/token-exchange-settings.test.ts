@@ -10,6 +10,7 @@ import { ScopeModel } from '../src/oauth/scopes/model.ts';
 import { runCli } from './cli/run-cli.ts';
 import { type DialectServer, dialectServer } from './dialect-server.ts';
 import { TEST_SECRET } from './helpers.ts';
+import { signedIn } from './management-api/fixtures.ts';
 import { forDialects } from './pg.ts';
 
 const EXCHANGE = 'urn:ietf:params:oauth:grant-type:token-exchange';
@@ -223,5 +224,85 @@ describe('token-exchange policy in the CLI (sqlite)', () => {
     const lonely = await runCli(['app', 'update', app.id, '--exchange-actor-token', 'required'], env);
     assert.equal(lonely.code, 2);
     assert.match(lonely.stderr, /need --exchange-resource/);
+  });
+});
+
+describe('token-exchange policy in the console (sqlite)', () => {
+  let t: DialectServer;
+  let admin: Awaited<ReturnType<typeof signedIn>>;
+  const BOUNDARY = 'exchangeboundary';
+  const multipart = (fields: Record<string, string>) =>
+    Buffer.concat([
+      ...Object.entries(fields).map(([k, v]) =>
+        Buffer.from(`--${BOUNDARY}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`),
+      ),
+      Buffer.from(`--${BOUNDARY}--\r\n`),
+    ]);
+  const page = (appId: string, suffix = '') =>
+    t.http.inject({
+      method: 'GET',
+      url: `/console/c/${t.companyId}/apps/${appId}${suffix}`,
+      headers: { cookie: admin.cookie },
+    });
+  const save = (appId: string, fields: Record<string, string>) =>
+    t.http.inject({
+      method: 'POST',
+      url: `/console/c/${t.companyId}/apps/${appId}/edit`,
+      headers: { cookie: admin.cookie, 'content-type': `multipart/form-data; boundary=${BOUNDARY}` },
+      payload: multipart({
+        csrf_token: admin.csrf,
+        name: 'Gateway',
+        token_ttl: '3600',
+        token_format: 'jwt',
+        signing_alg: 'ES256',
+        ...fields,
+      }),
+    });
+
+  before(async () => {
+    t = await dialectServer('sqlite', { scopeCatalog: CATALOG });
+    admin = await signedIn(t, t.companyId, 'admin');
+  });
+  after(() => t.close());
+
+  it('the Edit page turns token exchange on with a policy, shows it, names a bad resource, turns it off', async () => {
+    const app = await t.createApp({ name: 'Gateway', scopes: ['users.read'] });
+    const form = await page(app.appId, '/edit');
+    assert.equal(form.statusCode, 200, form.body);
+    assert.match(form.body, /<label for="token_exchange">Allow this app to exchange tokens/);
+
+    const on = await save(app.appId, {
+      token_exchange: 'on',
+      exchange_resources: `${USERS_API}\r\n${SHIFTS_API}`,
+      exchange_subjects: 'cl_front',
+      exchange_actor_token: 'required',
+    });
+    assert.equal(on.statusCode, 303, on.body);
+    const saved = await t.gh.apps.get(t.companyId, app.appId);
+    assert.deepEqual(saved.tokenExchange, {
+      allowedResources: [USERS_API, SHIFTS_API],
+      allowedSubjectClients: ['cl_front'],
+      actorToken: 'required',
+    });
+    assert.ok(saved.grantTypes.includes(EXCHANGE));
+    const detail = await page(app.appId);
+    assert.match(
+      detail.body,
+      /<dt>Token exchange<\/dt><dd>For https:\/\/api.example.com\/users, https:\/\/api.example.com\/shifts · subject tokens of cl_front · actor token required/,
+    );
+
+    const bad = await save(app.appId, {
+      token_exchange: 'on',
+      exchange_resources: 'https://nope.example/api',
+    });
+    assert.equal(bad.statusCode, 400, bad.body);
+    assert.match(bad.body, /Token exchange/);
+    assert.match(bad.body, /not a resource of the scope catalog/);
+
+    const off = await save(app.appId, {});
+    assert.equal(off.statusCode, 303, off.body);
+    const cleared = await t.gh.apps.get(t.companyId, app.appId);
+    assert.equal(cleared.tokenExchange, null);
+    assert.ok(!cleared.grantTypes.includes(EXCHANGE));
   });
 });
