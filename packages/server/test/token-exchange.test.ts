@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { createVerifier } from '@gatehouse/resource-server';
 import { createRemoteJWKSet, exportJWK, generateKeyPair, type JWTPayload, jwtVerify, SignJWT } from 'jose';
 import * as client from 'openid-client';
 import { freePort } from '../../../test/helpers/live-gatehouse.ts';
@@ -104,6 +105,13 @@ describe('token exchange (RFC 8693), driven by openid-client', () => {
     assert.deepEqual(seen.act, { sub: gateway.clientId });
     assert.equal(seen.sub, frontend.clientId);
     assert.equal(seen.aud, USERS_API);
+
+    // The users API sees the actor through @gatehouse/resource-server.
+    const usersApi = createVerifier({ issuer, audience: USERS_API, revocation: { mode: 'off' } });
+    const verified = await usersApi.verify(res.access_token);
+    assert.deepEqual(verified.act, { sub: gateway.clientId });
+    assert.equal(verified.sub, frontend.clientId);
+    usersApi.close();
 
     const audit = await t.gh.audit.list(t.companyId, { action: 'token.exchanged' });
     const entry = audit.items.find((e) => e.data.jti === claims.jti);

@@ -16,10 +16,16 @@ export const tokenExchangeHelp: Array<[string, string]> = [
   ['--token-exchange off', 'update only: take the policy and the grant type away'],
 ];
 
-export const tokenExchangeOptions = {
+/** `app create`'s options (a new app has no policy to turn off). */
+export const tokenExchangeCreateOptions = {
   'exchange-resource': { type: 'string', multiple: true },
   'exchange-subject-client': { type: 'string', multiple: true },
   'exchange-actor-token': { type: 'string' },
+} as const;
+
+/** `app update`'s options. */
+export const tokenExchangeOptions = {
+  ...tokenExchangeCreateOptions,
   'token-exchange': { type: 'string' },
 } as const;
 

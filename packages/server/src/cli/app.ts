@@ -9,9 +9,9 @@ import { SIGNING_ALGS } from '../keys/key-store.ts';
 import { clientAuthFlags, clientAuthHelp, clientAuthOptions } from './app-client-auth.ts';
 import { appSummary } from './app-summary.ts';
 import {
+  tokenExchangeCreateOptions,
   tokenExchangeFlags,
   tokenExchangeHelp,
-  tokenExchangeOptions,
   withExchangeGrant,
 } from './app-token-exchange.ts';
 import { onOff, updateCommand } from './app-update.ts';
@@ -78,7 +78,7 @@ const create: Command = {
     ...clientAuthOptions,
     dpop: { type: 'string' },
     'dpop-nonce': { type: 'string' },
-    ...tokenExchangeOptions,
+    ...tokenExchangeCreateOptions,
   },
   example:
     'gatehouse app create --company co_123 --name "Payroll sync" --scopes "users.read time_clock.read"',
