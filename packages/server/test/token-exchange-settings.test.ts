@@ -305,4 +305,22 @@ describe('token-exchange policy in the console (sqlite)', () => {
     assert.equal(cleared.tokenExchange, null);
     assert.ok(!cleared.grantTypes.includes(EXCHANGE));
   });
+
+  it('the audit log offers token.exchanged and shows who exchanged what', async () => {
+    await t.gh.storage.appendAuditEvent({
+      companyId: t.companyId,
+      actor: 'app:app_gateway',
+      action: 'token.exchanged',
+      target: 'app:app_gateway',
+      data: { subject: 'usr_ada', resource: USERS_API, scopes: ['users.read'] },
+    });
+    const res = await t.http.inject({
+      method: 'GET',
+      url: `/console/c/${t.companyId}/audit?action=token.exchanged`,
+      headers: { cookie: admin.cookie },
+    });
+    assert.equal(res.statusCode, 200, res.body);
+    assert.match(res.body, /<option value="token.exchanged" selected>Token exchanged<\/option>/);
+    assert.match(res.body, /usr_ada · https:\/\/api.example.com\/users · users.read/);
+  });
 });
