@@ -1,6 +1,8 @@
 import type { ScopeModel } from '../oauth/scopes/model.ts';
 import { ACTOR_TOKEN_RULES, type ClientType, type TokenExchangePolicy } from '../storage/types.ts';
 
+export { ACTOR_TOKEN_RULES, type ActorTokenRule, type TokenExchangePolicy } from '../storage/types.ts';
+
 /**
  * The grant type of token exchange (RFC 8693 2.1). An app allowed it must have an exchange
  * policy (TokenExchangePolicy), and an app with a policy must be allowed it.

@@ -1,5 +1,9 @@
-import { TOKEN_EXCHANGE_GRANT_TYPE } from '../apps/token-exchange-settings.ts';
-import { ACTOR_TOKEN_RULES, type App, type TokenExchangePolicy } from '../storage/types.ts';
+import type { App } from '../apps/app-service.ts';
+import {
+  ACTOR_TOKEN_RULES,
+  TOKEN_EXCHANGE_GRANT_TYPE,
+  type TokenExchangePolicy,
+} from '../apps/token-exchange-settings.ts';
 import { choiceOpt, listOpt, UsageError, type Values } from './command.ts';
 
 /** The flags `app create` and `app update` share for token exchange (docs/flows/token-exchange.md). */

@@ -1,10 +1,10 @@
 import { Type } from '@sinclair/typebox';
 import {
+  ACTOR_TOKEN_RULES,
   MAX_EXCHANGE_RESOURCES,
   MAX_EXCHANGE_SUBJECT_CLIENTS,
   tokenExchangeFromWire,
 } from '../../apps/token-exchange-settings.ts';
-import { ACTOR_TOKEN_RULES } from '../../storage/types.ts';
 
 const Policy = Type.Object(
   {

@@ -1,7 +1,11 @@
 import type { App } from '../../apps/app-service.ts';
+import {
+  ACTOR_TOKEN_RULES,
+  type ActorTokenRule,
+  type TokenExchangePolicy,
+} from '../../apps/token-exchange-settings.ts';
 import type { Translator } from '../../i18n/translator.ts';
 import { html, type SafeHtml } from '../../pages/html.ts';
-import { ACTOR_TOKEN_RULES, type ActorTokenRule, type TokenExchangePolicy } from '../../storage/types.ts';
 
 /** The token-exchange part of the edit form, as typed (docs/flows/token-exchange.md). */
 export interface ExchangeDraft {
