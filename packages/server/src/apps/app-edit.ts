@@ -1,6 +1,14 @@
 import { ValidationError } from '../errors.ts';
 import type { AppEdit } from '../storage/app-store.ts';
-import type { App, GrantDelivery, JwkSet, TokenEndpointAuthMethod, TokenFormat } from '../storage/types.ts';
+import type {
+  App,
+  GrantDelivery,
+  JwkSet,
+  TokenEndpointAuthMethod,
+  TokenExchangePolicy,
+  TokenFormat,
+} from '../storage/types.ts';
+import { TOKEN_EXCHANGE_GRANT_TYPE } from './token-exchange-settings.ts';
 import type { AppInput } from './validation.ts';
 
 export type { AppEdit } from '../storage/app-store.ts';
@@ -53,6 +61,11 @@ export interface AppPatch {
   postLogoutRedirectUris?: string[];
   /** Where logout tokens are POSTed; null or empty removes it (docs/flows/logout.md). */
   backchannelLogoutUri?: string | null;
+  /**
+   * Token exchange (docs/flows/token-exchange.md): a policy allows the app the token-exchange
+   * grant type under it; null takes both away.
+   */
+  tokenExchange?: TokenExchangePolicy | null;
 }
 
 /** The editable fields, in the order the audit log and the webhook list them. */
@@ -75,6 +88,7 @@ export const EDITABLE_FIELDS = [
   'autoConsent',
   'postLogoutRedirectUris',
   'backchannelLogoutUri',
+  'tokenExchange',
 ] as const satisfies readonly (keyof AppEdit)[];
 export type EditableField = (typeof EDITABLE_FIELDS)[number];
 
@@ -125,6 +139,14 @@ export function applyPatch(app: App, patch: AppPatch): Required<AppEdit> {
     next.postLogoutRedirectUris = [...new Set(patch.postLogoutRedirectUris)];
   if (patch.backchannelLogoutUri !== undefined)
     next.backchannelLogoutUri = patch.backchannelLogoutUri?.trim() || null;
+  if (patch.tokenExchange !== undefined) {
+    next.tokenExchange = patch.tokenExchange;
+    const has = next.grantTypes.includes(TOKEN_EXCHANGE_GRANT_TYPE);
+    if (patch.tokenExchange !== null && !has)
+      next.grantTypes = [...next.grantTypes, TOKEN_EXCHANGE_GRANT_TYPE];
+    if (patch.tokenExchange === null && has)
+      next.grantTypes = next.grantTypes.filter((g) => g !== TOKEN_EXCHANGE_GRANT_TYPE);
+  }
   if (patch.implicit !== undefined && patch.implicit !== next.grantTypes.includes('implicit'))
     next.grantTypes = patch.implicit
       ? [...next.grantTypes, 'implicit']

@@ -8,11 +8,13 @@ import {
   type ScopePolicy,
   SIGNING_ALGS,
   type SigningAlg,
+  type TokenExchangePolicy,
   type TokenFormat,
 } from '../storage/types.ts';
 import { type ClientAuthInput, type ClientAuthSettings, validateClientAuth } from './client-auth-settings.ts';
 import { type LogoutInput, type LogoutSettings, validateLogoutSettings } from './logout-settings.ts';
 import { LOOPBACK_HOSTS, redirectUriProblem } from './redirect-uri-rules.ts';
+import { TOKEN_EXCHANGE_GRANT_TYPE, validateTokenExchange } from './token-exchange-settings.ts';
 
 /**
  * The grant types Gatehouse serves out of the box: the built-in handlers of
@@ -20,7 +22,13 @@ import { LOOPBACK_HOSTS, redirectUriProblem } from './redirect-uri-rules.ts';
  * is validated against the server's registry, which may add custom grants; this list is
  * what validation falls back to without one (the console's draft check, unit tests).
  */
-export const GRANT_TYPES = ['client_credentials', 'authorization_code', 'refresh_token', 'implicit'] as const;
+export const GRANT_TYPES = [
+  'client_credentials',
+  'authorization_code',
+  'refresh_token',
+  TOKEN_EXCHANGE_GRANT_TYPE,
+  'implicit',
+] as const;
 
 /** The grant types an app may be allowed: those the server serves (oauth/grants/registry.ts). */
 export interface ServedGrantTypes {
@@ -72,16 +80,27 @@ export interface AppInput extends ClientAuthInput, LogoutInput {
   dpopBoundAccessTokens?: boolean;
   /** DPoP proofs must carry a server nonce (RFC 9449 8). Default false. */
   useDpopNonce?: boolean;
+  /** Token exchange (RFC 8693): required with its grant type, refused without. Default null. */
+  tokenExchange?: TokenExchangePolicy | null;
 }
 
 export type ValidApp = Required<
-  Omit<AppInput, 'logoUrl' | 'signingAlg' | 'refreshReuseWindow' | keyof ClientAuthInput | keyof LogoutInput>
+  Omit<
+    AppInput,
+    | 'logoUrl'
+    | 'signingAlg'
+    | 'refreshReuseWindow'
+    | 'tokenExchange'
+    | keyof ClientAuthInput
+    | keyof LogoutInput
+  >
 > &
   ClientAuthSettings &
   LogoutSettings & {
     logoUrl: string | null;
     refreshReuseWindow: number | null;
     signingAlg: SigningAlg;
+    tokenExchange: TokenExchangePolicy | null;
   };
 
 function logoProblem(uri: string): string | undefined {
@@ -201,6 +220,13 @@ export function validateAppInput(
     fields.refreshReuseWindow = `refresh reuse window must be a whole number of seconds from 0 to ${MAX_REFRESH_REUSE_WINDOW}`;
   const clientAuth = validateClientAuth(input, clientType, fields);
   const logout = validateLogoutSettings(input, fields);
+  const tokenExchange = validateTokenExchange(
+    input.tokenExchange,
+    grantTypes,
+    clientType,
+    scopeModel,
+    fields,
+  );
   if (Object.keys(fields).length > 0) {
     throw new ValidationError([...new Set(Object.values(fields))].join('; '), fields);
   }
@@ -227,5 +253,6 @@ export function validateAppInput(
     dpopBoundAccessTokens,
     useDpopNonce,
     ...logout,
+    tokenExchange,
   };
 }

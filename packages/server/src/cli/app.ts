@@ -9,6 +9,12 @@ import { SIGNING_ALGS } from '../keys/key-store.ts';
 import { clientAuthFlags, clientAuthHelp, clientAuthOptions } from './app-client-auth.ts';
 import { logoutFlags, logoutHelp, logoutOptions } from './app-logout.ts';
 import { appSummary } from './app-summary.ts';
+import {
+  tokenExchangeCreateOptions,
+  tokenExchangeFlags,
+  tokenExchangeHelp,
+  withExchangeGrant,
+} from './app-token-exchange.ts';
 import { onOff, updateCommand } from './app-update.ts';
 import {
   CLI_ACTOR,
@@ -30,7 +36,7 @@ const create: Command = {
   name: 'app create',
   summary: 'Create an OAuth app in a company and print its client secret once',
   usage:
-    '--company ID --name NAME --scopes "a b" [--grant-types a,b] [--redirect-uri URI]... [--token-ttl SECONDS] [--alg ES256|RS256|EdDSA] [--token-format jwt|opaque] [--refresh-reuse-window SECONDS] [--auth-method METHOD] [--jwks-file PATH | --jwks-uri URL] [--require-par on|off] [--dpop on|off] [--dpop-nonce on|off] [--post-logout-redirect-uri URI]... [--backchannel-logout-uri URL]',
+    '--company ID --name NAME --scopes "a b" [--grant-types a,b] [--redirect-uri URI]... [--token-ttl SECONDS] [--alg ES256|RS256|EdDSA] [--token-format jwt|opaque] [--refresh-reuse-window SECONDS] [--auth-method METHOD] [--jwks-file PATH | --jwks-uri URL] [--require-par on|off] [--dpop on|off] [--dpop-nonce on|off] [--post-logout-redirect-uri URI]... [--backchannel-logout-uri URL] [--exchange-resource URI]... [--exchange-subject-client ID]... [--exchange-actor-token RULE]',
   help: [
     ['--company ID', 'the company that owns the app'],
     ['--name NAME', 'display name, 1 to 100 characters'],
@@ -55,6 +61,7 @@ const create: Command = {
     ...logoutHelp,
     ['--dpop on|off', 'DPoP (RFC 9449) required at the token endpoint (default off)'],
     ['--dpop-nonce on|off', 'DPoP proofs must carry a server nonce (default off)'],
+    ...tokenExchangeHelp.filter(([flag]) => flag !== '--token-exchange off'),
   ],
   options: {
     company: { type: 'string' },
@@ -74,6 +81,7 @@ const create: Command = {
     ...logoutOptions,
     dpop: { type: 'string' },
     'dpop-nonce': { type: 'string' },
+    ...tokenExchangeCreateOptions,
   },
   example:
     'gatehouse app create --company co_123 --name "Payroll sync" --scopes "users.read time_clock.read"',
@@ -99,13 +107,15 @@ const create: Command = {
     const refreshReuseWindow = intOpt(values, 'refresh-reuse-window', 0, MAX_REFRESH_REUSE_WINDOW);
     const dpopBoundAccessTokens = onOff(values, 'dpop');
     const useDpopNonce = onOff(values, 'dpop-nonce');
+    const tokenExchange = tokenExchangeFlags(values);
+    const allowed = withExchangeGrant(grantTypes, tokenExchange);
     const gh = await ctx.gatehouse();
     const { app, clientSecret } = await gh.apps.create(
       {
         companyId,
         name,
         scopes,
-        ...(grantTypes ? { grantTypes } : {}),
+        ...(allowed ? { grantTypes: allowed } : {}),
         ...(redirectUris ? { redirectUris } : {}),
         ...(tokenTtl !== undefined ? { tokenTtl } : {}),
         ...(signingAlg ? { signingAlg } : {}),
@@ -119,6 +129,7 @@ const create: Command = {
         ...logoutFlags(values),
         ...(dpopBoundAccessTokens !== undefined ? { dpopBoundAccessTokens } : {}),
         ...(useDpopNonce !== undefined ? { useDpopNonce } : {}),
+        ...(tokenExchange ? { tokenExchange } : {}),
       },
       CLI_ACTOR,
     );

@@ -32,6 +32,7 @@ export type AppEdit = Partial<
     | 'postLogoutRedirectUris'
     | 'backchannelLogoutUri'
     | 'autoConsent'
+    | 'tokenExchange'
   >
 >;
 

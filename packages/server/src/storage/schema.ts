@@ -66,6 +66,8 @@ export interface Database {
     /** JSON array of URIs (migration 023). */
     post_logout_redirect_uris: Generated<string>;
     backchannel_logout_uri: Generated<string | null>;
+    /** The token-exchange policy as JSON text; null: the app does not exchange (migration 026). */
+    token_exchange: Generated<string | null>;
   };
   app_secrets: {
     id: string;
@@ -240,6 +242,8 @@ export interface Database {
     dpop_jkt: Generated<string | null>;
     /** The resource it was narrowed to; null: the default audience (migration 019). */
     audience: Generated<string | null>;
+    /** The `act` claim (RFC 8693 4.1) of a token issued by an exchange, JSON text (migration 026). */
+    act: Generated<string | null>;
   };
   /** DPoP proofs used at the token endpoint, by SHA-256 of thumbprint and jti (migration 019). */
   dpop_proofs: { proof_hash: string; expires_at: number };

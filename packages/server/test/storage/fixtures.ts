@@ -50,6 +50,7 @@ export function appRecord(companyId: string, overrides: Partial<NewApp> = {}): N
     useDpopNonce: false,
     postLogoutRedirectUris: [],
     backchannelLogoutUri: null,
+    tokenExchange: null,
     ...overrides,
   };
 }

@@ -97,6 +97,7 @@ type EditColumns = Pick<
   auto_consent: number;
   post_logout_redirect_uris: string;
   backchannel_logout_uri: string | null;
+  token_exchange: string | null;
 };
 
 /** The columns of the fields an app may change after creation, as stored (every one for a new app). */
@@ -124,6 +125,8 @@ function editableColumns(a: AppEdit): Partial<EditColumns> {
   if (a.postLogoutRedirectUris !== undefined)
     row.post_logout_redirect_uris = JSON.stringify(a.postLogoutRedirectUris);
   if (a.backchannelLogoutUri !== undefined) row.backchannel_logout_uri = a.backchannelLogoutUri;
+  if (a.tokenExchange !== undefined)
+    row.token_exchange = a.tokenExchange === null ? null : JSON.stringify(a.tokenExchange);
   return row;
 }
 

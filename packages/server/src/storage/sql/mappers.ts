@@ -16,6 +16,7 @@ import type {
   SigningAlg,
   SigningKey,
   TokenEndpointAuthMethod,
+  TokenExchangePolicy,
   TokenFormat,
   User,
 } from '../types.ts';
@@ -83,6 +84,7 @@ export const toApp = (r: Row<'apps'>): App => ({
   useDpopNonce: Number(r.use_dpop_nonce) === 1,
   postLogoutRedirectUris: JSON.parse(r.post_logout_redirect_uris ?? '[]') as string[],
   backchannelLogoutUri: r.backchannel_logout_uri ?? null,
+  tokenExchange: r.token_exchange === null ? null : (JSON.parse(r.token_exchange) as TokenExchangePolicy),
 });
 
 export const toSecret = (r: Row<'app_secrets'>): AppSecret => ({

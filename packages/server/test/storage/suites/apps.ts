@@ -222,7 +222,7 @@ export function appTests({ it }: SuiteContext): void {
           signingAlg: 'EdDSA',
           tokenFormat: 'opaque',
           grantDelivery: 'company_grant',
-          grantTypes: ['authorization_code', 'implicit'],
+          grantTypes: ['authorization_code', 'implicit', 'urn:ietf:params:oauth:grant-type:token-exchange'],
           skipConsent: true,
           tokenEndpointAuthMethod: 'private_key_jwt',
           jwks: { keys: [{ kty: 'OKP', crv: 'Ed25519', x: '11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo' }] },
@@ -233,6 +233,11 @@ export function appTests({ it }: SuiteContext): void {
           autoConsent: true,
           postLogoutRedirectUris: ['https://partner.example/signed-out'],
           backchannelLogoutUri: 'https://partner.example/backchannel',
+          tokenExchange: {
+            allowedResources: ['https://api.example.com/payroll'],
+            allowedSubjectClients: ['cl_frontend'],
+            actorToken: 'required',
+          },
         };
         const expected = {
           name: app.name,
@@ -253,6 +258,7 @@ export function appTests({ it }: SuiteContext): void {
           autoConsent: false,
           postLogoutRedirectUris: [],
           backchannelLogoutUri: null,
+          tokenExchange: null,
         };
         const audit = {
           companyId: co.id,
