@@ -16,6 +16,7 @@ import type { StorageLifecycle } from './lifecycle.ts';
 import type { LoginRequestStore } from './login-request-store.ts';
 import type { OperatorKeyStore } from './operator-key-store.ts';
 import type { PushedRequestStore } from './pushed-request-store.ts';
+import type { RegistrationStore } from './registration-store.ts';
 import type { RevocationLog } from './revocation-log.ts';
 import type { SigningKeyStore } from './signing-key-store.ts';
 import type { TokenStore } from './token-store.ts';
@@ -60,6 +61,7 @@ export type {
 } from './login-request-store.ts';
 export type { OperatorKeyStore } from './operator-key-store.ts';
 export type { PushedRequest, PushedRequestStore } from './pushed-request-store.ts';
+export type { NewInitialAccessToken, RegistrationStore } from './registration-store.ts';
 export type { RevocationLog } from './revocation-log.ts';
 export type { SigningKeyStore } from './signing-key-store.ts';
 export type { FoundRefreshToken, RotateRefreshOptions, TokenStore } from './token-store.ts';
@@ -101,6 +103,7 @@ export interface StorageSlices {
   pushedRequests: PushedRequestStore;
   loginRequests: LoginRequestStore;
   emailTokens: EmailTokenStore;
+  registrations: RegistrationStore;
 }
 
 /** Every slice at once: what `openStorage` returns and the server passes around. */
@@ -126,4 +129,5 @@ export type Storage = StorageLifecycle &
   AssertionReplayStore &
   PushedRequestStore &
   LoginRequestStore &
-  EmailTokenStore;
+  EmailTokenStore &
+  RegistrationStore;

@@ -131,6 +131,11 @@ export interface App {
   dpopBoundAccessTokens: boolean;
   /** DPoP proofs must carry a nonce from the server (RFC 9449 8). Default false. */
   useDpopNonce: boolean;
+  /**
+   * The initial access token the app was registered with (RFC 7591, dynamic registration);
+   * null (or absent) for an app created by hand in the console, the API or the CLI.
+   */
+  initialAccessTokenId?: string | null;
 }
 
 /** An app together with the secrets currently accepted for it. */
@@ -314,6 +319,31 @@ export interface ApiKeyFields {
 /** A company-scoped key for the management API. */
 export interface AdminKey extends ApiKeyFields {
   companyId: string;
+}
+
+/**
+ * An RFC 7591 initial access token: lets software register apps in one company, within its
+ * limits. Only the token's SHA-256 and last four are kept. A null limit is no limit beyond
+ * the rules every app follows.
+ */
+export interface InitialAccessToken {
+  id: string;
+  companyId: string;
+  name: string;
+  /** SHA-256 (base64url) of the token; never leaves the server. */
+  tokenHash: string;
+  last4: string;
+  allowedGrantTypes: string[] | null;
+  allowedScopes: string[] | null;
+  /** Exact redirect URIs, or prefixes ending in `/*` (registration/redirect-patterns.ts). */
+  redirectUriPatterns: string[] | null;
+  maxApps: number | null;
+  /** How many apps it has registered. */
+  uses: number;
+  expiresAt: Date | null;
+  createdBy: string;
+  createdAt: Date;
+  revokedAt: Date | null;
 }
 
 /** A key of the operator API, which manages every company. */

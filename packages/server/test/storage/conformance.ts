@@ -31,6 +31,7 @@ import { logoTests } from './suites/logos.ts';
 import { managementTests } from './suites/management.ts';
 import { outboxTests } from './suites/outbox.ts';
 import { refreshRotationTests } from './suites/refresh-rotation.ts';
+import { registrationTests } from './suites/registrations.ts';
 import { revocationTests } from './suites/revocations.ts';
 import { schemaTests } from './suites/schema.ts';
 import { signingKeyTests } from './suites/signing-keys.ts';
@@ -127,6 +128,7 @@ export function storageConformance(target: ConformanceTarget): void {
     clientAssertionTests(ctx);
     loginRequestTests(ctx);
     emailTokenTests(ctx);
+    registrationTests(ctx);
     // Last: it prunes with a clock two hours ahead.
     housekeepingTests(ctx);
 

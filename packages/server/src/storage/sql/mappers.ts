@@ -81,6 +81,7 @@ export const toApp = (r: Row<'apps'>): App => ({
   requirePushedAuthorizationRequests: Number(r.require_pushed_authorization_requests) === 1,
   dpopBoundAccessTokens: Number(r.dpop_bound_access_tokens) === 1,
   useDpopNonce: Number(r.use_dpop_nonce) === 1,
+  initialAccessTokenId: r.initial_access_token_id ?? null,
 });
 
 export const toSecret = (r: Row<'app_secrets'>): AppSecret => ({

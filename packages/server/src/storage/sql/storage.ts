@@ -23,6 +23,7 @@ import { SqlLifecycle } from './lifecycle.ts';
 import { SqlLoginRequestStore } from './login-request-store.ts';
 import { SqlOperatorKeyStore } from './operator-key-store.ts';
 import { SqlPushedRequestStore } from './pushed-request-store.ts';
+import { SqlRegistrationStore } from './registration-store.ts';
 import { SqlRevocationLog } from './revocation-log.ts';
 import { SqlSigningKeyStore } from './signing-key-store.ts';
 import { SqlTokenStore } from './token-store.ts';
@@ -54,6 +55,7 @@ export const SQL_SLICES = {
   pushedRequests: SqlPushedRequestStore,
   loginRequests: SqlLoginRequestStore,
   emailTokens: SqlEmailTokenStore,
+  registrations: SqlRegistrationStore,
 } satisfies { [K in keyof StorageSlices]: new (ctx: SqlContext) => StorageSlices[K] };
 
 type SqlSlices = { [K in keyof typeof SQL_SLICES]: InstanceType<(typeof SQL_SLICES)[K]> };
