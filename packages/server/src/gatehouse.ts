@@ -55,6 +55,8 @@ import { BUILT_IN_GRANTS, GrantRegistry } from './oauth/grants/registry.ts';
 import { ResourceIndicators } from './oauth/resources.ts';
 import type { ScopeCatalog } from './oauth/scopes/catalog.ts';
 import { ScopeModel } from './oauth/scopes/model.ts';
+import { InitialAccessTokenService } from './registration/initial-access-token-service.ts';
+import { REGISTRATION_PATH, RegistrationService } from './registration/registration-service.ts';
 import { openStorage } from './storage/sql/storage.ts';
 import type { Storage } from './storage/storage.ts';
 import { IdTokenIssuer } from './tokens/id-token.ts';
@@ -95,6 +97,10 @@ export class Gatehouse {
   readonly audit: AuditService;
   /** The management API's company-scoped admin keys. */
   readonly adminKeys: AdminKeyService;
+  /** RFC 7591 initial access tokens: what lets software register apps in a company. */
+  readonly initialAccessTokens: InitialAccessTokenService;
+  /** Dynamic client registration (RFC 7591) and its management (RFC 7592). */
+  readonly registrations: RegistrationService;
   /** Keys of the operator API, which manages every company. */
   readonly operatorKeys: OperatorKeyService;
   /** Memberships as the operator changes them (the last admin stays). */
@@ -222,6 +228,8 @@ export class Gatehouse {
     this.users = new UserService(storage);
     this.audit = new AuditService(storage);
     this.adminKeys = new AdminKeyService(storage);
+    this.initialAccessTokens = new InitialAccessTokenService(storage, this.scopes, this.grantTypes);
+    this.registrations = new RegistrationService(storage, this.apps, this.initialAccessTokens, config.issuer);
     this.operatorKeys = new OperatorKeyService(storage);
     this.memberships = new MembershipService(storage);
     this.userAdmin = new UserAdminService(storage, bus);
@@ -485,6 +493,8 @@ export class Gatehouse {
         // Per app (its require_pushed_authorization_requests), not for every client.
         require_pushed_authorization_requests: false,
         dpop_signing_alg_values_supported: DPOP_SIGNING_ALGS,
+        // RFC 7591: with an initial access token from a company admin (docs/flows/registration.md).
+        registration_endpoint: `${this.config.issuer}${REGISTRATION_PATH}`,
       },
     });
   }

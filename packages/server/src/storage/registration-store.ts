@@ -34,4 +34,9 @@ export interface RegistrationStore {
   releaseInitialAccessTokenUse(id: string): Promise<void>;
   /** The app whose registration access token has this SHA-256, or undefined. */
   findAppByRegistrationToken(tokenHash: string): Promise<App | undefined>;
+  /**
+   * Atomic compare-and-set: replaces the app's registration access token when its hash is
+   * still `expectedHash`. Of concurrent callers presenting one token, exactly one gets true.
+   */
+  rotateRegistrationToken(appId: string, expectedHash: string, newHash: string): Promise<boolean>;
 }

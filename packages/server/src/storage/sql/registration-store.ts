@@ -1,4 +1,4 @@
-import { sql, type Selectable } from 'kysely';
+import { type Selectable, sql } from 'kysely';
 import type { MutationOptions } from '../common.ts';
 import type { NewInitialAccessToken, RegistrationStore } from '../registration-store.ts';
 import type { Database } from '../schema.ts';
@@ -70,7 +70,6 @@ export class SqlRegistrationStore implements RegistrationStore {
     });
   }
 
-
   findInitialAccessTokenByHash(tokenHash: string) {
     return one(this.ctx, { tokenHash });
   }
@@ -140,5 +139,15 @@ export class SqlRegistrationStore implements RegistrationStore {
       .where('registration_token_hash', '=', tokenHash)
       .executeTakeFirst();
     return row && toApp(row);
+  }
+
+  async rotateRegistrationToken(appId: string, expectedHash: string, newHash: string) {
+    const res = await this.ctx.db
+      .updateTable('apps')
+      .set({ registration_token_hash: newHash })
+      .where('id', '=', appId)
+      .where('registration_token_hash', '=', expectedHash)
+      .executeTakeFirst();
+    return Number(res.numUpdatedRows) === 1;
   }
 }

@@ -64,7 +64,10 @@ export function registrationTests({ it }: SuiteContext): void {
           (await s.listInitialAccessTokens(a.id)).map((x) => x.id),
           [t.id],
         );
-        assert.equal((await s.listAuditEvents(a.id, { action: 'initial_access_token.created' })).items.length, 1);
+        assert.equal(
+          (await s.listAuditEvents(a.id, { action: 'initial_access_token.created' })).items.length,
+          1,
+        );
         assert.equal(await s.revokeInitialAccessToken(a.id, other.id), false, 'another company’s');
         assert.equal(await s.revokeInitialAccessToken(a.id, t.id), true);
         assert.equal(await s.revokeInitialAccessToken(a.id, t.id), false, 'already revoked');
@@ -78,7 +81,9 @@ export function registrationTests({ it }: SuiteContext): void {
       async (s) => {
         const co = await newCompany(s);
         const { t } = await iat(s, co.id, { maxApps: 3 });
-        const results = await Promise.all(Array.from({ length: 8 }, () => s.claimInitialAccessTokenUse(t.id)));
+        const results = await Promise.all(
+          Array.from({ length: 8 }, () => s.claimInitialAccessTokenUse(t.id)),
+        );
         assert.equal(results.filter(Boolean).length, 3);
         assert.equal((await s.getInitialAccessToken(co.id, t.id))?.uses, 3);
         await s.releaseInitialAccessTokenUse(t.id);
@@ -99,23 +104,41 @@ export function registrationTests({ it }: SuiteContext): void {
       },
     );
 
-    it('keeps a registered app’s mark and finds it by its registration token', ['findAppByRegistrationToken'], async (s) => {
-      const co = await newCompany(s);
-      const { t } = await iat(s, co.id);
-      const rat = newSecret('registrationAccessToken');
-      const created = await s.createApp(
-        { ...appRecord(co.id), initialAccessTokenId: t.id, registrationTokenHash: sha256(rat) },
-        secretRecord(),
-      );
-      assert.equal(created.initialAccessTokenId, t.id);
-      const found = await s.findAppByRegistrationToken(sha256(rat));
-      assert.equal(found?.id, created.id);
-      assert.equal(found?.initialAccessTokenId, t.id);
-      assert.equal(await s.findAppByRegistrationToken(sha256(`${rat}x`)), undefined);
-      const byHand = await s.createApp(appRecord(co.id), secretRecord());
-      assert.equal(byHand.initialAccessTokenId, null);
-      await s.deleteApp(co.id, created.id);
-      assert.equal(await s.findAppByRegistrationToken(sha256(rat)), undefined, 'gone with its app');
-    });
+    it(
+      'keeps a registered app’s mark, finds it by its registration token and rotates that token once',
+      ['findAppByRegistrationToken', 'rotateRegistrationToken'],
+      async (s) => {
+        const co = await newCompany(s);
+        const { t } = await iat(s, co.id);
+        const rat = newSecret('registrationAccessToken');
+        const created = await s.createApp(
+          { ...appRecord(co.id), initialAccessTokenId: t.id, registrationTokenHash: sha256(rat) },
+          secretRecord(),
+        );
+        assert.equal(created.initialAccessTokenId, t.id);
+        const found = await s.findAppByRegistrationToken(sha256(rat));
+        assert.equal(found?.id, created.id);
+        assert.equal(found?.initialAccessTokenId, t.id);
+        assert.equal(await s.findAppByRegistrationToken(sha256(`${rat}x`)), undefined);
+        const [next1, next2] = [newSecret('registrationAccessToken'), newSecret('registrationAccessToken')];
+        const rotations = await Promise.all([
+          s.rotateRegistrationToken(created.id, sha256(rat), sha256(next1)),
+          s.rotateRegistrationToken(created.id, sha256(rat), sha256(next2)),
+        ]);
+        assert.deepEqual(rotations.filter(Boolean).length, 1, 'one of two concurrent rotations wins');
+        const winner = rotations[0] ? next1 : next2;
+        assert.equal((await s.findAppByRegistrationToken(sha256(winner)))?.id, created.id);
+        assert.equal(
+          await s.findAppByRegistrationToken(sha256(rat)),
+          undefined,
+          'the old token stops working',
+        );
+        const rotated = winner;
+        const byHand = await s.createApp(appRecord(co.id), secretRecord());
+        assert.equal(byHand.initialAccessTokenId, null);
+        await s.deleteApp(co.id, created.id);
+        assert.equal(await s.findAppByRegistrationToken(sha256(rotated)), undefined, 'gone with its app');
+      },
+    );
   });
 }
