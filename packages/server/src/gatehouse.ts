@@ -229,7 +229,6 @@ export class Gatehouse {
     this.audit = new AuditService(storage);
     this.adminKeys = new AdminKeyService(storage);
     this.initialAccessTokens = new InitialAccessTokenService(storage, this.scopes, this.grantTypes);
-    this.registrations = new RegistrationService(storage, this.apps, this.initialAccessTokens, config.issuer);
     this.operatorKeys = new OperatorKeyService(storage);
     this.memberships = new MembershipService(storage);
     this.userAdmin = new UserAdminService(storage, bus);
@@ -252,6 +251,13 @@ export class Gatehouse {
       ...(opts.logger ? { log: opts.logger } : {}),
     });
     this.access = new AccessPolicy(storage, config.planRules);
+    this.registrations = new RegistrationService(
+      storage,
+      this.apps,
+      this.initialAccessTokens,
+      config.issuer,
+      this.access,
+    );
     const signer = new JwsSigner();
     this.tokens = new TokenIssuer(keys, signer, config.issuer, config.audience, storage);
     this.lastUsed = new LastUsedRecorder(storage, { log: opts.logger });

@@ -43,6 +43,8 @@ export function appJson(app: App | AppWithSecrets) {
     use_dpop_nonce: app.useDpopNonce,
     created_at: app.createdAt.toISOString(),
     last_used_at: app.lastUsedAt?.toISOString() ?? null,
+    registration: app.initialAccessTokenId ? 'dynamic' : 'manual',
+    initial_access_token_id: app.initialAccessTokenId ?? null,
     ...('secrets' in app ? { secrets: app.secrets.map(secretJson) } : {}),
   };
 }

@@ -24,8 +24,8 @@ export const MAX_IAT_APPS = 10_000;
 export interface InitialAccessTokenInput {
   companyId: string;
   name?: string;
-  grantTypes?: string[] | null;
-  scopes?: string[] | null;
+  allowedGrantTypes?: string[] | null;
+  allowedScopes?: string[] | null;
   redirectUriPatterns?: string[] | null;
   maxApps?: number | null;
   /** Seconds from now; default DEFAULT_IAT_TTL_SECONDS, at most MAX_IAT_TTL_SECONDS. */
@@ -57,19 +57,20 @@ export class InitialAccessTokenService {
     } catch {
       fields.name = 'must be 1 to 100 characters';
     }
-    const grantTypes = input.grantTypes == null ? null : [...new Set(input.grantTypes)];
+    const grantTypes = input.allowedGrantTypes == null ? null : [...new Set(input.allowedGrantTypes)];
     const unknownGrant = grantTypes?.find((g) => !this.grantTypes.appGrantTypes.includes(g));
-    if (grantTypes?.length === 0) fields.grantTypes = 'give at least one grant type, or none for no limit';
+    if (grantTypes?.length === 0)
+      fields.allowedGrantTypes = 'give at least one grant type, or none for no limit';
     else if (unknownGrant !== undefined)
-      fields.grantTypes = `unknown grant type "${unknownGrant.slice(0, 100)}" (known: ${this.grantTypes.appGrantTypes.join(', ')})`;
-    const scopes = input.scopes == null ? null : [...new Set(input.scopes)];
-    if (scopes?.length === 0) fields.scopes = 'give at least one scope, or none for no limit';
+      fields.allowedGrantTypes = `unknown grant type "${unknownGrant.slice(0, 100)}" (known: ${this.grantTypes.appGrantTypes.join(', ')})`;
+    const scopes = input.allowedScopes == null ? null : [...new Set(input.allowedScopes)];
+    if (scopes?.length === 0) fields.allowedScopes = 'give at least one scope, or none for no limit';
     else if (scopes) {
       const bad = scopes.find((s) => !isScopeToken(s) || s === '*');
       const unknown = bad === undefined && this.scopes ? this.scopes.catalog.unknown(scopes) : [];
-      if (bad !== undefined) fields.scopes = `"${bad.slice(0, 100)}" is not a scope an app may hold`;
+      if (bad !== undefined) fields.allowedScopes = `"${bad.slice(0, 100)}" is not a scope an app may hold`;
       else if (unknown.length > 0)
-        fields.scopes = unknown.map((u) => `"${u.scope.slice(0, 100)}" ${u.problem}`).join('; ');
+        fields.allowedScopes = unknown.map((u) => `"${u.scope.slice(0, 100)}" ${u.problem}`).join('; ');
     }
     const patterns = input.redirectUriPatterns == null ? null : [...new Set(input.redirectUriPatterns)];
     if (patterns?.length === 0)
@@ -90,7 +91,7 @@ export class InitialAccessTokenService {
     if (Object.keys(fields).length > 0)
       throw new ValidationError(
         Object.entries(fields)
-          .map(([f, m]) => `${f}: ${m}`)
+          .map(([f, m]) => `${f.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)}: ${m}`)
           .join('; '),
         fields,
       );

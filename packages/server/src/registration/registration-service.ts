@@ -1,6 +1,7 @@
 import { SCOPES_FIXED } from '../apps/app-edit.ts';
 import { type AppPatch, AppService } from '../apps/app-service.ts';
 import type { AppInput } from '../apps/validation.ts';
+import type { AccessPolicy } from '../companies/access-policy.ts';
 import { ValidationError } from '../errors.ts';
 import type { RegistrationStore } from '../storage/storage.ts';
 import type { App, InitialAccessToken } from '../storage/types.ts';
@@ -61,6 +62,8 @@ export class RegistrationService {
     private readonly apps: AppService,
     private readonly tokens: InitialAccessTokenService,
     private readonly issuer: string,
+    /** Plan gating: a company whose plan does not allow creating apps registers none either. */
+    private readonly access?: AccessPolicy,
   ) {}
 
   private clientUri(app: App): string {
@@ -93,6 +96,7 @@ export class RegistrationService {
   /** POST /oauth2/register: 201's body, with the client secret and registration access token once. */
   async register(initialAccessToken: string | undefined, body: unknown): Promise<Record<string, unknown>> {
     const iat = await this.tokens.authenticate(initialAccessToken);
+    await this.access?.requirePlan(iat.companyId, 'createApps');
     const m = parseClientMetadata(body);
     const grantTypes = [...new Set(m.grant_types ?? ['authorization_code'])];
     responseTypes(m, grantTypes);

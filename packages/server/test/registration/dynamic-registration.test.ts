@@ -29,8 +29,8 @@ describe('dynamic client registration (RFC 7591, RFC 7592)', () => {
     const { token, secret } = await t.gh.initialAccessTokens.create(
       {
         companyId: t.companyId,
-        grantTypes: ['client_credentials', 'authorization_code', 'refresh_token'],
-        scopes: ['users.read', 'users.write'],
+        allowedGrantTypes: ['client_credentials', 'authorization_code', 'refresh_token'],
+        allowedScopes: ['users.read', 'users.write'],
         redirectUriPatterns: ['https://partner.example/*'],
         ...input,
       },
@@ -287,7 +287,10 @@ describe('dynamic client registration (RFC 7591, RFC 7592)', () => {
   });
 
   test('grant types and scopes outside the token’s limits, unknown scopes: invalid_client_metadata', async () => {
-    const { secret } = await iat({ grantTypes: ['client_credentials'], scopes: ['users.read'] });
+    const { secret } = await iat({
+      allowedGrantTypes: ['client_credentials'],
+      allowedScopes: ['users.read'],
+    });
     const grant = await register(
       { grant_types: ['authorization_code'], redirect_uris: [REDIRECT], scope: 'users.read' },
       secret,
@@ -300,7 +303,11 @@ describe('dynamic client registration (RFC 7591, RFC 7592)', () => {
     );
     assert.equal(scope.body.error, 'invalid_client_metadata');
     assert.match(String(scope.body.error_description), /scope: "users.write" is not allowed/);
-    const { secret: open } = await iat({ grantTypes: null, scopes: null, redirectUriPatterns: null });
+    const { secret: open } = await iat({
+      allowedGrantTypes: null,
+      allowedScopes: null,
+      redirectUriPatterns: null,
+    });
     const unknown = await register({ grant_types: ['client_credentials'], scope: 'nonsense.read' }, open);
     assert.equal(unknown.body.error, 'invalid_client_metadata');
     assert.match(String(unknown.body.error_description), /^scope: /);
@@ -314,7 +321,7 @@ describe('dynamic client registration (RFC 7591, RFC 7592)', () => {
     assert.equal(notJson.status, 400);
     assert.equal(((await notJson.json()) as { error: string }).error, 'invalid_client_metadata');
     // Without `scope`, the token's scopes are registered.
-    const { secret: limited } = await iat({ scopes: ['users.read'] });
+    const { secret: limited } = await iat({ allowedScopes: ['users.read'] });
     const defaulted = await register({ grant_types: ['client_credentials'] }, limited);
     assert.equal(defaulted.body.scope, 'users.read');
   });
