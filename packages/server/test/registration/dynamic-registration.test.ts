@@ -6,7 +6,7 @@ import type { InitialAccessTokenInput } from '../../src/registration/initial-acc
 import type { SqlStorage } from '../../src/storage/sql/storage.ts';
 import { Browser, decide, signIn } from '../browser.ts';
 import { listeningServer } from '../client-auth/keys-server.ts';
-import type { TestServer } from '../helpers.ts';
+import { type TestServer, testServer } from '../helpers.ts';
 
 const PASSWORD = 'correct horse battery staple';
 const REDIRECT = 'https://partner.example/cb';
@@ -340,5 +340,36 @@ describe('dynamic client registration (RFC 7591, RFC 7592)', () => {
       secret,
     );
     assert.equal(garbage.body.error, 'invalid_software_statement');
+  });
+});
+
+describe('the registration endpoint is rate limited per address, like the token endpoint', () => {
+  test('past the address burst: 429 with Retry-After, before the token is looked at', async () => {
+    const t = await testServer({
+      config: {
+        tokenRateLimit: { perClient: { perSecond: 0, burst: 0 }, perIp: { perSecond: 0.001, burst: 2 } },
+      },
+    });
+    try {
+      const post = () =>
+        t.http.inject({
+          method: 'POST',
+          url: '/oauth2/register',
+          headers: { authorization: 'Bearer gthia_wrong', 'content-type': 'application/json' },
+          payload: {},
+        });
+      assert.equal((await post()).statusCode, 401);
+      assert.equal((await post()).statusCode, 401);
+      const limited = await post();
+      assert.equal(limited.statusCode, 429);
+      assert.ok(Number(limited.headers['retry-after']) >= 1);
+      const read = await t.http.inject({
+        url: '/oauth2/register/cl_x',
+        headers: { authorization: 'Bearer x' },
+      });
+      assert.equal(read.statusCode, 429, 'the client configuration endpoint shares the bucket');
+    } finally {
+      await t.close();
+    }
   });
 });
