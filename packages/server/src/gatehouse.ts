@@ -57,6 +57,8 @@ import { BUILT_IN_GRANTS, GrantRegistry } from './oauth/grants/registry.ts';
 import { ResourceIndicators } from './oauth/resources.ts';
 import type { ScopeCatalog } from './oauth/scopes/catalog.ts';
 import { ScopeModel } from './oauth/scopes/model.ts';
+import { InitialAccessTokenService } from './registration/initial-access-token-service.ts';
+import { REGISTRATION_PATH, RegistrationService } from './registration/registration-service.ts';
 import { openStorage } from './storage/sql/storage.ts';
 import type { Storage } from './storage/storage.ts';
 import { IdTokenIssuer } from './tokens/id-token.ts';
@@ -100,6 +102,10 @@ export class Gatehouse {
   readonly audit: AuditService;
   /** The management API's company-scoped admin keys. */
   readonly adminKeys: AdminKeyService;
+  /** RFC 7591 initial access tokens: what lets software register apps in a company. */
+  readonly initialAccessTokens: InitialAccessTokenService;
+  /** Dynamic client registration (RFC 7591) and its management (RFC 7592). */
+  readonly registrations: RegistrationService;
   /** Keys of the operator API, which manages every company. */
   readonly operatorKeys: OperatorKeyService;
   /** Memberships as the operator changes them (the last admin stays). */
@@ -231,6 +237,7 @@ export class Gatehouse {
     this.users = new UserService(storage);
     this.audit = new AuditService(storage);
     this.adminKeys = new AdminKeyService(storage);
+    this.initialAccessTokens = new InitialAccessTokenService(storage, this.scopes, this.grantTypes);
     this.operatorKeys = new OperatorKeyService(storage);
     this.memberships = new MembershipService(storage);
     this.userAdmin = new UserAdminService(storage, bus);
@@ -253,6 +260,13 @@ export class Gatehouse {
       ...(opts.logger ? { log: opts.logger } : {}),
     });
     this.access = new AccessPolicy(storage, config.planRules);
+    this.registrations = new RegistrationService(
+      storage,
+      this.apps,
+      this.initialAccessTokens,
+      config.issuer,
+      this.access,
+    );
     const signer = new JwsSigner();
     this.tokens = new TokenIssuer(keys, signer, config.issuer, config.audience, storage);
     this.lastUsed = new LastUsedRecorder(storage, { log: opts.logger });
@@ -526,6 +540,8 @@ export class Gatehouse {
         // Per app (its require_pushed_authorization_requests), not for every client.
         require_pushed_authorization_requests: false,
         dpop_signing_alg_values_supported: DPOP_SIGNING_ALGS,
+        // RFC 7591: with an initial access token from a company admin (docs/flows/registration.md).
+        registration_endpoint: `${this.config.issuer}${REGISTRATION_PATH}`,
       },
     });
   }

@@ -74,14 +74,23 @@ export class AppService {
     return { id: newId('sec'), secretHash: sha256(secret), last4: lastFour(secret), secretSealed: sealed };
   }
 
-  async create(input: AppInput, actor: Actor): Promise<CreatedApp> {
+  /**
+   * Creates an app under the rules of validation.ts. `registration` marks an app registered
+   * by software (RFC 7591, registration/registration-service.ts) with the initial access
+   * token it used and the SHA-256 of its registration access token; the rules are the same.
+   */
+  async create(
+    input: AppInput,
+    actor: Actor,
+    registration?: { initialAccessTokenId: string; registrationTokenHash: string },
+  ): Promise<CreatedApp> {
     const valid = validateAppInput(input, this.scopes, this.minTokenTtl, this.grantTypes);
     if (!(await this.storage.getCompany(valid.companyId))) throw new NotFoundError('company');
     const id = newId('app');
     const clientId = newId('cl', 24);
     const clientSecret = valid.clientType === 'public' ? null : newSecret('clientSecret');
     const app = await this.storage.createApp(
-      { ...valid, id, clientId },
+      { ...valid, id, clientId, ...registration },
       clientSecret === null ? null : await this.secretRecord(clientSecret, valid.tokenEndpointAuthMethod),
       {
         audit: {
@@ -96,6 +105,9 @@ export class AppService {
             grant_types: valid.grantTypes,
             scope_policy: valid.scopePolicy,
             ...(valid.tokenExchange ? { token_exchange: tokenExchangeJson(valid.tokenExchange) } : {}),
+            ...(registration
+              ? { registration: 'dynamic', initial_access_token_id: registration.initialAccessTokenId }
+              : {}),
           },
         },
       },

@@ -47,6 +47,8 @@ export function appJson(app: App | AppWithSecrets) {
     token_exchange: tokenExchangeJson(app.tokenExchange),
     created_at: app.createdAt.toISOString(),
     last_used_at: app.lastUsedAt?.toISOString() ?? null,
+    registration: app.initialAccessTokenId ? 'dynamic' : 'manual',
+    initial_access_token_id: app.initialAccessTokenId ?? null,
     ...('secrets' in app ? { secrets: app.secrets.map(secretJson) } : {}),
   };
 }

@@ -50,6 +50,11 @@ export function appSummary(app: Parameters<typeof appJson>[0]): string {
       app.refreshReuseWindow === null ? 'server default' : `${app.refreshReuseWindow} s`,
     ],
     ['Created', app.createdAt.toISOString()],
+    ...(app.initialAccessTokenId
+      ? ([['Registered by a client', `with initial access token ${app.initialAccessTokenId}`]] as Array<
+          [string, string]
+        >)
+      : []),
     ['Last used', when(app.lastUsedAt)],
   ]);
 }

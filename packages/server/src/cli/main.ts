@@ -7,6 +7,7 @@ import { appCommands } from './app.ts';
 import { auditCommands } from './audit.ts';
 import { type Command, type CommandContext, type Output, UsageError } from './command.ts';
 import { companyCommands } from './company.ts';
+import { initialAccessTokenCommands } from './initial-access-token.ts';
 import { keyCommands } from './keys.ts';
 import { membershipCommands } from './membership.ts';
 import { migrateCommands } from './migrate.ts';
@@ -27,6 +28,7 @@ export const COMMANDS: Command[] = [
   ...membershipCommands,
   ...keyCommands,
   ...adminKeyCommands,
+  ...initialAccessTokenCommands,
   ...operatorKeyCommands,
   ...auditCommands,
   ...webhookCommands,

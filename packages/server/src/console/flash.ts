@@ -7,7 +7,7 @@ const TTL_S = 300;
 
 /** A secret waiting to be shown once, after the POST that made it redirected (303). */
 export interface SecretFlash {
-  kind: 'app' | 'webhook' | 'invitation';
+  kind: 'app' | 'webhook' | 'invitation' | 'initial_access_token';
   id: string;
   secret: string;
 }

@@ -26,6 +26,7 @@ import { openIdRoutes } from './routes/openid.ts';
 import { pageAssetRoutes } from './routes/page-assets.ts';
 import { parRoutes } from './routes/par.ts';
 import { passwordResetRoutes } from './routes/password-reset.ts';
+import { registrationRoutes } from './routes/registration.ts';
 import { revocationFeedRoutes } from './routes/revocation-feed.ts';
 import { revokeRoutes } from './routes/revoke.ts';
 import { acceptRawBodies, tokenRoutes } from './routes/token.ts';
@@ -94,6 +95,7 @@ export async function buildHttpApp(gh: Gatehouse, logger: Logger): Promise<Fasti
     revokeRoutes(oauth, { endpoint: gh.revocation, ctx: gh.oauthContext, limiter: tokenLimiter });
     introspectRoutes(oauth, { endpoint: gh.introspection, ctx: gh.oauthContext, limiter: tokenLimiter });
     parRoutes(oauth, { endpoint: gh.pushedAuthorization, ctx: gh.oauthContext, limiter: tokenLimiter });
+    registrationRoutes(oauth, { registrations: gh.registrations, limiter: tokenLimiter });
   });
   await app.register(async (pages) => {
     inputFamily(pages, 'page');

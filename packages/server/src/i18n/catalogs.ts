@@ -5,6 +5,7 @@ import * as consoleAppForm from './messages/console-app-form.ts';
 import * as consoleApps from './messages/console-apps.ts';
 import * as consoleAudit from './messages/console-audit.ts';
 import * as consoleMembers from './messages/console-members.ts';
+import * as consoleRegistration from './messages/console-registration.ts';
 import * as consoleWebhooks from './messages/console-webhooks.ts';
 import * as delegation from './messages/delegation.ts';
 import * as frame from './messages/frame.ts';
@@ -33,6 +34,7 @@ export const EN = {
   ...consoleAppForm.en,
   ...consoleAudit.en,
   ...consoleWebhooks.en,
+  ...consoleRegistration.en,
   ...consoleMembers.en,
 } as const satisfies Record<string, Message>;
 
@@ -56,6 +58,7 @@ const DE: Catalog = {
   ...consoleAppForm.de,
   ...consoleAudit.de,
   ...consoleWebhooks.de,
+  ...consoleRegistration.de,
   ...consoleMembers.de,
 };
 

@@ -1,7 +1,10 @@
 import type { MutationOptions } from './common.ts';
 import type { App, AppSecret, AppWithSecrets, Page, PageRequest } from './types.ts';
 
-export interface NewApp extends Omit<App, 'createdAt' | 'lastUsedAt'> {}
+export interface NewApp extends Omit<App, 'createdAt' | 'lastUsedAt'> {
+  /** A registered app's RFC 7592 registration access token, as its SHA-256 (migration 024). */
+  registrationTokenHash?: string | null;
+}
 export interface NewAppSecret extends Omit<AppSecret, 'createdAt' | 'expiresAt' | 'appId' | 'secretSealed'> {
   /** Only for a client_secret_jwt app (AppSecret.secretSealed). */
   secretSealed?: string | null;

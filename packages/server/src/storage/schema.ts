@@ -68,6 +68,10 @@ export interface Database {
     backchannel_logout_uri: Generated<string | null>;
     /** The token-exchange policy as JSON text; null: the app does not exchange (migration 026). */
     token_exchange: Generated<string | null>;
+    /** The initial access token it was registered with; null when made by hand (migration 024). */
+    initial_access_token_id: Generated<string | null>;
+    /** SHA-256 of its RFC 7592 registration access token; null when made by hand (migration 024). */
+    registration_token_hash: Generated<string | null>;
   };
   app_secrets: {
     id: string;
@@ -281,6 +285,23 @@ export interface Database {
     used_at: number | null;
   };
   operator_keys: ApiKeyTable;
+  /** RFC 7591 initial access tokens (migration 024); the limits are JSON arrays or null. */
+  initial_access_tokens: {
+    id: string;
+    company_id: string;
+    name: string;
+    token_hash: string;
+    last4: string;
+    allowed_grant_types: string | null;
+    allowed_scopes: string | null;
+    redirect_uri_patterns: string | null;
+    max_apps: number | null;
+    uses: Generated<number>;
+    expires_at: number | null;
+    created_by: string;
+    created_at: number;
+    revoked_at: number | null;
+  };
   idempotency_keys: {
     company_id: string;
     caller: string;

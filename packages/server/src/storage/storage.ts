@@ -17,6 +17,7 @@ import type { LoginRequestStore } from './login-request-store.ts';
 import type { LogoutStore } from './logout-store.ts';
 import type { OperatorKeyStore } from './operator-key-store.ts';
 import type { PushedRequestStore } from './pushed-request-store.ts';
+import type { RegistrationStore } from './registration-store.ts';
 import type { RevocationLog } from './revocation-log.ts';
 import type { SigningKeyStore } from './signing-key-store.ts';
 import type { TokenStore } from './token-store.ts';
@@ -62,6 +63,7 @@ export type {
 export type { BackchannelLogout, EndedSession, LogoutStore } from './logout-store.ts';
 export type { OperatorKeyStore } from './operator-key-store.ts';
 export type { PushedRequest, PushedRequestStore } from './pushed-request-store.ts';
+export type { NewInitialAccessToken, RegistrationStore } from './registration-store.ts';
 export type { RevocationLog } from './revocation-log.ts';
 export type { SigningKeyStore } from './signing-key-store.ts';
 export type { FoundRefreshToken, RotateRefreshOptions, TokenStore } from './token-store.ts';
@@ -104,6 +106,7 @@ export interface StorageSlices {
   loginRequests: LoginRequestStore;
   emailTokens: EmailTokenStore;
   logout: LogoutStore;
+  registrations: RegistrationStore;
 }
 
 /** Every slice at once: what `openStorage` returns and the server passes around. */
@@ -130,4 +133,5 @@ export type Storage = StorageLifecycle &
   PushedRequestStore &
   LoginRequestStore &
   EmailTokenStore &
-  LogoutStore;
+  LogoutStore &
+  RegistrationStore;

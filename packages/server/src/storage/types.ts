@@ -143,6 +143,11 @@ export interface App {
    * app that does not exchange. Only with the token-exchange grant type.
    */
   tokenExchange: TokenExchangePolicy | null;
+  /**
+   * The initial access token the app was registered with (RFC 7591, dynamic registration);
+   * null (or absent) for an app created by hand in the console, the API or the CLI.
+   */
+  initialAccessTokenId?: string | null;
 }
 
 /** Whether an exchange may, or must, come with an actor token (RFC 8693 2.1 `actor_token`). */
@@ -341,6 +346,31 @@ export interface ApiKeyFields {
 /** A company-scoped key for the management API. */
 export interface AdminKey extends ApiKeyFields {
   companyId: string;
+}
+
+/**
+ * An RFC 7591 initial access token: lets software register apps in one company, within its
+ * limits. Only the token's SHA-256 and last four are kept. A null limit is no limit beyond
+ * the rules every app follows.
+ */
+export interface InitialAccessToken {
+  id: string;
+  companyId: string;
+  name: string;
+  /** SHA-256 (base64url) of the token; never leaves the server. */
+  tokenHash: string;
+  last4: string;
+  allowedGrantTypes: string[] | null;
+  allowedScopes: string[] | null;
+  /** Exact redirect URIs, or prefixes ending in `/*` (registration/redirect-patterns.ts). */
+  redirectUriPatterns: string[] | null;
+  maxApps: number | null;
+  /** How many apps it has registered. */
+  uses: number;
+  expiresAt: Date | null;
+  createdBy: string;
+  createdAt: Date;
+  revokedAt: Date | null;
 }
 
 /** A key of the operator API, which manages every company. */

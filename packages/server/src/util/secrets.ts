@@ -17,6 +17,10 @@ export const SecretPrefix = {
   loginVerifier: 'gthv_',
   passwordReset: 'gthp_',
   emailVerification: 'gthe_',
+  /** RFC 7591 initial access token (docs/flows/registration.md). */
+  initialAccessToken: 'gthia_',
+  /** RFC 7592 registration access token. */
+  registrationAccessToken: 'gthra_',
 } as const;
 
 export type SecretKind = keyof typeof SecretPrefix;

@@ -13,6 +13,11 @@ import { appsListPage } from '../../src/console/pages/apps-list.ts';
 import { auditLogPage } from '../../src/console/pages/audit-log.ts';
 import { confirmPage, deletePage, graceSelect } from '../../src/console/pages/confirm.ts';
 import { connectedAppsPage } from '../../src/console/pages/connected-apps.ts';
+import {
+  initialAccessTokenNewPage,
+  initialAccessTokenSecretPage,
+  initialAccessTokensPage,
+} from '../../src/console/pages/initial-access-tokens.ts';
 import { invitationLinkPage, membersPage } from '../../src/console/pages/members.ts';
 import { errorPage as consoleErrorPage, planRequiredPage } from '../../src/console/pages/message.ts';
 import {
@@ -42,6 +47,7 @@ import {
   resetPasswordPage,
 } from '../../src/pages/password-reset.ts';
 import { grantGuidPage } from '../../src/pages/result-pages.ts';
+import type { InitialAccessToken } from '../../src/registration/initial-access-token-service.ts';
 import type { User } from '../../src/users/user-service.ts';
 import { WEBHOOK_EVENT_TYPES, type WebhookEndpoint } from '../../src/webhooks/webhook-service.ts';
 
@@ -118,10 +124,13 @@ const TRANSLATED_CONSOLE_PAGES = [
   'app-create.ts',
   'app-edit.ts',
   'members.ts',
+  'initial-access-tokens.ts',
 ];
 
 /** What the fixtures put on the pages: data, not page strings. */
 const DATA = [
+  // Before any shorter entry that is part of it.
+  'client_credentials',
   'Ωmega',
   'Acme Ltd',
   'Globex',
@@ -164,6 +173,14 @@ const DATA = [
   'bo@acme.test',
   'Bo',
   'https://gatehouse.example/invitations/abc',
+  'iat_1',
+  'Shiftly onboarding',
+  'authorization_code',
+  'refresh_token',
+  'implicit',
+  'https://shiftly.example/*',
+  'https://gatehouse.example/oauth2/register',
+  'gthia_secret_1',
 ];
 
 const company = { id: 'co_1', name: 'Acme Ltd', plan: 'free' } as Company;
@@ -189,6 +206,21 @@ const app = {
   lastUsedAt: null,
 } as unknown as App;
 const later = new Date(Date.now() + 86_400_000);
+const iat = {
+  id: 'iat_1',
+  companyId: 'co_1',
+  name: 'Shiftly onboarding',
+  last4: 'a1b2',
+  allowedGrantTypes: ['client_credentials'],
+  allowedScopes: ['users.read'],
+  redirectUriPatterns: ['https://shiftly.example/*'],
+  maxApps: 5,
+  uses: 1,
+  expiresAt: later,
+  createdBy: 'user:u_1',
+  createdAt: app.createdAt,
+  revokedAt: null,
+} as unknown as InitialAccessToken;
 const withSecrets = {
   ...app,
   secrets: [{ last4: 'a1b2', createdAt: app.createdAt, expiresAt: later }],
@@ -345,10 +377,46 @@ function renderAll(ui: PageUi): Record<string, string> {
       'enterprise',
     ]),
     planRequiredPage: planRequiredPage(consoleCtx(ui, 'admin'), 'createApps', ['pro']),
-    appsListPage: appsListPage(consoleCtx(ui, 'admin'), [app, { ...app, type: 'internal' } as App], true),
+    appsListPage: appsListPage(
+      consoleCtx(ui, 'admin'),
+      [app, { ...app, type: 'internal', initialAccessTokenId: 'iat_1' } as App],
+      true,
+    ),
     'appsListPage (member, empty)': appsListPage(consoleCtx(ui, 'member'), [], false),
     'appsListPage (plan)': appsListPage(consoleCtx(ui, 'admin'), [], false),
     appDetailPage: appDetailPage(consoleCtx(ui, 'admin'), withSecrets, true),
+    'appDetailPage (registered)': appDetailPage(
+      consoleCtx(ui, 'admin'),
+      { ...withSecrets, initialAccessTokenId: 'iat_1' } as AppWithSecrets,
+      true,
+    ),
+    initialAccessTokensPage: initialAccessTokensPage(consoleCtx(ui, 'admin'), [
+      iat,
+      { ...iat, allowedScopes: null, allowedGrantTypes: null, redirectUriPatterns: null, maxApps: null },
+      { ...iat, revokedAt: later },
+      { ...iat, uses: 5 },
+      { ...iat, expiresAt: app.createdAt },
+    ]),
+    'initialAccessTokensPage (member, empty)': initialAccessTokensPage(consoleCtx(ui, 'member'), []),
+    initialAccessTokenNewPage: initialAccessTokenNewPage(
+      consoleCtx(ui, 'admin'),
+      {
+        name: 'Shiftly onboarding',
+        scopes: 'users.read',
+        grantTypes: ['client_credentials'],
+        redirects: '',
+        maxApps: '5',
+        expiresDays: '30',
+      },
+      ['client_credentials', 'authorization_code', 'refresh_token', 'implicit'],
+      ['name', 'allowedScopes', 'allowedGrantTypes', 'redirectUriPatterns', 'maxApps', 'expiresIn'],
+    ),
+    initialAccessTokenSecretPage: initialAccessTokenSecretPage(
+      consoleCtx(ui, 'admin'),
+      iat,
+      'gthia_secret_1',
+      'https://gatehouse.example/oauth2/register',
+    ),
     'appDetailPage (member, public, opaque)': appDetailPage(consoleCtx(ui, 'member'), {
       ...withSecrets,
       clientType: 'public',

@@ -26,6 +26,8 @@ export interface Tenant {
   grantId: string;
   webhookId: string;
   deliveryId: string;
+  /** An initial access token of the company (dynamic client registration). */
+  iatId: string;
 }
 
 export async function tenant(t: TestServer, name: string, plan = 'enterprise'): Promise<Tenant> {
@@ -62,6 +64,7 @@ export async function tenant(t: TestServer, name: string, plan = 'enterprise'): 
     scopes: ['users.read'],
     grantedBy: null,
   });
+  const { token: iat } = await t.gh.initialAccessTokens.create({ companyId: company.id }, 'test');
   const deliveries = await t.gh.webhooks.deliveries(company.id);
   const delivery = deliveries.items[0];
   if (!delivery) throw new Error('fixture: no webhook delivery was enqueued');
@@ -73,6 +76,7 @@ export async function tenant(t: TestServer, name: string, plan = 'enterprise'): 
     grantId: grant.id,
     webhookId: endpoint.id,
     deliveryId: delivery.id,
+    iatId: iat.id,
   };
 }
 
@@ -110,6 +114,7 @@ export function callFor(r: ApiRoute, x: Tenant): Call {
     '/webhooks/:id': x.webhookId,
     '/webhook-deliveries/:id': x.deliveryId,
     '/admin-keys/:id': x.keyId,
+    '/initial-access-tokens/:id': x.iatId,
   };
   const bodies: Record<string, Record<string, unknown>> = {
     'POST /apps': { name: 'New app', scopes: ['users.read'] },
@@ -117,6 +122,7 @@ export function callFor(r: ApiRoute, x: Tenant): Call {
     'PATCH /apps/:id': { name: 'Renamed' },
     'POST /webhooks': { url: 'https://hooks.example/in', events: ['app.deleted'] },
     'POST /admin-keys': { name: 'ci' },
+    'POST /initial-access-tokens': { name: 'onboarding', allowed_scopes: ['users.read'], max_apps: 1 },
   };
   const url = `/api/v1${r.url.replace(':id', id[r.url] ?? '')}`;
   const payload = bodies[`${r.method} ${r.url}`];

@@ -24,6 +24,7 @@ const OTHER: Record<string, (x: Tenant) => { url?: string; payload?: Record<stri
   'POST /grants/:id/revoke': () => ({ url: '/api/v1/grants/gr_someotherid/revoke' }),
   'POST /webhooks': () => ({ payload: { url: 'https://hooks.example/other', events: ['app.deleted'] } }),
   'POST /admin-keys': () => ({ payload: { name: 'another' } }),
+  'POST /initial-access-tokens': () => ({ payload: { name: 'another' } }),
 };
 
 await forDialects(['sqlite', 'postgres'], (dialect, skip) => {

@@ -32,6 +32,7 @@ import { logoutTests } from './suites/logout.ts';
 import { managementTests } from './suites/management.ts';
 import { outboxTests } from './suites/outbox.ts';
 import { refreshRotationTests } from './suites/refresh-rotation.ts';
+import { registrationTests } from './suites/registrations.ts';
 import { revocationTests } from './suites/revocations.ts';
 import { schemaTests } from './suites/schema.ts';
 import { signingKeyTests } from './suites/signing-keys.ts';
@@ -129,6 +130,7 @@ export function storageConformance(target: ConformanceTarget): void {
     loginRequestTests(ctx);
     emailTokenTests(ctx);
     logoutTests(ctx);
+    registrationTests(ctx);
     // Last: it prunes with a clock two hours ahead.
     housekeepingTests(ctx);
 

@@ -51,6 +51,7 @@ export function appRecord(companyId: string, overrides: Partial<NewApp> = {}): N
     postLogoutRedirectUris: [],
     backchannelLogoutUri: null,
     tokenExchange: null,
+    initialAccessTokenId: null,
     ...overrides,
   };
 }

@@ -60,6 +60,13 @@ const appProps = {
   ...tokenExchangeView,
   created_at: DateTime,
   last_used_at: NullableDateTime,
+  registration: Type.Union([Type.Literal('manual'), Type.Literal('dynamic')], {
+    description:
+      'manual: created in the console, the API or the CLI; dynamic: registered by a client with an initial access token (RFC 7591)',
+  }),
+  initial_access_token_id: Type.Union([Type.String(), Type.Null()], {
+    description: 'the initial access token a dynamically registered app used; null for a manual one',
+  }),
   secrets: Type.Optional(Type.Array(SecretInfo)),
 };
 

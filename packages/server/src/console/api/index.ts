@@ -12,6 +12,7 @@ import { type Caller, CallerResolver } from './caller.ts';
 import { companyRoutes } from './company.ts';
 import { grantRoutes } from './grants.ts';
 import { idempotencyHooks, takesIdempotencyKey } from './idempotency.ts';
+import { initialAccessTokenRoutes } from './initial-access-tokens.ts';
 import { memberRoutes } from './members.ts';
 import { openApiDocument } from './openapi.ts';
 import { operatorCompanyRoutes } from './operator-companies.ts';
@@ -32,6 +33,7 @@ export const COMPANY_ROUTES: readonly ApiRoute[] = [
   ...webhookRoutes,
   ...auditRoutes,
   ...adminKeyRoutes,
+  ...initialAccessTokenRoutes,
 ];
 
 /** The operator routes (the whole directory): an operator key only. */

@@ -31,6 +31,7 @@ ${ctx.isAdmin ? html`<a class="button secondary" href="${ctx.base}/apps/${app.id
 ${saved ? html`<p class="notice" role="status">${t.t('app.saved')}</p>` : ''}
 <dl class="facts">
 <dt>${t.t('app.type')}</dt><dd>${type}</dd>
+${app.initialAccessTokenId ? html`<dt>${t.t('app.registered')}</dt><dd>${t.t('app.registered_with', { id: app.initialAccessTokenId })}</dd>` : ''}
 <dt><label for="client-id">${t.t('app.client_id')}</label></dt><dd><div class="copy-row"><input id="client-id" type="text" readonly value="${app.clientId}" dir="ltr">
 <button type="button" class="secondary" data-copy="client-id">${t.t('frame.copy')}</button></div>${copyStatus(ctx.ui)}</dd>
 <dt>${t.t('app.client_secret')}</dt><dd>${

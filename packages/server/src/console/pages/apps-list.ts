@@ -21,6 +21,7 @@ export function appsListPage(ctx: ConsoleContext, apps: App[], canCreate: boolea
     body: html`<div class="heading">
 <h1>${t.t('console.nav.apps')}</h1>
 ${ctx.isAdmin && canCreate ? html`<a class="button primary" href="${ctx.base}/apps/new">${t.t('apps.create')}</a>` : ''}
+<a class="button secondary" href="${ctx.base}/initial-access-tokens">${t.t('iat.link')}</a>
 </div>
 ${!ctx.isAdmin ? html`<p class="notice">${t.t('apps.read_only', { company })}</p>` : ''}
 ${ctx.isAdmin && !canCreate ? html`<p class="notice">${t.t('apps.plan_excludes', { plan: ctx.company.plan })} <a href="${ctx.base}/apps/new">${t.t('apps.learn_more')}</a></p>` : ''}
@@ -33,7 +34,7 @@ ${
 <tbody>
 ${apps.map(
   (a) => html`<tr>
-<td><span class="app-cell">${logoImg(a)}<a href="${ctx.base}/apps/${a.id}">${a.name}</a></span></td>
+<td><span class="app-cell">${logoImg(a)}<a href="${ctx.base}/apps/${a.id}">${a.name}</a></span>${a.initialAccessTokenId ? html` <span class="chip">${t.t('app.registered')}</span>` : ''}</td>
 <td>${t.t(a.type === 'internal' ? 'apps.type.internal' : 'apps.type.partner')}</td>
 <td>${a.scopes.map((s) => html`<code class="chip">${s}</code> `)}</td>
 <td>${formatTime(ctx.ui.t, a.createdAt)}</td>

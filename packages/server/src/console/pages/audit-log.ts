@@ -16,6 +16,8 @@ export const AUDIT_ACTIONS = [
   'grant.revoked',
   'admin_key.created',
   'admin_key.revoked',
+  'initial_access_token.created',
+  'initial_access_token.revoked',
   'webhook.created',
   'webhook.deleted',
   'membership.set',

@@ -9,6 +9,7 @@ import { consoleAppEditRoutes } from './app-edit.ts';
 import { consoleAppRoutes } from './apps.ts';
 import { consoleAuditRoutes } from './audit.ts';
 import { consoleConnectedAppRoutes } from './connected-apps.ts';
+import { consoleInitialAccessTokenRoutes } from './initial-access-tokens.ts';
 import { logoRoutes } from './logos.ts';
 import { consoleMemberRoutes } from './members.ts';
 import { consoleWebhookRoutes } from './webhooks.ts';
@@ -40,5 +41,6 @@ export async function consoleRoutes(app: FastifyInstance, deps: ConsoleDeps): Pr
   consoleAuditRoutes(app, deps);
   consoleWebhookRoutes(app, deps);
   consoleMemberRoutes(app, deps);
+  consoleInitialAccessTokenRoutes(app, deps);
   logoRoutes(app, deps.gh.logos);
 }

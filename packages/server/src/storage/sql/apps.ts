@@ -27,6 +27,8 @@ export async function insertApp(db: Db, app: NewApp, secret: NewAppSecret | null
       refresh_idle_ttl: app.refreshIdleTtl,
       refresh_absolute_ttl: app.refreshAbsoluteTtl,
       refresh_reuse_window: app.refreshReuseWindow,
+      initial_access_token_id: app.initialAccessTokenId ?? null,
+      registration_token_hash: app.registrationTokenHash ?? null,
     })
     .execute();
   if (secret) await insertSecret(db, app.id, secret, now);

@@ -85,6 +85,7 @@ export const toApp = (r: Row<'apps'>): App => ({
   postLogoutRedirectUris: JSON.parse(r.post_logout_redirect_uris ?? '[]') as string[],
   backchannelLogoutUri: r.backchannel_logout_uri ?? null,
   tokenExchange: r.token_exchange === null ? null : (JSON.parse(r.token_exchange) as TokenExchangePolicy),
+  initialAccessTokenId: r.initial_access_token_id ?? null,
 });
 
 export const toSecret = (r: Row<'app_secrets'>): AppSecret => ({

@@ -24,6 +24,7 @@ import { SqlLoginRequestStore } from './login-request-store.ts';
 import { SqlLogoutStore } from './logout-store.ts';
 import { SqlOperatorKeyStore } from './operator-key-store.ts';
 import { SqlPushedRequestStore } from './pushed-request-store.ts';
+import { SqlRegistrationStore } from './registration-store.ts';
 import { SqlRevocationLog } from './revocation-log.ts';
 import { SqlSigningKeyStore } from './signing-key-store.ts';
 import { SqlTokenStore } from './token-store.ts';
@@ -57,6 +58,7 @@ export const SQL_SLICES = {
   loginRequests: SqlLoginRequestStore,
   emailTokens: SqlEmailTokenStore,
   logout: SqlLogoutStore,
+  registrations: SqlRegistrationStore,
 } satisfies { [K in keyof StorageSlices]: new (ctx: SqlContext) => StorageSlices[K] };
 
 type SqlSlices = { [K in keyof typeof SQL_SLICES]: InstanceType<(typeof SQL_SLICES)[K]> };
