@@ -5,7 +5,8 @@
  */
 export function safeReturnTo(value: string | undefined): string | undefined {
   if (value === undefined || value.length > 500) return undefined;
-  if (!/^\/console(?:\/[A-Za-z0-9_\-/]*)?(?:\?[A-Za-z0-9_\-=&%.]*)?$/.test(value)) return undefined;
+  if (!/^\/(?:console|device)(?:\/[A-Za-z0-9_\-/]*)?(?:\?[A-Za-z0-9_\-=&%.]*)?$/.test(value))
+    return undefined;
   if (value.includes('//') || /%2e|%2f|%5c/i.test(value) || value.includes('/.')) return undefined;
   return value;
 }

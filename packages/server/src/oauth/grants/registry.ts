@@ -1,5 +1,6 @@
 import { authorizationCode } from './authorization-code.ts';
 import { clientCredentials } from './client-credentials.ts';
+import { deviceCode } from './device-code.ts';
 import type { GrantHandler } from './grant-handler.ts';
 import { refreshToken } from './refresh-token.ts';
 
@@ -7,7 +8,12 @@ import { refreshToken } from './refresh-token.ts';
  * Every built-in grant handler, in the order `grant_types_supported` lists them. The server
  * registers each through {@link GrantRegistry.register}, the call a custom grant uses too.
  */
-export const BUILT_IN_GRANTS: readonly GrantHandler[] = [clientCredentials, authorizationCode, refreshToken];
+export const BUILT_IN_GRANTS: readonly GrantHandler[] = [
+  clientCredentials,
+  authorizationCode,
+  refreshToken,
+  deviceCode,
+];
 
 /**
  * Grant types served at the authorization endpoint itself: the token comes back in the

@@ -18,6 +18,7 @@ import * as m017 from './017-login-requests.ts';
 import * as m018 from './018-client-keys-and-par.ts';
 import * as m019 from './019-dpop.ts';
 import * as m021 from './021-email-tokens.ts';
+import * as m025 from './025-device-authorizations.ts';
 import type { MigrationContext } from './context.ts';
 
 export type { MigrationContext };
@@ -45,6 +46,7 @@ const steps: Array<[string, Step]> = [
   ['018-client-keys-and-par', m018],
   ['019-dpop', m019],
   ['021-email-tokens', m021],
+  ['025-device-authorizations', m025],
 ];
 
 export function migrationProvider(ctx: MigrationContext): MigrationProvider {

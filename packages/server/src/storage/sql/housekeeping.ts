@@ -63,6 +63,12 @@ async function pruneExpired(db: Db, now: number): Promise<PruneCounts> {
   const emailTokens = n(
     await db.deleteFrom('email_tokens').where('expires_at', '<=', now).executeTakeFirst(),
   );
+  const deviceAuthorizations = n(
+    await db
+      .deleteFrom('device_authorizations')
+      .where('expires_at', '<', now - RETAIN.codesMs)
+      .executeTakeFirst(),
+  );
   return {
     sessions,
     flows,
@@ -77,6 +83,7 @@ async function pruneExpired(db: Db, now: number): Promise<PruneCounts> {
     pushedRequests,
     dpopProofs,
     emailTokens,
+    deviceAuthorizations,
   };
 }
 

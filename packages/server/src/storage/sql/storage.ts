@@ -11,6 +11,7 @@ import { SqlAuditLog } from './audit-log.ts';
 import { SqlAuthorizationStateStore } from './authorization-state-store.ts';
 import { connect, type DatabaseTimeouts, type Dialect } from './connect.ts';
 import { SqlContext } from './context.ts';
+import { SqlDeviceAuthorizationStore } from './device-authorization-store.ts';
 import { SqlDirectoryStore } from './directory-store.ts';
 import { SqlEmailTokenStore } from './email-token-store.ts';
 import { SqlExternalIdentityStore } from './external-identity-store.ts';
@@ -54,6 +55,7 @@ export const SQL_SLICES = {
   pushedRequests: SqlPushedRequestStore,
   loginRequests: SqlLoginRequestStore,
   emailTokens: SqlEmailTokenStore,
+  deviceAuthorizations: SqlDeviceAuthorizationStore,
 } satisfies { [K in keyof StorageSlices]: new (ctx: SqlContext) => StorageSlices[K] };
 
 type SqlSlices = { [K in keyof typeof SQL_SLICES]: InstanceType<(typeof SQL_SLICES)[K]> };
