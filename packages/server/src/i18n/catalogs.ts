@@ -7,6 +7,7 @@ import * as consoleAudit from './messages/console-audit.ts';
 import * as consoleMembers from './messages/console-members.ts';
 import * as consoleWebhooks from './messages/console-webhooks.ts';
 import * as delegation from './messages/delegation.ts';
+import * as device from './messages/device.ts';
 import * as frame from './messages/frame.ts';
 import * as invitation from './messages/invitation.ts';
 import * as passwordReset from './messages/password-reset.ts';
@@ -32,6 +33,7 @@ export const EN = {
   ...consoleAudit.en,
   ...consoleWebhooks.en,
   ...consoleMembers.en,
+  ...device.en,
 } as const satisfies Record<string, Message>;
 
 /** A key of the catalogs: a page that names a key no catalog has does not compile. */
@@ -54,6 +56,7 @@ const DE: Catalog = {
   ...consoleAudit.de,
   ...consoleWebhooks.de,
   ...consoleMembers.de,
+  ...device.de,
 };
 
 /** A locale the pages are translated into. */
