@@ -1,12 +1,7 @@
-import type { App } from '../storage/types.ts';
+import type { App } from '../apps/app-service.ts';
+import type { PlainScope } from '../oauth/scopes/catalog.ts';
 import { html } from './html.ts';
 import { hiddenFields, layout, type PageUi } from './layout.ts';
-
-/** A scope as the pages describe it (pages/consent.ts describeScopes). */
-interface DescribedScope {
-  name: string;
-  description: string;
-}
 
 /** GET /device (RFC 8628 3.3): the code entry form, with what was typed and why it failed. */
 export function deviceCodePage(ui: PageUi, opts: { csrf: string; userCode?: string; invalid?: boolean }) {
@@ -20,7 +15,7 @@ ${opts.invalid ? html`<p class="alert" role="alert">${t.t('device.invalid')}</p>
 <form method="post" action="/device">
 ${hiddenFields({ csrf_token: opts.csrf })}
 <label for="user_code">${t.t('device.code_label')}</label>
-<input id="user_code" name="user_code" type="text" required autocomplete="off" autocapitalize="characters" spellcheck="false" maxlength="40" placeholder="XXXX-XXXX" value="${opts.userCode ?? ''}" dir="ltr">
+<input id="user_code" name="user_code" type="text" required autocomplete="off" autocapitalize="characters" spellcheck="false" maxlength="40" value="${opts.userCode ?? ''}" dir="ltr">
 <button type="submit" class="primary">${t.t('device.continue')}</button>
 </form>`,
   });
@@ -33,7 +28,7 @@ ${hiddenFields({ csrf_token: opts.csrf })}
  */
 export function deviceConfirmPage(
   ui: PageUi,
-  opts: { csrf: string; userCode: string; app: App; scopes: DescribedScope[] },
+  opts: { csrf: string; userCode: string; app: App; scopes: PlainScope[] },
 ) {
   const { t } = ui;
   const { app } = opts;
