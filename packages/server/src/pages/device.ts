@@ -50,3 +50,15 @@ ${hiddenFields({ csrf_token: opts.csrf, user_code: opts.userCode })}
 </form>`,
   });
 }
+
+/** The end of the verification: the device continues by itself (approved) or hears `access_denied`. */
+export function deviceResultPage(ui: PageUi, opts: { approved: boolean; appName: string }) {
+  const { t } = ui;
+  const title = t.t(opts.approved ? 'device.approved_title' : 'device.denied_title');
+  return layout({
+    ui,
+    title,
+    body: html`<h1>${title}</h1>
+<p class="lead" role="status">${t.t(opts.approved ? 'device.approved' : 'device.denied', { app: opts.appName })}</p>`,
+  });
+}

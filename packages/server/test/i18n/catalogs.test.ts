@@ -28,7 +28,7 @@ import { SIGNING_ALGS } from '../../src/keys/key-store.ts';
 import { DEFAULT_SCOPE_CATALOG } from '../../src/oauth/scopes/catalog.ts';
 import { companyChooserPage } from '../../src/pages/company-chooser.ts';
 import { consentPage, describeScopes } from '../../src/pages/consent.ts';
-import { deviceCodePage, deviceConfirmPage } from '../../src/pages/device.ts';
+import { deviceCodePage, deviceConfirmPage, deviceResultPage } from '../../src/pages/device.ts';
 import { emailVerifiedPage, verificationClosedPage } from '../../src/pages/email-verification.ts';
 import { html } from '../../src/pages/html.ts';
 import { invitationClosedPage, invitationPage } from '../../src/pages/invitation.ts';
@@ -298,7 +298,13 @@ function renderAll(ui: PageUi): Record<string, string> {
     deviceCodePage: deviceCodePage(ui, { csrf: 'c', userCode: 'WDJB-MJHT', invalid: true }),
     deviceConfirmPage: deviceConfirmPage(ui, { csrf: 'c', userCode: 'WDJB-MJHT', app, scopes }),
     ...Object.fromEntries(
-      (['throttled', 'approved', 'denied'] as const).map((k) => [
+      [true, false].map((approved) => [
+        `deviceResultPage ${approved}`,
+        deviceResultPage(ui, { approved, appName: 'Timekeeper' }),
+      ]),
+    ),
+    ...Object.fromEntries(
+      (['throttled'] as const).map((k) => [
         `messagePage (device ${k})`,
         messagePage(ui, {
           title: ui.t.t(`device.${k}_title`),

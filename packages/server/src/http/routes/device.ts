@@ -7,7 +7,7 @@ import type { DeviceAuthorizationEndpoint } from '../../oauth/endpoints/device-a
 import type { ScopeCatalog } from '../../oauth/scopes/catalog.ts';
 import { companyChooserPage } from '../../pages/company-chooser.ts';
 import { consentPage, describeScopes } from '../../pages/consent.ts';
-import { deviceCodePage, deviceConfirmPage } from '../../pages/device.ts';
+import { deviceCodePage, deviceConfirmPage, deviceResultPage } from '../../pages/device.ts';
 import { postedForm, queryParams } from '../page-input.ts';
 import { seeOther, sendErrorPage, sendPage } from '../page-reply.ts';
 import { pageUi } from '../page-ui.ts';
@@ -86,13 +86,11 @@ function sendStep(
     }
     case 'approved':
     case 'denied':
-      return sendErrorPage(reply, 200, {
-        title: { key: step.kind === 'approved' ? 'device.approved_title' : 'device.denied_title' },
-        message: {
-          key: step.kind === 'approved' ? 'device.approved' : 'device.denied',
-          vars: { app: step.appName },
-        },
-      });
+      return sendPage(
+        reply,
+        200,
+        deviceResultPage(ui, { approved: step.kind === 'approved', appName: step.appName }),
+      );
     case 'plan-required': {
       const { company, plans } = step;
       const vars = { company: company.name, plans: ui.t.or(plans), plan: company.plan };
