@@ -89,6 +89,7 @@ await forDialects(['sqlite', 'postgres'], (dialect, skip) => {
         'client_credentials',
         'authorization_code',
         'refresh_token',
+        'urn:ietf:params:oauth:grant-type:device_code',
         TEST_GRANT,
       ]);
 
@@ -158,7 +159,12 @@ describe('grant registry: registration rules', () => {
     const registry = new GrantRegistry();
     for (const grant of BUILT_IN_GRANTS) registry.register(grant);
     assert.deepEqual(registry.appGrantTypes, [...GRANT_TYPES]);
-    assert.deepEqual(registry.tokenGrantTypes, ['client_credentials', 'authorization_code', 'refresh_token']);
+    assert.deepEqual(registry.tokenGrantTypes, [
+      'client_credentials',
+      'authorization_code',
+      'refresh_token',
+      'urn:ietf:params:oauth:grant-type:device_code',
+    ]);
     assert.deepEqual(AUTHORIZATION_ENDPOINT_GRANT_TYPES, ['implicit']);
   });
 

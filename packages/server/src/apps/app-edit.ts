@@ -1,4 +1,5 @@
 import { ValidationError } from '../errors.ts';
+import { DEVICE_CODE_GRANT } from '../oauth/endpoints/device-authorization.ts';
 import type { AppEdit } from '../storage/app-store.ts';
 import type { App, GrantDelivery, JwkSet, TokenEndpointAuthMethod, TokenFormat } from '../storage/types.ts';
 import type { AppInput } from './validation.ts';
@@ -31,6 +32,8 @@ export interface AppPatch {
   grantDelivery?: GrantDelivery;
   /** Opts the app in to the implicit grant (true) or out of it (false). */
   implicit?: boolean;
+  /** Opts the app in to the device authorization grant (RFC 8628) or out of it. */
+  deviceCode?: boolean;
   /** Remembered consent: a later authorization within the granted scopes skips the consent page. */
   skipConsent?: boolean;
   /** DPoP required at the token endpoint (docs/dpop.md). */
@@ -119,6 +122,10 @@ export function applyPatch(app: App, patch: AppPatch): Required<AppEdit> {
     next.grantTypes = patch.implicit
       ? [...next.grantTypes, 'implicit']
       : next.grantTypes.filter((g) => g !== 'implicit');
+  if (patch.deviceCode !== undefined && patch.deviceCode !== next.grantTypes.includes(DEVICE_CODE_GRANT))
+    next.grantTypes = patch.deviceCode
+      ? [...next.grantTypes, DEVICE_CODE_GRANT]
+      : next.grantTypes.filter((g) => g !== DEVICE_CODE_GRANT);
   return next;
 }
 

@@ -19,7 +19,13 @@ import { LOOPBACK_HOSTS, redirectUriProblem } from './redirect-uri-rules.ts';
  * is validated against the server's registry, which may add custom grants; this list is
  * what validation falls back to without one (the console's draft check, unit tests).
  */
-export const GRANT_TYPES = ['client_credentials', 'authorization_code', 'refresh_token', 'implicit'] as const;
+export const GRANT_TYPES = [
+  'client_credentials',
+  'authorization_code',
+  'refresh_token',
+  'urn:ietf:params:oauth:grant-type:device_code',
+  'implicit',
+] as const;
 
 /** The grant types an app may be allowed: those the server serves (oauth/grants/registry.ts). */
 export interface ServedGrantTypes {
@@ -167,6 +173,11 @@ export function validateAppInput(
     fields.clientType = 'client type must be confidential or public';
   if (clientType === 'public' && grantTypes.includes('client_credentials'))
     fields.grantTypes = 'a public client cannot use client_credentials';
+  else if (
+    grantDelivery === 'company_grant' &&
+    grantTypes.includes('urn:ietf:params:oauth:grant-type:device_code')
+  )
+    fields.grantTypes = 'an app that receives company grants cannot use the device authorization grant';
   const logoUrl = input.logoUrl ? input.logoUrl.trim() : null;
   if (logoUrl) {
     const problem = logoProblem(logoUrl);

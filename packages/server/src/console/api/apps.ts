@@ -87,7 +87,7 @@ const CreateApp = Type.Object(
     }),
     type: Type.Optional(Enum(['internal', 'partner'], 'internal (default) or partner')),
     client_type: Type.Optional(Enum(['confidential', 'public'], 'confidential (default) or public')),
-    grant_types: Type.Optional(Type.Array(Enum(GRANT_TYPES, 'grant type'), { minItems: 1, maxItems: 4 })),
+    grant_types: Type.Optional(Type.Array(Enum(GRANT_TYPES, 'grant type'), { minItems: 1, maxItems: 5 })),
     redirect_uris: Type.Optional(
       Type.Array(Type.String({ minLength: 1, maxLength: 2000 }), { maxItems: 20 }),
     ),
@@ -157,6 +157,11 @@ const UpdateApp = Type.Object(
     grant_delivery: Type.Optional(Enum(['code', 'company_grant'], 'partner apps: code or company_grant')),
     implicit: Type.Optional(
       Type.Boolean({ description: 'opt in to (true) or out of (false) the implicit grant' }),
+    ),
+    device_code: Type.Optional(
+      Type.Boolean({
+        description: 'opt in to (true) or out of (false) the device authorization grant (RFC 8628)',
+      }),
     ),
     skip_consent: Type.Optional(
       Type.Boolean({
@@ -286,6 +291,7 @@ export const appRoutes: ApiRoute[] = [
           ...opt('tokenFormat', body.token_format),
           ...opt('grantDelivery', body.grant_delivery),
           ...opt('implicit', body.implicit),
+          ...opt('deviceCode', body.device_code),
           ...opt('skipConsent', body.skip_consent),
           ...clientAuthFields(body),
           ...opt('dpopBoundAccessTokens', body.dpop_bound_access_tokens),
