@@ -1,5 +1,5 @@
 import { ValidationError } from '../errors.ts';
-import { DEVICE_CODE_GRANT } from '../oauth/endpoints/device-authorization.ts';
+import { DEVICE_CODE_GRANT } from '../oauth/device-codes.ts';
 import type { AppEdit } from '../storage/app-store.ts';
 import type { App, GrantDelivery, JwkSet, TokenEndpointAuthMethod, TokenFormat } from '../storage/types.ts';
 import type { AppInput } from './validation.ts';

@@ -1,4 +1,5 @@
 import { ValidationError } from '../errors.ts';
+import { DEVICE_CODE_GRANT } from '../oauth/device-codes.ts';
 import { DEFAULT_SCOPE_CATALOG } from '../oauth/scopes/catalog.ts';
 import { isScopeToken, ScopeModel } from '../oauth/scopes/index.ts';
 import {
@@ -23,7 +24,7 @@ export const GRANT_TYPES = [
   'client_credentials',
   'authorization_code',
   'refresh_token',
-  'urn:ietf:params:oauth:grant-type:device_code',
+  DEVICE_CODE_GRANT,
   'implicit',
 ] as const;
 
@@ -173,10 +174,7 @@ export function validateAppInput(
     fields.clientType = 'client type must be confidential or public';
   if (clientType === 'public' && grantTypes.includes('client_credentials'))
     fields.grantTypes = 'a public client cannot use client_credentials';
-  else if (
-    grantDelivery === 'company_grant' &&
-    grantTypes.includes('urn:ietf:params:oauth:grant-type:device_code')
-  )
+  else if (grantDelivery === 'company_grant' && grantTypes.includes(DEVICE_CODE_GRANT))
     fields.grantTypes = 'an app that receives company grants cannot use the device authorization grant';
   const logoUrl = input.logoUrl ? input.logoUrl.trim() : null;
   if (logoUrl) {

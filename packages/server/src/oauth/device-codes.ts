@@ -8,6 +8,9 @@ import { sha256 } from '../util/hash.ts';
  *
  * @see https://www.rfc-editor.org/rfc/rfc8628#section-6.1
  */
+/** The device authorization grant's name (RFC 8628 3.4), as apps list it in their grant types. */
+export const DEVICE_CODE_GRANT = 'urn:ietf:params:oauth:grant-type:device_code';
+
 export const USER_CODE_ALPHABET = 'BCDFGHJKLMNPQRSTVWXZ';
 export const USER_CODE_LENGTH = 8;
 

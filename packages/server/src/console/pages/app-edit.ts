@@ -1,6 +1,6 @@
 import type { App } from '../../apps/app-service.ts';
 import { SIGNING_ALGS } from '../../keys/key-store.ts';
-import { DEVICE_CODE_GRANT } from '../../oauth/endpoints/device-authorization.ts';
+import { DEVICE_CODE_GRANT } from '../../oauth/device-codes.ts';
 import { html, type SafeHtml } from '../../pages/html.ts';
 import type { ConsoleContext } from '../context.ts';
 import { consoleLayout } from '../layout.ts';

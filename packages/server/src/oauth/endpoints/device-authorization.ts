@@ -4,13 +4,12 @@ import { newId } from '../../util/random.ts';
 import { newSecret } from '../../util/secrets.ts';
 import { authenticateClient } from '../client-auth/index.ts';
 import type { OAuthContext, TokenEndpointRequest } from '../context.ts';
-import { newUserCode, normaliseUserCode, userCodeHash } from '../device-codes.ts';
+import { DEVICE_CODE_GRANT, newUserCode, normaliseUserCode, userCodeHash } from '../device-codes.ts';
 import { InvalidScope, UnauthorizedClient } from '../errors.ts';
 import { missingScopes, parseScope } from '../scopes/index.ts';
 import { OIDC_SCOPES } from './authorize.ts';
 
-/** The device authorization grant's name (RFC 8628 3.4), as apps list it in their grant types. */
-export const DEVICE_CODE_GRANT = 'urn:ietf:params:oauth:grant-type:device_code';
+export { DEVICE_CODE_GRANT };
 
 /** RFC 8628 3.2 success response. */
 export interface DeviceAuthorizationResponse {

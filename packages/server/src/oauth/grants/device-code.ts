@@ -1,7 +1,7 @@
 import { sha256 } from '../../util/hash.ts';
 import { newId } from '../../util/random.ts';
 import { newSecret } from '../../util/secrets.ts';
-import { DEVICE_CODE_GRANT } from '../endpoints/device-authorization.ts';
+import { DEVICE_CODE_GRANT } from '../device-codes.ts';
 import { AccessDenied, AuthorizationPending, ExpiredToken, InvalidGrant, SlowDown } from '../errors.ts';
 import { issueFamilyTokens, planAccessToken, refreshExpiry } from './delegated-tokens.ts';
 import type { GrantHandler } from './grant-handler.ts';
