@@ -1,6 +1,7 @@
 /**
- * Where to go after sign-in, when the sign-in started in the console: a relative path
- * under /console only, so a crafted login link can never send the browser elsewhere
+ * Where to go after sign-in, when the sign-in started in the console or on the device
+ * verification page: a relative path under /console or /device only, so a crafted login
+ * link can never send the browser elsewhere
  * (no scheme, no `//host`, no backslash, no encoded dot segments).
  */
 export function safeReturnTo(value: string | undefined): string | undefined {
