@@ -158,6 +158,29 @@ await forDialects(['sqlite', 'postgres'], (dialect, skip) => {
       assert.ok(!after.grantTypes.includes('urn:ietf:params:oauth:grant-type:device_code'));
     });
 
+    it('the create page offers the device authorization grant too', async () => {
+      assert.match((await get(`/console/c/${t.companyId}/apps/new`)).body, /<label for="device_code"/);
+      const res = await t.http.inject({
+        method: 'POST',
+        url: `/console/c/${t.companyId}/apps`,
+        headers: { cookie: admin.cookie, 'content-type': `multipart/form-data; boundary=${BOUNDARY}` },
+        payload: multipart({
+          csrf_token: admin.csrf,
+          name: 'Time clock',
+          type: 'internal',
+          token_ttl: '3600',
+          scope: 'users.read',
+          device_code: 'on',
+        }),
+      });
+      assert.equal(res.statusCode, 303, res.body);
+      const created = (await t.gh.apps.list(t.companyId)).find((a) => a.name === 'Time clock');
+      assert.deepEqual(created?.grantTypes, [
+        'client_credentials',
+        'urn:ietf:params:oauth:grant-type:device_code',
+      ]);
+    });
+
     it('comes back with the errors, escaped, and changes nothing', async () => {
       const app = await partner();
       const res = await post(app.appId, {
