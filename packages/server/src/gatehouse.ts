@@ -39,6 +39,7 @@ import {
 import { JwsSigner } from './keys/jws.ts';
 import { KeyStore } from './keys/key-store.ts';
 import { KeyRotation } from './keys/rotation.ts';
+import { loadRedis } from './limits/redis.ts';
 import { SharedLimits } from './limits/shared-limits.ts';
 import { UsedDpopProofs } from './limits/used-proofs.ts';
 import { WakeChannel } from './limits/wake-channel.ts';
@@ -191,6 +192,7 @@ export class Gatehouse {
   private readonly wake: WakeChannel | undefined;
   /** Whether some app may use the implicit grant (refreshed when apps change). */
   private implicitInUse = false;
+  private readonly log: GatehouseOptions['logger'];
 
   private constructor(
     readonly config: Config,
@@ -199,12 +201,11 @@ export class Gatehouse {
     readonly keys: KeyStore,
     private readonly ownsStorage: boolean,
     opts: GatehouseOptions,
+    /** Made by open() when metrics are on (it loads prom-client only then). */
+    metrics: PrometheusMetrics | undefined,
   ) {
     this.scopeCatalog = opts.scopeCatalog ?? config.scopeCatalog;
-    const metrics =
-      config.metrics.port !== undefined || config.metrics.token !== undefined
-        ? new PrometheusMetrics()
-        : undefined;
+    this.log = opts.logger;
     this.metrics = metrics;
     this.sharedLimits =
       config.redisUrl === undefined
@@ -439,7 +440,12 @@ export class Gatehouse {
       const bus = new InvalidationBus(storage, config.invalidationPollMs, opts.logger);
       const keys = new KeyStore(storage, config.serverSecret, opts.keyClock);
       await keys.init();
-      const gh = new Gatehouse(config, storage, bus, keys, opts.storage === undefined, opts);
+      // Optional parts load their libraries only when configured: a node without metrics or
+      // REDIS_URL never loads prom-client or ioredis (docs/deployment.md, Memory).
+      const metricsOn = config.metrics.port !== undefined || config.metrics.token !== undefined;
+      const metrics = metricsOn ? await PrometheusMetrics.create() : undefined;
+      if (config.redisUrl !== undefined) await loadRedis();
+      const gh = new Gatehouse(config, storage, bus, keys, opts.storage === undefined, opts, metrics);
       await gh.refreshImplicitInUse(opts.logger);
       return gh;
     } catch (err) {
@@ -450,6 +456,9 @@ export class Gatehouse {
 
   /** Starts background work: invalidation polling and last-used batching. */
   async start(): Promise<void> {
+    this.storage.startBackgroundWork((err) =>
+      this.log?.warn({ err }, 'the WAL checkpoint thread failed; SQLite checkpoints on commits again'),
+    );
     await this.revocationFeed.start();
     await this.revocationIndex.start();
     await this.bus.start();

@@ -159,7 +159,7 @@ await forDialects(['sqlite', 'postgres'], (dialect, skip) => {
 
 describe('the Prometheus adapter', () => {
   it('every method of the Metrics port moves its own series, and the scrape gauges read their sources', async () => {
-    const m = new PrometheusMetrics();
+    const m = await PrometheusMetrics.create();
     m.watch({
       webhookBacklog: async () => ({ pending: 3, oldestAgeSeconds: 42 }),
       feedLagSeconds: () => ({ invalidations: 0.25, revocations: 0.5 }),

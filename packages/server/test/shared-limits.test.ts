@@ -47,7 +47,7 @@ await withRedis((skip) => {
     const open: SharedLimits[] = [];
     const prefixes: string[] = [];
     const node = async (opts: { url?: string; prefix: string; metrics?: Metrics; log?: Logger }) => {
-      const limits = new SharedLimits({
+      const limits = await SharedLimits.open({
         url: opts.url ?? TEST_REDIS_URL,
         prefix: opts.prefix,
         metrics: opts.metrics,

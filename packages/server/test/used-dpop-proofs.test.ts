@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
+import { loadRedis } from '../src/limits/redis.ts';
 import { SharedLimits } from '../src/limits/shared-limits.ts';
 import { UsedDpopProofs } from '../src/limits/used-proofs.ts';
 import { openStorage } from '../src/storage/sql/storage.ts';
@@ -7,6 +8,9 @@ import { sha256 } from '../src/util/hash.ts';
 import { closedPort, dropRedisPrefix, TEST_REDIS_URL, testRedisPrefix, withRedis } from './redis.ts';
 
 const soon = () => new Date(Date.now() + 60_000);
+
+// SharedLimits takes ioredis's client class from limits/redis.ts, loaded once here.
+await loadRedis();
 
 await withRedis((skip) => {
   describe('used DPoP proofs, shared by every node', { skip }, () => {

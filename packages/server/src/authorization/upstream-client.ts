@@ -1,5 +1,16 @@
-import * as oidc from 'openid-client';
+import type * as OpenIdClient from 'openid-client';
 import type { UpstreamProvider } from '../config/sign-in.ts';
+
+let loaded: Promise<typeof OpenIdClient> | undefined;
+
+/**
+ * openid-client, loaded with the first upstream sign-in: a server without upstream providers
+ * (most) never loads it.
+ */
+export function openidClient(): Promise<typeof OpenIdClient> {
+  loaded ??= import('openid-client');
+  return loaded;
+}
 
 /** The upstream could not be reached, or answered with a server error: try again later. */
 export class UpstreamUnavailable extends Error {
@@ -39,7 +50,7 @@ export interface UpstreamChecks {
 const DISCOVERY_TTL_MS = 3600_000;
 
 /** A network failure, a timeout, or a 5xx: the upstream is down rather than saying no. */
-function unreachable(err: unknown): boolean {
+function unreachable(err: unknown, oidc: typeof OpenIdClient): boolean {
   if (err instanceof TypeError) return true;
   if (err instanceof DOMException) return err.name === 'TimeoutError' || err.name === 'AbortError';
   if (!(err instanceof oidc.ClientError)) return false;
@@ -60,7 +71,7 @@ function unreachable(err: unknown): boolean {
  * @see https://openid.net/specs/openid-connect-core-1_0.html#CodeFlowAuth
  */
 export class UpstreamClient {
-  private discovered: { config: Promise<oidc.Configuration>; at: number } | undefined;
+  private discovered: { config: Promise<OpenIdClient.Configuration>; at: number } | undefined;
 
   constructor(
     readonly provider: UpstreamProvider,
@@ -71,6 +82,7 @@ export class UpstreamClient {
 
   /** The URL to send the browser to; throws UpstreamUnavailable when discovery fails. */
   async authorizationUrl(checks: UpstreamChecks, prompt: string | null): Promise<URL> {
+    const oidc = await openidClient();
     const config = await this.configuration();
     const params: Record<string, string> = {
       redirect_uri: this.redirectUri,
@@ -91,6 +103,7 @@ export class UpstreamClient {
    * userinfo endpoint's over them when the upstream has one (openid-client checks its `sub`).
    */
   async redeem(callback: URLSearchParams, checks: UpstreamChecks): Promise<Record<string, unknown>> {
+    const oidc = await openidClient();
     const config = await this.configuration();
     const current = new URL(this.redirectUri);
     current.search = callback.toString();
@@ -110,23 +123,25 @@ export class UpstreamClient {
     } catch (err) {
       if (err instanceof UpstreamRefused) throw err;
       if (err instanceof oidc.AuthorizationResponseError) throw new UpstreamDenied(err.error);
-      if (unreachable(err)) throw new UpstreamUnavailable(this.provider.id, err);
+      if (unreachable(err, oidc)) throw new UpstreamUnavailable(this.provider.id, err);
       throw new UpstreamRefused(err);
     }
   }
 
   /** The upstream's discovered configuration, read once an hour; a failure is not kept. */
-  private configuration(): Promise<oidc.Configuration> {
+  private configuration(): Promise<OpenIdClient.Configuration> {
     const now = Date.now();
     if (!this.discovered || now - this.discovered.at > DISCOVERY_TTL_MS) {
       const { issuer, clientId, clientSecret } = this.provider;
-      const config = oidc
-        .discovery(new URL(issuer), clientId, undefined, oidc.ClientSecretBasic(clientSecret), {
-          timeout: Math.ceil(this.timeoutMs / 1000),
-          // Plain http only when the operator configured an http issuer (a test, a laptop);
-          // configWarnings says so in production.
-          ...(issuer.startsWith('http://') ? { execute: [oidc.allowInsecureRequests] } : {}),
-        })
+      const config = openidClient()
+        .then((oidc) =>
+          oidc.discovery(new URL(issuer), clientId, undefined, oidc.ClientSecretBasic(clientSecret), {
+            timeout: Math.ceil(this.timeoutMs / 1000),
+            // Plain http only when the operator configured an http issuer (a test, a laptop);
+            // configWarnings says so in production.
+            ...(issuer.startsWith('http://') ? { execute: [oidc.allowInsecureRequests] } : {}),
+          }),
+        )
         .catch((err: unknown) => {
           if (this.discovered?.config === config) this.discovered = undefined;
           throw new UpstreamUnavailable(this.provider.id, err);

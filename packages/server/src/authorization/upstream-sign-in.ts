@@ -1,4 +1,3 @@
-import * as oidc from 'openid-client';
 import type { Logger } from 'pino';
 import type { SignInConfig, UpstreamProvider } from '../config/sign-in.ts';
 import type { MessageKey } from '../i18n/catalogs.ts';
@@ -6,7 +5,7 @@ import type { DirectoryStore, ExternalIdentityStore } from '../storage/storage.t
 import { sha256 } from '../util/hash.ts';
 import { AuthorizationService } from './authorization-service.ts';
 import { FLOW_EXPIRED, type SignInFailure, signInFailure } from './sign-in-failure.ts';
-import { UpstreamClient, UpstreamDenied, UpstreamUnavailable } from './upstream-client.ts';
+import { openidClient, UpstreamClient, UpstreamDenied, UpstreamUnavailable } from './upstream-client.ts';
 import { type LinkRefusal, UpstreamLinking } from './upstream-linking.ts';
 
 /** How long a person has to sign in upstream and come back. */
@@ -85,6 +84,7 @@ export class UpstreamSignIn {
       prompt = req.prompt;
       maxAge = req.maxAge ?? null;
     }
+    const oidc = await openidClient();
     const checks = {
       state: oidc.randomState(),
       nonce: oidc.randomNonce(),

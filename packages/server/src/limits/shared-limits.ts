@@ -1,7 +1,8 @@
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import type { Metrics } from '../metrics/metrics.ts';
+import { loadRedis, redisClass } from './redis.ts';
 
 /** A bucket's allowance: `burst` at once, refilled at `perSecond`. A rate of 0 turns it off. */
 export interface Rate {
@@ -43,9 +44,17 @@ export class SharedLimits {
   private lastWarning = Number.NEGATIVE_INFINITY;
   private readonly retryAfterMs: number;
 
+  /** Loads ioredis (the first time), then makes the connection; see the constructor. */
+  static async open(opts: SharedLimitsOptions): Promise<SharedLimits> {
+    await loadRedis();
+    return new SharedLimits(opts);
+  }
+
+  /** ioredis must be loaded (loadRedis(), or use {@link SharedLimits.open}). */
   constructor(private readonly opts: SharedLimitsOptions) {
     this.prefix = opts.prefix;
     this.retryAfterMs = opts.retryAfterMs ?? 1000;
+    const Redis = redisClass();
     this.redis = new Redis(opts.url, {
       // Connected by start(): a CLI command that opens a Gatehouse checks no limit and needs none.
       lazyConnect: true,

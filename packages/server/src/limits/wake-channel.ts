@@ -1,4 +1,5 @@
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
+import { redisClass } from './redis.ts';
 
 /**
  * Optional with REDIS_URL: a Redis pub/sub channel on which a node says "I just committed a
@@ -21,6 +22,8 @@ export class WakeChannel {
       retryStrategy: (times: number) => Math.min(times * 200, 2000),
     };
     this.channel = `${prefix}:wake`;
+    // ioredis was loaded by Gatehouse.open(), which makes this only with REDIS_URL.
+    const Redis = redisClass();
     this.publisher = new Redis(url, options);
     this.subscriber = new Redis(url, { ...options, enableOfflineQueue: true });
     // Failures are SharedLimits' to report (same Redis); a wake-up lost costs one poll interval.

@@ -1,4 +1,4 @@
-import nodemailer, { type Transporter } from 'nodemailer';
+import type { Transporter } from 'nodemailer';
 import type { Logger } from 'pino';
 import type { MailConfig } from '../config/mail.ts';
 
@@ -40,9 +40,10 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms).u
  * `send` returns at once: the answer to a request never waits on SMTP (nor tells, by its
  * timing, whether a mail went out). Every wait on the server is bounded by `SMTP_TIMEOUT_MS`;
  * a failed delivery is tried once more after 2 s, then logged at error, never thrown.
+ * nodemailer itself is loaded with the first mail: most processes never send one.
  */
 export class Mailer {
-  private readonly transport: Transporter;
+  private transport: Promise<Transporter> | undefined;
   private readonly inFlight = new Set<Promise<void>>();
   /** True when mails are only logged (no SMTP_URL). */
   readonly logOnly: boolean;
@@ -54,10 +55,17 @@ export class Mailer {
     readonly product = 'Gatehouse',
   ) {
     this.logOnly = config.smtpUrl === undefined;
-    this.transport =
-      config.smtpUrl === undefined
+  }
+
+  /** The transport, made (and nodemailer loaded) the first time a mail is sent. */
+  private connection(): Promise<Transporter> {
+    this.transport ??= import('nodemailer').then(({ default: nodemailer }) => {
+      const url = this.config.smtpUrl;
+      return url === undefined
         ? nodemailer.createTransport({ jsonTransport: true })
-        : nodemailer.createTransport(smtpOptions(config.smtpUrl, config.timeoutMs));
+        : nodemailer.createTransport(smtpOptions(url, this.config.timeoutMs));
+    });
+    return this.transport;
   }
 
   /** Queues the mail and returns at once; see the class comment. */
@@ -74,14 +82,14 @@ export class Mailer {
   /** Waits for the mails under way, then closes the SMTP connections. */
   async close(): Promise<void> {
     await this.idle();
-    this.transport.close();
+    if (this.transport !== undefined) (await this.transport).close();
   }
 
   private async deliver(message: MailMessage, purpose: string): Promise<void> {
     const mail = { from: this.config.from, ...message };
     for (let attempt = 0; ; attempt++) {
       try {
-        const info = await this.transport.sendMail(mail);
+        const info = await (await this.connection()).sendMail(mail);
         if (this.logOnly)
           this.log?.info(
             { event: 'mail_logged', purpose, to: message.to, subject: message.subject, text: message.text },

@@ -1,4 +1,5 @@
-import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import type * as PromClient from 'prom-client';
+import type { Counter, Histogram, Registry } from 'prom-client';
 import {
   type Metrics,
   type MetricsSources,
@@ -17,6 +18,17 @@ const METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIO
 /** Observes one request's duration; bound to one (route, method, status). */
 type Observe = (seconds: number) => void;
 
+let loaded: typeof PromClient | undefined;
+
+/**
+ * Loads prom-client. A node with metrics off never does (it is about 10 MB of a process's
+ * memory), so PrometheusMetrics is made by {@link PrometheusMetrics.create}, which loads it first.
+ */
+async function loadPromClient(): Promise<typeof PromClient> {
+  loaded ??= await import('prom-client');
+  return loaded;
+}
+
 /**
  * The Prometheus adapter: implements the services' {@link Metrics} port with prom-client on a
  * registry of its own (never the global one, so two servers in one process do not mix), adds
@@ -25,7 +37,7 @@ type Observe = (seconds: number) => void;
  * alert on: docs/operations.md.
  */
 export class PrometheusMetrics implements Metrics {
-  readonly registry = new Registry();
+  readonly registry: Registry;
   private readonly requests: Histogram<'route' | 'method' | 'status'>;
   private readonly tokens: Counter<'grant_type' | 'token_format'>;
   private readonly authFailures: Counter<'method'>;
@@ -38,48 +50,54 @@ export class PrometheusMetrics implements Metrics {
   /** route → method → status → the histogram's child: no key string is built per request. */
   private readonly observers = new Map<string, Map<string, Map<number, Observe>>>();
 
-  constructor() {
+  /** Loads prom-client (the first time), then makes the adapter. */
+  static async create(): Promise<PrometheusMetrics> {
+    return new PrometheusMetrics(await loadPromClient());
+  }
+
+  private constructor(private readonly prom: typeof PromClient) {
+    this.registry = new prom.Registry();
     const registers = [this.registry];
     // The standard names (process_*, nodejs_*), so stock Node.js dashboards read them.
-    collectDefaultMetrics({ register: this.registry });
-    this.requests = new Histogram({
+    prom.collectDefaultMetrics({ register: this.registry });
+    this.requests = new prom.Histogram({
       name: 'gatehouse_http_request_duration_seconds',
       help: 'HTTP requests by route pattern, method and status, and how long they took',
       labelNames: ['route', 'method', 'status'],
       buckets: LATENCY_BUCKETS,
       registers,
     });
-    this.tokens = new Counter({
+    this.tokens = new prom.Counter({
       name: 'gatehouse_tokens_issued_total',
       help: 'Access tokens issued at the token endpoint, by grant type and token format',
       labelNames: ['grant_type', 'token_format'],
       registers,
     });
-    this.authFailures = new Counter({
+    this.authFailures = new prom.Counter({
       name: 'gatehouse_client_auth_failures_total',
       help: 'Client authentications that failed (invalid_client), by authentication method',
       labelNames: ['method'],
       registers,
     });
-    this.limited = new Counter({
+    this.limited = new prom.Counter({
       name: 'gatehouse_rate_limited_total',
       help: 'Requests refused with 429 by a rate limit or throttle, by bucket',
       labelNames: ['bucket'],
       registers,
     });
     for (const bucket of RATE_LIMIT_BUCKETS) this.limited.inc({ bucket }, 0);
-    this.reuse = new Counter({
+    this.reuse = new prom.Counter({
       name: 'gatehouse_refresh_token_reuse_total',
       help: 'Rotated refresh tokens presented again outside the reuse window (their family revoked)',
       registers,
     });
-    this.webhooks = new Counter({
+    this.webhooks = new prom.Counter({
       name: 'gatehouse_webhook_attempts_total',
       help: 'Webhook delivery attempts, by outcome (delivered, retry, failed)',
       labelNames: ['outcome'],
       registers,
     });
-    this.sharedDown = new Counter({
+    this.sharedDown = new prom.Counter({
       name: 'gatehouse_shared_limits_fallbacks_total',
       help: 'Limit checks decided by this node alone because Redis (REDIS_URL) did not answer',
       registers,
@@ -88,6 +106,7 @@ export class PrometheusMetrics implements Metrics {
 
   /** Registers the gauges read at each scrape. Call once. */
   watch(sources: MetricsSources): void {
+    const prom = this.prom;
     const registers = [this.registry];
     const backlog = { pending: 0, oldestAgeSeconds: 0 };
     let read: Promise<void> | undefined;
@@ -105,7 +124,7 @@ export class PrometheusMetrics implements Metrics {
           });
       return read;
     };
-    new Gauge({
+    new prom.Gauge({
       name: 'gatehouse_webhook_outbox_pending',
       help: 'Webhook deliveries waiting in the outbox (every node)',
       registers,
@@ -114,7 +133,7 @@ export class PrometheusMetrics implements Metrics {
         this.set(backlog.pending);
       },
     });
-    new Gauge({
+    new prom.Gauge({
       name: 'gatehouse_webhook_outbox_oldest_pending_seconds',
       help: 'Age of the oldest pending webhook delivery (0 when none)',
       registers,
@@ -123,7 +142,7 @@ export class PrometheusMetrics implements Metrics {
         this.set(backlog.oldestAgeSeconds);
       },
     });
-    new Gauge({
+    new prom.Gauge({
       name: 'gatehouse_feed_lag_seconds',
       help: 'Seconds since this node last read a feed to its end (invalidations, revocations)',
       labelNames: ['feed'],
@@ -134,7 +153,7 @@ export class PrometheusMetrics implements Metrics {
         this.set({ feed: 'revocations' }, lag.revocations);
       },
     });
-    new Gauge({
+    new prom.Gauge({
       name: 'gatehouse_db_pool_connections',
       help: 'PostgreSQL pool connections by state (total, idle, waiting callers, max); absent on SQLite',
       labelNames: ['state'],

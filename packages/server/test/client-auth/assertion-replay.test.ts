@@ -26,7 +26,7 @@ await withRedis((skip) => {
       const storage = openStorage(`sqlite:${join(dir, `${name}.db`)}`);
       await storage.migrate();
       storages.push(storage);
-      const shared = new SharedLimits({ url, prefix, commandTimeoutMs: 150, retryAfterMs: 200 });
+      const shared = await SharedLimits.open({ url, prefix, commandTimeoutMs: 150, retryAfterMs: 200 });
       limits.push(shared);
       shared.start();
       const end = Date.now() + 3000;

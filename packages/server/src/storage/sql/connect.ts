@@ -7,6 +7,7 @@ import pg from 'pg';
 import type { PoolStats } from '../lifecycle.ts';
 import type { Database } from '../schema.ts';
 import { discardingBrokenClients } from './pg-pool.ts';
+import { WalCheckpoints } from './wal-checkpoints.ts';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -88,7 +89,7 @@ export const DEFAULT_DATABASE_TIMEOUTS: DatabaseTimeouts = {
 export function connect(
   url: string,
   opts: { poolSize?: number; timeouts?: DatabaseTimeouts } = {},
-): { db: Kysely<Database>; dialect: Dialect; poolStats?: () => PoolStats } {
+): { db: Kysely<Database>; dialect: Dialect; poolStats?: () => PoolStats; checkpoints?: WalCheckpoints } {
   const timeouts = opts.timeouts ?? DEFAULT_DATABASE_TIMEOUTS;
   const dialect = dialectOf(url);
   if (dialect === 'sqlite') {
@@ -99,11 +100,14 @@ export function connect(
     // (only an OS crash can lose the last transactions); busy_timeout waits out a writer.
     sqlite.pragma('journal_mode = WAL');
     sqlite.pragma('synchronous = NORMAL');
+    // A WAL reset after a checkpoint truncates the file to this (it would keep its largest size).
+    sqlite.pragma(`journal_size_limit = ${64 * 1024 * 1024}`);
     sqlite.pragma(`busy_timeout = ${Math.trunc(timeouts.sqliteBusyMs)}`);
     sqlite.pragma('foreign_keys = ON');
     return {
       db: new Kysely<Database>({ dialect: new SqliteDialect({ database: cachingStatements(sqlite) }) }),
       dialect,
+      ...(path === ':memory:' ? {} : { checkpoints: new WalCheckpoints(sqlite, path) }),
     };
   }
   const pool = new pg.Pool({

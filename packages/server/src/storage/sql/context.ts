@@ -5,6 +5,7 @@ import type { AuditEventInput } from '../types.ts';
 import type { Dialect } from './connect.ts';
 import { wroteRevocations } from './revocations.ts';
 import { insertAudit } from './tx.ts';
+import type { WalCheckpoints } from './wal-checkpoints.ts';
 
 /**
  * What every SQL slice shares: the Kysely handle, the dialect, and the transaction helpers.
@@ -13,12 +14,15 @@ import { insertAudit } from './tx.ts';
  */
 export class SqlContext {
   private readonly revocationListeners = new Set<() => void>();
+  private readonly closing: (() => Promise<void>)[] = [];
 
   constructor(
     readonly db: Kysely<Database>,
     readonly dialect: Dialect,
     /** The PostgreSQL pool's use; absent for SQLite. */
     readonly poolStats?: () => PoolStats,
+    /** A SQLite file's checkpoint thread, started by startBackgroundWork; absent otherwise. */
+    readonly checkpoints?: WalCheckpoints,
   ) {}
 
   /** Runs `fn` in one transaction: everything it writes commits, or none of it. */
@@ -47,6 +51,16 @@ export class SqlContext {
       if (audit) await insertAudit(tx, audit);
       return out;
     });
+  }
+
+  /** Work a slice must finish before the connection closes (writes still batched). */
+  beforeClose(fn: () => Promise<void>): void {
+    this.closing.push(fn);
+  }
+
+  /** Runs every beforeClose hook; the lifecycle slice calls it, then closes the connection. */
+  async settle(): Promise<void> {
+    await Promise.all(this.closing.map((fn) => fn()));
   }
 
   /** See RevocationLog.onRevocationsCommitted. */

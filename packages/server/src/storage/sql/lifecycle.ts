@@ -21,7 +21,13 @@ export class SqlLifecycle implements StorageLifecycle {
     return this.ctx.poolStats?.();
   }
 
+  startBackgroundWork(onError?: (err: unknown) => void): void {
+    this.ctx.checkpoints?.start(onError);
+  }
+
   async close(): Promise<void> {
+    await this.ctx.settle();
+    await this.ctx.checkpoints?.stop();
     await this.ctx.db.destroy();
   }
 }

@@ -22,25 +22,29 @@ const toOpaque = (r: Selectable<Database['opaque_access_tokens']>): OpaqueAccess
   audience: r.audience,
 });
 
+const opaqueRow = (t: OpaqueAccessToken) => ({
+  token_hash: t.tokenHash,
+  jti: t.jti,
+  app_id: t.appId,
+  client_id: t.clientId,
+  subject: t.subject,
+  scopes: t.scopes.join(' '),
+  company_id: t.companyId,
+  grant_id: t.grantId,
+  family_id: t.familyId,
+  issued_at: t.issuedAt.getTime(),
+  expires_at: t.expiresAt.getTime(),
+  dpop_jkt: t.dpopJkt,
+  audience: t.audience,
+});
+
 export async function insertOpaque(db: Db, t: OpaqueAccessToken): Promise<void> {
-  await db
-    .insertInto('opaque_access_tokens')
-    .values({
-      token_hash: t.tokenHash,
-      jti: t.jti,
-      app_id: t.appId,
-      client_id: t.clientId,
-      subject: t.subject,
-      scopes: t.scopes.join(' '),
-      company_id: t.companyId,
-      grant_id: t.grantId,
-      family_id: t.familyId,
-      issued_at: t.issuedAt.getTime(),
-      expires_at: t.expiresAt.getTime(),
-      dpop_jkt: t.dpopJkt,
-      audience: t.audience,
-    })
-    .execute();
+  await db.insertInto('opaque_access_tokens').values(opaqueRow(t)).execute();
+}
+
+/** Several tokens in one multi-row INSERT: one statement, one commit (see GroupCommit). */
+export async function insertOpaqueMany(db: Db, tokens: OpaqueAccessToken[]): Promise<void> {
+  await db.insertInto('opaque_access_tokens').values(tokens.map(opaqueRow)).execute();
 }
 
 export async function selectOpaque(db: Db, tokenHash: string): Promise<OpaqueAccessToken | undefined> {

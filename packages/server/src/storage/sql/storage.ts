@@ -3,6 +3,7 @@ import { ComposedStorage } from '../compose.ts';
 import type { PoolStats } from '../lifecycle.ts';
 import type { Database } from '../schema.ts';
 import type { StorageSlices } from '../storage.ts';
+import type { WalCheckpoints } from './wal-checkpoints.ts';
 import { SqlAdminKeyStore } from './admin-key-store.ts';
 import { SqlAppLogoStore } from './app-logo-store.ts';
 import { SqlAppStore } from './app-store.ts';
@@ -72,8 +73,9 @@ export class SqlStorage extends ComposedStorage {
     readonly db: Kysely<Database>,
     dialect: Dialect,
     poolStats?: () => PoolStats,
+    checkpoints?: WalCheckpoints,
   ) {
-    const slices = sqlSlices(new SqlContext(db, dialect, poolStats));
+    const slices = sqlSlices(new SqlContext(db, dialect, poolStats, checkpoints));
     super(slices);
     this.slices = slices;
   }
@@ -92,6 +94,6 @@ export function openStorage(
   databaseUrl: string,
   opts: { poolSize?: number; timeouts?: DatabaseTimeouts } = {},
 ): SqlStorage {
-  const { db, dialect, poolStats } = connect(databaseUrl, opts);
-  return new SqlStorage(db, dialect, poolStats);
+  const { db, dialect, poolStats, checkpoints } = connect(databaseUrl, opts);
+  return new SqlStorage(db, dialect, poolStats, checkpoints);
 }

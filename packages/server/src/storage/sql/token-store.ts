@@ -1,6 +1,7 @@
 import type { OpaqueAccessToken, RefreshToken } from '../authorization-types.ts';
 import type { RotateRefreshOptions, TokenStore } from '../token-store.ts';
 import type { SqlContext } from './context.ts';
+import { GroupCommit } from './group-commit.ts';
 import * as opaque from './opaque-tokens.ts';
 import { rotateRefresh } from './refresh-rotation.ts';
 import * as tokens from './tokens.ts';
@@ -11,7 +12,16 @@ import * as tokens from './tokens.ts';
  * (sql/opaque-tokens.ts).
  */
 export class SqlTokenStore implements TokenStore {
-  constructor(private readonly ctx: SqlContext) {}
+  /** Opaque tokens issued in one event-loop turn are written together (group commit). */
+  private readonly opaqueWrites: GroupCommit<OpaqueAccessToken>;
+
+  constructor(private readonly ctx: SqlContext) {
+    this.opaqueWrites = new GroupCommit(
+      (rows) => opaque.insertOpaqueMany(ctx.db, rows),
+      (row) => opaque.insertOpaque(ctx.db, row),
+    );
+    ctx.beforeClose(() => this.opaqueWrites.drain());
+  }
 
   recordFamilyAccessToken(familyId: string, jti: string, expiresAt: Date) {
     return this.ctx.revoking((tx) => tokens.recordAccessToken(tx, familyId, jti, expiresAt, Date.now()));
@@ -52,8 +62,9 @@ export class SqlTokenStore implements TokenStore {
     return tokens.selectRevokedAccessTokens(this.ctx.db, now.getTime());
   }
 
+  /** Resolves once the token's row has committed: an answered token survives a crash. */
   createOpaqueAccessToken(token: OpaqueAccessToken) {
-    return opaque.insertOpaque(this.ctx.db, token);
+    return this.opaqueWrites.add(token);
   }
 
   getOpaqueAccessToken(tokenHash: string) {

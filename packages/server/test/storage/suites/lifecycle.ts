@@ -35,6 +35,27 @@ export function lifecycleTests({ it }: SuiteContext): void {
       assert.ok(names.includes('001-foundation'));
     });
 
+    it(
+      'runs its background work beside reads and writes, and close() stops it',
+      ['startBackgroundWork'],
+      async (_s, env) => {
+        const { storage } = await env.fresh();
+        const errors: unknown[] = [];
+        storage.startBackgroundWork((err) => errors.push(err));
+        storage.startBackgroundWork((err) => errors.push(err)); // a second call changes nothing
+        const ids: string[] = [];
+        for (let round = 0; round < 3; round++) {
+          for (let i = 0; i < 20; i++) ids.push((await newCompany(storage)).id);
+          // Longer than a checkpoint interval (200 ms): the thread runs between the writes.
+          await new Promise((r) => setTimeout(r, 250));
+        }
+        for (const id of ids) assert.equal((await storage.getCompany(id))?.id, id);
+        assert.deepEqual(errors, []);
+        // Resolves: the thread (SQLite) is stopped, and nothing holds the process open.
+        await storage.close();
+      },
+    );
+
     it('refuses every call once closed', ['close'], async (_s, env) => {
       const { storage } = await env.fresh();
       await storage.ping();
