@@ -3,7 +3,6 @@ import { ComposedStorage } from '../compose.ts';
 import type { PoolStats } from '../lifecycle.ts';
 import type { Database } from '../schema.ts';
 import type { StorageSlices } from '../storage.ts';
-import type { WalCheckpoints } from './wal-checkpoints.ts';
 import { SqlAdminKeyStore } from './admin-key-store.ts';
 import { SqlAppLogoStore } from './app-logo-store.ts';
 import { SqlAppStore } from './app-store.ts';
@@ -28,6 +27,7 @@ import { SqlPushedRequestStore } from './pushed-request-store.ts';
 import { SqlRevocationLog } from './revocation-log.ts';
 import { SqlSigningKeyStore } from './signing-key-store.ts';
 import { SqlTokenStore } from './token-store.ts';
+import type { WalCheckpoints } from './wal-checkpoints.ts';
 import { SqlWebhookEndpointStore } from './webhook-endpoint-store.ts';
 import { SqlWebhookOutbox } from './webhook-outbox.ts';
 
