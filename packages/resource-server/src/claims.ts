@@ -36,6 +36,31 @@ export interface AccessTokenClaims {
    * @see https://www.rfc-editor.org/rfc/rfc9449#section-6
    */
   cnf?: { jkt: string };
+  /**
+   * Who acts for the subject, on a token issued by a token exchange: `sub` is the current
+   * actor, a nested `act` the one before it. Decide on the subject (`sub`); log or check the
+   * actor when it matters who called.
+   *
+   * @see https://www.rfc-editor.org/rfc/rfc8693#section-4.1
+   */
+  act?: ActorClaim;
+}
+
+/** An RFC 8693 `act` claim: the actor, and the chain of actors before it. */
+export interface ActorClaim {
+  sub: string;
+  act?: ActorClaim;
+}
+
+/** The deepest `act` chain accepted; Gatehouse issues at most five. */
+const MAX_ACT_DEPTH = 5;
+
+function toActor(value: unknown, depth = 1): ActorClaim {
+  if (depth > MAX_ACT_DEPTH || typeof value !== 'object' || value === null || Array.isArray(value))
+    throw invalid('act', 'is not an actor object (RFC 8693 4.1)');
+  const { sub, act } = value as { sub?: unknown; act?: unknown };
+  if (typeof sub !== 'string' || sub.length === 0) throw invalid('act', 'has no "sub"');
+  return act === undefined ? { sub } : { sub, act: toActor(act, depth + 1) };
 }
 
 function invalid(claim: string, why: string): ResourceServerError {
@@ -96,5 +121,6 @@ export function toAccessTokenClaims(payload: JWTPayload): AccessTokenClaims {
       throw invalid('cnf', 'has no "jkt" (the only confirmation method Gatehouse issues)');
     claims.cnf = { jkt };
   }
+  if (payload.act !== undefined) claims.act = toActor(payload.act);
   return claims;
 }

@@ -14,7 +14,7 @@ export {
   type Requirements,
 } from './authenticate.ts';
 export { extractAccessToken, extractBearerToken, type PresentedToken } from './bearer.ts';
-export { type AccessTokenClaims, toAccessTokenClaims } from './claims.ts';
+export { type AccessTokenClaims, type ActorClaim, toAccessTokenClaims } from './claims.ts';
 export { discoverJwksUri, discoverMetadata, type IssuerMetadata } from './discovery.ts';
 export {
   createDpopChecker,

@@ -357,6 +357,20 @@ export class Gatehouse {
       nonces: new DpopNonces(dpopNonceKey(config.serverSecret)),
       ledger: new UsedDpopProofs(storage, this.sharedLimits),
     });
+    // Before the token endpoint: token exchange checks subject tokens through it.
+    this.revocationIndex = new RevocationIndex(storage, {
+      pollMs: config.invalidationPollMs,
+      ...(opts.logger ? { log: opts.logger } : {}),
+    });
+    this.tokenInspector = new TokenInspector({
+      storage,
+      revocations: this.revocationIndex,
+      apps: this.apps,
+      keys,
+      issuer: config.issuer,
+      audience: config.audience,
+      resourceAudiences: this.resources.uris,
+    });
     this.tokenEndpoint = new TokenEndpoint(
       this.grantTypes,
       {
@@ -372,24 +386,13 @@ export class Gatehouse {
         refreshTokens: storage,
         refreshReuseWindowSeconds: config.refreshReuseWindowSeconds,
         now: opts.clock ?? Date.now,
+        inspector: this.tokenInspector,
+        audit: storage,
         metrics,
       },
       this.dpop,
       `${config.issuer}/oauth2/token`,
     );
-    this.revocationIndex = new RevocationIndex(storage, {
-      pollMs: config.invalidationPollMs,
-      ...(opts.logger ? { log: opts.logger } : {}),
-    });
-    this.tokenInspector = new TokenInspector({
-      storage,
-      revocations: this.revocationIndex,
-      apps: this.apps,
-      keys,
-      issuer: config.issuer,
-      audience: config.audience,
-      resourceAudiences: this.resources.uris,
-    });
     this.revocation = new RevocationEndpoint({
       inspector: this.tokenInspector,
       storage,

@@ -90,6 +90,7 @@ await forDialects(['sqlite', 'postgres'], (dialect, skip) => {
         'authorization_code',
         'refresh_token',
         'urn:ietf:params:oauth:grant-type:device_code',
+        'urn:ietf:params:oauth:grant-type:token-exchange',
         TEST_GRANT,
       ]);
 
@@ -164,6 +165,7 @@ describe('grant registry: registration rules', () => {
       'authorization_code',
       'refresh_token',
       'urn:ietf:params:oauth:grant-type:device_code',
+      'urn:ietf:params:oauth:grant-type:token-exchange',
     ]);
     assert.deepEqual(AUTHORIZATION_ENDPOINT_GRANT_TYPES, ['implicit']);
   });

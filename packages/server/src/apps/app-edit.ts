@@ -1,7 +1,15 @@
 import { ValidationError } from '../errors.ts';
 import { DEVICE_CODE_GRANT } from '../oauth/device-codes.ts';
 import type { AppEdit } from '../storage/app-store.ts';
-import type { App, GrantDelivery, JwkSet, TokenEndpointAuthMethod, TokenFormat } from '../storage/types.ts';
+import type {
+  App,
+  GrantDelivery,
+  JwkSet,
+  TokenEndpointAuthMethod,
+  TokenExchangePolicy,
+  TokenFormat,
+} from '../storage/types.ts';
+import { TOKEN_EXCHANGE_GRANT_TYPE } from './token-exchange-settings.ts';
 import type { AppInput } from './validation.ts';
 
 export type { AppEdit } from '../storage/app-store.ts';
@@ -52,6 +60,11 @@ export interface AppPatch {
   jwksUri?: string | null;
   /** RFC 9126 6: only pushed authorization requests are accepted for this app. */
   requirePushedAuthorizationRequests?: boolean;
+  /**
+   * Token exchange (docs/flows/token-exchange.md): a policy allows the app the token-exchange
+   * grant type under it; null takes both away.
+   */
+  tokenExchange?: TokenExchangePolicy | null;
 }
 
 /** The editable fields, in the order the audit log and the webhook list them. */
@@ -72,6 +85,7 @@ export const EDITABLE_FIELDS = [
   'dpopBoundAccessTokens',
   'useDpopNonce',
   'autoConsent',
+  'tokenExchange',
 ] as const satisfies readonly (keyof AppEdit)[];
 export type EditableField = (typeof EDITABLE_FIELDS)[number];
 
@@ -118,6 +132,14 @@ export function applyPatch(app: App, patch: AppPatch): Required<AppEdit> {
   if (patch.dpopBoundAccessTokens !== undefined) next.dpopBoundAccessTokens = patch.dpopBoundAccessTokens;
   if (patch.useDpopNonce !== undefined) next.useDpopNonce = patch.useDpopNonce;
   if (patch.autoConsent !== undefined) next.autoConsent = patch.autoConsent;
+  if (patch.tokenExchange !== undefined) {
+    next.tokenExchange = patch.tokenExchange;
+    const has = next.grantTypes.includes(TOKEN_EXCHANGE_GRANT_TYPE);
+    if (patch.tokenExchange !== null && !has)
+      next.grantTypes = [...next.grantTypes, TOKEN_EXCHANGE_GRANT_TYPE];
+    if (patch.tokenExchange === null && has)
+      next.grantTypes = next.grantTypes.filter((g) => g !== TOKEN_EXCHANGE_GRANT_TYPE);
+  }
   if (patch.implicit !== undefined && patch.implicit !== next.grantTypes.includes('implicit'))
     next.grantTypes = patch.implicit
       ? [...next.grantTypes, 'implicit']

@@ -17,6 +17,7 @@ import {
   editableOf,
   pick,
 } from './app-edit.ts';
+import { tokenExchangeJson } from './token-exchange-settings.ts';
 import { type AppInput, type ServedGrantTypes, validateAppInput } from './validation.ts';
 
 export type { App, AppSecret, AppWithSecrets, JwkSet } from '../storage/types.ts';
@@ -94,6 +95,7 @@ export class AppService {
             scopes: valid.scopes,
             grant_types: valid.grantTypes,
             scope_policy: valid.scopePolicy,
+            ...(valid.tokenExchange ? { token_exchange: tokenExchangeJson(valid.tokenExchange) } : {}),
           },
         },
       },

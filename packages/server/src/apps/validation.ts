@@ -9,10 +9,12 @@ import {
   type ScopePolicy,
   SIGNING_ALGS,
   type SigningAlg,
+  type TokenExchangePolicy,
   type TokenFormat,
 } from '../storage/types.ts';
 import { type ClientAuthInput, type ClientAuthSettings, validateClientAuth } from './client-auth-settings.ts';
 import { LOOPBACK_HOSTS, redirectUriProblem } from './redirect-uri-rules.ts';
+import { TOKEN_EXCHANGE_GRANT_TYPE, validateTokenExchange } from './token-exchange-settings.ts';
 
 /**
  * The grant types Gatehouse serves out of the box: the built-in handlers of
@@ -25,6 +27,7 @@ export const GRANT_TYPES = [
   'authorization_code',
   'refresh_token',
   DEVICE_CODE_GRANT,
+  TOKEN_EXCHANGE_GRANT_TYPE,
   'implicit',
 ] as const;
 
@@ -78,15 +81,18 @@ export interface AppInput extends ClientAuthInput {
   dpopBoundAccessTokens?: boolean;
   /** DPoP proofs must carry a server nonce (RFC 9449 8). Default false. */
   useDpopNonce?: boolean;
+  /** Token exchange (RFC 8693): required with its grant type, refused without. Default null. */
+  tokenExchange?: TokenExchangePolicy | null;
 }
 
 export type ValidApp = Required<
-  Omit<AppInput, 'logoUrl' | 'signingAlg' | 'refreshReuseWindow' | keyof ClientAuthInput>
+  Omit<AppInput, 'logoUrl' | 'signingAlg' | 'refreshReuseWindow' | 'tokenExchange' | keyof ClientAuthInput>
 > &
   ClientAuthSettings & {
     logoUrl: string | null;
     refreshReuseWindow: number | null;
     signingAlg: SigningAlg;
+    tokenExchange: TokenExchangePolicy | null;
   };
 
 function logoProblem(uri: string): string | undefined {
@@ -207,6 +213,13 @@ export function validateAppInput(
   )
     fields.refreshReuseWindow = `refresh reuse window must be a whole number of seconds from 0 to ${MAX_REFRESH_REUSE_WINDOW}`;
   const clientAuth = validateClientAuth(input, clientType, fields);
+  const tokenExchange = validateTokenExchange(
+    input.tokenExchange,
+    grantTypes,
+    clientType,
+    scopeModel,
+    fields,
+  );
   if (Object.keys(fields).length > 0) {
     throw new ValidationError([...new Set(Object.values(fields))].join('; '), fields);
   }
@@ -232,5 +245,6 @@ export function validateAppInput(
     ...clientAuth,
     dpopBoundAccessTokens,
     useDpopNonce,
+    tokenExchange,
   };
 }

@@ -1,4 +1,5 @@
 import type { App, AppSecret, AppWithSecrets } from './app-service.ts';
+import { tokenExchangeJson } from './token-exchange-settings.ts';
 
 /** A live client secret: only its last four characters, never the secret or its hash. */
 export const secretJson = (s: AppSecret) => ({
@@ -41,6 +42,7 @@ export function appJson(app: App | AppWithSecrets) {
     require_pushed_authorization_requests: app.requirePushedAuthorizationRequests,
     dpop_bound_access_tokens: app.dpopBoundAccessTokens,
     use_dpop_nonce: app.useDpopNonce,
+    token_exchange: tokenExchangeJson(app.tokenExchange),
     created_at: app.createdAt.toISOString(),
     last_used_at: app.lastUsedAt?.toISOString() ?? null,
     ...('secrets' in app ? { secrets: app.secrets.map(secretJson) } : {}),

@@ -1,5 +1,6 @@
 import type { AuthorizationRequest } from '../oauth/endpoints/authorize.ts';
 import { OIDC_SCOPES } from '../oauth/endpoints/authorize.ts';
+import { hasPrompt } from '../oauth/oidc-parameters.ts';
 import { covers, normaliseScopes } from '../oauth/scopes/index.ts';
 import type { AuthorizationFlow } from '../storage/authorization-types.ts';
 import type { AuthorizationStateStore, DirectoryStore, GrantStore } from '../storage/storage.ts';
@@ -104,11 +105,30 @@ export class AuthorizationService {
    * remembered consent. `prompt=consent` always shows it.
    */
   async canSkipConsent(app: App, companyId: string, request: AuthorizationRequest): Promise<boolean> {
-    if (request.prompt === 'consent') return false;
+    if (hasPrompt(request, 'consent')) return false;
     if (app.autoConsent && app.type === 'internal' && app.companyId === companyId) return true;
     if (!app.skipConsent) return false;
     const grant = await this.storage.getActiveGrant(app.id, companyId);
     return grant !== undefined && covers(grant.scopes, apiScopes(request.scopes));
+  }
+
+  /**
+   * The company a person with several would be taken to without asking (`prompt=none`): the
+   * only one of `companies` whose active grant of this app already covers the request. None
+   * when no grant or more than one does: the choice is theirs to make on the chooser.
+   */
+  async rememberedCompany(
+    app: App,
+    companies: readonly Company[],
+    request: AuthorizationRequest,
+  ): Promise<Company | undefined> {
+    const wanted = apiScopes(request.scopes);
+    const covered: Company[] = [];
+    for (const company of companies) {
+      const grant = await this.storage.getActiveGrant(app.id, company.id);
+      if (grant && covers(grant.scopes, wanted)) covered.push(company);
+    }
+    return covered.length === 1 ? covered[0] : undefined;
   }
 
   /** Creates the grant, or widens the active one; the partner hears of it by webhook. */

@@ -49,6 +49,8 @@ export interface PendingFlowView {
   appName: string;
   /** Where the flow ends; CSP form-action must allow it (null: a page of ours). */
   redirectUri: string | null;
+  /** OIDC `login_hint`: the e-mail the sign-in page starts with. */
+  loginHint: string | null;
 }
 
 /** GET /login: go on with the flow, say who is signed in, or show the form. */
@@ -61,6 +63,8 @@ export type SignInView =
 export interface CompanyChoiceView extends PendingFlowView {
   kind: 'company-page';
   companies: Company[];
+  /** The e-mail of whoever is signed in: the chooser offers to use another account. */
+  signedInAs: string;
 }
 
 export interface ConsentView extends PendingFlowView {
@@ -126,7 +130,8 @@ export function errorRedirect(issuer: string, req: ErrorRedirectTarget, err: OAu
 
 /**
  * What the app asked for, sent to its redirect URI: a code in the query (RFC 6749 4.1.2), a
- * token in the fragment (4.2.2), or a company grant's GUID and company in the fragment.
+ * token in the fragment (4.2.2), or a company grant's GUID and company in the fragment; each
+ * with `iss` (RFC 9207), as the metadata's `authorization_response_iss_parameter_supported` says.
  */
 export function delivered(iss: string, req: AuthorizationRequest, outcome: Outcome): FlowStep {
   // Only company-grant apps may lack a redirect URI (oauth/endpoints/authorize.ts), and the flow
@@ -137,7 +142,7 @@ export function delivered(iss: string, req: AuthorizationRequest, outcome: Outco
     const { guid, companyId } = outcome.grant;
     return redirect(
       'company_grant',
-      authorizationResponseUrl(uri, 'fragment', { guid, company_id: companyId, state }),
+      authorizationResponseUrl(uri, 'fragment', { guid, company_id: companyId, state, iss }),
     );
   }
   if (outcome.kind === 'token') {

@@ -5,9 +5,17 @@ import {
   AuthorizationRedirectError,
   type AuthorizationRequest,
 } from '../oauth/endpoints/authorize.ts';
-import { AccessDenied, ConsentRequired, LoginRequired, type OAuthError } from '../oauth/errors.ts';
+import {
+  AccessDenied,
+  AccountSelectionRequired,
+  ConsentRequired,
+  InteractionRequired,
+  LoginRequired,
+  type OAuthError,
+} from '../oauth/errors.ts';
+import { hasPrompt } from '../oauth/oidc-parameters.ts';
 import type { AuthorizationFlow } from '../storage/authorization-types.ts';
-import type { App } from '../storage/types.ts';
+import type { App, Company } from '../storage/types.ts';
 import { AuthorizationService } from './authorization-service.ts';
 import {
   type CompanyChoiceView,
@@ -28,7 +36,7 @@ export interface FlowDeps {
   issuer: string;
   apps: Pick<AppService, 'findByClientId'>;
   authorization: AuthorizationService;
-  sessions: Pick<SessionService, 'user'>;
+  sessions: Pick<SessionService, 'user' | 'signOutKeepingFlows'>;
   /** Plan gating: a company whose plan does not allow granting sees a page instead of consent. */
   access: Pick<AccessPolicy, 'planAllows' | 'rules'>;
 }
@@ -74,8 +82,10 @@ export class AuthorizationFlows {
     if (!pending) return EXPIRED;
     const { flow, req, app } = pending;
     const userId = active.session.userId;
+    // prompt=none: every step that would show a page ends the flow with its OIDC error instead.
+    const silent = hasPrompt(req, 'none');
     if (userId === null || signInNeeded(pending, active)) {
-      if (req.prompt === 'none')
+      if (silent)
         return this.abort(
           active,
           flow,
@@ -86,7 +96,6 @@ export class AuthorizationFlows {
     const companies = await this.deps.authorization.grantableCompanies(userId, app);
     let companyId = flow.companyId;
     if (companyId === null || !companies.some((c) => c.id === companyId)) {
-      const only = companies[0];
       if (companies.length === 0)
         return this.abort(
           active,
@@ -95,20 +104,57 @@ export class AuthorizationFlows {
             'the signed-in user is not an administrator of any company that can grant this app',
           ),
         );
-      if (companies.length > 1 || only === undefined) {
-        if (req.prompt === 'none')
-          return this.abort(active, flow, new ConsentRequired('choose a company first'));
+      const chosen = await this.companyWithoutAsking(pending, companies);
+      if (!chosen) {
+        if (silent)
+          return this.abort(
+            active,
+            flow,
+            new AccountSelectionRequired('the user must choose the company to grant access for'),
+          );
         return { kind: 'choose-company', flowId: flow.id };
       }
-      companyId = only.id;
+      companyId = chosen.id;
       await this.deps.authorization.setFlowCompany(flow.id, active.session.idHash, companyId);
     }
     const blocked = await this.planBlock(companyId);
+    if (blocked && silent)
+      return this.abort(
+        active,
+        flow,
+        new InteractionRequired("the company's plan does not allow granting access"),
+      );
     if (blocked) return blocked;
     if (await this.deps.authorization.canSkipConsent(app, companyId, req))
       return this.finish(active, flow.id);
-    if (req.prompt === 'none') return this.abort(active, flow, new ConsentRequired('the user must consent'));
+    if (silent) return this.abort(active, flow, new ConsentRequired('the user must consent'));
     return { kind: 'consent', flowId: flow.id };
+  }
+
+  /**
+   * The company to grant for without showing the chooser: the only one the person may grant
+   * for, or with `prompt=none` the only one whose grant already covers the request. Never with
+   * `prompt=select_account`, which always shows the chooser (with "use another account").
+   */
+  private async companyWithoutAsking({ req, app }: Pending, companies: Company[]) {
+    if (hasPrompt(req, 'select_account')) return undefined;
+    if (companies.length === 1) return companies[0];
+    if (hasPrompt(req, 'none')) return this.deps.authorization.rememberedCompany(app, companies, req);
+    return undefined;
+  }
+
+  /**
+   * "Use another account" on the company chooser: the browser is signed out on a fresh session
+   * that keeps its flows, and the flow goes on at the sign-in page. The route sets the cookie.
+   */
+  async switchAccount(
+    active: ActiveSession,
+    flowId: string | undefined,
+  ): Promise<{ step: FlowStep; active?: ActiveSession }> {
+    const pending = await this.pending(active, flowId);
+    if (!pending) return { step: GONE };
+    const fresh = await this.deps.sessions.signOutKeepingFlows(active);
+    return { step: { kind: 'sign-in', flowId: pending.flow.id }, active: fresh };
   }
 
   /** GET of the sign-in page: a signed-in browser goes on with its flow. */
@@ -131,8 +177,11 @@ export class AuthorizationFlows {
     if (!pending) return GONE;
     const userId = active.session.userId;
     if (userId === null) return { kind: 'sign-in', flowId: pending.flow.id };
-    const companies = await this.deps.authorization.grantableCompanies(userId, pending.app);
-    return { kind: 'company-page', ...view(pending), companies };
+    const [companies, user] = await Promise.all([
+      this.deps.authorization.grantableCompanies(userId, pending.app),
+      this.deps.sessions.user(active),
+    ]);
+    return { kind: 'company-page', ...view(pending), companies, signedInAs: user?.email ?? '' };
   }
 
   /** POST of the company chooser: a company the user may grant for, or the chooser again. */
@@ -270,10 +319,15 @@ export class AuthorizationFlows {
 function signInNeeded({ flow, req }: Pending, active: ActiveSession): boolean {
   const at = active.session.authTime?.getTime() ?? 0;
   if (at >= flow.createdAt.getTime()) return false;
-  if (req.prompt === 'login') return true;
+  if (hasPrompt(req, 'login')) return true;
   return req.maxAge !== undefined && req.maxAge !== null && Date.now() - at > req.maxAge * 1000;
 }
 
 function view({ flow, req, app }: Pending) {
-  return { flowId: flow.id, appName: app.name, redirectUri: req.redirectUri };
+  return {
+    flowId: flow.id,
+    appName: app.name,
+    redirectUri: req.redirectUri,
+    loginHint: req.loginHint ?? null,
+  };
 }

@@ -81,6 +81,21 @@ export class SessionService {
     return active.session.userId === null ? undefined : this.storage.getUser(active.session.userId);
   }
 
+  /**
+   * Signs the browser out but keeps its pending flows, on a fresh anonymous session ("use
+   * another account" during a flow): the person signs in again, as anyone, and the flow goes on.
+   */
+  async signOutKeepingFlows(previous: ActiveSession): Promise<ActiveSession> {
+    const token = randomToken(32);
+    const session = await this.storage.replaceSession(previous.session.idHash, {
+      idHash: sha256(token),
+      userId: null,
+      authTime: null,
+      expiresAt: new Date(Date.now() + SESSION_TTL_MS),
+    });
+    return { token, session };
+  }
+
   signOut(active: ActiveSession): Promise<void> {
     return this.storage.deleteSession(active.session.idHash);
   }

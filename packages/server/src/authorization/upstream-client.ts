@@ -80,8 +80,16 @@ export class UpstreamClient {
     private readonly timeoutMs: number,
   ) {}
 
-  /** The URL to send the browser to; throws UpstreamUnavailable when discovery fails. */
-  async authorizationUrl(checks: UpstreamChecks, prompt: string | null): Promise<URL> {
+  /**
+   * The URL to send the browser to; throws UpstreamUnavailable when discovery fails. Of our
+   * flow's `prompt`, `login` and `select_account` go upstream (`none` never reaches a sign-in,
+   * `consent` is ours to ask); `login_hint` goes as it is.
+   */
+  async authorizationUrl(
+    checks: UpstreamChecks,
+    prompt: string | null,
+    loginHint?: string | null,
+  ): Promise<URL> {
     const oidc = await openidClient();
     const config = await this.configuration();
     const params: Record<string, string> = {
@@ -93,7 +101,9 @@ export class UpstreamClient {
       code_challenge: await oidc.calculatePKCECodeChallenge(checks.codeVerifier),
       code_challenge_method: 'S256',
     };
-    if (prompt === 'login') params.prompt = 'login';
+    const upstreamPrompt = (prompt ?? '').split(' ').filter((p) => p === 'login' || p === 'select_account');
+    if (upstreamPrompt.length > 0) params.prompt = upstreamPrompt.join(' ');
+    if (loginHint) params.login_hint = loginHint;
     if (checks.maxAge !== null) params.max_age = String(checks.maxAge);
     return oidc.buildAuthorizationUrl(config, params);
   }

@@ -64,8 +64,8 @@ export class UpstreamSignIn {
   }
 
   /**
-   * Starts a sign-in with upstream `id` for the session: for its flow (whose prompt and max_age
-   * go upstream), or without one for `returnTo` (a safe console path, checked by the caller).
+   * Starts a sign-in with upstream `id` for the session: for its flow (whose prompt, max_age and
+   * login_hint go upstream), or without one for `returnTo` (a safe console path, checked by the caller).
    */
   async begin(
     id: string,
@@ -77,12 +77,14 @@ export class UpstreamSignIn {
     if (!client) return fail(404, 'upstream.unknown_title', 'upstream.unknown', 'unknown_upstream');
     let prompt: string | null = null;
     let maxAge: number | null = null;
+    let loginHint: string | null = null;
     if (flowId !== undefined) {
       const flow = await this.authorization.findFlow(flowId, sessionHash);
       if (!flow) return FLOW_EXPIRED;
       const req = AuthorizationService.request(flow);
       prompt = req.prompt;
       maxAge = req.maxAge ?? null;
+      loginHint = req.loginHint ?? null;
     }
     const oidc = await openidClient();
     const checks = {
@@ -93,7 +95,7 @@ export class UpstreamSignIn {
     };
     let url: URL;
     try {
-      url = await client.authorizationUrl(checks, prompt);
+      url = await client.authorizationUrl(checks, prompt, loginHint);
     } catch (err) {
       return this.unavailable(client.provider, err);
     }

@@ -1,4 +1,5 @@
 import type { appJson } from '../apps/wire.ts';
+import { tokenExchangeLine } from './app-token-exchange.ts';
 import { summary, when } from './format.ts';
 
 /** An app as `gatehouse app ...` prints it without --json. */
@@ -36,6 +37,7 @@ export function appSummary(app: Parameters<typeof appJson>[0]): string {
     ...(app.type === 'internal'
       ? [['Auto consent', app.autoConsent ? 'on' : 'off'] as [string, string]]
       : []),
+    tokenExchangeLine(app),
     ['Logo', app.logoUrl ?? '(none)'],
     [
       'Refresh reuse window',

@@ -4,6 +4,7 @@ import { appJson } from '../apps/wire.ts';
 import { SIGNING_ALGS } from '../keys/key-store.ts';
 import { clientAuthFlags, clientAuthHelp, clientAuthOptions } from './app-client-auth.ts';
 import { appSummary } from './app-summary.ts';
+import { tokenExchangeFlags, tokenExchangeHelp, tokenExchangeOptions } from './app-token-exchange.ts';
 import {
   CLI_ACTOR,
   type Command,
@@ -48,6 +49,7 @@ function patchOf(values: Values): AppPatch {
   set('autoConsent', onOff(values, 'auto-consent'));
   set('scopes', stringOpt(values, 'scopes')?.split(/\s+/).filter(Boolean));
   Object.assign(patch, clientAuthFlags(values));
+  set('tokenExchange', tokenExchangeFlags(values));
   return patch;
 }
 
@@ -56,7 +58,7 @@ export const updateCommand: Command = {
   summary:
     'Change an app: name, logo, redirect URIs, token settings, grant delivery, implicit, remembered consent',
   usage:
-    'APP_ID|CLIENT_ID [--name NAME] [--add-redirect-uri URI]... [--remove-redirect-uri URI]... [--redirect-uri URI]... [--logo-url URL] [--token-ttl SECONDS] [--alg ALG] [--token-format jwt|opaque] [--grant-delivery code|company_grant] [--implicit on|off] [--device-code on|off] [--remembered-consent on|off] [--auth-method METHOD] [--jwks-file PATH] [--jwks-uri URL] [--require-par on|off] [--dpop on|off] [--dpop-nonce on|off] [--auto-consent on|off]',
+    'APP_ID|CLIENT_ID [--name NAME] [--add-redirect-uri URI]... [--remove-redirect-uri URI]... [--redirect-uri URI]... [--logo-url URL] [--token-ttl SECONDS] [--alg ALG] [--token-format jwt|opaque] [--grant-delivery code|company_grant] [--implicit on|off] [--device-code on|off] [--remembered-consent on|off] [--auth-method METHOD] [--jwks-file PATH] [--jwks-uri URL] [--require-par on|off] [--dpop on|off] [--dpop-nonce on|off] [--auto-consent on|off] [--exchange-resource URI]... [--exchange-subject-client ID]... [--exchange-actor-token RULE] [--token-exchange off]',
   help: [
     ['--name NAME', 'display name, 1 to 100 characters'],
     [
@@ -84,6 +86,7 @@ export const updateCommand: Command = {
     ['--auto-consent on|off', "internal apps only: their own company's admins skip the consent page"],
     ['--scopes "a b"', 'refused unless unchanged: scopes are fixed; create a new app for others'],
     ...clientAuthHelp,
+    ...tokenExchangeHelp,
   ],
   options: {
     name: { type: 'string' },
@@ -103,6 +106,7 @@ export const updateCommand: Command = {
     'auto-consent': { type: 'string' },
     scopes: { type: 'string' },
     ...clientAuthOptions,
+    ...tokenExchangeOptions,
   },
   positionals: ['APP_ID|CLIENT_ID'],
   example: 'gatehouse app update cl_3x9... --add-redirect-uri https://partner.example/callback',

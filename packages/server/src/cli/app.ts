@@ -8,6 +8,12 @@ import { appJson } from '../apps/wire.ts';
 import { SIGNING_ALGS } from '../keys/key-store.ts';
 import { clientAuthFlags, clientAuthHelp, clientAuthOptions } from './app-client-auth.ts';
 import { appSummary } from './app-summary.ts';
+import {
+  tokenExchangeCreateOptions,
+  tokenExchangeFlags,
+  tokenExchangeHelp,
+  withExchangeGrant,
+} from './app-token-exchange.ts';
 import { onOff, updateCommand } from './app-update.ts';
 import {
   CLI_ACTOR,
@@ -29,7 +35,7 @@ const create: Command = {
   name: 'app create',
   summary: 'Create an OAuth app in a company and print its client secret once',
   usage:
-    '--company ID --name NAME --scopes "a b" [--grant-types a,b] [--redirect-uri URI]... [--token-ttl SECONDS] [--alg ES256|RS256|EdDSA] [--token-format jwt|opaque] [--refresh-reuse-window SECONDS] [--auth-method METHOD] [--jwks-file PATH | --jwks-uri URL] [--require-par on|off] [--dpop on|off] [--dpop-nonce on|off]',
+    '--company ID --name NAME --scopes "a b" [--grant-types a,b] [--redirect-uri URI]... [--token-ttl SECONDS] [--alg ES256|RS256|EdDSA] [--token-format jwt|opaque] [--refresh-reuse-window SECONDS] [--auth-method METHOD] [--jwks-file PATH | --jwks-uri URL] [--require-par on|off] [--dpop on|off] [--dpop-nonce on|off] [--exchange-resource URI]... [--exchange-subject-client ID]... [--exchange-actor-token RULE]',
   help: [
     ['--company ID', 'the company that owns the app'],
     ['--name NAME', 'display name, 1 to 100 characters'],
@@ -53,6 +59,7 @@ const create: Command = {
     ...clientAuthHelp,
     ['--dpop on|off', 'DPoP (RFC 9449) required at the token endpoint (default off)'],
     ['--dpop-nonce on|off', 'DPoP proofs must carry a server nonce (default off)'],
+    ...tokenExchangeHelp.filter(([flag]) => flag !== '--token-exchange off'),
   ],
   options: {
     company: { type: 'string' },
@@ -71,6 +78,7 @@ const create: Command = {
     ...clientAuthOptions,
     dpop: { type: 'string' },
     'dpop-nonce': { type: 'string' },
+    ...tokenExchangeCreateOptions,
   },
   example:
     'gatehouse app create --company co_123 --name "Payroll sync" --scopes "users.read time_clock.read"',
@@ -96,13 +104,15 @@ const create: Command = {
     const refreshReuseWindow = intOpt(values, 'refresh-reuse-window', 0, MAX_REFRESH_REUSE_WINDOW);
     const dpopBoundAccessTokens = onOff(values, 'dpop');
     const useDpopNonce = onOff(values, 'dpop-nonce');
+    const tokenExchange = tokenExchangeFlags(values);
+    const allowed = withExchangeGrant(grantTypes, tokenExchange);
     const gh = await ctx.gatehouse();
     const { app, clientSecret } = await gh.apps.create(
       {
         companyId,
         name,
         scopes,
-        ...(grantTypes ? { grantTypes } : {}),
+        ...(allowed ? { grantTypes: allowed } : {}),
         ...(redirectUris ? { redirectUris } : {}),
         ...(tokenTtl !== undefined ? { tokenTtl } : {}),
         ...(signingAlg ? { signingAlg } : {}),
@@ -115,6 +125,7 @@ const create: Command = {
         ...clientAuthFlags(values),
         ...(dpopBoundAccessTokens !== undefined ? { dpopBoundAccessTokens } : {}),
         ...(useDpopNonce !== undefined ? { useDpopNonce } : {}),
+        ...(tokenExchange ? { tokenExchange } : {}),
       },
       CLI_ACTOR,
     );

@@ -175,3 +175,24 @@ export class ExpiredToken extends OAuthError {
     super('expired_token', description, 400);
   }
 }
+
+/** OpenID Connect Core 3.1.2.6: prompt=none, but the user must choose an account (a company). */
+export class AccountSelectionRequired extends OAuthError {
+  constructor(description: string) {
+    super('account_selection_required', description, 400);
+  }
+}
+
+/** OpenID Connect Core 3.1.2.6: prompt=none, but a page must be shown for the request to go on. */
+export class InteractionRequired extends OAuthError {
+  constructor(description: string) {
+    super('interaction_required', description, 400);
+  }
+}
+
+/** OpenID Connect Core 3.1.2.6: the request carried a request object (`request`), which is not supported. */
+export class RequestNotSupported extends OAuthError {
+  constructor(description: string) {
+    super('request_not_supported', description, 400);
+  }
+}

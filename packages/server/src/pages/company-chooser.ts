@@ -11,6 +11,8 @@ export function companyChooserPage(
     companies: Company[];
     /** Where the form posts, and the name of the field that carries `flow` (the device page's differ). */
     action?: { path: string; field: string };
+    /** Who is signed in: shown, with a button to sign in as someone else (OIDC select_account). */
+    signedInAs?: string;
   },
 ) {
   const { t } = ui;
@@ -32,6 +34,20 @@ ${opts.companies.map(
 )}
 </fieldset>
 <button type="submit" class="primary">${t.t('chooser.continue')}</button>
-</form>`,
+</form>
+${opts.signedInAs ? switchAccount(ui, opts.csrf, opts.flow, opts.signedInAs) : ''}`,
   });
+}
+
+/**
+ * Who is signed in, and "Use another account": signs out, keeps the request, shows the sign-in.
+ * The choice is the button's value, not a hidden field, so a script that posts the page's hidden
+ * fields with a company still chooses the company.
+ */
+function switchAccount({ t }: PageUi, csrf: string, flow: string, email: string) {
+  return html`<form method="post" action="/authorize/company" class="switch-account">
+${hiddenFields({ csrf_token: csrf, flow })}
+<p class="hint">${t.t('chooser.signed_in_as', { email })}</p>
+<button type="submit" class="secondary" name="account" value="switch">${t.t('chooser.switch_account')}</button>
+</form>`;
 }

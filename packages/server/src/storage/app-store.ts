@@ -30,6 +30,7 @@ export type AppEdit = Partial<
     | 'dpopBoundAccessTokens'
     | 'useDpopNonce'
     | 'autoConsent'
+    | 'tokenExchange'
   >
 >;
 

@@ -130,4 +130,17 @@ export interface OpaqueAccessToken {
   dpopJkt: string | null;
   /** The resource (RFC 8707) it was narrowed to; null for the server's default audience. */
   audience: string | null;
+  /** The `act` claim of a token issued by a token exchange (RFC 8693 4.1); else null. */
+  act: ActClaim | null;
+}
+
+/**
+ * The actor of a delegated token (RFC 8693 4.1): who acts for the subject, and, nested, who
+ * acted for the previous actor in a chain of exchanges (the outermost is the current one).
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc8693#section-4.1
+ */
+export interface ActClaim {
+  sub: string;
+  act?: ActClaim;
 }

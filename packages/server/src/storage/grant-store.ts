@@ -20,6 +20,11 @@ export interface GrantStore {
    */
   upsertGrant(grant: NewGrant, opts?: MutationOptions): Promise<Grant>;
   getGrantByGuid(guid: string): Promise<Grant | undefined>;
+  /**
+   * By id, revoked or not. The token inspector checks with it the grant of a token issued by
+   * an exchange (RFC 8693), which belongs to the subject token's app, not the token's own.
+   */
+  getGrantById(grantId: string): Promise<Grant | undefined>;
   getActiveGrant(appId: string, companyId: string): Promise<Grant | undefined>;
   /** Newest first, revoked ones included. */
   listGrantsOfCompany(companyId: string): Promise<Grant[]>;

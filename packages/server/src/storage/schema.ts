@@ -63,6 +63,8 @@ export interface Database {
     dpop_bound_access_tokens: Generated<number>;
     /** 0/1: DPoP proofs must carry a server nonce (migration 019). */
     use_dpop_nonce: Generated<number>;
+    /** The token-exchange policy as JSON text; null: the app does not exchange (migration 026). */
+    token_exchange: Generated<string | null>;
   };
   app_secrets: {
     id: string;
@@ -250,6 +252,8 @@ export interface Database {
     dpop_jkt: Generated<string | null>;
     /** The resource it was narrowed to; null: the default audience (migration 019). */
     audience: Generated<string | null>;
+    /** The `act` claim (RFC 8693 4.1) of a token issued by an exchange, JSON text (migration 026). */
+    act: Generated<string | null>;
   };
   /** DPoP proofs used at the token endpoint, by SHA-256 of thumbprint and jti (migration 019). */
   dpop_proofs: { proof_hash: string; expires_at: number };

@@ -131,6 +131,26 @@ export interface App {
   dpopBoundAccessTokens: boolean;
   /** DPoP proofs must carry a nonce from the server (RFC 9449 8). Default false. */
   useDpopNonce: boolean;
+  /**
+   * Who this app may exchange tokens for (RFC 8693, docs/flows/token-exchange.md); null for an
+   * app that does not exchange. Only with the token-exchange grant type.
+   */
+  tokenExchange: TokenExchangePolicy | null;
+}
+
+/** Whether an exchange may, or must, come with an actor token (RFC 8693 2.1 `actor_token`). */
+export type ActorTokenRule = 'forbidden' | 'allowed' | 'required';
+export const ACTOR_TOKEN_RULES: readonly ActorTokenRule[] = ['forbidden', 'allowed', 'required'];
+
+/**
+ * What an app allowed `urn:ietf:params:oauth:grant-type:token-exchange` may exchange: the
+ * resources (RFC 8707 URIs of the scope catalog) the new tokens may be for, the client_ids
+ * whose tokens it may present as subject tokens (null: any client's), and the actor-token rule.
+ */
+export interface TokenExchangePolicy {
+  allowedResources: string[];
+  allowedSubjectClients: string[] | null;
+  actorToken: ActorTokenRule;
 }
 
 /** An app together with the secrets currently accepted for it. */

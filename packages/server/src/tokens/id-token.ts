@@ -1,6 +1,7 @@
+import { createHash } from 'node:crypto';
 import type { JwsSigner } from '../keys/jws.ts';
 import type { KeyStore } from '../keys/key-store.ts';
-import type { App, User } from '../storage/types.ts';
+import type { App, SigningAlg, User } from '../storage/types.ts';
 
 export interface IdTokenRequest {
   app: App;
@@ -9,11 +10,14 @@ export interface IdTokenRequest {
   nonce: string | null;
   authTime: Date;
   companyId: string;
+  /** The access token issued alongside: its hash goes in `at_hash` (OIDC Core 3.1.3.6). */
+  accessToken?: string;
 }
 
 /**
  * Mints OpenID Connect ID tokens: audience is the client_id, the nonce of the authorization
- * request is echoed, `name` and `email` only when profile and email were granted.
+ * request is echoed, `name` and `email` only when profile and email were granted, `auth_time`
+ * always, and `at_hash` when an access token is issued alongside.
  *
  * @see https://openid.net/specs/openid-connect-core-1_0.html#IDToken
  */
@@ -37,6 +41,7 @@ export class IdTokenIssuer {
       auth_time: Math.floor(req.authTime.getTime() / 1000),
       company_id: req.companyId,
       ...(req.nonce ? { nonce: req.nonce } : {}),
+      ...(req.accessToken !== undefined ? { at_hash: tokenHash(req.accessToken, key.alg) } : {}),
     });
   }
 }
@@ -50,4 +55,18 @@ export function userClaims(user: User, scopes: readonly string[]): Record<string
     out.email_verified = user.emailVerifiedAt !== null;
   }
   return out;
+}
+
+/** The hash the JWS algorithm names: SHA-256 for ES256 and RS256, SHA-512 for EdDSA (Ed25519). */
+const HASH_OF: Record<SigningAlg, string> = { ES256: 'sha256', RS256: 'sha256', EdDSA: 'sha512' };
+
+/**
+ * `at_hash` (and `c_hash`): the left half of the hash of the token's ASCII octets, base64url,
+ * with the hash of the id_token's `alg`.
+ *
+ * @see https://openid.net/specs/openid-connect-core-1_0.html#CodeIDToken
+ */
+export function tokenHash(token: string, alg: SigningAlg): string {
+  const digest = createHash(HASH_OF[alg]).update(token, 'ascii').digest();
+  return digest.subarray(0, digest.length / 2).toString('base64url');
 }

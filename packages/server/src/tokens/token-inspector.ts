@@ -2,11 +2,12 @@ import { Lru } from '@gatehouse/cache';
 import { createLocalJWKSet, type JWTVerifyGetKey, jwtVerify } from 'jose';
 import type { AppService } from '../apps/app-service.ts';
 import type { KeyStore } from '../keys/key-store.ts';
-import type { RefreshToken, TokenFamily } from '../storage/authorization-types.ts';
+import type { ActClaim, RefreshToken, TokenFamily } from '../storage/authorization-types.ts';
 import type { GrantStore, TokenStore } from '../storage/storage.ts';
 import { type AppWithSecrets, SIGNING_ALGS } from '../storage/types.ts';
 import { sha256 } from '../util/hash.ts';
 import { SecretPrefix } from '../util/secrets.ts';
+import { actClaim } from './act-claim.ts';
 import type { RevocationIndex } from './revocation-index.ts';
 import { revocationHash } from './revocation-keys.ts';
 
@@ -26,6 +27,8 @@ export interface FoundAccessToken {
   jkt?: string;
   /** The resource (RFC 8707) it was narrowed to, when not the default audience. */
   audience?: string;
+  /** Who acts for the subject, when a token exchange issued it (RFC 8693 4.1). */
+  act?: ActClaim;
   issuedAt: Date;
   expiresAt: Date;
 }
@@ -83,7 +86,7 @@ export class TokenInspector {
 
   constructor(
     private readonly deps: {
-      storage: TokenStore & Pick<GrantStore, 'getActiveGrant'>;
+      storage: TokenStore & Pick<GrantStore, 'getActiveGrant' | 'getGrantById'>;
       apps: AppService;
       keys: KeyStore;
       issuer: string;
@@ -130,6 +133,8 @@ export class TokenInspector {
     if (await this.isRevoked(found)) return { active: false };
     const app = await apps.findByClientId(found.clientId);
     if (!app) return { active: false };
+    // An exchanged token (RFC 8693) keeps its subject token's grant, which is another app's.
+    if (found.act !== undefined) return this.withExchangedGrant(app, found.companyId, found.grantId);
     return this.withGrant(app, found.companyId, found.grantId, true);
   }
 
@@ -195,6 +200,22 @@ export class TokenInspector {
     return { active: true, app, grant: { id: grant.id, guid: grant.guid } };
   }
 
+  /**
+   * The grant of a token issued by a token exchange: it belongs to the subject token's app,
+   * so it is read by id (any app's) and must still be active and of the token's company.
+   */
+  private async withExchangedGrant(
+    app: AppWithSecrets,
+    companyId: string | undefined,
+    grantId: string | undefined,
+  ): Promise<TokenState> {
+    if (grantId === undefined || companyId === undefined) return { active: true, app };
+    if ((await this.revokedInMemory([revocationHash('grant', grantId)])) === true) return { active: false };
+    const grant = await this.deps.storage.getGrantById(grantId);
+    if (!grant || grant.revokedAt !== null || grant.companyId !== companyId) return { active: false };
+    return { active: true, app, grant: { id: grant.id, guid: grant.guid } };
+  }
+
   private async refresh(token: string): Promise<FoundRefreshToken | undefined> {
     if (!token.startsWith(SecretPrefix.refreshToken)) return undefined;
     const found = await this.deps.storage.getRefreshToken(sha256(token));
@@ -223,6 +244,7 @@ export class TokenInspector {
         ...(t.familyId !== null ? { familyId: t.familyId } : {}),
         ...(t.dpopJkt !== null ? { jkt: t.dpopJkt } : {}),
         ...(t.audience !== null ? { audience: t.audience } : {}),
+        ...(t.act !== null ? { act: t.act } : {}),
         issuedAt: t.issuedAt,
         expiresAt: t.expiresAt,
       };
@@ -262,6 +284,8 @@ export class TokenInspector {
       const familyId = str(payload.fid);
       const jkt = str((payload.cnf as { jkt?: unknown } | undefined)?.jkt);
       const aud = str(payload.aud);
+      const act = payload.act === undefined ? undefined : actClaim(payload.act);
+      if (act === null) return undefined;
       return {
         kind: 'access',
         format: 'jwt',
@@ -274,6 +298,7 @@ export class TokenInspector {
         ...(familyId !== undefined ? { familyId } : {}),
         ...(jkt !== undefined ? { jkt } : {}),
         ...(aud !== undefined && aud !== this.deps.audience ? { audience: aud } : {}),
+        ...(act !== undefined ? { act } : {}),
         issuedAt: new Date(Number(payload.iat) * 1000),
         expiresAt: new Date(Number(payload.exp) * 1000),
       };

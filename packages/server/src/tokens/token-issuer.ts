@@ -1,5 +1,6 @@
 import type { JwsSigner } from '../keys/jws.ts';
 import type { KeyStore } from '../keys/key-store.ts';
+import type { ActClaim } from '../storage/authorization-types.ts';
 import type { TokenStore } from '../storage/storage.ts';
 import type { App } from '../storage/types.ts';
 import { sha256 } from '../util/hash.ts';
@@ -23,6 +24,8 @@ export interface AccessTokenRequest {
   dpopJkt?: string;
   /** The resource (RFC 8707) the token is narrowed to: its `aud`; else the default audience. */
   audience?: string;
+  /** Token exchange (RFC 8693 4.1): who acts for the subject; the `act` claim. */
+  act?: ActClaim;
   /** Overrides the app's lifetime (never longer than it). */
   ttlSeconds?: number;
   now?: number;
@@ -41,8 +44,8 @@ export interface IssuedAccessToken {
 /**
  * Mints access tokens in the app's format. JWT access tokens follow RFC 9068: `typ: at+jwt`,
  * and the claims iss, sub, aud, client_id, scope, iat, exp, jti, plus Gatehouse's
- * `company_id`, `gid` (grant id) and `fid` (refresh-token family), and `cnf.jkt` when the token
- * is bound to a DPoP key (RFC 9449 6.1). Opaque tokens are 256
+ * `company_id`, `gid` (grant id) and `fid` (refresh-token family), `cnf.jkt` when the token
+ * is bound to a DPoP key (RFC 9449 6.1), and `act` when a token exchange issued it (RFC 8693 4.1). Opaque tokens are 256
  * random bits with the `gtht_` prefix; only their hash is stored, with the same claims, and
  * resource servers learn them by introspection (RFC 7662).
  *
@@ -79,6 +82,7 @@ export class TokenIssuer {
     if (req.grantId !== undefined) claims.gid = req.grantId;
     if (req.familyId !== undefined) claims.fid = req.familyId;
     if (req.dpopJkt !== undefined) claims.cnf = { jkt: req.dpopJkt };
+    if (req.act !== undefined) claims.act = req.act;
     const token = await this.signer.sign(key, 'at+jwt', claims);
     return { token, jti, expiresIn: ttl, expiresAt: iat + ttl };
   }
@@ -105,6 +109,7 @@ export class TokenIssuer {
       expiresAt: new Date((iat + ttl) * 1000),
       dpopJkt: req.dpopJkt ?? null,
       audience: req.audience ?? null,
+      act: req.act ?? null,
     });
     return { token, jti, expiresIn: ttl, expiresAt: iat + ttl };
   }

@@ -143,7 +143,12 @@ await forDialects(['sqlite', 'postgres'], (dialect, skip) => {
     // The first step for each kind of person, and what prompt=none gets instead of that page.
     const firstSteps: [Who, string, string, string][] = [
       ['anonymous', 'sign-in', 'login_required', 'the user is not signed in'],
-      ['multi', 'choose-company', 'consent_required', 'choose a company first'],
+      [
+        'multi',
+        'choose-company',
+        'account_selection_required',
+        'the user must choose the company to grant access for',
+      ],
       ['solo', 'consent', 'consent_required', 'the user must consent'],
     ];
     for (const [who, kind, error, description] of firstSteps)
@@ -383,7 +388,7 @@ await forDialects(['sqlite', 'postgres'], (dialect, skip) => {
       const id = flowIdOf(step, 'sign-in');
       assert.deepEqual(await flows.signInView(active, id), {
         kind: 'sign-in-page',
-        pending: { flowId: id, appName: 'Code app', redirectUri: REDIRECT },
+        pending: { flowId: id, appName: 'Code app', redirectUri: REDIRECT, loginHint: null },
       });
       assert.deepEqual(await flows.signInView(active, 'flow_unknown'), { kind: 'sign-in-page' });
       const solo = await start('solo', 'code');
@@ -432,6 +437,72 @@ await forDialects(['sqlite', 'postgres'], (dialect, skip) => {
       const { query } = redirected(await startWith({ max_age: '0', prompt: 'none' }), 'error');
       assert.equal(query.get('error'), 'login_required');
       assert.equal(query.get('error_description'), 'the user must sign in again');
+    });
+
+    test('prompt=select_account: the chooser for one company; "use another account" keeps the flow', async () => {
+      const { active, step } = await start('solo', 'code', { prompt: 'select_account consent' });
+      const id = flowIdOf(step, 'choose-company');
+      const view = await flows.companyChoice(active, id);
+      assert.ok(view.kind === 'company-page');
+      assert.equal(view.signedInAs, 'solo@flow.test');
+      const switched = await flows.switchAccount(active, id);
+      assert.equal(flowIdOf(switched.step, 'sign-in'), id);
+      assert.ok(switched.active);
+      assert.equal(switched.active.session.userId, null, 'signed out');
+      assert.equal(await gh.sessions.load(active.token), undefined, 'on a fresh session');
+      const other = await gh.sessions.signIn(switched.active, users.multi);
+      assert.equal(flowIdOf(await flows.advance(other, id), 'choose-company'), id);
+      assert.equal(flowIdOf(await flows.chooseCompany(other, id, companies.bistro), 'continue'), id);
+      assert.equal(flowIdOf(await flows.advance(other, id), 'consent'), id, 'prompt=consent as well');
+    });
+
+    test('prompt=none: a remembered company settles the choice; a plan page is interaction_required', async () => {
+      // An app of its own: no grant of it exists yet for any company.
+      const fresh = await gh.apps.create(
+        {
+          companyId: companies.acme,
+          name: 'Fresh app',
+          type: 'partner',
+          scopes: ['users.read'],
+          grantTypes: ['authorization_code'],
+          redirectUris: [REDIRECT],
+          skipConsent: true,
+        },
+        'test',
+      );
+      const startFresh = async (extra: Record<string, string> = {}) => {
+        const active = await session('multi');
+        const params = {
+          client_id: fresh.app.clientId,
+          response_type: 'code',
+          redirect_uri: REDIRECT,
+          ...extra,
+        };
+        const v = await validateAuthorizationRequest(
+          () => Params.fromEntries(Object.entries({ scope: 'users.read', state: 'st-1', ...params })),
+          gh.oauthContext,
+        );
+        return { active, step: await flows.start(v.app, v.request, active) };
+      };
+      const none = { prompt: 'none' };
+      const { query } = redirected((await startFresh(none)).step, 'error');
+      assert.equal(query.get('error'), 'account_selection_required');
+      const { active, step } = await startFresh();
+      const id = flowIdOf(step, 'choose-company');
+      await flows.chooseCompany(active, id, companies.bistro);
+      redirected(await flows.decide(active, id, 'grant'), 'code');
+      redirected((await startFresh(none)).step, 'code');
+      const strict = new AuthorizationFlows({
+        issuer: ISSUER,
+        apps: gh.apps,
+        authorization: gh.authorization,
+        sessions: gh.sessions,
+        access: new AccessPolicy(gh.storage, { createApps: ['enterprise'], grantAccess: ['pro'] }),
+      });
+      const tiny = await session('tiny');
+      const v = await validated('code', none);
+      const blocked = redirected(await strict.start(v.app, v.request, tiny), 'error');
+      assert.equal(blocked.query.get('error'), 'interaction_required');
     });
   });
 });

@@ -48,6 +48,7 @@ export function appRecord(companyId: string, overrides: Partial<NewApp> = {}): N
     requirePushedAuthorizationRequests: false,
     dpopBoundAccessTokens: false,
     useDpopNonce: false,
+    tokenExchange: null,
     ...overrides,
   };
 }

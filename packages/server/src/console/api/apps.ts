@@ -8,6 +8,7 @@ import {
 import { appJson } from '../../apps/wire.ts';
 import { SIGNING_ALGS } from '../../keys/key-store.ts';
 import { clientAuthFields, clientAuthInput, clientAuthView } from './app-client-auth.ts';
+import { tokenExchangeField, tokenExchangeInput, tokenExchangeView } from './app-token-exchange.ts';
 import { type ApiRoute, route } from './route.ts';
 import { DateTime, IdParams, NullableDateTime, PageOf, PageQuery } from './schemas.ts';
 
@@ -54,6 +55,7 @@ const appProps = {
   use_dpop_nonce: Type.Boolean({
     description: 'DPoP proofs must carry a server nonce (use_dpop_nonce, RFC 9449 section 8)',
   }),
+  ...tokenExchangeView,
   created_at: DateTime,
   last_used_at: NullableDateTime,
   secrets: Type.Optional(Type.Array(SecretInfo)),
@@ -87,7 +89,9 @@ const CreateApp = Type.Object(
     }),
     type: Type.Optional(Enum(['internal', 'partner'], 'internal (default) or partner')),
     client_type: Type.Optional(Enum(['confidential', 'public'], 'confidential (default) or public')),
-    grant_types: Type.Optional(Type.Array(Enum(GRANT_TYPES, 'grant type'), { minItems: 1, maxItems: 5 })),
+    grant_types: Type.Optional(
+      Type.Array(Enum(GRANT_TYPES, 'grant type'), { minItems: 1, maxItems: GRANT_TYPES.length }),
+    ),
     redirect_uris: Type.Optional(
       Type.Array(Type.String({ minLength: 1, maxLength: 2000 }), { maxItems: 20 }),
     ),
@@ -123,6 +127,7 @@ const CreateApp = Type.Object(
         description: 'DPoP proofs must carry a server nonce (use_dpop_nonce, RFC 9449 section 8)',
       }),
     ),
+    ...tokenExchangeInput,
   },
   { additionalProperties: false },
 );
@@ -180,6 +185,7 @@ const UpdateApp = Type.Object(
         description: 'DPoP proofs must carry a server nonce (use_dpop_nonce, RFC 9449 section 8)',
       }),
     ),
+    ...tokenExchangeInput,
     auto_consent: Type.Optional(
       Type.Boolean({
         description:
@@ -248,6 +254,7 @@ export const appRoutes: ApiRoute[] = [
           ...clientAuthFields(body),
           ...opt('dpopBoundAccessTokens', body.dpop_bound_access_tokens),
           ...opt('useDpopNonce', body.use_dpop_nonce),
+          ...tokenExchangeField(body),
         },
         caller.actor,
       );
@@ -272,7 +279,7 @@ export const appRoutes: ApiRoute[] = [
     url: '/apps/:id',
     operationId: 'updateApp',
     summary:
-      'Change an app (by id or client_id): name, logo, redirect URIs, token lifetime, format and algorithm, grant delivery, implicit, remembered consent. Scopes are fixed: 400',
+      'Change an app (by id or client_id): name, logo, redirect URIs, token lifetime, format and algorithm, grant delivery, implicit, remembered consent, token exchange. Scopes are fixed: 400',
     tag: 'apps',
     schema: { params: IdParams('app (or its client_id)'), body: UpdateApp, response: { 200: AppView } },
     errors: [400, 403, 404, 409],
@@ -297,6 +304,7 @@ export const appRoutes: ApiRoute[] = [
           ...opt('dpopBoundAccessTokens', body.dpop_bound_access_tokens),
           ...opt('useDpopNonce', body.use_dpop_nonce),
           ...opt('autoConsent', body.auto_consent),
+          ...tokenExchangeField(body),
         },
         caller.actor,
       );

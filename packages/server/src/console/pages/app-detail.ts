@@ -4,6 +4,7 @@ import { copyStatus } from '../../pages/layout.ts';
 import type { ConsoleContext } from '../context.ts';
 import { consoleLayout } from '../layout.ts';
 import { usesBrowser } from './app-edit.ts';
+import { exchangeFacts } from './app-token-exchange.ts';
 import { logoImg } from './apps-list.ts';
 import { formatTime } from './format-time.ts';
 
@@ -44,6 +45,7 @@ ${saved ? html`<p class="notice" role="status">${t.t('app.saved')}</p>` : ''}
 <dt>${t.t('app.redirect_uris')}</dt><dd>${app.redirectUris.length ? html`<ul class="plain">${app.redirectUris.map((u) => html`<li><code>${u}</code></li>`)}</ul>` : t.t('app.none')}</dd>
 <dt>${t.t('app.tokens')}</dt><dd>${tokens}</dd>
 ${usesBrowser(app) ? html`<dt>${t.t('app.consent')}</dt><dd>${t.t(app.autoConsent && app.type === 'internal' ? 'app.consent_auto' : app.skipConsent ? 'app.consent_remembered' : 'app.consent_asked')}${app.grantTypes.includes('implicit') ? ` · ${t.t('app.implicit_allowed')}` : ''}</dd>` : ''}
+${exchangeFacts(t, app)}
 <dt>${t.t('app.created')}</dt><dd>${formatTime(t, app.createdAt)}</dd>
 <dt>${t.t('app.last_used')}</dt><dd>${formatTime(t, app.lastUsedAt)}</dd>
 </dl>

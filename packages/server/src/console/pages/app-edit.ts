@@ -5,6 +5,7 @@ import { html, type SafeHtml } from '../../pages/html.ts';
 import type { ConsoleContext } from '../context.ts';
 import { consoleLayout } from '../layout.ts';
 import { type ClientAuthDraft, clientAuthDraftOf, clientAuthSection } from './app-client-auth.ts';
+import { type ExchangeDraft, exchangeDraftOf, exchangeSection } from './app-token-exchange.ts';
 import { logoImg } from './apps-list.ts';
 import { type FormProblems, fieldError, problemsAlert } from './form-problems.ts';
 
@@ -23,6 +24,7 @@ export interface EditDraft {
   autoConsent: boolean;
   removeLogo: boolean;
   clientAuth: ClientAuthDraft;
+  exchange: ExchangeDraft;
 }
 
 /** The form as the app is now. */
@@ -40,6 +42,7 @@ export function draftOf(app: App): EditDraft {
     autoConsent: app.autoConsent,
     removeLogo: false,
     clientAuth: clientAuthDraftOf(app),
+    exchange: exchangeDraftOf(app),
   };
 }
 
@@ -126,6 +129,7 @@ ${SIGNING_ALGS.map((alg) => html`<option value="${alg}"${draft.signingAlg === al
 </select>
 ${error('signingAlg')}
 ${clientAuthSection(t, app, draft.clientAuth, browser, error)}
+${exchangeSection(t, app, draft.exchange, error)}
 <h2>${t.t('scopes.legend')}</h2>
 <p>${app.scopes.map((s) => html`<code class="chip">${s}</code> `)}</p>
 <p class="hint" id="scopes-fixed">${t.t('app_form.scopes_fixed')}</p>

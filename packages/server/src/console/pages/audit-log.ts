@@ -20,6 +20,7 @@ export const AUDIT_ACTIONS = [
   'webhook.deleted',
   'membership.set',
   'company.created',
+  'token.exchanged',
 ] as const;
 
 const label = (t: Translator, action: string): string =>
@@ -29,7 +30,9 @@ const label = (t: Translator, action: string): string =>
 
 function summary(t: Translator, e: AuditEvent): string {
   const d = e.data;
-  const parts = [d.name, d.app_name, d.url, d.guid].filter((v): v is string => typeof v === 'string');
+  const parts = [d.name, d.app_name, d.url, d.guid, d.subject, d.resource].filter(
+    (v): v is string => typeof v === 'string',
+  );
   if (typeof d.grace_seconds === 'number') parts.push(t.t('audit.grace', { count: d.grace_seconds }));
   if (Array.isArray(d.scopes)) parts.push(d.scopes.join(' '));
   if (d.changes && typeof d.changes === 'object')

@@ -128,6 +128,7 @@ const FIELD: Record<string, MessageKey> = {
   requirePushedAuthorizationRequests: 'client_auth.par',
   autoConsent: 'app_form.auto_consent',
   skipConsent: 'app_form.skip_consent',
+  tokenExchange: 'app_form.exchange',
   form: 'app_form.field.form',
 };
 

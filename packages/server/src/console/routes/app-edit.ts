@@ -11,6 +11,7 @@ import { consoleContext } from '../guards.ts';
 import { type AppForm, formLines, formSeconds, logoErrors, one, readAppForm } from '../multipart-form.ts';
 import { clientAuthDraftFrom, clientAuthPatchFrom } from '../pages/app-client-auth.ts';
 import { appEditPage, draftOf, type EditDraft, usesBrowser } from '../pages/app-edit.ts';
+import { exchangeDraftFrom, exchangePatchFrom } from '../pages/app-token-exchange.ts';
 import { type FormProblems, knownProblems } from '../pages/form-problems.ts';
 import { type AppReq, adminApp, loadApp } from './app-access.ts';
 
@@ -30,6 +31,7 @@ function draftFrom(form: AppForm): EditDraft {
     autoConsent: one(form, 'auto_consent') === 'on',
     removeLogo: one(form, 'remove_logo') === 'on',
     clientAuth: clientAuthDraftFrom((name) => one(form, name)),
+    exchange: exchangeDraftFrom((name) => one(form, name)),
   };
 }
 
@@ -51,6 +53,7 @@ function patchFrom(app: App, draft: EditDraft, logo: AppLogo | undefined): AppPa
       : {}),
     ...(app.type === 'partner' ? { grantDelivery: draft.grantDelivery } : {}),
     ...(logo ? { logoUrl: logoPath(logo.id) } : draft.removeLogo ? { logoUrl: null } : {}),
+    ...exchangePatchFrom(app, draft.exchange),
   };
 }
 

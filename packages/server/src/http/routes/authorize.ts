@@ -142,6 +142,7 @@ function signInRoutes(app: FastifyInstance, deps: AuthorizeDeps): void {
         csrf,
         ...choices(deps),
         ...(pending ? { flow: pending.flowId, appName: pending.appName } : {}),
+        ...(pending?.loginHint ? { email: pending.loginHint } : {}),
         ...(returnTo ? { returnTo } : {}),
         ...(q.get('error') === 'invalid' ? { error: { key: 'sign_in.invalid' } } : {}),
       }),
@@ -221,6 +222,7 @@ function choiceRoutes(app: FastifyInstance, deps: AuthorizeDeps): void {
       flow: view.flowId,
       appName: view.appName,
       companies: view.companies,
+      signedInAs: view.signedInAs,
     });
     return sendPage(reply, 200, page, formTargetOf(view.redirectUri));
   });
@@ -229,6 +231,11 @@ function choiceRoutes(app: FastifyInstance, deps: AuthorizeDeps): void {
     const posted = await postedForm(deps, request, reply);
     if (!posted) return reply;
     const { form, active } = posted;
+    if (form.get('account') === 'switch') {
+      const switched = await deps.flows.switchAccount(active, form.get('flow'));
+      if (switched.active) setSessionCookie(deps, reply, switched.active);
+      return sendStep(reply, switched.step);
+    }
     return sendStep(reply, await deps.flows.chooseCompany(active, form.get('flow'), form.get('company_id')));
   });
 

@@ -111,6 +111,16 @@ export const en = {
     'jwks key {index} holds private or symmetric key material: register public keys only',
   'app_form.invalid.jwks_uri': 'jwks_uri must be an https URL',
   'app_form.invalid.changed': 'the app kept changing while this edit was made; read it again and retry',
+  'app_form.exchange': 'Token exchange',
+  'app_form.exchange_hint':
+    'For internal services (RFC 8693): the app presents an access token it was given and gets one for another API, never with more scope.',
+  'app_form.exchange_on': 'Allow this app to exchange tokens',
+  'app_form.exchange_on_hint': 'Adds the token-exchange grant type; turning it off removes it.',
+  'app_form.exchange_resources': 'Resources it may exchange for',
+  'app_form.exchange_resources_hint': 'One resource URI of the scope catalog per line.',
+  'app_form.exchange_subjects': 'Clients whose tokens it may exchange',
+  'app_form.exchange_subjects_hint': 'One client_id per line; empty: any client.',
+  'app_form.exchange_actor': 'Actor token',
 } as const satisfies Record<string, Message>;
 
 export const de: Messages<typeof en> = {
@@ -236,4 +246,14 @@ export const de: Messages<typeof en> = {
   'app_form.invalid.jwks_uri': 'jwks_uri muss eine https-URL sein.',
   'app_form.invalid.changed':
     'Die App wurde während dieser Bearbeitung mehrmals geändert; laden Sie sie neu und versuchen Sie es noch einmal.',
+  'app_form.exchange': 'Token-Austausch',
+  'app_form.exchange_hint':
+    'Für interne Dienste (RFC 8693): Die App legt ein erhaltenes Access-Token vor und erhält eines für eine andere API, nie mit mehr Scope.',
+  'app_form.exchange_on': 'Dieser App den Token-Austausch erlauben',
+  'app_form.exchange_on_hint': 'Fügt den Grant-Typ Token-Austausch hinzu; ausgeschaltet wird er entfernt.',
+  'app_form.exchange_resources': 'Ressourcen, für die sie tauschen darf',
+  'app_form.exchange_resources_hint': 'Eine Ressourcen-URI des Scope-Katalogs pro Zeile.',
+  'app_form.exchange_subjects': 'Clients, deren Tokens sie tauschen darf',
+  'app_form.exchange_subjects_hint': 'Eine client_id pro Zeile; leer: jeder Client.',
+  'app_form.exchange_actor': 'Actor-Token',
 };

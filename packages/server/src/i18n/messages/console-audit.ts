@@ -28,6 +28,7 @@ export const en = {
   'audit.webhook.deleted': 'Webhook deleted',
   'audit.membership.set': 'Membership changed',
   'audit.company.created': 'Company created',
+  'audit.token.exchanged': 'Token exchanged',
 } as const satisfies Record<string, Message>;
 
 export const de: Messages<typeof en> = {
@@ -57,4 +58,5 @@ export const de: Messages<typeof en> = {
   'audit.webhook.deleted': 'Webhook gelöscht',
   'audit.membership.set': 'Mitgliedschaft geändert',
   'audit.company.created': 'Unternehmen erstellt',
+  'audit.token.exchanged': 'Token getauscht',
 };

@@ -1,13 +1,16 @@
 import type { AppWithSecrets } from '../../storage/types.ts';
+import { responseModeFor } from '../authorization-response.ts';
 import type { OAuthContext } from '../context.ts';
 import {
   InvalidRequest,
   InvalidScope,
   InvalidTarget,
   OAuthError,
+  RequestNotSupported,
   UnauthorizedClient,
   UnsupportedResponseType,
 } from '../errors.ts';
+import { type OidcParameters, readOidcParameters } from '../oidc-parameters.ts';
 import { Params } from '../params.ts';
 import { readCodeChallenge } from '../pkce.ts';
 import { resolveRedirectUri } from '../redirect-uri.ts';
@@ -28,13 +31,17 @@ export interface AuthorizationRequest {
   state: string | null;
   nonce: string | null;
   codeChallenge: string | null;
+  /** OIDC `prompt`: its values space separated (oidc-parameters.ts); read them with hasPrompt. */
   prompt: string | null;
   /**
-   * OIDC `max_age` in seconds: passed to an upstream provider the person signs in with.
-   * Absent in flows stored before it was read.
+   * OIDC `max_age` in seconds: a sign-in older than this is asked again, and passed to an
+   * upstream provider the person signs in with. Absent in flows stored before it was read.
    */
   maxAge?: number | null;
-  /** OIDC `login_hint`: passed to the login application of login delegation. Absent in older flows. */
+  /**
+   * OIDC `login_hint`: pre-fills the login page's e-mail, and is passed to the login application
+   * of login delegation and to upstream providers. Absent in older flows.
+   */
   loginHint?: string | null;
 }
 
@@ -129,6 +136,14 @@ export async function validateAuthorizationRequest(
       state,
     });
   };
+  // OIDC Core 6 / RFC 9101: a request object may carry every other parameter, so it is refused
+  // before any of them is read. Gatehouse takes plain parameters, or pushed ones (PAR).
+  if (params.get('request') !== undefined)
+    throw fail(
+      new RequestNotSupported(
+        'request objects (the request parameter) are not supported: send the parameters themselves, or push them (PAR)',
+      ),
+    );
   if (rawType === undefined) throw fail(new InvalidRequest('response_type is required'));
   if (rawType !== 'code' && rawType !== 'token')
     throw fail(
@@ -137,6 +152,15 @@ export async function validateAuthorizationRequest(
       ),
     );
   const responseType = rawType;
+  // response_mode (OAuth 2.0 Multiple Response Types): only the default mode of the response
+  // type is offered (query for code, fragment for token); form_post and the rest are refused.
+  const responseMode = params.get('response_mode');
+  if (responseMode !== undefined && responseMode !== responseModeFor(responseType))
+    throw fail(
+      new InvalidRequest(
+        `response_mode must be ${responseModeFor(responseType)} for response_type=${responseType} (or left out)`,
+      ),
+    );
   if (responseType === 'code' && !companyGrant && !app.grantTypes.includes('authorization_code'))
     throw fail(new UnauthorizedClient('this app is not allowed to use the authorization_code grant'));
   if (responseType === 'token' && (!app.grantTypes.includes('implicit') || companyGrant))
@@ -180,15 +204,12 @@ export async function validateAuthorizationRequest(
       throw fail(err as OAuthError);
     }
   }
-  const prompt = params.get('prompt') ?? null;
-  if (prompt !== null && !['none', 'login', 'consent', 'select_account'].includes(prompt))
-    throw fail(new InvalidRequest('prompt must be none, login, consent or select_account'));
-  const maxAgeParam = params.get('max_age');
-  if (maxAgeParam !== undefined && !/^\d{1,9}$/.test(maxAgeParam))
-    throw fail(new InvalidRequest('max_age must be a number of seconds'));
-  const loginHint = params.get('login_hint') ?? null;
-  if (loginHint !== null && loginHint.length > 256)
-    throw fail(new InvalidRequest('login_hint must be at most 256 characters'));
+  let oidc: OidcParameters;
+  try {
+    oidc = readOidcParameters(params);
+  } catch (err) {
+    throw fail(err as OAuthError);
+  }
   return {
     app,
     request: {
@@ -200,9 +221,7 @@ export async function validateAuthorizationRequest(
       state,
       nonce: params.get('nonce') ?? null,
       codeChallenge,
-      prompt,
-      maxAge: maxAgeParam === undefined ? null : Number(maxAgeParam),
-      loginHint,
+      ...oidc,
     },
   };
 }

@@ -1,3 +1,4 @@
+import type { ActClaim } from '../../storage/authorization-types.ts';
 import type { FoundToken, TokenInspector } from '../../tokens/token-inspector.ts';
 import { clientSecretBasic } from '../client-auth/client-secret-basic.ts';
 import { clientSecretJwt } from '../client-auth/client-secret-jwt.ts';
@@ -36,6 +37,8 @@ export interface IntrospectionResponse {
   grant_guid?: string;
   /** The key a DPoP-bound token is bound to (RFC 9449 6.2). */
   cnf?: { jkt: string };
+  /** Who acts for the subject, for a token issued by a token exchange (RFC 8693 4.1). */
+  act?: ActClaim;
 }
 
 const INACTIVE: IntrospectionResponse = { active: false };
@@ -131,6 +134,7 @@ export class IntrospectionEndpoint {
       jti: found.jti,
       ...(found.companyId !== undefined ? { company_id: found.companyId } : {}),
       ...(found.jkt !== undefined ? { cnf: { jkt: found.jkt } } : {}),
+      ...(found.act !== undefined ? { act: found.act } : {}),
       ...grant,
     };
   }

@@ -1,6 +1,7 @@
 import type { Metrics } from '../../metrics/metrics.ts';
-import type { Storage } from '../../storage/storage.ts';
+import type { AuditLog, Storage } from '../../storage/storage.ts';
 import type { IdTokenIssuer } from '../../tokens/id-token.ts';
+import type { TokenInspector } from '../../tokens/token-inspector.ts';
 import type { TokenIssuer } from '../../tokens/token-issuer.ts';
 import type { ActiveGrantLookup } from '../company-grant.ts';
 import type { ResourceIndicators } from '../resources.ts';
@@ -52,6 +53,13 @@ export interface GrantContext {
    * server was opened with a `clock` (tests step it past a window instead of sleeping).
    */
   now(): number;
+  /**
+   * token exchange: finds a presented access token (JWT or opaque, ours only) and whether it
+   * is still active (not expired, not revoked, its app and grant alive).
+   */
+  readonly inspector: Pick<TokenInspector, 'find' | 'state'>;
+  /** token exchange: every exchange is written to the exchanging app's company audit log. */
+  readonly audit: Pick<AuditLog, 'appendAuditEvent'>;
   /** Where issued tokens and refresh reuse are counted; undefined when metrics are off. */
   readonly metrics: Metrics | undefined;
 }

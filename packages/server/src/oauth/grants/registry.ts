@@ -3,6 +3,7 @@ import { clientCredentials } from './client-credentials.ts';
 import { deviceCode } from './device-code.ts';
 import type { GrantHandler } from './grant-handler.ts';
 import { refreshToken } from './refresh-token.ts';
+import { tokenExchange } from './token-exchange.ts';
 
 /**
  * Every built-in grant handler, in the order `grant_types_supported` lists them. The server
@@ -13,6 +14,7 @@ export const BUILT_IN_GRANTS: readonly GrantHandler[] = [
   authorizationCode,
   refreshToken,
   deviceCode,
+  tokenExchange,
 ];
 
 /**

@@ -19,6 +19,7 @@ import * as m018 from './018-client-keys-and-par.ts';
 import * as m019 from './019-dpop.ts';
 import * as m021 from './021-email-tokens.ts';
 import * as m025 from './025-device-authorizations.ts';
+import * as m026 from './026-token-exchange.ts';
 import type { MigrationContext } from './context.ts';
 
 export type { MigrationContext };
@@ -47,6 +48,7 @@ const steps: Array<[string, Step]> = [
   ['019-dpop', m019],
   ['021-email-tokens', m021],
   ['025-device-authorizations', m025],
+  ['026-token-exchange', m026],
 ];
 
 export function migrationProvider(ctx: MigrationContext): MigrationProvider {

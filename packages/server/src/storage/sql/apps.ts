@@ -95,6 +95,7 @@ type EditColumns = Pick<
   dpop_bound_access_tokens: number;
   use_dpop_nonce: number;
   auto_consent: number;
+  token_exchange: string | null;
 };
 
 /** The columns of the fields an app may change after creation, as stored (every one for a new app). */
@@ -119,6 +120,8 @@ function editableColumns(a: AppEdit): Partial<EditColumns> {
   if (a.dpopBoundAccessTokens !== undefined) row.dpop_bound_access_tokens = a.dpopBoundAccessTokens ? 1 : 0;
   if (a.useDpopNonce !== undefined) row.use_dpop_nonce = a.useDpopNonce ? 1 : 0;
   if (a.autoConsent !== undefined) row.auto_consent = a.autoConsent ? 1 : 0;
+  if (a.tokenExchange !== undefined)
+    row.token_exchange = a.tokenExchange === null ? null : JSON.stringify(a.tokenExchange);
   return row;
 }
 

@@ -23,6 +23,15 @@ export class SqlGrantStore implements GrantStore {
     return row && toGrant(row);
   }
 
+  async getGrantById(grantId: string) {
+    const row = await this.ctx.db
+      .selectFrom('grants')
+      .selectAll()
+      .where('id', '=', grantId)
+      .executeTakeFirst();
+    return row && toGrant(row);
+  }
+
   async getActiveGrant(appId: string, companyId: string) {
     const row = await this.ctx.db
       .selectFrom('grants')

@@ -16,6 +16,7 @@ import type {
   SigningAlg,
   SigningKey,
   TokenEndpointAuthMethod,
+  TokenExchangePolicy,
   TokenFormat,
   User,
 } from '../types.ts';
@@ -81,6 +82,7 @@ export const toApp = (r: Row<'apps'>): App => ({
   requirePushedAuthorizationRequests: Number(r.require_pushed_authorization_requests) === 1,
   dpopBoundAccessTokens: Number(r.dpop_bound_access_tokens) === 1,
   useDpopNonce: Number(r.use_dpop_nonce) === 1,
+  tokenExchange: r.token_exchange === null ? null : (JSON.parse(r.token_exchange) as TokenExchangePolicy),
 });
 
 export const toSecret = (r: Row<'app_secrets'>): AppSecret => ({

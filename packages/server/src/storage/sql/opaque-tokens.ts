@@ -1,6 +1,6 @@
 import type { Selectable } from 'kysely';
 import { revocationHash } from '../../tokens/revocation-keys.ts';
-import type { OpaqueAccessToken } from '../authorization-types.ts';
+import type { ActClaim, OpaqueAccessToken } from '../authorization-types.ts';
 import type { Database } from '../schema.ts';
 import { splitScopes } from './mappers.ts';
 import { insertRevocations } from './revocations.ts';
@@ -20,6 +20,7 @@ const toOpaque = (r: Selectable<Database['opaque_access_tokens']>): OpaqueAccess
   expiresAt: new Date(Number(r.expires_at)),
   dpopJkt: r.dpop_jkt,
   audience: r.audience,
+  act: r.act === null ? null : (JSON.parse(r.act) as ActClaim),
 });
 
 const opaqueRow = (t: OpaqueAccessToken) => ({
@@ -36,6 +37,7 @@ const opaqueRow = (t: OpaqueAccessToken) => ({
   expires_at: t.expiresAt.getTime(),
   dpop_jkt: t.dpopJkt,
   audience: t.audience,
+  act: t.act === null ? null : JSON.stringify(t.act),
 });
 
 export async function insertOpaque(db: Db, t: OpaqueAccessToken): Promise<void> {

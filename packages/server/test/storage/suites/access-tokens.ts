@@ -28,6 +28,8 @@ export function accessTokenTests({ it }: SuiteContext): void {
           expiresAt: new Date(1_700_003_600_000),
           dpopJkt: 'NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xs',
           audience: 'https://api.example.com/payroll',
+          // Token exchange (RFC 8693 4.1): the actor, with the chain before it.
+          act: { sub: 'cl_gateway', act: { sub: 'cl_frontend' } },
         };
         await s.createOpaqueAccessToken(token);
         assert.deepEqual(await s.getOpaqueAccessToken(token.tokenHash), token);

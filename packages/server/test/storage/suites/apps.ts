@@ -222,7 +222,7 @@ export function appTests({ it }: SuiteContext): void {
           signingAlg: 'EdDSA',
           tokenFormat: 'opaque',
           grantDelivery: 'company_grant',
-          grantTypes: ['authorization_code', 'implicit'],
+          grantTypes: ['authorization_code', 'implicit', 'urn:ietf:params:oauth:grant-type:token-exchange'],
           skipConsent: true,
           tokenEndpointAuthMethod: 'private_key_jwt',
           jwks: { keys: [{ kty: 'OKP', crv: 'Ed25519', x: '11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo' }] },
@@ -231,6 +231,11 @@ export function appTests({ it }: SuiteContext): void {
           dpopBoundAccessTokens: true,
           useDpopNonce: true,
           autoConsent: true,
+          tokenExchange: {
+            allowedResources: ['https://api.example.com/payroll'],
+            allowedSubjectClients: ['cl_frontend'],
+            actorToken: 'required',
+          },
         };
         const expected = {
           name: app.name,
@@ -249,6 +254,7 @@ export function appTests({ it }: SuiteContext): void {
           dpopBoundAccessTokens: false,
           useDpopNonce: false,
           autoConsent: false,
+          tokenExchange: null,
         };
         const audit = {
           companyId: co.id,

@@ -23,7 +23,14 @@ export function grantTests({ it }: SuiteContext): void {
 
     it(
       'creates a grant and finds it by GUID, by app and company, and in lists',
-      ['upsertGrant', 'getGrantByGuid', 'getActiveGrant', 'listGrantsOfCompany', 'listGrantsOfApp'],
+      [
+        'upsertGrant',
+        'getGrantByGuid',
+        'getGrantById',
+        'getActiveGrant',
+        'listGrantsOfCompany',
+        'listGrantsOfApp',
+      ],
       async (s) => {
         const { customer, app, grant } = await setup(s);
         const g = await s.upsertGrant(grant(['users.read']));
@@ -35,6 +42,8 @@ export function grantTests({ it }: SuiteContext): void {
         assert.deepEqual(await s.listGrantsOfCompany(customer.id), [g]);
         assert.deepEqual(await s.listGrantsOfApp(app.id), [g]);
         assert.equal(await s.getGrantByGuid(newId('g')), undefined);
+        assert.deepEqual(await s.getGrantById(g.id), g);
+        assert.equal(await s.getGrantById(newId('gr')), undefined);
       },
     );
 
@@ -60,7 +69,7 @@ export function grantTests({ it }: SuiteContext): void {
 
     it(
       'revokes once; a later grant gets a new GUID',
-      ['revokeGrant', 'getGrantByGuid', 'getActiveGrant'],
+      ['revokeGrant', 'getGrantByGuid', 'getGrantById', 'getActiveGrant'],
       async (s) => {
         const { vendor, customer, app, grant } = await setup(s);
         const g = await s.upsertGrant(grant(['users.read']));
@@ -68,6 +77,10 @@ export function grantTests({ it }: SuiteContext): void {
         assert.equal(await s.revokeGrant(customer.id, g.id), true);
         assert.equal(await s.revokeGrant(customer.id, g.id), false, 'already revoked');
         assert.ok((await s.getGrantByGuid(g.guid))?.revokedAt instanceof Date);
+        assert.ok(
+          (await s.getGrantById(g.id))?.revokedAt instanceof Date,
+          'revoked grants are found by id too',
+        );
         assert.equal(await s.getActiveGrant(app.id, customer.id), undefined);
         const again = await s.upsertGrant(grant(['users.read']));
         assert.notEqual(again.guid, g.guid);

@@ -120,6 +120,7 @@ export function housekeepingTests({ it }: SuiteContext): void {
           expiresAt: at(1000),
           dpopJkt: null,
           audience: null,
+          act: null,
         });
         // A used DPoP proof goes once expired; one still inside its window stays.
         await f.useDpopProof(sha256(randomToken()), at(1000));
