@@ -11,6 +11,7 @@ import { DelegatedUsers } from './authorization/delegated-user.ts';
 import { DeviceVerification } from './authorization/device-verification.ts';
 import { AuthorizationFlows } from './authorization/flow.ts';
 import { LoginDelegation } from './authorization/login-delegation.ts';
+import { RpInitiatedLogout } from './authorization/logout.ts';
 import { PasswordSignIn } from './authorization/password-sign-in.ts';
 import { PushedRequestService } from './authorization/pushed-request-service.ts';
 import { SessionService } from './authorization/session-service.ts';
@@ -65,6 +66,8 @@ import { ScopeModel } from './oauth/scopes/model.ts';
 import { openStorage } from './storage/sql/storage.ts';
 import type { Storage } from './storage/storage.ts';
 import { IdTokenIssuer } from './tokens/id-token.ts';
+import { IdTokenHints } from './tokens/id-token-hint.ts';
+import { LogoutTokenIssuer } from './tokens/logout-token.ts';
 import { RevocationFeed } from './tokens/revocation-feed.ts';
 import { RevocationIndex } from './tokens/revocation-index.ts';
 import { TokenInspector } from './tokens/token-inspector.ts';
@@ -74,6 +77,7 @@ import { PasswordResetService } from './users/password-reset-service.ts';
 import { ScryptPool } from './users/scrypt-pool.ts';
 import { UserAdminService } from './users/user-admin-service.ts';
 import { UserService } from './users/user-service.ts';
+import { BackchannelLogoutDispatcher } from './webhooks/backchannel-dispatcher.ts';
 import { WebhookDispatcher } from './webhooks/dispatcher.ts';
 import { WebhookService } from './webhooks/webhook-service.ts';
 
@@ -143,6 +147,10 @@ export class Gatehouse {
   /** The live revocation feed in memory: introspection's "was it revoked?" without a query. */
   readonly revocationIndex: RevocationIndex;
   readonly webhookDispatcher: WebhookDispatcher;
+  /** Sends back-channel logouts from their outbox (docs/flows/logout.md). */
+  readonly backchannelLogouts: BackchannelLogoutDispatcher;
+  /** RP-initiated logout: the end-session endpoint's domain module. */
+  readonly logout: RpInitiatedLogout;
   /** The catalog in use with the scope algebra bound to it. */
   readonly scopes: ScopeModel;
   /** The catalog's resources (RFC 8707, docs/resource-indicators.md). */
@@ -299,7 +307,19 @@ export class Gatehouse {
       metrics,
       shared: this.sharedLimits,
     });
-    this.sessions = new SessionService(storage, this.passwordSignIn);
+    this.backchannelLogouts = new BackchannelLogoutDispatcher(
+      storage,
+      new LogoutTokenIssuer(keys, signer, config.issuer),
+      {
+        pollMs: config.webhooks.pollMs,
+        timeoutMs: config.webhooks.timeoutMs,
+        policy: config.webhooks.network,
+        retryScheduleSeconds: config.webhooks.retryScheduleSeconds,
+        concurrency: 8,
+        ...(opts.logger ? { log: opts.logger } : {}),
+      },
+    );
+    this.sessions = new SessionService(storage, this.passwordSignIn, () => this.backchannelLogouts.wake());
     this.passwordResets = new PasswordResetService(storage, {
       baseUrl: config.issuer,
       mailer: this.mailer,
@@ -353,6 +373,11 @@ export class Gatehouse {
       config.issuer,
     );
     this.idTokens = new IdTokenIssuer(keys, signer, config.issuer);
+    this.logout = new RpInitiatedLogout({
+      apps: this.apps,
+      hints: new IdTokenHints(keys, config.issuer),
+      sessions: this.sessions,
+    });
     this.dpop = new DpopVerifier({
       nonces: new DpopNonces(dpopNonceKey(config.serverSecret)),
       ledger: new UsedDpopProofs(storage, this.sharedLimits),
@@ -471,7 +496,10 @@ export class Gatehouse {
     this.keyRotation.start();
     this.sharedLimits?.start();
     this.wake?.start();
-    if (this.config.webhooks.enabled) this.webhookDispatcher.start();
+    if (this.config.webhooks.enabled) {
+      this.webhookDispatcher.start();
+      this.backchannelLogouts.start();
+    }
   }
 
   /** Resolves when the database answers (the readiness probe's question). */
@@ -483,6 +511,7 @@ export class Gatehouse {
     await this.bus.stop();
     await this.revocationIndex.stop();
     await this.webhookDispatcher.stop();
+    await this.backchannelLogouts.stop();
     await this.housekeeper.stop();
     await this.keyRotation.stop();
     await this.lastUsed.stop();

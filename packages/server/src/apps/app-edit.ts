@@ -60,6 +60,10 @@ export interface AppPatch {
   jwksUri?: string | null;
   /** RFC 9126 6: only pushed authorization requests are accepted for this app. */
   requirePushedAuthorizationRequests?: boolean;
+  /** The whole list of post-logout redirect URIs (docs/flows/logout.md). */
+  postLogoutRedirectUris?: string[];
+  /** Where logout tokens are POSTed; null or empty removes it (docs/flows/logout.md). */
+  backchannelLogoutUri?: string | null;
   /**
    * Token exchange (docs/flows/token-exchange.md): a policy allows the app the token-exchange
    * grant type under it; null takes both away.
@@ -85,6 +89,8 @@ export const EDITABLE_FIELDS = [
   'dpopBoundAccessTokens',
   'useDpopNonce',
   'autoConsent',
+  'postLogoutRedirectUris',
+  'backchannelLogoutUri',
   'tokenExchange',
 ] as const satisfies readonly (keyof AppEdit)[];
 export type EditableField = (typeof EDITABLE_FIELDS)[number];
@@ -132,6 +138,10 @@ export function applyPatch(app: App, patch: AppPatch): Required<AppEdit> {
   if (patch.dpopBoundAccessTokens !== undefined) next.dpopBoundAccessTokens = patch.dpopBoundAccessTokens;
   if (patch.useDpopNonce !== undefined) next.useDpopNonce = patch.useDpopNonce;
   if (patch.autoConsent !== undefined) next.autoConsent = patch.autoConsent;
+  if (patch.postLogoutRedirectUris !== undefined)
+    next.postLogoutRedirectUris = [...new Set(patch.postLogoutRedirectUris)];
+  if (patch.backchannelLogoutUri !== undefined)
+    next.backchannelLogoutUri = patch.backchannelLogoutUri?.trim() || null;
   if (patch.tokenExchange !== undefined) {
     next.tokenExchange = patch.tokenExchange;
     const has = next.grantTypes.includes(TOKEN_EXCHANGE_GRANT_TYPE);

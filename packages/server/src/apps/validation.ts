@@ -13,6 +13,7 @@ import {
   type TokenFormat,
 } from '../storage/types.ts';
 import { type ClientAuthInput, type ClientAuthSettings, validateClientAuth } from './client-auth-settings.ts';
+import { type LogoutInput, type LogoutSettings, validateLogoutSettings } from './logout-settings.ts';
 import { LOOPBACK_HOSTS, redirectUriProblem } from './redirect-uri-rules.ts';
 import { TOKEN_EXCHANGE_GRANT_TYPE, validateTokenExchange } from './token-exchange-settings.ts';
 
@@ -55,7 +56,7 @@ export const DEFAULT_REFRESH_REUSE_WINDOW = 10;
 export const MAX_REFRESH_REUSE_WINDOW = 300;
 const MAX_REFRESH_TTL = 365 * 86_400;
 
-export interface AppInput extends ClientAuthInput {
+export interface AppInput extends ClientAuthInput, LogoutInput {
   companyId: string;
   name: string;
   logoUrl?: string | null;
@@ -86,9 +87,18 @@ export interface AppInput extends ClientAuthInput {
 }
 
 export type ValidApp = Required<
-  Omit<AppInput, 'logoUrl' | 'signingAlg' | 'refreshReuseWindow' | 'tokenExchange' | keyof ClientAuthInput>
+  Omit<
+    AppInput,
+    | 'logoUrl'
+    | 'signingAlg'
+    | 'refreshReuseWindow'
+    | 'tokenExchange'
+    | keyof ClientAuthInput
+    | keyof LogoutInput
+  >
 > &
-  ClientAuthSettings & {
+  ClientAuthSettings &
+  LogoutSettings & {
     logoUrl: string | null;
     refreshReuseWindow: number | null;
     signingAlg: SigningAlg;
@@ -213,6 +223,7 @@ export function validateAppInput(
   )
     fields.refreshReuseWindow = `refresh reuse window must be a whole number of seconds from 0 to ${MAX_REFRESH_REUSE_WINDOW}`;
   const clientAuth = validateClientAuth(input, clientType, fields);
+  const logout = validateLogoutSettings(input, fields);
   const tokenExchange = validateTokenExchange(
     input.tokenExchange,
     grantTypes,
@@ -245,6 +256,7 @@ export function validateAppInput(
     ...clientAuth,
     dpopBoundAccessTokens,
     useDpopNonce,
+    ...logout,
     tokenExchange,
   };
 }

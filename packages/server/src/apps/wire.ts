@@ -42,6 +42,8 @@ export function appJson(app: App | AppWithSecrets) {
     require_pushed_authorization_requests: app.requirePushedAuthorizationRequests,
     dpop_bound_access_tokens: app.dpopBoundAccessTokens,
     use_dpop_nonce: app.useDpopNonce,
+    post_logout_redirect_uris: app.postLogoutRedirectUris,
+    backchannel_logout_uri: app.backchannelLogoutUri,
     token_exchange: tokenExchangeJson(app.tokenExchange),
     created_at: app.createdAt.toISOString(),
     last_used_at: app.lastUsedAt?.toISOString() ?? null,

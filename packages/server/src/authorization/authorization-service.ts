@@ -3,7 +3,7 @@ import { OIDC_SCOPES } from '../oauth/endpoints/authorize.ts';
 import { hasPrompt } from '../oauth/oidc-parameters.ts';
 import { covers, normaliseScopes } from '../oauth/scopes/index.ts';
 import type { AuthorizationFlow } from '../storage/authorization-types.ts';
-import type { AuthorizationStateStore, DirectoryStore, GrantStore } from '../storage/storage.ts';
+import type { AuthorizationStateStore, DirectoryStore, GrantStore, LogoutStore } from '../storage/storage.ts';
 import type { App, Company, Grant } from '../storage/types.ts';
 import type { TokenIssuer } from '../tokens/token-issuer.ts';
 import { sha256 } from '../util/hash.ts';
@@ -32,7 +32,10 @@ export function apiScopes(scopes: readonly string[]): string[] {
  */
 export class AuthorizationService {
   constructor(
-    private readonly storage: AuthorizationStateStore & DirectoryStore & GrantStore,
+    private readonly storage: AuthorizationStateStore &
+      DirectoryStore &
+      GrantStore &
+      Pick<LogoutStore, 'recordSessionApp'>,
     private readonly tokens: TokenIssuer,
   ) {}
 
@@ -159,13 +162,18 @@ export class AuthorizationService {
     });
   }
 
-  /** Records consent and produces the response the app asked for. */
+  /**
+   * Records consent and produces the response the app asked for. `session` (the browser
+   * session's `sid` and expiry) goes into an `openid` code, for the ID token's `sid`, and the
+   * app is remembered as one of the session's, to be told when the session ends.
+   */
   async complete(
     app: App,
     request: AuthorizationRequest,
     userId: string,
     companyId: string,
     authTime: Date,
+    session?: { sid: string | null; expiresAt: Date },
   ): Promise<Outcome> {
     const existing = await this.storage.getActiveGrant(app.id, companyId);
     const wanted = apiScopes(request.scopes);
@@ -191,6 +199,9 @@ export class AuthorizationService {
       };
     }
     const code = newSecret('authorizationCode');
+    const sid = request.scopes.includes('openid') ? (session?.sid ?? null) : null;
+    if (sid !== null && session)
+      await this.storage.recordSessionApp({ sid, appId: app.id, userId, expiresAt: session.expiresAt });
     await this.storage.createAuthorizationCode({
       codeHash: sha256(code),
       appId: app.id,
@@ -204,6 +215,7 @@ export class AuthorizationService {
       codeChallenge: request.codeChallenge,
       authTime,
       expiresAt: new Date(Date.now() + CODE_TTL_MS),
+      sid,
     });
     return { kind: 'code', code };
   }

@@ -278,7 +278,10 @@ export class AuthorizationFlows {
     const app = await this.deps.apps.findByClientId(req.clientId);
     if (!app) return EXPIRED;
     const authTime = active.session.authTime ?? new Date();
-    const outcome = await authorization.complete(app, req, userId, flow.companyId, authTime);
+    const outcome = await authorization.complete(app, req, userId, flow.companyId, authTime, {
+      sid: active.session.sid ?? null,
+      expiresAt: active.session.expiresAt,
+    });
     if (outcome.kind === 'company_grant' && req.redirectUri === null) {
       const shown = await authorization.keepToShowGrant(flow, outcome.grant.guid);
       return { kind: 'show-grant', flowId: shown.id };

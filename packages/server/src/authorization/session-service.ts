@@ -1,6 +1,11 @@
 import { createHash } from 'node:crypto';
 import type { Session } from '../storage/authorization-types.ts';
-import type { AuthorizationStateStore, DirectoryStore } from '../storage/storage.ts';
+import type {
+  AuthorizationStateStore,
+  DirectoryStore,
+  EndedSession,
+  LogoutStore,
+} from '../storage/storage.ts';
 import type { User } from '../storage/types.ts';
 import { hashEquals, sha256 } from '../util/hash.ts';
 import { randomToken } from '../util/random.ts';
@@ -27,8 +32,12 @@ export type PasswordSignInResult =
  */
 export class SessionService {
   constructor(
-    private readonly storage: AuthorizationStateStore & Pick<DirectoryStore, 'getUser'>,
+    private readonly storage: AuthorizationStateStore &
+      Pick<DirectoryStore, 'getUser'> &
+      Pick<LogoutStore, 'endSession'>,
     private readonly passwords: PasswordSignIn,
+    /** Told of every session that ended with back-channel logouts owed (wakes their sender). */
+    private readonly onEnded: (ended: EndedSession) => void = () => {},
   ) {}
 
   async load(token: string | undefined): Promise<ActiveSession | undefined> {
@@ -57,6 +66,8 @@ export class SessionService {
       userId,
       authTime: new Date(now),
       expiresAt: new Date(now + SESSION_TTL_MS),
+      // The public session id of ID tokens and logout tokens: new with every sign-in.
+      sid: randomToken(16),
     });
     return { token, session };
   }
@@ -96,8 +107,15 @@ export class SessionService {
     return { token, session };
   }
 
-  signOut(active: ActiveSession): Promise<void> {
-    return this.storage.deleteSession(active.session.idHash);
+  /**
+   * Signs out: ends the session and, in the same transaction, enqueues a back-channel logout
+   * for each app that was issued an ID token in it (docs/flows/logout.md). The logouts are
+   * sent afterwards by the outbox; signing out never waits for an app.
+   */
+  async signOut(active: ActiveSession): Promise<EndedSession | undefined> {
+    const ended = await this.storage.endSession(active.session.idHash);
+    if (ended && ended.logouts.length > 0) this.onEnded(ended);
+    return ended;
   }
 
   /**

@@ -12,6 +12,12 @@ export function appSummary(app: Parameters<typeof appJson>[0]): string {
     ['Grant types', app.grantTypes.join(', ')],
     ['Scopes', app.scopes.join(' ')],
     ['Redirect URIs', app.redirectUris.join(' ') || '(none)'],
+    ...(app.postLogoutRedirectUris.length > 0 || app.backchannelLogoutUri !== null
+      ? ([
+          ['Post-logout redirect URIs', app.postLogoutRedirectUris.join(' ') || '(none)'],
+          ['Back-channel logout URI', app.backchannelLogoutUri ?? '(none)'],
+        ] as Array<[string, string]>)
+      : []),
     ['Token TTL', `${app.tokenTtl} s, ${app.signingAlg}`],
     ['Token format', app.tokenFormat],
     ['Grant delivery', app.grantDelivery],

@@ -3,6 +3,7 @@ import { MAX_TOKEN_TTL, MIN_TOKEN_TTL } from '../apps/validation.ts';
 import { appJson } from '../apps/wire.ts';
 import { SIGNING_ALGS } from '../keys/key-store.ts';
 import { clientAuthFlags, clientAuthHelp, clientAuthOptions } from './app-client-auth.ts';
+import { logoutFlags, logoutHelp, logoutOptions } from './app-logout.ts';
 import { appSummary } from './app-summary.ts';
 import { tokenExchangeFlags, tokenExchangeHelp, tokenExchangeOptions } from './app-token-exchange.ts';
 import {
@@ -48,7 +49,7 @@ function patchOf(values: Values): AppPatch {
   set('useDpopNonce', onOff(values, 'dpop-nonce'));
   set('autoConsent', onOff(values, 'auto-consent'));
   set('scopes', stringOpt(values, 'scopes')?.split(/\s+/).filter(Boolean));
-  Object.assign(patch, clientAuthFlags(values));
+  Object.assign(patch, clientAuthFlags(values), logoutFlags(values));
   set('tokenExchange', tokenExchangeFlags(values));
   return patch;
 }
@@ -58,7 +59,7 @@ export const updateCommand: Command = {
   summary:
     'Change an app: name, logo, redirect URIs, token settings, grant delivery, implicit, remembered consent',
   usage:
-    'APP_ID|CLIENT_ID [--name NAME] [--add-redirect-uri URI]... [--remove-redirect-uri URI]... [--redirect-uri URI]... [--logo-url URL] [--token-ttl SECONDS] [--alg ALG] [--token-format jwt|opaque] [--grant-delivery code|company_grant] [--implicit on|off] [--device-code on|off] [--remembered-consent on|off] [--auth-method METHOD] [--jwks-file PATH] [--jwks-uri URL] [--require-par on|off] [--dpop on|off] [--dpop-nonce on|off] [--auto-consent on|off] [--exchange-resource URI]... [--exchange-subject-client ID]... [--exchange-actor-token RULE] [--token-exchange off]',
+    'APP_ID|CLIENT_ID [--name NAME] [--add-redirect-uri URI]... [--remove-redirect-uri URI]... [--redirect-uri URI]... [--logo-url URL] [--token-ttl SECONDS] [--alg ALG] [--token-format jwt|opaque] [--grant-delivery code|company_grant] [--implicit on|off] [--device-code on|off] [--remembered-consent on|off] [--auth-method METHOD] [--jwks-file PATH] [--jwks-uri URL] [--require-par on|off] [--dpop on|off] [--dpop-nonce on|off] [--auto-consent on|off] [--post-logout-redirect-uri URI]... [--backchannel-logout-uri URL] [--exchange-resource URI]... [--exchange-subject-client ID]... [--exchange-actor-token RULE] [--token-exchange off]',
   help: [
     ['--name NAME', 'display name, 1 to 100 characters'],
     [
@@ -86,6 +87,7 @@ export const updateCommand: Command = {
     ['--auto-consent on|off', "internal apps only: their own company's admins skip the consent page"],
     ['--scopes "a b"', 'refused unless unchanged: scopes are fixed; create a new app for others'],
     ...clientAuthHelp,
+    ...logoutHelp,
     ...tokenExchangeHelp,
   ],
   options: {
@@ -106,6 +108,7 @@ export const updateCommand: Command = {
     'auto-consent': { type: 'string' },
     scopes: { type: 'string' },
     ...clientAuthOptions,
+    ...logoutOptions,
     ...tokenExchangeOptions,
   },
   positionals: ['APP_ID|CLIENT_ID'],

@@ -7,6 +7,7 @@ import {
 import { appJson } from '../apps/wire.ts';
 import { SIGNING_ALGS } from '../keys/key-store.ts';
 import { clientAuthFlags, clientAuthHelp, clientAuthOptions } from './app-client-auth.ts';
+import { logoutFlags, logoutHelp, logoutOptions } from './app-logout.ts';
 import { appSummary } from './app-summary.ts';
 import {
   tokenExchangeCreateOptions,
@@ -35,7 +36,7 @@ const create: Command = {
   name: 'app create',
   summary: 'Create an OAuth app in a company and print its client secret once',
   usage:
-    '--company ID --name NAME --scopes "a b" [--grant-types a,b] [--redirect-uri URI]... [--token-ttl SECONDS] [--alg ES256|RS256|EdDSA] [--token-format jwt|opaque] [--refresh-reuse-window SECONDS] [--auth-method METHOD] [--jwks-file PATH | --jwks-uri URL] [--require-par on|off] [--dpop on|off] [--dpop-nonce on|off] [--exchange-resource URI]... [--exchange-subject-client ID]... [--exchange-actor-token RULE]',
+    '--company ID --name NAME --scopes "a b" [--grant-types a,b] [--redirect-uri URI]... [--token-ttl SECONDS] [--alg ES256|RS256|EdDSA] [--token-format jwt|opaque] [--refresh-reuse-window SECONDS] [--auth-method METHOD] [--jwks-file PATH | --jwks-uri URL] [--require-par on|off] [--dpop on|off] [--dpop-nonce on|off] [--post-logout-redirect-uri URI]... [--backchannel-logout-uri URL] [--exchange-resource URI]... [--exchange-subject-client ID]... [--exchange-actor-token RULE]',
   help: [
     ['--company ID', 'the company that owns the app'],
     ['--name NAME', 'display name, 1 to 100 characters'],
@@ -57,6 +58,7 @@ const create: Command = {
       `0 (off) to ${MAX_REFRESH_REUSE_WINDOW}: how long the refresh token rotated last may be retried (default: GATEHOUSE_REFRESH_REUSE_WINDOW)`,
     ],
     ...clientAuthHelp,
+    ...logoutHelp,
     ['--dpop on|off', 'DPoP (RFC 9449) required at the token endpoint (default off)'],
     ['--dpop-nonce on|off', 'DPoP proofs must carry a server nonce (default off)'],
     ...tokenExchangeHelp.filter(([flag]) => flag !== '--token-exchange off'),
@@ -76,6 +78,7 @@ const create: Command = {
     'logo-url': { type: 'string' },
     'refresh-reuse-window': { type: 'string' },
     ...clientAuthOptions,
+    ...logoutOptions,
     dpop: { type: 'string' },
     'dpop-nonce': { type: 'string' },
     ...tokenExchangeCreateOptions,
@@ -123,6 +126,7 @@ const create: Command = {
         ...(logoUrl !== undefined ? { logoUrl } : {}),
         ...(refreshReuseWindow !== undefined ? { refreshReuseWindow } : {}),
         ...clientAuthFlags(values),
+        ...logoutFlags(values),
         ...(dpopBoundAccessTokens !== undefined ? { dpopBoundAccessTokens } : {}),
         ...(useDpopNonce !== undefined ? { useDpopNonce } : {}),
         ...(tokenExchange ? { tokenExchange } : {}),

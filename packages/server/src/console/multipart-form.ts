@@ -3,7 +3,12 @@ import { inspectLogo, MAX_LOGO_BYTES } from '../apps/logo.ts';
 import { ValidationError } from '../errors.ts';
 import { guardFormFields } from '../http/input-guard.ts';
 
-const MULTILINE = new Set(['redirect_uris', 'exchange_resources', 'exchange_subjects']);
+const MULTILINE = new Set([
+  'redirect_uris',
+  'post_logout_redirect_uris',
+  'exchange_resources',
+  'exchange_subjects',
+]);
 
 export interface AppForm {
   fields: Map<string, string[]>;

@@ -17,6 +17,7 @@ import { lazyChildLoggerFactory } from './request-logger.ts';
 import { authorizeRoutes } from './routes/authorize.ts';
 import { deviceAuthorizationRoutes, deviceRoutes } from './routes/device.ts';
 import { emailVerificationRoutes } from './routes/email-verification.ts';
+import { endSessionRoutes } from './routes/end-session.ts';
 import { grantResolutionRoutes } from './routes/grant-resolution.ts';
 import { healthRoutes } from './routes/health.ts';
 import { introspectRoutes } from './routes/introspect.ts';
@@ -121,6 +122,7 @@ export async function buildHttpApp(gh: Gatehouse, logger: Logger): Promise<Fasti
     loginDelegationRoutes(pages, { ...deps, delegation: gh.loginDelegation });
     pageAssetRoutes(pages);
     deviceRoutes(pages, { ...deps, device: gh.device.verification });
+    endSessionRoutes(pages, { sessions: gh.sessions, secure: deps.secure, logout: gh.logout });
     invitationRoutes(pages, { sessions: gh.sessions, secure: deps.secure, invitations: gh.invitations });
     passwordResetRoutes(pages, {
       sessions: gh.sessions,

@@ -10,6 +10,7 @@ import * as delegation from './messages/delegation.ts';
 import * as device from './messages/device.ts';
 import * as frame from './messages/frame.ts';
 import * as invitation from './messages/invitation.ts';
+import * as logout from './messages/logout.ts';
 import * as passwordReset from './messages/password-reset.ts';
 import * as signIn from './messages/sign-in.ts';
 import * as upstream from './messages/upstream.ts';
@@ -22,6 +23,7 @@ import * as upstream from './messages/upstream.ts';
 export const EN = {
   ...frame.en,
   ...signIn.en,
+  ...logout.en,
   ...authorize.en,
   ...invitation.en,
   ...passwordReset.en,
@@ -45,6 +47,7 @@ export type Catalog = Messages<typeof EN>;
 const DE: Catalog = {
   ...frame.de,
   ...signIn.de,
+  ...logout.de,
   ...authorize.de,
   ...invitation.de,
   ...passwordReset.de,

@@ -29,6 +29,8 @@ export type AppEdit = Partial<
     | 'requirePushedAuthorizationRequests'
     | 'dpopBoundAccessTokens'
     | 'useDpopNonce'
+    | 'postLogoutRedirectUris'
+    | 'backchannelLogoutUri'
     | 'autoConsent'
     | 'tokenExchange'
   >

@@ -8,6 +8,11 @@ export interface Session {
   authTime: Date | null;
   createdAt: Date;
   expiresAt: Date;
+  /**
+   * The public session id, the `sid` claim of ID tokens and logout tokens (OIDC Back-Channel
+   * Logout 2.1): random, set at sign-in, null for an anonymous session. Absent means null.
+   */
+  sid?: string | null;
 }
 
 /** An authorization request in progress between the pages, bound to one browser session. */
@@ -42,6 +47,8 @@ export interface AuthorizationCode {
   consumedAt: Date | null;
   /** The token family created when the code was redeemed. */
   familyId: string | null;
+  /** The session (its `sid`) the code was issued in, for the ID token's `sid`; absent: none. */
+  sid?: string | null;
 }
 
 /** Every token descending from one authorization code: revoked together. */

@@ -20,6 +20,11 @@ export interface PruneCounts {
   emailTokens: number;
   /** Device authorizations (RFC 8628), a day after they expired. */
   deviceAuthorizations: number;
+  /**
+   * Logout (migration 023): sessions' app lists once the session would have expired, and
+   * delivered or failed back-channel logouts after 30 days.
+   */
+  logouts: number;
 }
 
 /** Deleting what nothing can use any more, across every slice. */
@@ -28,7 +33,8 @@ export interface HousekeepingStore {
    * Deletes what nothing can use any more: expired sessions, flows, token families (with their
    * refresh tokens), access-token records and revocation entries; codes a day after expiry;
    * invalidations after an hour; finished webhook deliveries after 30 days; management API
-   * idempotency keys once expired (24 hours after first use); used DPoP proofs and e-mailed links once expired. Idempotent, and safe to run on
+   * idempotency keys once expired (24 hours after first use); used DPoP proofs and e-mailed links once expired;
+   * sessions' app lists once expired and finished back-channel logouts after 30 days. Idempotent, and safe to run on
    * several nodes at once.
    */
   pruneExpired(now?: Date): Promise<PruneCounts>;

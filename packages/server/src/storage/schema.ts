@@ -63,6 +63,9 @@ export interface Database {
     dpop_bound_access_tokens: Generated<number>;
     /** 0/1: DPoP proofs must carry a server nonce (migration 019). */
     use_dpop_nonce: Generated<number>;
+    /** JSON array of URIs (migration 023). */
+    post_logout_redirect_uris: Generated<string>;
+    backchannel_logout_uri: Generated<string | null>;
     /** The token-exchange policy as JSON text; null: the app does not exchange (migration 026). */
     token_exchange: Generated<string | null>;
   };
@@ -184,6 +187,8 @@ export interface Database {
     auth_time: number | null;
     created_at: number;
     expires_at: number;
+    /** The public session id (`sid` claim), set at sign-in (migration 023). */
+    sid: Generated<string | null>;
   };
   authorization_flows: {
     id: string;
@@ -211,6 +216,8 @@ export interface Database {
     expires_at: number;
     consumed_at: number | null;
     family_id: string | null;
+    /** Migration 023. */
+    sid: Generated<string | null>;
   };
   token_families: {
     id: string;
@@ -334,6 +341,28 @@ export interface Database {
     verifier_hash: string | null;
     created_at: number;
     expires_at: number;
+  };
+  /** Migration 023: the apps issued an ID token in a session (back-channel logout). */
+  session_apps: {
+    sid: string;
+    app_id: string;
+    user_id: string;
+    created_at: number;
+    expires_at: number;
+  };
+  /** Migration 023: logout tokens to deliver, leased and retried like webhook_deliveries. */
+  backchannel_logouts: {
+    id: string;
+    app_id: string;
+    subject: string;
+    sid: string;
+    status: string;
+    attempts: Generated<number>;
+    next_attempt_at: number;
+    locked_until: number | null;
+    last_error: string | null;
+    created_at: number;
+    delivered_at: number | null;
   };
 }
 

@@ -15,6 +15,7 @@ import type { InvalidationLog } from './invalidation-log.ts';
 import type { InvitationStore } from './invitation-store.ts';
 import type { StorageLifecycle } from './lifecycle.ts';
 import type { LoginRequestStore } from './login-request-store.ts';
+import type { LogoutStore } from './logout-store.ts';
 import type { OperatorKeyStore } from './operator-key-store.ts';
 import type { PushedRequestStore } from './pushed-request-store.ts';
 import type { RevocationLog } from './revocation-log.ts';
@@ -65,6 +66,7 @@ export type {
   LoginRequestStatus,
   LoginRequestStore,
 } from './login-request-store.ts';
+export type { BackchannelLogout, EndedSession, LogoutStore } from './logout-store.ts';
 export type { OperatorKeyStore } from './operator-key-store.ts';
 export type { PushedRequest, PushedRequestStore } from './pushed-request-store.ts';
 export type { RevocationLog } from './revocation-log.ts';
@@ -109,6 +111,7 @@ export interface StorageSlices {
   loginRequests: LoginRequestStore;
   emailTokens: EmailTokenStore;
   deviceAuthorizations: DeviceAuthorizationStore;
+  logout: LogoutStore;
 }
 
 /** Every slice at once: what `openStorage` returns and the server passes around. */
@@ -135,4 +138,5 @@ export type Storage = StorageLifecycle &
   PushedRequestStore &
   LoginRequestStore &
   EmailTokenStore &
-  DeviceAuthorizationStore;
+  DeviceAuthorizationStore &
+  LogoutStore;

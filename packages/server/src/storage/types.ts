@@ -132,6 +132,13 @@ export interface App {
   /** DPoP proofs must carry a nonce from the server (RFC 9449 8). Default false. */
   useDpopNonce: boolean;
   /**
+   * Where the end-session endpoint may send the browser after logout (exact match; OIDC
+   * RP-Initiated Logout 1.0 section 3). Default none.
+   */
+  postLogoutRedirectUris: string[];
+  /** Where logout tokens are POSTed (OIDC Back-Channel Logout 1.0 section 2.2); null: none. */
+  backchannelLogoutUri: string | null;
+  /**
    * Who this app may exchange tokens for (RFC 8693, docs/flows/token-exchange.md); null for an
    * app that does not exchange. Only with the token-exchange grant type.
    */

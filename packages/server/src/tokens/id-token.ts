@@ -10,6 +10,8 @@ export interface IdTokenRequest {
   nonce: string | null;
   authTime: Date;
   companyId: string;
+  /** The browser session's id (OIDC Back-Channel Logout 1.0 section 2.1); absent: none. */
+  sid?: string | null;
   /** The access token issued alongside: its hash goes in `at_hash` (OIDC Core 3.1.3.6). */
   accessToken?: string;
 }
@@ -41,6 +43,7 @@ export class IdTokenIssuer {
       auth_time: Math.floor(req.authTime.getTime() / 1000),
       company_id: req.companyId,
       ...(req.nonce ? { nonce: req.nonce } : {}),
+      ...(req.sid ? { sid: req.sid } : {}),
       ...(req.accessToken !== undefined ? { at_hash: tokenHash(req.accessToken, key.alg) } : {}),
     });
   }

@@ -23,6 +23,8 @@ export interface SendOptions {
   resolver?: HostResolver;
   /** Ends the attempt at once (the node is shutting down); the result says `aborted`. */
   signal?: AbortSignal;
+  /** The body's media type; default application/json (a logout token is a form). */
+  contentType?: string;
 }
 
 /** The family a connect asks lookup for: 4, 6, or 0 for either. */
@@ -106,7 +108,7 @@ export function sendWebhook(url: string, headers: Record<string, string>, body: 
         method: 'POST',
         headers: {
           ...headers,
-          'content-type': 'application/json',
+          'content-type': opts.contentType ?? 'application/json',
           'content-length': Buffer.byteLength(body),
           'user-agent': 'Gatehouse-Webhooks/1',
         },

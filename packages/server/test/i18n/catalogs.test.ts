@@ -34,6 +34,7 @@ import { html } from '../../src/pages/html.ts';
 import { invitationClosedPage, invitationPage } from '../../src/pages/invitation.ts';
 import { messagePage, type PageUi } from '../../src/pages/layout.ts';
 import { loginPage, signedInPage, signedOutPage, signInRefusal } from '../../src/pages/login.ts';
+import { logoutConfirmPage } from '../../src/pages/logout.ts';
 import {
   forgotPasswordPage,
   passwordChangedPage,
@@ -141,6 +142,8 @@ const DATA = [
   'gh_client_1',
   'gh_secret_1',
   'https://client.example/cb',
+  'https://client.example/signed-out',
+  'https://client.example/backchannel',
   'a1b2',
   'Ada',
   'app:app_1',
@@ -178,6 +181,8 @@ const app = {
   grantDelivery: 'code',
   scopes: ['users.read'],
   redirectUris: ['https://client.example/cb'],
+  postLogoutRedirectUris: ['https://client.example/signed-out'],
+  backchannelLogoutUri: 'https://client.example/backchannel',
   tokenTtl: 3600,
   tokenFormat: 'jwt',
   signingAlg: 'ES256',
@@ -287,6 +292,18 @@ function renderAll(ui: PageUi): Record<string, string> {
       ]),
     ),
     signedOutPage: signedOutPage(ui),
+    logoutConfirmPage: logoutConfirmPage(ui, {
+      csrf: 'c',
+      appName: 'Timekeeper',
+      email: 'ada@acme.test',
+      carry: { clientId: 'cl_1', postLogoutRedirectUri: 'https://partner.example/out', state: 's' },
+    }),
+    'logoutConfirmPage without app': logoutConfirmPage(ui, {
+      csrf: 'c',
+      appName: null,
+      email: null,
+      carry: { clientId: null, postLogoutRedirectUri: null, state: null },
+    }),
     companyChooserPage: companyChooserPage(ui, {
       csrf: 'c',
       flow: 'f',

@@ -29,6 +29,7 @@ import { invitationTests } from './suites/invitations.ts';
 import { lifecycleTests } from './suites/lifecycle.ts';
 import { loginRequestTests } from './suites/login-requests.ts';
 import { logoTests } from './suites/logos.ts';
+import { logoutTests } from './suites/logout.ts';
 import { managementTests } from './suites/management.ts';
 import { outboxTests } from './suites/outbox.ts';
 import { refreshRotationTests } from './suites/refresh-rotation.ts';
@@ -129,6 +130,7 @@ export function storageConformance(target: ConformanceTarget): void {
     loginRequestTests(ctx);
     emailTokenTests(ctx);
     deviceAuthorizationTests(ctx);
+    logoutTests(ctx);
     // Last: it prunes with a clock two hours ahead.
     housekeepingTests(ctx);
 

@@ -48,6 +48,8 @@ export function appRecord(companyId: string, overrides: Partial<NewApp> = {}): N
     requirePushedAuthorizationRequests: false,
     dpopBoundAccessTokens: false,
     useDpopNonce: false,
+    postLogoutRedirectUris: [],
+    backchannelLogoutUri: null,
     tokenExchange: null,
     ...overrides,
   };

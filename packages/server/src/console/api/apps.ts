@@ -8,6 +8,7 @@ import {
 import { appJson } from '../../apps/wire.ts';
 import { SIGNING_ALGS } from '../../keys/key-store.ts';
 import { clientAuthFields, clientAuthInput, clientAuthView } from './app-client-auth.ts';
+import { logoutFields, logoutInput, logoutView } from './app-logout.ts';
 import { tokenExchangeField, tokenExchangeInput, tokenExchangeView } from './app-token-exchange.ts';
 import { type ApiRoute, route } from './route.ts';
 import { DateTime, IdParams, NullableDateTime, PageOf, PageQuery } from './schemas.ts';
@@ -49,6 +50,7 @@ const appProps = {
     description: "refresh reuse window in seconds (0: off); null follows the server's default",
   }),
   ...clientAuthView,
+  ...logoutView,
   dpop_bound_access_tokens: Type.Boolean({
     description: 'DPoP (RFC 9449) required: the token endpoint refuses token requests without a DPoP proof',
   }),
@@ -116,6 +118,7 @@ const CreateApp = Type.Object(
       }),
     ),
     ...clientAuthInput,
+    ...logoutInput,
     dpop_bound_access_tokens: Type.Optional(
       Type.Boolean({
         description:
@@ -174,6 +177,7 @@ const UpdateApp = Type.Object(
       }),
     ),
     ...clientAuthInput,
+    ...logoutInput,
     dpop_bound_access_tokens: Type.Optional(
       Type.Boolean({
         description:
@@ -252,6 +256,7 @@ export const appRoutes: ApiRoute[] = [
           ...opt('refreshAbsoluteTtl', body.refresh_absolute_ttl),
           ...opt('refreshReuseWindow', body.refresh_reuse_window),
           ...clientAuthFields(body),
+          ...logoutFields(body),
           ...opt('dpopBoundAccessTokens', body.dpop_bound_access_tokens),
           ...opt('useDpopNonce', body.use_dpop_nonce),
           ...tokenExchangeField(body),
@@ -301,6 +306,7 @@ export const appRoutes: ApiRoute[] = [
           ...opt('deviceCode', body.device_code),
           ...opt('skipConsent', body.skip_consent),
           ...clientAuthFields(body),
+          ...logoutFields(body),
           ...opt('dpopBoundAccessTokens', body.dpop_bound_access_tokens),
           ...opt('useDpopNonce', body.use_dpop_nonce),
           ...opt('autoConsent', body.auto_consent),

@@ -13,6 +13,9 @@ export interface AppDraft {
   /** Also allowed the device authorization grant (RFC 8628). */
   deviceCode: boolean;
   redirectUris: string;
+  /** Partner apps: OpenID Connect logout (docs/flows/logout.md). */
+  postLogoutRedirectUris: string;
+  backchannelLogoutUri: string;
   tokenTtl: string;
   scopes: string[];
 }
@@ -23,6 +26,8 @@ export const EMPTY_DRAFT: AppDraft = {
   delivery: 'code',
   deviceCode: false,
   redirectUris: '',
+  postLogoutRedirectUris: '',
+  backchannelLogoutUri: '',
   tokenTtl: '3600',
   scopes: [],
 };
@@ -74,6 +79,12 @@ ${error('grantTypes')}
 <label for="redirect_uris">${t.t('app_form.redirect_uris')} <span class="hint">${t.t('app_form.redirect_uris_hint')}</span></label>
 <textarea id="redirect_uris" name="redirect_uris" rows="3" dir="ltr">${draft.redirectUris}</textarea>
 ${error('redirectUris')}
+<label for="post_logout_redirect_uris">${t.t('app_form.post_logout_redirect_uris')} <span class="hint">${t.t('app_form.post_logout_redirect_uris_hint')}</span></label>
+<textarea id="post_logout_redirect_uris" name="post_logout_redirect_uris" rows="2" dir="ltr">${draft.postLogoutRedirectUris}</textarea>
+${error('postLogoutRedirectUris')}
+<label for="backchannel_logout_uri">${t.t('app_form.backchannel_logout_uri')} <span class="hint">${t.t('app_form.backchannel_logout_uri_hint')}</span></label>
+<input id="backchannel_logout_uri" name="backchannel_logout_uri" type="url" dir="ltr" value="${draft.backchannelLogoutUri}">
+${error('backchannelLogoutUri')}
 <label for="token_ttl">${t.t('app_form.token_ttl')}</label>
 <input id="token_ttl" name="token_ttl" type="number" min="60" max="86400" step="1" required value="${draft.tokenTtl}">
 ${error('tokenTtl')}

@@ -44,6 +44,7 @@ ${saved ? html`<p class="notice" role="status">${t.t('app.saved')}</p>` : ''}
 <dt>${t.t('app.scopes')}</dt><dd>${app.scopes.map((s) => html`<code class="chip">${s}</code> `)}<p class="hint">${t.t('app.scopes_fixed')}</p></dd>
 <dt>${t.t('app.redirect_uris')}</dt><dd>${app.redirectUris.length ? html`<ul class="plain">${app.redirectUris.map((u) => html`<li><code>${u}</code></li>`)}</ul>` : t.t('app.none')}</dd>
 <dt>${t.t('app.tokens')}</dt><dd>${tokens}</dd>
+${usesBrowser(app) ? html`<dt>${t.t('app.logout')}</dt><dd>${app.postLogoutRedirectUris.length || app.backchannelLogoutUri ? html`${app.postLogoutRedirectUris.length ? html`<p>${t.t('app.logout_returns', { uris: app.postLogoutRedirectUris.join(', ') })}</p>` : ''}${app.backchannelLogoutUri ? html`<p>${t.t('app.logout_backchannel', { uri: app.backchannelLogoutUri })}</p>` : ''}` : t.t('app.none')}</dd>` : ''}
 ${usesBrowser(app) ? html`<dt>${t.t('app.consent')}</dt><dd>${t.t(app.autoConsent && app.type === 'internal' ? 'app.consent_auto' : app.skipConsent ? 'app.consent_remembered' : 'app.consent_asked')}${app.grantTypes.includes('implicit') ? ` · ${t.t('app.implicit_allowed')}` : ''}</dd>` : ''}
 ${exchangeFacts(t, app)}
 <dt>${t.t('app.created')}</dt><dd>${formatTime(t, app.createdAt)}</dd>

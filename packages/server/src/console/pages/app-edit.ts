@@ -13,6 +13,8 @@ import { type FormProblems, fieldError, problemsAlert } from './form-problems.ts
 export interface EditDraft {
   name: string;
   redirectUris: string;
+  postLogoutRedirectUris: string;
+  backchannelLogoutUri: string;
   tokenTtl: string;
   tokenFormat: 'jwt' | 'opaque';
   signingAlg: string;
@@ -32,6 +34,8 @@ export function draftOf(app: App): EditDraft {
   return {
     name: app.name,
     redirectUris: app.redirectUris.join('\n'),
+    postLogoutRedirectUris: app.postLogoutRedirectUris.join('\n'),
+    backchannelLogoutUri: app.backchannelLogoutUri ?? '',
     tokenTtl: String(app.tokenTtl),
     tokenFormat: app.tokenFormat,
     signingAlg: app.signingAlg,
@@ -93,7 +97,13 @@ ${
   browser
     ? html`<label for="redirect_uris">${t.t('app_form.redirect_uris')} <span class="hint">${t.t('app_form.redirect_uris_edit_hint')}</span></label>
 <textarea id="redirect_uris" name="redirect_uris" rows="3" dir="ltr"${describedBy(errors, 'redirectUris')}>${draft.redirectUris}</textarea>
-${error('redirectUris')}`
+${error('redirectUris')}
+<label for="post_logout_redirect_uris">${t.t('app_form.post_logout_redirect_uris')} <span class="hint">${t.t('app_form.post_logout_redirect_uris_hint')}</span></label>
+<textarea id="post_logout_redirect_uris" name="post_logout_redirect_uris" rows="2" dir="ltr"${describedBy(errors, 'postLogoutRedirectUris')}>${draft.postLogoutRedirectUris}</textarea>
+${error('postLogoutRedirectUris')}
+<label for="backchannel_logout_uri">${t.t('app_form.backchannel_logout_uri')} <span class="hint">${t.t('app_form.backchannel_logout_uri_hint')}</span></label>
+<input id="backchannel_logout_uri" name="backchannel_logout_uri" type="url" dir="ltr" value="${draft.backchannelLogoutUri}"${describedBy(errors, 'backchannelLogoutUri')}>
+${error('backchannelLogoutUri')}`
     : ''
 }
 ${

@@ -118,6 +118,8 @@ const FIELD: Record<string, MessageKey> = {
   clientType: 'app_form.type',
   grantDelivery: 'app_form.delivery_edit',
   redirectUris: 'app_form.redirect_uris',
+  postLogoutRedirectUris: 'app_form.post_logout_redirect_uris',
+  backchannelLogoutUri: 'app_form.backchannel_logout_uri',
   tokenTtl: 'app_form.token_ttl',
   tokenFormat: 'app_form.token_format',
   signingAlg: 'app_form.signing_alg',

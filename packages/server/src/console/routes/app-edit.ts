@@ -21,6 +21,8 @@ function draftFrom(form: AppForm): EditDraft {
   return {
     name: one(form, 'name'),
     redirectUris: one(form, 'redirect_uris'),
+    postLogoutRedirectUris: one(form, 'post_logout_redirect_uris'),
+    backchannelLogoutUri: one(form, 'backchannel_logout_uri'),
     tokenTtl: one(form, 'token_ttl'),
     tokenFormat: one(form, 'token_format') === 'opaque' ? 'opaque' : 'jwt',
     signingAlg: one(form, 'signing_alg'),
@@ -46,6 +48,8 @@ function patchFrom(app: App, draft: EditDraft, logo: AppLogo | undefined): AppPa
     ...(usesBrowser(app)
       ? {
           redirectUris: formLines(draft.redirectUris),
+          postLogoutRedirectUris: formLines(draft.postLogoutRedirectUris),
+          backchannelLogoutUri: draft.backchannelLogoutUri.trim() || null,
           implicit: draft.implicit,
           skipConsent: draft.skipConsent,
           ...(app.type === 'internal' ? { autoConsent: draft.autoConsent } : {}),

@@ -37,6 +37,12 @@ function draftToInput(ctx: ConsoleContext, d: AppDraft, logoUrl: string | null):
     ],
     grantDelivery: partner ? d.delivery : 'code',
     redirectUris: formLines(d.redirectUris),
+    ...(partner
+      ? {
+          postLogoutRedirectUris: formLines(d.postLogoutRedirectUris),
+          backchannelLogoutUri: d.backchannelLogoutUri.trim() || null,
+        }
+      : {}),
     tokenTtl: formSeconds(d.tokenTtl),
     scopes: d.scopes,
   };
@@ -92,6 +98,8 @@ export function consoleAppRoutes(app: FastifyInstance, deps: ConsoleDeps): void 
       delivery: one(form, 'delivery') === 'company_grant' ? 'company_grant' : 'code',
       deviceCode: one(form, 'device_code') === 'on',
       redirectUris: one(form, 'redirect_uris'),
+      postLogoutRedirectUris: one(form, 'post_logout_redirect_uris'),
+      backchannelLogoutUri: one(form, 'backchannel_logout_uri'),
       tokenTtl: one(form, 'token_ttl'),
       scopes: form.fields.get('scope') ?? [],
     };

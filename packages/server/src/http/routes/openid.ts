@@ -5,6 +5,7 @@ import { OIDC_SCOPES } from '../../oauth/endpoints/authorize.ts';
 import { InsufficientScope, InvalidRequest, InvalidToken, OAuthError } from '../../oauth/errors.ts';
 import { PROMPT_VALUES } from '../../oauth/oidc-parameters.ts';
 import { userClaims } from '../../tokens/id-token.ts';
+import { END_SESSION_PATH } from './end-session.ts';
 import { formParams, isForm } from './token.ts';
 
 /** OpenID Provider metadata: the RFC 8414 document plus what OIDC clients look for. */
@@ -13,6 +14,11 @@ export function openIdConfiguration(gh: Gatehouse): Record<string, unknown> {
   return {
     ...base,
     userinfo_endpoint: `${gh.config.issuer}/userinfo`,
+    // RP-Initiated and Back-Channel Logout (docs/flows/logout.md); no front-channel logout.
+    end_session_endpoint: `${gh.config.issuer}${END_SESSION_PATH}`,
+    backchannel_logout_supported: true,
+    backchannel_logout_session_supported: true,
+    frontchannel_logout_supported: false,
     id_token_signing_alg_values_supported: [...SIGNING_ALGS],
     subject_types_supported: ['public'],
     claims_supported: [
@@ -23,6 +29,7 @@ export function openIdConfiguration(gh: Gatehouse): Record<string, unknown> {
       'iat',
       'auth_time',
       'nonce',
+      'sid',
       'at_hash',
       'company_id',
       'name',

@@ -36,6 +36,10 @@ export const en = {
   'app_form.redirect_uris': 'Redirect URIs',
   'app_form.redirect_uris_hint': '(one per line; partner apps)',
   'app_form.redirect_uris_edit_hint': '(one per line, matched exactly)',
+  'app_form.post_logout_redirect_uris': 'Post-logout redirect URIs',
+  'app_form.post_logout_redirect_uris_hint': '(one per line, matched exactly; where sign-out may return to)',
+  'app_form.backchannel_logout_uri': 'Back-channel logout URI',
+  'app_form.backchannel_logout_uri_hint': '(receives a signed logout token when a user signs out; optional)',
   'app_form.token_ttl': 'Access token lifetime (seconds)',
   'app_form.skip_consent': 'Remember consent',
   'app_form.skip_consent_hint':
@@ -158,6 +162,12 @@ export const de: Messages<typeof en> = {
   'app_form.redirect_uris': 'Weiterleitungs-URIs',
   'app_form.redirect_uris_hint': '(eine pro Zeile; Partner-Apps)',
   'app_form.redirect_uris_edit_hint': '(eine pro Zeile, exakt verglichen)',
+  'app_form.post_logout_redirect_uris': 'Weiterleitungs-URIs nach dem Abmelden',
+  'app_form.post_logout_redirect_uris_hint':
+    '(eine pro Zeile, exakt verglichen; wohin die Abmeldung zurückführen darf)',
+  'app_form.backchannel_logout_uri': 'Back-Channel-Logout-URI',
+  'app_form.backchannel_logout_uri_hint':
+    '(erhält ein signiertes Logout-Token, wenn sich jemand abmeldet; optional)',
   'app_form.token_ttl': 'Lebensdauer des Access Tokens (Sekunden)',
   'app_form.skip_consent': 'Zustimmung merken',
   'app_form.skip_consent_hint':

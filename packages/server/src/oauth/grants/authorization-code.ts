@@ -85,6 +85,7 @@ export const authorizationCode: GrantHandler<'codes' | 'idTokens' | 'tokens' | '
           nonce: code.nonce,
           authTime: code.authTime,
           companyId: code.companyId,
+          sid: code.sid ?? null,
           accessToken: response.access_token,
         });
       }

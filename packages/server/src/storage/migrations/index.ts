@@ -18,6 +18,7 @@ import * as m017 from './017-login-requests.ts';
 import * as m018 from './018-client-keys-and-par.ts';
 import * as m019 from './019-dpop.ts';
 import * as m021 from './021-email-tokens.ts';
+import * as m023 from './023-logout.ts';
 import * as m025 from './025-device-authorizations.ts';
 import * as m026 from './026-token-exchange.ts';
 import type { MigrationContext } from './context.ts';
@@ -47,6 +48,7 @@ const steps: Array<[string, Step]> = [
   ['018-client-keys-and-par', m018],
   ['019-dpop', m019],
   ['021-email-tokens', m021],
+  ['023-logout', m023],
   ['025-device-authorizations', m025],
   ['026-token-exchange', m026],
 ];

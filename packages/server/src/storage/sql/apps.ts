@@ -95,6 +95,8 @@ type EditColumns = Pick<
   dpop_bound_access_tokens: number;
   use_dpop_nonce: number;
   auto_consent: number;
+  post_logout_redirect_uris: string;
+  backchannel_logout_uri: string | null;
   token_exchange: string | null;
 };
 
@@ -120,6 +122,9 @@ function editableColumns(a: AppEdit): Partial<EditColumns> {
   if (a.dpopBoundAccessTokens !== undefined) row.dpop_bound_access_tokens = a.dpopBoundAccessTokens ? 1 : 0;
   if (a.useDpopNonce !== undefined) row.use_dpop_nonce = a.useDpopNonce ? 1 : 0;
   if (a.autoConsent !== undefined) row.auto_consent = a.autoConsent ? 1 : 0;
+  if (a.postLogoutRedirectUris !== undefined)
+    row.post_logout_redirect_uris = JSON.stringify(a.postLogoutRedirectUris);
+  if (a.backchannelLogoutUri !== undefined) row.backchannel_logout_uri = a.backchannelLogoutUri;
   if (a.tokenExchange !== undefined)
     row.token_exchange = a.tokenExchange === null ? null : JSON.stringify(a.tokenExchange);
   return row;

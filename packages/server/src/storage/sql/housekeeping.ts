@@ -69,6 +69,15 @@ async function pruneExpired(db: Db, now: number): Promise<PruneCounts> {
       .where('expires_at', '<', now - RETAIN.codesMs)
       .executeTakeFirst(),
   );
+  const logouts =
+    n(await db.deleteFrom('session_apps').where('expires_at', '<=', now).executeTakeFirst()) +
+    n(
+      await db
+        .deleteFrom('backchannel_logouts')
+        .where('status', 'in', ['delivered', 'failed'])
+        .where('created_at', '<', now - RETAIN.deliveriesMs)
+        .executeTakeFirst(),
+    );
   return {
     sessions,
     flows,
@@ -84,6 +93,7 @@ async function pruneExpired(db: Db, now: number): Promise<PruneCounts> {
     dpopProofs,
     emailTokens,
     deviceAuthorizations,
+    logouts,
   };
 }
 

@@ -82,6 +82,8 @@ export const toApp = (r: Row<'apps'>): App => ({
   requirePushedAuthorizationRequests: Number(r.require_pushed_authorization_requests) === 1,
   dpopBoundAccessTokens: Number(r.dpop_bound_access_tokens) === 1,
   useDpopNonce: Number(r.use_dpop_nonce) === 1,
+  postLogoutRedirectUris: JSON.parse(r.post_logout_redirect_uris ?? '[]') as string[],
+  backchannelLogoutUri: r.backchannel_logout_uri ?? null,
   tokenExchange: r.token_exchange === null ? null : (JSON.parse(r.token_exchange) as TokenExchangePolicy),
 });
 

@@ -11,6 +11,7 @@ const toSession = (r: Selectable<Database['sessions']>): Session => ({
   authTime: maybeDate(r.auth_time),
   createdAt: new Date(Number(r.created_at)),
   expiresAt: new Date(Number(r.expires_at)),
+  sid: r.sid ?? null,
 });
 
 const toFlow = (r: Selectable<Database['authorization_flows']>): AuthorizationFlow => ({
@@ -35,9 +36,10 @@ export async function insertSession(db: Db, s: NewSession, now = Date.now()): Pr
       auth_time: s.authTime?.getTime() ?? null,
       created_at: now,
       expires_at: s.expiresAt.getTime(),
+      sid: s.sid ?? null,
     })
     .execute();
-  return { ...s, createdAt: new Date(now) };
+  return { ...s, sid: s.sid ?? null, createdAt: new Date(now) };
 }
 
 export async function selectSession(db: Db, idHash: string, now: number): Promise<Session | undefined> {

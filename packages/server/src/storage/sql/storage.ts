@@ -22,6 +22,7 @@ import { SqlInvalidationLog } from './invalidation-log.ts';
 import { SqlInvitationStore } from './invitation-store.ts';
 import { SqlLifecycle } from './lifecycle.ts';
 import { SqlLoginRequestStore } from './login-request-store.ts';
+import { SqlLogoutStore } from './logout-store.ts';
 import { SqlOperatorKeyStore } from './operator-key-store.ts';
 import { SqlPushedRequestStore } from './pushed-request-store.ts';
 import { SqlRevocationLog } from './revocation-log.ts';
@@ -57,6 +58,7 @@ export const SQL_SLICES = {
   loginRequests: SqlLoginRequestStore,
   emailTokens: SqlEmailTokenStore,
   deviceAuthorizations: SqlDeviceAuthorizationStore,
+  logout: SqlLogoutStore,
 } satisfies { [K in keyof StorageSlices]: new (ctx: SqlContext) => StorageSlices[K] };
 
 type SqlSlices = { [K in keyof typeof SQL_SLICES]: InstanceType<(typeof SQL_SLICES)[K]> };

@@ -32,6 +32,7 @@ const toCode = (r: Selectable<Database['authorization_codes']>): AuthorizationCo
   expiresAt: date(r.expires_at),
   consumedAt: maybeDate(r.consumed_at),
   familyId: r.family_id,
+  sid: r.sid ?? null,
 });
 
 const toFamily = (r: Selectable<Database['token_families']>): TokenFamily => ({
@@ -82,6 +83,7 @@ export async function insertCode(db: Db, c: NewCode, now = Date.now()): Promise<
       expires_at: c.expiresAt.getTime(),
       consumed_at: null,
       family_id: null,
+      sid: c.sid ?? null,
     })
     .execute();
 }

@@ -231,6 +231,8 @@ export function appTests({ it }: SuiteContext): void {
           dpopBoundAccessTokens: true,
           useDpopNonce: true,
           autoConsent: true,
+          postLogoutRedirectUris: ['https://partner.example/signed-out'],
+          backchannelLogoutUri: 'https://partner.example/backchannel',
           tokenExchange: {
             allowedResources: ['https://api.example.com/payroll'],
             allowedSubjectClients: ['cl_frontend'],
@@ -254,6 +256,8 @@ export function appTests({ it }: SuiteContext): void {
           dpopBoundAccessTokens: false,
           useDpopNonce: false,
           autoConsent: false,
+          postLogoutRedirectUris: [],
+          backchannelLogoutUri: null,
           tokenExchange: null,
         };
         const audit = {

@@ -205,6 +205,7 @@ export function authorizationStateTests({ it }: SuiteContext): void {
           createdAt: stored.createdAt,
           consumedAt: null,
           familyId: null,
+          sid: null,
         });
         assert.equal(await s.getAuthorizationCode(sha256('no such code')), undefined);
         const familyId = newId('fam');

@@ -184,6 +184,7 @@ export function housekeepingTests({ it }: SuiteContext): void {
           dpopProofs: 1,
           emailTokens: 0,
           deviceAuthorizations: 0,
+          logouts: 0,
         });
         // A month on: the rest has had its time; a finished delivery goes after 30 days, a pending one stays.
         assert.deepEqual(await f.pruneExpired(at(31 * DAY)), {
@@ -201,6 +202,7 @@ export function housekeepingTests({ it }: SuiteContext): void {
           dpopProofs: 1,
           emailTokens: 0,
           deviceAuthorizations: 1,
+          logouts: 0,
         });
         assert.equal((await f.listWebhookDeliveries(seed.companyId)).items.length, 1);
       },
