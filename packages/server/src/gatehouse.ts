@@ -8,6 +8,7 @@ import { LogoService } from './apps/logo.ts';
 import { AuditService } from './audit/audit-service.ts';
 import { AuthorizationService } from './authorization/authorization-service.ts';
 import { DelegatedUsers } from './authorization/delegated-user.ts';
+import { DeviceVerification } from './authorization/device-verification.ts';
 import { AuthorizationFlows } from './authorization/flow.ts';
 import { LoginDelegation } from './authorization/login-delegation.ts';
 import { RpInitiatedLogout } from './authorization/logout.ts';
@@ -15,6 +16,7 @@ import { PasswordSignIn } from './authorization/password-sign-in.ts';
 import { PushedRequestService } from './authorization/pushed-request-service.ts';
 import { SessionService } from './authorization/session-service.ts';
 import { UpstreamSignIn } from './authorization/upstream-sign-in.ts';
+import { DEFAULT_USER_CODE_THROTTLE, UserCodeThrottle } from './authorization/user-code-throttle.ts';
 import { InvalidationBus } from './cache/invalidation-bus.ts';
 import { AccessPolicy } from './companies/access-policy.ts';
 import { AdminKeyService } from './companies/admin-key-service.ts';
@@ -48,6 +50,10 @@ import { CLIENT_AUTH_METHODS } from './oauth/client-auth/index.ts';
 import type { OAuthContext } from './oauth/context.ts';
 import { DpopNonces } from './oauth/dpop/nonces.ts';
 import { DPOP_SIGNING_ALGS, DpopVerifier } from './oauth/dpop/proof.ts';
+import {
+  DEFAULT_DEVICE_SETTINGS,
+  DeviceAuthorizationEndpoint,
+} from './oauth/endpoints/device-authorization.ts';
 import { INTROSPECTION_AUTH_METHODS, IntrospectionEndpoint } from './oauth/endpoints/introspect.ts';
 import { ASSERTION_SIGNING_ALGS, authorizationServerMetadata } from './oauth/endpoints/metadata.ts';
 import { PushedAuthorizationEndpoint } from './oauth/endpoints/par.ts';
@@ -161,6 +167,8 @@ export class Gatehouse {
   readonly flows: AuthorizationFlows;
   /** Sign-in through the upstream OpenID Connect providers of `GATEHOUSE_UPSTREAMS` (docs/sign-in.md). */
   readonly upstreamSignIn: UpstreamSignIn;
+  /** RFC 8628: POST /oauth2/device_authorization and the verification page's flow (/device). */
+  readonly device: { endpoint: DeviceAuthorizationEndpoint; verification: DeviceVerification };
   /** Sign-in delegated to the SaaS company's login application (`GATEHOUSE_LOGIN_URL`, docs/sign-in.md). */
   readonly loginDelegation: LoginDelegation;
   /** The scrypt threads sign-ins hash on, queued fairly per client address. */
@@ -348,6 +356,21 @@ export class Gatehouse {
       sessions: this.sessions,
       access: this.access,
     });
+    this.device = {
+      endpoint: new DeviceAuthorizationEndpoint(
+        storage,
+        { verificationUri: `${config.issuer}/device`, ...DEFAULT_DEVICE_SETTINGS },
+        opts.clock,
+      ),
+      verification: new DeviceVerification({
+        store: storage,
+        apps: this.apps,
+        authorization: this.authorization,
+        sessions: this.sessions,
+        access: this.access,
+        throttle: new UserCodeThrottle(DEFAULT_USER_CODE_THROTTLE, this.sharedLimits),
+      }),
+    };
     this.upstreamSignIn = new UpstreamSignIn(
       storage,
       this.authorization,
@@ -397,6 +420,7 @@ export class Gatehouse {
         onGrantUsed: (grantId) => this.grantLastUsed.record(grantId),
         companyGrants: this.grants,
         codes: storage,
+        devices: storage,
         idTokens: this.idTokens,
         refreshTokens: storage,
         refreshReuseWindowSeconds: config.refreshReuseWindowSeconds,
@@ -536,6 +560,7 @@ export class Gatehouse {
         grant_resolution_endpoint: `${this.config.issuer}/oauth2/grants`,
         // The languages of the sign-in and consent pages (`ui_locales`, docs/branding.md).
         ui_locales_supported: LOCALES.map((l) => l.tag),
+        device_authorization_endpoint: `${this.config.issuer}/oauth2/device_authorization`,
         pushed_authorization_request_endpoint: `${this.config.issuer}/oauth2/par`,
         // Per app (its require_pushed_authorization_requests), not for every client.
         require_pushed_authorization_requests: false,

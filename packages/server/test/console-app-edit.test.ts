@@ -142,6 +142,45 @@ await forDialects(['sqlite', 'postgres'], (dialect, skip) => {
       assert.equal(after.skipConsent, false);
     });
 
+    it('the device authorization grant: a checkbox ticks it on, unticked it goes off', async () => {
+      const app = await partner();
+      assert.match((await get(edit(app.appId))).body, /<label for="device_code"/);
+      const device = { ...form, grant_delivery: 'code', device_code: 'on' };
+      assert.equal((await post(app.appId, device)).statusCode, 303);
+      const on = await t.gh.apps.get(t.companyId, app.appId);
+      assert.ok(
+        on.grantTypes.includes('urn:ietf:params:oauth:grant-type:device_code'),
+        String(on.grantTypes),
+      );
+      const { device_code: _d, ...off } = device;
+      assert.equal((await post(app.appId, off)).statusCode, 303);
+      const after = await t.gh.apps.get(t.companyId, app.appId);
+      assert.ok(!after.grantTypes.includes('urn:ietf:params:oauth:grant-type:device_code'));
+    });
+
+    it('the create page offers the device authorization grant too', async () => {
+      assert.match((await get(`/console/c/${t.companyId}/apps/new`)).body, /<label for="device_code"/);
+      const res = await t.http.inject({
+        method: 'POST',
+        url: `/console/c/${t.companyId}/apps`,
+        headers: { cookie: admin.cookie, 'content-type': `multipart/form-data; boundary=${BOUNDARY}` },
+        payload: multipart({
+          csrf_token: admin.csrf,
+          name: 'Time clock',
+          type: 'internal',
+          token_ttl: '3600',
+          scope: 'users.read',
+          device_code: 'on',
+        }),
+      });
+      assert.equal(res.statusCode, 303, res.body);
+      const created = (await t.gh.apps.list(t.companyId)).find((a) => a.name === 'Time clock');
+      assert.deepEqual(created?.grantTypes, [
+        'client_credentials',
+        'urn:ietf:params:oauth:grant-type:device_code',
+      ]);
+    });
+
     it('comes back with the errors, escaped, and changes nothing', async () => {
       const app = await partner();
       const res = await post(app.appId, {

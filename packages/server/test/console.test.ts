@@ -25,8 +25,9 @@ describe('console logos', () => {
 });
 
 describe('console return_to', () => {
-  it('allows only relative paths under /console', () => {
+  it('allows only relative paths under /console (and /device, the device verification page)', () => {
     assert.equal(safeReturnTo('/console'), '/console');
+    assert.equal(safeReturnTo('/device?user_code=WDJB-MJHT'), '/device?user_code=WDJB-MJHT');
     assert.equal(safeReturnTo('/console/c/co_1/apps'), '/console/c/co_1/apps');
     for (const bad of [
       'https://evil.example/console',
@@ -37,6 +38,8 @@ describe('console return_to', () => {
       '/console/%2e%2e/x',
       '/\\evil',
       '/login',
+      '/deviceevil',
+      '/device//evil',
       undefined,
     ])
       assert.equal(safeReturnTo(bad), undefined, String(bad));

@@ -89,6 +89,7 @@ await forDialects(['sqlite', 'postgres'], (dialect, skip) => {
         'client_credentials',
         'authorization_code',
         'refresh_token',
+        'urn:ietf:params:oauth:grant-type:device_code',
         'urn:ietf:params:oauth:grant-type:token-exchange',
         TEST_GRANT,
       ]);
@@ -163,6 +164,7 @@ describe('grant registry: registration rules', () => {
       'client_credentials',
       'authorization_code',
       'refresh_token',
+      'urn:ietf:params:oauth:grant-type:device_code',
       'urn:ietf:params:oauth:grant-type:token-exchange',
     ]);
     assert.deepEqual(AUTHORIZATION_ENDPOINT_GRANT_TYPES, ['implicit']);

@@ -1,4 +1,5 @@
 import { ValidationError } from '../errors.ts';
+import { DEVICE_CODE_GRANT } from '../oauth/device-codes.ts';
 import type { AppEdit } from '../storage/app-store.ts';
 import type {
   App,
@@ -39,6 +40,8 @@ export interface AppPatch {
   grantDelivery?: GrantDelivery;
   /** Opts the app in to the implicit grant (true) or out of it (false). */
   implicit?: boolean;
+  /** Opts the app in to the device authorization grant (RFC 8628) or out of it. */
+  deviceCode?: boolean;
   /** Remembered consent: a later authorization within the granted scopes skips the consent page. */
   skipConsent?: boolean;
   /** DPoP required at the token endpoint (docs/dpop.md). */
@@ -151,6 +154,10 @@ export function applyPatch(app: App, patch: AppPatch): Required<AppEdit> {
     next.grantTypes = patch.implicit
       ? [...next.grantTypes, 'implicit']
       : next.grantTypes.filter((g) => g !== 'implicit');
+  if (patch.deviceCode !== undefined && patch.deviceCode !== next.grantTypes.includes(DEVICE_CODE_GRANT))
+    next.grantTypes = patch.deviceCode
+      ? [...next.grantTypes, DEVICE_CODE_GRANT]
+      : next.grantTypes.filter((g) => g !== DEVICE_CODE_GRANT);
   return next;
 }
 

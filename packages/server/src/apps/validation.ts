@@ -1,4 +1,5 @@
 import { ValidationError } from '../errors.ts';
+import { DEVICE_CODE_GRANT } from '../oauth/device-codes.ts';
 import { DEFAULT_SCOPE_CATALOG } from '../oauth/scopes/catalog.ts';
 import { isScopeToken, ScopeModel } from '../oauth/scopes/index.ts';
 import {
@@ -26,6 +27,7 @@ export const GRANT_TYPES = [
   'client_credentials',
   'authorization_code',
   'refresh_token',
+  DEVICE_CODE_GRANT,
   TOKEN_EXCHANGE_GRANT_TYPE,
   'implicit',
 ] as const;
@@ -188,6 +190,8 @@ export function validateAppInput(
     fields.clientType = 'client type must be confidential or public';
   if (clientType === 'public' && grantTypes.includes('client_credentials'))
     fields.grantTypes = 'a public client cannot use client_credentials';
+  else if (grantDelivery === 'company_grant' && grantTypes.includes(DEVICE_CODE_GRANT))
+    fields.grantTypes = 'an app that receives company grants cannot use the device authorization grant';
   const logoUrl = input.logoUrl ? input.logoUrl.trim() : null;
   if (logoUrl) {
     const problem = logoProblem(logoUrl);

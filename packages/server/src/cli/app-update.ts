@@ -43,6 +43,7 @@ function patchOf(values: Values): AppPatch {
   set('tokenFormat', choiceOpt(values, 'token-format', ['jwt', 'opaque'] as const));
   set('grantDelivery', choiceOpt(values, 'grant-delivery', ['code', 'company_grant'] as const));
   set('implicit', onOff(values, 'implicit'));
+  set('deviceCode', onOff(values, 'device-code'));
   set('skipConsent', onOff(values, 'remembered-consent'));
   set('dpopBoundAccessTokens', onOff(values, 'dpop'));
   set('useDpopNonce', onOff(values, 'dpop-nonce'));
@@ -58,7 +59,7 @@ export const updateCommand: Command = {
   summary:
     'Change an app: name, logo, redirect URIs, token settings, grant delivery, implicit, remembered consent',
   usage:
-    'APP_ID|CLIENT_ID [--name NAME] [--add-redirect-uri URI]... [--remove-redirect-uri URI]... [--redirect-uri URI]... [--logo-url URL] [--token-ttl SECONDS] [--alg ALG] [--token-format jwt|opaque] [--grant-delivery code|company_grant] [--implicit on|off] [--remembered-consent on|off] [--auth-method METHOD] [--jwks-file PATH] [--jwks-uri URL] [--require-par on|off] [--dpop on|off] [--dpop-nonce on|off] [--auto-consent on|off] [--post-logout-redirect-uri URI]... [--backchannel-logout-uri URL] [--exchange-resource URI]... [--exchange-subject-client ID]... [--exchange-actor-token RULE] [--token-exchange off]',
+    'APP_ID|CLIENT_ID [--name NAME] [--add-redirect-uri URI]... [--remove-redirect-uri URI]... [--redirect-uri URI]... [--logo-url URL] [--token-ttl SECONDS] [--alg ALG] [--token-format jwt|opaque] [--grant-delivery code|company_grant] [--implicit on|off] [--device-code on|off] [--remembered-consent on|off] [--auth-method METHOD] [--jwks-file PATH] [--jwks-uri URL] [--require-par on|off] [--dpop on|off] [--dpop-nonce on|off] [--auto-consent on|off] [--post-logout-redirect-uri URI]... [--backchannel-logout-uri URL] [--exchange-resource URI]... [--exchange-subject-client ID]... [--exchange-actor-token RULE] [--token-exchange off]',
   help: [
     ['--name NAME', 'display name, 1 to 100 characters'],
     [
@@ -79,6 +80,7 @@ export const updateCommand: Command = {
     ],
     ['--grant-delivery MODE', 'partner apps: code or company_grant'],
     ['--implicit on|off', 'opt the app in to (or out of) the implicit grant'],
+    ['--device-code on|off', 'opt the app in to (or out of) the device authorization grant (RFC 8628)'],
     ['--remembered-consent on|off', 'a later authorization within the granted scopes skips the consent page'],
     ['--dpop on|off', 'DPoP (RFC 9449) required at the token endpoint: every token is key-bound'],
     ['--dpop-nonce on|off', 'DPoP proofs must carry a server nonce (use_dpop_nonce)'],
@@ -99,6 +101,7 @@ export const updateCommand: Command = {
     'token-format': { type: 'string' },
     'grant-delivery': { type: 'string' },
     implicit: { type: 'string' },
+    'device-code': { type: 'string' },
     'remembered-consent': { type: 'string' },
     dpop: { type: 'string' },
     'dpop-nonce': { type: 'string' },

@@ -15,6 +15,7 @@ import { registerPageBrand } from './page-ui.ts';
 import { type EndpointLimiter, TokenEndpointLimiter } from './rate-limit.ts';
 import { lazyChildLoggerFactory } from './request-logger.ts';
 import { authorizeRoutes } from './routes/authorize.ts';
+import { deviceAuthorizationRoutes, deviceRoutes } from './routes/device.ts';
 import { emailVerificationRoutes } from './routes/email-verification.ts';
 import { endSessionRoutes } from './routes/end-session.ts';
 import { grantResolutionRoutes } from './routes/grant-resolution.ts';
@@ -96,6 +97,11 @@ export async function buildHttpApp(gh: Gatehouse, logger: Logger): Promise<Fasti
     introspectRoutes(oauth, { endpoint: gh.introspection, ctx: gh.oauthContext, limiter: tokenLimiter });
     parRoutes(oauth, { endpoint: gh.pushedAuthorization, ctx: gh.oauthContext, limiter: tokenLimiter });
     registrationRoutes(oauth, { registrations: gh.registrations, limiter: tokenLimiter });
+    deviceAuthorizationRoutes(oauth, {
+      endpoint: gh.device.endpoint,
+      ctx: gh.oauthContext,
+      limiter: tokenLimiter,
+    });
   });
   await app.register(async (pages) => {
     inputFamily(pages, 'page');
@@ -117,6 +123,7 @@ export async function buildHttpApp(gh: Gatehouse, logger: Logger): Promise<Fasti
     upstreamSignInRoutes(pages, { ...deps, upstreams: gh.upstreamSignIn });
     loginDelegationRoutes(pages, { ...deps, delegation: gh.loginDelegation });
     pageAssetRoutes(pages);
+    deviceRoutes(pages, { ...deps, device: gh.device.verification });
     endSessionRoutes(pages, { sessions: gh.sessions, secure: deps.secure, logout: gh.logout });
     invitationRoutes(pages, { sessions: gh.sessions, secure: deps.secure, invitations: gh.invitations });
     passwordResetRoutes(pages, {

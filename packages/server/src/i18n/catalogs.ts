@@ -8,6 +8,7 @@ import * as consoleMembers from './messages/console-members.ts';
 import * as consoleRegistration from './messages/console-registration.ts';
 import * as consoleWebhooks from './messages/console-webhooks.ts';
 import * as delegation from './messages/delegation.ts';
+import * as device from './messages/device.ts';
 import * as frame from './messages/frame.ts';
 import * as invitation from './messages/invitation.ts';
 import * as logout from './messages/logout.ts';
@@ -36,6 +37,7 @@ export const EN = {
   ...consoleWebhooks.en,
   ...consoleRegistration.en,
   ...consoleMembers.en,
+  ...device.en,
 } as const satisfies Record<string, Message>;
 
 /** A key of the catalogs: a page that names a key no catalog has does not compile. */
@@ -60,6 +62,7 @@ const DE: Catalog = {
   ...consoleWebhooks.de,
   ...consoleRegistration.de,
   ...consoleMembers.de,
+  ...device.de,
 };
 
 /** A locale the pages are translated into. */

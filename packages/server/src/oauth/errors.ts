@@ -155,6 +155,27 @@ export class ConsentRequired extends OAuthError {
   }
 }
 
+/** RFC 8628 3.5: the person has not approved or denied yet; poll again after the interval. */
+export class AuthorizationPending extends OAuthError {
+  constructor(description: string) {
+    super('authorization_pending', description, 400);
+  }
+}
+
+/** RFC 8628 3.5: polled sooner than the interval allows; the interval grew by 5 seconds. */
+export class SlowDown extends OAuthError {
+  constructor(description: string) {
+    super('slow_down', description, 400);
+  }
+}
+
+/** RFC 8628 3.5: the device code has expired; the device must start again. */
+export class ExpiredToken extends OAuthError {
+  constructor(description: string) {
+    super('expired_token', description, 400);
+  }
+}
+
 /** OpenID Connect Core 3.1.2.6: prompt=none, but the user must choose an account (a company). */
 export class AccountSelectionRequired extends OAuthError {
   constructor(description: string) {

@@ -9,18 +9,21 @@ export function companyChooserPage(
     flow: string;
     appName: string;
     companies: Company[];
+    /** Where the form posts, and the name of the field that carries `flow` (the device page's differ). */
+    action?: { path: string; field: string };
     /** Who is signed in: shown, with a button to sign in as someone else (OIDC select_account). */
     signedInAs?: string;
   },
 ) {
   const { t } = ui;
+  const action = opts.action ?? { path: '/authorize/company', field: 'flow' };
   return layout({
     ui,
     title: t.t('chooser.title'),
     body: html`<h1>${t.t('chooser.title')}</h1>
 <p class="lead">${t.html('chooser.lead', { app: html`<strong>${opts.appName}</strong>` })}</p>
-<form method="post" action="/authorize/company">
-${hiddenFields({ csrf_token: opts.csrf, flow: opts.flow })}
+<form method="post" action="${action.path}">
+${hiddenFields({ csrf_token: opts.csrf, [action.field]: opts.flow })}
 <fieldset>
 <legend>${t.t('chooser.legend')}</legend>
 ${opts.companies.map(

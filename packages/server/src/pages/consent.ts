@@ -72,8 +72,18 @@ export function describeScopes(
 
 export function consentPage(
   ui: PageUi,
-  opts: { csrf: string; flow: string; app: App; company: Company; user: User; scopes: PlainScope[] },
+  opts: {
+    csrf: string;
+    flow: string;
+    app: App;
+    company: Company;
+    user: User;
+    scopes: PlainScope[];
+    /** Where the form posts, and the name of the field that carries `flow` (the device page's differ). */
+    action?: { path: string; field: string };
+  },
 ) {
+  const action = opts.action ?? { path: '/authorize/consent', field: 'flow' };
   const { app } = opts;
   const { t } = ui;
   const appName = html`<strong>${app.name}</strong>`;
@@ -87,8 +97,8 @@ export function consentPage(
 ${opts.scopes.map((s) => html`<li><span class="scope-desc">${s.description}</span> <code>${s.name}</code></li>`)}
 </ul>
 <p class="hint">${t.t('consent.revocable', { company: opts.company.name })}</p>
-<form method="post" action="/authorize/consent" class="actions">
-${hiddenFields({ csrf_token: opts.csrf, flow: opts.flow })}
+<form method="post" action="${action.path}" class="actions">
+${hiddenFields({ csrf_token: opts.csrf, [action.field]: opts.flow })}
 <button type="submit" name="decision" value="deny" class="secondary">${t.t('consent.deny')}</button>
 <button type="submit" name="decision" value="grant" class="primary">${t.t('consent.grant')}</button>
 </form>`,

@@ -18,6 +18,8 @@ export interface PruneCounts {
   dpopProofs: number;
   /** E-mailed password-reset and verification links, once expired (used or not). */
   emailTokens: number;
+  /** Device authorizations (RFC 8628), a day after they expired. */
+  deviceAuthorizations: number;
   /**
    * Logout (migration 023): sessions' app lists once the session would have expired, and
    * delivered or failed back-channel logouts after 30 days.

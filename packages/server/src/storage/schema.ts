@@ -84,6 +84,23 @@ export interface Database {
     secret_sealed: Generated<string | null>;
   };
   client_assertion_jtis: { client_id: string; jti: string; expires_at: number };
+  device_authorizations: {
+    id: string;
+    device_code_hash: string;
+    user_code_hash: string;
+    app_id: string;
+    client_id: string;
+    /** JSON array of scopes. */
+    scopes: string;
+    interval_seconds: number;
+    status: string;
+    session_hash: string | null;
+    company_id: string | null;
+    code_hash: string | null;
+    last_polled_at: number | null;
+    created_at: number;
+    expires_at: number;
+  };
   pushed_authorization_requests: {
     request_uri_hash: string;
     client_id: string;

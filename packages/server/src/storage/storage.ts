@@ -4,6 +4,7 @@ import type { AppStore } from './app-store.ts';
 import type { AssertionReplayStore } from './assertion-replay-store.ts';
 import type { AuditLog } from './audit-log.ts';
 import type { AuthorizationStateStore } from './authorization-state-store.ts';
+import type { DeviceAuthorizationStore } from './device-authorization-store.ts';
 import type { DirectoryStore } from './directory-store.ts';
 import type { EmailTokenStore } from './email-token-store.ts';
 import type { ExternalIdentityStore } from './external-identity-store.ts';
@@ -31,6 +32,12 @@ export type { AssertionReplayStore } from './assertion-replay-store.ts';
 export type { AuditFilter, AuditLog } from './audit-log.ts';
 export type { AuthorizationStateStore } from './authorization-state-store.ts';
 export { DuplicateKey, InvalidCursor, type MutationOptions } from './common.ts';
+export type {
+  DeviceAuthorization,
+  DeviceAuthorizationStore,
+  DevicePoll,
+  NewDeviceAuthorization,
+} from './device-authorization-store.ts';
 export type {
   CompanyChanges,
   CompanyPageRequest,
@@ -105,6 +112,7 @@ export interface StorageSlices {
   pushedRequests: PushedRequestStore;
   loginRequests: LoginRequestStore;
   emailTokens: EmailTokenStore;
+  deviceAuthorizations: DeviceAuthorizationStore;
   logout: LogoutStore;
   registrations: RegistrationStore;
 }
@@ -133,5 +141,6 @@ export type Storage = StorageLifecycle &
   PushedRequestStore &
   LoginRequestStore &
   EmailTokenStore &
+  DeviceAuthorizationStore &
   LogoutStore &
   RegistrationStore;

@@ -15,6 +15,7 @@ export const SecretPrefix = {
   invitation: 'gthi_',
   loginChallenge: 'gthl_',
   loginVerifier: 'gthv_',
+  deviceCode: 'gthd_',
   passwordReset: 'gthp_',
   emailVerification: 'gthe_',
   /** RFC 7591 initial access token (docs/flows/registration.md). */

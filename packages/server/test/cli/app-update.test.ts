@@ -108,6 +108,17 @@ await forDialects(['sqlite', 'postgres'], (dialect, skip) => {
       const after = await gh.apps.get(companyId, app.id);
       assert.deepEqual(after.grantTypes, ['authorization_code']);
       assert.equal(after.logoUrl, null);
+
+      // The device authorization grant (RFC 8628), on and off; a company-grant app may not have it.
+      await gh.apps.update(companyId, app.id, { grantDelivery: 'code' }, 'test');
+      const device = await cli(['app', 'update', app.id, '--device-code', 'on', '--json']);
+      assert.equal(device.code, 0, device.stderr);
+      assert.deepEqual(device.json().grant_types, [
+        'authorization_code',
+        'urn:ietf:params:oauth:grant-type:device_code',
+      ]);
+      assert.equal((await cli(['app', 'update', app.id, '--device-code', 'off'])).code, 0);
+      assert.deepEqual((await gh.apps.get(companyId, app.id)).grantTypes, ['authorization_code']);
     });
 
     it('sets the client authentication method, the public keys and require-par', async () => {

@@ -33,6 +33,7 @@ import { SIGNING_ALGS } from '../../src/keys/key-store.ts';
 import { DEFAULT_SCOPE_CATALOG } from '../../src/oauth/scopes/catalog.ts';
 import { companyChooserPage } from '../../src/pages/company-chooser.ts';
 import { consentPage, describeScopes } from '../../src/pages/consent.ts';
+import { deviceCodePage, deviceConfirmPage, deviceResultPage } from '../../src/pages/device.ts';
 import { emailVerifiedPage, verificationClosedPage } from '../../src/pages/email-verification.ts';
 import { html } from '../../src/pages/html.ts';
 import { invitationClosedPage, invitationPage } from '../../src/pages/invitation.ts';
@@ -135,6 +136,7 @@ const DATA = [
   'Acme Ltd',
   'Globex',
   'Timekeeper',
+  'WDJB-MJHT',
   'ada@acme.test',
   'users.read',
   'openid',
@@ -342,6 +344,23 @@ function renderAll(ui: PageUi): Record<string, string> {
     }),
     consentPage: consentPage(ui, { csrf: 'c', flow: 'f', app, company, user, scopes }),
     grantGuidPage: grantGuidPage(ui, { appName: 'Timekeeper', company, grant }),
+    deviceCodePage: deviceCodePage(ui, { csrf: 'c', userCode: 'WDJB-MJHT', invalid: true }),
+    deviceConfirmPage: deviceConfirmPage(ui, { csrf: 'c', userCode: 'WDJB-MJHT', app, scopes }),
+    ...Object.fromEntries(
+      [true, false].map((approved) => [
+        `deviceResultPage ${approved}`,
+        deviceResultPage(ui, { approved, appName: 'Timekeeper' }),
+      ]),
+    ),
+    ...Object.fromEntries(
+      (['throttled'] as const).map((k) => [
+        `messagePage (device ${k})`,
+        messagePage(ui, {
+          title: ui.t.t(`device.${k}_title`),
+          message: ui.t.t(`device.${k}`, { seconds: 30, app: 'Timekeeper' }),
+        }),
+      ]),
+    ),
     invitationPage: invitationPage(ui, {
       csrf: 'c',
       action: '/invitations/x',

@@ -203,6 +203,16 @@ await forDialects(['sqlite', 'postgres'], (dialect, skip) => {
       assert.equal((await t.gh.apps.get(t.companyId, app.appId)).name, 'By an admin');
     });
 
+    it('device_code opts the app in to the device authorization grant, and out again', async () => {
+      const app = await partner();
+      const on = await patch(app.appId, { device_code: true });
+      assert.equal(on.statusCode, 200, on.body);
+      assert.ok(on.json().grant_types.includes('urn:ietf:params:oauth:grant-type:device_code'));
+      const off = await patch(app.appId, { device_code: false });
+      assert.equal(off.statusCode, 200, off.body);
+      assert.ok(!off.json().grant_types.includes('urn:ietf:params:oauth:grant-type:device_code'));
+    });
+
     it('concurrent edits of different fields both land', async () => {
       const app = await partner();
       const adds = [

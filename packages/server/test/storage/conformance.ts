@@ -17,6 +17,7 @@ import { auditTests } from './suites/audit.ts';
 import { authorizationStateTests } from './suites/authorization-state.ts';
 import { clientAssertionTests } from './suites/client-assertions.ts';
 import { companyTests } from './suites/companies.ts';
+import { deviceAuthorizationTests } from './suites/device-authorizations.ts';
 import { directoryLifecycleTests } from './suites/directory-lifecycle.ts';
 import { emailTokenTests } from './suites/email-tokens.ts';
 import { externalIdentityTests } from './suites/external-identities.ts';
@@ -129,6 +130,7 @@ export function storageConformance(target: ConformanceTarget): void {
     clientAssertionTests(ctx);
     loginRequestTests(ctx);
     emailTokenTests(ctx);
+    deviceAuthorizationTests(ctx);
     logoutTests(ctx);
     registrationTests(ctx);
     // Last: it prunes with a clock two hours ahead.

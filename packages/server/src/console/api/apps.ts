@@ -173,6 +173,11 @@ const UpdateApp = Type.Object(
     implicit: Type.Optional(
       Type.Boolean({ description: 'opt in to (true) or out of (false) the implicit grant' }),
     ),
+    device_code: Type.Optional(
+      Type.Boolean({
+        description: 'opt in to (true) or out of (false) the device authorization grant (RFC 8628)',
+      }),
+    ),
     skip_consent: Type.Optional(
       Type.Boolean({
         description: 'remembered consent: a later authorization within the granted scopes skips the page',
@@ -305,6 +310,7 @@ export const appRoutes: ApiRoute[] = [
           ...opt('tokenFormat', body.token_format),
           ...opt('grantDelivery', body.grant_delivery),
           ...opt('implicit', body.implicit),
+          ...opt('deviceCode', body.device_code),
           ...opt('skipConsent', body.skip_consent),
           ...clientAuthFields(body),
           ...logoutFields(body),

@@ -10,6 +10,8 @@ export interface AppDraft {
   name: string;
   type: 'internal' | 'partner';
   delivery: 'code' | 'company_grant';
+  /** Also allowed the device authorization grant (RFC 8628). */
+  deviceCode: boolean;
   redirectUris: string;
   /** Partner apps: OpenID Connect logout (docs/flows/logout.md). */
   postLogoutRedirectUris: string;
@@ -22,6 +24,7 @@ export const EMPTY_DRAFT: AppDraft = {
   name: '',
   type: 'internal',
   delivery: 'code',
+  deviceCode: false,
   redirectUris: '',
   postLogoutRedirectUris: '',
   backchannelLogoutUri: '',
@@ -69,6 +72,10 @@ ${error('type')}
 <div class="choice"><input type="radio" id="delivery-grant" name="delivery" value="company_grant" ${draft.delivery === 'company_grant' ? html`checked` : ''}>
 <label for="delivery-grant">${t.t('app_form.delivery_grant')}</label></div>
 </fieldset>
+<div class="choice"><input type="checkbox" id="device_code" name="device_code" ${draft.deviceCode ? html`checked` : ''} aria-describedby="device_code-hint">
+<label for="device_code">${t.t('app_form.device_code')}</label></div>
+<p class="hint" id="device_code-hint">${t.t('app_form.device_code_hint')}</p>
+${error('grantTypes')}
 <label for="redirect_uris">${t.t('app_form.redirect_uris')} <span class="hint">${t.t('app_form.redirect_uris_hint')}</span></label>
 <textarea id="redirect_uris" name="redirect_uris" rows="3" dir="ltr">${draft.redirectUris}</textarea>
 ${error('redirectUris')}

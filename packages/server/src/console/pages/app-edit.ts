@@ -1,5 +1,6 @@
 import type { App } from '../../apps/app-service.ts';
 import { SIGNING_ALGS } from '../../keys/key-store.ts';
+import { DEVICE_CODE_GRANT } from '../../oauth/device-codes.ts';
 import { html, type SafeHtml } from '../../pages/html.ts';
 import type { ConsoleContext } from '../context.ts';
 import { consoleLayout } from '../layout.ts';
@@ -19,6 +20,8 @@ export interface EditDraft {
   signingAlg: string;
   grantDelivery: 'code' | 'company_grant';
   implicit: boolean;
+  /** The device authorization grant (RFC 8628). */
+  deviceCode: boolean;
   skipConsent: boolean;
   autoConsent: boolean;
   removeLogo: boolean;
@@ -38,6 +41,7 @@ export function draftOf(app: App): EditDraft {
     signingAlg: app.signingAlg,
     grantDelivery: app.grantDelivery,
     implicit: app.grantTypes.includes('implicit'),
+    deviceCode: app.grantTypes.includes(DEVICE_CODE_GRANT),
     skipConsent: app.skipConsent,
     autoConsent: app.autoConsent,
     removeLogo: false,
@@ -116,6 +120,7 @@ ${browser ? checkbox('skip_consent', t.t('app_form.skip_consent'), draft.skipCon
 ${browser && app.type === 'internal' ? checkbox('auto_consent', t.t('app_form.auto_consent'), draft.autoConsent, t.t('app_form.auto_consent_hint')) : ''}
 ${error('autoConsent')}
 ${browser ? checkbox('implicit', t.t('app_form.implicit'), draft.implicit, t.t('app_form.implicit_hint')) : ''}
+${checkbox('device_code', t.t('app_form.device_code'), draft.deviceCode, t.t('app_form.device_code_hint'))}
 ${error('grantTypes')}
 <h2>${t.t('app_form.tokens')}</h2>
 <p class="hint">${t.t('app_form.tokens_hint')}</p>

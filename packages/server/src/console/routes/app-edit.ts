@@ -28,6 +28,7 @@ function draftFrom(form: AppForm): EditDraft {
     signingAlg: one(form, 'signing_alg'),
     grantDelivery: one(form, 'grant_delivery') === 'company_grant' ? 'company_grant' : 'code',
     implicit: one(form, 'implicit') === 'on',
+    deviceCode: one(form, 'device_code') === 'on',
     skipConsent: one(form, 'skip_consent') === 'on',
     autoConsent: one(form, 'auto_consent') === 'on',
     removeLogo: one(form, 'remove_logo') === 'on',
@@ -43,6 +44,7 @@ function patchFrom(app: App, draft: EditDraft, logo: AppLogo | undefined): AppPa
     tokenTtl: formSeconds(draft.tokenTtl),
     tokenFormat: draft.tokenFormat,
     signingAlg: draft.signingAlg,
+    deviceCode: draft.deviceCode,
     ...(usesBrowser(app)
       ? {
           redirectUris: formLines(draft.redirectUris),

@@ -5,6 +5,7 @@ import { SessionService } from '../../authorization/session-service.ts';
 import { ConflictError, DomainError, NotFoundError, ValidationError } from '../../errors.ts';
 import { queryParams } from '../../http/page-input.ts';
 import { seeOther, sendPage } from '../../http/page-reply.ts';
+import { DEVICE_CODE_GRANT } from '../../oauth/device-codes.ts';
 import { html } from '../../pages/html.ts';
 import type { ConsoleContext, ConsoleDeps } from '../context.ts';
 import { adminOnly, csrfFailed, sendConsoleError } from '../error-pages.ts';
@@ -30,7 +31,10 @@ function draftToInput(ctx: ConsoleContext, d: AppDraft, logoUrl: string | null):
     name: d.name,
     logoUrl,
     type: d.type,
-    grantTypes: partner ? ['authorization_code', 'refresh_token'] : ['client_credentials'],
+    grantTypes: [
+      ...(partner ? ['authorization_code', 'refresh_token'] : ['client_credentials']),
+      ...(d.deviceCode ? [DEVICE_CODE_GRANT] : []),
+    ],
     grantDelivery: partner ? d.delivery : 'code',
     redirectUris: formLines(d.redirectUris),
     ...(partner
@@ -92,6 +96,7 @@ export function consoleAppRoutes(app: FastifyInstance, deps: ConsoleDeps): void 
       name: one(form, 'name'),
       type: one(form, 'type') === 'partner' ? 'partner' : 'internal',
       delivery: one(form, 'delivery') === 'company_grant' ? 'company_grant' : 'code',
+      deviceCode: one(form, 'device_code') === 'on',
       redirectUris: one(form, 'redirect_uris'),
       postLogoutRedirectUris: one(form, 'post_logout_redirect_uris'),
       backchannelLogoutUri: one(form, 'backchannel_logout_uri'),

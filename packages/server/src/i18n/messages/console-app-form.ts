@@ -50,6 +50,9 @@ export const en = {
   'app_form.invalid.auto_consent':
     'auto consent is only for internal apps: a partner app always asks the company on the consent page',
   'app_form.implicit': 'Allow the implicit grant',
+  'app_form.device_code': 'Allow the device authorization grant',
+  'app_form.device_code_hint':
+    'For TVs, terminals and command-line tools without a browser: the device shows a code that a person enters at /device (RFC 8628).',
   'app_form.implicit_hint':
     'Tokens in the redirect fragment, for old browser apps; leave off unless the app cannot use the code flow.',
   'app_form.tokens': 'Tokens',
@@ -175,6 +178,9 @@ export const de: Messages<typeof en> = {
   'app_form.invalid.auto_consent':
     'Automatische Zustimmung gibt es nur für interne Apps: Eine Partner-App fragt das Unternehmen immer auf der Zustimmungsseite.',
   'app_form.implicit': 'Implicit Grant erlauben',
+  'app_form.device_code': 'Device Authorization Grant erlauben',
+  'app_form.device_code_hint':
+    'Für Fernseher, Terminals und Kommandozeilenprogramme ohne Browser: Das Gerät zeigt einen Code, den eine Person unter /device eingibt (RFC 8628).',
   'app_form.implicit_hint':
     'Tokens im Fragment der Weiterleitung, für alte Browser-Apps; nur einschalten, wenn die App den Code-Flow nicht nutzen kann.',
   'app_form.tokens': 'Tokens',

@@ -13,6 +13,9 @@ export type AuthorizationCodeStore = Pick<
   'getAuthorizationCode' | 'consumeAuthorizationCode' | 'getActiveGrant' | 'getUser' | 'revokeRefreshFamily'
 >;
 
+/** The storage a device_code poll records itself in (RFC 8628 3.5; atomic). */
+export type DeviceCodeStore = Pick<Storage, 'recordDevicePoll'>;
+
 /** The storage a refresh-token rotation reads and rotates (atomic: one caller wins). */
 export type RefreshTokenStore = Pick<Storage, 'rotateRefreshToken'>;
 
@@ -37,6 +40,8 @@ export interface GrantContext {
   readonly companyGrants: ActiveGrantLookup;
   /** authorization_code: the codes, and what a replay revokes. */
   readonly codes: AuthorizationCodeStore;
+  /** device_code (RFC 8628): the device authorizations the polls read and slow down. */
+  readonly devices: DeviceCodeStore;
   /** authorization_code with `openid`: signs the ID token. */
   readonly idTokens: IdTokenIssuer;
   /** refresh_token: the families and their rotation. */

@@ -1,5 +1,6 @@
 import { authorizationCode } from './authorization-code.ts';
 import { clientCredentials } from './client-credentials.ts';
+import { deviceCode } from './device-code.ts';
 import type { GrantHandler } from './grant-handler.ts';
 import { refreshToken } from './refresh-token.ts';
 import { tokenExchange } from './token-exchange.ts';
@@ -12,6 +13,7 @@ export const BUILT_IN_GRANTS: readonly GrantHandler[] = [
   clientCredentials,
   authorizationCode,
   refreshToken,
+  deviceCode,
   tokenExchange,
 ];
 

@@ -20,6 +20,7 @@ import * as m019 from './019-dpop.ts';
 import * as m021 from './021-email-tokens.ts';
 import * as m023 from './023-logout.ts';
 import * as m024 from './024-dynamic-registration.ts';
+import * as m025 from './025-device-authorizations.ts';
 import * as m026 from './026-token-exchange.ts';
 import type { MigrationContext } from './context.ts';
 
@@ -50,6 +51,7 @@ const steps: Array<[string, Step]> = [
   ['021-email-tokens', m021],
   ['023-logout', m023],
   ['024-dynamic-registration', m024],
+  ['025-device-authorizations', m025],
   ['026-token-exchange', m026],
 ];
 

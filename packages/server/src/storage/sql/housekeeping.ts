@@ -63,6 +63,12 @@ async function pruneExpired(db: Db, now: number): Promise<PruneCounts> {
   const emailTokens = n(
     await db.deleteFrom('email_tokens').where('expires_at', '<=', now).executeTakeFirst(),
   );
+  const deviceAuthorizations = n(
+    await db
+      .deleteFrom('device_authorizations')
+      .where('expires_at', '<', now - RETAIN.codesMs)
+      .executeTakeFirst(),
+  );
   const logouts =
     n(await db.deleteFrom('session_apps').where('expires_at', '<=', now).executeTakeFirst()) +
     n(
@@ -86,6 +92,7 @@ async function pruneExpired(db: Db, now: number): Promise<PruneCounts> {
     pushedRequests,
     dpopProofs,
     emailTokens,
+    deviceAuthorizations,
     logouts,
   };
 }

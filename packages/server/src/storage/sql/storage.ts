@@ -11,6 +11,7 @@ import { SqlAuditLog } from './audit-log.ts';
 import { SqlAuthorizationStateStore } from './authorization-state-store.ts';
 import { connect, type DatabaseTimeouts, type Dialect } from './connect.ts';
 import { SqlContext } from './context.ts';
+import { SqlDeviceAuthorizationStore } from './device-authorization-store.ts';
 import { SqlDirectoryStore } from './directory-store.ts';
 import { SqlEmailTokenStore } from './email-token-store.ts';
 import { SqlExternalIdentityStore } from './external-identity-store.ts';
@@ -57,6 +58,7 @@ export const SQL_SLICES = {
   pushedRequests: SqlPushedRequestStore,
   loginRequests: SqlLoginRequestStore,
   emailTokens: SqlEmailTokenStore,
+  deviceAuthorizations: SqlDeviceAuthorizationStore,
   logout: SqlLogoutStore,
   registrations: SqlRegistrationStore,
 } satisfies { [K in keyof StorageSlices]: new (ctx: SqlContext) => StorageSlices[K] };

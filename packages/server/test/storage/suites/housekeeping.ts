@@ -74,6 +74,17 @@ export function housekeepingTests({ it }: SuiteContext): void {
         };
         await f.createAuthorizationFlow({ ...flow, id: newId('flow'), expiresAt: at(1000) });
         await f.createAuthorizationFlow({ ...flow, id: newId('flow'), expiresAt: at(3 * HOUR) });
+        // Device authorizations (RFC 8628) stay a day past their expiry, like codes.
+        await f.createDeviceAuthorization({
+          id: newId('dev'),
+          deviceCodeHash: sha256(randomToken()),
+          userCodeHash: sha256(randomToken()),
+          appId: seed.appId,
+          clientId: 'device-client',
+          scopes: ['a'],
+          intervalSeconds: 5,
+          expiresAt: at(1000),
+        });
         const code = {
           ...seed,
           redirectUri: null,
@@ -172,6 +183,7 @@ export function housekeepingTests({ it }: SuiteContext): void {
           pushedRequests: 1,
           dpopProofs: 1,
           emailTokens: 0,
+          deviceAuthorizations: 0,
           logouts: 0,
         });
         // A month on: the rest has had its time; a finished delivery goes after 30 days, a pending one stays.
@@ -189,6 +201,7 @@ export function housekeepingTests({ it }: SuiteContext): void {
           pushedRequests: 0,
           dpopProofs: 1,
           emailTokens: 0,
+          deviceAuthorizations: 1,
           logouts: 0,
         });
         assert.equal((await f.listWebhookDeliveries(seed.companyId)).items.length, 1);
