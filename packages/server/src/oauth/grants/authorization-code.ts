@@ -1,9 +1,7 @@
 import { sha256 } from '../../util/hash.ts';
-import { newId } from '../../util/random.ts';
-import { newSecret } from '../../util/secrets.ts';
 import { InvalidGrant, InvalidRequest } from '../errors.ts';
 import { verifyCodeVerifier } from '../pkce.ts';
-import { issueFamilyTokens, planAccessToken, refreshExpiry } from './delegated-tokens.ts';
+import { redeemApprovedCode } from './code-redemption.ts';
 import type { GrantHandler } from './grant-handler.ts';
 
 /**
@@ -19,7 +17,7 @@ export const authorizationCode: GrantHandler<'codes' | 'idTokens' | 'tokens' | '
     grantType: 'authorization_code',
 
     async handle(req, { app }, ctx) {
-      const { codes, idTokens } = ctx;
+      const { codes } = ctx;
       const raw = req.params.require('code');
       if (raw.length > 200) throw new InvalidGrant('the authorization code is invalid');
       const codeHash = sha256(raw);
@@ -42,53 +40,12 @@ export const authorizationCode: GrantHandler<'codes' | 'idTokens' | 'tokens' | '
       // Checked before the code is spent: a refused resource leaves the code usable.
       const narrowed = ctx.resources.narrow(req.params.all('resource'), code.scopes, app.scopes);
 
-      const grant = await codes.getActiveGrant(app.id, code.companyId);
-      if (!grant || grant.id !== code.grantId)
-        throw new InvalidGrant('the grant behind this code was revoked');
-      const now = Date.now();
-      // A public client's refresh tokens are bound to its DPoP key (RFC 9449 5): it has no secret.
-      const family = {
-        id: newId('fam', 24),
-        expiresAt: new Date(now + app.refreshAbsoluteTtl * 1000),
-        dpopJkt: app.clientType === 'public' ? (req.dpopJkt ?? null) : null,
-      };
-      const accessToken = planAccessToken(app, now);
-      const refresh = app.grantTypes.includes('refresh_token') ? newSecret('refreshToken') : undefined;
-      // The access token's jti and the refresh token are stored with the code's consumption.
-      const result = await codes.consumeAuthorizationCode(codeHash, family, new Date(now), {
-        accessToken,
-        ...(refresh !== undefined
-          ? { refreshToken: { tokenHash: sha256(refresh), expiresAt: refreshExpiry(app, family, now) } }
-          : {}),
+      return redeemApprovedCode(ctx, req, app, code, {
+        noun: 'authorization code',
+        nonce: code.nonce,
+        withSid: true,
+        narrowed,
+        now: Date.now(),
       });
-      if (result.status === 'replayed') {
-        if (result.code.familyId !== null) await codes.revokeRefreshFamily(result.code.familyId);
-        throw new InvalidGrant('the authorization code was already used; tokens issued from it are revoked');
-      }
-      if (result.status !== 'consumed') throw new InvalidGrant('the authorization code is invalid');
-      const response = await issueFamilyTokens(ctx, {
-        app,
-        family: result.family,
-        scopes: narrowed?.scopes ?? code.scopes,
-        accessToken,
-        ...(refresh !== undefined ? { refreshToken: refresh } : {}),
-        dpopJkt: req.dpopJkt,
-        audience: narrowed?.audience,
-      });
-      if (code.scopes.includes('openid')) {
-        const user = await codes.getUser(code.userId);
-        if (!user) throw new InvalidGrant('the user of this code no longer exists');
-        response.id_token = await idTokens.issue({
-          app,
-          user,
-          scopes: code.scopes,
-          nonce: code.nonce,
-          authTime: code.authTime,
-          companyId: code.companyId,
-          sid: code.sid ?? null,
-          accessToken: response.access_token,
-        });
-      }
-      return response;
     },
   };

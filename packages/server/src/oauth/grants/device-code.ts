@@ -1,9 +1,7 @@
 import { sha256 } from '../../util/hash.ts';
-import { newId } from '../../util/random.ts';
-import { newSecret } from '../../util/secrets.ts';
 import { DEVICE_CODE_GRANT } from '../device-codes.ts';
 import { AccessDenied, AuthorizationPending, ExpiredToken, InvalidGrant, SlowDown } from '../errors.ts';
-import { issueFamilyTokens, planAccessToken, refreshExpiry } from './delegated-tokens.ts';
+import { redeemApprovedCode } from './code-redemption.ts';
 import type { GrantHandler } from './grant-handler.ts';
 
 /** RFC 8628 3.5: each `slow_down` adds 5 seconds to the interval, for this and every later poll. */
@@ -25,7 +23,7 @@ export const deviceCode: GrantHandler<
   grantType: DEVICE_CODE_GRANT,
 
   async handle(req, { app }, ctx) {
-    const { codes, idTokens } = ctx;
+    const { codes } = ctx;
     const raw = req.params.require('device_code');
     if (raw.length > 200) throw new InvalidGrant('the device code is invalid');
     const now = ctx.now();
@@ -46,48 +44,13 @@ export const deviceCode: GrantHandler<
       throw new InvalidGrant('the device code was already used; tokens issued from it are revoked');
     }
     const narrowed = ctx.resources.narrow(req.params.all('resource'), code.scopes, app.scopes);
-    const grant = await codes.getActiveGrant(app.id, code.companyId);
-    if (!grant || grant.id !== code.grantId)
-      throw new InvalidGrant('the grant behind this device code was revoked');
-    const family = {
-      id: newId('fam', 24),
-      expiresAt: new Date(now + app.refreshAbsoluteTtl * 1000),
-      dpopJkt: app.clientType === 'public' ? (req.dpopJkt ?? null) : null,
-    };
-    const accessToken = planAccessToken(app, now);
-    const refresh = app.grantTypes.includes('refresh_token') ? newSecret('refreshToken') : undefined;
-    const result = await codes.consumeAuthorizationCode(code.codeHash, family, new Date(now), {
-      accessToken,
-      ...(refresh !== undefined
-        ? { refreshToken: { tokenHash: sha256(refresh), expiresAt: refreshExpiry(app, family, now) } }
-        : {}),
+    // A device is not part of the browser session that approved it: its id_token names none.
+    return redeemApprovedCode(ctx, req, app, code, {
+      noun: 'device code',
+      nonce: null,
+      withSid: false,
+      narrowed,
+      now,
     });
-    if (result.status === 'replayed') {
-      if (result.code.familyId !== null) await codes.revokeRefreshFamily(result.code.familyId);
-      throw new InvalidGrant('the device code was already used; tokens issued from it are revoked');
-    }
-    if (result.status !== 'consumed') throw new InvalidGrant('the device code is invalid');
-    const response = await issueFamilyTokens(ctx, {
-      app,
-      family: result.family,
-      scopes: narrowed?.scopes ?? code.scopes,
-      accessToken,
-      ...(refresh !== undefined ? { refreshToken: refresh } : {}),
-      dpopJkt: req.dpopJkt,
-      audience: narrowed?.audience,
-    });
-    if (code.scopes.includes('openid')) {
-      const user = await codes.getUser(code.userId);
-      if (!user) throw new InvalidGrant('the user who approved this device no longer exists');
-      response.id_token = await idTokens.issue({
-        app,
-        user,
-        scopes: code.scopes,
-        nonce: null,
-        authTime: code.authTime,
-        companyId: code.companyId,
-      });
-    }
-    return response;
   },
 };
