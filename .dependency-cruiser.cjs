@@ -33,11 +33,12 @@ module.exports = {
         'way round: a service that imports a route, a console page or a command cannot be used by ' +
         'the other two, nor tested without it. Exempt: the composition (server.ts, index.ts), config/ ' +
         "(it gathers every module's settings and defaults, the HTTP layer's included, into one " +
-        'documented schema, so it sits above them all) and the rendering modules (pages/).',
+        'documented schema, so it sits above them all) and the rendering modules (pages/). ' +
+        "primary.ts is the composition of a cluster's primary process (cli serve --workers).",
       severity: 'error',
       from: {
         path: SERVER,
-        pathNot: `${SERVER}(http|console|cli|pages|config)/|${SERVER}(server|index)\\.ts$`,
+        pathNot: `${SERVER}(http|console|cli|pages|config)/|${SERVER}(server|primary|index)\\.ts$`,
       },
       to: { path: `${SERVER}(http|console|cli)/` },
     },

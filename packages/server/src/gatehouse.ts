@@ -368,7 +368,10 @@ export class Gatehouse {
         authorization: this.authorization,
         sessions: this.sessions,
         access: this.access,
-        throttle: new UserCodeThrottle(DEFAULT_USER_CODE_THROTTLE, this.sharedLimits),
+        throttle: new UserCodeThrottle(
+          config.userCodeThrottle ?? DEFAULT_USER_CODE_THROTTLE,
+          this.sharedLimits,
+        ),
       }),
     };
     this.upstreamSignIn = new UpstreamSignIn(

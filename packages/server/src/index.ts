@@ -1,6 +1,8 @@
 /** @gatehouse/server: the authorization server as a library. */
 export { AppService } from './apps/app-service.ts';
 export type { AppInput } from './apps/validation.ts';
+export { parseWorkers, workerConfig } from './cluster/settings.ts';
+export { clusterSize, isClusterWorker, workerId } from './cluster/worker.ts';
 export { type Config, configWarnings, loadConfig } from './config/index.ts';
 export { type DemoCredentials, type SeedResult, seedDemo } from './demo/seed.ts';
 export { DomainError, NotFoundError, ValidationError } from './errors.ts';
@@ -15,7 +17,8 @@ export type { GrantRegistry } from './oauth/grants/registry.ts';
 export type { Params } from './oauth/params.ts';
 export { DEFAULT_SCOPE_CATALOG, type ScopeCatalog } from './oauth/scopes/catalog.ts';
 export { ScopeModel, type ScopePolicy } from './oauth/scopes/model.ts';
-export { type RunningServer, startServer } from './server.ts';
+export { type RunningCluster, startCluster } from './primary.ts';
+export { type RunningServer, type StartServerOptions, startServer } from './server.ts';
 export { openStorage, SqlStorage } from './storage/sql/storage.ts';
 export type { Storage } from './storage/storage.ts';
 export type * from './storage/types.ts';

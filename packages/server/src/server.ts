@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
+import { askPrimaryForMetrics } from './cluster/worker.ts';
 import { type Config, configWarnings } from './config/index.ts';
 import { Gatehouse, type GatehouseOptions } from './gatehouse.ts';
 import { buildHttpApp } from './http/app.ts';
@@ -14,18 +15,26 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
+export interface StartServerOptions extends GatehouseOptions {
+  logger?: Logger;
+  /**
+   * This process is a worker of `gatehouse serve --workers N` (startCluster): the primary has
+   * given the configuration warnings and serves the metrics port; /metrics on the main port
+   * answers with the whole cluster's metrics.
+   */
+  clusterWorker?: boolean;
+}
+
 /** Opens Gatehouse, builds the HTTP app and listens on config.host:config.port. */
-export async function startServer(
-  config: Config,
-  opts: GatehouseOptions & { logger?: Logger } = {},
-): Promise<RunningServer> {
+export async function startServer(config: Config, opts: StartServerOptions = {}): Promise<RunningServer> {
   const logger = opts.logger ?? createLogger(config.logLevel);
-  for (const w of configWarnings(config)) logger.warn(w);
+  if (!opts.clusterWorker) for (const w of configWarnings(config)) logger.warn(w);
   const gatehouse = await Gatehouse.open(config, { ...opts, logger });
   await gatehouse.start();
+  if (opts.clusterWorker) gatehouse.metrics?.joinCluster(askPrimaryForMetrics);
   const app = await buildHttpApp(gatehouse, logger);
   await app.listen({ host: config.host, port: config.port });
-  const metricsPort = config.metrics.port;
+  const metricsPort = opts.clusterWorker ? undefined : config.metrics.port;
   let metricsServer: { port: number; close(): Promise<void> } | undefined;
   if (gatehouse.metrics && metricsPort !== undefined) {
     try {

@@ -17,6 +17,8 @@ export interface Output {
   text: string;
   /** Said on stderr in either mode (e.g. "this secret will not be shown again"). */
   warning?: string;
+  /** Print nothing (a cluster worker of `serve`: its primary reports for the cluster). */
+  quiet?: boolean;
 }
 
 export interface CommandContext {

@@ -184,6 +184,7 @@ function parseCommandArgs(cmd: Command, args: string[]) {
 }
 
 function print(io: Io, out: Output, json: boolean): void {
+  if (out.quiet) return;
   if (json) {
     io.stdout(JSON.stringify(out.json, null, 2));
     if (out.warning) io.stderr(`warning: ${out.warning}`);

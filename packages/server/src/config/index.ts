@@ -5,6 +5,7 @@ import {
   DEFAULT_LOGIN_THROTTLE,
   type LoginThrottleConfig,
 } from '../authorization/login-throttle.ts';
+import type { UserCodeThrottleConfig } from '../authorization/user-code-throttle.ts';
 import { DEFAULT_PLAN_RULES, type PlanRules } from '../companies/access-policy.ts';
 import { type ClientAuthThrottleConfig, DEFAULT_CLIENT_AUTH_THROTTLE } from '../http/client-auth-throttle.ts';
 import type { HttpTimeouts } from '../http/timeouts.ts';
@@ -111,6 +112,8 @@ export interface Config {
   keyRotation: KeyRotationConfig;
   /** Failed sign-ins allowed per account and per address. See authorization/login-throttle.ts. */
   loginThrottle: LoginThrottleConfig;
+  /** Device user-code guesses per session and per address; default authorization/user-code-throttle.ts. */
+  userCodeThrottle?: UserCodeThrottleConfig;
   /**
    * Sign-ins' scrypt threads (`GATEHOUSE_SCRYPT_THREADS`, default min(2, cores); 128 MiB each
    * while hashing) and the hashes that may wait for one (`GATEHOUSE_SCRYPT_QUEUE`, default 32;

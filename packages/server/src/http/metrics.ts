@@ -56,7 +56,7 @@ export function registerMetrics(
  * internal network; the token, when set, is required there too. Resolves once listening.
  */
 export async function startMetricsServer(
-  metrics: PrometheusMetrics,
+  metrics: Pick<PrometheusMetrics, 'scrape'>,
   opts: { host: string; port: number; token: string | undefined },
 ): Promise<{ port: number; close(): Promise<void> }> {
   const authorized = bearerCheck(opts.token);

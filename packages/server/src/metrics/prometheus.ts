@@ -15,6 +15,23 @@ const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5
 /** Methods with a label of their own; any other is counted as `other`. */
 const METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
 
+/** A scrape's answer: the text exposition and its content type. */
+export interface Scrape {
+  contentType: string;
+  body: string;
+}
+
+/**
+ * The primary's side of a cluster's metrics (`gatehouse serve --workers N`): asks every worker
+ * for its registry over the IPC channel and sums them (prom-client's AggregatorRegistry; the
+ * gauges that read the shared database take the workers' maximum instead, see `watch`).
+ */
+export async function clusterScraper(): Promise<() => Promise<Scrape>> {
+  const prom = await loadPromClient();
+  const aggregator = new prom.AggregatorRegistry();
+  return async () => ({ contentType: aggregator.contentType, body: await aggregator.clusterMetrics() });
+}
+
 /** Observes one request's duration; bound to one (route, method, status). */
 type Observe = (seconds: number) => void;
 
@@ -47,6 +64,8 @@ export class PrometheusMetrics implements Metrics {
   private readonly sharedDown: Counter;
   /** grant type → format → the counter's child: a token counted without a label object. */
   private readonly issued = new Map<string, Record<TokenFormat, { inc(): void }>>();
+  /** Set in a cluster worker: scrapes return the cluster's metrics. */
+  private clusterScrape: (() => Promise<Scrape>) | undefined;
   /** route → method → status → the histogram's child: no key string is built per request. */
   private readonly observers = new Map<string, Map<string, Map<number, Observe>>>();
 
@@ -128,6 +147,8 @@ export class PrometheusMetrics implements Metrics {
       name: 'gatehouse_webhook_outbox_pending',
       help: 'Webhook deliveries waiting in the outbox (every node)',
       registers,
+      // Read from the shared database: a cluster's workers all see the same figure.
+      aggregator: 'max',
       async collect() {
         await readBacklog();
         this.set(backlog.pending);
@@ -137,6 +158,7 @@ export class PrometheusMetrics implements Metrics {
       name: 'gatehouse_webhook_outbox_oldest_pending_seconds',
       help: 'Age of the oldest pending webhook delivery (0 when none)',
       registers,
+      aggregator: 'max',
       async collect() {
         await readBacklog();
         this.set(backlog.oldestAgeSeconds);
@@ -147,6 +169,8 @@ export class PrometheusMetrics implements Metrics {
       help: 'Seconds since this node last read a feed to its end (invalidations, revocations)',
       labelNames: ['feed'],
       registers,
+      // Across a cluster's workers, the one furthest behind.
+      aggregator: 'max',
       collect() {
         const lag = sources.feedLagSeconds();
         this.set({ feed: 'invalidations' }, lag.invalidations);
@@ -194,9 +218,26 @@ export class PrometheusMetrics implements Metrics {
     return observe;
   }
 
-  /** The text exposition (and its content type) for a scrape. */
-  async scrape(): Promise<{ contentType: string; body: string }> {
+  /**
+   * The text exposition (and its content type) for a scrape: this process's registry, or in a
+   * cluster worker ({@link joinCluster}) the whole cluster's, aggregated by the primary.
+   */
+  async scrape(): Promise<Scrape> {
+    if (this.clusterScrape) return this.clusterScrape();
     return { contentType: this.registry.contentType, body: await this.registry.metrics() };
+  }
+
+  /**
+   * Makes this process a cluster worker's share of the metrics (`gatehouse serve --workers N`):
+   * it answers the primary's requests for its registry (prom-client's cluster protocol over
+   * the IPC channel), and a scrape of /metrics here returns `clusterScrape()`, the sum over
+   * every worker that the primary aggregates.
+   */
+  joinCluster(clusterScrape: () => Promise<Scrape>): void {
+    this.prom.AggregatorRegistry.setRegistries([this.registry]);
+    // Constructing one installs the worker's listener for the primary's requests.
+    new this.prom.AggregatorRegistry();
+    this.clusterScrape = clusterScrape;
   }
 
   tokenIssued(grantType: string, format: TokenFormat): void {

@@ -83,7 +83,7 @@ test('gatehouse serve runs the server without demo data and stops cleanly on SIG
     s.child.kill('SIGTERM');
     assert.equal(await exited, 0);
     const result = /\{\s*"stopped"[\s\S]*\}\s*$/.exec(s.out())?.[0] ?? '';
-    assert.deepEqual(JSON.parse(result), { stopped: true, signal: 'SIGTERM', url: s.base });
+    assert.deepEqual(JSON.parse(result), { stopped: true, signal: 'SIGTERM', url: s.base, workers: 1 });
   } finally {
     s.cleanup();
   }
