@@ -1,6 +1,6 @@
 /**
  * `npm run bench`: starts every server on 127.0.0.1 as its own process (Gatehouse built as in
- * production, node-oidc-provider 9, the bare limit, Gatehouse on a 100k-app database), drives
+ * production, the same on PostgreSQL, node-oidc-provider 9, the bare limit, Gatehouse on a 100k-app database), drives
  * each scenario on them in turns with the same autocannon load from a separate process, then
  * runs the in-process verification scenarios, and prints one table. Results go to bench/results/latest.json; with
  * --record, also into docs/benchmarks.md. See docs/benchmarks.md for what each figure means.
@@ -12,7 +12,7 @@ import { runLoad, sameGeneratorPath } from './lib/load.ts';
 import { describeMachine, machine } from './lib/machine.ts';
 import { measureHttp, measureInProcess } from './lib/measure.ts';
 import { recordInDocs } from './lib/record.ts';
-import { checks, checksTable, SCALE_BASELINE, skipsList, table } from './lib/report.ts';
+import { checks, checksTable, databases, SCALE_BASELINE, skipsList, table } from './lib/report.ts';
 import type {
   BenchOptions,
   LoadSpec,
@@ -23,7 +23,7 @@ import type {
   TargetName,
 } from './lib/types.ts';
 import { SCENARIOS } from './scenarios/index.ts';
-import { HTTP_TARGETS } from './targets/index.ts';
+import { HTTP_TARGETS, type TargetStarter } from './targets/index.ts';
 import { startScaleTarget } from './targets/scale.ts';
 
 // Every process the bench starts reads workspace packages from their sources, as this one
@@ -138,16 +138,36 @@ const wanted = (name: TargetName): boolean =>
       s.kind === 'http' &&
       (s.targets.includes(name) || (s.baseline?.target === name && wanted(s.targets[0]!))),
   );
-const starters: { name: TargetName; start(o: BenchOptions): Promise<RunningTarget> }[] = [
+const starters: TargetStarter[] = [
   ...HTTP_TARGETS,
   { name: 'gatehouse-scale', start: (o) => startScaleTarget(o, log) },
 ];
+/** A target that cannot run here: a skip for each selected scenario it was to take part in. */
+function skipTarget(name: TargetName, reason: string): void {
+  log(`skip ${name}: ${reason}`);
+  for (const s of selected)
+    if (s.kind === 'http' && s.targets.includes(name)) skips.push({ scenario: s.name, target: name, reason });
+}
 const contexts = new Map<TargetName, ScenarioContext>();
 try {
   for (const t of starters) {
     if (!wanted(t.name)) continue;
+    const reason = await t.unavailable?.(options);
+    if (reason) {
+      skipTarget(t.name, reason);
+      continue;
+    }
     log(`starting ${t.name}`);
-    const target = await t.start(options);
+    let target: RunningTarget;
+    try {
+      target = await t.start(options);
+    } catch (err) {
+      // An optional target (one that can be unavailable: gatehouse-pg) that fails to start is a
+      // skip; the run goes on without it.
+      if (!t.unavailable) throw err;
+      skipTarget(t.name, `did not start: ${(err as Error).message.split('\n')[0]}`);
+      continue;
+    }
     contexts.set(t.name, { target, options, metadata: await fetchMetadata(target.url) });
   }
   for (const s of selected) {
@@ -225,7 +245,9 @@ const result = {
   checks: checks(measurements),
   seconds: Math.round((Date.now() - started) / 1000),
 };
-console.log(`\nGatehouse benchmark, ${describeMachine(m)}, db=${options.db}, runtime=${options.runtime}`);
+console.log(
+  `\nGatehouse benchmark, ${describeMachine(m)}, db=${databases(options, measurements)}, runtime=${options.runtime}`,
+);
 console.log(
   `${options.connections} connections, ${options.warmup} s warm-up, then ${options.duration} s measured in ${options.rounds} rounds taken in turns\n`,
 );

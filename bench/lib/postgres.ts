@@ -2,6 +2,41 @@ import pg from 'pg';
 
 const ADMIN_URL = process.env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
+/** The admin URL without its password, for messages. */
+function shown(url: string): string {
+  const u = new URL(url);
+  if (u.password) u.password = '***';
+  return u.toString();
+}
+
+/**
+ * Why no PostgreSQL database can be made for a run (the server down, refused, or no
+ * CREATEDB right), or undefined when one can. Gives up after a few seconds, so that an
+ * unreachable host costs the run little.
+ */
+export async function postgresUnavailable(timeoutMs = 3000): Promise<string | undefined> {
+  const client = new pg.Client({
+    connectionString: ADMIN_URL,
+    connectionTimeoutMillis: timeoutMs,
+    query_timeout: timeoutMs,
+  });
+  client.on('error', () => undefined);
+  try {
+    await client.connect();
+    const { rows } = await client.query<{ ok: boolean }>(
+      'SELECT rolcreatedb OR rolsuper AS ok FROM pg_roles WHERE rolname = current_user',
+    );
+    if (rows[0]?.ok !== true) return `PostgreSQL at ${shown(ADMIN_URL)}: this role may not create databases`;
+    return undefined;
+  } catch (err) {
+    const e = err as Error & { code?: string };
+    const why = e.message || e.code || String(err);
+    return `PostgreSQL is not reachable at ${shown(ADMIN_URL)} (${why}; set BENCH_POSTGRES_URL)`;
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
 /** A fresh database for one run (`--db postgres`), so runs never see each other's rows. */
 export async function createPostgresDatabase(): Promise<string> {
   const name = `gatehouse_bench_${process.pid}_${Date.now()}`;

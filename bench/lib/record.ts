@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describeMachine, type Machine } from './machine.ts';
-import { type Check, checksTable, skipsList, table } from './report.ts';
+import { type Check, checksTable, databases, skipsList, table } from './report.ts';
 import type { BenchOptions, Measurement, Skip } from './types.ts';
 
 const DOC = fileURLToPath(new URL('../../docs/benchmarks.md', import.meta.url));
@@ -34,13 +34,13 @@ export function recordInDocs(run: RunRecord): void {
     START,
     '',
     `Recorded ${run.date.slice(0, 16).replace('T', ' ')} UTC on ${describeMachine(run.machine)};`,
-    `\`${run.command}\` (db=${run.options.db}, runtime=${run.options.runtime}, ${run.options.connections} connections, ${run.options.warmup} s warm-up, then ${run.options.duration} s measured in ${run.options.rounds ?? 1} rounds taken in turns; ${run.seconds} s in all).`,
+    `\`${run.command}\` (db=${databases(run.options, run.measurements)}, runtime=${run.options.runtime}, ${run.options.connections} connections, ${run.options.warmup} s warm-up, then ${run.options.duration} s measured in ${run.options.rounds ?? 1} rounds taken in turns; ${run.seconds} s in all).`,
     '',
     table(run.measurements),
     '',
     checksTable(run.checks),
     '',
-    ...(run.skips.length > 0 ? ['Skipped (feature not in that build):', '', skipsList(run.skips), ''] : []),
+    ...(run.skips.length > 0 ? ['Skipped:', '', skipsList(run.skips), ''] : []),
     END,
   ].join('\n');
   const cc = (t: string) =>
@@ -51,7 +51,7 @@ export function recordInDocs(run: RunRecord): void {
   const fmt = (m: Measurement | undefined) => (m ? Math.round(m.reqPerSec).toLocaleString('en-US') : 'n/a');
   const passed = run.checks.filter((c) => c.status === 'pass').length;
   const measured = run.checks.filter((c) => c.status !== 'n/a').length;
-  const row = `| ${run.date.slice(0, 10)} | ${run.machine.nproc} vCPU ${run.machine.cpu}, Node ${run.machine.node} | ${run.options.db} | ${fmt(gh)} | ${fmt(cc('oidc-provider'))} | ${fmt(cc('bare-limit'))} | ${passed}/${measured} |`;
+  const row = `| ${run.date.slice(0, 10)} | ${run.machine.nproc} vCPU ${run.machine.cpu}, Node ${run.machine.node} | ${databases(run.options, run.measurements)} | ${fmt(gh)} | ${fmt(cc('oidc-provider'))} | ${fmt(cc('bare-limit'))} | ${passed}/${measured} |`;
   const next = doc.slice(0, s) + latest + doc.slice(e + END.length);
   writeFileSync(DOC, next.replace(HISTORY, `${row}\n${HISTORY}`));
 }

@@ -1,4 +1,4 @@
-import type { Measurement, Skip } from './types.ts';
+import type { BenchOptions, Measurement, Skip, TargetName } from './types.ts';
 
 export interface Check {
   target: string;
@@ -93,14 +93,45 @@ export function checks(ms: Measurement[]): Check[] {
       (v) => v < 300,
       (v) => `${v.toFixed(0)} MB`,
     ),
+    // The same build on PostgreSQL (the gatehouse-pg target), against the same peer in the
+    // same rounds.
+    ...PG_CHECKS.map(([scenario, label]) =>
+      check(
+        `${label} on PostgreSQL ahead of node-oidc-provider`,
+        ratio(find(ms, scenario, 'gatehouse-pg'), oidc(scenario)),
+        (v) => v > 1,
+        x,
+      ),
+    ),
   ];
 }
 
-/** Gatehouse's figure over the same scenario's peer and bare-limit figures. */
+/** The scenarios gatehouse-pg is judged on, with their names in the checks. */
+const PG_CHECKS: [scenario: string, label: string][] = [
+  ['client_credentials_jwt', 'client_credentials JWT'],
+  ['client_credentials_opaque', 'client_credentials opaque'],
+  ['authorization_code', 'authorization_code'],
+  ['refresh_token', 'refresh_token'],
+  ['introspection', 'introspection'],
+];
+
+/** Gatehouse's own targets: their rows carry the GH/peer and GH/limit ratios. */
+const GATEHOUSE: TargetName[] = ['gatehouse', 'gatehouse-pg'];
+
+/**
+ * The databases a run measured Gatehouse on: `sqlite+postgres` when the gatehouse-pg target ran
+ * beside the SQLite one.
+ */
+export function databases(options: Pick<BenchOptions, 'db'>, ms: Measurement[]): string {
+  if (options.db === 'sqlite' && ms.some((m) => m.target === 'gatehouse-pg')) return 'sqlite+postgres';
+  return options.db;
+}
+
+/** Gatehouse's figure (on either database) over the same scenario's peer and bare-limit figures. */
 function ratios(m: Measurement, ms: Measurement[]): { peer: string; limit: string } {
   const fmt = (v: number | undefined) => (v === undefined ? '' : x(v));
   if (m.variant !== undefined) return { peer: '', limit: '' };
-  if (m.target === 'gatehouse')
+  if (GATEHOUSE.includes(m.target))
     return {
       peer: fmt(ratio(m, find(ms, m.scenario, 'oidc-provider'))),
       limit: fmt(ratio(m, find(ms, m.scenario, 'bare-limit'))),

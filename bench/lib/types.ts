@@ -1,6 +1,16 @@
 /** Shapes shared by the harness, the targets and the scenarios. */
 
-export type TargetName = 'gatehouse' | 'oidc-provider' | 'bare-limit' | 'gatehouse-scale' | 'in-process';
+/**
+ * `gatehouse` runs on SQLite (PostgreSQL with `--db postgres`); `gatehouse-pg` is the same build
+ * on PostgreSQL always, measured beside it in the same rounds.
+ */
+export type TargetName =
+  | 'gatehouse'
+  | 'gatehouse-pg'
+  | 'oidc-provider'
+  | 'bare-limit'
+  | 'gatehouse-scale'
+  | 'in-process';
 
 export interface BenchOptions {
   db: 'sqlite' | 'postgres';

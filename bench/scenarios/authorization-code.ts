@@ -64,7 +64,7 @@ export const authorizationCode: HttpScenario = {
   kind: 'http',
   name: 'authorization_code',
   title: 'authorization_code exchange',
-  targets: ['gatehouse', 'oidc-provider'],
+  targets: ['gatehouse', 'gatehouse-pg', 'oidc-provider'],
   async unsupported(ctx) {
     return authorizationCodeMissing(ctx);
   },

@@ -17,7 +17,7 @@ export const clientCredentialsOpaque: HttpScenario = {
   kind: 'http',
   name: 'client_credentials_opaque',
   title: 'client_credentials (opaque)',
-  targets: ['gatehouse', 'oidc-provider'],
+  targets: ['gatehouse', 'gatehouse-pg', 'oidc-provider'],
   async unsupported(ctx) {
     const missing = grantMissing(ctx, 'client_credentials');
     if (missing) return missing;

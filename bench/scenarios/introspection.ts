@@ -19,7 +19,7 @@ export const introspection: HttpScenario = {
   kind: 'http',
   name: 'introspection',
   title: 'introspection (RFC 7662)',
-  targets: ['gatehouse', 'oidc-provider'],
+  targets: ['gatehouse', 'gatehouse-pg', 'oidc-provider'],
   async unsupported(ctx) {
     return endpointPath(ctx, 'introspection_endpoint') === undefined
       ? 'the metadata has no introspection_endpoint in this build'

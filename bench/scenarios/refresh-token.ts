@@ -18,7 +18,7 @@ export const refreshToken: HttpScenario = {
   kind: 'http',
   name: 'refresh_token',
   title: 'refresh_token rotation',
-  targets: ['gatehouse', 'oidc-provider'],
+  targets: ['gatehouse', 'gatehouse-pg', 'oidc-provider'],
   async unsupported(ctx) {
     return grantMissing(ctx, 'refresh_token') ?? authorizationCodeMissing(ctx);
   },

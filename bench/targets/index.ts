@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildGatehouse } from '../lib/build.ts';
 import { freePort, startChild } from '../lib/child.ts';
-import { createPostgresDatabase, dropPostgresDatabase } from '../lib/postgres.ts';
+import { createPostgresDatabase, dropPostgresDatabase, postgresUnavailable } from '../lib/postgres.ts';
 import type { BenchOptions, RunningTarget, TargetName } from '../lib/types.ts';
 
 const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
@@ -25,14 +25,37 @@ export async function startGatehouse(
   name: TargetName = 'gatehouse',
 ): Promise<RunningTarget> {
   const dataDir = mkdtempSync(join(tmpdir(), 'gatehouse-bench-'));
-  let dbUrl = start.databaseUrl;
+  const profileDir = mkdtempSync(join(tmpdir(), 'gatehouse-prof-'));
   let dropDb: string | undefined;
-  if (dbUrl === undefined) {
-    if (options.db === 'postgres') {
-      dbUrl = await createPostgresDatabase();
-      dropDb = dbUrl;
-    } else dbUrl = `sqlite:${join(dataDir, 'gatehouse.db')}`;
+  // A server that fails to start leaves no directory or database behind (gatehouse-pg's
+  // failure is a skip, and the run goes on).
+  const cleanUp = async () => {
+    rmSync(profileDir, { recursive: true, force: true });
+    if (dropDb) await dropPostgresDatabase(dropDb);
+    rmSync(dataDir, { recursive: true, force: true });
+  };
+  try {
+    let dbUrl = start.databaseUrl;
+    if (dbUrl === undefined) {
+      if (options.db === 'postgres') {
+        dbUrl = await createPostgresDatabase();
+        dropDb = dbUrl;
+      } else dbUrl = `sqlite:${join(dataDir, 'gatehouse.db')}`;
+    }
+    return await launch(options, start, name, { dataDir, profileDir, dbUrl, cleanUp });
+  } catch (err) {
+    await cleanUp().catch(() => undefined);
+    throw err;
   }
+}
+
+async function launch(
+  options: BenchOptions,
+  start: GatehouseStart,
+  name: TargetName,
+  dirs: { dataDir: string; profileDir: string; dbUrl: string; cleanUp(): Promise<void> },
+): Promise<RunningTarget> {
+  const { dataDir, profileDir, dbUrl } = dirs;
   // BENCH_GATEHOUSE_ENTRY: another build's bundle (an older commit's, for an A/B of two builds
   // through the same scenarios; docs/benchmarks.md, "Comparing two builds").
   const entry = process.env.BENCH_GATEHOUSE_ENTRY
@@ -43,7 +66,6 @@ export async function startGatehouse(
   // Every thread writes a profile (the sign-in hashing thread too), so each run gets a
   // directory of its own and the main thread's profile is kept under the target's name.
   const profileName = start.profileName ?? name;
-  const profileDir = mkdtempSync(join(tmpdir(), 'gatehouse-prof-'));
   const prof = options.profile ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
   const port = await freePort();
   const target = await startChild(
@@ -77,9 +99,7 @@ export async function startGatehouse(
     async stop() {
       await stop();
       if (options.profile) keepMainThreadProfile(profileDir, profileName);
-      rmSync(profileDir, { recursive: true, force: true });
-      if (dropDb) await dropPostgresDatabase(dropDb);
-      rmSync(dataDir, { recursive: true, force: true });
+      await dirs.cleanUp();
     },
   };
 }
@@ -110,9 +130,30 @@ async function startScript(name: TargetName, script: string, sizedPool = false):
   );
 }
 
-/** The HTTP targets in the order they run, one after the other. */
-export const HTTP_TARGETS: { name: TargetName; start(o: BenchOptions): Promise<RunningTarget> }[] = [
+export interface TargetStarter {
+  name: TargetName;
+  /**
+   * Why this target cannot run here, printed and kept in latest.json's skips; undefined when it
+   * can. A target that has it is optional: if it then fails to start, that is a skip too, and
+   * the rest of the run goes on.
+   */
+  unavailable?(o: BenchOptions): Promise<string | undefined>;
+  start(o: BenchOptions): Promise<RunningTarget>;
+}
+
+/** The HTTP targets in the order they start. */
+export const HTTP_TARGETS: TargetStarter[] = [
   { name: 'gatehouse', start: (o) => startGatehouse(o) },
+  {
+    // The same build on a fresh PostgreSQL database beside the SQLite one, in the same rounds.
+    name: 'gatehouse-pg',
+    async unavailable(o) {
+      if (o.db === 'postgres')
+        return '--db postgres already runs the gatehouse target on PostgreSQL (its rows are the PostgreSQL figures)';
+      return postgresUnavailable();
+    },
+    start: (o) => startGatehouse({ ...o, db: 'postgres' }, {}, 'gatehouse-pg'),
+  },
   { name: 'oidc-provider', start: () => startScript('oidc-provider', '../servers/oidc-provider.ts') },
   { name: 'bare-limit', start: () => startScript('bare-limit', '../servers/bare-limit.ts', true) },
 ];
