@@ -1,87 +1,73 @@
 import type { Logger } from 'pino';
-import { AppCache } from './apps/app-cache.ts';
-import { AppService } from './apps/app-service.ts';
-import { AssertionReplayGuard } from './apps/assertion-replay.ts';
-import { ClientKeys } from './apps/client-keys.ts';
-import { LastUsedRecorder } from './apps/last-used.ts';
-import { LogoService } from './apps/logo.ts';
-import { AuditService } from './audit/audit-service.ts';
-import { AuthorizationService } from './authorization/authorization-service.ts';
-import { DelegatedUsers } from './authorization/delegated-user.ts';
-import { DeviceVerification } from './authorization/device-verification.ts';
-import { AuthorizationFlows } from './authorization/flow.ts';
-import { LoginDelegation } from './authorization/login-delegation.ts';
-import { RpInitiatedLogout } from './authorization/logout.ts';
-import { PasswordSignIn } from './authorization/password-sign-in.ts';
-import { PushedRequestService } from './authorization/pushed-request-service.ts';
-import { SessionService } from './authorization/session-service.ts';
-import { UpstreamSignIn } from './authorization/upstream-sign-in.ts';
-import { DEFAULT_USER_CODE_THROTTLE, UserCodeThrottle } from './authorization/user-code-throttle.ts';
+import type { AppService } from './apps/app-service.ts';
+import type { LastUsedRecorder } from './apps/last-used.ts';
+import type { LogoService } from './apps/logo.ts';
+import type { AuditService } from './audit/audit-service.ts';
+import type { AuthorizationService } from './authorization/authorization-service.ts';
+import type { DeviceVerification } from './authorization/device-verification.ts';
+import type { AuthorizationFlows } from './authorization/flow.ts';
+import type { LoginDelegation } from './authorization/login-delegation.ts';
+import type { RpInitiatedLogout } from './authorization/logout.ts';
+import type { PasswordSignIn } from './authorization/password-sign-in.ts';
+import type { SessionService } from './authorization/session-service.ts';
+import type { UpstreamSignIn } from './authorization/upstream-sign-in.ts';
 import { InvalidationBus } from './cache/invalidation-bus.ts';
-import { AccessPolicy } from './companies/access-policy.ts';
-import { AdminKeyService } from './companies/admin-key-service.ts';
-import { CompanyDeletion } from './companies/company-deletion.ts';
-import { CompanyService } from './companies/company-service.ts';
-import { InvitationService } from './companies/invitation-service.ts';
-import { MembershipService } from './companies/membership-service.ts';
-import { OperatorKeyService } from './companies/operator-key-service.ts';
+import type { AccessPolicy } from './companies/access-policy.ts';
+import type { AdminKeyService } from './companies/admin-key-service.ts';
+import type { CompanyDeletion } from './companies/company-deletion.ts';
+import type { CompanyService } from './companies/company-service.ts';
+import type { InvitationService } from './companies/invitation-service.ts';
+import type { MembershipService } from './companies/membership-service.ts';
+import type { OperatorKeyService } from './companies/operator-key-service.ts';
 import type { Config } from './config/index.ts';
-import { CompanyGrantService } from './consents/company-grant-service.ts';
-import { Housekeeper } from './housekeeping/housekeeper.ts';
-import { LOCALES } from './i18n/catalogs.ts';
-import { IdempotencyService } from './idempotency/idempotency-service.ts';
-import {
-  answerEncryptionKey,
-  dpopNonceKey,
-  openSecret,
-  sealSecret,
-  secretEncryptionKey,
-} from './keys/crypto.ts';
-import { JwsSigner } from './keys/jws.ts';
+import type { CompanyGrantService } from './consents/company-grant-service.ts';
+import type { Housekeeper } from './housekeeping/housekeeper.ts';
+import type { IdempotencyService } from './idempotency/idempotency-service.ts';
+import { secretEncryptionKey } from './keys/crypto.ts';
 import { KeyStore } from './keys/key-store.ts';
-import { KeyRotation } from './keys/rotation.ts';
+import type { KeyRotation } from './keys/rotation.ts';
 import { loadRedis } from './limits/redis.ts';
 import { SharedLimits } from './limits/shared-limits.ts';
-import { UsedDpopProofs } from './limits/used-proofs.ts';
-import { WakeChannel } from './limits/wake-channel.ts';
-import { Mailer } from './mail/mailer.ts';
+import type { WakeChannel } from './limits/wake-channel.ts';
+import type { Mailer } from './mail/mailer.ts';
 import { PrometheusMetrics } from './metrics/prometheus.ts';
-import { CLIENT_AUTH_METHODS } from './oauth/client-auth/index.ts';
 import type { OAuthContext } from './oauth/context.ts';
-import { DpopNonces } from './oauth/dpop/nonces.ts';
-import { DPOP_SIGNING_ALGS, DpopVerifier } from './oauth/dpop/proof.ts';
-import {
-  DEFAULT_DEVICE_SETTINGS,
-  DeviceAuthorizationEndpoint,
-} from './oauth/endpoints/device-authorization.ts';
-import { INTROSPECTION_AUTH_METHODS, IntrospectionEndpoint } from './oauth/endpoints/introspect.ts';
-import { ASSERTION_SIGNING_ALGS, authorizationServerMetadata } from './oauth/endpoints/metadata.ts';
-import { PushedAuthorizationEndpoint } from './oauth/endpoints/par.ts';
-import { RevocationEndpoint } from './oauth/endpoints/revoke.ts';
-import { TokenEndpoint } from './oauth/endpoints/token.ts';
+import type { DpopVerifier } from './oauth/dpop/proof.ts';
+import type { DeviceAuthorizationEndpoint } from './oauth/endpoints/device-authorization.ts';
+import type { IntrospectionEndpoint } from './oauth/endpoints/introspect.ts';
+import type { PushedAuthorizationEndpoint } from './oauth/endpoints/par.ts';
+import type { RevocationEndpoint } from './oauth/endpoints/revoke.ts';
+import type { TokenEndpoint } from './oauth/endpoints/token.ts';
 import { BUILT_IN_GRANTS, GrantRegistry } from './oauth/grants/registry.ts';
 import { ResourceIndicators } from './oauth/resources.ts';
 import type { ScopeCatalog } from './oauth/scopes/catalog.ts';
 import { ScopeModel } from './oauth/scopes/model.ts';
-import { InitialAccessTokenService } from './registration/initial-access-token-service.ts';
-import { REGISTRATION_PATH, RegistrationService } from './registration/registration-service.ts';
+import type { InitialAccessTokenService } from './registration/initial-access-token-service.ts';
+import type { RegistrationService } from './registration/registration-service.ts';
 import { openStorage } from './storage/sql/storage.ts';
 import type { Storage } from './storage/storage.ts';
-import { IdTokenIssuer } from './tokens/id-token.ts';
-import { IdTokenHints } from './tokens/id-token-hint.ts';
-import { LogoutTokenIssuer } from './tokens/logout-token.ts';
-import { RevocationFeed } from './tokens/revocation-feed.ts';
-import { RevocationIndex } from './tokens/revocation-index.ts';
-import { TokenInspector } from './tokens/token-inspector.ts';
-import { TokenIssuer } from './tokens/token-issuer.ts';
-import { EmailVerificationService } from './users/email-verification-service.ts';
-import { PasswordResetService } from './users/password-reset-service.ts';
-import { ScryptPool } from './users/scrypt-pool.ts';
-import { UserAdminService } from './users/user-admin-service.ts';
-import { UserService } from './users/user-service.ts';
-import { BackchannelLogoutDispatcher } from './webhooks/backchannel-dispatcher.ts';
-import { WebhookDispatcher } from './webhooks/dispatcher.ts';
-import { WebhookService } from './webhooks/webhook-service.ts';
+import type { IdTokenIssuer } from './tokens/id-token.ts';
+import type { RevocationFeed } from './tokens/revocation-feed.ts';
+import type { RevocationIndex } from './tokens/revocation-index.ts';
+import type { TokenInspector } from './tokens/token-inspector.ts';
+import type { TokenIssuer } from './tokens/token-issuer.ts';
+import type { EmailVerificationService } from './users/email-verification-service.ts';
+import type { PasswordResetService } from './users/password-reset-service.ts';
+import type { ScryptPool } from './users/scrypt-pool.ts';
+import type { UserAdminService } from './users/user-admin-service.ts';
+import type { UserService } from './users/user-service.ts';
+import type { BackchannelLogoutDispatcher } from './webhooks/backchannel-dispatcher.ts';
+import type { WebhookDispatcher } from './webhooks/dispatcher.ts';
+import type { WebhookService } from './webhooks/webhook-service.ts';
+import { wireBackground } from './wiring/background.ts';
+import { wireDirectory } from './wiring/directory.ts';
+import { wireMail } from './wiring/mail.ts';
+import { gatehouseMetadata } from './wiring/metadata.ts';
+import { wireOAuth } from './wiring/oauth.ts';
+import { wireOutbox } from './wiring/outbox.ts';
+import type { Shared } from './wiring/shared.ts';
+import { wireSignIn } from './wiring/sign-in.ts';
+import { wireTokens } from './wiring/tokens.ts';
 
 export interface GatehouseOptions {
   logger?: Logger;
@@ -230,251 +216,98 @@ export class Gatehouse {
     this.resources = new ResourceIndicators(this.scopeCatalog.resources);
     this.grantTypes = new GrantRegistry();
     for (const grant of BUILT_IN_GRANTS) this.grantTypes.register(grant);
-    const cache = new AppCache(storage, bus, config.appCacheSize);
-    const secretKey = secretEncryptionKey(config.serverSecret);
-    this.apps = new AppService(
+    const shared: Shared = {
+      config,
       storage,
-      cache,
       bus,
-      this.scopes,
-      config.minTokenTtlSeconds,
-      this.grantTypes,
-      (s) => sealSecret(s, secretKey),
-    );
-    this.companies = new CompanyService(storage);
-    this.users = new UserService(storage);
-    this.audit = new AuditService(storage);
-    this.adminKeys = new AdminKeyService(storage);
-    this.initialAccessTokens = new InitialAccessTokenService(storage, this.scopes, this.grantTypes);
-    this.operatorKeys = new OperatorKeyService(storage);
-    this.memberships = new MembershipService(storage);
-    this.userAdmin = new UserAdminService(storage, bus);
-    this.mailer = new Mailer(config.mail, opts.logger, config.theme.productName);
-    this.invitations = new InvitationService(storage, this.companies, {
-      baseUrl: config.issuer,
-      throttle: config.loginThrottle,
-      mailer: this.mailer,
-    });
-    this.companyDeletion = new CompanyDeletion(storage, this.apps, bus);
-    this.logos = new LogoService(storage);
-    this.idempotency = new IdempotencyService(storage, {
-      encryptionKey: answerEncryptionKey(config.serverSecret),
-    });
-    this.grants = new CompanyGrantService(storage, bus);
-    this.housekeeper = new Housekeeper(storage, config.housekeepingIntervalMs, opts.logger);
-    this.keyRotation = new KeyRotation(storage, keys, {
-      config: config.keyRotation,
-      ...(opts.keyClock ? { clock: opts.keyClock } : {}),
-      ...(opts.logger ? { log: opts.logger } : {}),
-    });
-    this.access = new AccessPolicy(storage, config.planRules);
-    this.registrations = new RegistrationService(
-      storage,
-      this.apps,
-      this.initialAccessTokens,
-      config.issuer,
-      this.access,
-    );
-    const signer = new JwsSigner();
-    this.tokens = new TokenIssuer(keys, signer, config.issuer, config.audience, storage);
-    this.lastUsed = new LastUsedRecorder(storage, { log: opts.logger });
-    this.grantLastUsed = new LastUsedRecorder(storage, { log: opts.logger, kind: 'grants' });
-    const clientKeys = new ClientKeys({ ...config.clientJwks, policy: config.webhooks.network }, (sealed) =>
-      openSecret(sealed, secretKey),
-    );
-    const replay = new AssertionReplayGuard(storage, this.sharedLimits);
-    const pushedRequests = new PushedRequestService(storage);
-    this.pushedAuthorization = new PushedAuthorizationEndpoint(pushedRequests);
-    this.oauthContext = {
-      issuer: config.issuer,
+      keys,
+      log: opts.logger,
+      metrics,
+      sharedLimits: this.sharedLimits,
+      secretKey: secretEncryptionKey(config.serverSecret),
+      clock: opts.clock,
+      keyClock: opts.keyClock,
+    };
+    // The groups in the order they are built (wiring/): each takes what the ones before made.
+    const directory = wireDirectory(shared, { scopes: this.scopes, grantTypes: this.grantTypes });
+    ({
       apps: this.apps,
+      companies: this.companies,
+      users: this.users,
+      audit: this.audit,
+      adminKeys: this.adminKeys,
+      initialAccessTokens: this.initialAccessTokens,
+      operatorKeys: this.operatorKeys,
+      memberships: this.memberships,
+      userAdmin: this.userAdmin,
+      companyDeletion: this.companyDeletion,
+      logos: this.logos,
+      idempotency: this.idempotency,
+      grants: this.grants,
+      access: this.access,
+      registrations: this.registrations,
+    } = directory);
+    const tokens = wireTokens(shared, { apps: this.apps, resources: this.resources });
+    ({
       tokens: this.tokens,
+      idTokens: this.idTokens,
+      revocationFeed: this.revocationFeed,
+      revocationIndex: this.revocationIndex,
+      tokenInspector: this.tokenInspector,
+    } = tokens);
+    ({
+      webhooks: this.webhooks,
+      webhookDispatcher: this.webhookDispatcher,
+      backchannelLogouts: this.backchannelLogouts,
+    } = wireOutbox(shared, { signer: tokens.signer }));
+    ({
+      scryptPool: this.scryptPool,
+      passwordSignIn: this.passwordSignIn,
+      sessions: this.sessions,
+      authorization: this.authorization,
+      flows: this.flows,
+      upstreamSignIn: this.upstreamSignIn,
+      loginDelegation: this.loginDelegation,
+      logout: this.logout,
+    } = wireSignIn(shared, {
+      ...directory,
+      tokens: this.tokens,
+      backchannelLogouts: this.backchannelLogouts,
+    }));
+    ({
+      mailer: this.mailer,
+      invitations: this.invitations,
+      passwordResets: this.passwordResets,
+      emailVerification: this.emailVerification,
+    } = wireMail(shared, { companies: this.companies, passwordSignIn: this.passwordSignIn }));
+    ({
+      lastUsed: this.lastUsed,
+      grantLastUsed: this.grantLastUsed,
+      oauthContext: this.oauthContext,
+      pushedAuthorization: this.pushedAuthorization,
+      device: this.device,
+      dpop: this.dpop,
+      tokenEndpoint: this.tokenEndpoint,
+      revocation: this.revocation,
+      introspection: this.introspection,
+    } = wireOAuth(shared, {
+      ...directory,
+      ...tokens,
       scopes: this.scopes,
       resources: this.resources,
-      onClientUsed: (app) => this.lastUsed.record(app.id),
-      metrics,
-      assertions: {
-        publicKeys: (app) => clientKeys.publicKeys(app),
-        hmacSecrets: (app) => clientKeys.hmacSecrets(app),
-        useJti: (clientId, jti, expiresAt) => replay.useJti(clientId, jti, expiresAt),
-        tokenEndpoint: `${config.issuer}/oauth2/token`,
-      },
-      pushedRequests,
-    };
-    this.revocationFeed = new RevocationFeed(storage, bus, opts.logger);
-    this.webhooks = new WebhookService(storage, {
-      production: config.production,
-      sealSecret: (secret) => sealSecret(secret, secretKey),
-    });
-    this.webhookDispatcher = new WebhookDispatcher(storage, {
-      pollMs: config.webhooks.pollMs,
-      timeoutMs: config.webhooks.timeoutMs,
-      policy: config.webhooks.network,
-      retryScheduleSeconds: config.webhooks.retryScheduleSeconds,
-      concurrency: 8,
-      openSecret: (sealed) => openSecret(sealed, secretKey),
-      ...(opts.logger ? { log: opts.logger } : {}),
-      metrics,
-    });
-    this.scryptPool = new ScryptPool(config.passwordHashing);
-    this.passwordSignIn = new PasswordSignIn(storage, this.scryptPool, config.loginThrottle, {
-      metrics,
-      shared: this.sharedLimits,
-    });
-    this.backchannelLogouts = new BackchannelLogoutDispatcher(
-      storage,
-      new LogoutTokenIssuer(keys, signer, config.issuer),
-      {
-        pollMs: config.webhooks.pollMs,
-        timeoutMs: config.webhooks.timeoutMs,
-        policy: config.webhooks.network,
-        retryScheduleSeconds: config.webhooks.retryScheduleSeconds,
-        concurrency: 8,
-        ...(opts.logger ? { log: opts.logger } : {}),
-      },
-    );
-    this.sessions = new SessionService(storage, this.passwordSignIn, () => this.backchannelLogouts.wake());
-    this.passwordResets = new PasswordResetService(storage, {
-      baseUrl: config.issuer,
-      mailer: this.mailer,
-      requestThrottle: config.passwordResetThrottle,
-      completeThrottle: config.loginThrottle,
-      shared: this.sharedLimits,
-      onReset: (user) => this.passwordSignIn.forgetFailures(user.email),
-      log: opts.logger,
-    });
-    this.emailVerification = new EmailVerificationService(storage, {
-      baseUrl: config.issuer,
-      mailer: this.mailer,
-      log: opts.logger,
-    });
-    this.authorization = new AuthorizationService(storage, this.tokens);
-    this.flows = new AuthorizationFlows({
-      issuer: config.issuer,
-      apps: this.apps,
+      grantTypes: this.grantTypes,
+      resourceServers: this.resourceServers,
       authorization: this.authorization,
       sessions: this.sessions,
-      access: this.access,
-    });
-    this.device = {
-      endpoint: new DeviceAuthorizationEndpoint(
-        storage,
-        { verificationUri: `${config.issuer}/device`, ...DEFAULT_DEVICE_SETTINGS },
-        opts.clock,
-      ),
-      verification: new DeviceVerification({
-        store: storage,
-        apps: this.apps,
-        authorization: this.authorization,
-        sessions: this.sessions,
-        access: this.access,
-        throttle: new UserCodeThrottle(
-          config.userCodeThrottle ?? DEFAULT_USER_CODE_THROTTLE,
-          this.sharedLimits,
-        ),
-      }),
-    };
-    this.upstreamSignIn = new UpstreamSignIn(
-      storage,
-      this.authorization,
-      config.signIn,
-      config.issuer,
-      opts.logger,
-    );
-    this.loginDelegation = new LoginDelegation(
-      storage,
-      this.authorization,
-      this.apps,
-      new DelegatedUsers(storage, this.companies, this.userAdmin),
-      config.signIn.delegation,
-      config.issuer,
-    );
-    this.idTokens = new IdTokenIssuer(keys, signer, config.issuer);
-    this.logout = new RpInitiatedLogout({
-      apps: this.apps,
-      hints: new IdTokenHints(keys, config.issuer),
-      sessions: this.sessions,
-    });
-    this.dpop = new DpopVerifier({
-      nonces: new DpopNonces(dpopNonceKey(config.serverSecret)),
-      ledger: new UsedDpopProofs(storage, this.sharedLimits),
-    });
-    // Before the token endpoint: token exchange checks subject tokens through it.
-    this.revocationIndex = new RevocationIndex(storage, {
-      pollMs: config.invalidationPollMs,
-      ...(opts.logger ? { log: opts.logger } : {}),
-    });
-    this.tokenInspector = new TokenInspector({
-      storage,
-      revocations: this.revocationIndex,
-      apps: this.apps,
-      keys,
-      issuer: config.issuer,
-      audience: config.audience,
-      resourceAudiences: this.resources.uris,
-    });
-    this.tokenEndpoint = new TokenEndpoint(
-      this.grantTypes,
-      {
-        issuer: config.issuer,
-        tokens: this.tokens,
-        scopes: this.scopes,
-        resources: this.resources,
-        onGrantUsed: (grantId) => this.grantLastUsed.record(grantId),
-        companyGrants: this.grants,
-        codes: storage,
-        devices: storage,
-        idTokens: this.idTokens,
-        refreshTokens: storage,
-        refreshReuseWindowSeconds: config.refreshReuseWindowSeconds,
-        now: opts.clock ?? Date.now,
-        inspector: this.tokenInspector,
-        audit: storage,
-        metrics,
-      },
-      this.dpop,
-      `${config.issuer}/oauth2/token`,
-    );
-    this.revocation = new RevocationEndpoint({
-      inspector: this.tokenInspector,
-      storage,
-      onRevoked: () => bus.publishLocal('revocations'),
-    });
-    this.introspection = new IntrospectionEndpoint({
-      inspector: this.tokenInspector,
-      issuer: config.issuer,
-      audience: config.audience,
-      resourceServers: this.resourceServers,
-      grants: this.grants,
-    });
-    metrics?.watch({
-      webhookBacklog: async () => {
-        const { pending, oldestCreatedAt } = await storage.webhookBacklog();
-        const age = oldestCreatedAt === null ? 0 : (Date.now() - oldestCreatedAt.getTime()) / 1000;
-        return { pending, oldestAgeSeconds: Math.max(0, age) };
-      },
-      feedLagSeconds: () => ({
-        invalidations: bus.lagSeconds(),
-        revocations: this.revocationIndex.lagSeconds(),
-      }),
-      databasePool: () => storage.poolStats(),
-    });
-    if (config.redisUrl !== undefined) {
-      const wake = new WakeChannel(config.redisUrl, config.redisPrefix, () => {
-        void bus.poll();
-        void this.revocationIndex.refresh();
-      });
-      bus.onLocalChange = () => wake.wake();
-      storage.onRevocationsCommitted(() => wake.wake());
-      this.wake = wake;
-    }
-    bus.subscribe((key) => {
-      if (key.startsWith('client:')) void this.refreshImplicitInUse(opts.logger);
-    });
-    bus.subscribe((key) => {
-      if (key === 'keys')
-        void keys.reload().catch((err) => opts.logger?.error({ err }, 'reloading signing keys failed'));
-    });
+    }));
+    ({
+      housekeeper: this.housekeeper,
+      keyRotation: this.keyRotation,
+      wake: this.wake,
+    } = wireBackground(shared, {
+      revocationIndex: this.revocationIndex,
+      onClientChange: () => void this.refreshImplicitInUse(opts.logger),
+    }));
   }
 
   /** Opens storage (unless given), migrates, loads or creates signing keys. */
@@ -542,36 +375,7 @@ export class Gatehouse {
   }
 
   metadata(): Record<string, unknown> {
-    return authorizationServerMetadata({
-      issuer: this.config.issuer,
-      grantTypes: this.grantTypes.tokenGrantTypes,
-      scopes: this.scopes.supported(),
-      tokenPath: '/oauth2/token',
-      extra: {
-        authorization_endpoint: `${this.config.issuer}/oauth2/authorize`,
-        response_types_supported: this.implicitInUse ? ['code', 'token'] : ['code'],
-        response_modes_supported: this.implicitInUse ? ['query', 'fragment'] : ['query'],
-        code_challenge_methods_supported: ['S256'],
-        authorization_response_iss_parameter_supported: true,
-        revocation_feed_endpoint: `${this.config.issuer}/oauth2/revocations`,
-        revocation_endpoint: `${this.config.issuer}/oauth2/revoke`,
-        revocation_endpoint_auth_methods_supported: CLIENT_AUTH_METHODS.map((m) => m.name),
-        revocation_endpoint_auth_signing_alg_values_supported: ASSERTION_SIGNING_ALGS,
-        introspection_endpoint: `${this.config.issuer}/oauth2/introspect`,
-        introspection_endpoint_auth_methods_supported: INTROSPECTION_AUTH_METHODS.map((m) => m.name),
-        introspection_endpoint_auth_signing_alg_values_supported: ASSERTION_SIGNING_ALGS,
-        grant_resolution_endpoint: `${this.config.issuer}/oauth2/grants`,
-        // The languages of the sign-in and consent pages (`ui_locales`, docs/branding.md).
-        ui_locales_supported: LOCALES.map((l) => l.tag),
-        device_authorization_endpoint: `${this.config.issuer}/oauth2/device_authorization`,
-        pushed_authorization_request_endpoint: `${this.config.issuer}/oauth2/par`,
-        // Per app (its require_pushed_authorization_requests), not for every client.
-        require_pushed_authorization_requests: false,
-        dpop_signing_alg_values_supported: DPOP_SIGNING_ALGS,
-        // RFC 7591: with an initial access token from a company admin (docs/flows/registration.md).
-        registration_endpoint: `${this.config.issuer}${REGISTRATION_PATH}`,
-      },
-    });
+    return gatehouseMetadata(this.config.issuer, this.grantTypes, this.scopes, this.implicitInUse);
   }
 
   /** Re-reads whether any app may use the implicit grant (also done on every app change). */

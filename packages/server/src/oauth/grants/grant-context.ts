@@ -20,7 +20,7 @@ export type DeviceCodeStore = Pick<Storage, 'recordDevicePoll'>;
 export type RefreshTokenStore = Pick<Storage, 'rotateRefreshToken'>;
 
 /**
- * Everything a grant handler may use, built complete where the server is wired (gatehouse.ts):
+ * Everything a grant handler may use, built complete where the server is wired (wiring/oauth.ts):
  * no field is optional and none is filled in later. Each handler declares the fields it uses
  * (`GrantHandler<'tokens' | 'scopes'>`), so its type says what it depends on and the compiler
  * holds it to that; a custom grant declares its slice the same way.
