@@ -72,3 +72,37 @@ describe('bench server processes', () => {
     );
   });
 });
+
+describe('a server of several processes is measured as a whole', () => {
+  test('CPU and memory add up the process and its descendants (a cluster primary and workers)', async () => {
+    // A primary that starts two busy workers, then announces itself.
+    const primary = join(dir, 'primary.mjs');
+    writeFileSync(
+      primary,
+      `import { spawn } from 'node:child_process';
+const busy = 'while (process.cpuUsage().user < 300_000); setInterval(() => {}, 1000);';
+const kids = [spawn(process.execPath, ['-e', busy]), spawn(process.execPath, ['-e', busy])];
+await new Promise((r) => setTimeout(r, 200));
+process.stdout.write(JSON.stringify({ ready: true, url: 'http://127.0.0.1:9', kids: kids.map((k) => k.pid) }) + '\\n');
+setInterval(() => {}, 1000);
+process.on('SIGTERM', () => { for (const k of kids) k.kill('SIGKILL'); process.exit(0); });
+`,
+    );
+    const { processCpuSeconds, processTree, treeCpuSeconds } = await import('../bench/lib/child.ts');
+    const t = await startChild('gatehouse-workers', [primary], {});
+    try {
+      const kids = t.info.kids as number[];
+      const tree = processTree(t.pid);
+      assert.deepEqual(tree.slice().sort(), [t.pid, ...kids].sort());
+      // Each worker spins for 0.3 s of CPU: the tree counts both, the primary alone far less.
+      for (let i = 0; i < 200 && treeCpuSeconds(t.pid) < 0.6; i++)
+        await new Promise((r) => setTimeout(r, 50));
+      assert.ok(treeCpuSeconds(t.pid) >= 0.6, `tree CPU ${treeCpuSeconds(t.pid)} s`);
+      assert.ok(t.cpuSeconds() >= 0.6);
+      assert.ok(processCpuSeconds(t.pid) < 0.5, `the primary alone: ${processCpuSeconds(t.pid)} s`);
+      assert.ok(t.memory().rssMb > 3 * 20, `three node processes: ${t.memory().rssMb} MB`);
+    } finally {
+      await t.stop();
+    }
+  });
+});

@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { createInterface } from 'node:readline';
 import type { RunningTarget, TargetName } from './types.ts';
@@ -57,6 +57,51 @@ export function processCpuSeconds(pid: number): number {
   } catch {
     return 0;
   }
+}
+
+/**
+ * A process and its descendants (a cluster's primary and workers), from
+ * /proc/<pid>/task/<tid>/children (Linux; the process alone elsewhere).
+ */
+export function processTree(pid: number): number[] {
+  const out = [pid];
+  for (let i = 0; i < out.length; i++) {
+    const p = out[i]!;
+    let tids: string[] = [];
+    try {
+      tids = readdirSync(`/proc/${p}/task`);
+    } catch {
+      continue;
+    }
+    for (const tid of tids) {
+      try {
+        const kids = readFileSync(`/proc/${p}/task/${tid}/children`, 'utf8').trim();
+        if (kids) out.push(...kids.split(/\s+/).map(Number));
+      } catch {
+        // The thread or the process ended meanwhile.
+      }
+    }
+  }
+  return out;
+}
+
+/** {@link processMemory} summed over a process and its descendants. */
+export function treeMemory(pid: number): { rssMb: number; peakRssMb: number } {
+  let rssMb = 0;
+  let peakRssMb = 0;
+  for (const p of processTree(pid)) {
+    const m = processMemory(p);
+    rssMb += m.rssMb;
+    peakRssMb += m.peakRssMb;
+  }
+  return { rssMb, peakRssMb };
+}
+
+/** {@link processCpuSeconds} summed over a process and its live descendants. */
+export function treeCpuSeconds(pid: number): number {
+  let sum = 0;
+  for (const p of processTree(pid)) sum += processCpuSeconds(p);
+  return sum;
 }
 
 /** USER_HZ: 100 on every Linux this runs on (sysconf(_SC_CLK_TCK) is not reachable from Node). */
@@ -150,14 +195,16 @@ export async function startChild(
   else child.stdout!.resume();
   if (onEarlyExit) child.off('exit', onEarlyExit);
   const pid = child.pid!;
-  resetPeakRss(pid);
+  // A server of several processes (a cluster) is measured as a whole: CPU and memory of the
+  // process and its descendants.
+  for (const p of processTree(pid)) resetPeakRss(p);
   return {
     name,
     url: String(ready.url),
     pid,
     info: ready,
-    memory: () => processMemory(pid),
-    cpuSeconds: () => processCpuSeconds(pid),
+    memory: () => treeMemory(pid),
+    cpuSeconds: () => treeCpuSeconds(pid),
     async stop() {
       child.kill('SIGTERM');
       if (!(await waitExit(child, 10_000))) {

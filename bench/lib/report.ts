@@ -51,6 +51,12 @@ export function checks(ms: Measurement[]): Check[] {
       x,
     ),
     check(
+      'client_credentials JWT, --workers (one per core), >= 3x node-oidc-provider',
+      ratio(find(ms, 'client_credentials_jwt', 'gatehouse-workers'), oidc('client_credentials_jwt')),
+      (v) => v >= 3,
+      x,
+    ),
+    check(
       'client_credentials JWT >= 0.75x bare limit',
       ratio(gh('client_credentials_jwt'), find(ms, 'client_credentials_jwt', 'bare-limit')),
       (v) => v >= 0.75,
@@ -116,7 +122,7 @@ const PG_CHECKS: [scenario: string, label: string][] = [
 ];
 
 /** Gatehouse's own targets: their rows carry the GH/peer and GH/limit ratios. */
-const GATEHOUSE: TargetName[] = ['gatehouse', 'gatehouse-pg'];
+const GATEHOUSE: TargetName[] = ['gatehouse', 'gatehouse-pg', 'gatehouse-workers'];
 
 /**
  * The databases a run measured Gatehouse on: `sqlite+postgres` when the gatehouse-pg target ran

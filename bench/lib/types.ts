@@ -7,6 +7,7 @@
 export type TargetName =
   | 'gatehouse'
   | 'gatehouse-pg'
+  | 'gatehouse-workers'
   | 'oidc-provider'
   | 'bare-limit'
   | 'gatehouse-scale'

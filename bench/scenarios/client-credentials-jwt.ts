@@ -16,7 +16,7 @@ export const clientCredentialsJwt: HttpScenario = {
   kind: 'http',
   name: 'client_credentials_jwt',
   title: 'client_credentials (JWT)',
-  targets: ['gatehouse', 'gatehouse-pg', 'oidc-provider', 'bare-limit'],
+  targets: ['gatehouse', 'gatehouse-pg', 'gatehouse-workers', 'oidc-provider', 'bare-limit'],
   // The bare limit at half of its own peak is the control: what p99 this box allows at all.
   halfRateOn: ['gatehouse', 'bare-limit'],
   async unsupported(ctx) {

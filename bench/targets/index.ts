@@ -1,5 +1,5 @@
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildGatehouse } from '../lib/build.ts';
@@ -16,6 +16,8 @@ export interface GatehouseStart {
   databaseUrl?: string;
   /** Tag for CPU profile file names. */
   profileName?: string;
+  /** Worker processes (`gatehouse serve --workers N`); unset: one process, no cluster. */
+  workers?: number;
 }
 
 /** Starts Gatehouse from the built bundle (or through tsx) on a fresh database. */
@@ -91,6 +93,7 @@ async function launch(
       // request, but set above what one load generator can send, so it never answers 429.
       GATEHOUSE_TOKEN_RATE_CLIENT: '1000000,2000000',
       GATEHOUSE_TOKEN_RATE_IP: '1000000,2000000',
+      ...(start.workers ? { BENCH_WORKERS: String(start.workers) } : {}),
     },
   );
   const stop = target.stop;
@@ -153,6 +156,12 @@ export const HTTP_TARGETS: TargetStarter[] = [
       return postgresUnavailable();
     },
     start: (o) => startGatehouse({ ...o, db: 'postgres' }, {}, 'gatehouse-pg'),
+  },
+  {
+    // The same build as `gatehouse serve --workers N`, one worker per core: a primary and N
+    // processes on one port (node:cluster). CPU and memory are the whole process tree's.
+    name: 'gatehouse-workers',
+    start: (o) => startGatehouse(o, { workers: availableParallelism() }, 'gatehouse-workers'),
   },
   { name: 'oidc-provider', start: () => startScript('oidc-provider', '../servers/oidc-provider.ts') },
   { name: 'bare-limit', start: () => startScript('bare-limit', '../servers/bare-limit.ts', true) },
