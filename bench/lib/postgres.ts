@@ -63,3 +63,25 @@ export async function dropPostgresDatabase(url: string): Promise<void> {
     await client.end();
   }
 }
+
+/**
+ * Leaves a bench database with no background work pending: VACUUM ANALYZE (so autovacuum has
+ * nothing left to start on the rows a scenario just wrote) and a CHECKPOINT (so the dirty
+ * pages are written now rather than by the checkpointer later). PostgreSQL shares the two
+ * cores with every target: its catching up after one target's writes would otherwise land in
+ * the next target's measured run. Failures are ignored (a role without the CHECKPOINT right
+ * still vacuums).
+ */
+export async function settlePostgres(url: string): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
+  client.on('error', () => undefined);
+  try {
+    await client.connect();
+    await client.query('VACUUM ANALYZE').catch(() => undefined);
+    await client.query('CHECKPOINT').catch(() => undefined);
+  } catch {
+    // Unreachable: nothing to settle.
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}

@@ -43,6 +43,11 @@ export interface RunningTarget {
   memory(): { rssMb: number; peakRssMb: number };
   /** CPU seconds (user + system, all threads) the server has used so far. */
   cpuSeconds(): number;
+  /**
+   * Waits until the server's database has no background work pending (PostgreSQL: vacuum and
+   * checkpoint), so that it does not run during another target's measurement. Absent: nothing.
+   */
+  settle?(): Promise<void>;
   stop(): Promise<void>;
 }
 

@@ -4,7 +4,12 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildGatehouse } from '../lib/build.ts';
 import { freePort, startChild } from '../lib/child.ts';
-import { createPostgresDatabase, dropPostgresDatabase, postgresUnavailable } from '../lib/postgres.ts';
+import {
+  createPostgresDatabase,
+  dropPostgresDatabase,
+  postgresUnavailable,
+  settlePostgres,
+} from '../lib/postgres.ts';
 import type { BenchOptions, RunningTarget, TargetName } from '../lib/types.ts';
 
 const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
@@ -99,6 +104,7 @@ async function launch(
   const stop = target.stop;
   return {
     ...target,
+    ...(dbUrl.startsWith('postgres') ? { settle: () => settlePostgres(dbUrl) } : {}),
     async stop() {
       await stop();
       if (options.profile) keepMainThreadProfile(profileDir, profileName);
