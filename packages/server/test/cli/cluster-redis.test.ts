@@ -1,25 +1,16 @@
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { freePort } from '../bin-process.ts';
 import { TEST_SECRET, testServer } from '../helpers.ts';
 import { postgresSkip, type TestDatabase, withTestPostgres } from '../pg.ts';
 import { closedPort, dropRedisPrefix, TEST_REDIS_URL, testRedisPrefix, withRedis } from '../redis.ts';
 
 const bin = new URL('../../bin/gatehouse.cjs', import.meta.url).pathname;
 const METRICS_TOKEN = 'cluster-metrics-token-0123456789';
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const a = s.address();
-      s.close(() => resolve(typeof a === 'object' && a ? a.port : 0));
-    });
-  });
-}
 
 interface Node {
   base: string;

@@ -2,25 +2,16 @@ import assert from 'node:assert/strict';
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { createServer } from 'node:net';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { freePort } from '../bin-process.ts';
 import { TEST_SECRET } from '../helpers.ts';
 
 const { threadpoolSize } = createRequire(import.meta.url)('../../bin/threadpool.cjs') as {
   threadpoolSize(cores: number): number;
 };
 const bin = new URL('../../bin/gatehouse.cjs', import.meta.url).pathname;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const a = s.address();
-      s.close(() => resolve(typeof a === 'object' && a ? a.port : 0));
-    });
-  });
-}
 
 /** `gatehouse serve --json` on a fresh data directory, once /readyz answers. */
 async function startServe(env: Record<string, string | undefined> = {}) {

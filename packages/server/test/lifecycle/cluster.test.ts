@@ -1,14 +1,13 @@
 import assert from 'node:assert/strict';
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { request } from 'node:http';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { loadConfig } from '../../src/config/index.ts';
 import { Gatehouse } from '../../src/gatehouse.ts';
 import { createLogger } from '../../src/logger.ts';
+import { type BinProcess, freePort, runBin } from '../bin-process.ts';
 import { TEST_SECRET } from '../helpers.ts';
 import { forDialects, withTestPostgres } from '../pg.ts';
 
@@ -19,16 +18,6 @@ import { forDialects, withTestPostgres } from '../pg.ts';
  * the invalidation poll; /metrics adds up every worker; a worker killed with SIGKILL is
  * replaced while the others keep serving; SIGTERM stops them all.
  */
-const bin = new URL('../../bin/gatehouse.cjs', import.meta.url).pathname;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const a = s.address();
-      s.close(() => resolve(typeof a === 'object' && a ? a.port : 0));
-    });
-  });
-}
 
 interface Answer {
   status: number;
@@ -54,37 +43,23 @@ function send(
   });
 }
 
-interface Cluster {
+interface Cluster extends BinProcess {
   base: string;
-  child: ChildProcess;
-  /** Everything it printed so far, stdout and stderr. */
-  output(): string;
-  exited: Promise<number | null>;
 }
 
 async function serveCluster(env: Record<string, string>, workers: number): Promise<Cluster> {
   const port = await freePort();
-  const child = spawn(process.execPath, [bin, 'serve', '--workers', String(workers)], {
-    env: { ...process.env, PORT: String(port), ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  child.stdout?.on('data', (d) => {
-    out += d;
-  });
-  child.stderr?.on('data', (d) => {
-    out += d;
-  });
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const run = runBin(['serve', '--workers', String(workers)], { PORT: String(port), ...env });
+  const { child, output: out } = run;
   const base = `http://127.0.0.1:${port}`;
   // The primary logs "serving ... with N worker processes" once every worker listens.
   for (let i = 0; i < 1200; i++) {
-    if (out.includes(`with ${workers} worker processes`)) return { base, child, output: () => out, exited };
+    if (out().includes(`with ${workers} worker processes`)) return { ...run, base };
     if (child.exitCode !== null) break;
     await new Promise((r) => setTimeout(r, 100));
   }
   child.kill('SIGKILL');
-  assert.fail(`gatehouse serve --workers ${workers} did not come up:\n${out}`);
+  assert.fail(`gatehouse serve --workers ${workers} did not come up:\n${out()}`);
 }
 
 /** The JSON log lines a process printed. */
@@ -256,47 +231,27 @@ await forDialects(['sqlite', 'postgres'], (dialect, skip) => {
 
 describe('gatehouse serve --workers: refusals', () => {
   it('a bad count is a usage error (exit 2)', async () => {
-    const child = spawn(process.execPath, [bin, 'serve', '--workers', 'many'], {
-      env: { ...process.env, LOG_LEVEL: 'warn' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let err = '';
-    child.stderr?.on('data', (d) => {
-      err += d;
-    });
-    const code = await new Promise((resolve) => child.once('exit', resolve));
-    assert.equal(code, 2);
-    assert.match(err, /--workers must be "auto" or a whole number from 1 to 64, got "many"/);
+    const run = runBin(['serve', '--workers', 'many'], { LOG_LEVEL: 'warn' });
+    assert.equal(await run.exited, 2);
+    assert.match(run.output(), /--workers must be "auto" or a whole number from 1 to 64, got "many"/);
   });
 
   it('a worker that cannot start ends the command with its error (exit 1)', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'gatehouse-cluster-'));
     try {
-      const child = spawn(process.execPath, [bin, 'serve', '--workers', '2'], {
-        env: {
-          ...process.env,
-          NODE_ENV: 'test',
-          LOG_LEVEL: 'info',
-          PORT: String(await freePort()),
-          GATEHOUSE_DATA_DIR: dir,
-          GATEHOUSE_SECRET: TEST_SECRET,
-          // Nothing listens there: the first worker cannot open the database.
-          DATABASE_URL: `postgres://gatehouse@127.0.0.1:${await freePort()}/gatehouse`,
-          GATEHOUSE_DB_CONNECT_TIMEOUT_MS: '1000',
-        },
-        stdio: ['ignore', 'pipe', 'pipe'],
+      const run = runBin(['serve', '--workers', '2'], {
+        NODE_ENV: 'test',
+        LOG_LEVEL: 'info',
+        PORT: String(await freePort()),
+        GATEHOUSE_DATA_DIR: dir,
+        GATEHOUSE_SECRET: TEST_SECRET,
+        // Nothing listens there: the first worker cannot open the database.
+        DATABASE_URL: `postgres://gatehouse@127.0.0.1:${await freePort()}/gatehouse`,
+        GATEHOUSE_DB_CONNECT_TIMEOUT_MS: '1000',
       });
-      let out = '';
-      child.stdout?.on('data', (d) => {
-        out += d;
-      });
-      child.stderr?.on('data', (d) => {
-        out += d;
-      });
-      const code = await new Promise((resolve) => child.once('exit', resolve));
-      assert.equal(code, 1, out);
-      assert.match(out, /ECONNREFUSED|connect/i);
-      assert.match(out, /a worker process exited with code 1 before it was listening/);
+      assert.equal(await run.exited, 1, run.output());
+      assert.match(run.output(), /ECONNREFUSED|connect/i);
+      assert.match(run.output(), /a worker process exited with code 1 before it was listening/);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { loadConfig } from '../../src/config/index.ts';
 import { Gatehouse } from '../../src/gatehouse.ts';
 import { createLogger } from '../../src/logger.ts';
+import { freePort } from '../bin-process.ts';
 import { TEST_SECRET } from '../helpers.ts';
 import { forDialects, withTestPostgres } from '../pg.ts';
 
@@ -18,15 +18,6 @@ import { forDialects, withTestPostgres } from '../pg.ts';
  * had answered with introspects active on the node started after it.
  */
 const bin = new URL('../../bin/gatehouse.cjs', import.meta.url).pathname;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const a = s.address();
-      s.close(() => resolve(typeof a === 'object' && a ? a.port : 0));
-    });
-  });
-}
 
 interface Node {
   base: string;
