@@ -8,7 +8,7 @@ import { openStorage } from './storage/sql/storage.ts';
  */
 export async function migrateDatabase(
   url: string,
-  opts: { poolSize: number; timeouts: DatabaseTimeouts },
+  opts: { poolSize: number; timeouts: DatabaseTimeouts; preparedStatements?: boolean },
 ): Promise<'sqlite' | 'postgres'> {
   const storage = openStorage(url, opts);
   try {

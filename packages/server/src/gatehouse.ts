@@ -312,7 +312,12 @@ export class Gatehouse {
 
   /** Opens storage (unless given), migrates, loads or creates signing keys. */
   static async open(config: Config, opts: GatehouseOptions = {}): Promise<Gatehouse> {
-    const storage = opts.storage ?? openStorage(config.databaseUrl, { timeouts: config.databaseTimeouts });
+    const storage =
+      opts.storage ??
+      openStorage(config.databaseUrl, {
+        timeouts: config.databaseTimeouts,
+        preparedStatements: config.databasePreparedStatements,
+      });
     try {
       await storage.migrate();
       const bus = new InvalidationBus(storage, config.invalidationPollMs, opts.logger);

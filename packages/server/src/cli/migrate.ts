@@ -29,7 +29,11 @@ const migrate: Command = {
     // (Ctrl-C stops it), so only the connection itself is bounded. The server, which also
     // migrates on start, keeps every limit.
     const timeouts = { ...config.databaseTimeouts, queryMs: 0, statementMs: 0, idleInTransactionMs: 0 };
-    const dialect = await migrateDatabase(config.databaseUrl, { poolSize: 1, timeouts });
+    const dialect = await migrateDatabase(config.databaseUrl, {
+      poolSize: 1,
+      timeouts,
+      preparedStatements: config.databasePreparedStatements,
+    });
     const database = describeDatabase(config.databaseUrl);
     return {
       json: { migrated: true, dialect, database },

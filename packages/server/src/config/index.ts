@@ -140,6 +140,12 @@ export interface Config {
   introspectionClients: string[];
   /** How long storage waits on the database. `GATEHOUSE_DB_*_TIMEOUT_MS`, `GATEHOUSE_SQLITE_BUSY_TIMEOUT_MS`. */
   databaseTimeouts: DatabaseTimeouts;
+  /**
+   * PostgreSQL: run queries as named prepared statements, parsed and planned once per
+   * connection. `GATEHOUSE_DB_PREPARED_STATEMENTS`, default on; turn it off behind a pooler
+   * that cannot keep them (PgBouncer in transaction mode before 1.21).
+   */
+  databasePreparedStatements: boolean;
   /** /readyz answers 503 when the database has not answered within this. `GATEHOUSE_READYZ_TIMEOUT_MS`, default 2000. */
   readyzTimeoutMs: number;
   /** Request, header, idle and keep-alive timeouts of the HTTP server. `GATEHOUSE_HTTP_*_TIMEOUT_MS`. */
@@ -329,6 +335,10 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
       o.refreshReuseWindowSeconds ?? parseReuseWindow(env.GATEHOUSE_REFRESH_REUSE_WINDOW),
     introspectionClients: o.introspectionClients ?? parsePlans(env.GATEHOUSE_INTROSPECTION_CLIENTS, []),
     databaseTimeouts: o.databaseTimeouts ?? databaseTimeouts(env),
+    databasePreparedStatements:
+      o.databasePreparedStatements ??
+      (env.GATEHOUSE_DB_PREPARED_STATEMENTS === undefined ||
+        parseFlag('GATEHOUSE_DB_PREPARED_STATEMENTS', env.GATEHOUSE_DB_PREPARED_STATEMENTS)),
     readyzTimeoutMs: o.readyzTimeoutMs ?? parseTimeout('GATEHOUSE_READYZ_TIMEOUT_MS', env, 2_000, 1),
     httpTimeouts: o.httpTimeouts ?? httpTimeouts(env),
     signIn: o.signIn ?? signInConfig(env),

@@ -1,6 +1,7 @@
 import type { AuthorizationStateStore } from '../authorization-state-store.ts';
 import type { AuthorizationCode, AuthorizationFlow, FamilyIssue, Session } from '../authorization-types.ts';
 import type { SqlContext } from './context.ts';
+import { consumeCodeAtOnce } from './pg-token-writes.ts';
 import * as sessions from './sessions.ts';
 import * as tokens from './tokens.ts';
 
@@ -54,6 +55,9 @@ export class SqlAuthorizationStateStore implements AuthorizationStateStore {
     now = new Date(),
     issue?: FamilyIssue,
   ) {
+    // PostgreSQL: one statement (a single round trip) with the same guarantees.
+    if (this.ctx.dialect === 'postgres')
+      return consumeCodeAtOnce(this.ctx.db, codeHash, family, now.getTime(), issue);
     // `revoking`: recording the access token revokes it at once when its family was revoked meanwhile.
     return this.ctx.revoking((tx) => tokens.consumeCode(tx, codeHash, family, now.getTime(), issue));
   }

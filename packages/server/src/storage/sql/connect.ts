@@ -88,7 +88,7 @@ export const DEFAULT_DATABASE_TIMEOUTS: DatabaseTimeouts = {
 
 export function connect(
   url: string,
-  opts: { poolSize?: number; timeouts?: DatabaseTimeouts } = {},
+  opts: { poolSize?: number; timeouts?: DatabaseTimeouts; preparedStatements?: boolean } = {},
 ): { db: Kysely<Database>; dialect: Dialect; poolStats?: () => PoolStats; checkpoints?: WalCheckpoints } {
   const timeouts = opts.timeouts ?? DEFAULT_DATABASE_TIMEOUTS;
   const dialect = dialectOf(url);
@@ -129,7 +129,11 @@ export function connect(
   // A dropped idle connection must not crash the process; the pool replaces it.
   pool.on('error', () => {});
   return {
-    db: new Kysely<Database>({ dialect: new PostgresDialect({ pool: discardingBrokenClients(pool) }) }),
+    db: new Kysely<Database>({
+      dialect: new PostgresDialect({
+        pool: discardingBrokenClients(pool, { preparedStatements: opts.preparedStatements }),
+      }),
+    }),
     dialect,
     poolStats: () => ({
       total: pool.totalCount,

@@ -96,7 +96,7 @@ function sqlSlices(ctx: SqlContext): SqlSlices {
  */
 export function openStorage(
   databaseUrl: string,
-  opts: { poolSize?: number; timeouts?: DatabaseTimeouts } = {},
+  opts: { poolSize?: number; timeouts?: DatabaseTimeouts; preparedStatements?: boolean } = {},
 ): SqlStorage {
   const { db, dialect, poolStats, checkpoints } = connect(databaseUrl, opts);
   return new SqlStorage(db, dialect, poolStats, checkpoints);

@@ -3,6 +3,7 @@ import type { RotateRefreshOptions, TokenStore } from '../token-store.ts';
 import type { SqlContext } from './context.ts';
 import { GroupCommit } from './group-commit.ts';
 import * as opaque from './opaque-tokens.ts';
+import { rotateRefreshAtOnce } from './pg-token-writes.ts';
 import { rotateRefresh } from './refresh-rotation.ts';
 import * as tokens from './tokens.ts';
 
@@ -35,13 +36,18 @@ export class SqlTokenStore implements TokenStore {
     return tokens.selectRefresh(this.ctx.db, tokenHash);
   }
 
-  rotateRefreshToken(
+  async rotateRefreshToken(
     oldHash: string,
     next: { tokenHash: string; expiresAt: Date },
     now = new Date(),
     opts: RotateRefreshOptions = {},
   ) {
     const snapshot = this.ctx.dialect === 'sqlite';
+    // PostgreSQL: the usual rotation in one statement; what it cannot decide, the transaction does.
+    if (!snapshot) {
+      const done = await rotateRefreshAtOnce(this.ctx.db, oldHash, next, now.getTime(), opts);
+      if (done) return done;
+    }
     return this.ctx.revoking((tx) => rotateRefresh(tx, oldHash, next, now.getTime(), opts, snapshot));
   }
 

@@ -16,7 +16,7 @@ import type { Db } from './tx.ts';
 const date = (ms: number) => new Date(Number(ms));
 const maybeDate = (ms: number | null) => (ms === null ? null : new Date(Number(ms)));
 
-const toCode = (r: Selectable<Database['authorization_codes']>): AuthorizationCode => ({
+export const toCode = (r: Selectable<Database['authorization_codes']>): AuthorizationCode => ({
   codeHash: r.code_hash,
   appId: r.app_id,
   userId: r.user_id,
@@ -35,7 +35,7 @@ const toCode = (r: Selectable<Database['authorization_codes']>): AuthorizationCo
   sid: r.sid ?? null,
 });
 
-const toFamily = (r: Selectable<Database['token_families']>): TokenFamily => ({
+export const toFamily = (r: Selectable<Database['token_families']>): TokenFamily => ({
   id: r.id,
   appId: r.app_id,
   userId: r.user_id,
