@@ -70,6 +70,16 @@ await forDialects(['postgres'], (_dialect, skip) => {
         assert.equal(after1.length, 1, 'the read is prepared under one name');
         assert.deepEqual(await read(db, 2), [{ id: 2, body: 'two' }]);
         assert.deepEqual(await prepared(db), after1, 'the same text runs under the same name');
+        // A batch's many parameters: its text changes with its length, it is not kept.
+        const many = Array.from({ length: 65 }, (_, i) => i + 1);
+        const batch = await db
+          .selectFrom('notes')
+          .select('id')
+          .where('id', 'in', many)
+          .orderBy('id')
+          .execute();
+        assert.deepEqual(batch, [{ id: 1 }, { id: 2 }]);
+        assert.deepEqual(await prepared(db), after1, 'a 65-parameter query runs unnamed');
         // Without parameters: the simple protocol, which runs several statements in one text.
         // Named, it would fail: "cannot insert multiple commands into a prepared statement".
         await sql.raw('create index notes_body on notes (body); drop index notes_body').execute(db);

@@ -46,6 +46,14 @@ export function discardingBrokenClients(
 const NAMED_STATEMENTS = 500;
 
 /**
+ * A query with more parameters than this runs unnamed: it is a batch (the group commit's
+ * multi-row insert, up to 200 rows of 13 values), whose text changes with its length, and
+ * its work, not its planning, is its cost. Naming each length would fill the server's memory
+ * with plans used once in a while.
+ */
+const MAX_NAMED_PARAMETERS = 64;
+
+/**
  * Names for SQL texts, shared by a pool's connections, so that each connection parses and
  * plans a statement once and then only binds and executes it: pg sends Parse for a named
  * query only the first time a connection sees the name. Unnamed, PostgreSQL parsed and
@@ -59,8 +67,9 @@ const NAMED_STATEMENTS = 500;
  * outside a transaction (inside one, the transaction has failed and its caller sees the
  * error; its next attempt prepares afresh).
  *
- * Only queries with parameters are named: the rest (DDL, a migration's several statements in
- * one text) keep the simple protocol. Texts beyond the first NAMED_STATEMENTS run unnamed, so a stream of distinct texts cannot
+ * Only queries with parameters are named, and not batches (MAX_NAMED_PARAMETERS): the rest
+ * (DDL, a migration's several statements in one text) keep the simple protocol. Texts beyond
+ * the first NAMED_STATEMENTS run unnamed, so a stream of distinct texts cannot
  * grow the server's memory per connection without bound.
  */
 export class StatementNames {
@@ -112,7 +121,8 @@ class GuardedClient implements PostgresPoolClient {
     if (control === 'open' || control === 'close') this.inTransaction = control === 'open';
     // Without parameters pg uses the simple protocol, which also runs several statements in
     // one text (migrations do); a name would move it to the extended one, which cannot.
-    const name = control === undefined && values?.length ? this.statements?.nameOf(text) : undefined;
+    const named = control === undefined && values?.length && values.length <= MAX_NAMED_PARAMETERS;
+    const name = named ? this.statements?.nameOf(text) : undefined;
     if (name === undefined) return this.send(this.client.query(text, values));
     const inTransaction = this.inTransaction;
     return this.send(this.client.query({ name, text, values })).catch((err: unknown) => {
