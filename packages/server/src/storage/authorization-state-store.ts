@@ -35,9 +35,12 @@ export interface AuthorizationStateStore {
   getAuthorizationCode(codeHash: string): Promise<AuthorizationCode | undefined>;
   /**
    * Atomic: marks the code consumed and creates the token family `family.id` for what it
-   * issues. Exactly one concurrent caller wins (`consumed`); the others get `replayed` (and
-   * must revoke `code.familyId`). `issue` (the access token's jti, a refresh token with the
-   * code's scopes) is stored in the same transaction, only for the winner.
+   * issues, only while the code's grant stands (not revoked). Exactly one concurrent caller
+   * wins (`consumed`); the others get `replayed` (and must revoke `code.familyId`). A code
+   * whose grant was revoked is left unconsumed (`grant-revoked`); a revocation committing
+   * meanwhile either comes first (and this is `grant-revoked`) or sees the new family.
+   * `issue` (the access token's jti, a refresh token with the code's scopes) is stored in the
+   * same transaction, only for the winner.
    */
   consumeAuthorizationCode(
     codeHash: string,

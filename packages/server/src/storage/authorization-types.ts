@@ -83,6 +83,8 @@ export type ConsumeCodeResult =
   | { status: 'consumed'; code: AuthorizationCode; family: TokenFamily }
   /** Already redeemed: the caller must revoke `code.familyId`. */
   | { status: 'replayed'; code: AuthorizationCode }
+  /** The code's grant was revoked: nothing was written, the code stays unconsumed. */
+  | { status: 'grant-revoked'; code: AuthorizationCode }
   | { status: 'unknown' };
 
 /**

@@ -92,10 +92,10 @@ export async function recordGrant(
 let users = 0;
 
 /**
- * Runs the authorization-code flow's domain side (consent already given) and exchanges the
- * code at the real token endpoint: the pages are tested elsewhere.
+ * Runs the authorization-code flow's domain side (consent already given): a code for a new
+ * admin of the company, not yet exchanged. The pages are tested elsewhere.
  */
-export async function delegatedTokens(
+export async function approvedCode(
   t: TestServer,
   creds: Creds,
   opts: { companyId?: string; publicClient?: boolean } = {},
@@ -133,18 +133,37 @@ export async function delegatedTokens(
     new Date(),
   );
   assert.equal(outcome.kind, 'code');
-  const code = outcome.kind === 'code' ? outcome.code : '';
-  const form = { grant_type: 'authorization_code', code, redirect_uri: REDIRECT };
-  const res = opts.publicClient
-    ? await post(t, '/oauth2/token', undefined, {
+  return { code: outcome.kind === 'code' ? outcome.code : '', verifier, userId: user.id };
+}
+
+/** Exchanges `code` at the real token endpoint, as the client would. */
+export function exchangeCode(
+  t: TestServer,
+  creds: Creds,
+  approved: { code: string; verifier: string },
+  opts: { publicClient?: boolean } = {},
+) {
+  const form = { grant_type: 'authorization_code', code: approved.code, redirect_uri: REDIRECT };
+  return opts.publicClient
+    ? post(t, '/oauth2/token', undefined, {
         ...form,
         client_id: creds.clientId,
-        code_verifier: verifier,
+        code_verifier: approved.verifier,
       })
-    : await post(t, '/oauth2/token', creds, form);
+    : post(t, '/oauth2/token', creds, form);
+}
+
+/** approvedCode, then the exchange, which must succeed: the tokens and the user's id. */
+export async function delegatedTokens(
+  t: TestServer,
+  creds: Creds,
+  opts: { companyId?: string; publicClient?: boolean } = {},
+) {
+  const approved = await approvedCode(t, creds, opts);
+  const res = await exchangeCode(t, creds, approved, opts);
   assert.equal(res.statusCode, 200, res.body);
   const body = res.json() as { access_token: string; refresh_token: string };
-  return { ...body, userId: user.id };
+  return { ...body, userId: approved.userId };
 }
 
 export async function refresh(t: TestServer, creds: Creds, refreshToken: string) {

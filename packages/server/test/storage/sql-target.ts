@@ -32,6 +32,30 @@ export async function sqliteDatabase(): Promise<TestDatabase> {
 
 function rawAccess(storage: SqlStorage): RawAccess {
   const { db } = storage;
+  /** Another node mid-revocation: `table`'s row `id` marked revoked by a transaction held open until `commit`. */
+  async function holdRevocation(table: 'token_families' | 'grants', id: string) {
+    let release = () => {};
+    const released = new Promise<void>((r) => {
+      release = r;
+    });
+    let held = () => {};
+    const holding = new Promise<void>((r) => {
+      held = r;
+    });
+    const done = db.transaction().execute(async (tx) => {
+      await tx.updateTable(table).set({ revoked_at: Date.now() }).where('id', '=', id).execute();
+      held();
+      await released;
+    });
+    // Either the row is held, or the transaction failed before it could be.
+    await Promise.race([holding, done]);
+    return {
+      async commit() {
+        release();
+        await done;
+      },
+    };
+  }
   return {
     async appSecretIds(appId) {
       const rows = await db.selectFrom('app_secrets').select('id').where('app_id', '=', appId).execute();
@@ -53,33 +77,8 @@ function rawAccess(storage: SqlStorage): RawAccess {
       const applied = await sql<{ name: string }>`SELECT name FROM kysely_migration`.execute(db);
       return applied.rows.map((r) => r.name);
     },
-    async holdFamilyRevocation(familyId) {
-      let release = () => {};
-      const released = new Promise<void>((r) => {
-        release = r;
-      });
-      let held = () => {};
-      const holding = new Promise<void>((r) => {
-        held = r;
-      });
-      const done = db.transaction().execute(async (tx) => {
-        await tx
-          .updateTable('token_families')
-          .set({ revoked_at: Date.now() })
-          .where('id', '=', familyId)
-          .execute();
-        held();
-        await released;
-      });
-      // Either the row is held, or the transaction failed before it could be.
-      await Promise.race([holding, done]);
-      return {
-        async commit() {
-          release();
-          await done;
-        },
-      };
-    },
+    holdFamilyRevocation: (familyId) => holdRevocation('token_families', familyId),
+    holdGrantRevocation: (grantId) => holdRevocation('grants', grantId),
   };
 }
 

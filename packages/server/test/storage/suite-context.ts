@@ -25,6 +25,8 @@ export interface RawAccess {
    * open, holding the family, until `commit`. Only where writers run side by side.
    */
   holdFamilyRevocation(familyId: string): Promise<{ commit(): Promise<void> }>;
+  /** The same for a grant: its row marked revoked by a transaction that stays open until `commit`. */
+  holdGrantRevocation(grantId: string): Promise<{ commit(): Promise<void> }>;
 }
 
 /** A storage opened by the target on a database, with its raw access. */

@@ -24,7 +24,8 @@ export interface Redemption {
 
 /**
  * Redeems an approved, unexpired authorization code of `app`, once: the grant behind it must
- * still stand; the code is consumed in the same storage call that records the token family,
+ * still stand (checked by the consumption itself, so a revocation cannot slip in between);
+ * the code is consumed in the same storage call that records the token family,
  * the access token's jti and the refresh token, so a second redemption (a replay, or two at
  * once) finds it consumed, revokes what the first issued and is `invalid_grant`. Then the
  * tokens, and an id_token when `openid` was granted. The authorization-code and device-code
@@ -38,9 +39,6 @@ export async function redeemApprovedCode(
   r: Redemption,
 ): Promise<TokenResponse> {
   const { codes, idTokens } = ctx;
-  const grant = await codes.getActiveGrant(app.id, code.companyId);
-  if (!grant || grant.id !== code.grantId)
-    throw new InvalidGrant(`the grant behind this ${r.noun} was revoked`);
   // A public client's refresh tokens are bound to its DPoP key (RFC 9449 5): it has no secret.
   const family = {
     id: newId('fam', 24),
@@ -60,6 +58,8 @@ export async function redeemApprovedCode(
     if (result.code.familyId !== null) await codes.revokeRefreshFamily(result.code.familyId);
     throw new InvalidGrant(`the ${r.noun} was already used; tokens issued from it are revoked`);
   }
+  if (result.status === 'grant-revoked')
+    throw new InvalidGrant(`the grant behind this ${r.noun} was revoked`);
   if (result.status !== 'consumed') throw new InvalidGrant(`the ${r.noun} is invalid`);
   const response = await issueFamilyTokens(ctx, {
     app,

@@ -7,7 +7,7 @@ import type {
 } from '../authorization-types.ts';
 import type { Database } from '../schema.ts';
 import type { RotateRefreshOptions } from '../token-store.ts';
-import { type NewFamily, selectCode, selectRefresh, toCode, toFamily } from './tokens.ts';
+import { type NewFamily, notConsumed, selectRefresh, toCode, toFamily } from './tokens.ts';
 import type { Db } from './tx.ts';
 
 /**
@@ -29,7 +29,10 @@ import type { Db } from './tx.ts';
 /**
  * consumeCode (tokens.ts) in one statement: the code's conditional UPDATE is the arbiter, and
  * the family, its access token's jti and its refresh token are inserted from the row it
- * returns, so nothing is written unless this caller consumed the code.
+ * returns, so nothing is written unless this caller consumed the code. The code's grant is
+ * held FOR SHARE: a revocation of it (an UPDATE of the row) waits for this statement and then
+ * finds the family, or came first and this one consumes nothing (PostgreSQL re-checks
+ * `revoked_at` after the wait).
  */
 export async function consumeCodeAtOnce(
   db: Db,
@@ -39,9 +42,14 @@ export async function consumeCodeAtOnce(
   issue?: FamilyIssue,
 ): Promise<ConsumeCodeResult> {
   const parts: RawBuilder<unknown>[] = [
+    sql`g as (
+      select id from grants
+      where id = (select grant_id from authorization_codes where code_hash = ${codeHash}::text)
+        and revoked_at is null
+      for share)`,
     sql`c as (
       update authorization_codes set consumed_at = ${now}::bigint, family_id = ${family.id}::text
-      where code_hash = ${codeHash}::text and consumed_at is null
+      where code_hash = ${codeHash}::text and consumed_at is null and exists (select 1 from g)
       returning *)`,
     sql`f as (
       insert into token_families (id, app_id, user_id, company_id, grant_id, created_at, expires_at, revoked_at, dpop_jkt)
@@ -65,10 +73,7 @@ export async function consumeCodeAtOnce(
     Selectable<Database['authorization_codes']>
   >`with ${sql.join(parts)} select * from c`.execute(db);
   const updated = rows[0];
-  if (!updated) {
-    const code = await selectCode(db, codeHash);
-    return code ? { status: 'replayed', code } : { status: 'unknown' };
-  }
+  if (!updated) return notConsumed(db, codeHash);
   const code = toCode(updated);
   return {
     status: 'consumed',

@@ -98,8 +98,8 @@ export async function selectCode(db: Db, codeHash: string): Promise<Authorizatio
 }
 
 /**
- * Marks the code consumed and creates its token family, with what it issues (`issue`). The
- * conditional UPDATE is the arbiter: of concurrent callers exactly one sees a row change, on
+ * Marks the code consumed, while its grant stands, and creates its token family, with what it
+ * issues (`issue`). The conditional UPDATE is the arbiter: of concurrent callers exactly one sees a row change, on
  * SQLite and PostgreSQL (there the second UPDATE waits for the first to commit and re-checks
  * the condition). The winner gets the row back from the UPDATE itself (RETURNING).
  */
@@ -115,12 +115,17 @@ export async function consumeCode(
     .set({ consumed_at: now, family_id: family.id })
     .where('code_hash', '=', codeHash)
     .where('consumed_at', 'is', null)
+    .where(({ exists, selectFrom }) =>
+      exists(
+        selectFrom('grants')
+          .select('grants.id')
+          .whereRef('grants.id', '=', 'authorization_codes.grant_id')
+          .where('grants.revoked_at', 'is', null),
+      ),
+    )
     .returningAll()
     .executeTakeFirst();
-  if (!updated) {
-    const code = await selectCode(db, codeHash);
-    return code ? { status: 'replayed', code } : { status: 'unknown' };
-  }
+  if (!updated) return notConsumed(db, codeHash);
   const code = toCode(updated);
   const row = {
     id: family.id,
@@ -141,6 +146,13 @@ export async function consumeCode(
       await insertRefresh(db, { ...issue.refreshToken, familyId: family.id, scopes: code.scopes }, now);
   }
   return { status: 'consumed', code, family: toFamily(row) };
+}
+
+/** Why a code's conditional UPDATE changed nothing: used already, its grant revoked, or no such code. */
+export async function notConsumed(db: Db, codeHash: string): Promise<ConsumeCodeResult> {
+  const code = await selectCode(db, codeHash);
+  if (!code) return { status: 'unknown' };
+  return code.consumedAt === null ? { status: 'grant-revoked', code } : { status: 'replayed', code };
 }
 
 export const insertIssued = (db: Db, familyId: string, t: FamilyIssue['accessToken']) =>

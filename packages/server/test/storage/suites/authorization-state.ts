@@ -63,7 +63,7 @@ function flow(sessionHash: string, appId: string, overrides: { grantGuid?: strin
 }
 
 /** Sessions, pending authorization flows and codes: the browser side of the code flow. */
-export function authorizationStateTests({ it }: SuiteContext): void {
+export function authorizationStateTests({ it, target }: SuiteContext): void {
   describe('sessions and authorization flows', () => {
     it(
       'a session lives until it expires; sign-in replaces it and carries its flows across',
@@ -269,5 +269,60 @@ export function authorizationStateTests({ it }: SuiteContext): void {
         assert.equal(unknown.status, 'unknown');
       },
     );
+
+    it(
+      'a code whose grant was revoked is not consumed: nothing is written and it stays unconsumed',
+      ['consumeAuthorizationCode', 'revokeGrant', 'getAuthorizationCode', 'getRefreshToken'],
+      async (s) => {
+        const seed = await authorizationSeed(s);
+        const codeHash = await newCode(s, seed);
+        assert.equal(await s.revokeGrant(seed.companyId, seed.grantId), true);
+        const tokenHash = sha256(`refresh-${codeHash}`);
+        const result = await s.consumeAuthorizationCode(
+          codeHash,
+          { id: newId('fam'), expiresAt: new Date(Date.now() + MINUTE) },
+          new Date(),
+          {
+            accessToken: { jti: newId('at', 22), expiresAt: new Date(Date.now() + MINUTE) },
+            refreshToken: { tokenHash, expiresAt: new Date(Date.now() + MINUTE) },
+          },
+        );
+        assert.equal(result.status, 'grant-revoked');
+        assert.equal(result.status === 'grant-revoked' && result.code.codeHash, codeHash);
+        const code = await s.getAuthorizationCode(codeHash);
+        assert.equal(code?.consumedAt, null);
+        assert.equal(code?.familyId, null);
+        assert.equal(await s.getRefreshToken(tokenHash), undefined);
+      },
+    );
+
+    // SQLite runs one write transaction at a time: there the two cannot interleave.
+    if (target.concurrentWriters)
+      it(
+        'a code exchange racing its grant’s revocation waits for it and consumes nothing',
+        ['consumeAuthorizationCode', 'getAuthorizationCode'],
+        async (s, { raw }) => {
+          const seed = await authorizationSeed(s);
+          const codeHash = await newCode(s, seed);
+          const revocation = await raw.holdGrantRevocation(seed.grantId);
+          let settled = false;
+          const exchange = s
+            .consumeAuthorizationCode(codeHash, {
+              id: newId('fam'),
+              expiresAt: new Date(Date.now() + MINUTE),
+            })
+            .finally(() => {
+              settled = true;
+            });
+          // Unlocked, the exchange would read the grant as live (the revocation is not
+          // committed) and create a family the revocation never saw. The pause only gives
+          // that wrong behaviour time to show.
+          await new Promise((r) => setTimeout(r, 300));
+          assert.equal(settled, false, 'the exchange must wait for the grant row');
+          await revocation.commit();
+          assert.equal((await exchange).status, 'grant-revoked');
+          assert.equal((await s.getAuthorizationCode(codeHash))?.consumedAt, null);
+        },
+      );
   });
 }
