@@ -32,6 +32,11 @@ export function readCodeChallenge(
   return challenge;
 }
 
+/** A code_verifier of the form RFC 7636 4.1 allows (what it matches is another question). */
+export function isWellFormedVerifier(verifier: string): boolean {
+  return VERIFIER.test(verifier);
+}
+
 /** Checks code_verifier against the challenge bound to the code. */
 export function verifyCodeVerifier(challenge: string | null, verifier: string | undefined): void {
   if (challenge === null) {

@@ -1,6 +1,7 @@
 import type {
   AuthorizationCode,
   AuthorizationFlow,
+  CodeMatch,
   ConsumeCodeResult,
   FamilyIssue,
   Session,
@@ -41,11 +42,17 @@ export interface AuthorizationStateStore {
    * meanwhile either comes first (and this is `grant-revoked`) or sees the new family.
    * `issue` (the access token's jti, a refresh token with the code's scopes) is stored in the
    * same transaction, only for the winner.
+   *
+   * With `match`, it consumes the code only if it also matches (see CodeMatch), and answers
+   * `unmatched` for anything else (no such code, used, expired, another app's, its grant
+   * revoked) without reading further: the caller then reads the code and says what is wrong.
+   * So a token endpoint checks and spends a valid code in one call.
    */
   consumeAuthorizationCode(
     codeHash: string,
     family: { id: string; expiresAt: Date; dpopJkt?: string | null },
     now?: Date,
     issue?: FamilyIssue,
+    match?: CodeMatch,
   ): Promise<ConsumeCodeResult>;
 }

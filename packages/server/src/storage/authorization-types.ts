@@ -79,12 +79,26 @@ export interface RefreshToken {
   rotatedAt: Date | null;
 }
 
+/**
+ * What a code must also be for consumeAuthorizationCode to spend it: `appId`'s, unexpired at
+ * the consumption's `now`, issued for `redirectUri` (null: issued without one in the request,
+ * so none is needed), and bound to `codeChallenge` (the S256 of the verifier presented; null:
+ * the code has none).
+ */
+export interface CodeMatch {
+  appId: string;
+  redirectUri: string | null;
+  codeChallenge: string | null;
+}
+
 export type ConsumeCodeResult =
   | { status: 'consumed'; code: AuthorizationCode; family: TokenFamily }
   /** Already redeemed: the caller must revoke `code.familyId`. */
   | { status: 'replayed'; code: AuthorizationCode }
   /** The code's grant was revoked: nothing was written, the code stays unconsumed. */
   | { status: 'grant-revoked'; code: AuthorizationCode }
+  /** Given a CodeMatch, anything but a consumption: nothing was written, nothing more was read. */
+  | { status: 'unmatched' }
   | { status: 'unknown' };
 
 /**

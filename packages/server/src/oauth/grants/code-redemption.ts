@@ -1,4 +1,4 @@
-import type { AuthorizationCode } from '../../storage/authorization-types.ts';
+import type { AuthorizationCode, FamilyIssue, TokenFamily } from '../../storage/authorization-types.ts';
 import type { AppWithSecrets } from '../../storage/types.ts';
 import { sha256 } from '../../util/hash.ts';
 import { newId } from '../../util/random.ts';
@@ -38,22 +38,14 @@ export async function redeemApprovedCode(
   code: AuthorizationCode,
   r: Redemption,
 ): Promise<TokenResponse> {
-  const { codes, idTokens } = ctx;
-  // A public client's refresh tokens are bound to its DPoP key (RFC 9449 5): it has no secret.
-  const family = {
-    id: newId('fam', 24),
-    expiresAt: new Date(r.now + app.refreshAbsoluteTtl * 1000),
-    dpopJkt: app.clientType === 'public' ? (req.dpopJkt ?? null) : null,
-  };
-  const accessToken = planAccessToken(app, r.now);
-  const refresh = app.grantTypes.includes('refresh_token') ? newSecret('refreshToken') : undefined;
-  // The access token's jti and the refresh token are stored with the code's consumption.
-  const result = await codes.consumeAuthorizationCode(code.codeHash, family, new Date(r.now), {
-    accessToken,
-    ...(refresh !== undefined
-      ? { refreshToken: { tokenHash: sha256(refresh), expiresAt: refreshExpiry(app, family, r.now) } }
-      : {}),
-  });
+  const { codes } = ctx;
+  const plan = planRedemption(app, req, r.now);
+  const result = await codes.consumeAuthorizationCode(
+    code.codeHash,
+    plan.family,
+    new Date(r.now),
+    plan.issue,
+  );
   if (result.status === 'replayed') {
     if (result.code.familyId !== null) await codes.revokeRefreshFamily(result.code.familyId);
     throw new InvalidGrant(`the ${r.noun} was already used; tokens issued from it are revoked`);
@@ -61,9 +53,52 @@ export async function redeemApprovedCode(
   if (result.status === 'grant-revoked')
     throw new InvalidGrant(`the grant behind this ${r.noun} was revoked`);
   if (result.status !== 'consumed') throw new InvalidGrant(`the ${r.noun} is invalid`);
+  return issueRedeemed(ctx, req, app, result, plan, r);
+}
+
+/** What a code's redemption stores with its consumption, made before it. */
+export interface RedemptionPlan {
+  family: { id: string; expiresAt: Date; dpopJkt: string | null };
+  accessToken: ReturnType<typeof planAccessToken>;
+  /** The refresh token to hand out, when the app may refresh. */
+  refresh: string | undefined;
+  /** The access token's jti and the refresh token's hash, stored with the code's consumption. */
+  issue: FamilyIssue;
+}
+
+export function planRedemption(app: AppWithSecrets, req: TokenEndpointRequest, now: number): RedemptionPlan {
+  // A public client's refresh tokens are bound to its DPoP key (RFC 9449 5): it has no secret.
+  const family = {
+    id: newId('fam', 24),
+    expiresAt: new Date(now + app.refreshAbsoluteTtl * 1000),
+    dpopJkt: app.clientType === 'public' ? (req.dpopJkt ?? null) : null,
+  };
+  const accessToken = planAccessToken(app, now);
+  const refresh = app.grantTypes.includes('refresh_token') ? newSecret('refreshToken') : undefined;
+  const issue: FamilyIssue = {
+    accessToken,
+    ...(refresh !== undefined
+      ? { refreshToken: { tokenHash: sha256(refresh), expiresAt: refreshExpiry(app, family, now) } }
+      : {}),
+  };
+  return { family, accessToken, refresh, issue };
+}
+
+/** The tokens of a consumed code (and an id_token when `openid` was granted). */
+export async function issueRedeemed(
+  ctx: Pick<GrantContext, 'codes' | 'idTokens' | 'tokens' | 'onGrantUsed'>,
+  req: TokenEndpointRequest,
+  app: AppWithSecrets,
+  consumed: { code: AuthorizationCode; family: TokenFamily },
+  plan: RedemptionPlan,
+  r: Redemption,
+): Promise<TokenResponse> {
+  const { codes, idTokens } = ctx;
+  const { code } = consumed;
+  const { accessToken, refresh } = plan;
   const response = await issueFamilyTokens(ctx, {
     app,
-    family: result.family,
+    family: consumed.family,
     scopes: r.narrowed?.scopes ?? code.scopes,
     accessToken,
     ...(refresh !== undefined ? { refreshToken: refresh } : {}),

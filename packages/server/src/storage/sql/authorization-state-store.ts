@@ -1,5 +1,11 @@
 import type { AuthorizationStateStore } from '../authorization-state-store.ts';
-import type { AuthorizationCode, AuthorizationFlow, FamilyIssue, Session } from '../authorization-types.ts';
+import type {
+  AuthorizationCode,
+  AuthorizationFlow,
+  CodeMatch,
+  FamilyIssue,
+  Session,
+} from '../authorization-types.ts';
 import type { SqlContext } from './context.ts';
 import { consumeCodeAtOnce } from './pg-token-writes.ts';
 import * as sessions from './sessions.ts';
@@ -54,11 +60,12 @@ export class SqlAuthorizationStateStore implements AuthorizationStateStore {
     family: { id: string; expiresAt: Date; dpopJkt?: string | null },
     now = new Date(),
     issue?: FamilyIssue,
+    match?: CodeMatch,
   ) {
     // PostgreSQL: one statement (a single round trip) with the same guarantees.
     if (this.ctx.dialect === 'postgres')
-      return consumeCodeAtOnce(this.ctx.db, codeHash, family, now.getTime(), issue);
+      return consumeCodeAtOnce(this.ctx.db, codeHash, family, now.getTime(), issue, match);
     // `revoking`: recording the access token revokes it at once when its family was revoked meanwhile.
-    return this.ctx.revoking((tx) => tokens.consumeCode(tx, codeHash, family, now.getTime(), issue));
+    return this.ctx.revoking((tx) => tokens.consumeCode(tx, codeHash, family, now.getTime(), issue, match));
   }
 }

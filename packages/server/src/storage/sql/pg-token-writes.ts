@@ -1,5 +1,6 @@
 import { type RawBuilder, type Selectable, sql } from 'kysely';
 import type {
+  CodeMatch,
   ConsumeCodeResult,
   FamilyIssue,
   RotateRefreshResult,
@@ -40,7 +41,19 @@ export async function consumeCodeAtOnce(
   family: NewFamily,
   now: number,
   issue?: FamilyIssue,
+  match?: CodeMatch,
 ): Promise<ConsumeCodeResult> {
+  const matching = match
+    ? sql` and app_id = ${match.appId}::text and expires_at > ${now}::bigint and ${
+        match.redirectUri === null
+          ? sql`redirect_uri_given = 0`
+          : sql`redirect_uri = ${match.redirectUri}::text`
+      } and ${
+        match.codeChallenge === null
+          ? sql`code_challenge is null`
+          : sql`code_challenge = ${match.codeChallenge}::text`
+      }`
+    : sql``;
   const parts: RawBuilder<unknown>[] = [
     sql`g as (
       select id from grants
@@ -49,7 +62,7 @@ export async function consumeCodeAtOnce(
       for share)`,
     sql`c as (
       update authorization_codes set consumed_at = ${now}::bigint, family_id = ${family.id}::text
-      where code_hash = ${codeHash}::text and consumed_at is null and exists (select 1 from g)
+      where code_hash = ${codeHash}::text and consumed_at is null and exists (select 1 from g)${matching}
       returning *)`,
     sql`f as (
       insert into token_families (id, app_id, user_id, company_id, grant_id, created_at, expires_at, revoked_at, dpop_jkt)
@@ -73,7 +86,7 @@ export async function consumeCodeAtOnce(
     Selectable<Database['authorization_codes']>
   >`with ${sql.join(parts)} select * from c`.execute(db);
   const updated = rows[0];
-  if (!updated) return notConsumed(db, codeHash);
+  if (!updated) return match ? { status: 'unmatched' } : notConsumed(db, codeHash);
   const code = toCode(updated);
   return {
     status: 'consumed',

@@ -2,6 +2,7 @@ import type { Selectable } from 'kysely';
 import { MAX_ACCESS_TOKEN_TTL_MS, revocationHash } from '../../tokens/revocation-keys.ts';
 import type {
   AuthorizationCode,
+  CodeMatch,
   ConsumeCodeResult,
   FamilyIssue,
   RefreshToken,
@@ -109,12 +110,25 @@ export async function consumeCode(
   family: NewFamily,
   now: number,
   issue?: FamilyIssue,
+  match?: CodeMatch,
 ): Promise<ConsumeCodeResult> {
-  const updated = await db
+  let update = db
     .updateTable('authorization_codes')
     .set({ consumed_at: now, family_id: family.id })
     .where('code_hash', '=', codeHash)
-    .where('consumed_at', 'is', null)
+    .where('consumed_at', 'is', null);
+  if (match) {
+    update = update.where('app_id', '=', match.appId).where('expires_at', '>', now);
+    update =
+      match.redirectUri === null
+        ? update.where('redirect_uri_given', '=', 0)
+        : update.where('redirect_uri', '=', match.redirectUri);
+    update =
+      match.codeChallenge === null
+        ? update.where('code_challenge', 'is', null)
+        : update.where('code_challenge', '=', match.codeChallenge);
+  }
+  const updated = await update
     .where(({ exists, selectFrom }) =>
       exists(
         selectFrom('grants')
@@ -125,7 +139,7 @@ export async function consumeCode(
     )
     .returningAll()
     .executeTakeFirst();
-  if (!updated) return notConsumed(db, codeHash);
+  if (!updated) return match ? { status: 'unmatched' } : notConsumed(db, codeHash);
   const code = toCode(updated);
   const row = {
     id: family.id,

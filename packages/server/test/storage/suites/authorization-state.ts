@@ -271,6 +271,86 @@ export function authorizationStateTests({ it, target }: SuiteContext): void {
     );
 
     it(
+      'with a match, only a code that is the app’s, unexpired, for the redirect_uri and challenge given is spent',
+      ['consumeAuthorizationCode', 'createAuthorizationCode', 'getAuthorizationCode', 'getRefreshToken'],
+      async (s) => {
+        const seed = await authorizationSeed(s);
+        const challenge = sha256('verifier');
+        const codeHash = sha256(newId('code', 30));
+        const expiresAt = new Date(Date.now() + MINUTE);
+        await s.createAuthorizationCode({
+          codeHash,
+          ...seed,
+          redirectUri: 'https://x.test/cb',
+          redirectUriGiven: true,
+          scopes: ['a'],
+          nonce: 'n',
+          codeChallenge: challenge,
+          authTime: new Date(),
+          expiresAt,
+        });
+        const right = { appId: seed.appId, redirectUri: 'https://x.test/cb', codeChallenge: challenge };
+        const wrong = [
+          { ...right, appId: 'app_other' },
+          { ...right, redirectUri: 'https://x.test/other' },
+          { ...right, redirectUri: null },
+          { ...right, codeChallenge: sha256('another verifier') },
+          { ...right, codeChallenge: null },
+        ];
+        const attempt = (match: typeof right | (typeof wrong)[number], now = new Date()) => {
+          const tokenHash = sha256(newId('rt'));
+          return s
+            .consumeAuthorizationCode(
+              codeHash,
+              { id: newId('fam'), expiresAt: new Date(Date.now() + MINUTE) },
+              now,
+              {
+                accessToken: { jti: newId('at', 22), expiresAt: new Date(Date.now() + MINUTE) },
+                refreshToken: { tokenHash, expiresAt: new Date(Date.now() + MINUTE) },
+              },
+              match,
+            )
+            .then((result) => ({ result, tokenHash }));
+        };
+        for (const match of [...wrong, right]) {
+          const late = match === right;
+          // The right match once the code has expired: not spent either.
+          const { result, tokenHash } = await attempt(match, late ? expiresAt : new Date());
+          assert.deepEqual(result, { status: 'unmatched' }, JSON.stringify(match));
+          assert.equal(await s.getRefreshToken(tokenHash), undefined);
+        }
+        assert.equal((await s.getAuthorizationCode(codeHash))?.consumedAt, null);
+        const { result, tokenHash } = await attempt(right);
+        assert.equal(result.status, 'consumed');
+        assert.equal(result.status === 'consumed' && result.code.nonce, 'n');
+        assert.deepEqual((await s.getRefreshToken(tokenHash))?.token.scopes, ['a']);
+        // Spent: the same match now finds nothing to spend.
+        assert.deepEqual((await attempt(right)).result, { status: 'unmatched' });
+        // A code issued without a redirect_uri in its request matches null.
+        const bare = sha256(newId('code', 30));
+        await s.createAuthorizationCode({
+          codeHash: bare,
+          ...seed,
+          redirectUri: null,
+          redirectUriGiven: false,
+          scopes: ['a'],
+          nonce: null,
+          codeChallenge: null,
+          authTime: new Date(),
+          expiresAt,
+        });
+        const spent = await s.consumeAuthorizationCode(
+          bare,
+          { id: newId('fam'), expiresAt: new Date(Date.now() + MINUTE) },
+          new Date(),
+          undefined,
+          { appId: seed.appId, redirectUri: null, codeChallenge: null },
+        );
+        assert.equal(spent.status, 'consumed');
+      },
+    );
+
+    it(
       'a code whose grant was revoked is not consumed: nothing is written and it stays unconsumed',
       ['consumeAuthorizationCode', 'revokeGrant', 'getAuthorizationCode', 'getRefreshToken'],
       async (s) => {
