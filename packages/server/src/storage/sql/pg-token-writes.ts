@@ -8,7 +8,7 @@ import type {
 } from '../authorization-types.ts';
 import type { Database } from '../schema.ts';
 import type { RotateRefreshOptions } from '../token-store.ts';
-import { type NewFamily, notConsumed, selectRefresh, toCode, toFamily } from './tokens.ts';
+import { familyRow, type NewFamily, notConsumed, selectRefresh, toCode, toFamily } from './tokens.ts';
 import type { Db } from './tx.ts';
 
 /**
@@ -88,21 +88,7 @@ export async function consumeCodeAtOnce(
   const updated = rows[0];
   if (!updated) return match ? { status: 'unmatched' } : notConsumed(db, codeHash);
   const code = toCode(updated);
-  return {
-    status: 'consumed',
-    code,
-    family: toFamily({
-      id: family.id,
-      app_id: code.appId,
-      user_id: code.userId,
-      company_id: code.companyId,
-      grant_id: code.grantId,
-      created_at: now,
-      expires_at: family.expiresAt.getTime(),
-      revoked_at: null,
-      dpop_jkt: family.dpopJkt ?? null,
-    }),
-  };
+  return { status: 'consumed', code, family: toFamily(familyRow(code, family, now)) };
 }
 
 /**

@@ -141,7 +141,20 @@ export async function consumeCode(
     .executeTakeFirst();
   if (!updated) return match ? { status: 'unmatched' } : notConsumed(db, codeHash);
   const code = toCode(updated);
-  const row = {
+  const row = familyRow(code, family, now);
+  await db.insertInto('token_families').values(row).execute();
+  if (issue) {
+    // The family was born in this transaction: not revoked, so neither is its access token.
+    await insertIssued(db, family.id, issue.accessToken);
+    if (issue.refreshToken)
+      await insertRefresh(db, { ...issue.refreshToken, familyId: family.id, scopes: code.scopes }, now);
+  }
+  return { status: 'consumed', code, family: toFamily(row) };
+}
+
+/** The token family a consumed code creates, as its row. */
+export function familyRow(code: AuthorizationCode, family: NewFamily, now: number) {
+  return {
     id: family.id,
     app_id: code.appId,
     user_id: code.userId,
@@ -152,14 +165,6 @@ export async function consumeCode(
     revoked_at: null,
     dpop_jkt: family.dpopJkt ?? null,
   };
-  await db.insertInto('token_families').values(row).execute();
-  if (issue) {
-    // The family was born in this transaction: not revoked, so neither is its access token.
-    await insertIssued(db, family.id, issue.accessToken);
-    if (issue.refreshToken)
-      await insertRefresh(db, { ...issue.refreshToken, familyId: family.id, scopes: code.scopes }, now);
-  }
-  return { status: 'consumed', code, family: toFamily(row) };
 }
 
 /** Why a code's conditional UPDATE changed nothing: used already, its grant revoked, or no such code. */
