@@ -103,7 +103,7 @@ export async function consumeCodeAtOnce(
  * retirement's row. If anything changed since the read (rotated by a concurrent caller,
  * family revoked), nothing is written and the answer is undefined: the caller then runs the
  * whole transactional rotation (refresh-rotation.ts), which reads everything again under the
- * family's row and tells reuse, retry and revocation apart. So are every uncommon case.
+ * family's row and tells reuse, retry and revocation apart; so does every uncommon case.
  */
 export async function rotateRefreshAtOnce(
   db: Db,
