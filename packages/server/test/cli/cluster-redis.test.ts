@@ -1,15 +1,13 @@
 import assert from 'node:assert/strict';
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { freePort } from '../bin-process.ts';
+import { freePort, runBin } from '../bin-process.ts';
 import { TEST_SECRET, testServer } from '../helpers.ts';
 import { postgresSkip, type TestDatabase, withTestPostgres } from '../pg.ts';
 import { closedPort, dropRedisPrefix, TEST_REDIS_URL, testRedisPrefix, withRedis } from '../redis.ts';
 
-const bin = new URL('../../bin/gatehouse.cjs', import.meta.url).pathname;
 const METRICS_TOKEN = 'cluster-metrics-token-0123456789';
 
 interface Node {
@@ -22,25 +20,14 @@ interface Node {
 async function serve(env: Record<string, string>): Promise<Node> {
   const dir = mkdtempSync(join(tmpdir(), 'gatehouse-cluster-'));
   const port = await freePort();
-  const child: ChildProcess = spawn(process.execPath, [bin, 'serve', '--json'], {
-    env: {
-      ...process.env,
-      NODE_ENV: 'test',
-      GATEHOUSE_DATA_DIR: dir,
-      GATEHOUSE_SECRET: TEST_SECRET,
-      PORT: String(port),
-      LOG_LEVEL: 'warn',
-      GATEHOUSE_METRICS_TOKEN: METRICS_TOKEN,
-      ...env,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  child.stdout?.on('data', (d) => {
-    out += d;
-  });
-  child.stderr?.on('data', (d) => {
-    out += d;
+  const { child, output } = runBin(['serve', '--json'], {
+    NODE_ENV: 'test',
+    GATEHOUSE_DATA_DIR: dir,
+    GATEHOUSE_SECRET: TEST_SECRET,
+    PORT: String(port),
+    LOG_LEVEL: 'warn',
+    GATEHOUSE_METRICS_TOKEN: METRICS_TOKEN,
+    ...env,
   });
   const base = `http://127.0.0.1:${port}`;
   const stop = async () => {
@@ -57,11 +44,11 @@ async function serve(env: Record<string, string>): Promise<Node> {
       (r) => r.status === 200,
       () => false,
     );
-    if (ready) return { base, out: () => out, stop };
+    if (ready) return { base, out: output, stop };
     if (child.exitCode !== null) break;
   }
   await stop();
-  assert.fail(`gatehouse serve did not come up:\n${out}`);
+  assert.fail(`gatehouse serve did not come up:\n${output()}`);
 }
 
 function token(node: Node, app: { clientId: string; clientSecret: string }): Promise<number> {

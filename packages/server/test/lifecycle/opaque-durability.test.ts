@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,7 +7,7 @@ import { describe, it } from 'node:test';
 import { loadConfig } from '../../src/config/index.ts';
 import { Gatehouse } from '../../src/gatehouse.ts';
 import { createLogger } from '../../src/logger.ts';
-import { freePort } from '../bin-process.ts';
+import { freePort, runBin } from '../bin-process.ts';
 import { TEST_SECRET } from '../helpers.ts';
 import { forDialects, withTestPostgres } from '../pg.ts';
 
@@ -17,8 +17,6 @@ import { forDialects, withTestPostgres } from '../pg.ts';
  * (group commit). The node is killed with SIGKILL while requests are in flight; every token it
  * had answered with introspects active on the node started after it.
  */
-const bin = new URL('../../bin/gatehouse.cjs', import.meta.url).pathname;
-
 interface Node {
   base: string;
   child: ChildProcess;
@@ -26,17 +24,7 @@ interface Node {
 
 async function serve(env: Record<string, string>): Promise<Node> {
   const port = await freePort();
-  const child = spawn(process.execPath, [bin, 'serve', '--json'], {
-    env: { ...process.env, PORT: String(port), LOG_LEVEL: 'warn', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  child.stdout?.on('data', (d) => {
-    out += d;
-  });
-  child.stderr?.on('data', (d) => {
-    out += d;
-  });
+  const { child, output } = runBin(['serve', '--json'], { PORT: String(port), LOG_LEVEL: 'warn', ...env });
   const base = `http://127.0.0.1:${port}`;
   for (let i = 0; i < 600; i++) {
     await new Promise((r) => setTimeout(r, 100));
@@ -48,7 +36,7 @@ async function serve(env: Record<string, string>): Promise<Node> {
     if (child.exitCode !== null) break;
   }
   child.kill('SIGKILL');
-  assert.fail(`gatehouse serve did not come up:\n${out}`);
+  assert.fail(`gatehouse serve did not come up:\n${output()}`);
 }
 
 function killed(child: ChildProcess): Promise<void> {
